@@ -1,0 +1,38 @@
+# Every target bootstraps what it needs: uv into .tools/ when it is not on PATH, then the locked workspace.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin/python
+
+.PHONY: up test lint bench sync browser-deps clean-data
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+.venv/.synced: uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml) | $(UV)
+	$(UV) sync --frozen --quiet
+	touch $@
+
+sync: .venv/.synced
+
+up: sync
+	.venv/bin/grassroots up
+
+test: sync browser-deps
+	.venv/bin/ruff check --quiet .
+	.venv/bin/lint-imports --no-cache
+	.venv/bin/pytest -q
+
+lint: sync
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
+
+bench: sync
+	.venv/bin/grassroots bench
+
+browser-deps:
+	@bash deploy/scripts/browser-deps.sh
+
+clean-data:
+	rm -rf data

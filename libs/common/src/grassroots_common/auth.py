@@ -1,0 +1,126 @@
+"""Bearer JWT authentication and the principal every command and query acts as.
+
+HS256 with a key generated on first start (kept in the data folder) on the embedded default;
+RS256 against a JWKS endpoint when ``JWT_JWKS_URL`` is configured for deploy. Claims: ``sub``,
+``name``, ``roles`` and ``scopes`` (unit, section, grid, community, department, town, village).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jwt
+
+from grassroots_common.errors import Forbidden, Unauthorized
+
+ROLES = frozenset(
+    {
+        "staff",
+        "section_chief",
+        "deputy_leader",
+        "principal_leader",
+        "unit_admin",
+        "district_admin",
+        "grid_guide",
+        "grid_chief",
+        "grid_head",
+        "grid_worker",
+        "grid_member",
+        "community_admin",
+        "department",
+        "volunteer",
+        "village_secretary",
+        "town_admin",
+        "operator",
+    }
+)
+SCOPE_KINDS = ("unit", "section", "grid", "community", "department", "town", "village")
+AUDIENCE = "grassroots"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    sub: str
+    name: str
+    roles: frozenset[str]
+    scopes: dict[str, str] = field(default_factory=dict)
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def require(self, *roles: str) -> None:
+        if not self.has(*roles):
+            raise Forbidden("role_required", f"此操作需要以下角色之一：{'、'.join(roles)}")
+
+    def scope(self, kind: str) -> str | None:
+        return self.scopes.get(kind)
+
+
+def load_or_create_secret(path: Path) -> str:
+    """The embedded default's signing key: generated once, kept with owner-only permissions."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+def mint_token(
+    secret: str,
+    sub: str,
+    name: str,
+    roles: list[str] | tuple[str, ...],
+    scopes: dict[str, str] | None = None,
+    ttl: dt.timedelta = dt.timedelta(hours=12),
+) -> str:
+    unknown = set(roles) - ROLES
+    if unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+    now = dt.datetime.now(dt.UTC)
+    claims = {
+        "sub": sub,
+        "name": name,
+        "roles": list(roles),
+        "scopes": scopes or {},
+        "aud": AUDIENCE,
+        "iat": now,
+        "exp": now + ttl,
+    }
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+class TokenVerifier:
+    def __init__(self, *, secret: str | None = None, jwks_url: str | None = None, algorithm: str = "HS256") -> None:
+        if not secret and not jwks_url:
+            raise ValueError("a JWT secret or a JWKS URL is required")
+        self.secret = secret
+        self.algorithm = algorithm
+        self._jwks = jwt.PyJWKClient(jwks_url) if jwks_url else None
+
+    def verify(self, token: str) -> Principal:
+        try:
+            if self._jwks is not None:
+                key: Any = self._jwks.get_signing_key_from_jwt(token).key
+                claims = jwt.decode(token, key, algorithms=[self.algorithm], audience=AUDIENCE)
+            else:
+                claims = jwt.decode(token, self.secret, algorithms=["HS256"], audience=AUDIENCE)
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("token_expired", "登录已过期，请重新登录") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("token_invalid", "身份凭证无效，请重新登录") from exc
+        roles = claims.get("roles") or []
+        scopes = claims.get("scopes") or {}
+        if not isinstance(roles, list) or not isinstance(scopes, dict) or not claims.get("sub"):
+            raise Unauthorized("token_invalid", "身份凭证缺少必要信息，请重新登录")
+        return Principal(
+            sub=str(claims["sub"]),
+            name=str(claims.get("name", "")),
+            roles=frozenset(str(r) for r in roles),
+            scopes={str(k): str(v) for k, v in scopes.items() if k in SCOPE_KINDS and v},
+        )

@@ -1,0 +1,156 @@
+"""The one write path: load the aggregate, call a domain method, append with the expected version.
+
+A lost race is retried on fresh state a few times, then answered 409. With an ``Idempotency-Key``
+the answer is stored in the same transaction as the events, so a retried request gets the first
+answer back and appends nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import asyncpg
+import orjson
+from pydantic import BaseModel
+
+from grassroots_common.aggregate import Aggregate
+from grassroots_common.errors import Conflict, Invalid
+from grassroots_common.events import Metadata
+from grassroots_common.store import ConcurrencyError, EventStore
+
+A = TypeVar("A", bound=Aggregate)
+
+MAX_ATTEMPTS = 4
+
+
+class CommandResult(BaseModel):
+    """What every command answers: the stream, its new version and a read-your-writes token."""
+
+    stream_id: str
+    version: int
+    position: str
+    events: list[str]
+    data: dict[str, Any] = {}
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "stream_id": "log-p_0192-2026-W47",
+                    "version": 2,
+                    "position": "48213.1822",
+                    "events": ["LogSubmitted"],
+                    "data": {},
+                }
+            ]
+        }
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Idempotency:
+    key: str
+    scope: str
+    fingerprint: str
+
+    @classmethod
+    def of(cls, key: str | None, actor: str, route: str, body: Any) -> Idempotency | None:
+        if not key:
+            return None
+        if len(key) > 200:
+            raise Invalid("idempotency_key_too_long", "Idempotency-Key 不能超过 200 个字符", field="Idempotency-Key")
+        digest = hashlib.sha256(route.encode() + orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        return cls(key=key, scope=f"{actor}:{route}", fingerprint=digest)
+
+
+async def _remembered(pool: asyncpg.Pool, idem: Idempotency) -> CommandResult | None:
+    row = await pool.fetchrow(
+        "SELECT fingerprint, response FROM idempotency_keys WHERE scope=$1 AND key=$2", idem.scope, idem.key
+    )
+    if row is None:
+        return None
+    if row["fingerprint"] != idem.fingerprint:
+        raise Invalid(
+            "idempotency_key_reused",
+            "同一个 Idempotency-Key 已用于另一个不同的请求，请为新请求生成新的键",
+            field="Idempotency-Key",
+        )
+    return CommandResult.model_validate(row["response"])
+
+
+async def execute(
+    store: EventStore,
+    aggregate_type: type[A],
+    stream_id: str,
+    action: Callable[[A], dict[str, Any] | None],
+    meta: Metadata,
+    *,
+    idempotency: Idempotency | None = None,
+    on_appended: Callable[[], None] | None = None,
+) -> CommandResult:
+    """Run ``action`` on the current aggregate and store the events it raises.
+
+    ``action`` may return extra data for the answer (e.g. a new id). It must raise a
+    ``ProblemError`` to refuse; raising no event is allowed and appends nothing.
+    """
+    if idempotency is not None:
+        first = await _remembered(store.pool, idempotency)
+        if first is not None:
+            return first
+    for attempt in range(MAX_ATTEMPTS):
+        aggregate = aggregate_type.from_recorded(stream_id, await store.load(stream_id))
+        data = action(aggregate) or {}
+        pending = aggregate.take_pending()
+        names = [p.event.type_name() for p in pending]
+        try:
+            if not pending:
+                return CommandResult(
+                    stream_id=stream_id, version=aggregate.version, position="0.0", events=[], data=data
+                )
+            if idempotency is None:
+                appended = await store.append(stream_id, aggregate.stream_type, aggregate.version, pending, meta)
+                result = CommandResult(
+                    stream_id=stream_id,
+                    version=appended.version,
+                    position=appended.checkpoint,
+                    events=names,
+                    data=data,
+                )
+            else:
+                async with store.pool.acquire() as conn, conn.transaction():
+                    appended = await store.append(
+                        stream_id, aggregate.stream_type, aggregate.version, pending, meta, conn=conn
+                    )
+                    result = CommandResult(
+                        stream_id=stream_id,
+                        version=appended.version,
+                        position=appended.checkpoint,
+                        events=names,
+                        data=data,
+                    )
+                    await conn.execute(
+                        """INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, response)
+                           VALUES ($1, $2, $3, 200, $4)""",
+                        idempotency.scope,
+                        idempotency.key,
+                        idempotency.fingerprint,
+                        result.model_dump(mode="json"),
+                    )
+        except ConcurrencyError:
+            if attempt == MAX_ATTEMPTS - 1:
+                raise Conflict("concurrent_update", "该记录刚被其他人修改，请刷新后重试", stream_id=stream_id) from None
+            continue
+        except asyncpg.UniqueViolationError:
+            # A concurrent request with the same Idempotency-Key won: answer what it answered.
+            assert idempotency is not None
+            first = await _remembered(store.pool, idempotency)
+            if first is None:
+                raise
+            return first
+        if on_appended is not None:
+            on_appended()
+        return result
+    raise AssertionError("unreachable")  # pragma: no cover

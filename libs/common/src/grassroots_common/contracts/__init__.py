@@ -1,0 +1,9 @@
+"""Event contracts: the published language between services.
+
+Consumers (reporting) import these models, never the producing service. Importing this package
+registers every event type.
+"""
+
+from grassroots_common.contracts import appraisal, grid, village
+
+__all__ = ["appraisal", "grid", "village"]

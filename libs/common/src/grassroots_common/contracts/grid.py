@@ -1,0 +1,1 @@
+"""Events the grid service publishes (stream ``GRID``)."""

@@ -1,0 +1,1 @@
+"""Events the village service publishes (stream ``VILLAGE``)."""

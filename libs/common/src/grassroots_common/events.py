@@ -1,0 +1,203 @@
+"""Event contracts: the envelope every event travels in, the registry, and upcasting.
+
+An event class is a pydantic model with a class-level ``schema_version``. Older shapes stored in the
+event store are upcast on read (``register_upcaster``), never rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+import orjson
+from pydantic import BaseModel, ConfigDict
+
+from grassroots_common.ids import new_event_id
+
+
+class Event(BaseModel):
+    """Base of every domain event. Subclasses are named in the past tense (``LogSubmitted``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = ""
+
+    @classmethod
+    def type_name(cls) -> str:
+        return cls.__name__
+
+
+E = TypeVar("E", bound=type[Event])
+
+_REGISTRY: dict[str, type[Event]] = {}
+_UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def event(cls: E) -> E:
+    """Class decorator: register an event type under its class name."""
+    name = cls.type_name()
+    existing = _REGISTRY.get(name)
+    if existing is not None and existing is not cls:
+        raise ValueError(f"event type {name} registered twice")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def register_upcaster(type_name: str, from_version: int) -> Callable[[Callable], Callable]:
+    """Register a function that turns data of ``from_version`` into ``from_version + 1``."""
+
+    def decorate(fn: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        _UPCASTERS[(type_name, from_version)] = fn
+        return fn
+
+    return decorate
+
+
+def event_class(type_name: str) -> type[Event] | None:
+    return _REGISTRY.get(type_name)
+
+
+def known_types() -> dict[str, type[Event]]:
+    return dict(_REGISTRY)
+
+
+def upcast(type_name: str, schema_version: int, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """Apply registered upcasters until the data has the current schema version of its class."""
+    cls = _REGISTRY.get(type_name)
+    target = cls.schema_version if cls else schema_version
+    version = schema_version
+    while version < target:
+        step = _UPCASTERS.get((type_name, version))
+        if step is None:
+            raise LookupError(f"no upcaster for {type_name} v{version} -> v{version + 1}")
+        data = step(data)
+        version += 1
+    return version, data
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """Who did it and why: carried on every event and into NATS headers."""
+
+    actor_id: str
+    actor_name: str = ""
+    actor_roles: tuple[str, ...] = ()
+    correlation_id: str = ""
+    causation_id: str = ""
+    request_id: str = ""
+    traceparent: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "actor_roles": list(self.actor_roles),
+            "correlation_id": self.correlation_id,
+            "causation_id": self.causation_id,
+            "request_id": self.request_id,
+            "traceparent": self.traceparent,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Metadata:
+        return cls(
+            actor_id=raw.get("actor_id", ""),
+            actor_name=raw.get("actor_name", ""),
+            actor_roles=tuple(raw.get("actor_roles", ())),
+            correlation_id=raw.get("correlation_id", ""),
+            causation_id=raw.get("causation_id", ""),
+            request_id=raw.get("request_id", ""),
+            traceparent=raw.get("traceparent", ""),
+        )
+
+
+SYSTEM = Metadata(actor_id="system", actor_name="系统", actor_roles=("system",))
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event decided by an aggregate, not yet stored."""
+
+    event: Event
+    event_id: str = field(default_factory=new_event_id)
+    occurred_at: dt.datetime | None = None
+
+
+@dataclass(slots=True)
+class RecordedEvent:
+    """An event as stored and as it travels on NATS (the JSON envelope)."""
+
+    event_id: str
+    stream_id: str
+    stream_type: str
+    version: int
+    type: str
+    schema_version: int
+    data: dict[str, Any]
+    metadata: dict[str, Any]
+    occurred_at: dt.datetime
+    recorded_at: dt.datetime
+    position: int = 0
+    tx_id: int = 0
+    # Sequence in the JetStream stream it arrived from; 0 when read from the store.
+    sequence: int = 0
+    source: str = ""
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(
+            {
+                "event_id": self.event_id,
+                "stream_id": self.stream_id,
+                "stream_type": self.stream_type,
+                "version": self.version,
+                "type": self.type,
+                "schema_version": self.schema_version,
+                "data": self.data,
+                "metadata": self.metadata,
+                "occurred_at": self.occurred_at,
+                "recorded_at": self.recorded_at,
+                "position": self.position,
+                "tx_id": self.tx_id,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, raw: bytes, sequence: int = 0, source: str = "") -> RecordedEvent:
+        body = orjson.loads(raw)
+        version, data = upcast(body["type"], body["schema_version"], body["data"])
+        return cls(
+            event_id=body["event_id"],
+            stream_id=body["stream_id"],
+            stream_type=body["stream_type"],
+            version=body["version"],
+            type=body["type"],
+            schema_version=version,
+            data=data,
+            metadata=body["metadata"],
+            occurred_at=_parse_time(body["occurred_at"]),
+            recorded_at=_parse_time(body["recorded_at"]),
+            position=body.get("position", 0),
+            tx_id=body.get("tx_id", 0),
+            sequence=sequence,
+            source=source,
+        )
+
+    def to_event(self) -> Event:
+        """The typed event; raises LookupError for a type this process does not know."""
+        cls = _REGISTRY.get(self.type)
+        if cls is None:
+            raise LookupError(f"unknown event type {self.type}")
+        return cls.model_validate(self.data)
+
+    @property
+    def actor_id(self) -> str:
+        return self.metadata.get("actor_id", "")
+
+
+def _parse_time(value: str | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(value)

@@ -1,0 +1,327 @@
+"""The service kit's HTTP side: app factory, middleware, problem+json, health, metrics, dependencies.
+
+Routes of a service only translate HTTP into a command or a query; everything every service needs
+(request ids, body caps, auth, errors, ``/healthz``, ``/readyz``, ``/metrics``) lives here once.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import structlog
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from grassroots_common.auth import Principal
+from grassroots_common.commands import Idempotency
+from grassroots_common.errors import ProblemError, TooLarge, Unauthorized, Unavailable
+from grassroots_common.events import Metadata
+from grassroots_common.logs import configure_logging
+from grassroots_common.projections import read_position, wait_for_position
+from grassroots_common.runtime import Runtime
+from grassroots_common.settings import ServiceSettings
+
+log = structlog.get_logger(__name__)
+
+PROBLEM = "application/problem+json"
+REQUEST_LATENCY = Histogram(
+    "grassroots_http_request_seconds",
+    "HTTP request latency",
+    ["method", "route", "status"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": desc,
+        "content": {
+            PROBLEM: {
+                "example": {
+                    "type": f"/problems/{code}",
+                    "title": desc,
+                    "status": status,
+                    "code": code,
+                    "detail": detail,
+                }
+            }
+        },
+    }
+    for status, desc, code, detail in (
+        (401, "Unauthorized", "token_missing", "请先登录"),
+        (403, "Forbidden", "role_required", "此操作需要以下角色之一：staff"),
+        (409, "Conflict with current state", "already_decided", "该级审核已完成，不能重复审核"),
+        (422, "Unprocessable request", "validation_failed", "请求内容有误，请按提示修改"),
+    )
+}
+
+
+def problem(status: int, code: str, detail: str, instance: str = "", **extra: Any) -> JSONResponse:
+    body = {"type": f"/problems/{code}", "title": detail, "status": status, "code": code, "detail": detail}
+    body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+class BodyLimit:
+    """Refuse bodies over the cap (JSON small, uploads larger) before they are read whole."""
+
+    def __init__(self, app: ASGIApp, max_json: int, max_upload: int) -> None:
+        self.app = app
+        self.max_json = max_json
+        self.max_upload = max_upload
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        content_type = headers.get(b"content-type", b"").decode()
+        limit = self.max_upload if content_type.startswith("multipart/") else self.max_json
+        length = headers.get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            await _send_too_large(send, limit, scope.get("path", ""))
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise TooLarge("body_too_large", f"请求内容超过 {limit // 1024} KB 上限")
+            return message
+
+        await self.app(scope, limited, send)
+
+
+async def _send_too_large(send: Send, limit: int, path: str) -> None:
+    response = problem(413, "body_too_large", f"请求内容超过 {limit // 1024} KB 上限", path)
+    await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+def _route_template(request: Request) -> str:
+    route = request.scope.get("route")
+    return getattr(route, "path", "unmatched")
+
+
+def create_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    start_runtime: Callable[[ServiceSettings], Awaitable[Runtime]],
+    version: str = "1.0.0",
+) -> FastAPI:
+    configure_logging(settings.service, settings.log_format, settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await start_runtime(settings)
+        app.state.runtime = runtime
+        log.info("service.started", port=settings.port, workers=settings.run_workers)
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        responses=PROBLEM_RESPONSES,
+    )
+    app.state.settings = settings
+
+    @app.middleware("http")
+    async def context(request: Request, call_next: Callable) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        correlation_id = request.headers.get("x-correlation-id") or request_id
+        request.state.request_id = request_id
+        request.state.correlation_id = correlation_id
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id, correlation_id=correlation_id)
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        except ProblemError as exc:
+            response = problem(exc.status, exc.code, exc.message, request.url.path)
+        elapsed = time.perf_counter() - started
+        REQUEST_LATENCY.labels(request.method, _route_template(request), str(response.status_code)).observe(elapsed)
+        response.headers["x-request-id"] = request_id
+        response.headers["x-correlation-id"] = correlation_id
+        return response
+
+    app.add_middleware(BodyLimit, max_json=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
+
+    @app.exception_handler(ProblemError)
+    async def on_problem(request: Request, exc: ProblemError) -> JSONResponse:
+        return JSONResponse(exc.body(request.url.path), status_code=exc.status, media_type=PROBLEM)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = []
+        for err in exc.errors():
+            loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
+            errors.append({"field": ".".join(loc), "code": err.get("type", "invalid"), "message": _zh(err)})
+        detail = "；".join(f"{e['field']}: {e['message']}" for e in errors[:5]) or "请求内容有误"
+        return problem(422, "validation_failed", f"请求内容有误：{detail}", request.url.path, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: ("not_found", "找不到该地址"), 405: ("method_not_allowed", "不支持该请求方法")}
+        code, detail = codes.get(exc.status_code, ("http_error", str(exc.detail)))
+        return problem(exc.status_code, code, detail, request.url.path)
+
+    @app.get("/healthz", tags=["ops"], summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"], summary="PostgreSQL and NATS are reachable")
+    async def readyz(request: Request) -> JSONResponse:
+        runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+        db_ok = nats_ok = False
+        if runtime is not None:
+            try:
+                db_ok = await runtime.pool.fetchval("SELECT 1") == 1
+            except Exception:
+                db_ok = False
+            nats_ok = await runtime.nats_ready()
+        ok = db_ok and nats_ok
+        body = {"status": "ready" if ok else "not_ready", "database": db_ok, "nats": nats_ok}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+_ZH = {
+    "missing": "必填",
+    "string_too_short": "内容太短",
+    "string_too_long": "内容太长",
+    "too_short": "至少需要 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "greater_than": "必须大于 {gt}",
+    "less_than": "必须小于 {lt}",
+    "int_parsing": "必须是整数",
+    "decimal_parsing": "必须是数字",
+    "float_parsing": "必须是数字",
+    "enum": "取值必须是：{expected}",
+    "literal_error": "取值必须是：{expected}",
+    "string_pattern_mismatch": "格式不正确",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式不正确",
+    "extra_forbidden": "不允许的字段",
+    "json_invalid": "不是有效的 JSON",
+    "model_attributes_type": "应为对象",
+    "list_type": "应为列表",
+}
+
+
+def _zh(err: dict[str, Any]) -> str:
+    template = _ZH.get(err.get("type", ""))
+    if template is None:
+        return str(err.get("msg", "取值无效"))
+    try:
+        return template.format(**(err.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
+
+
+# --- dependencies -------------------------------------------------------------------------------
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime = getattr(request.app.state, "runtime", None)
+    if runtime is None:
+        raise Unavailable("starting", "服务正在启动，请稍后重试")
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("token_missing", "请先登录（缺少 Bearer 身份凭证）")
+    principal = runtime.verifier.verify(token.strip())
+    structlog.contextvars.bind_contextvars(actor=principal.sub)
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_metadata(request: Request, principal: PrincipalDep) -> Metadata:
+    return Metadata(
+        actor_id=principal.sub,
+        actor_name=principal.name,
+        actor_roles=tuple(sorted(principal.roles)),
+        correlation_id=getattr(request.state, "correlation_id", ""),
+        causation_id=request.headers.get("x-causation-id", ""),
+        request_id=getattr(request.state, "request_id", ""),
+        traceparent=request.headers.get("traceparent", ""),
+    )
+
+
+MetadataDep = Annotated[Metadata, Depends(get_metadata)]
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Retrying a request with the same key returns the first answer and appends nothing.",
+        max_length=200,
+    ),
+]
+
+
+def idempotency(key: str | None, principal: Principal, request: Request, body: Any) -> Idempotency | None:
+    return Idempotency.of(key, principal.sub, f"{request.method} {request.url.path}", body)
+
+
+class ReadAfter:
+    """``?after=<position>``: wait (bounded) until a projection has applied that command's events."""
+
+    def __init__(self, projection: str, source: str) -> None:
+        self.projection = projection
+        self.source = source
+
+    async def __call__(
+        self,
+        runtime: RuntimeDep,
+        after: Annotated[
+            str | None,
+            Query(
+                description="A command's `position`: wait until this read model includes it",
+                pattern=r"^\d+\.\d+$",
+                examples=["48213.1822"],
+            ),
+        ] = None,
+    ) -> dict[str, dict[str, int | str]]:
+        if after is not None:
+            await wait_for_position(
+                runtime.pool, self.projection, self.source, after, timeout=runtime.settings.read_wait_max
+            )
+        return await read_position(runtime.pool, self.projection)

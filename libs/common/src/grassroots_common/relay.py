@@ -1,0 +1,185 @@
+"""Relay: publishes committed events, in commit order, to the service's JetStream stream.
+
+Every message carries ``Nats-Msg-Id`` = event id (the server drops a re-publish within the
+duplicate window) and ``Nats-Expected-Last-Sequence`` (the server refuses a message that would
+land after a gap). Whenever the relay starts, or a publish fails, it takes the stream's last
+message as the truth and resumes right after that event: a relay killed mid-batch publishes each
+missing event once, and events a crashed single server acknowledged but lost are published again.
+While NATS is down, commands still succeed; the backlog flows when it is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Sequence
+
+import asyncpg
+import structlog
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+from prometheus_client import Counter, Gauge
+
+from grassroots_common.events import RecordedEvent
+from grassroots_common.jetstream import StreamSpec, ensure_stream
+from grassroots_common.leader import LeaderLock
+from grassroots_common.store import EventStore, StorePosition
+
+log = structlog.get_logger(__name__)
+
+RELAY_PUBLISHED = Counter("grassroots_relay_published_total", "Events published by the relay", ["stream"])
+RELAY_LAG = Gauge("grassroots_relay_lag_events", "Committed events not yet published", ["stream"])
+RELAY_ERRORS = Counter("grassroots_relay_errors_total", "Relay publish failures", ["stream"])
+
+
+class RelayDesync(Exception):
+    """The stream's last message names an event this store does not hold."""
+
+
+class Relay:
+    def __init__(
+        self,
+        store: EventStore,
+        nc: NATS,
+        spec: StreamSpec,
+        *,
+        batch_size: int = 2000,
+        idle_interval: float = 0.02,
+        publish_timeout: float = 2.0,
+    ) -> None:
+        self.store = store
+        self.nc = nc
+        self.js: JetStreamContext = nc.jetstream(timeout=publish_timeout)
+        self.spec = spec
+        self.batch_size = batch_size
+        self.idle_interval = idle_interval
+        self.publish_timeout = publish_timeout
+        self.position = StorePosition()
+        self.last_sequence = 0
+        self._wake = asyncio.Event()
+        self._synced = False
+        self.published = 0
+
+    def wake(self) -> None:
+        """Called after a local append so the relay need not wait for its next poll."""
+        self._wake.set()
+
+    async def reconcile(self) -> None:
+        """Resume right after the event the stream holds last (the stream is the truth)."""
+        await ensure_stream(self.js, self.spec)
+        info = await self.js.stream_info(self.spec.name)
+        last = info.state.last_seq
+        if last == 0:
+            self.position, self.last_sequence = StorePosition(), 0
+        else:
+            msg = await self.js.get_msg(self.spec.name, seq=last)
+            event_id = (msg.headers or {}).get("Nats-Msg-Id")
+            position = await self.store.position_of(event_id) if event_id else None
+            if position is None:
+                raise RelayDesync(f"stream {self.spec.name} ends with event {event_id}, unknown to this store")
+            self.position, self.last_sequence = position, last
+        self._synced = True
+        await self._save_checkpoint()
+        log.info("relay.reconciled", stream=self.spec.name, sequence=last, position=str(self.position))
+
+    async def _save_checkpoint(self) -> None:
+        await self.store.pool.execute(
+            """INSERT INTO relay_checkpoints (relay, tx_id, position, updated_at) VALUES ($1, $2, $3, now())
+               ON CONFLICT (relay) DO UPDATE SET tx_id = $2, position = $3, updated_at = now()""",
+            self.spec.name,
+            self.position.tx_id,
+            self.position.position,
+        )
+
+    def _headers(self, event: RecordedEvent, expected_last: int) -> dict[str, str]:
+        headers = {
+            "Nats-Msg-Id": event.event_id,
+            "Nats-Expected-Last-Sequence": str(expected_last),
+            "Grassroots-Stream-Id": event.stream_id,
+            "Grassroots-Version": str(event.version),
+            "Grassroots-Type": event.type,
+        }
+        meta = event.metadata
+        if meta.get("traceparent"):
+            headers["traceparent"] = meta["traceparent"]
+        if meta.get("correlation_id"):
+            headers["Grassroots-Correlation-Id"] = meta["correlation_id"]
+        return headers
+
+    async def _publish(self, events: Sequence[RecordedEvent]) -> None:
+        """Pipelined publish of one batch; every ack must come back in order or the batch fails."""
+        futures = []
+        for i, event in enumerate(events):
+            fut = await self.js.publish_async(
+                self.spec.subject(event.stream_type, event.type),
+                event.to_json(),
+                headers=self._headers(event, self.last_sequence + i),
+                wait_stall=self.publish_timeout,
+            )
+            futures.append(fut)
+        try:
+            # publish_async never resolves a future the server rejected: bound the wait.
+            acks = await asyncio.wait_for(asyncio.gather(*futures), self.publish_timeout)
+        finally:
+            for fut in futures:
+                if not fut.done():
+                    fut.cancel()
+        self.last_sequence = acks[-1].seq
+
+    async def publish_pending(self) -> int:
+        """Publish what is committed and not yet published; returns the number published."""
+        if not self._synced:
+            await self.reconcile()
+        events = await self.store.read_all(self.position, self.batch_size)
+        if not events:
+            return 0
+        try:
+            await self._publish(events)
+        except Exception:
+            self._synced = False
+            RELAY_ERRORS.labels(self.spec.name).inc()
+            raise
+        self.position = StorePosition(events[-1].tx_id, events[-1].position)
+        await self._save_checkpoint()
+        self.published += len(events)
+        RELAY_PUBLISHED.labels(self.spec.name).inc(len(events))
+        return len(events)
+
+    async def lag(self) -> int:
+        return await self.store.pool.fetchval(
+            "SELECT count(*) FROM events WHERE (tx_id, position) > ($1, $2)",
+            self.position.tx_id,
+            self.position.position,
+        )
+
+    async def run(self, stop: asyncio.Event, lock: LeaderLock | None = None) -> None:
+        """Publish until ``stop`` is set; as a stand-by when another replica holds the lock."""
+        backoff = 0.1
+        last_lag_sample = 0.0
+        while not stop.is_set():
+            if lock is not None and not await lock.acquire():
+                await _wait(stop, 2.0)
+                continue
+            try:
+                published = await self.publish_pending()
+                backoff = 0.1
+            except Exception as exc:
+                log.warning("relay.publish_failed", stream=self.spec.name, error=repr(exc), retry_in=backoff)
+                await _wait(stop, backoff)
+                backoff = min(backoff * 2, 2.0)
+                continue
+            now = time.monotonic()
+            if now - last_lag_sample > 5.0:
+                last_lag_sample = now
+                with contextlib.suppress(asyncpg.PostgresError):
+                    RELAY_LAG.labels(self.spec.name).set(await self.lag())
+            if published < self.batch_size:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.idle_interval)
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)

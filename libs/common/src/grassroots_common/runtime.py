@@ -1,0 +1,156 @@
+"""What a running service holds: its pool, event store, NATS connection, relay and projection runners.
+
+The API answers commands with only PostgreSQL; NATS is connected in the background, so commands
+still succeed while it is down, and the relay and projections start when it is reachable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import asyncpg
+import structlog
+from nats.aio.client import Client as NATS
+
+from grassroots_common.auth import TokenVerifier, load_or_create_secret
+from grassroots_common.db import create_pool
+from grassroots_common.jetstream import StreamSpec, connect, ensure_stream
+from grassroots_common.leader import LeaderLock
+from grassroots_common.migrations import migrate
+from grassroots_common.projections import Projection, ProjectionRunner, SourceBinding, binding, install
+from grassroots_common.relay import Relay
+from grassroots_common.settings import ServiceSettings
+from grassroots_common.store import EventStore
+from grassroots_common.workdays import seed_calendar
+
+log = structlog.get_logger(__name__)
+
+
+def stream_spec(settings: ServiceSettings, service: str) -> StreamSpec:
+    return StreamSpec(service, settings.nats_prefix, settings.stream_replicas)
+
+
+def token_verifier(settings: ServiceSettings) -> TokenVerifier:
+    if settings.jwt_jwks_url:
+        return TokenVerifier(jwks_url=settings.jwt_jwks_url, algorithm=settings.jwt_algorithm)
+    secret = settings.jwt_secret
+    if not secret:
+        secret = load_or_create_secret(settings.jwt_secret_file or settings.data_dir / "keys" / "jwt.secret")
+    return TokenVerifier(secret=secret)
+
+
+@dataclass
+class Runtime:
+    settings: ServiceSettings
+    pool: asyncpg.Pool
+    store: EventStore
+    verifier: TokenVerifier
+    publishes: bool
+    projections: Sequence[Projection]
+    sources: Sequence[str]
+    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    nc: NATS | None = None
+    relay: Relay | None = None
+    runners: list[ProjectionRunner] = field(default_factory=list)
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task] = field(default_factory=list)
+
+    @classmethod
+    async def start(
+        cls,
+        settings: ServiceSettings,
+        *,
+        migrations_package: str,
+        publishes: bool,
+        projections: Sequence[Projection] = (),
+        sources: Sequence[str] = (),
+    ) -> Runtime:
+        """Connect, migrate, install projections; start workers when ``settings.run_workers``."""
+        pool = await create_pool(settings.database_url, max_size=20)
+        async with pool.acquire() as conn:
+            await migrate(conn, migrations_package)
+            await seed_calendar(conn)
+        for projection in projections:
+            await install(pool, projection)
+        runtime = cls(
+            settings=settings,
+            pool=pool,
+            store=EventStore(pool),
+            verifier=token_verifier(settings),
+            publishes=publishes,
+            projections=projections,
+            sources=sources or ((settings.service,) if publishes else ()),
+        )
+        runtime._tasks.append(asyncio.create_task(runtime._connect_nats()))
+        return runtime
+
+    async def _connect_nats(self) -> None:
+        delay = 0.2
+        while not self._stop.is_set():
+            try:
+                self.nc = await connect(self.settings.nats_url, f"grassroots-{self.settings.service}")
+                break
+            except Exception as exc:
+                log.warning("nats.unreachable", url=self.settings.nats_url, error=repr(exc), retry_in=delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), delay)
+                delay = min(delay * 2, 5.0)
+        if self.nc is None or not self.settings.run_workers:
+            return
+        await self._start_workers()
+
+    async def _start_workers(self) -> None:
+        assert self.nc is not None
+        dsn = self.settings.database_url
+        if self.publishes:
+            spec = stream_spec(self.settings, self.settings.service)
+            while not self._stop.is_set():
+                try:
+                    await ensure_stream(self.nc.jetstream(), spec)
+                    break
+                except Exception as exc:
+                    log.warning("stream.unavailable", stream=spec.name, error=repr(exc))
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._stop.wait(), 1.0)
+            self.relay = Relay(self.store, self.nc, spec)
+            lock = LeaderLock(dsn, f"relay:{spec.name}")
+            self._tasks.append(asyncio.create_task(self.relay.run(self._stop, lock)))
+        for projection in self.projections:
+            runner = ProjectionRunner(self.pool, self.nc, projection, self.bindings(projection), dsn=dsn)
+            self.runners.append(runner)
+            self._tasks.append(asyncio.create_task(runner.run(self._stop)))
+
+    def bindings(self, projection: Projection) -> list[SourceBinding]:
+        return [
+            binding(projection, stream_spec(self.settings, source), self.settings.service)
+            for source in projection.sources
+        ]
+
+    def wake_relay(self) -> None:
+        if self.relay is not None:
+            self.relay.wake()
+
+    async def nats_ready(self) -> bool:
+        return self.nc is not None and self.nc.is_connected
+
+    async def stop(self) -> None:
+        self._stop.set()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.nc is not None:
+            with contextlib.suppress(Exception):
+                await self.nc.drain()
+        await self.pool.close()
+
+
+async def ensure_streams(nc: NATS, specs: Sequence[StreamSpec]) -> None:
+    js = nc.jetstream()
+    for spec in specs:
+        await ensure_stream(js, spec)

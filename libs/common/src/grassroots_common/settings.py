@@ -1,0 +1,46 @@
+"""Configuration, only from the environment (and a data folder on the embedded default)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    service: str = "service"
+    database_url: str = "postgresql://postgres@localhost/postgres"
+    nats_url: str = "nats://127.0.0.1:4222"
+    # Prefix of stream names and subjects: isolates tests (and tenants) sharing one NATS server.
+    nats_prefix: str = ""
+    stream_replicas: int = 1
+    data_dir: Path = Path("data")
+    jwt_secret: str | None = None
+    jwt_secret_file: Path | None = None
+    jwt_jwks_url: str | None = None
+    jwt_algorithm: str = "HS256"
+    log_format: str = Field(default="console", pattern="^(console|json)$")
+    log_level: str = "info"
+    run_workers: bool = True
+    run_api: bool = True
+    max_body_bytes: int = 256 * 1024
+    max_upload_bytes: int = 10 * 1024 * 1024
+    read_wait_max: float = 5.0
+    host: str = "127.0.0.1"
+    port: int = 8100
+
+
+def load_settings(service: str, **overrides: object) -> ServiceSettings:
+    """Settings for ``service``: ``<SERVICE>_DATABASE_URL`` etc. win over the shared variables."""
+    values: dict[str, object] = {"service": service}
+    prefix = service.upper() + "_"
+    for name in ServiceSettings.model_fields:
+        specific = os.environ.get(prefix + name.upper())
+        if specific is not None:
+            values[name] = specific
+    values.update(overrides)
+    return ServiceSettings(**values)  # type: ignore[arg-type]

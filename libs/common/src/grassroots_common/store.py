@@ -1,0 +1,166 @@
+"""The PostgreSQL event store of one service.
+
+Appends are optimistic: the first new event must follow the version the caller loaded, and the
+unique ``(stream_id, version)`` key settles concurrent writers. Appends are not serialized per
+service; instead every row carries its transaction id, and ``read_all`` returns only rows of
+transactions older than the oldest one still running, in ``(tx_id, position)`` order. A reader
+that checkpoints the last ``(tx_id, position)`` it saw therefore never skips a late commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from prometheus_client import Counter
+
+from grassroots_common.events import Metadata, NewEvent, RecordedEvent, upcast
+
+EVENTS_APPENDED = Counter("grassroots_events_appended_total", "Events appended to the store", ["stream_type"])
+
+
+class ConcurrencyError(Exception):
+    """Another writer appended to the stream since it was loaded."""
+
+    def __init__(self, stream_id: str, expected_version: int) -> None:
+        super().__init__(f"stream {stream_id} is no longer at version {expected_version}")
+        self.stream_id = stream_id
+        self.expected_version = expected_version
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    stream_id: str
+    version: int
+    position: int
+    tx_id: int
+
+    @property
+    def checkpoint(self) -> str:
+        """Opaque read-your-writes token: a read model at or past it includes this append."""
+        return f"{self.tx_id}.{self.position}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class StorePosition:
+    tx_id: int = 0
+    position: int = 0
+
+    @classmethod
+    def parse(cls, token: str) -> StorePosition:
+        tx, _, pos = token.partition(".")
+        return cls(int(tx), int(pos))
+
+    def __str__(self) -> str:
+        return f"{self.tx_id}.{self.position}"
+
+
+_APPEND_SQL = """
+INSERT INTO events (event_id, stream_id, stream_type, version, type, schema_version, data, metadata, occurred_at)
+SELECT e.event_id, $1, $2, $3 + e.ord, e.type, e.schema_version, e.data, $8, e.occurred_at
+FROM unnest($4::uuid[], $5::text[], $6::int[], $7::jsonb[], $9::timestamptz[])
+     WITH ORDINALITY AS e(event_id, type, schema_version, data, occurred_at, ord)
+WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $3
+RETURNING version, position, tx_id
+"""
+
+_COLUMNS = (
+    "position, tx_id, event_id::text AS event_id, stream_id, stream_type, version, type, "
+    "schema_version, data, metadata, occurred_at, recorded_at"
+)
+
+
+def _record(row: asyncpg.Record) -> RecordedEvent:
+    schema_version, data = upcast(row["type"], row["schema_version"], row["data"])
+    return RecordedEvent(
+        event_id=row["event_id"],
+        stream_id=row["stream_id"],
+        stream_type=row["stream_type"],
+        version=row["version"],
+        type=row["type"],
+        schema_version=schema_version,
+        data=data,
+        metadata=row["metadata"],
+        occurred_at=row["occurred_at"],
+        recorded_at=row["recorded_at"],
+        position=row["position"],
+        tx_id=row["tx_id"],
+    )
+
+
+class EventStore:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def append(
+        self,
+        stream_id: str,
+        stream_type: str,
+        expected_version: int,
+        events: Sequence[NewEvent],
+        metadata: Metadata,
+        *,
+        conn: asyncpg.Connection | None = None,
+    ) -> AppendResult:
+        """Append ``events`` after ``expected_version`` in one statement (so one transaction).
+
+        Pass ``conn`` to append inside a transaction the caller holds (with an idempotency record).
+        """
+        if not events:
+            raise ValueError("nothing to append")
+        now = dt.datetime.now(dt.UTC)
+        args: tuple[Any, ...] = (
+            stream_id,
+            stream_type,
+            expected_version,
+            [e.event_id for e in events],
+            [e.event.type_name() for e in events],
+            [e.event.schema_version for e in events],
+            [e.event.model_dump(mode="json") for e in events],
+            metadata.as_dict(),
+            [e.occurred_at or now for e in events],
+        )
+        try:
+            if conn is None:
+                rows = await self.pool.fetch(_APPEND_SQL, *args)
+            else:
+                rows = await conn.fetch(_APPEND_SQL, *args)
+        except asyncpg.UniqueViolationError as exc:
+            raise ConcurrencyError(stream_id, expected_version) from exc
+        if not rows:
+            raise ConcurrencyError(stream_id, expected_version)
+        EVENTS_APPENDED.labels(stream_type).inc(len(rows))
+        last = rows[-1]
+        return AppendResult(stream_id, last["version"], last["position"], last["tx_id"])
+
+    async def load(self, stream_id: str, conn: asyncpg.Connection | None = None) -> list[RecordedEvent]:
+        sql = f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY version"
+        rows = await (conn or self.pool).fetch(sql, stream_id)
+        return [_record(r) for r in rows]
+
+    async def read_all(self, after: StorePosition, limit: int = 1000) -> list[RecordedEvent]:
+        """Committed events after ``after`` in commit-safe order, at most ``limit``."""
+        rows = await self.pool.fetch(
+            f"""SELECT {_COLUMNS} FROM events
+                WHERE (tx_id, position) > ($1, $2)
+                  AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                ORDER BY tx_id, position LIMIT $3""",
+            after.tx_id,
+            after.position,
+            limit,
+        )
+        return [_record(r) for r in rows]
+
+    async def position_of(self, event_id: str) -> StorePosition | None:
+        row = await self.pool.fetchrow("SELECT tx_id, position FROM events WHERE event_id = $1::uuid", event_id)
+        return StorePosition(row["tx_id"], row["position"]) if row else None
+
+    async def head(self) -> StorePosition:
+        row = await self.pool.fetchrow("SELECT tx_id, position FROM events ORDER BY tx_id DESC, position DESC LIMIT 1")
+        return StorePosition(row["tx_id"], row["position"]) if row else StorePosition()
+
+    async def count(self) -> int:
+        return await self.pool.fetchval("SELECT count(*) FROM events")

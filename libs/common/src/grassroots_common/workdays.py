@@ -1,0 +1,120 @@
+"""Working days on the official calendar, kept as data an administrator extends each year.
+
+The State Council publishes each year's holidays and adjusted workdays late in the year before;
+``chinese_calendar`` knows the years up to its release. Years it knows are seeded into
+``calendar_days``; an administrator enters later years through the calendar API. A year nobody
+entered falls back to Monday–Friday, and the answer says so (``warning``) so users see it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import asyncpg
+import structlog
+
+log = structlog.get_logger(__name__)
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+@dataclass
+class WorkCalendar:
+    """In-memory view: explicit days (holidays and adjusted workdays) for the years entered."""
+
+    overrides: dict[dt.date, bool] = field(default_factory=dict)
+    years: set[int] = field(default_factory=set)
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        return day.weekday() < 5
+
+    def knows(self, year: int) -> bool:
+        return year in self.years
+
+    def warning_for(self, *days: dt.date) -> str | None:
+        missing = sorted({d.year for d in days if d.year not in self.years})
+        if not missing:
+            return None
+        return f"{'、'.join(map(str, missing))} 年的法定节假日尚未录入，按周一至周五计算工作日"
+
+    def add_workdays(self, start: dt.date, days: int) -> dt.date:
+        """The date ``days`` working days after ``start`` (0: ``start`` itself if a workday, else next)."""
+        current = start
+        while not self.is_workday(current):
+            current += dt.timedelta(days=1)
+        remaining = days
+        while remaining > 0:
+            current += dt.timedelta(days=1)
+            if self.is_workday(current):
+                remaining -= 1
+        return current
+
+    def deadline(self, start: dt.datetime, workdays: int, hours: float = 0) -> dt.datetime:
+        """End of the working day ``workdays`` after ``start`` (Beijing time), or ``hours`` later."""
+        if workdays <= 0 and hours:
+            return start + dt.timedelta(hours=hours)
+        local = start.astimezone(CHINA)
+        end_day = self.add_workdays(local.date(), workdays)
+        return dt.datetime.combine(end_day, dt.time(23, 59, 59), tzinfo=CHINA)
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        count, current = 0, start
+        while current < end:
+            current += dt.timedelta(days=1)
+            if self.is_workday(current):
+                count += 1
+        return count
+
+
+def package_years() -> dict[int, dict[dt.date, tuple[bool, str]]]:
+    """The years the chinese_calendar package knows, as explicit non-default days."""
+    import chinese_calendar
+
+    years: dict[int, dict[dt.date, tuple[bool, str]]] = {}
+    for day, name in chinese_calendar.holidays.items():
+        if day.weekday() < 5:
+            years.setdefault(day.year, {})[day] = (False, str(name))
+    for day, name in chinese_calendar.workdays.items():
+        if day.weekday() >= 5:
+            years.setdefault(day.year, {})[day] = (True, str(name))
+    return years
+
+
+async def seed_calendar(conn: asyncpg.Connection) -> None:
+    """Seed the years the package knows, once; an administrator's entries are never overwritten."""
+    known = {r["year"] for r in await conn.fetch("SELECT year FROM calendar_years")}
+    for year, days in package_years().items():
+        if year in known or year < 2020:
+            continue
+        async with conn.transaction():
+            await conn.executemany(
+                """INSERT INTO calendar_days (day, is_workday, name, source) VALUES ($1, $2, $3, 'package')
+                   ON CONFLICT (day) DO NOTHING""",
+                [(d, w, n) for d, (w, n) in sorted(days.items())],
+            )
+            await conn.execute(
+                "INSERT INTO calendar_years (year, source) VALUES ($1, 'package') ON CONFLICT DO NOTHING", year
+            )
+
+
+async def load_calendar(pool: asyncpg.Pool) -> WorkCalendar:
+    days = await pool.fetch("SELECT day, is_workday FROM calendar_days")
+    years = await pool.fetch("SELECT year FROM calendar_years")
+    return WorkCalendar({r["day"]: r["is_workday"] for r in days}, {r["year"] for r in years})
+
+
+async def set_year(pool: asyncpg.Pool, year: int, days: list[tuple[dt.date, bool, str]]) -> None:
+    """Replace one year's holidays and adjusted workdays (administrator's entry)."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("DELETE FROM calendar_days WHERE extract(year FROM day) = $1", year)
+        await conn.executemany(
+            "INSERT INTO calendar_days (day, is_workday, name, source) VALUES ($1, $2, $3, 'admin')", days
+        )
+        await conn.execute(
+            """INSERT INTO calendar_years (year, source) VALUES ($1, 'admin')
+               ON CONFLICT (year) DO UPDATE SET source = 'admin', updated_at = now()""",
+            year,
+        )

@@ -1,0 +1,96 @@
+"""Event store against real PostgreSQL: append, concurrency, and never skipping a late commit."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from grassroots_common.db import create_pool
+from grassroots_common.events import Event, Metadata, NewEvent, event
+from grassroots_common.migrations import migrate
+from grassroots_common.store import ConcurrencyError, EventStore, StorePosition
+
+META = Metadata(actor_id="u1", actor_name="测试")
+
+
+@event
+class ThingHappened(Event):
+    stream_type = "thing"
+    n: int
+
+
+@pytest.fixture
+async def store(database: str):
+    pool = await create_pool(database, max_size=8)
+    async with pool.acquire() as conn:
+        await migrate(conn)
+    yield EventStore(pool)
+    await pool.close()
+
+
+async def test_append_and_load_in_order(store: EventStore) -> None:
+    first = await store.append("s1", "thing", 0, [NewEvent(ThingHappened(n=1)), NewEvent(ThingHappened(n=2))], META)
+    assert first.version == 2
+    await store.append("s1", "thing", 2, [NewEvent(ThingHappened(n=3))], META)
+    loaded = await store.load("s1")
+    assert [e.data["n"] for e in loaded] == [1, 2, 3]
+    assert [e.version for e in loaded] == [1, 2, 3]
+    assert loaded[0].metadata["actor_id"] == "u1"
+
+
+async def test_stale_expected_version_is_a_concurrency_error(store: EventStore) -> None:
+    await store.append("s1", "thing", 0, [NewEvent(ThingHappened(n=1))], META)
+    with pytest.raises(ConcurrencyError):
+        await store.append("s1", "thing", 0, [NewEvent(ThingHappened(n=2))], META)
+    with pytest.raises(ConcurrencyError):  # ahead of the stream: would leave a gap
+        await store.append("s1", "thing", 5, [NewEvent(ThingHappened(n=2))], META)
+    assert [e.version for e in await store.load("s1")] == [1]
+
+
+async def test_concurrent_writers_one_wins(store: EventStore) -> None:
+    async def write(n: int) -> bool:
+        try:
+            await store.append("race", "thing", 0, [NewEvent(ThingHappened(n=n))], META)
+            return True
+        except ConcurrencyError:
+            return False
+
+    results = await asyncio.gather(*(write(n) for n in range(8)))
+    assert results.count(True) == 1
+    assert len(await store.load("race")) == 1
+
+
+async def test_reader_never_skips_a_late_commit(store: EventStore) -> None:
+    """Two appends commit out of order: the earlier-numbered one commits last.
+
+    A reader checkpointing "the highest position seen" would jump past it; ``read_all`` must
+    return nothing from the later transaction until the earlier one has committed, then both.
+    """
+    slow = await store.pool.acquire()
+    try:
+        tx = slow.transaction()
+        await tx.start()
+        # The slow writer starts first: it takes the lower transaction id and position.
+        await store.append("slow", "thing", 0, [NewEvent(ThingHappened(n=1))], META, conn=slow)
+        fast = await store.append("fast", "thing", 0, [NewEvent(ThingHappened(n=2))], META)
+        # The fast one is committed, but the slow one, numbered before it, is still open.
+        seen = await store.read_all(StorePosition(), 100)
+        assert [e.stream_id for e in seen] == []
+        await tx.commit()
+    finally:
+        await store.pool.release(slow)
+    seen = await store.read_all(StorePosition(), 100)
+    assert [e.stream_id for e in seen] == ["slow", "fast"]
+    assert seen[-1].position == fast.position
+    # A checkpoint at the last event returns nothing more: nothing was skipped, nothing repeats.
+    after = StorePosition(seen[-1].tx_id, seen[-1].position)
+    assert await store.read_all(after, 100) == []
+
+
+async def test_reader_returns_later_transactions_after_a_checkpoint(store: EventStore) -> None:
+    await store.append("a", "thing", 0, [NewEvent(ThingHappened(n=1))], META)
+    first = await store.read_all(StorePosition(), 100)
+    await store.append("b", "thing", 0, [NewEvent(ThingHappened(n=2))], META)
+    rest = await store.read_all(StorePosition(first[-1].tx_id, first[-1].position), 100)
+    assert [e.stream_id for e in rest] == ["b"]

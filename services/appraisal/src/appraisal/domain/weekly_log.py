@@ -1,0 +1,69 @@
+"""The weekly log (周纪实) of one person for one ISO week: stream ``log-<person>-<week>``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from grassroots_common.aggregate import Aggregate
+from grassroots_common.contracts.appraisal import LogSubmitted, WorkItem
+from grassroots_common.errors import Conflict, Invalid
+from grassroots_common.events import Event
+from grassroots_common.workdays import CHINA
+
+from appraisal.domain.weeks import log_deadline, week_start
+
+
+def log_stream_id(person_id: str, week: str) -> str:
+    return f"log-{person_id}-{week}"
+
+
+class WeeklyLog(Aggregate):
+    stream_type = "weekly_log"
+
+    def __init__(self, stream_id: str) -> None:
+        super().__init__(stream_id)
+        self.person_id: str | None = None
+        self.revision = 0
+        self.first_late: bool | None = None
+
+    def when(self, event: Event) -> None:
+        match event:
+            case LogSubmitted():
+                self.person_id = event.person_id
+                self.revision = event.revision
+                if self.first_late is None:
+                    self.first_late = event.late
+
+    def submit(
+        self,
+        *,
+        person_id: str,
+        person_name: str,
+        unit_id: str,
+        section_id: str | None,
+        week: str,
+        items: list[WorkItem],
+        now: dt.datetime,
+    ) -> None:
+        """Submit, or revise, the log. One log per person and week: a resubmission is a revision."""
+        if not items:
+            raise Invalid("log_empty", "周纪实至少需要一项工作内容", field="items")
+        if now.astimezone(CHINA).date() < week_start(week):
+            raise Conflict("week_not_started", f"{week} 还未开始，不能提前填写周纪实")
+        if self.person_id is not None and self.person_id != person_id:
+            raise Conflict("log_owner_mismatch", "不能修改他人的周纪实")
+        deadline = log_deadline(week)
+        self._raise(
+            LogSubmitted(
+                person_id=person_id,
+                person_name=person_name,
+                unit_id=unit_id,
+                section_id=section_id,
+                week=week,
+                items=items,
+                submitted_at=now,
+                deadline=deadline,
+                late=now > deadline,
+                revision=self.revision + 1,
+            )
+        )

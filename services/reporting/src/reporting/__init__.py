@@ -1,0 +1,1 @@
+"""Reporting service: notices, bulletins, archives and statistics built from every service's events."""

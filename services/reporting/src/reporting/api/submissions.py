@@ -1,0 +1,44 @@
+"""Weekly-log submissions by unit, for a week."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from grassroots_common.errors import Forbidden
+from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
+from pydantic import BaseModel
+
+from reporting import queries
+
+router = APIRouter(prefix="/api/v1/submissions", tags=["submissions"])
+
+
+class UnitSubmissions(BaseModel):
+    unit_id: str
+    submitted: int
+    late: int
+    revised: int
+
+
+class WeekSubmissions(BaseModel):
+    week: str
+    units: list[UnitSubmissions]
+    positions: dict[str, dict[str, int | str]]
+
+
+@router.get("", summary="Weekly logs submitted and late, by unit")
+async def submissions(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    positions: Annotated[dict, Depends(ReadAfter("submissions", "appraisal"))],
+    week: Annotated[str, Query(pattern=r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$", examples=["2026-W47"])],
+) -> WeekSubmissions:
+    unit = None
+    if not principal.has("district_admin", "operator"):
+        principal.require("unit_admin", "district_admin")
+        unit = principal.scope("unit")
+        if unit is None:
+            raise Forbidden("unit_scope_missing", "你的账号未归属任何单位")
+    rows = await queries.submissions_by_unit(runtime.pool, week, unit)
+    return WeekSubmissions(week=week, units=[UnitSubmissions(**dict(r)) for r in rows], positions=positions)

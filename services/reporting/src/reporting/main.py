@@ -1,0 +1,28 @@
+"""create_app(): the reporting API with its projections over the other services' streams."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from grassroots_common.http import create_app as create_service_app
+from grassroots_common.runtime import Runtime
+from grassroots_common.settings import ServiceSettings, load_settings
+
+from reporting.api import ROUTERS
+from reporting.projections import PROJECTIONS
+
+SERVICE = "reporting"
+
+
+async def start_runtime(settings: ServiceSettings) -> Runtime:
+    return await Runtime.start(settings, migrations_package=SERVICE, publishes=False, projections=PROJECTIONS)
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or load_settings(SERVICE)
+    return create_service_app(
+        settings,
+        title="Grassroots reporting (通报·简报·档案)",
+        description="Notices, bulletins, archives and statistics from the events of every service.",
+        routers=ROUTERS,
+        start_runtime=start_runtime,
+    )
