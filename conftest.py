@@ -61,17 +61,32 @@ def nats_server(servers: dict[str, object]) -> NatsServer:
 
 
 @pytest.fixture
-async def database(servers: dict[str, object]) -> AsyncIterator[str]:
-    name = "t_" + uuid.uuid4().hex[:16]
+async def new_database(servers: dict[str, object]) -> AsyncIterator[Callable[[], Awaitable[str]]]:
+    """Factory of fresh databases on the session server, dropped after the test."""
     admin = str(servers["database_url"])
+    names: list[str] = []
+
+    async def create() -> str:
+        name = "t_" + uuid.uuid4().hex[:16]
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        names.append(name)
+        return dsn_for(admin, name)
+
+    yield create
     conn = await asyncpg.connect(admin)
-    await conn.execute(f'CREATE DATABASE "{name}"')
+    for name in names:
+        with contextlib.suppress(asyncpg.PostgresError):
+            await conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
     await conn.close()
-    yield dsn_for(admin, name)
-    conn = await asyncpg.connect(admin)
-    with contextlib.suppress(asyncpg.PostgresError):
-        await conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    await conn.close()
+
+
+@pytest.fixture
+async def database(new_database: Callable[[], Awaitable[str]]) -> str:
+    return await new_database()
 
 
 @pytest.fixture
@@ -97,9 +112,7 @@ def make_settings(servers: dict[str, object], prefix: str, tmp_path: Path) -> Ca
     return make
 
 
-def token(
-    sub: str, *roles: str, name: str = "", **scopes: str
-) -> dict[str, str]:
+def token(sub: str, *roles: str, name: str = "", **scopes: str) -> dict[str, str]:
     """Authorization header for a test principal."""
     return {"Authorization": "Bearer " + mint_token(TEST_SECRET, sub, name or sub, list(roles), scopes)}
 

@@ -10,6 +10,12 @@ def _dumps(value: object) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+def json_texts(values: list[object]) -> list[str]:
+    """For ``$n::text[]`` parameters cast to jsonb in SQL: asyncpg would read nested lists as
+    extra array dimensions if passed as ``jsonb[]``."""
+    return [_dumps(v) for v in values]
+
+
 async def init_connection(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("jsonb", encoder=_dumps, decoder=orjson.loads, schema="pg_catalog")
     await conn.set_type_codec("json", encoder=_dumps, decoder=orjson.loads, schema="pg_catalog")

@@ -121,6 +121,7 @@ def create_app(
     description: str,
     routers: Sequence[APIRouter],
     start_runtime: Callable[[ServiceSettings], Awaitable[Runtime]],
+    seed_demo: Callable[[Runtime], Awaitable[None]] | None = None,
     version: str = "1.0.0",
 ) -> FastAPI:
     configure_logging(settings.service, settings.log_format, settings.log_level)
@@ -129,6 +130,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await start_runtime(settings)
         app.state.runtime = runtime
+        if settings.seed_demo and seed_demo is not None:
+            await seed_demo(runtime)
         log.info("service.started", port=settings.port, workers=settings.run_workers)
         try:
             yield

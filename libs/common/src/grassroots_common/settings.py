@@ -27,6 +27,8 @@ class ServiceSettings(BaseSettings):
     log_level: str = "info"
     run_workers: bool = True
     run_api: bool = True
+    # Seed demo data on start when the database holds none (the embedded default sets it).
+    seed_demo: bool = False
     max_body_bytes: int = 256 * 1024
     max_upload_bytes: int = 10 * 1024 * 1024
     read_wait_max: float = 5.0

@@ -60,8 +60,8 @@ class StorePosition:
 
 _APPEND_SQL = """
 INSERT INTO events (event_id, stream_id, stream_type, version, type, schema_version, data, metadata, occurred_at)
-SELECT e.event_id, $1, $2, $3 + e.ord, e.type, e.schema_version, e.data, $8, e.occurred_at
-FROM unnest($4::uuid[], $5::text[], $6::int[], $7::jsonb[], $9::timestamptz[])
+SELECT e.event_id, $1, $2, $3 + e.ord, e.type, e.schema_version, e.data::jsonb, $8, e.occurred_at
+FROM unnest($4::uuid[], $5::text[], $6::int[], $7::text[], $9::timestamptz[])
      WITH ORDINALITY AS e(event_id, type, schema_version, data, occurred_at, ord)
 WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $3
 RETURNING version, position, tx_id
@@ -119,7 +119,7 @@ class EventStore:
             [e.event_id for e in events],
             [e.event.type_name() for e in events],
             [e.event.schema_version for e in events],
-            [e.event.model_dump(mode="json") for e in events],
+            [e.event.model_dump_json() for e in events],
             metadata.as_dict(),
             [e.occurred_at or now for e in events],
         )

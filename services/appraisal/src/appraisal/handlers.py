@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from appraisal.domain.weekly_log import WeeklyLog, log_stream_id
 from grassroots_common.auth import Principal
 from grassroots_common.commands import CommandResult, Idempotency, execute
 from grassroots_common.contracts.appraisal import WorkItem
 from grassroots_common.errors import Invalid
 from grassroots_common.events import Metadata
 from grassroots_common.runtime import Runtime
-
-from appraisal.domain.weekly_log import WeeklyLog, log_stream_id
 
 
 async def submit_log(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+
 from grassroots_common.http import create_app as create_service_app
 from grassroots_common.runtime import Runtime
 from grassroots_common.settings import ServiceSettings, load_settings
-
 from reporting.api import ROUTERS
 from reporting.projections import PROJECTIONS
 

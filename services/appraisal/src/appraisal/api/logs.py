@@ -6,15 +6,15 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from appraisal import handlers, queries
+from appraisal.domain.weeks import WEEK_PATTERN
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import WorkItem
 from grassroots_common.errors import Forbidden
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
-from pydantic import BaseModel, Field
-
-from appraisal import handlers, queries
-from appraisal.domain.weeks import WEEK_PATTERN
 
 router = APIRouter(prefix="/api/v1/logs", tags=["weekly logs"])
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from appraisal.domain.weeks import log_deadline, week_start
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.contracts.appraisal import LogSubmitted, WorkItem
 from grassroots_common.errors import Conflict, Invalid
 from grassroots_common.events import Event
 from grassroots_common.workdays import CHINA
-
-from appraisal.domain.weeks import log_deadline, week_start
 
 
 def log_stream_id(person_id: str, week: str) -> str:

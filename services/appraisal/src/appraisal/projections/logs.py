@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 import asyncpg
+
+from grassroots_common.db import json_texts
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
 
@@ -51,8 +53,10 @@ class LogsProjection(Projection):
         await conn.execute(
             """INSERT INTO weekly_logs AS w (person_id, week, person_name, unit_id, section_id, items, revision,
                                              late, first_submitted_at, submitted_at, deadline)
-               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
-                                    $7::int[], $8::bool[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[])
+               SELECT p, w, n, u, s, i::jsonb, r, l, f, sa, d
+               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                           $7::int[], $8::bool[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[])
+                    AS t(p, w, n, u, s, i, r, l, f, sa, d)
                ON CONFLICT (person_id, week) DO UPDATE SET
                    person_name = EXCLUDED.person_name, unit_id = EXCLUDED.unit_id, section_id = EXCLUDED.section_id,
                    items = EXCLUDED.items, revision = EXCLUDED.revision, submitted_at = EXCLUDED.submitted_at,
@@ -62,7 +66,7 @@ class LogsProjection(Projection):
             [v["person_name"] for v in values],
             [v["unit_id"] for v in values],
             [v.get("section_id") for v in values],
-            [v["items"] for v in values],
+            json_texts([v["items"] for v in values]),
             [v["revision"] for v in values],
             [v["late"] for v in values],
             [_ts(v["first_submitted_at"]) for v in values],

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from grassroots_common.errors import Forbidden
-from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
 from pydantic import BaseModel
 
+from grassroots_common.errors import Forbidden
+from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
 from reporting import queries
 
 router = APIRouter(prefix="/api/v1/submissions", tags=["submissions"])

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import asyncpg
+
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
 
