@@ -1,0 +1,346 @@
+"""``grassroots``: start the embedded platform and operate it (streams, events, projections, replay)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import signal
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from grassroots_cli.operator import PUBLISHING, Target, all_projections, bindings_for, find_projection
+from grassroots_common.auth import ROLES, load_or_create_secret, mint_token
+from grassroots_common.events import RecordedEvent
+from grassroots_common.projections import RebuildProgress, rebuild, retry_parked, skip_parked
+
+app = typer.Typer(help="Grassroots platform: run it, watch it, replay it.", no_args_is_help=True)
+events_app = typer.Typer(help="Browse the events of a stream or of one aggregate.")
+dead_app = typer.Typer(help="Events a projection parked: list, retry, skip.")
+app.add_typer(events_app, name="events")
+app.add_typer(dead_app, name="dead-letters")
+console = Console()
+
+DataDir = Annotated[Path, typer.Option("--data-dir", envvar="GRASSROOTS_DATA", help="Data folder")]
+
+
+@app.command()
+def up(
+    data_dir: DataDir = Path("data"),
+    port: Annotated[int, typer.Option(envvar="GRASSROOTS_PORT", help="Port of the one origin")] = 8000,
+    demo: Annotated[bool, typer.Option(help="Seed demo data on first start")] = True,
+) -> None:
+    """Start NATS, PostgreSQL, every service and the web app on one machine (Ctrl-C stops all)."""
+    from grassroots_cli.platform import Platform
+
+    platform = Platform(data_dir=data_dir, port=port, seed_demo=demo)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    console.print(f"[bold]Grassroots[/] starting under {data_dir.resolve()} …")
+    try:
+        platform.start()
+        console.print(
+            f"[green]Ready[/] at [bold]{platform.url}[/]  (NATS {platform.nats_url}; logs in {data_dir}/logs)"
+        )
+        console.print("Press Ctrl-C to stop.")
+        while not stop.wait(1.0):
+            for name, proc in platform.processes.items():
+                if proc.poll() is not None:
+                    console.print(f"[red]{name} exited ({proc.returncode}); see {data_dir}/logs/{name}.log[/]")
+                    stop.set()
+    finally:
+        console.print("Stopping …")
+        platform.stop()
+        console.print("Stopped.")
+
+
+@app.command()
+def token(
+    sub: Annotated[str, typer.Argument(help="Subject (person or account id)")],
+    role: Annotated[list[str], typer.Option("--role", "-r", help="Role (repeatable)")],
+    name: Annotated[str, typer.Option(help="Display name")] = "",
+    scope: Annotated[list[str], typer.Option("--scope", "-s", help="kind=id, e.g. unit=u01")] = [],  # noqa: B006
+    hours: Annotated[float, typer.Option(help="Validity in hours")] = 12,
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Mint a development token signed with the embedded default's key."""
+    unknown = [r for r in role if r not in ROLES]
+    if unknown:
+        raise typer.BadParameter(f"unknown roles {unknown}; known: {', '.join(sorted(ROLES))}")
+    scopes = dict(s.split("=", 1) for s in scope)
+    secret = load_or_create_secret(data_dir / "keys" / "jwt.secret")
+    typer.echo(mint_token(secret, sub, name or sub, role, scopes, dt.timedelta(hours=hours)))
+
+
+@app.command()
+def streams(data_dir: DataDir = Path("data")) -> None:
+    """Each service's stream: message count, first and last sequence."""
+
+    async def run() -> None:
+        target = Target.resolve(data_dir)
+        nc = await target.nats()
+        js = nc.jetstream()
+        table = Table("stream", "messages", "first seq", "last seq", "last time", "consumers")
+        for svc in PUBLISHING:
+            spec = target.spec(svc)
+            try:
+                info = await js.stream_info(spec.name)
+            except Exception:
+                table.add_row(spec.name, "-", "-", "-", "-", "-")
+                continue
+            s = info.state
+            table.add_row(
+                spec.name,
+                str(s.messages),
+                str(s.first_seq),
+                str(s.last_seq),
+                str(s.last_ts or ""),
+                str(s.consumer_count),
+            )
+        console.print(table)
+        await nc.close()
+
+    asyncio.run(run())
+
+
+def _print_events(events: list[RecordedEvent]) -> None:
+    table = Table("seq/pos", "type", "stream id", "v", "actor", "occurred", "data")
+    for e in events:
+        table.add_row(
+            str(e.sequence or e.position),
+            e.type,
+            e.stream_id,
+            str(e.version),
+            e.actor_id,
+            e.occurred_at.isoformat(timespec="seconds"),
+            json.dumps(e.data, ensure_ascii=False)[:120],
+        )
+    console.print(table)
+
+
+@events_app.command("tail")
+def events_tail(
+    service_name: Annotated[str, typer.Argument(metavar="SERVICE", help="appraisal, grid or village")],
+    count: Annotated[int, typer.Option("-n", help="How many of the last events")] = 20,
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """The last events of a service's stream (from JetStream)."""
+
+    async def run() -> None:
+        target = Target.resolve(data_dir)
+        nc = await target.nats()
+        js = nc.jetstream()
+        spec = target.spec(service_name)
+        info = await js.stream_info(spec.name)
+        first = max(info.state.first_seq, info.state.last_seq - count + 1)
+        events = []
+        for seq in range(first, info.state.last_seq + 1):
+            msg = await js.get_msg(spec.name, seq=seq)
+            events.append(RecordedEvent.from_json(msg.data or b"{}", seq, service_name))
+        _print_events(events)
+        await nc.close()
+
+    asyncio.run(run())
+
+
+@events_app.command("show")
+def events_show(
+    service_name: Annotated[str, typer.Argument(metavar="SERVICE")],
+    stream_id: Annotated[str, typer.Argument(help="Aggregate (stream) id")],
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Every event of one aggregate, from the service's event store."""
+
+    async def run() -> None:
+        from grassroots_common.store import EventStore
+
+        target = Target.resolve(data_dir)
+        pool = await target.pool(service_name)
+        events = await EventStore(pool).load(stream_id)
+        if not events:
+            console.print(f"[yellow]no events for {stream_id}[/]")
+        _print_events(events)
+        await pool.close()
+
+    asyncio.run(run())
+
+
+@app.command()
+def projections(data_dir: DataDir = Path("data")) -> None:
+    """Status and lag of every projection: checkpoint per source against the stream's last sequence."""
+
+    async def run() -> None:
+        target = Target.resolve(data_dir)
+        nc = await target.nats()
+        js = nc.jetstream()
+        table = Table("projection", "state", "source", "checkpoint", "stream last", "lag", "parked", "unknown")
+        for owner, projection in all_projections():
+            pool = await target.pool(owner)
+            status = await pool.fetchrow(
+                "SELECT state, unknown_events FROM projection_status WHERE projection=$1", projection.name
+            )
+            parked = await pool.fetchval(
+                "SELECT count(*) FROM dead_letters WHERE projection=$1 AND state='parked'", projection.name
+            )
+            for source in projection.sources:
+                done = await pool.fetchval(
+                    "SELECT sequence FROM projection_checkpoints WHERE projection=$1 AND source=$2",
+                    projection.name,
+                    source,
+                )
+                try:
+                    last = (await js.stream_info(target.spec(source).name)).state.last_seq
+                except Exception:
+                    last = 0
+                table.add_row(
+                    f"{owner}.{projection.name}",
+                    status["state"] if status else "not installed",
+                    source,
+                    str(done or 0),
+                    str(last),
+                    str(max(last - (done or 0), 0)),
+                    str(parked),
+                    str(status["unknown_events"] if status else 0),
+                )
+            await pool.close()
+        console.print(table)
+        console.print("lag counts every message after the checkpoint, including types the projection ignores")
+        await nc.close()
+
+    asyncio.run(run())
+
+
+@app.command()
+def replay(
+    projection_name: Annotated[str, typer.Argument(metavar="PROJECTION", help="e.g. reporting.submissions")],
+    from_sequence: Annotated[int, typer.Option("--from-seq", help="Start at this stream sequence")] = 1,
+    from_time: Annotated[str | None, typer.Option("--from-time", help="Start at this ISO time")] = None,
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Rebuild a projection into shadow tables and swap it in; queries keep answering meanwhile."""
+    owner, projection = find_projection(projection_name)
+    since = dt.datetime.fromisoformat(from_time) if from_time else None
+
+    async def run() -> None:
+        target = Target.resolve(data_dir)
+        nc = await target.nats()
+        pool = await target.pool(owner)
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[rate]:>10,.0f} events/s"),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress:
+            tasks: dict[str, int] = {}
+
+            def report(p: RebuildProgress) -> None:
+                if p.source not in tasks:
+                    tasks[p.source] = progress.add_task(f"{projection.name} ← {p.source}", total=p.total, rate=0.0)
+                progress.update(tasks[p.source], completed=p.done, total=p.total, rate=p.rate)
+
+            started = asyncio.get_running_loop().time()
+            applied = await rebuild(
+                pool,
+                nc,
+                projection,
+                bindings_for(target, owner, projection),
+                from_sequence=from_sequence,
+                from_time=since,
+                progress=report,
+            )
+            elapsed = asyncio.get_running_loop().time() - started
+        console.print(f"[green]Rebuilt[/] {owner}.{projection.name}: {applied} events in {elapsed:.1f}s, swapped in")
+        await pool.close()
+        await nc.close()
+
+    asyncio.run(run())
+
+
+@dead_app.command("list")
+def dead_list(data_dir: DataDir = Path("data")) -> None:
+    """Parked events of every projection."""
+
+    async def run() -> None:
+        target = Target.resolve(data_dir)
+        table = Table("id", "projection", "source", "seq", "type", "attempts", "state", "error")
+        owners = sorted({owner for owner, _ in all_projections()})
+        for owner in owners:
+            pool = await target.pool(owner)
+            for r in await pool.fetch("SELECT * FROM dead_letters ORDER BY id"):
+                table.add_row(
+                    f"{owner}:{r['id']}",
+                    r["projection"],
+                    r["source"],
+                    str(r["sequence"]),
+                    r["event_type"],
+                    str(r["attempts"]),
+                    r["state"],
+                    r["error"][:80],
+                )
+            await pool.close()
+        console.print(table)
+
+    asyncio.run(run())
+
+
+def _resolve_parked(projection_name: str, parked_id: int, action: str, data_dir: Path) -> None:
+    owner, projection = find_projection(projection_name)
+
+    async def run() -> None:
+        target = Target.resolve(data_dir)
+        pool = await target.pool(owner)
+        try:
+            if action == "retry":
+                await retry_parked(pool, projection, parked_id)
+            else:
+                await skip_parked(pool, projection, parked_id)
+        except LookupError as exc:
+            raise SystemExit(str(exc)) from exc
+        finally:
+            await pool.close()
+        console.print(f"[green]{action} done[/] for parked event {parked_id} of {owner}.{projection.name}")
+
+    asyncio.run(run())
+
+
+@dead_app.command("retry")
+def dead_retry(
+    projection_name: Annotated[str, typer.Argument(metavar="PROJECTION")],
+    parked_id: Annotated[int, typer.Argument(metavar="ID")],
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Apply a parked event again (after fixing its handler); a stopped projection resumes."""
+    _resolve_parked(projection_name, parked_id, "retry", data_dir)
+
+
+@dead_app.command("skip")
+def dead_skip(
+    projection_name: Annotated[str, typer.Argument(metavar="PROJECTION")],
+    parked_id: Annotated[int, typer.Argument(metavar="ID")],
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Give up on a parked event; the checkpoint moves past it and a stopped projection resumes."""
+    _resolve_parked(projection_name, parked_id, "skip", data_dir)
+
+
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option(help="Smaller runs (for a smoke check)")] = False,
+) -> None:
+    """Run the foundation benchmark: each figure beside a baseline measured in the same run."""
+    from grassroots_cli.bench import run_all
+
+    run_all(quick=quick)
+
+
+if __name__ == "__main__":
+    app()
