@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -129,6 +129,13 @@ class Runtime:
             binding(projection, stream_spec(self.settings, source), self.settings.service)
             for source in projection.sources
         ]
+
+    def spawn_worker(self, work: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+        """Run a service's own background worker (e.g. a deadline scheduler) with the runtime's
+        workers: only when ``settings.run_workers``; ``work`` gets the stop event and is cancelled
+        on ``stop()``."""
+        if self.settings.run_workers:
+            self._tasks.append(asyncio.create_task(work(self._stop)))
 
     def wake_relay(self) -> None:
         if self.relay is not None:

@@ -1,1 +1,499 @@
-"""Events the grid service publishes (stream ``GRID``)."""
+"""Events the grid service publishes (stream ``GRID``).
+
+Streams (``stream_type``): ``community`` (a community, its grids and grid members), ``directory``
+(the district's departments and the routing rule of each category), ``report`` (one patrol report),
+``ticket`` (one dispatched ticket, 吹哨派单), ``wish`` (one micro-wish, 微心愿) and ``resource`` (one
+offer of help on the resource list).
+
+Every ticket event carries ``ticket_id``, ``community_id`` and the ``department_id`` holding the
+ticket when it happened, so a consumer can count per department or community without joining.
+Times are timezone-aware (UTC on the wire); deadlines are ends of working days in Beijing time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from grassroots_common.events import Event, event
+
+GridRole = Literal["grid_guide", "grid_chief", "grid_head", "grid_worker", "grid_member"]
+"""网格指导员, 总网格长 (community-wide: no grid), 网格长, 专职网格员, 网格员 (in one grid)."""
+
+Urgency = Literal["normal", "urgent", "emergency"]
+TicketKind = Literal["emergency", "consultation", "help_request", "complaint"]
+"""紧急, 咨询, 求助, 投诉: decides the default time limit (0, 1, 5, 10 working days)."""
+
+Satisfaction = Literal["satisfied", "basically", "unsatisfied"]
+"""满意, 基本满意, 不满意 (an unsatisfied ticket reopens)."""
+
+OverdueStage = Literal["acceptance", "resolution"]
+ClaimantKind = Literal["party_member", "unit", "volunteer"]
+
+
+# --- hierarchy (stream_type "community") ------------------------------------------------------
+
+
+@event
+class CommunityRegistered(Event):
+    stream_type = "community"
+
+    community_id: str
+    name: str
+    street: str
+    district: str
+    leader_name: str = ""
+    registered_at: dt.datetime
+
+
+@event
+class GridDefined(Event):
+    """A grid (网格) of a community; defining it again renames it."""
+
+    stream_type = "community"
+
+    community_id: str
+    grid_id: str
+    name: str
+    area: str = ""
+    households: int = 0
+    defined_at: dt.datetime
+
+
+@event
+class GridMemberAssigned(Event):
+    """A person takes a grid role; ``grid_id`` is None for the community-wide roles (指导员, 总网格长).
+
+    Assigning a person again moves them (new role or grid); they hold one role per community.
+    """
+
+    stream_type = "community"
+
+    community_id: str
+    grid_id: str | None
+    person_id: str
+    person_name: str
+    role: GridRole
+    assigned_at: dt.datetime
+
+
+@event
+class GridMemberRemoved(Event):
+    stream_type = "community"
+
+    community_id: str
+    grid_id: str | None
+    person_id: str
+    role: GridRole
+    reason: str
+    removed_at: dt.datetime
+
+
+# --- departments and routing (stream_type "directory") ----------------------------------------
+
+
+@event
+class DepartmentRegistered(Event):
+    """A functional department (职能部门) that receives tickets."""
+
+    stream_type = "directory"
+
+    department_id: str
+    name: str
+    registered_at: dt.datetime
+
+
+@event
+class RoutingRuleSet(Event):
+    """Where tickets of one category go: the default department, a lead department when several are
+    involved, and the time limit (None: the default of the ticket kind)."""
+
+    stream_type = "directory"
+
+    category: str
+    category_name: str
+    default_department_id: str
+    lead_department_id: str | None = None
+    co_department_ids: list[str] = []
+    time_limit_workdays: int | None = None
+    accept_within_hours: float = 2.0
+    set_at: dt.datetime
+
+
+# --- patrol reports (stream_type "report") ----------------------------------------------------
+
+
+@event
+class ReportFiled(Event):
+    stream_type = "report"
+
+    report_id: str
+    community_id: str
+    grid_id: str
+    reporter_id: str
+    reporter_name: str
+    category: str
+    text: str
+    address: str
+    latitude: float | None = None
+    longitude: float | None = None
+    photo_upload_ids: list[str] = []
+    urgency: Urgency = "normal"
+    filed_at: dt.datetime
+
+
+@event
+class ResolvedInGrid(Event):
+    """ "Small matters stay in the grid": resolved on the spot."""
+
+    stream_type = "report"
+
+    report_id: str
+    community_id: str
+    grid_id: str
+    resolution: str
+    photo_upload_ids: list[str] = []
+    resolved_by: str
+    resolved_at: dt.datetime
+
+
+@event
+class ReportEscalated(Event):
+    """The grid cannot resolve it: the community triages it (and usually dispatches a ticket)."""
+
+    stream_type = "report"
+
+    report_id: str
+    community_id: str
+    grid_id: str
+    category: str
+    urgency: Urgency
+    reason: str
+    escalated_by: str
+    escalated_at: dt.datetime
+
+
+# --- tickets (stream_type "ticket") -----------------------------------------------------------
+
+
+@event
+class TicketDispatched(Event):
+    """The community blew the whistle (吹哨): the ticket goes to a department.
+
+    ``round`` is 1 for the first dispatch and grows with each re-dispatch after a return.
+    """
+
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    grid_id: str | None = None
+    report_id: str | None = None
+    category: str
+    kind: TicketKind
+    title: str
+    text: str
+    address: str = ""
+    department_id: str
+    lead_department_id: str | None = None
+    co_department_ids: list[str] = []
+    time_limit_workdays: int
+    accept_by: dt.datetime
+    deadline: dt.datetime
+    round: int = 1
+    dispatched_by: str
+    dispatched_at: dt.datetime
+
+
+@event
+class TicketAccepted(Event):
+    """签收 by the department; ``on_time`` when before ``accept_by``."""
+
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    handler_id: str
+    handler_name: str
+    on_time: bool
+    accepted_at: dt.datetime
+
+
+@event
+class TicketReturned(Event):
+    """退单: the department does not own the matter; the community re-dispatches."""
+
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    reason: str
+    returned_at: dt.datetime
+
+
+@event
+class TicketHandled(Event):
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    note: str = ""
+    handled_at: dt.datetime
+
+
+@event
+class TicketReportedBack(Event):
+    """The department reports the result with evidence; the resolution clock stops here."""
+
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    result: str
+    evidence_upload_ids: list[str] = []
+    on_time: bool
+    deadline: dt.datetime
+    reported_at: dt.datetime
+
+
+@event
+class TicketVerified(Event):
+    """The community checks the result; ``passed`` False sends it back to the department to redo."""
+
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    passed: bool
+    comment: str = ""
+    verified_by: str
+    verified_at: dt.datetime
+
+
+@event
+class TicketClosed(Event):
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    closed_at: dt.datetime
+
+
+@event
+class TicketExtensionRequested(Event):
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    reason: str
+    current_deadline: dt.datetime
+    requested_deadline: dt.datetime
+    requested_at: dt.datetime
+
+
+@event
+class TicketExtended(Event):
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    previous_deadline: dt.datetime
+    new_deadline: dt.datetime
+    decided_by: str
+    decided_at: dt.datetime
+
+
+@event
+class TicketExtensionRefused(Event):
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    reason: str
+    decided_by: str
+    decided_at: dt.datetime
+
+
+@event
+class TicketOverdue(Event):
+    """Raised once per dispatch round and stage: not accepted by ``accept_by`` (acceptance) or not
+    reported back by the deadline (resolution)."""
+
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    stage: OverdueStage
+    due_at: dt.datetime
+    round: int
+    detected_at: dt.datetime
+
+
+@event
+class TicketEscalated(Event):
+    """督办: an overdue ticket goes up the ladder, once per level and round
+    (1 community leader, 2 street leader, 3 district leader)."""
+
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    level: int
+    escalated_to: str
+    escalated_to_name: str
+    reason: str
+    round: int
+    escalated_at: dt.datetime
+
+
+@event
+class SatisfactionRecorded(Event):
+    """回访: the resident's satisfaction after closing."""
+
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    satisfaction: Satisfaction
+    comment: str = ""
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
+@event
+class TicketReopened(Event):
+    """An unsatisfied revisit reopens the ticket at the same department with a new time limit."""
+
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    reason: str
+    accept_by: dt.datetime
+    deadline: dt.datetime
+    round: int
+    reopened_at: dt.datetime
+
+
+# --- micro-wishes (stream_type "wish") and the resource list ("resource") ---------------------
+
+
+@event
+class WishCollected(Event):
+    stream_type = "wish"
+
+    wish_id: str
+    community_id: str
+    grid_id: str | None = None
+    resident_name: str
+    title: str
+    description: str
+    category: str
+    collected_by: str
+    collected_at: dt.datetime
+
+
+@event
+class WishScreened(Event):
+    """Approved by the community: the wish goes on the demand list."""
+
+    stream_type = "wish"
+
+    wish_id: str
+    community_id: str
+    screened_by: str
+    screened_at: dt.datetime
+
+
+@event
+class WishRejected(Event):
+    stream_type = "wish"
+
+    wish_id: str
+    community_id: str
+    reason: str
+    screened_by: str
+    screened_at: dt.datetime
+
+
+@event
+class WishClaimed(Event):
+    """党员接单: one claimant at a time; ``resource_id`` when it matches an offer."""
+
+    stream_type = "wish"
+
+    wish_id: str
+    community_id: str
+    claimant_id: str
+    claimant_name: str
+    claimant_kind: ClaimantKind
+    resource_id: str | None = None
+    claimed_at: dt.datetime
+
+
+@event
+class WishReleased(Event):
+    """The claimant gives the wish back; it returns to the demand list."""
+
+    stream_type = "wish"
+
+    wish_id: str
+    community_id: str
+    claimant_id: str
+    reason: str
+    released_at: dt.datetime
+
+
+@event
+class WishFulfilled(Event):
+    stream_type = "wish"
+
+    wish_id: str
+    community_id: str
+    claimant_id: str
+    note: str
+    evidence_upload_ids: list[str] = []
+    fulfilled_at: dt.datetime
+
+
+@event
+class WishRevisited(Event):
+    stream_type = "wish"
+
+    wish_id: str
+    community_id: str
+    claimant_id: str
+    satisfaction: Satisfaction
+    comment: str = ""
+    revisited_by: str
+    revisited_at: dt.datetime
+
+
+@event
+class ResourceOffered(Event):
+    """An offer on the resource list (资源清单) by a unit or a party member."""
+
+    stream_type = "resource"
+
+    resource_id: str
+    community_id: str
+    offerer_id: str
+    offerer_name: str
+    offerer_kind: ClaimantKind
+    title: str
+    description: str
+    capacity: int = 1
+    offered_at: dt.datetime

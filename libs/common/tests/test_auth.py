@@ -1,0 +1,45 @@
+"""Bearer tokens: valid, expired, tampered, and the roles they carry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from grassroots_common.auth import TokenVerifier, load_or_create_secret, mint_token
+from grassroots_common.errors import Forbidden, Unauthorized
+
+
+def test_token_carries_roles_and_scopes() -> None:
+    token = mint_token("s" * 32, "p1", "张三", ["staff"], {"unit": "u1", "bogus": "x"})
+    principal = TokenVerifier(secret="s" * 32).verify(token)
+    assert principal.sub == "p1" and principal.name == "张三"
+    assert principal.has("staff") and not principal.has("unit_admin")
+    assert principal.scopes == {"unit": "u1"}
+    with pytest.raises(Forbidden) as refused:
+        principal.require("unit_admin")
+    assert refused.value.code == "role_required"
+
+
+def test_expired_and_foreign_tokens_are_refused() -> None:
+    expired = mint_token("s" * 32, "p1", "张三", ["staff"], ttl=dt.timedelta(seconds=-5))
+    with pytest.raises(Unauthorized) as exc:
+        TokenVerifier(secret="s" * 32).verify(expired)
+    assert exc.value.code == "token_expired"
+    foreign = mint_token("other-secret" * 3, "p1", "张三", ["staff"])
+    with pytest.raises(Unauthorized) as exc:
+        TokenVerifier(secret="s" * 32).verify(foreign)
+    assert exc.value.code == "token_invalid"
+
+
+def test_unknown_roles_cannot_be_minted() -> None:
+    with pytest.raises(ValueError):
+        mint_token("s" * 32, "p1", "x", ["emperor"])
+
+
+def test_signing_key_is_generated_once_and_kept_private(tmp_path) -> None:
+    path = tmp_path / "keys" / "jwt.secret"
+    first = load_or_create_secret(path)
+    assert len(first) >= 40
+    assert load_or_create_secret(path) == first
+    assert path.stat().st_mode & 0o077 == 0
