@@ -64,7 +64,7 @@ async def connect(url: str, name: str) -> NATS:
         log.warning("nats.error", error=str(exc))
 
     return await nats.connect(
-        url,
+        servers=[u.strip() for u in url.split(",") if u.strip()],
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.25,

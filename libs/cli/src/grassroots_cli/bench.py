@@ -1,0 +1,425 @@
+"""Foundation benchmark: each figure beside a baseline measured in the same run (the machine is shared).
+
+1. append: single-event transactions, 16 concurrent writers, vs a raw INSERT with the same unique key
+2. relay: store → JetStream, vs raw pipelined JetStream publishing
+3. rebuild of the reporting submissions projection over N events (default 1,000,000)
+4. command path over HTTP at 32 connections (wrk), vs a minimal endpoint that validates, inserts, publishes
+5. freshness: command answer → event in the reporting read model, at half the measured maximum rate
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import orjson
+from rich.console import Console
+from rich.table import Table
+
+from grassroots_common.auth import mint_token
+from grassroots_common.contracts.appraisal import LogSubmitted, WorkItem
+from grassroots_common.db import create_pool
+from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, ensure_database, free_port
+from grassroots_common.events import Metadata, NewEvent, RecordedEvent
+from grassroots_common.ids import new_event_id
+from grassroots_common.jetstream import StreamSpec, connect, ensure_stream
+from grassroots_common.migrations import migrate
+from grassroots_common.projections import binding, install, rebuild
+from grassroots_common.relay import Relay
+from grassroots_common.store import EventStore
+
+console = Console()
+META = Metadata(actor_id="bench", actor_name="bench")
+WRK_SCRIPT = """
+counter = 0
+tokens = {}
+for line in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = line end
+request = function()
+  counter = counter + 1
+  local token = tokens[(counter % #tokens) + 1]
+  local week = string.format("2026-W%02d", (math.floor(counter / #tokens) % 40) + 1)
+  local body = '{"week":"' .. week .. '","items":[{"text":"完成季度考核资料整理","indicators":["qin-1"]}]}'
+  return wrk.format("POST", wrk.path, {["Content-Type"] = "application/json",
+                                       ["Authorization"] = "Bearer " .. token}, body)
+end
+"""
+
+
+def _log_event(i: int) -> NewEvent:
+    now = dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)
+    return NewEvent(
+        LogSubmitted(
+            person_id=f"p{i % 1352:05d}",
+            person_name="张三",
+            unit_id=f"u{i % 62:02d}",
+            week=f"20{20 + (i // 70304) % 6}-W{((i // 1352) % 52) + 1:02d}",
+            items=[WorkItem(text="完成季度考核资料整理", indicators=["qin-1"])],
+            submitted_at=now,
+            deadline=now,
+            late=i % 7 == 0,
+        )
+    )
+
+
+async def bench_append(dsn: str, total: int) -> tuple[float, float]:
+    pool = await create_pool(dsn, min_size=16, max_size=16)
+    async with pool.acquire() as conn:
+        await migrate(conn)
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS raw_events (id bigserial PRIMARY KEY, stream_id text, version int, "
+            "data jsonb, UNIQUE (stream_id, version))"
+        )
+    store = EventStore(pool)
+    per_writer = total // 16
+    payload = _log_event(1).event.model_dump_json()
+
+    async def raw(w: int) -> None:
+        for i in range(per_writer):
+            await pool.execute(
+                "INSERT INTO raw_events (stream_id, version, data) VALUES ($1, 1, $2::text::jsonb)",
+                f"r{w}-{i}",
+                payload,
+            )
+
+    async def ours(w: int) -> None:
+        for i in range(per_writer):
+            await store.append(f"s{w}-{i}", "weekly_log", 0, [_log_event(i)], META)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(raw(w) for w in range(16)))
+    raw_rate = per_writer * 16 / (time.perf_counter() - started)
+    started = time.perf_counter()
+    await asyncio.gather(*(ours(w) for w in range(16)))
+    our_rate = per_writer * 16 / (time.perf_counter() - started)
+    await pool.close()
+    return our_rate, raw_rate
+
+
+async def bench_relay(dsn: str, nats_url: str, total: int) -> tuple[float, float]:
+    pool = await create_pool(dsn, max_size=8)
+    store = EventStore(pool)
+    async with pool.acquire() as conn:
+        await conn.execute("TRUNCATE events")
+    for start in range(0, total, 1000):
+        await store.append(f"batch-{start}", "weekly_log", 0, [_log_event(i) for i in range(start, start + 1000)], META)
+    nc = await connect(nats_url, "bench")
+    js = nc.jetstream()
+    raw_spec, spec = StreamSpec("rawpub", "bench"), StreamSpec("appraisal", "benchrelay")
+    await ensure_stream(js, raw_spec)
+    events = await store.read_all(type(Relay(store, nc, spec).position)(), total)
+    bodies = [e.to_json() for e in events]
+    started = time.perf_counter()
+    futures = []
+    for i, body in enumerate(bodies):
+        futures.append(
+            await js.publish_async(
+                raw_spec.subject("weekly_log", "LogSubmitted"), body, headers={"Nats-Msg-Id": f"raw-{i}"}
+            )
+        )
+    await asyncio.gather(*futures)
+    raw_rate = total / (time.perf_counter() - started)
+    relay = Relay(store, nc, spec)
+    started = time.perf_counter()
+    while await relay.publish_pending():
+        pass
+    our_rate = total / (time.perf_counter() - started)
+    await nc.close()
+    await pool.close()
+    return our_rate, raw_rate
+
+
+async def bench_rebuild(dsn: str, nats_url: str, total: int) -> tuple[float, float]:
+    """Rebuild the reporting submissions projection from a stream holding ``total`` events."""
+    from reporting.projections import SubmissionsProjection
+
+    nc = await connect(nats_url, "bench-rebuild")
+    js = nc.jetstream()
+    spec = StreamSpec("appraisal", "benchrebuild")
+    await ensure_stream(js, spec)
+    now = dt.datetime.now(dt.UTC)
+    pending = []
+    started = time.perf_counter()
+    for i in range(total):
+        event = _log_event(i)
+        body = RecordedEvent(
+            event_id=new_event_id(),
+            stream_id=f"log-{i}",
+            stream_type="weekly_log",
+            version=1,
+            type="LogSubmitted",
+            schema_version=1,
+            data=event.event.model_dump(mode="json"),
+            metadata=META.as_dict(),
+            occurred_at=now,
+            recorded_at=now,
+            position=i + 1,
+            tx_id=1,
+        ).to_json()
+        pending.append(await js.publish_async(spec.subject("weekly_log", "LogSubmitted"), body))
+        if len(pending) >= 20_000:
+            await asyncio.gather(*pending)
+            pending.clear()
+    await asyncio.gather(*pending)
+    fill_rate = total / (time.perf_counter() - started)
+    pool = await create_pool(dsn, max_size=4)
+    projection = SubmissionsProjection()
+    await install(pool, projection)
+    started = time.perf_counter()
+    applied = await rebuild(pool, nc, projection, [binding(projection, spec, "reporting")], batch_size=10_000)
+    rate = applied / (time.perf_counter() - started)
+    await pool.close()
+    await nc.close()
+    return rate, fill_rate
+
+
+def _uvicorn(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            app,
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env={**os.environ, **env},
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _wait_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(url)
+
+
+def _wrk(url: str, script: Path, tokens: Path, seconds: int, connections: int = 32) -> tuple[float, float]:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BENCH_TOKENS": str(tokens)},
+        check=True,
+    ).stdout
+    rate = float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")))
+    p99_raw = next(line.split()[1] for line in out.splitlines() if line.strip().startswith("99%"))
+    return rate, _ms(p99_raw)
+
+
+def _ms(value: str) -> float:
+    for suffix, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if value.endswith(suffix):
+            return float(value[: -len(suffix)]) * factor
+    return float(value)
+
+
+async def _freshness(base: str, tokens: list[str], reporting_dsn: str, rate: float, count: int) -> float:
+    """p99 ms from a command's answer to its position in the reporting read model's checkpoint."""
+    pool = await create_pool(reporting_dsn, max_size=2)
+    answered: list[tuple[float, tuple[int, int]]] = []
+    seen: list[float] = []
+    done = asyncio.Event()
+
+    async def watch() -> None:
+        index = 0
+        while not done.is_set() or index < len(answered):
+            row = await pool.fetchrow(
+                "SELECT tx_id, position FROM projection_checkpoints WHERE projection='submissions' AND source='appraisal'"
+            )
+            now = time.perf_counter()
+            if row is not None:
+                reached = (row["tx_id"], row["position"])
+                while index < len(answered) and answered[index][1] <= reached:
+                    seen.append(now - answered[index][0])
+                    index += 1
+            await asyncio.sleep(0.002)
+
+    watcher = asyncio.create_task(watch())
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        interval = 1.0 / rate
+        next_at = time.perf_counter()
+        for i in range(count):
+            next_at += interval
+            body = {
+                "week": f"2026-W{(i // len(tokens)) % 40 + 41 if (i // len(tokens)) % 40 + 41 <= 52 else 45:02d}",
+                "items": [{"text": "新鲜度测量", "indicators": []}],
+            }
+            r = await client.post(
+                "/api/v1/logs", json=body, headers={"Authorization": f"Bearer {tokens[i % len(tokens)]}"}
+            )
+            tx, pos = r.json()["position"].split(".")
+            answered.append((time.perf_counter(), (int(tx), int(pos))))
+            delay = next_at - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+    done.set()
+    await asyncio.wait_for(watcher, 30)
+    await pool.close()
+    seen.sort()
+    return seen[int(len(seen) * 0.99) - 1] * 1000 if seen else float("nan")
+
+
+def run_all(quick: bool = False) -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed for the HTTP figures: apt-get install -y wrk")
+    folder = Path(tempfile.mkdtemp(prefix="grassroots-bench-"))
+    os.chmod(folder, 0o755)
+    nats = NatsServer(folder / "nats", free_port())
+    pg = EmbeddedPostgres(folder / "pg")
+    procs: list[subprocess.Popen] = []
+    rows: list[tuple[str, str, str, str, str]] = []
+    appends = 16_000 if quick else 48_000
+    relayed = 20_000 if quick else 100_000
+    rebuilt = 100_000 if quick else 1_000_000
+    seconds = 5 if quick else 15
+    try:
+        nats.start()
+        base = pg.start()
+        for name in ("bench_append", "grassroots_appraisal", "grassroots_reporting", "bench_minimal"):
+            asyncio.run(ensure_database(base, name))
+        console.print("append …")
+        ours, raw = asyncio.run(bench_append(dsn_for(base, "bench_append"), appends))
+        rows.append(
+            (
+                "append, 1 event/tx, 16 writers",
+                f"{ours:,.0f}/s",
+                f"{raw:,.0f}/s raw INSERT",
+                f"{ours / raw:.2f}×",
+                "≥ 0.7×",
+            )
+        )
+        console.print("relay …")
+        ours, raw = asyncio.run(bench_relay(dsn_for(base, "bench_append"), nats.url, relayed))
+        rows.append(
+            (
+                "relay store → JetStream",
+                f"{ours:,.0f}/s",
+                f"{raw:,.0f}/s raw pipelined publish",
+                f"{ours / raw:.2f}×",
+                "≥ 0.6×",
+            )
+        )
+        console.print(f"rebuild over {rebuilt:,} events …")
+        rate, fill = asyncio.run(bench_rebuild(dsn_for(base, "bench_append"), nats.url, rebuilt))
+        rows.append(
+            (
+                f"rebuild reporting.submissions, {rebuilt:,} events",
+                f"{rate:,.0f} ev/s",
+                f"{fill:,.0f}/s stream fill",
+                f"{rate / fill:.2f}×",
+                "≥ 50,000 ev/s",
+            )
+        )
+
+        secret = "bench-" + new_event_id()
+        env = {"NATS_URL": nats.url, "JWT_SECRET": secret, "LOG_LEVEL": "warning", "NATS_PREFIX": "bh"}
+        a_port, r_port, m_port = free_port(), free_port(), free_port()
+        procs.append(
+            _uvicorn(
+                "appraisal.main:create_app",
+                a_port,
+                {**env, "DATABASE_URL": dsn_for(base, "grassroots_appraisal"), "PORT": str(a_port)},
+                folder / "appraisal.log",
+            )
+        )
+        procs.append(
+            _uvicorn(
+                "reporting.main:create_app",
+                r_port,
+                {**env, "DATABASE_URL": dsn_for(base, "grassroots_reporting"), "PORT": str(r_port)},
+                folder / "reporting.log",
+            )
+        )
+        procs.append(
+            _uvicorn(
+                "grassroots_cli.bench_minimal:create_app",
+                m_port,
+                {**env, "DATABASE_URL": dsn_for(base, "bench_minimal")},
+                folder / "minimal.log",
+            )
+        )
+        for port, path in ((a_port, "/readyz"), (r_port, "/readyz"), (m_port, "/healthz")):
+            _wait_ready(f"http://127.0.0.1:{port}{path}")
+        tokens = [
+            mint_token(secret, f"bp{i:05d}", f"测试{i}", ["staff"], {"unit": f"u{i % 62:02d}"}) for i in range(1352)
+        ]
+        token_file = folder / "tokens.txt"
+        token_file.write_text("\n".join(tokens) + "\n")
+        script = folder / "post.lua"
+        script.write_text(WRK_SCRIPT)
+        console.print("HTTP command path …")
+        base_rate, base_p99 = _wrk(f"http://127.0.0.1:{m_port}/minimal", script, token_file, seconds)
+        rate, p99 = _wrk(f"http://127.0.0.1:{a_port}/api/v1/logs", script, token_file, seconds)
+        rows.append(
+            (
+                "POST /api/v1/logs, 32 connections",
+                f"{rate:,.0f}/s p99 {p99:.1f} ms",
+                f"{base_rate:,.0f}/s p99 {base_p99:.1f} ms minimal",
+                f"{rate / base_rate:.2f}×",
+                "≥ 0.6×, p99 ≤ 50 ms",
+            )
+        )
+        console.print("freshness …")
+        fresh_rate = rate / 2
+        p99_fresh = asyncio.run(
+            _freshness(
+                f"http://127.0.0.1:{a_port}",
+                tokens,
+                dsn_for(base, "grassroots_reporting"),
+                min(fresh_rate, 400.0),
+                600 if quick else 3000,
+            )
+        )
+        rows.append(
+            (
+                f"freshness at {min(fresh_rate, 400.0):,.0f} commands/s",
+                f"p99 {p99_fresh:.0f} ms",
+                "-",
+                "-",
+                "p99 ≤ 100 ms",
+            )
+        )
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(15)
+        nats.stop()
+        pg.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    table = Table(
+        "figure", "measured", "baseline (same run)", "ratio", "target", title="Grassroots foundation benchmark"
+    )
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    print(
+        orjson.dumps(
+            [dict(zip(("figure", "measured", "baseline", "ratio", "target"), r, strict=True)) for r in rows]
+        ).decode()
+    )
