@@ -21,7 +21,6 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from prometheus_client import Counter, Gauge
 
-from grassroots_common.events import RecordedEvent
 from grassroots_common.jetstream import StreamSpec, ensure_stream
 from grassroots_common.leader import LeaderLock
 from grassroots_common.store import EventStore, StorePosition
@@ -92,29 +91,28 @@ class Relay:
             self.position.position,
         )
 
-    def _headers(self, event: RecordedEvent, expected_last: int) -> dict[str, str]:
+    def _headers(self, row: asyncpg.Record, expected_last: int) -> dict[str, str]:
         headers = {
-            "Nats-Msg-Id": event.event_id,
+            "Nats-Msg-Id": row["event_id"],
             "Nats-Expected-Last-Sequence": str(expected_last),
-            "Grassroots-Stream-Id": event.stream_id,
-            "Grassroots-Version": str(event.version),
-            "Grassroots-Type": event.type,
+            "Grassroots-Stream-Id": row["stream_id"],
+            "Grassroots-Version": str(row["version"]),
+            "Grassroots-Type": row["type"],
         }
-        meta = event.metadata
-        if meta.get("traceparent"):
-            headers["traceparent"] = meta["traceparent"]
-        if meta.get("correlation_id"):
-            headers["Grassroots-Correlation-Id"] = meta["correlation_id"]
+        if row["traceparent"]:
+            headers["traceparent"] = row["traceparent"]
+        if row["correlation_id"]:
+            headers["Grassroots-Correlation-Id"] = row["correlation_id"]
         return headers
 
-    async def _publish(self, events: Sequence[RecordedEvent]) -> None:
+    async def _publish(self, rows: Sequence[asyncpg.Record]) -> None:
         """Pipelined publish of one batch; every ack must come back in order or the batch fails."""
         futures = []
-        for i, event in enumerate(events):
+        for i, row in enumerate(rows):
             fut = await self.js.publish_async(
-                self.spec.subject(event.stream_type, event.type),
-                event.to_json(),
-                headers=self._headers(event, self.last_sequence + i),
+                self.spec.subject(row["stream_type"], row["type"]),
+                row["body"].encode(),
+                headers=self._headers(row, self.last_sequence + i),
                 wait_stall=self.publish_timeout,
             )
             futures.append(fut)
@@ -131,20 +129,20 @@ class Relay:
         """Publish what is committed and not yet published; returns the number published."""
         if not self._synced:
             await self.reconcile()
-        events = await self.store.read_all(self.position, self.batch_size)
-        if not events:
+        rows = await self.store.read_envelopes(self.position, self.batch_size)
+        if not rows:
             return 0
         try:
-            await self._publish(events)
+            await self._publish(rows)
         except Exception:
             self._synced = False
             RELAY_ERRORS.labels(self.spec.name).inc()
             raise
-        self.position = StorePosition(events[-1].tx_id, events[-1].position)
+        self.position = StorePosition(rows[-1]["tx_id"], rows[-1]["position"])
         await self._save_checkpoint()
-        self.published += len(events)
-        RELAY_PUBLISHED.labels(self.spec.name).inc(len(events))
-        return len(events)
+        self.published += len(rows)
+        RELAY_PUBLISHED.labels(self.spec.name).inc(len(rows))
+        return len(rows)
 
     async def lag(self) -> int:
         return await self.store.pool.fetchval(

@@ -154,6 +154,27 @@ class EventStore:
         )
         return [_record(r) for r in rows]
 
+    async def read_envelopes(self, after: StorePosition, limit: int = 1000) -> list[asyncpg.Record]:
+        """Like ``read_all`` but with the JSON envelope built by PostgreSQL (for the relay: no
+        decode and re-encode in Python). Rows: tx_id, position, event_id, stream_id, stream_type,
+        version, type, correlation_id, traceparent, body."""
+        return await self.pool.fetch(
+            """SELECT tx_id, position, event_id::text AS event_id, stream_id, stream_type, version, type,
+                      metadata->>'correlation_id' AS correlation_id, metadata->>'traceparent' AS traceparent,
+                      json_build_object(
+                          'event_id', event_id, 'stream_id', stream_id, 'stream_type', stream_type,
+                          'version', version, 'type', type, 'schema_version', schema_version,
+                          'data', data, 'metadata', metadata, 'occurred_at', occurred_at,
+                          'recorded_at', recorded_at, 'position', position, 'tx_id', tx_id)::text AS body
+               FROM events
+               WHERE (tx_id, position) > ($1, $2)
+                 AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+               ORDER BY tx_id, position LIMIT $3""",
+            after.tx_id,
+            after.position,
+            limit,
+        )
+
     async def position_of(self, event_id: str) -> StorePosition | None:
         row = await self.pool.fetchrow("SELECT tx_id, position FROM events WHERE event_id = $1::uuid", event_id)
         return StorePosition(row["tx_id"], row["position"]) if row else None
