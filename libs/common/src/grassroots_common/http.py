@@ -109,9 +109,46 @@ async def _send_too_large(send: Send, limit: int, path: str) -> None:
     await send({"type": "http.response.body", "body": response.body})
 
 
-def _route_template(request: Request) -> str:
-    route = request.scope.get("route")
-    return getattr(route, "path", "unmatched")
+class RequestContext:
+    """Request and correlation ids (logs, event metadata, response headers) and request latency."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = correlation_id = ""
+        for key, value in scope["headers"]:
+            if key == b"x-request-id":
+                request_id = value.decode("latin-1")[:100]
+            elif key == b"x-correlation-id":
+                correlation_id = value.decode("latin-1")[:100]
+        request_id = request_id or uuid.uuid4().hex
+        correlation_id = correlation_id or request_id
+        state = scope.setdefault("state", {})
+        state["request_id"], state["correlation_id"] = request_id, correlation_id
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id, correlation_id=correlation_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_ids(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode("latin-1")))
+                headers.append((b"x-correlation-id", correlation_id.encode("latin-1")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_ids)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            REQUEST_LATENCY.labels(scope["method"], route, str(status)).observe(time.perf_counter() - started)
 
 
 def create_app(
@@ -147,26 +184,8 @@ def create_app(
     )
     app.state.settings = settings
 
-    @app.middleware("http")
-    async def context(request: Request, call_next: Callable) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        correlation_id = request.headers.get("x-correlation-id") or request_id
-        request.state.request_id = request_id
-        request.state.correlation_id = correlation_id
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=request_id, correlation_id=correlation_id)
-        started = time.perf_counter()
-        try:
-            response = await call_next(request)
-        except ProblemError as exc:
-            response = problem(exc.status, exc.code, exc.message, request.url.path)
-        elapsed = time.perf_counter() - started
-        REQUEST_LATENCY.labels(request.method, _route_template(request), str(response.status_code)).observe(elapsed)
-        response.headers["x-request-id"] = request_id
-        response.headers["x-correlation-id"] = correlation_id
-        return response
-
     app.add_middleware(BodyLimit, max_json=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
+    app.add_middleware(RequestContext)
 
     @app.exception_handler(ProblemError)
     async def on_problem(request: Request, exc: ProblemError) -> JSONResponse:
@@ -253,7 +272,7 @@ def _zh(err: dict[str, Any]) -> str:
 # --- dependencies -------------------------------------------------------------------------------
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime = getattr(request.app.state, "runtime", None)
     if runtime is None:
         raise Unavailable("starting", "服务正在启动，请稍后重试")
@@ -263,7 +282,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
+async def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
@@ -276,7 +295,7 @@ def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_metadata(request: Request, principal: PrincipalDep) -> Metadata:
+async def get_metadata(request: Request, principal: PrincipalDep) -> Metadata:
     return Metadata(
         actor_id=principal.sub,
         actor_name=principal.name,

@@ -16,7 +16,7 @@ class PageParams(BaseModel):
     offset: int
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page (at most 200)")] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")] = 0,
 ) -> PageParams:

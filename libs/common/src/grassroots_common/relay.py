@@ -16,8 +16,10 @@ import time
 from collections.abc import Sequence
 
 import asyncpg
+import orjson
 import structlog
 from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from prometheus_client import Counter, Gauge
 
@@ -32,6 +34,10 @@ RELAY_LAG = Gauge("grassroots_relay_lag_events", "Committed events not yet publi
 RELAY_ERRORS = Counter("grassroots_relay_errors_total", "Relay publish failures", ["stream"])
 
 
+class RelayPublishError(Exception):
+    """The stream refused a message (e.g. a wrong expected sequence after a lost ack)."""
+
+
 class RelayDesync(Exception):
     """The stream's last message names an event this store does not hold."""
 
@@ -43,7 +49,7 @@ class Relay:
         nc: NATS,
         spec: StreamSpec,
         *,
-        batch_size: int = 2000,
+        batch_size: int = 5000,
         idle_interval: float = 0.02,
         publish_timeout: float = 2.0,
     ) -> None:
@@ -57,6 +63,11 @@ class Relay:
         self.position = StorePosition()
         self.last_sequence = 0
         self._wake = asyncio.Event()
+        self._inbox: str | None = None
+        self._batch = 0
+        self._acks: list[dict | None] = []
+        self._pending = 0
+        self._done = asyncio.Event()
         self._synced = False
         self.published = 0
 
@@ -106,24 +117,39 @@ class Relay:
         return headers
 
     async def _publish(self, rows: Sequence[asyncpg.Record]) -> None:
-        """Pipelined publish of one batch; every ack must come back in order or the batch fails."""
-        futures = []
+        """Pipelined publish of one batch on the relay's own ack inbox; every ack must come back
+        without an error, or the batch fails (and the relay reconciles with the stream)."""
+        if self._inbox is None:
+            self._inbox = self.nc.new_inbox()
+            await self.nc.subscribe(self._inbox + ".*", cb=self._on_ack)
+        self._acks = [None] * len(rows)
+        self._pending = len(rows)
+        self._done = asyncio.Event()
+        self._batch += 1
+        prefix = f"{self._inbox}.{self._batch}_"
         for i, row in enumerate(rows):
-            fut = await self.js.publish_async(
+            await self.nc.publish(
                 self.spec.subject(row["stream_type"], row["type"]),
                 row["body"].encode(),
+                reply=f"{prefix}{i}",
                 headers=self._headers(row, self.last_sequence + i),
-                wait_stall=self.publish_timeout,
             )
-            futures.append(fut)
-        try:
-            # publish_async never resolves a future the server rejected: bound the wait.
-            acks = await asyncio.wait_for(asyncio.gather(*futures), self.publish_timeout)
-        finally:
-            for fut in futures:
-                if not fut.done():
-                    fut.cancel()
-        self.last_sequence = acks[-1].seq
+        await asyncio.wait_for(self._done.wait(), self.publish_timeout)
+        failed = next((a for a in self._acks if a is None or "error" in a), None)
+        if self._acks and failed is not None:
+            raise RelayPublishError(f"stream {self.spec.name} refused a message: {failed}")
+        self.last_sequence = self._acks[-1]["seq"]
+
+    async def _on_ack(self, msg: Msg) -> None:
+        batch, _, index = msg.subject.rpartition(".")[2].partition("_")
+        if int(batch) != self._batch:
+            return  # a late answer to a batch that already failed
+        i = int(index)
+        if self._acks[i] is None:
+            self._acks[i] = orjson.loads(msg.data) if msg.data else {"error": msg.headers}
+            self._pending -= 1
+            if self._pending == 0 or "error" in self._acks[i]:
+                self._done.set()
 
     async def publish_pending(self) -> int:
         """Publish what is committed and not yet published; returns the number published."""
