@@ -167,3 +167,13 @@ async def test_health_ready_metrics_and_calendar(app, serve, auth) -> None:
         assert r.status_code == 403
         r = await client.get("/api/v1/calendar/2028", headers=auth("p1", "staff"))
         assert "2028" in r.json()["warning"]
+
+
+async def test_operator_view_lists_projections_and_parked_events(app, serve, auth) -> None:
+    async with serve(app) as client:
+        r = await client.get("/api/v1/ops/projections", headers=auth("o1", "operator"))
+        assert r.status_code == 200 and r.json()["service"] == "notes"
+        r = await client.get("/api/v1/ops/dead-letters", headers=auth("o1", "operator"))
+        assert r.status_code == 200 and r.json()["total"] == 0
+        r = await client.get("/api/v1/ops/projections", headers=auth("p1", "staff"))
+        assert r.status_code == 403

@@ -228,7 +228,10 @@ def create_app(
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    for router in routers:
+    # Imported here: the operator routes use this module's dependencies.
+    from grassroots_common.ops_api import router as ops_router
+
+    for router in [*routers, ops_router]:
         app.include_router(router)
     return app
 
