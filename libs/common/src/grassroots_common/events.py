@@ -167,22 +167,25 @@ class RecordedEvent:
     @classmethod
     def from_json(cls, raw: bytes, sequence: int = 0, source: str = "") -> RecordedEvent:
         body = orjson.loads(raw)
-        version, data = upcast(body["type"], body["schema_version"], body["data"])
+        type_name, schema_version, data = body["type"], body["schema_version"], body["data"]
+        registered = _REGISTRY.get(type_name)
+        if registered is not None and registered.schema_version != schema_version:
+            schema_version, data = upcast(type_name, schema_version, data)
         return cls(
-            event_id=body["event_id"],
-            stream_id=body["stream_id"],
-            stream_type=body["stream_type"],
-            version=body["version"],
-            type=body["type"],
-            schema_version=version,
-            data=data,
-            metadata=body["metadata"],
-            occurred_at=_parse_time(body["occurred_at"]),
-            recorded_at=_parse_time(body["recorded_at"]),
-            position=body.get("position", 0),
-            tx_id=body.get("tx_id", 0),
-            sequence=sequence,
-            source=source,
+            body["event_id"],
+            body["stream_id"],
+            body["stream_type"],
+            body["version"],
+            type_name,
+            schema_version,
+            data,
+            body["metadata"],
+            _parse_time(body["occurred_at"]),
+            _parse_time(body["recorded_at"]),
+            body.get("position", 0),
+            body.get("tx_id", 0),
+            sequence,
+            source,
         )
 
     def to_event(self) -> Event:
