@@ -460,6 +460,8 @@ async def _replay_source(
     await puller.start()
     began = time.monotonic()
     applied = done = 0
+    # One batch in flight: PostgreSQL applies batch N while Python receives and decodes batch N+1.
+    in_flight: asyncio.Task[int] | None = None
     try:
         async with pool.acquire() as conn:
             while done < total:
@@ -467,15 +469,22 @@ async def _replay_source(
                 if not deliveries:
                     continue
                 events = _decode(deliveries, b.source)
-                applied += await apply_batch(
-                    conn, projection, events, source=b.source, schema=shadow, checkpoint_name=work
+                if in_flight is not None:
+                    applied += await in_flight
+                in_flight = asyncio.create_task(
+                    apply_batch(conn, projection, events, source=b.source, schema=shadow, checkpoint_name=work)
                 )
                 done += len(deliveries)
                 if progress is not None:
                     progress(RebuildProgress(b.source, done, max(total, done), time.monotonic() - began))
                 if deliveries[-1].pending == 0:
                     break
+            if in_flight is not None:
+                applied += await in_flight
+                in_flight = None
     finally:
+        if in_flight is not None:
+            in_flight.cancel()
         await puller.stop()
         await _delete_consumer(js, b.spec.name, name)
     return applied
