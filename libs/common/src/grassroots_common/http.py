@@ -345,8 +345,18 @@ class ReadAfter:
             ),
         ] = None,
     ) -> dict[str, dict[str, int | str]]:
-        if after is not None:
+        if after is not None and await self._concerns(runtime, after):
             await wait_for_position(
                 runtime.pool, self.projection, self.source, after, timeout=runtime.settings.read_wait_max
             )
         return await read_position(runtime.pool, self.projection)
+
+    async def _concerns(self, runtime: Runtime, after: str) -> bool:
+        """Whether the command behind ``after`` raised an event this read model handles: a read
+        model filtered to other types never reaches that position, so waiting would only time out.
+        Known only for the service's own store; for another service's position, wait (bounded)."""
+        projection = next((p for p in runtime.projections if p.name == self.projection), None)
+        if projection is None or self.source != runtime.settings.service or projection.event_types is None:
+            return True
+        rows = await runtime.pool.fetch("SELECT DISTINCT type FROM events WHERE tx_id = $1", int(after.split(".")[0]))
+        return any(projection.handles(r["type"]) for r in rows)
