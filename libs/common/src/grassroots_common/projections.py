@@ -515,6 +515,10 @@ async def _drain_tail(
     name = await reset_consumer(
         js, b.spec.name, None, b.spec.filter_for(projection.event_types), done + 1, ack=False, inactive_threshold=30.0
     )
+    if (await js.consumer_info(b.spec.name, name)).num_pending == 0:
+        # Only types this projection ignores arrived meanwhile.
+        await _delete_consumer(js, b.spec.name, name)
+        return 0
     puller = Puller(nc, b.spec.name, name, batch=batch_size, expires=1.0)
     await puller.start()
     applied = 0
