@@ -18,6 +18,7 @@ from rich.table import Table
 from grassroots_cli.operator import PUBLISHING, Target, all_projections, bindings_for, find_projection
 from grassroots_common.auth import ROLES, load_or_create_secret, mint_token
 from grassroots_common.events import RecordedEvent
+from grassroots_common.jetstream import consumer_pending, stream_last_sequence
 from grassroots_common.projections import RebuildProgress, rebuild, retry_parked, skip_parked
 
 app = typer.Typer(help="Grassroots platform: run it, watch it, replay it.", no_args_is_help=True)
@@ -195,23 +196,21 @@ def projections(data_dir: DataDir = Path("data")) -> None:
                     projection.name,
                     source,
                 )
-                try:
-                    last = (await js.stream_info(target.spec(source).name)).state.last_seq
-                except Exception:
-                    last = 0
+                spec = target.spec(source)
+                last = await stream_last_sequence(js, spec.name)
+                pending = await consumer_pending(js, spec.name, f"{owner}-{projection.name}")
                 table.add_row(
                     f"{owner}.{projection.name}",
                     status["state"] if status else "not installed",
                     source,
                     str(done or 0),
                     str(last),
-                    str(max(last - (done or 0), 0)),
+                    "-" if pending is None else str(pending),
                     str(parked),
                     str(status["unknown_events"] if status else 0),
                 )
             await pool.close()
         console.print(table)
-        console.print("lag counts every message after the checkpoint, including types the projection ignores")
         await nc.close()
 
     asyncio.run(run())

@@ -236,3 +236,12 @@ async def stream_last_sequence(js: JetStreamContext, stream: str) -> int:
     except NotFoundError:
         return 0
     return info.state.last_seq
+
+
+async def consumer_pending(js: JetStreamContext, stream: str, consumer: str) -> int | None:
+    """Messages (of the consumer's filtered types) not yet delivered and acknowledged."""
+    try:
+        info = await js.consumer_info(stream, consumer)
+    except NotFoundError:
+        return None
+    return info.num_pending + info.num_ack_pending

@@ -6,6 +6,7 @@ the lock lives on a dedicated connection and is released when that connection di
 
 from __future__ import annotations
 
+import asyncio
 import zlib
 
 import asyncpg
@@ -24,9 +25,17 @@ class LeaderLock:
         self.key = lock_key(name)
         self._conn: asyncpg.Connection | None = None
         self.held = False
+        # A runner's source loops share one lock: without this, two first calls each open a
+        # connection, one takes the lock, the other's refusal overwrites ``held`` and the winning
+        # connection is orphaned while it holds the lock — every replica then stands by forever.
+        self._guard = asyncio.Lock()
 
     async def acquire(self) -> bool:
         """True while this process holds the lock; tries to take it when it does not."""
+        async with self._guard:
+            return await self._acquire()
+
+    async def _acquire(self) -> bool:
         if self._conn is not None and not self._conn.is_closed() and self.held:
             return True
         try:

@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from grassroots_common.http import PrincipalDep, RuntimeDep
-from grassroots_common.jetstream import stream_last_sequence
+from grassroots_common.jetstream import consumer_pending, stream_last_sequence
 from grassroots_common.paging import Page, PageDep
 
 router = APIRouter(prefix="/api/v1/ops", tags=["operations"])
@@ -20,7 +20,7 @@ class SourceLag(BaseModel):
     source: str
     checkpoint: int
     stream_last_sequence: int | None
-    lag: int | None
+    lag: int | None = Field(description="Events of the types this read model handles not yet applied")
     updated_at: dt.datetime | None
 
 
@@ -81,13 +81,16 @@ async def projections(runtime: RuntimeDep, principal: PrincipalDep) -> OpsOvervi
                 b.source,
             )
             done = row["sequence"] if row else 0
-            last = await stream_last_sequence(js, b.spec.name) if js is not None else None
+            last = pending = None
+            if js is not None:
+                last = await stream_last_sequence(js, b.spec.name)
+                pending = await consumer_pending(js, b.spec.name, b.consumer)
             sources.append(
                 SourceLag(
                     source=b.source,
                     checkpoint=done,
                     stream_last_sequence=last,
-                    lag=max(last - done, 0) if last is not None else None,
+                    lag=pending,
                     updated_at=row["updated_at"] if row else None,
                 )
             )

@@ -7,8 +7,9 @@ months ``2026-07``, ISO weeks ``2026-W47``. Quarterly grades are 好 / 较好 / 
 
 Streams (``stream_type``): ``roster`` (one per unit), ``scheme`` (unit and year), ``weekly_log``
 (person and week), ``monthly_summary`` (person and month), ``log_reminder`` (unit and week),
-``unit_quarter`` (unit and quarter: the 好 cap lives here), ``annual_review`` (unit and year),
-``reminder`` (one shortcoming reminder), ``follow_up`` (person and quarter), ``result_use`` (person).
+``unit_quarter`` (unit and quarter: the 好 cap lives here; follow-ups opened at finalization live
+there too), ``annual_review`` (unit and year), ``reminder`` (one shortcoming reminder),
+``result_use`` (person).
 """
 
 from __future__ import annotations
@@ -485,10 +486,10 @@ class RectificationReported(Event):
 
 @event
 class FollowUpOpened(Event):
-    """Grades of 较好 or lower in ``quarters`` consecutive quarters: a follow-up visit (季度回访) is due
-    and a mentor (导师帮带) is to be assigned."""
+    """Raised with QuarterFinalized: grades of 较好 or lower in consecutive quarters (``grades``, default
+    2 quarters) — a follow-up visit (季度回访) is due and a mentor (导师帮带) is to be assigned."""
 
-    stream_type = "follow_up"
+    stream_type = "unit_quarter"
 
     unit_id: str
     person_id: str
@@ -500,7 +501,7 @@ class FollowUpOpened(Event):
 
 @event
 class MentorAssigned(Event):
-    stream_type = "follow_up"
+    stream_type = "unit_quarter"
 
     unit_id: str
     person_id: str
@@ -512,7 +513,7 @@ class MentorAssigned(Event):
 
 @event
 class FollowUpVisited(Event):
-    stream_type = "follow_up"
+    stream_type = "unit_quarter"
 
     unit_id: str
     person_id: str
