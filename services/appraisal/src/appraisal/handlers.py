@@ -1,14 +1,68 @@
-"""One function per command: load the aggregate, let it decide, append (via ``execute``)."""
+"""One function per command: load the aggregate, check who may act, let it decide, append.
+
+Every write goes through ``execute``; authorization that depends on the aggregate's state (is this
+person in your chain?) runs inside the action, on the state the decision is made on.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
+
+from appraisal import authz, queries
+from appraisal.domain.annual import AnnualReview, annual_stream_id
+from appraisal.domain.log_reminder import LogReminders, log_reminder_stream_id
+from appraisal.domain.quarter import UnitQuarter, parse_quarter, previous_quarter, quarter_stream_id
+from appraisal.domain.reminder import Reminder
+from appraisal.domain.result_use import ResultUses, result_use_stream_id
+from appraisal.domain.roster import NewPerson, Roster, SheetRow, roster_stream_id
+from appraisal.domain.scheme import Scheme, composite_score, scheme_stream_id
+from appraisal.domain.summary import MonthlySummary, summary_stream_id
 from appraisal.domain.weekly_log import WeeklyLog, log_stream_id
+from grassroots_common.aggregate import Aggregate
 from grassroots_common.auth import Principal
 from grassroots_common.commands import CommandResult, Idempotency, execute
-from grassroots_common.contracts.appraisal import WorkItem
-from grassroots_common.errors import Invalid
+from grassroots_common.contracts.appraisal import (
+    AnnualGrade,
+    Grade,
+    ImportRowError,
+    Indicator,
+    ResultUseKind,
+    ReviewingChain,
+    WorkItem,
+)
+from grassroots_common.errors import Conflict, Invalid
 from grassroots_common.events import Metadata
+from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
+from grassroots_common.workdays import CHINA, load_calendar
+
+A = TypeVar("A", bound=Aggregate)
+
+
+async def _run(
+    runtime: Runtime,
+    cls: type[A],
+    stream_id: str,
+    act: Callable[[A], dict | None],
+    meta: Metadata,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    return await execute(
+        runtime.store, cls, stream_id, act, meta, idempotency=idempotency, on_appended=runtime.wake_relay
+    )
+
+
+async def _load(runtime: Runtime, cls: type[A], stream_id: str) -> A:
+    return cls.from_recorded(stream_id, await runtime.store.load(stream_id))
+
+
+def _today(runtime: Runtime) -> dt.date:
+    return runtime.clock().astimezone(CHINA).date()
+
+
+# --- weekly log and monthly summary ------------------------------------------------------------
 
 
 async def submit_log(
@@ -37,12 +91,698 @@ async def submit_log(
         )
         return {"week": week, "revision": log.revision, "late": bool(log.first_late)}
 
-    return await execute(
-        runtime.store,
-        WeeklyLog,
-        log_stream_id(principal.sub, week),
-        act,
-        meta,
-        idempotency=idempotency,
-        on_appended=runtime.wake_relay,
-    )
+    return await _run(runtime, WeeklyLog, log_stream_id(principal.sub, week), act, meta, idempotency)
+
+
+async def _reviewer_of(runtime: Runtime, principal: Principal, person_id: str) -> None:
+    roster = await _load(runtime, Roster, roster_stream_id(authz.own_unit(principal)))
+    authz.require_in_chain(principal, roster.member(person_id).chain)
+
+
+async def comment_log(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    person_id: str,
+    week: str,
+    comment: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    await _reviewer_of(runtime, principal, person_id)
+
+    def act(log: WeeklyLog) -> None:
+        log.comment(reviewer_id=principal.sub, reviewer_name=principal.name, comment=comment)
+
+    return await _run(runtime, WeeklyLog, log_stream_id(person_id, week), act, meta, idempotency)
+
+
+async def return_log(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    person_id: str,
+    week: str,
+    reason: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    await _reviewer_of(runtime, principal, person_id)
+
+    def act(log: WeeklyLog) -> None:
+        log.return_for_revision(reviewer_id=principal.sub, reviewer_name=principal.name, reason=reason)
+
+    return await _run(runtime, WeeklyLog, log_stream_id(person_id, week), act, meta, idempotency)
+
+
+async def remind_missing_logs(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    week: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+    missing = await queries.missing_log_people(runtime.pool, unit=unit_id, week=week)
+    now = runtime.clock()
+
+    def act(reminders: LogReminders) -> dict:
+        reminders.remind(unit_id=unit_id, week=week, missing=missing, now=now)
+        return {"reminded": len(missing), "round": reminders.rounds}
+
+    return await _run(runtime, LogReminders, log_reminder_stream_id(unit_id, week), act, meta, idempotency)
+
+
+async def submit_summary(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    month: str,
+    text: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    unit_id = authz.require_appraised(principal)
+    now = runtime.clock()
+
+    def act(summary: MonthlySummary) -> dict:
+        summary.submit(
+            person_id=principal.sub,
+            person_name=principal.name,
+            unit_id=unit_id,
+            section_id=principal.scope("section"),
+            month=month,
+            text=text,
+            now=now,
+        )
+        return {"month": month, "revision": summary.revision, "late": bool(summary.first_late)}
+
+    return await _run(runtime, MonthlySummary, summary_stream_id(principal.sub, month), act, meta, idempotency)
+
+
+# --- roster ------------------------------------------------------------------------------------
+
+
+async def register_unit(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    unit_name: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_district(principal)
+
+    def act(roster: Roster) -> None:
+        roster.register(unit_id=unit_id, unit_name=unit_name)
+
+    return await _run(runtime, Roster, roster_stream_id(unit_id), act, meta, idempotency)
+
+
+async def define_section(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    section_id: str,
+    section_name: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+
+    def act(roster: Roster) -> None:
+        roster.define_section(section_id=section_id, section_name=section_name)
+
+    return await _run(runtime, Roster, roster_stream_id(unit_id), act, meta, idempotency)
+
+
+async def enroll_person(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    person: NewPerson,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+    today = _today(runtime)
+
+    def act(roster: Roster) -> dict:
+        roster.enroll(person, today=today)
+        return {"person_id": person.person_id}
+
+    return await _run(runtime, Roster, roster_stream_id(unit_id), act, meta, idempotency)
+
+
+async def import_roster(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    file_name: str,
+    rows: list[SheetRow],
+    errors: list[ImportRowError],
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+    today = _today(runtime)
+
+    def act(roster: Roster) -> dict:
+        before = len(roster.people)
+        all_errors = roster.import_rows(file_name=file_name, rows=rows, errors=errors, today=today)
+        return {
+            "rows_enrolled": len(roster.people) - before,
+            "rows_rejected": len({e.row for e in all_errors}),
+            "errors": [e.model_dump() for e in all_errors],
+        }
+
+    return await _run(runtime, Roster, roster_stream_id(unit_id), act, meta, idempotency)
+
+
+async def change_chain(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    person_id: str,
+    section_id: str | None,
+    chain: ReviewingChain,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+
+    def act(roster: Roster) -> None:
+        roster.change_chain(person_id=person_id, section_id=section_id, chain=chain)
+
+    return await _run(runtime, Roster, roster_stream_id(unit_id), act, meta, idempotency)
+
+
+async def person_left(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    person_id: str,
+    reason: str,
+    left_on: dt.date,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+
+    def act(roster: Roster) -> None:
+        roster.leave(person_id=person_id, reason=reason, left_on=left_on)
+
+    return await _run(runtime, Roster, roster_stream_id(unit_id), act, meta, idempotency)
+
+
+# --- indicator scheme --------------------------------------------------------------------------
+
+
+async def define_scheme(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    year: int,
+    indicators: list[Indicator],
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+    started = False
+    for num in range(1, 5):
+        if await runtime.store.load(quarter_stream_id(unit_id, f"{year}-Q{num}")):
+            started = True
+
+    def act(scheme: Scheme) -> dict:
+        scheme.define(unit_id=unit_id, year=year, indicators=indicators, quarter_open=started)
+        return {"revision": scheme.revision}
+
+    return await _run(runtime, Scheme, scheme_stream_id(unit_id, year), act, meta, idempotency)
+
+
+async def _indicators(runtime: Runtime, unit_id: str, quarter: str) -> list[Indicator]:
+    year, _ = parse_quarter(quarter)
+    scheme = await _load(runtime, Scheme, scheme_stream_id(unit_id, year))
+    if not scheme.indicators:
+        raise Conflict("scheme_missing", f"本单位尚未制定 {year} 年的指标体系，请联系单位管理员")
+    return scheme.indicators
+
+
+# --- quarter -----------------------------------------------------------------------------------
+
+
+async def open_quarter(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    quarter: str,
+    good_ratio: float,
+    peer_reviews_required: int,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+    await _indicators(runtime, unit_id, quarter)
+    roster = await _load(runtime, Roster, roster_stream_id(unit_id))
+    participants = roster.active_participants()
+
+    def act(q: UnitQuarter) -> dict:
+        q.open(
+            unit_id=unit_id,
+            quarter=quarter,
+            participants=participants,
+            good_ratio=good_ratio,
+            peer_reviews_required=peer_reviews_required,
+        )
+        return {"participants": len(participants), **q.quota()}
+
+    return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
+
+
+async def self_assess(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    quarter: str,
+    scores: dict[str, float],
+    grade: Grade,
+    summary: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_in_own_unit(principal, unit_id)
+    score = composite_score(await _indicators(runtime, unit_id, quarter), scores)
+
+    def act(q: UnitQuarter) -> dict:
+        q.self_assess(person_id=principal.sub, scores=scores, composite_score=score, grade=grade, summary=summary)
+        return {"composite_score": score}
+
+    return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
+
+
+async def peer_review(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    quarter: str,
+    person_id: str,
+    grade: Grade,
+    comment: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_in_own_unit(principal, unit_id)
+
+    def act(q: UnitQuarter) -> None:
+        q.peer_review(
+            reviewer_id=principal.sub, reviewer_name=principal.name, person_id=person_id, grade=grade, comment=comment
+        )
+
+    return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
+
+
+async def record_review(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    quarter: str,
+    person_id: str,
+    scores: dict[str, float],
+    grade: Grade,
+    comment: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    score = composite_score(await _indicators(runtime, unit_id, quarter), scores)
+
+    def act(q: UnitQuarter) -> dict:
+        level = q.level_due(person_id)
+        authz.require_level(principal, level, q.person(person_id).participant.chain)
+        q.review(
+            level=level,
+            reviewer_id=principal.sub,
+            reviewer_name=principal.name,
+            person_id=person_id,
+            scores=scores,
+            composite_score=score,
+            grade=grade,
+            comment=comment,
+        )
+        return {"level": level, "composite_score": score, **q.quota()}
+
+    return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
+
+
+async def adjust_grade(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    quarter: str,
+    person_id: str,
+    to_grade: Grade,
+    reason: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    def act(q: UnitQuarter) -> dict:
+        level = authz.adjusting_level(principal, [q.person(person_id).participant.chain])
+        q.adjust(level=level, person_id=person_id, to_grade=to_grade, reason=reason)
+        return {"level": level, **q.quota()}
+
+    return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
+
+
+async def move_good(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    quarter: str,
+    from_person_id: str,
+    to_person_id: str,
+    from_new_grade: Grade,
+    reason: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    def act(q: UnitQuarter) -> dict:
+        level = authz.adjusting_level(
+            principal, [q.person(p).participant.chain for p in (from_person_id, to_person_id)]
+        )
+        q.move_good(
+            level=level,
+            from_person_id=from_person_id,
+            to_person_id=to_person_id,
+            from_new_grade=from_new_grade,
+            reason=reason,
+        )
+        return {"level": level, **q.quota()}
+
+    return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
+
+
+async def publish_results(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    quarter: str,
+    workdays: int,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+    calendar = await load_calendar(runtime.pool)
+    now = runtime.clock()
+
+    def act(q: UnitQuarter) -> dict:
+        q.publish(now=now, calendar=calendar, workdays=workdays)
+        ends = q.period_ends_at
+        assert ends is not None
+        return {
+            "period_ends_at": ends.isoformat(),
+            "calendar_warning": calendar.warning_for(now.astimezone(CHINA).date(), ends.date()),
+            **q.quota(),
+        }
+
+    return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
+
+
+async def file_appeal(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    quarter: str,
+    reason: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_in_own_unit(principal, unit_id)
+    now = runtime.clock()
+    appeal_id = new_id("apl")
+
+    def act(q: UnitQuarter) -> dict:
+        q.file_appeal(appeal_id=appeal_id, person_id=principal.sub, reason=reason, now=now)
+        return {"appeal_id": appeal_id}
+
+    return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
+
+
+async def resolve_appeal(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    quarter: str,
+    appeal_id: str,
+    outcome: str,
+    new_grade: Grade | None,
+    reason: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    now = runtime.clock()
+
+    def act(q: UnitQuarter) -> dict:
+        person_id = q.appeals.get(appeal_id)
+        if person_id is not None:
+            authz.require_level(principal, "principal_leader", q.person(person_id).participant.chain)
+        q.resolve_appeal(appeal_id=appeal_id, outcome=outcome, new_grade=new_grade, reason=reason, now=now)
+        return q.quota()
+
+    return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
+
+
+async def finalize_quarter(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    quarter: str,
+    follow_up_after: int,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+    now = runtime.clock()
+    # The finalized grades of the preceding quarters decide who needs a follow-up visit.
+    earlier: dict[str, dict[str, Grade]] = {}
+    previous = quarter
+    for _ in range(follow_up_after - 1):
+        previous = previous_quarter(previous)
+        grades = (await _load(runtime, UnitQuarter, quarter_stream_id(unit_id, previous))).final_grades()
+        for person_id, grade in grades.items():
+            earlier.setdefault(person_id, {})[previous] = grade
+
+    def act(q: UnitQuarter) -> dict:
+        q.finalize(now=now, earlier_grades=earlier, follow_up_after=follow_up_after)
+        return {"follow_ups": [p.event.person_id for p in q.pending if p.event.type_name() == "FollowUpOpened"]}
+
+    return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
+
+
+async def assign_mentor(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    quarter: str,
+    person_id: str,
+    mentor_id: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    roster = await _load(runtime, Roster, roster_stream_id(unit_id))
+    now = runtime.clock()
+
+    def act(q: UnitQuarter) -> None:
+        authz.require_admin_or_leader(principal, unit_id, q.person(person_id).participant.chain)
+        mentor = roster.member(mentor_id)
+        if not mentor.active:
+            raise Conflict("mentor_left", f"{mentor.person_name}已离开本单位，不能担任导师")
+        q.assign_mentor(person_id=person_id, mentor_id=mentor_id, mentor_name=mentor.person_name, now=now)
+
+    return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
+
+
+async def record_visit(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    quarter: str,
+    person_id: str,
+    notes: str,
+    visited_on: dt.date,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    def act(q: UnitQuarter) -> None:
+        authz.require_admin_or_leader(principal, unit_id, q.person(person_id).participant.chain)
+        q.record_visit(person_id=person_id, visited_by_id=principal.sub, notes=notes, visited_on=visited_on)
+
+    return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
+
+
+# --- annual review -----------------------------------------------------------------------------
+
+
+async def open_annual_review(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    year: int,
+    excellent_ratio: float,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+    grades: dict[str, tuple[str, str | None, dict[str, Grade]]] = {}
+    for num in range(1, 5):
+        q = await _load(runtime, UnitQuarter, quarter_stream_id(unit_id, f"{year}-Q{num}"))
+        if q.phase != "finalized":
+            raise Conflict("quarters_not_finalized", f"{year} 年第 {num} 季度考核尚未确认，暂不能开启年度考核")
+        for person_id, grade in q.final_grades().items():
+            participant = q.people[person_id].participant
+            entry = grades.setdefault(person_id, (participant.person_name, participant.section_id, {}))
+            entry[2][q.quarter] = grade
+
+    def act(review: AnnualReview) -> dict:
+        review.open(
+            unit_id=unit_id, year=year, quarter_grades=grades, quarters_in_year=4, excellent_ratio=excellent_ratio
+        )
+        candidates = [p.person_id for p in review.people.values() if p.excellent_eligible]
+        return {"people": len(review.people), "excellent_candidates": candidates, **review.quota()}
+
+    return await _run(runtime, AnnualReview, annual_stream_id(unit_id, year), act, meta, idempotency)
+
+
+async def decide_annual_grade(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    year: int,
+    person_id: str,
+    grade: AnnualGrade,
+    comment: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_role(principal, unit_id, "principal_leader")
+
+    def act(review: AnnualReview) -> dict:
+        review.decide(person_id=person_id, grade=grade, comment=comment)
+        return review.quota()
+
+    return await _run(runtime, AnnualReview, annual_stream_id(unit_id, year), act, meta, idempotency)
+
+
+# --- shortcoming reminders and result use -----------------------------------------------------
+
+
+async def issue_reminder(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    person_id: str,
+    quarter: str | None,
+    shortcomings: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    unit_id = authz.own_unit(principal)
+    roster = await _load(runtime, Roster, roster_stream_id(unit_id))
+    member = roster.member(person_id)
+    authz.require_in_chain(principal, member.chain)
+    now = runtime.clock()
+    reminder_id = new_id("rmd")
+
+    def act(reminder: Reminder) -> dict:
+        reminder.issue(
+            unit_id=unit_id,
+            person_id=person_id,
+            person_name=member.person_name,
+            issued_by_id=principal.sub,
+            issued_by_name=principal.name,
+            quarter=quarter,
+            shortcomings=shortcomings,
+            now=now,
+        )
+        return {"reminder_id": reminder_id}
+
+    return await _run(runtime, Reminder, reminder_id, act, meta, idempotency)
+
+
+async def acknowledge_reminder(
+    runtime: Runtime, principal: Principal, meta: Metadata, *, reminder_id: str, idempotency: Idempotency | None
+) -> CommandResult:
+    now = runtime.clock()
+
+    def act(reminder: Reminder) -> None:
+        reminder.acknowledge(person_id=principal.sub, now=now)
+
+    return await _run(runtime, Reminder, reminder_id, act, meta, idempotency)
+
+
+async def report_rectification(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    reminder_id: str,
+    report: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    now = runtime.clock()
+
+    def act(reminder: Reminder) -> None:
+        reminder.report_rectification(person_id=principal.sub, report=report, now=now)
+
+    return await _run(runtime, Reminder, reminder_id, act, meta, idempotency)
+
+
+async def apply_result(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    person_id: str,
+    kind: ResultUseKind,
+    year: int,
+    basis: str,
+    decided_on: dt.date,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+    member = (await _load(runtime, Roster, roster_stream_id(unit_id))).member(person_id)
+
+    def act(uses: ResultUses) -> None:
+        uses.apply(
+            unit_id=unit_id,
+            person_id=person_id,
+            person_name=member.person_name,
+            kind=kind,
+            year=year,
+            basis=basis,
+            decided_on=decided_on,
+        )
+
+    return await _run(runtime, ResultUses, result_use_stream_id(person_id), act, meta, idempotency)

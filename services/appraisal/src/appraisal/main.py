@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from appraisal.api import ROUTERS
+from appraisal.demo import seed
 from appraisal.projections import PROJECTIONS
 from grassroots_common.calendar_api import router as calendar_router
 from grassroots_common.http import create_app as create_service_app
@@ -26,4 +27,5 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description="Weekly logs, monthly summaries, quarterly and annual appraisal of civil servants.",
         routers=[*ROUTERS, calendar_router],
         start_runtime=start_runtime,
+        seed_demo=seed,
     )

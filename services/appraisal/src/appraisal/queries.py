@@ -5,21 +5,262 @@ from __future__ import annotations
 import asyncpg
 
 
-async def list_logs(
-    pool: asyncpg.Pool, *, person: str | None, unit: str | None, week: str | None, limit: int, offset: int
-) -> tuple[list[asyncpg.Record], int]:
-    where, args = [], []
-    for column, value in (("person_id", person), ("unit_id", unit), ("week", week)):
+def _where(filters: tuple[tuple[str, object], ...], args: list) -> str:
+    where = []
+    for column, value in filters:
         if value is not None:
             args.append(value)
             where.append(f"{column} = ${len(args)}")
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
-    total = await pool.fetchval(f"SELECT count(*) FROM rm_logs.weekly_logs {clause}", *args)
+    return f"WHERE {' AND '.join(where)}" if where else ""
+
+
+async def _page(pool: asyncpg.Pool, sql: str, order: str, args: list, limit: int, offset: int) -> tuple[list, int]:
+    total = await pool.fetchval(f"SELECT count(*) FROM ({sql}) AS counted", *args)
     rows = await pool.fetch(
-        f"""SELECT * FROM rm_logs.weekly_logs {clause}
-            ORDER BY week DESC, person_id LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}""",
-        *args,
+        f"{sql} ORDER BY {order} LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}", *args, limit, offset
+    )
+    return rows, total
+
+
+# --- logs and summaries ------------------------------------------------------------------------
+
+
+async def list_logs(
+    pool: asyncpg.Pool, *, person: str | None, unit: str | None, week: str | None, limit: int, offset: int
+) -> tuple[list[asyncpg.Record], int]:
+    args: list = []
+    clause = _where((("person_id", person), ("unit_id", unit), ("week", week)), args)
+    return await _page(pool, f"SELECT * FROM rm_logs.weekly_logs {clause}", "week DESC, person_id", args, limit, offset)
+
+
+async def log_status(
+    pool: asyncpg.Pool, *, unit: str, week: str, only: str | None, limit: int, offset: int
+) -> tuple[list[asyncpg.Record], int, asyncpg.Record]:
+    """Every active person of the unit with their log for the week: missing, late or on time."""
+    base = """SELECT p.person_id, p.person_name, p.section_id,
+                     CASE WHEN l.person_id IS NULL THEN 'missing' WHEN l.late THEN 'late' ELSE 'on_time' END AS state,
+                     l.first_submitted_at, l.deadline, coalesce(l.status, 'missing') AS log_status,
+                     r.reminded_at, coalesce(r.times, 0) AS reminders
+              FROM rm_roster.people p
+              LEFT JOIN rm_logs.weekly_logs l ON l.person_id = p.person_id AND l.week = $2
+              LEFT JOIN rm_logs.log_reminders r ON r.person_id = p.person_id AND r.week = $2
+              WHERE p.unit_id = $1 AND p.active"""
+    args: list = [unit, week]
+    sql = f"SELECT * FROM ({base}) AS s" + (" WHERE state = $3" if only else "")
+    if only:
+        args.append(only)
+    rows, total = await _page(pool, sql, "state, person_id", args, limit, offset)
+    counts = await pool.fetchrow(
+        f"""SELECT count(*) AS people, count(*) FILTER (WHERE state = 'missing') AS missing,
+                   count(*) FILTER (WHERE state = 'late') AS late, count(*) FILTER (WHERE state = 'on_time') AS on_time
+            FROM ({base}) AS s""",
+        unit,
+        week,
+    )
+    return rows, total, counts
+
+
+async def missing_log_people(pool: asyncpg.Pool, *, unit: str, week: str) -> list[str]:
+    rows = await pool.fetch(
+        """SELECT p.person_id FROM rm_roster.people p
+           WHERE p.unit_id = $1 AND p.active
+             AND NOT EXISTS (SELECT 1 FROM rm_logs.weekly_logs l WHERE l.person_id = p.person_id AND l.week = $2)""",
+        unit,
+        week,
+    )
+    return [r["person_id"] for r in rows]
+
+
+async def list_summaries(
+    pool: asyncpg.Pool, *, person: str | None, unit: str | None, month: str | None, limit: int, offset: int
+) -> tuple[list[asyncpg.Record], int]:
+    args: list = []
+    clause = _where((("person_id", person), ("unit_id", unit), ("month", month)), args)
+    return await _page(
+        pool, f"SELECT * FROM rm_logs.monthly_summaries {clause}", "month DESC, person_id", args, limit, offset
+    )
+
+
+# --- roster ------------------------------------------------------------------------------------
+
+
+async def list_units(pool: asyncpg.Pool, *, unit: str | None, limit: int, offset: int) -> tuple[list, int]:
+    args: list = []
+    clause = _where((("u.unit_id", unit),), args)
+    sql = f"""SELECT u.unit_id, u.unit_name,
+                     (SELECT count(*) FROM rm_roster.people p WHERE p.unit_id = u.unit_id AND p.active) AS people,
+                     (SELECT count(*) FROM rm_roster.sections s WHERE s.unit_id = u.unit_id) AS sections
+              FROM rm_roster.units u {clause}"""
+    return await _page(pool, sql, "unit_id", args, limit, offset)
+
+
+async def list_people(
+    pool: asyncpg.Pool, *, unit: str, active: bool | None, limit: int, offset: int
+) -> tuple[list, int]:
+    args: list = []
+    clause = _where((("p.unit_id", unit), ("p.active", active)), args)
+    sql = f"""SELECT p.*, s.section_name FROM rm_roster.people p
+              LEFT JOIN rm_roster.sections s ON s.section_id = p.section_id {clause}"""
+    return await _page(pool, sql, "p.person_id", args, limit, offset)
+
+
+async def list_sections(pool: asyncpg.Pool, unit: str) -> list[asyncpg.Record]:
+    return await pool.fetch("SELECT * FROM rm_roster.sections WHERE unit_id = $1 ORDER BY section_id", unit)
+
+
+async def person(pool: asyncpg.Pool, person_id: str) -> asyncpg.Record | None:
+    return await pool.fetchrow("SELECT * FROM rm_roster.people WHERE person_id = $1", person_id)
+
+
+async def scheme(pool: asyncpg.Pool, unit: str, year: int) -> asyncpg.Record | None:
+    return await pool.fetchrow("SELECT * FROM rm_roster.schemes WHERE unit_id = $1 AND year = $2", unit, year)
+
+
+# --- quarters ----------------------------------------------------------------------------------
+
+
+async def quarter(pool: asyncpg.Pool, unit: str, quarter: str) -> asyncpg.Record | None:
+    return await pool.fetchrow("SELECT * FROM rm_quarters.quarters WHERE unit_id = $1 AND quarter = $2", unit, quarter)
+
+
+async def list_quarters(
+    pool: asyncpg.Pool, *, unit: str | None, status: str | None, limit: int, offset: int
+) -> tuple[list, int]:
+    args: list = []
+    clause = _where((("unit_id", unit), ("status", status)), args)
+    return await _page(
+        pool, f"SELECT * FROM rm_quarters.quarters {clause}", "quarter DESC, unit_id", args, limit, offset
+    )
+
+
+async def board(
+    pool: asyncpg.Pool,
+    *,
+    unit: str,
+    quarter: str,
+    section: str | None,
+    chain: tuple[str, str] | None,
+    limit: int,
+    offset: int,
+) -> tuple[list, int]:
+    args: list = []
+    filters = (("unit_id", unit), ("quarter", quarter), ("section_id", section))
+    if chain is not None:
+        filters += ((f"{chain[0]}_id", chain[1]),)
+    clause = _where(filters, args)
+    return await _page(
+        pool,
+        f"SELECT * FROM rm_quarters.quarter_people {clause}",
+        "section_id NULLS FIRST, person_id",
+        args,
         limit,
         offset,
     )
-    return rows, total
+
+
+async def board_progress(pool: asyncpg.Pool, unit: str, quarter: str) -> asyncpg.Record:
+    return await pool.fetchrow(
+        """SELECT count(*) AS participants,
+                  count(*) FILTER (WHERE self_grade IS NOT NULL) AS self_assessed,
+                  count(*) FILTER (WHERE next_level = 'section_chief') AS at_section_chief,
+                  count(*) FILTER (WHERE next_level = 'deputy_leader') AS at_deputy_leader,
+                  count(*) FILTER (WHERE next_level = 'principal_leader') AS at_principal_leader,
+                  count(*) FILTER (WHERE next_level IS NULL) AS decided
+           FROM rm_quarters.quarter_people WHERE unit_id = $1 AND quarter = $2""",
+        unit,
+        quarter,
+    )
+
+
+async def queue(pool: asyncpg.Pool, *, reviewer: str, limit: int, offset: int) -> tuple[list, int]:
+    """People waiting for this reviewer's decision, oldest first."""
+    sql = """SELECT p.*, q.good_cap, q.good_used FROM rm_quarters.quarter_people p
+             JOIN rm_quarters.quarters q USING (unit_id, quarter)
+             WHERE p.next_reviewer_id = $1 AND q.status = 'open'
+               AND p.self_grade IS NOT NULL AND p.peer_count >= q.peer_reviews_required"""
+    return await _page(pool, sql, "p.waiting_since, p.person_id", [reviewer], limit, offset)
+
+
+async def appeals(
+    pool: asyncpg.Pool,
+    *,
+    unit: str | None,
+    quarter: str | None,
+    status: str | None,
+    principal: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list, int]:
+    args: list = []
+    clause = _where(
+        (("unit_id", unit), ("quarter", quarter), ("appeal_status", status), ("principal_leader_id", principal)), args
+    )
+    clause = clause + (" AND " if clause else "WHERE ") + "appeal_id IS NOT NULL"
+    return await _page(
+        pool, f"SELECT * FROM rm_quarters.quarter_people {clause}", "appeal_filed_at", args, limit, offset
+    )
+
+
+async def my_quarters(pool: asyncpg.Pool, *, person: str, limit: int, offset: int) -> tuple[list, int]:
+    sql = """SELECT p.*, q.status, q.period_ends_at FROM rm_quarters.quarter_people p
+             JOIN rm_quarters.quarters q USING (unit_id, quarter) WHERE p.person_id = $1"""
+    return await _page(pool, sql, "p.quarter DESC", [person], limit, offset)
+
+
+async def published_results(
+    pool: asyncpg.Pool, *, unit: str, quarter: str | None, limit: int, offset: int
+) -> tuple[list, int]:
+    args: list = [unit]
+    sql = """SELECT p.unit_id, p.quarter, p.person_id, p.person_name, p.section_id, p.grade, p.composite_score,
+                    q.status, q.published_at, q.period_ends_at
+             FROM rm_quarters.quarter_people p JOIN rm_quarters.quarters q USING (unit_id, quarter)
+             WHERE p.unit_id = $1 AND q.status IN ('published', 'finalized')"""
+    if quarter is not None:
+        args.append(quarter)
+        sql += " AND p.quarter = $2"
+    return await _page(pool, sql, "p.quarter DESC, p.person_id", args, limit, offset)
+
+
+# --- annual review, reminders, follow-ups, result use ---------------------------------------
+
+
+async def annual_board(
+    pool: asyncpg.Pool, *, unit: str, year: int, limit: int, offset: int
+) -> tuple[list, int, int, int]:
+    rows, total = await _page(
+        pool,
+        "SELECT * FROM rm_growth.annual_people WHERE unit_id = $1 AND year = $2",
+        "excellent_eligible DESC, person_id",
+        [unit, year],
+        limit,
+        offset,
+    )
+    quota = await pool.fetchrow(
+        """SELECT coalesce(max(excellent_cap), 0) AS cap, count(*) FILTER (WHERE grade = '优秀') AS used
+           FROM rm_growth.annual_people WHERE unit_id = $1 AND year = $2""",
+        unit,
+        year,
+    )
+    return rows, total, quota["cap"], quota["used"]
+
+
+async def reminders(
+    pool: asyncpg.Pool, *, unit: str | None, person: str | None, status: str | None, limit: int, offset: int
+) -> tuple[list, int]:
+    args: list = []
+    clause = _where((("unit_id", unit), ("person_id", person), ("status", status)), args)
+    return await _page(pool, f"SELECT * FROM rm_growth.reminders {clause}", "issued_at DESC", args, limit, offset)
+
+
+async def follow_ups(pool: asyncpg.Pool, *, unit: str, limit: int, offset: int) -> tuple[list, int]:
+    return await _page(
+        pool, "SELECT * FROM rm_growth.follow_ups WHERE unit_id = $1", "quarter DESC, person_id", [unit], limit, offset
+    )
+
+
+async def result_uses(pool: asyncpg.Pool, *, unit: str, year: int | None, limit: int, offset: int) -> tuple[list, int]:
+    args: list = []
+    clause = _where((("unit_id", unit), ("year", year)), args)
+    return await _page(
+        pool, f"SELECT * FROM rm_growth.result_uses {clause}", "decided_on DESC, person_id", args, limit, offset
+    )

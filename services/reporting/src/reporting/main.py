@@ -1,4 +1,5 @@
-"""create_app(): the reporting API with its projections over the other services' streams."""
+"""create_app(): the reporting API with its projections over the other services' streams and the
+notice schedule."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from fastapi import FastAPI
 from grassroots_common.http import create_app as create_service_app
 from grassroots_common.runtime import Runtime
 from grassroots_common.settings import ServiceSettings, load_settings
+from reporting import demo, scheduler
 from reporting.api import ROUTERS
 from reporting.projections import PROJECTIONS
 
@@ -14,7 +16,9 @@ SERVICE = "reporting"
 
 
 async def start_runtime(settings: ServiceSettings) -> Runtime:
-    return await Runtime.start(settings, migrations_package=SERVICE, publishes=False, projections=PROJECTIONS)
+    runtime = await Runtime.start(settings, migrations_package=SERVICE, publishes=False, projections=PROJECTIONS)
+    runtime.spawn_worker(lambda stop: scheduler.run(runtime, stop))
+    return runtime
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -25,4 +29,5 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description="Notices, bulletins, archives and statistics from the events of every service.",
         routers=ROUTERS,
         start_runtime=start_runtime,
+        seed_demo=demo.seed,
     )

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from appraisal import handlers, queries
+from appraisal import authz, handlers, queries
+from appraisal.api.deps import Body, command_idempotency
 from appraisal.domain.weeks import WEEK_PATTERN
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import WorkItem
-from grassroots_common.errors import Forbidden
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
 
@@ -50,6 +50,9 @@ class LogOut(BaseModel):
     first_submitted_at: dt.datetime
     submitted_at: dt.datetime
     deadline: dt.datetime
+    status: str
+    comments: list[dict]
+    returned_reason: str | None
 
 
 @router.post("", summary="Submit or revise this week's log", status_code=200)
@@ -61,7 +64,7 @@ async def submit_log(
     meta: MetadataDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> CommandResult:
-    principal.require("staff", "section_chief", "deputy_leader", "principal_leader")
+    authz.require_appraised_role(principal)
     return await handlers.submit_log(
         runtime,
         principal,
@@ -81,17 +84,7 @@ async def list_logs(
     person: Annotated[str | None, Query(max_length=80)] = None,
     week: Annotated[str | None, Query(pattern=WEEK_PATTERN)] = None,
 ) -> Page[LogOut]:
-    unit = None
-    if principal.has("district_admin"):
-        pass
-    elif principal.has("unit_admin", "principal_leader", "deputy_leader", "section_chief"):
-        unit = principal.scope("unit")
-        if unit is None:
-            raise Forbidden("unit_scope_missing", "你的账号未归属任何单位")
-    else:
-        if person is not None and person != principal.sub:
-            raise Forbidden("not_your_log", "只能查看自己的周纪实")
-        person = principal.sub
+    person, unit = authz.records_scope(principal, person, "周纪实", "not_your_log")
     rows, total = await queries.list_logs(
         runtime.pool, person=person, unit=unit, week=week, limit=page.limit, offset=page.offset
     )
@@ -101,4 +94,129 @@ async def list_logs(
         limit=page.limit,
         offset=page.offset,
         positions=positions,
+    )
+
+
+PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+WeekPath = Annotated[str, Path(pattern=WEEK_PATTERN, examples=["2026-W47"])]
+
+
+class CommentBody(Body):
+    comment: str = Field(min_length=2, max_length=500, examples=["本周工作充实，注意台账留痕"])
+
+
+class ReturnBody(Body):
+    reason: str = Field(min_length=2, max_length=500, examples=["工作内容过于笼统，请写明具体事项和成效"])
+
+
+class LogStateOut(BaseModel):
+    person_id: str
+    person_name: str
+    section_id: str | None
+    state: Literal["missing", "late", "on_time"]
+    log_status: str
+    first_submitted_at: dt.datetime | None
+    deadline: dt.datetime | None
+    reminded_at: dt.datetime | None
+    reminders: int
+
+
+class RemindBody(Body):
+    week: str = Field(pattern=WEEK_PATTERN, examples=["2026-W47"])
+
+
+class LogStatusPage(Page[LogStateOut]):
+    week: str
+    people: int
+    missing: int
+    late: int
+    on_time: int
+
+
+@router.post("/{person_id}/{week}/comments", summary="Comment on a log of someone in my reviewing chain")
+async def comment_log(
+    person_id: PersonPath,
+    week: WeekPath,
+    body: CommentBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.comment_log(
+        runtime,
+        principal,
+        meta,
+        person_id=person_id,
+        week=week,
+        comment=body.comment.strip(),
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{person_id}/{week}/return", summary="Return a log for revision (reviewer in the person's chain)")
+async def return_log(
+    person_id: PersonPath,
+    week: WeekPath,
+    body: ReturnBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.return_log(
+        runtime,
+        principal,
+        meta,
+        person_id=person_id,
+        week=week,
+        reason=body.reason.strip(),
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/reminders", summary="Remind everyone in my unit whose log for the week is missing (unit administrator)")
+async def remind_missing(
+    body: RemindBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.remind_missing_logs(
+        runtime,
+        principal,
+        meta,
+        unit_id=authz.own_unit(principal),
+        week=body.week,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.get("/status", summary="Who in a unit submitted a week's log: missing, late or on time")
+async def log_status(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Annotated[dict, Depends(ReadAfter("logs", "appraisal"))],
+    week: Annotated[str, Query(pattern=WEEK_PATTERN)],
+    unit: Annotated[str | None, Query(max_length=40)] = None,
+    state: Annotated[Literal["missing", "late", "on_time"] | None, Query()] = None,
+) -> LogStatusPage:
+    unit = unit or authz.own_unit(principal)
+    authz.require_unit_reader(principal, unit)
+    rows, total, counts = await queries.log_status(
+        runtime.pool, unit=unit, week=week, only=state, limit=page.limit, offset=page.offset
+    )
+    return LogStatusPage(
+        items=[LogStateOut.model_validate(dict(r)) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+        week=week,
+        **dict(counts),
     )

@@ -6,8 +6,8 @@ import datetime as dt
 
 from appraisal.domain.weeks import log_deadline, week_start
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.contracts.appraisal import LogSubmitted, WorkItem
-from grassroots_common.errors import Conflict, Invalid
+from grassroots_common.contracts.appraisal import LogCommented, LogReturned, LogSubmitted, WorkItem
+from grassroots_common.errors import Conflict, Invalid, NotFound
 from grassroots_common.events import Event
 from grassroots_common.workdays import CHINA
 
@@ -22,16 +22,24 @@ class WeeklyLog(Aggregate):
     def __init__(self, stream_id: str) -> None:
         super().__init__(stream_id)
         self.person_id: str | None = None
+        self.unit_id = ""
+        self.week = ""
         self.revision = 0
         self.first_late: bool | None = None
+        self.returned = False
 
     def when(self, event: Event) -> None:
         match event:
             case LogSubmitted():
-                self.person_id = event.person_id
+                self.person_id, self.unit_id, self.week = event.person_id, event.unit_id, event.week
                 self.revision = event.revision
+                self.returned = False
                 if self.first_late is None:
                     self.first_late = event.late
+            case LogReturned():
+                self.returned = True
+            case LogCommented():
+                pass
 
     def submit(
         self,
@@ -66,3 +74,36 @@ class WeeklyLog(Aggregate):
                 revision=self.revision + 1,
             )
         )
+
+    def comment(self, *, reviewer_id: str, reviewer_name: str, comment: str) -> None:
+        self._require_submitted()
+        self._raise(
+            LogCommented(
+                unit_id=self.unit_id,
+                person_id=str(self.person_id),
+                week=self.week,
+                reviewer_id=reviewer_id,
+                reviewer_name=reviewer_name,
+                comment=comment,
+            )
+        )
+
+    def return_for_revision(self, *, reviewer_id: str, reviewer_name: str, reason: str) -> None:
+        """Send the log back; the person revises it (the lateness of the first submission stands)."""
+        self._require_submitted()
+        if self.returned:
+            raise Conflict("log_already_returned", "该周纪实已退回，等待本人修改后重新提交")
+        self._raise(
+            LogReturned(
+                unit_id=self.unit_id,
+                person_id=str(self.person_id),
+                week=self.week,
+                reviewer_id=reviewer_id,
+                reviewer_name=reviewer_name,
+                reason=reason,
+            )
+        )
+
+    def _require_submitted(self) -> None:
+        if self.person_id is None:
+            raise NotFound("log_not_found", "该周纪实尚未提交")

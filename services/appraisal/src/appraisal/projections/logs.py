@@ -1,4 +1,5 @@
-"""Read model of weekly logs: one row per person and week, the latest revision."""
+"""Read model of weekly logs (one row per person and week, the latest revision, with reviewers'
+comments and returns) and of monthly summaries (one row per person and month)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,52 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from grassroots_common.db import json_texts
+from appraisal.projections.rows import load_rows, write_rows
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
 
 SCHEMA = "rm_logs"
+
+LOG_COLUMNS = {
+    "person_id": "text",
+    "week": "text",
+    "person_name": "text",
+    "unit_id": "text",
+    "section_id": "text",
+    "items": "jsonb",
+    "revision": "int",
+    "late": "bool",
+    "first_submitted_at": "timestamptz",
+    "submitted_at": "timestamptz",
+    "deadline": "timestamptz",
+    "status": "text",
+    "comments": "jsonb",
+    "returned_reason": "text",
+}
+SUMMARY_COLUMNS = {
+    "person_id": "text",
+    "month": "text",
+    "person_name": "text",
+    "unit_id": "text",
+    "section_id": "text",
+    "text": "text",
+    "revision": "int",
+    "late": "bool",
+    "first_submitted_at": "timestamptz",
+    "submitted_at": "timestamptz",
+    "deadline": "timestamptz",
+}
+
+
+def _ts(value: str | dt.datetime) -> dt.datetime:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 class LogsProjection(Projection):
     name = "logs"
     schema = SCHEMA
     sources = ("appraisal",)
-    event_types = frozenset({"LogSubmitted"})
+    event_types = frozenset({"LogSubmitted", "LogCommented", "LogReturned", "SummarySubmitted", "LogsReminded"})
     ddl = """
     CREATE TABLE IF NOT EXISTS weekly_logs (
         person_id    text NOT NULL,
@@ -32,48 +67,110 @@ class LogsProjection(Projection):
         first_submitted_at timestamptz NOT NULL,
         submitted_at timestamptz NOT NULL,
         deadline     timestamptz NOT NULL,
+        status       text NOT NULL DEFAULT 'submitted',
+        comments     jsonb NOT NULL DEFAULT '[]',
+        returned_reason text,
         PRIMARY KEY (person_id, week)
     );
+    ALTER TABLE weekly_logs ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'submitted';
+    ALTER TABLE weekly_logs ADD COLUMN IF NOT EXISTS comments jsonb NOT NULL DEFAULT '[]';
+    ALTER TABLE weekly_logs ADD COLUMN IF NOT EXISTS returned_reason text;
     CREATE INDEX IF NOT EXISTS weekly_logs_unit_week ON weekly_logs (unit_id, week);
+    CREATE TABLE IF NOT EXISTS monthly_summaries (
+        person_id text NOT NULL, month text NOT NULL, person_name text NOT NULL, unit_id text NOT NULL,
+        section_id text, text text NOT NULL, revision int NOT NULL, late bool NOT NULL,
+        first_submitted_at timestamptz NOT NULL, submitted_at timestamptz NOT NULL, deadline timestamptz NOT NULL,
+        PRIMARY KEY (person_id, month)
+    );
+    CREATE INDEX IF NOT EXISTS monthly_summaries_unit ON monthly_summaries (unit_id, month);
+    CREATE TABLE IF NOT EXISTS log_reminders (
+        person_id text NOT NULL, week text NOT NULL, unit_id text NOT NULL, reminded_at timestamptz NOT NULL,
+        times int NOT NULL, PRIMARY KEY (person_id, week)
+    );
     """
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
-        # Fold the batch to one row per key: a batched upsert may not touch a row twice.
-        rows: dict[tuple[str, str], dict] = {}
-        for e in events:
+        log_events = [e for e in events if e.type in ("LogSubmitted", "LogCommented", "LogReturned")]
+        logs = await load_rows(
+            conn, "weekly_logs", ("person_id", "week"), {(e.data["person_id"], e.data["week"]) for e in log_events}
+        )
+        for e in log_events:
             d = e.data
             key = (d["person_id"], d["week"])
-            first = rows.get(key)
-            rows[key] = {
-                **d,
-                "first_submitted_at": first["first_submitted_at"] if first else d["submitted_at"],
-                "late": first["late"] if first else d["late"],
-            }
-        values = list(rows.values())
-        await conn.execute(
-            """INSERT INTO weekly_logs AS w (person_id, week, person_name, unit_id, section_id, items, revision,
-                                             late, first_submitted_at, submitted_at, deadline)
-               SELECT p, w, n, u, s, i::jsonb, r, l, f, sa, d
-               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                           $7::int[], $8::bool[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[])
-                    AS t(p, w, n, u, s, i, r, l, f, sa, d)
-               ON CONFLICT (person_id, week) DO UPDATE SET
-                   person_name = EXCLUDED.person_name, unit_id = EXCLUDED.unit_id, section_id = EXCLUDED.section_id,
-                   items = EXCLUDED.items, revision = EXCLUDED.revision, submitted_at = EXCLUDED.submitted_at,
-                   deadline = EXCLUDED.deadline""",
-            [v["person_id"] for v in values],
-            [v["week"] for v in values],
-            [v["person_name"] for v in values],
-            [v["unit_id"] for v in values],
-            [v.get("section_id") for v in values],
-            json_texts([v["items"] for v in values]),
-            [v["revision"] for v in values],
-            [v["late"] for v in values],
-            [_ts(v["first_submitted_at"]) for v in values],
-            [_ts(v["submitted_at"]) for v in values],
-            [_ts(v["deadline"]) for v in values],
+            row = logs.get(key)
+            match e.type:
+                case "LogSubmitted":
+                    logs[key] = {
+                        **{k: d[k] for k in ("person_id", "week", "person_name", "unit_id", "items", "revision")},
+                        "section_id": d.get("section_id"),
+                        "submitted_at": _ts(d["submitted_at"]),
+                        "deadline": _ts(d["deadline"]),
+                        # Lateness and first submission belong to the first revision.
+                        "late": row["late"] if row else d["late"],
+                        "first_submitted_at": row["first_submitted_at"] if row else _ts(d["submitted_at"]),
+                        "status": "submitted",
+                        "comments": row["comments"] if row else [],
+                        "returned_reason": None,
+                    }
+                case "LogCommented":
+                    row["comments"] = [
+                        *row["comments"],
+                        {
+                            "reviewer_id": d["reviewer_id"],
+                            "reviewer_name": d["reviewer_name"],
+                            "comment": d["comment"],
+                            "at": e.occurred_at.isoformat(),
+                        },
+                    ]
+                case "LogReturned":
+                    row.update(status="returned", returned_reason=d["reason"])
+        await write_rows(conn, "weekly_logs", ("person_id", "week"), LOG_COLUMNS, logs.values())
+
+        summaries: dict[tuple[str, str], dict] = {}
+        summary_events = [e for e in events if e.type == "SummarySubmitted"]
+        existing = await load_rows(
+            conn,
+            "monthly_summaries",
+            ("person_id", "month"),
+            {(e.data["person_id"], e.data["month"]) for e in summary_events},
         )
+        for e in summary_events:
+            d = e.data
+            key = (d["person_id"], d["month"])
+            first = summaries.get(key) or existing.get(key)
+            summaries[key] = {
+                **d,
+                "submitted_at": _ts(d["submitted_at"]),
+                "deadline": _ts(d["deadline"]),
+                "late": first["late"] if first else d["late"],
+                "first_submitted_at": first["first_submitted_at"] if first else _ts(d["submitted_at"]),
+            }
+        await write_rows(conn, "monthly_summaries", ("person_id", "month"), SUMMARY_COLUMNS, summaries.values())
 
-
-def _ts(value: str | dt.datetime) -> dt.datetime:
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        reminded: dict[tuple[str, str], dict] = {}
+        for e in events:
+            if e.type != "LogsReminded":
+                continue
+            for person_id in e.data["person_ids"]:
+                key = (person_id, e.data["week"])
+                times = reminded[key]["times"] + 1 if key in reminded else 1
+                reminded[key] = {
+                    "person_id": person_id,
+                    "week": e.data["week"],
+                    "unit_id": e.data["unit_id"],
+                    "reminded_at": _ts(e.data["reminded_at"]),
+                    "times": times,
+                }
+        if reminded:
+            values = list(reminded.values())
+            await conn.execute(
+                """INSERT INTO log_reminders AS r (person_id, week, unit_id, reminded_at, times)
+                   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::int[])
+                   ON CONFLICT (person_id, week) DO UPDATE
+                   SET reminded_at = EXCLUDED.reminded_at, times = r.times + EXCLUDED.times""",
+                [v["person_id"] for v in values],
+                [v["week"] for v in values],
+                [v["unit_id"] for v in values],
+                [v["reminded_at"] for v in values],
+                [v["times"] for v in values],
+            )

@@ -7,9 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from grassroots_common.errors import Forbidden
 from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
-from reporting import queries
+from reporting import authz, queries
 
 router = APIRouter(prefix="/api/v1/submissions", tags=["submissions"])
 
@@ -34,11 +33,6 @@ async def submissions(
     positions: Annotated[dict, Depends(ReadAfter("submissions", "appraisal"))],
     week: Annotated[str, Query(pattern=r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$", examples=["2026-W47"])],
 ) -> WeekSubmissions:
-    unit = None
-    if not principal.has("district_admin", "operator"):
-        principal.require("unit_admin", "district_admin")
-        unit = principal.scope("unit")
-        if unit is None:
-            raise Forbidden("unit_scope_missing", "你的账号未归属任何单位")
+    unit = authz.unit_scope(principal)
     rows = await queries.submissions_by_unit(runtime.pool, week, unit)
     return WeekSubmissions(week=week, units=[UnitSubmissions(**dict(r)) for r in rows], positions=positions)

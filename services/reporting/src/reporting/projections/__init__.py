@@ -1,7 +1,24 @@
 """The reporting service's read models, each fed by other services' streams."""
 
+from reporting.projections.appraisal import AppraisalProjection
+from reporting.projections.archives import ArchivesProjection
 from reporting.projections.submissions import SubmissionsProjection
+from reporting.projections.tickets import TicketsProjection
+from reporting.projections.villages import VillagesProjection
 
-PROJECTIONS = [SubmissionsProjection()]
+PROJECTIONS = [
+    SubmissionsProjection(),
+    AppraisalProjection(),
+    TicketsProjection(),
+    VillagesProjection(),
+    ArchivesProjection(),
+]
 
-__all__ = ["PROJECTIONS", "SubmissionsProjection"]
+__all__ = [
+    "PROJECTIONS",
+    "AppraisalProjection",
+    "ArchivesProjection",
+    "SubmissionsProjection",
+    "TicketsProjection",
+    "VillagesProjection",
+]

@@ -9,6 +9,7 @@ import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
+from reporting.eventdata import flag, integer, moment, text
 
 
 class SubmissionsProjection(Projection):
@@ -33,13 +34,23 @@ class SubmissionsProjection(Projection):
         folded: dict[tuple[str, str], tuple[str, bool, int, dt.datetime]] = {}
         for e in events:
             d = e.data
-            key = (d["week"], d["person_id"])
-            at = dt.datetime.fromisoformat(d["submitted_at"])
+            week, person, unit, at = (
+                text(d, "week"),
+                text(d, "person_id"),
+                text(d, "unit_id"),
+                moment(d, "submitted_at"),
+            )
+            if week is None or person is None or unit is None or at is None:
+                continue
+            key = (week, person)
+            revision = integer(d, "revision") or 1
             prior = folded.get(key)
             if prior is None:
-                folded[key] = (d["unit_id"], d["late"], d.get("revision", 1), at)
+                folded[key] = (unit, flag(d, "late") is True, revision, at)
             else:
-                folded[key] = (d["unit_id"], prior[1], max(prior[2], d.get("revision", 1)), prior[3])
+                folded[key] = (unit, prior[1], max(prior[2], revision), prior[3])
+        if not folded:
+            return
         keys = list(folded)
         await conn.execute(
             """INSERT INTO weekly_submissions AS s (week, person_id, unit_id, late, revisions, first_submitted_at)

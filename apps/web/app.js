@@ -1,0 +1,152 @@
+// The app shell: session, role-aware home, routes of every screen module, focus management.
+
+import { session, setUnauthorizedHandler } from "./lib/api.js";
+import { loadCapabilities, supportsAll } from "./lib/capabilities.js";
+import { h, replace } from "./lib/dom.js";
+import { ROLE_ORDER, roleLabel } from "./lib/roles.js";
+import { fallback, guard, navigate, route, start } from "./lib/router.js";
+import { empty, loading, toast } from "./lib/ui.js";
+import { screens as appraisalAdminScreens } from "./screens/admin.js";
+import { screens as communityScreens } from "./screens/community.js";
+import { screens as districtScreens } from "./screens/district.js";
+import { screens as gridScreens } from "./screens/grid.js";
+import { screens as leaderScreens } from "./screens/leader.js";
+import { screens as operatorScreens } from "./screens/operator.js";
+import { screens as quarterScreens } from "./screens/quarter.js";
+import { signIn } from "./screens/signin.js";
+import { screens as staffScreens } from "./screens/staff.js";
+import { screens as villageScreens } from "./screens/village.js";
+
+const SCREENS = [
+  ...staffScreens,
+  ...leaderScreens,
+  ...quarterScreens,
+  ...appraisalAdminScreens,
+  ...districtScreens,
+  ...gridScreens,
+  ...communityScreens,
+  ...villageScreens,
+  ...operatorScreens,
+];
+
+const main = document.getElementById("main");
+const crumbs = document.getElementById("crumbs");
+
+function mayUse(screen, user) {
+  return screen.roles.some((r) => user.roles.includes(r));
+}
+
+function drawWho() {
+  const who = document.getElementById("whoami");
+  const user = session.user;
+  if (!user) {
+    replace(who);
+    return;
+  }
+  replace(
+    who,
+    h("span", { class: "name" }, `${user.name} · ${user.roles.map(roleLabel).join("、")}`),
+    h("button", { type: "button", onclick: signOut }, "退出"),
+  );
+}
+
+function signOut() {
+  session.signOut();
+  drawWho();
+  navigate("/signin");
+}
+
+setUnauthorizedHandler((problem) => {
+  session.signOut();
+  drawWho();
+  toast(problem.detail || "登录已过期，请重新登录", "bad");
+  navigate("/signin", { replace: true });
+});
+
+/** Show a screen: title, a way home, focus on the heading so screen readers announce it. */
+function frame(title, { home = true } = {}) {
+  document.title = `${title} · 基层治理平台`;
+  replace(crumbs, home ? h("a", { href: "/" }, "‹ 返回首页") : null);
+  const heading = h("h1", { tabindex: "-1" }, title);
+  const body = h("div");
+  replace(main, heading, body);
+  heading.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+  return body;
+}
+
+async function home() {
+  const user = session.user;
+  const body = frame("首页", { home: false });
+  body.append(loading("正在读取可用功能…"));
+  const caps = await loadCapabilities();
+  const byRole = new Map();
+  for (const screen of SCREENS) {
+    if (!screen.title || screen.hidden || !mayUse(screen, user)) continue;
+    if (!supportsAll(caps, screen.requires || [])) continue;
+    const role = ROLE_ORDER.find((r) => user.roles.includes(r) && screen.roles.includes(r));
+    if (!byRole.has(role)) byRole.set(role, []);
+    byRole.get(role).push(screen);
+  }
+  const blocks = [];
+  for (const role of ROLE_ORDER) {
+    const list = byRole.get(role);
+    if (!list) continue;
+    blocks.push(
+      h("h2", { class: "role-head" }, `${roleLabel(role)}的工作`),
+      h(
+        "ul",
+        { class: "tiles" },
+        list.map((s) => h("li", {}, h("a", { class: "tile", href: s.path }, h("span", { class: "t" }, s.title), h("span", { class: "d" }, s.desc || "")))),
+      ),
+    );
+  }
+  replace(
+    body,
+    h("p", { class: "muted" }, `你好，${user.name}${user.title ? `（${user.title}）` : ""}`),
+    blocks.length ? blocks : empty("暂时没有可用的功能", "你的角色对应的服务尚未开放，请稍后再试或联系管理员。"),
+  );
+}
+
+guard((ctx) => {
+  if (ctx.path === "/signin") return true;
+  if (!session.token) return `/signin?next=${encodeURIComponent(ctx.path)}`;
+  return true;
+});
+
+route("/signin", async (ctx) => {
+  const body = frame("选择演示账号登录", { home: false });
+  await signIn(body, (user) => {
+    drawWho();
+    toast(`已登录：${user.name}`);
+    const next = ctx.query.get("next");
+    navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
+  });
+});
+
+route("/", home);
+
+for (const screen of SCREENS) {
+  route(screen.path, async (ctx) => {
+    const user = session.user;
+    const body = frame(screen.heading ? screen.heading(ctx) : screen.title);
+    if (!mayUse(screen, user)) {
+      body.append(empty("你无权使用此功能", `此页面只对以下角色开放：${screen.roles.map(roleLabel).join("、")}`));
+      return;
+    }
+    const caps = await loadCapabilities();
+    if (!supportsAll(caps, screen.requires || [])) {
+      body.append(empty("此功能暂未开通", "对应服务的接口尚未提供，请稍后再试。"));
+      return;
+    }
+    await screen.render(body, { ...ctx, user, caps });
+  });
+}
+
+fallback(() => {
+  const body = frame("找不到页面");
+  body.append(empty("找不到该页面", "请从首页进入。"));
+});
+
+drawWho();
+start();

@@ -1,0 +1,122 @@
+// One way to talk to the services: bearer token, problem+json errors, idempotent commands,
+// read-your-writes through ?after=<position>.
+
+const TOKEN_KEY = "gr.token";
+const USER_KEY = "gr.user";
+
+export class ApiError extends Error {
+  constructor({ status, code, detail, errors = [], network = false }) {
+    super(detail || code || "请求失败");
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+    this.errors = errors;
+    this.network = network;
+  }
+}
+
+export const session = {
+  get token() {
+    return sessionStorage.getItem(TOKEN_KEY);
+  },
+  get user() {
+    const raw = sessionStorage.getItem(USER_KEY);
+    if (!raw) return null;
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return null;
+    }
+  },
+  signIn(token, user) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+  },
+  signOut() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(USER_KEY);
+  },
+  has(...roles) {
+    const user = this.user;
+    return Boolean(user && user.roles.some((r) => roles.includes(r)));
+  },
+};
+
+let onUnauthorized = () => {};
+export function setUnauthorizedHandler(fn) {
+  onUnauthorized = fn;
+}
+
+function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+export function query(params = {}) {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== "") search.set(k, v);
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+/** Send a request; answer the parsed JSON (or a Blob for files); throw ApiError on any failure. */
+export async function request(method, path, { body, headers = {}, idempotencyKey, blob = false, form } = {}) {
+  const init = { method, headers: { Accept: "application/json, application/problem+json", ...headers } };
+  const token = session.token;
+  if (token) init.headers.Authorization = `Bearer ${token}`;
+  if (form) init.body = form;
+  else if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  if (idempotencyKey) init.headers["Idempotency-Key"] = idempotencyKey;
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError({ status: 0, code: "network", detail: "网络连接中断，请检查网络后重试", network: true });
+  }
+  if (response.status === 401) {
+    const problem = await readProblem(response);
+    onUnauthorized(problem);
+    throw new ApiError(problem);
+  }
+  if (!response.ok) throw new ApiError(await readProblem(response));
+  if (blob) return response.blob();
+  if (response.status === 204) return null;
+  const type = response.headers.get("content-type") || "";
+  return type.includes("json") ? response.json() : response.text();
+}
+
+async function readProblem(response) {
+  let data = {};
+  try {
+    data = await response.json();
+  } catch {
+    data = {};
+  }
+  const fallback = response.status >= 500 ? "服务暂时不可用，请稍后重试" : `请求失败（${response.status}）`;
+  return {
+    status: response.status,
+    code: data.code || `http_${response.status}`,
+    detail: data.detail || data.title || fallback,
+    errors: Array.isArray(data.errors) ? data.errors : [],
+  };
+}
+
+export const get = (path, params) => request("GET", path + query(params));
+
+/** A command: one idempotency key per attempt of the same intent (retries reuse it). */
+export function command(path, body, { method = "POST", key = newKey() } = {}) {
+  return request(method, path, { body, idempotencyKey: key });
+}
+
+export function upload(path, file) {
+  const form = new FormData();
+  form.append("file", file);
+  return request("POST", path, { form });
+}
+
+export { newKey };

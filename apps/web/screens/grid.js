@@ -1,0 +1,553 @@
+// Grid governance: grid members report and resolve; the community dispatches, verifies, revisits;
+// departments accept, return, ask for time and report back; the district reads the league table.
+
+import { command, get } from "../lib/api.js";
+import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
+import { navigate } from "../lib/router.js";
+import { GRID_ROLES } from "../lib/roles.js";
+import { actionForm, attachments, badge, disclosure, empty, into, pagedList, section, stat, table, toast } from "../lib/ui.js";
+
+const GRID = "/api/grid/api/v1";
+const UPLOADS = `${GRID}/uploads`;
+
+const URGENCY = [
+  ["normal", "一般"],
+  ["urgent", "紧急"],
+  ["emergency", "特急"],
+];
+const KINDS = [
+  ["complaint", "投诉（10 个工作日）"],
+  ["help_request", "求助（5 个工作日）"],
+  ["consultation", "咨询（1 个工作日）"],
+  ["emergency", "紧急（当日）"],
+];
+const SATISFACTION = [
+  ["satisfied", "满意"],
+  ["basically", "基本满意"],
+  ["unsatisfied", "不满意（重新办理）"],
+];
+const REPORT_STATES = { filed: ["待处理", "warn"], resolved: ["已就地解决", "ok"], escalated: ["已上报社区", ""] };
+const TICKET_TONES = { dispatched: "warn", returned: "bad", closed: "ok", verified: "ok" };
+
+let rulesCache = null;
+function routingRules() {
+  if (!rulesCache) rulesCache = get(`${GRID}/routing-rules`).catch(() => []);
+  return rulesCache;
+}
+let departmentsCache = null;
+function departments() {
+  if (!departmentsCache) departmentsCache = get(`${GRID}/departments`).catch(() => []);
+  return departmentsCache;
+}
+
+// Category and department names for rows drawn synchronously; filled by `loadNames()` before a
+// screen draws (a code is shown when its name is unknown).
+const NAMES = { category: {}, department: {} };
+async function loadNames() {
+  const [rules, deps] = await Promise.all([routingRules(), departments()]);
+  for (const r of rules) NAMES.category[r.category] = r.category_name;
+  for (const d of deps) NAMES.department[d.department_id] = d.name;
+  return { rules, deps };
+}
+const categoryName = (code) => NAMES.category[code] || code;
+const departmentName = (id) => NAMES.department[id] || id;
+
+function facts(pairs) {
+  return h("dl", { class: "facts" }, pairs.filter(([, v]) => v !== null && v !== undefined && v !== "").map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+function photos(ids, label = "现场照片") {
+  return attachments(UPLOADS, ids, label);
+}
+
+const EVENT_NAMES = {
+  TicketDispatched: "派单",
+  TicketAccepted: "签收",
+  TicketReturned: "退单",
+  TicketHandled: "处置",
+  TicketReportedBack: "反馈办理结果",
+  TicketVerified: "社区核实",
+  TicketClosed: "办结",
+  TicketExtensionRequested: "申请延期",
+  TicketExtended: "同意延期",
+  TicketExtensionRefused: "不同意延期",
+  TicketOverdue: "超时",
+  TicketEscalated: "超时升级",
+  SatisfactionRecorded: "回访",
+  TicketReopened: "重新办理",
+};
+
+function historyLine(e) {
+  const d = e.data || {};
+  const extra = d.reason || d.result || d.comment || d.note || (e.type === "TicketVerified" ? (d.passed ? "核实通过" : "核实未通过") : "");
+  return h("li", {}, h("strong", {}, EVENT_NAMES[e.type] || e.type), ` · ${e.actor_name || e.actor_id || "系统"} · ${fmtDateTime(e.occurred_at)}`, extra ? h("p", { class: "small" }, extra) : null);
+}
+
+function deadlineBadge(t) {
+  if (t.state === "closed") return badge("已办结", "ok");
+  if (t.resolution_overdue || t.acceptance_overdue) return badge(t.acceptance_overdue ? "签收超时" : "办理超时", "bad");
+  if (t.hours_left < 24) return badge(`剩 ${fmtNumber(Math.max(t.hours_left, 0), 1)} 小时`, "warn");
+  return badge(`剩 ${fmtNumber(t.hours_left / 24, 1)} 天`);
+}
+
+function ticketRow(t) {
+  return h(
+    "li",
+    { dataset: { ticket: t.ticket_id } },
+    h(
+      "a",
+      { class: "row-link", href: `/tickets/${t.ticket_id}` },
+      h("div", { class: "spread" }, h("span", { class: "title" }, t.title), h("span", { class: "row" }, badge(t.state_name || t.state, TICKET_TONES[t.state] || ""), deadlineBadge(t))),
+      h("p", { class: "muted small" }, `${categoryName(t.category)} · ${departmentName(t.department_id)} · 派单 ${fmtDateTime(t.dispatched_at)} · 截止 ${fmtDateTime(t.deadline)}`),
+    ),
+  );
+}
+
+// --- grid member -------------------------------------------------------------------------------
+
+async function renderReport(body, { caps, user }) {
+  const { rules } = await loadNames();
+  const canUpload = Boolean(caps.grid?.paths?.["/api/v1/uploads"]);
+  const position = h("p", { class: "hint", "aria-live": "polite" });
+  const fields = [
+    rules.length
+      ? { name: "category", label: "问题类别", type: "select", required: true, options: [["", "请选择"], ...rules.map((r) => [r.category, r.category_name])] }
+      : { name: "category", label: "问题类别（英文代码）", required: true, hint: "例如 sanitation" },
+    { name: "text", label: "问题描述", type: "textarea", required: true, max: 1000 },
+    { name: "address", label: "地点", required: true, max: 200 },
+    { name: "urgency", label: "紧急程度", type: "select", options: URGENCY, value: "normal" },
+  ];
+  if (canUpload) fields.push({ name: "photo_upload_ids", label: "现场照片（最多 9 张）", type: "files", hint: "JPEG、PNG、WebP" });
+  const coords = { latitude: null, longitude: null };
+  const locate = h("button", { type: "button", class: "btn" }, "使用当前位置");
+  locate.addEventListener("click", () => {
+    if (!navigator.geolocation) {
+      position.textContent = "此设备不支持定位，请填写地点。";
+      return;
+    }
+    position.textContent = "正在定位…";
+    navigator.geolocation.getCurrentPosition(
+      (p) => {
+        coords.latitude = Number(p.coords.latitude.toFixed(6));
+        coords.longitude = Number(p.coords.longitude.toFixed(6));
+        position.textContent = `已定位：${coords.latitude}, ${coords.longitude}`;
+      },
+      () => {
+        position.textContent = "定位失败，请填写地点。";
+      },
+      { timeout: 8000 },
+    );
+  });
+  const form = actionForm({
+    label: "上报问题",
+    fields,
+    submitLabel: "上报",
+    uploadTo: UPLOADS,
+    send: (v) =>
+      command(`${GRID}/reports`, {
+        category: v.category,
+        text: v.text,
+        address: v.address,
+        urgency: v.urgency,
+        photo_upload_ids: v.photo_upload_ids || [],
+        ...(coords.latitude !== null ? coords : {}),
+      }),
+    done: (result) => {
+      toast("已上报");
+      navigate(`/grid/reports?after=${result.position}`);
+    },
+  });
+  body.append(h("p", { class: "muted" }, `网格：${user.scopes?.grid || "—"}`), section("上报问题", form, h("div", { class: "actions" }, locate), position));
+}
+
+function reportRow(r, reload) {
+  const [label, tone] = REPORT_STATES[r.state] || [r.state, ""];
+  const actions =
+    r.state === "filed"
+      ? [
+          disclosure(
+            "当场解决",
+            actionForm({
+              label: `当场解决：${r.text.slice(0, 20)}`,
+              fields: [{ name: "resolution", label: "处理结果", type: "textarea", required: true }],
+              submitLabel: "确认已解决",
+              send: (v) => command(`${GRID}/reports/${r.report_id}/resolution`, { resolution: v.resolution }),
+              done: (res) => {
+                toast("已就地解决");
+                reload(res.position);
+              },
+            }),
+          ),
+          disclosure(
+            "上报社区派单",
+            actionForm({
+              label: `上报社区：${r.text.slice(0, 20)}`,
+              fields: [{ name: "reason", label: "上报原因", type: "textarea", required: true, max: 500 }],
+              submitLabel: "上报社区",
+              send: (v) => command(`${GRID}/reports/${r.report_id}/escalation`, { reason: v.reason }),
+              done: (res) => {
+                toast("已上报社区");
+                reload(res.position);
+              },
+            }),
+          ),
+        ]
+      : null;
+  return h(
+    "li",
+    { class: "report", dataset: { report: r.report_id } },
+    h("div", { class: "spread" }, h("span", { class: "title" }, r.text), h("span", { class: "row" }, badge(label, tone), r.urgency !== "normal" ? badge(r.urgency === "emergency" ? "特急" : "紧急", "bad") : null)),
+    h("p", { class: "muted small" }, `${categoryName(r.category)} · ${r.address} · ${r.reporter_name} · ${fmtDateTime(r.filed_at)}`),
+    r.resolution ? h("p", {}, `处理结果：${r.resolution}`) : null,
+    r.escalation_reason ? h("p", {}, `上报原因：${r.escalation_reason}`) : null,
+    r.ticket_id ? h("p", {}, h("a", { href: `/tickets/${r.ticket_id}` }, "查看工单")) : null,
+    photos(r.photo_upload_ids),
+    actions,
+  );
+}
+
+async function renderReports(body, { query }) {
+  await loadNames();
+  const state = h("select", { name: "state", id: "report-state" }, [["", "全部"], ["filed", "待处理"], ["escalated", "已上报社区"], ["resolved", "已就地解决"]].map(([v, t]) => h("option", { value: v }, t)));
+  const slot = h("div");
+  let after = query.get("after") || undefined;
+  function show(position) {
+    if (position) after = position;
+    replace(
+      slot,
+      pagedList({
+        label: "网格上报",
+        limit: 10,
+        load: ({ limit, offset }) => get(`${GRID}/reports`, { state: state.value, limit, offset, after }),
+        item: (r) => reportRow(r, show),
+        emptyTitle: "暂无上报",
+        emptyHint: "巡查发现问题后点“上报问题”。",
+      }),
+    );
+  }
+  state.addEventListener("change", () => show());
+  body.append(
+    h("div", { class: "actions" }, h("a", { class: "btn primary", href: "/grid/report" }, "上报问题")),
+    h("div", { class: "field" }, h("label", { for: "report-state" }, "状态"), state),
+    section("本网格上报", slot),
+  );
+  show();
+}
+
+// --- community dispatcher ----------------------------------------------------------------------
+
+async function renderDispatch(body, { query }) {
+  const { rules, deps } = await loadNames();
+  const escalated = h("div");
+  const board = h("div");
+  let after = query.get("after") || undefined;
+  function reload(position) {
+    if (position) after = position;
+    // The service lists escalated reports with or without a ticket; the dispatcher needs those
+    // still waiting, so the newest 200 escalated reports are read and paged here.
+    let waiting = null;
+    replace(
+      escalated,
+      pagedList({
+        label: "待派单上报",
+        limit: 5,
+        load: async ({ limit, offset }) => {
+          if (!waiting || offset === 0) {
+            const page = await get(`${GRID}/reports`, { state: "escalated", limit: 200, offset: 0, after });
+            waiting = page.items.filter((r) => !r.ticket_id);
+          }
+          return { items: waiting.slice(offset, offset + limit), total: waiting.length, limit, offset };
+        },
+        item: (r) =>
+          h(
+            "li",
+            { class: "report", dataset: { report: r.report_id } },
+            h("p", { class: "title" }, r.text),
+            h("p", { class: "muted small" }, `${categoryName(r.category)} · ${r.address} · ${r.reporter_name} · ${fmtDateTime(r.filed_at)}`),
+            h("p", { class: "small" }, `上报原因：${r.escalation_reason || "—"}`),
+            photos(r.photo_upload_ids),
+            disclosure("派单", dispatchForm(rules, deps, r)),
+          ),
+        emptyTitle: "没有待派单的上报",
+        emptyHint: "网格员上报社区的问题会出现在这里。",
+      }),
+    );
+    replace(board, ticketBoard(`${GRID}/boards/dispatch`, () => after));
+  }
+  body.append(
+    section("新建工单", disclosure("直接派单（群众来电等）", dispatchForm(rules, deps, null))),
+    section("网格上报 · 待派单", escalated),
+    section("派单看板", board),
+  );
+  reload();
+}
+
+function dispatchForm(rules, deps, report) {
+  return actionForm({
+    label: "派单",
+    fields: [
+      rules.length
+        ? { name: "category", label: "类别", type: "select", required: true, value: report?.category, options: [["", "请选择"], ...rules.map((r) => [r.category, r.category_name])] }
+        : { name: "category", label: "类别（英文代码）", required: true, value: report?.category },
+      { name: "kind", label: "性质（决定办理时限）", type: "select", options: KINDS, value: "complaint" },
+      { name: "title", label: "标题", required: true, max: 100, value: report ? report.text.slice(0, 30) : "" },
+      { name: "text", label: "详情", type: "textarea", required: true, max: 2000, value: report?.text },
+      { name: "address", label: "地点", max: 200, value: report?.address },
+      { name: "department_id", label: "承办部门", type: "select", options: [["", "按类别规则派单"], ...deps.map((d) => [d.department_id, d.name])] },
+    ],
+    submitLabel: "吹哨派单",
+    send: (v) =>
+      command(`${GRID}/tickets`, {
+        category: v.category,
+        kind: v.kind,
+        title: v.title,
+        text: v.text,
+        address: v.address,
+        ...(report ? { report_id: report.report_id } : {}),
+        ...(v.department_id ? { department_id: v.department_id } : {}),
+      }),
+    done: (res) => {
+      toast(res.data?.calendar_warning ? `已派单。${res.data.calendar_warning}` : `已派单至${departmentName(res.data?.department_id)}`);
+      navigate(`/tickets/${res.data.ticket_id}?after=${res.position}`);
+    },
+  });
+}
+
+function ticketBoard(path, after) {
+  const slot = h("div");
+  const counts = h("div");
+  const state = h("select", { name: "state", "aria-label": "按状态筛选" }, h("option", { value: "" }, "全部未办结"));
+  let stateNames = null;
+  const list = () =>
+    pagedList({
+      label: "工单",
+      limit: 10,
+      load: async ({ limit, offset }) => {
+        const page = await get(path, { state: state.value, limit, offset, after: after() });
+        if (!stateNames) {
+          stateNames = Object.fromEntries(page.items.map((t) => [t.state, t.state_name]));
+        }
+        replace(
+          counts,
+          h("div", { class: "stats" }, Object.entries(page.counts || {}).map(([k, n]) => stat(stateNames?.[k] || k, fmtNumber(n), k === "returned" ? "bad" : ""))),
+        );
+        if (state.options.length === 1) {
+          for (const k of Object.keys(page.counts || {})) state.append(h("option", { value: k }, stateNames?.[k] || k));
+        }
+        return page;
+      },
+      item: ticketRow,
+      emptyTitle: "没有工单",
+    });
+  state.addEventListener("change", () => replace(slot, list()));
+  replace(slot, list());
+  return [counts, state, slot];
+}
+
+// --- department --------------------------------------------------------------------------------
+
+async function renderQueue(body, { query }) {
+  await loadNames();
+  const after = query.get("after") || undefined;
+  body.append(section("本部门工单", ticketBoard(`${GRID}/boards/department`, () => after)));
+}
+
+// --- one ticket, with what the signed-in role may do next ---------------------------------------
+
+async function renderTicket(body, { params, user, query }) {
+  const slot = h("div");
+  body.append(slot);
+  async function show(after) {
+    await into(
+      slot,
+      () => Promise.all([get(`${GRID}/tickets/${params.id}`, { after }), loadNames()]),
+      ([t, { deps }]) => {
+        return [
+          section(
+            t.title,
+            h("p", { class: "row" }, badge(t.state_name || t.state, TICKET_TONES[t.state] || ""), deadlineBadge(t), t.extension_pending ? badge("延期待批", "warn") : null),
+            h("p", {}, t.text),
+            facts([
+              ["工单号", t.ticket_id],
+              ["类别", categoryName(t.category)],
+              ["地点", t.address],
+              ["承办部门", departmentName(t.department_id)],
+              ["协办部门", t.co_department_ids?.length ? t.co_department_ids.map(departmentName).join("、") : null],
+              ["来源", t.report_id ? "网格上报" : "社区直接派单"],
+              ["派单时间", fmtDateTime(t.dispatched_at)],
+              ["签收期限", fmtDateTime(t.accept_by)],
+              ["办理期限", `${fmtDateTime(t.deadline)}（${t.time_limit_workdays} 个工作日）`],
+              ["办理结果", t.result],
+              ["退单原因", t.return_reason],
+              ["满意度", t.satisfaction ? Object.fromEntries(SATISFACTION)[t.satisfaction] : null],
+            ]),
+            photos(t.evidence_upload_ids, "佐证材料"),
+          ),
+          actionsFor(t, user, deps, show),
+          section(
+            "办理记录",
+            t.history.length ? h("ol", { class: "history" }, t.history.map(historyLine)) : empty("暂无办理记录"),
+          ),
+        ];
+      },
+    );
+  }
+  await show(query.get("after") || undefined);
+}
+
+function actionsFor(t, user, deps, show) {
+  const base = `${GRID}/tickets/${t.ticket_id}`;
+  const done = (message) => (res) => {
+    toast(message);
+    show(res.position);
+  };
+  const forms = [];
+  const isDept = user.roles.includes("department") && user.scopes?.department === t.department_id;
+  const isCommunity = user.roles.includes("community_admin");
+  if (isDept && t.state === "dispatched") {
+    forms.push(
+      actionForm({ label: "签收", fields: [], submitLabel: "签收", send: () => command(`${base}/acceptance`, {}), done: done("已签收") }),
+      disclosure("退单", actionForm({ label: "退单", fields: [{ name: "reason", label: "退单原因", type: "textarea", required: true, max: 500 }], submitLabel: "确认退单", send: (v) => command(`${base}/return`, v), done: done("已退单") })),
+    );
+  }
+  if (isDept && ["accepted", "handled"].includes(t.state)) {
+    forms.push(
+      disclosure(
+        "反馈办理结果",
+        actionForm({
+          label: "反馈办理结果",
+          uploadTo: `${GRID}/uploads`,
+          fields: [
+            { name: "result", label: "办理结果", type: "textarea", required: true, max: 2000 },
+            { name: "evidence_upload_ids", label: "佐证材料（照片或 PDF）", type: "files" },
+          ],
+          submitLabel: "提交反馈",
+          send: (v) => command(`${base}/report-back`, { result: v.result, evidence_upload_ids: v.evidence_upload_ids || [] }),
+          done: done("已反馈"),
+        }),
+      ),
+    );
+    if (!t.extension_pending) {
+      forms.push(
+        disclosure(
+          "申请延期",
+          actionForm({
+            label: "申请延期",
+            fields: [
+              { name: "requested_deadline", label: "申请延至", type: "datetime", required: true },
+              { name: "reason", label: "延期原因", type: "textarea", required: true, max: 500 },
+            ],
+            submitLabel: "提交延期申请",
+            send: (v) => command(`${base}/extension-request`, v),
+            done: done("已申请延期"),
+          }),
+        ),
+      );
+    }
+  }
+  if (isCommunity) {
+    if (t.extension_pending) {
+      forms.push(
+        disclosure(
+          `审批延期（申请延至 ${fmtDateTime(t.requested_deadline)}：${t.extension_reason || ""}）`,
+          actionForm({
+            label: "审批延期",
+            fields: [
+              { name: "approve", label: "同意延期", type: "checkbox", value: true },
+              { name: "reason", label: "意见", type: "textarea", max: 500 },
+            ],
+            submitLabel: "提交审批",
+            send: (v) => command(`${base}/extension-decision`, v),
+            done: done("已审批"),
+          }),
+        ),
+      );
+    }
+    if (t.state === "reported_back") {
+      forms.push(
+        actionForm({
+          label: "核实办理结果",
+          fields: [
+            { name: "passed", label: "核实通过", type: "checkbox", value: true },
+            { name: "close", label: "通过后直接办结", type: "checkbox", value: true },
+            { name: "comment", label: "核实意见", type: "textarea", max: 500 },
+          ],
+          submitLabel: "提交核实",
+          send: (v) => command(`${base}/verification`, v),
+          done: done("已核实"),
+        }),
+      );
+    }
+    if (t.state === "verified") forms.push(actionForm({ label: "办结", fields: [], submitLabel: "办结", send: () => command(`${base}/closing`, {}), done: done("已办结") }));
+    if (t.state === "returned") {
+      forms.push(
+        actionForm({
+          label: "重新派单",
+          fields: [{ name: "department_id", label: "改派部门", type: "select", options: [["", "按类别规则"], ...deps.map((d) => [d.department_id, d.name])] }],
+          submitLabel: "重新派单",
+          send: (v) => command(`${base}/redispatch`, v.department_id ? { department_id: v.department_id } : {}),
+          done: done("已重新派单"),
+        }),
+      );
+    }
+    if (t.state === "closed" && !t.satisfaction) {
+      forms.push(
+        disclosure(
+          "回访群众",
+          actionForm({
+            label: "回访",
+            fields: [
+              { name: "satisfaction", label: "满意度", type: "select", options: SATISFACTION },
+              { name: "comment", label: "回访记录", type: "textarea", max: 500 },
+            ],
+            submitLabel: "记录回访",
+            send: (v) => command(`${base}/revisit`, v),
+            done: done("已记录回访"),
+          }),
+        ),
+      );
+    }
+  }
+  return forms.length ? section("下一步", forms) : null;
+}
+
+// --- district / community figures --------------------------------------------------------------
+
+function renderLeague(body) {
+  const slot = h("div");
+  body.append(section("职能部门排行（近 90 天）", slot));
+  const pct = (v) => (v === null || v === undefined ? "—" : `${fmtNumber(v * (v <= 1 ? 100 : 1), 1)}%`);
+  into(
+    slot,
+    () => get(`${GRID}/figures/departments`),
+    (league) =>
+      league.departments.length
+        ? [
+            h("p", { class: "muted small" }, `${league.since} 至 ${league.until}`),
+            table(
+              [
+                { label: "名次", num: true, cell: (r) => r.rank },
+                { label: "部门", cell: (r) => r.department_name },
+                { label: "派单", num: true, cell: (r) => fmtNumber(r.assigned) },
+                { label: "按时签收率", num: true, cell: (r) => pct(r.response_rate) },
+                { label: "按时办结率", num: true, cell: (r) => pct(r.on_time_rate) },
+                { label: "满意率", num: true, cell: (r) => pct(r.satisfaction_rate) },
+                { label: "超期", num: true, cell: (r) => fmtNumber(r.overdue) },
+                { label: "退单", num: true, cell: (r) => fmtNumber(r.returned) },
+              ],
+              league.departments,
+              "职能部门排行",
+            ),
+          ]
+        : empty("统计期内没有工单"),
+  );
+}
+
+export const screens = [
+  { path: "/grid/report", title: "上报问题", desc: "巡查发现问题，拍照上报", roles: GRID_ROLES, requires: ["grid POST /api/v1/reports"], render: renderReport },
+  { path: "/grid/reports", title: "网格上报", desc: "本网格的上报，就地解决或上报社区", roles: [...GRID_ROLES, "community_admin"], requires: ["grid GET /api/v1/reports"], render: renderReports },
+  { path: "/community/dispatch", title: "派单看板", desc: "待派单上报、吹哨派单、核实回访", roles: ["community_admin"], requires: ["grid GET /api/v1/boards/dispatch", "grid POST /api/v1/tickets"], render: renderDispatch },
+  { path: "/department/queue", title: "部门工单", desc: "签收、办理、反馈，注意时限", roles: ["department"], requires: ["grid GET /api/v1/boards/department"], render: renderQueue },
+  { path: "/tickets/:id", title: "工单详情", hidden: true, roles: ["community_admin", "department", "district_admin", ...GRID_ROLES], requires: ["grid GET /api/v1/tickets/{ticket_id}"], render: renderTicket },
+  { path: "/district/league", title: "部门办件排行", desc: "签收、办结、满意率排行", roles: ["district_admin", "community_admin"], requires: ["grid GET /api/v1/figures/departments"], render: renderLeague },
+];

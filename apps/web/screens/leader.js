@@ -1,0 +1,205 @@
+// Leaders (股组长 / 分管领导 / 主要领导): the unit's logs by week, one person's quarter of logs.
+
+import { command, get } from "../lib/api.js";
+import { fmtDateTime, h, replace } from "../lib/dom.js";
+import { navigate } from "../lib/router.js";
+import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
+import { actionForm, badge, field, pagedList, section, stat, toast } from "../lib/ui.js";
+import { shiftWeek, thisQuarter, thisWeek, weekLabel, weeksOfQuarter } from "../lib/weeks.js";
+import { indicatorsFor, schemeFor } from "./shared.js";
+import { logCard } from "./staff.js";
+
+const LOGS = "/api/appraisal/api/v1/logs";
+const READERS = [...LEADER_ROLES, "unit_admin"];
+
+async function renderUnitLogs(body, { user, caps, query }) {
+  const names = Object.fromEntries((await indicatorsFor(caps, user)).map((i) => [i.code, i.name]));
+  const current = thisWeek();
+  const options = Array.from({ length: 8 }, (_, i) => shiftWeek(current, -i));
+  const picker = h(
+    "select",
+    { name: "week" },
+    h("option", { value: "" }, "全部周次"),
+    options.map((w) => h("option", { value: w, selected: w === (query.get("week") || "") }, weekLabel(w))),
+  );
+  const slot = h("div");
+  function show() {
+    const week = picker.value || undefined;
+    history.replaceState(null, "", week ? `?week=${week}` : location.pathname);
+    replace(
+      slot,
+      pagedList({
+        label: "本单位周纪实",
+        limit: 10,
+        load: ({ limit, offset }) => get(LOGS, { week, limit, offset }),
+        item: (log) =>
+          h(
+            "div",
+            {},
+            logCard(log, { showPerson: true, names }),
+            h("a", { href: `/leader/person/${encodeURIComponent(log.person_id)}?name=${encodeURIComponent(log.person_name)}` }, `查看 ${log.person_name} 本季度纪实`),
+          ),
+        emptyTitle: week ? "该周还没有人提交纪实" : "本单位还没有周纪实",
+      }),
+    );
+  }
+  picker.addEventListener("change", show);
+  body.append(
+    h("p", { class: "muted" }, `单位：${user.scopes?.unit || "—"}`),
+    field({ label: "按周次筛选", name: "week", control: picker }),
+    section("周纪实", slot),
+  );
+  show();
+}
+
+async function renderPerson(body, { user, caps, params, query }) {
+  const names = Object.fromEntries((await indicatorsFor(caps, user)).map((i) => [i.code, i.name]));
+  const quarter = query.get("quarter") || thisQuarter();
+  const weeks = new Set(weeksOfQuarter(quarter));
+  const person = params.person;
+  const list = pagedList({
+    label: "本季度周纪实",
+    limit: 13,
+    load: async ({ limit, offset }) => {
+      const page = await get(LOGS, { person, limit, offset });
+      return { ...page, items: page.items.filter((l) => weeks.has(l.week)) };
+    },
+    item: (log) => logCard(log, { names }),
+    emptyTitle: "本季度还没有周纪实",
+  });
+  body.append(h("p", { class: "muted" }, `${query.get("name") || person} · ${quarter}`), section(`${quarter} 周纪实`, list));
+}
+
+const GRADES = ["好", "较好", "一般", "较差"];
+
+function quota(item) {
+  return h(
+    "div",
+    { class: "stats quota", "aria-label": "好等次名额" },
+    stat("好 名额", item.good_cap),
+    stat("已用", item.good_used),
+    stat("剩余", item.good_left, item.good_left ? "ok" : "bad"),
+  );
+}
+
+function renderQueue(body, { query }) {
+  const quotaSlot = h("div");
+  body.append(
+    quotaSlot,
+    section(
+      "待我审核",
+      pagedList({
+        label: "待审核人员",
+        limit: 10,
+        load: async ({ limit, offset }) => {
+          const page = await get("/api/appraisal/api/v1/me/queue", { limit, offset, after: query.get("after") || undefined });
+          if (page.items[0]) replace(quotaSlot, quota(page.items[0]));
+          return page;
+        },
+        item: (q) =>
+          h(
+            "li",
+            { dataset: { person: q.person_id } },
+            h(
+              "a",
+              { class: "row-link", href: `/leader/review/${q.unit_id}/${q.quarter}/${q.person_id}` },
+              h("div", { class: "spread" }, h("span", { class: "title" }, q.person_name), h("span", { class: "row" }, q.self_grade ? badge(`自评 ${q.self_grade}`) : badge("未自评", "warn"), badge(roleLabel(q.level)))),
+              h("p", { class: "muted small" }, `${q.quarter} · 互评 ${q.peer_count} 人${q.waiting_since ? ` · 等待自 ${fmtDateTime(q.waiting_since)}` : ""}`),
+            ),
+          ),
+        emptyTitle: "暂无待审核人员",
+        emptyHint: "本季度开启且本人自评后，会出现在这里。",
+      }),
+    ),
+  );
+}
+
+async function renderReview(body, { params, caps, user }) {
+  const { unit, quarter, person } = params;
+  const queue = await get("/api/appraisal/api/v1/me/queue", { limit: 200 });
+  const item = queue.items.find((q) => q.person_id === person && q.quarter === quarter);
+  const indicators = (await schemeFor(caps, unit, Number(quarter.slice(0, 4)))).filter((i) => i.max_points > 0);
+  const names = Object.fromEntries((await indicatorsFor(caps, user)).map((i) => [i.code, i.name]));
+  const weeks = new Set(weeksOfQuarter(quarter));
+  const logs = pagedList({
+    label: "本季度周纪实",
+    limit: 13,
+    load: async ({ limit, offset }) => {
+      const page = await get(LOGS, { person, limit, offset });
+      return { ...page, items: page.items.filter((l) => weeks.has(l.week)) };
+    },
+    item: (log) => logCard(log, { names }),
+    emptyTitle: "本季度还没有周纪实",
+  });
+  const side = [];
+  if (!item) {
+    side.push(section("评分", h("p", { class: "notice" }, "此人当前不在你的待审核队列中（可能已审核或尚未轮到你这一级）。")));
+  } else {
+    const fields = [
+      ...indicators.map((i) => ({ name: `scores.${i.code}`, label: `${i.name}（0–${i.max_points} 分）`, type: "number", step: "0.5" })),
+      { name: "grade", label: "等次", type: "select", required: true, options: [["", "请选择"], ...GRADES.map((g) => [g, g])] },
+      { name: "comment", label: "评语", type: "textarea", required: true, max: 500 },
+    ];
+    side.push(
+      quota(item),
+      section(
+        `${roleLabel(item.level)}评分`,
+        item.self_summary ? h("p", {}, `自评（${item.self_grade || "—"}，${item.self_score ?? "—"} 分）：${item.self_summary}`) : null,
+        Object.keys(item.grades_so_far).length ? h("p", { class: "muted" }, `已评：${Object.entries(item.grades_so_far).map(([k, v]) => `${roleLabel(k)} ${v}`).join("，")}`) : null,
+        actionForm({
+          label: "评分",
+          fields,
+          submitLabel: "提交审核",
+          send: (v) => {
+            const scores = {};
+            for (const i of indicators) if (v[`scores.${i.code}`] !== null) scores[i.code] = v[`scores.${i.code}`];
+            return command(`/api/appraisal/api/v1/units/${unit}/quarters/${quarter}/reviews`, { person_id: person, scores, grade: v.grade, comment: v.comment });
+          },
+          done: (res) => {
+            toast("已提交审核");
+            navigate(`/leader/queue?after=${res.position}`);
+          },
+        }),
+      ),
+    );
+  }
+  body.append(
+    h("p", { class: "muted" }, `${item?.person_name || person} · ${quarter}`),
+    h("div", { class: "grid2" }, section("本季度周纪实", logs), h("div", { class: "sticky-side" }, side)),
+  );
+}
+
+export const screens = [
+  {
+    path: "/leader/queue",
+    title: "待我审核",
+    desc: "季度考核待审核人员，好等次名额",
+    roles: LEADER_ROLES,
+    requires: ["appraisal GET /api/v1/me/queue"],
+    render: renderQueue,
+  },
+  {
+    path: "/leader/review/:unit/:quarter/:person",
+    title: "季度审核",
+    hidden: true,
+    roles: LEADER_ROLES,
+    requires: ["appraisal GET /api/v1/me/queue", "appraisal POST /api/v1/units/{unit_id}/quarters/{quarter}/reviews"],
+    render: renderReview,
+  },
+  {
+    path: "/unit/logs",
+    title: "本单位纪实",
+    desc: "按周查看本单位的周纪实",
+    roles: READERS,
+    requires: ["appraisal GET /api/v1/logs"],
+    render: renderUnitLogs,
+  },
+  {
+    path: "/leader/person/:person",
+    title: "个人纪实",
+    hidden: true,
+    roles: READERS,
+    requires: ["appraisal GET /api/v1/logs"],
+    render: renderPerson,
+  },
+];

@@ -1,0 +1,137 @@
+// Operator (运维) and district administrators: every service's read models, their lag behind the
+// event streams, the relay's backlog and the events parked in dead letters. Read-only: replay and
+// retry stay in the CLI (`grassroots ops …`).
+
+import { get } from "../lib/api.js";
+import { SERVICES } from "../lib/capabilities.js";
+import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
+import { badge, empty, into, pagedList, section, stat, table } from "../lib/ui.js";
+
+const SERVICE_NAMES = { appraisal: "考核服务", grid: "网格服务", village: "乡村服务", reporting: "报表服务" };
+const STATE_TONES = { running: "ok", live: "ok", caught_up: "ok", rebuilding: "warn", catching_up: "warn", stopped: "bad", failed: "bad", error: "bad" };
+const PARKED_STATES = [
+  ["parked", "待处理"],
+  ["retried", "已重试"],
+  ["skipped", "已跳过"],
+];
+
+const opsPath = (service, tail) => `/api/${service}/api/v1/ops/${tail}`;
+
+function lagOf(projection) {
+  return projection.sources.reduce((sum, s) => sum + (s.lag || 0), 0);
+}
+
+function sourcesText(projection) {
+  return projection.sources
+    .map((s) => `${s.source}：${fmtNumber(s.checkpoint)} / ${s.stream_last_sequence === null ? "—" : fmtNumber(s.stream_last_sequence)}`)
+    .join("；");
+}
+
+function lastUpdate(projection) {
+  const times = projection.sources.map((s) => s.updated_at).filter(Boolean).sort();
+  return times.length ? fmtDateTime(times[times.length - 1]) : "—";
+}
+
+function overviewOf(service, answer) {
+  const projections = answer.projections || [];
+  const lag = projections.reduce((sum, p) => sum + lagOf(p), 0);
+  const parked = projections.reduce((sum, p) => sum + p.parked, 0);
+  const failing = projections.filter((p) => p.error || STATE_TONES[p.state] === "bad" || STATE_TONES[p.runner] === "bad");
+  return [
+    h(
+      "div",
+      { class: "stats" },
+      stat("读模型", fmtNumber(projections.length)),
+      stat("积压事件", fmtNumber(lag), lag ? "warn" : "ok"),
+      stat("搁置事件", fmtNumber(parked), parked ? "bad" : "ok"),
+    ),
+    answer.relay
+      ? h(
+          "p",
+          { class: "small", dataset: { relay: answer.relay.stream } },
+          `事件流 ${answer.relay.stream}：已发布至 ${answer.relay.published_position}，待发布 ${fmtNumber(answer.relay.lag_events)} 条 `,
+          answer.relay.lag_events ? badge("发布积压", "warn") : badge("已同步", "ok"),
+        )
+      : h("p", { class: "small muted" }, "此服务不发布事件流。"),
+    failing.length ? h("p", { class: "notice warn", role: "status" }, `${failing.length} 个读模型异常：${failing.map((p) => p.name).join("、")}`) : null,
+    projections.length
+      ? table(
+          [
+            { label: "读模型", cell: (p) => h("span", { dataset: { projection: p.name } }, p.name) },
+            { label: "状态", cell: (p) => [badge(p.state, STATE_TONES[p.state] || ""), p.runner && p.runner !== p.state ? [" ", badge(`运行器 ${p.runner}`, STATE_TONES[p.runner] || "")] : null] },
+            { label: "积压", num: true, cell: (p) => fmtNumber(lagOf(p)) },
+            { label: "搁置", num: true, cell: (p) => (p.parked ? badge(fmtNumber(p.parked), "bad") : "0") },
+            { label: "未知事件", num: true, cell: (p) => fmtNumber(p.unknown_events) },
+            { label: "检查点 / 流末尾", cell: sourcesText },
+            { label: "最近推进", cell: lastUpdate },
+            { label: "重建于", cell: (p) => (p.rebuilt_at ? fmtDateTime(p.rebuilt_at) : "—") },
+            { label: "错误", cell: (p) => (p.error ? h("span", { class: "bad-text" }, p.error) : "—") },
+          ],
+          projections,
+          `${SERVICE_NAMES[service] || service}的读模型`,
+        )
+      : empty("此服务没有读模型"),
+  ];
+}
+
+function parkedList(service) {
+  const picker = h("select", { name: "state", "aria-label": `${SERVICE_NAMES[service]}搁置事件状态` }, PARKED_STATES.map(([v, t]) => h("option", { value: v }, t)));
+  const slot = h("div");
+  function show() {
+    replace(
+      slot,
+      pagedList({
+        label: `${SERVICE_NAMES[service]}搁置事件`,
+        limit: 10,
+        load: ({ limit, offset }) => get(opsPath(service, "dead-letters"), { state: picker.value, limit, offset }),
+        item: (d) =>
+          h(
+            "li",
+            { dataset: { deadLetter: String(d.id) } },
+            h("div", { class: "spread" }, h("span", { class: "title" }, `${d.projection} · ${d.event_type}`), badge(`尝试 ${d.attempts} 次`, "bad")),
+            h("p", { class: "muted small" }, `来源 ${d.source} · 序号 ${d.sequence} · 搁置于 ${fmtDateTime(d.parked_at)}`),
+            h("p", { class: "small" }, d.error),
+          ),
+        emptyTitle: picker.value === "parked" ? "没有搁置的事件" : "没有记录",
+        emptyHint: picker.value === "parked" ? "读模型处理失败的事件会出现在这里；用命令行 grassroots ops 重试或跳过。" : null,
+      }),
+    );
+  }
+  picker.addEventListener("change", show);
+  show();
+  return h("div", {}, h("div", { class: "field" }, picker), slot);
+}
+
+function serviceCard(service) {
+  const overview = h("div");
+  const refresh = h("button", { type: "button", class: "btn" }, "刷新");
+  const load = () => into(overview, () => get(opsPath(service, "projections")), (answer) => overviewOf(service, answer));
+  refresh.addEventListener("click", load);
+  load();
+  return h(
+    "section",
+    { class: "card", "aria-label": SERVICE_NAMES[service] || service, dataset: { service } },
+    h("div", { class: "spread" }, h("h2", {}, SERVICE_NAMES[service] || service), refresh),
+    overview,
+    h("details", { class: "disclosure" }, h("summary", {}, "搁置事件（死信）"), h("div", { class: "disclosure-body" }, parkedList(service))),
+  );
+}
+
+async function renderProjections(body, { caps }) {
+  const present = SERVICES.filter((s) => caps[s]?.paths?.["/api/v1/ops/projections"]);
+  body.append(
+    h("p", { class: "muted" }, "各服务读模型的处理进度、事件流发布积压与搁置事件。此页只读；重放、重试请使用命令行 grassroots ops。"),
+    ...(present.length ? present.map(serviceCard) : [empty("没有服务提供运维接口")]),
+  );
+}
+
+export const screens = [
+  {
+    path: "/ops/projections",
+    title: "读模型与积压",
+    desc: "各服务读模型进度、积压和搁置事件",
+    roles: ["operator", "district_admin"],
+    requires: [],
+    render: renderProjections,
+  },
+];

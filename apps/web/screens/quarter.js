@@ -1,0 +1,297 @@
+// Staff beyond the weekly log: the monthly summary, my quarter (self-assessment, result, appeal
+// within the published window), my reminders and their rectification; leaders' unit board with
+// grade adjustment (a reason is required).
+
+import { command, get } from "../lib/api.js";
+import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
+import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
+import { actionForm, badge, disclosure, empty, field, pagedList, section, stat, toast } from "../lib/ui.js";
+import { thisMonth } from "../lib/weeks.js";
+import { indicatorsFor } from "./shared.js";
+
+const API = "/api/appraisal/api/v1";
+const GRADES = ["好", "较好", "一般", "较差"];
+const WRITERS = ["staff", ...LEADER_ROLES];
+const STATUS = { open: ["考核中", "warn"], published: ["已公示", ""], finalized: ["已完成", "ok"] };
+const REMINDER_STATUS = { issued: ["待确认", "warn"], acknowledged: ["待报整改", "warn"], rectified: ["已整改", "ok"] };
+
+function statusBadge(map, status) {
+  const [label, tone] = map[status] || [status, ""];
+  return badge(label, tone);
+}
+
+function shiftMonth(month, delta) {
+  const [y, m] = month.split("-").map(Number);
+  const d = new Date(Date.UTC(y, m - 1 + delta, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
+// --- monthly summary ----------------------------------------------------------------------------
+
+function renderSummary(body, { user }) {
+  const month = thisMonth();
+  const history = pagedList({
+    label: "我的月度小结",
+    limit: 6,
+    load: ({ limit, offset }) => get(`${API}/summaries`, { person: user.sub, limit, offset }),
+    item: (s) =>
+      h(
+        "li",
+        { class: "summary", dataset: { month: s.month } },
+        h("div", { class: "spread" }, h("span", { class: "title" }, `${s.month} 月度小结`), h("span", { class: "row" }, s.late ? badge("迟交", "bad") : badge("按时", "ok"), badge(`第 ${s.revision} 版`))),
+        h("p", { class: "prewrap" }, s.text),
+        h("p", { class: "muted small" }, `提交于 ${fmtDateTime(s.submitted_at)} · 截止 ${fmtDateTime(s.deadline)}`),
+      ),
+    emptyTitle: "还没有提交过月度小结",
+  });
+  const form = actionForm({
+    label: "提交月度小结",
+    fields: [
+      { name: "month", label: "月份", type: "select", options: [month, shiftMonth(month, -1)].map((m) => [m, `${m.slice(0, 4)}年${Number(m.slice(5))}月`]), value: month },
+      { name: "text", label: "本月工作小结", type: "textarea", required: true, max: 5000, hint: "本月主要工作、成效与不足，系统会汇总你本月的周纪实供参考。" },
+    ],
+    submitLabel: "提交小结",
+    send: (v) => command(`${API}/summaries`, v),
+    done: (res) => {
+      toast(res.data?.late ? "已提交（迟交）" : "月度小结已提交");
+      history.reload();
+    },
+  });
+  body.append(section("写月度小结", form), section("已提交的小结", history));
+}
+
+// --- my quarter ---------------------------------------------------------------------------------
+
+function myQuarterCard(q, indicators, reload) {
+  const unitQuarter = `${API}/units/${encodeURIComponent(q.unit_id)}/quarters/${encodeURIComponent(q.quarter)}`;
+  const done = (message) => (res) => {
+    toast(message);
+    reload(res.position);
+  };
+  const windowOpen = q.published && q.period_ends_at && new Date(q.period_ends_at) > new Date();
+  const parts = [
+    h("div", { class: "spread" }, h("h3", {}, `${q.quarter.slice(0, 4)} 年第 ${q.quarter.slice(6)} 季度`), statusBadge(STATUS, q.status)),
+    h(
+      "dl",
+      { class: "facts" },
+      [
+        ["自评", q.self_grade ? `${q.self_grade}（${fmtNumber(q.self_score, 1)} 分）` : "未自评"],
+        ["互评", `${q.peer_count} 人已评`],
+        ["当前环节", q.next_level ? `待${roleLabel(q.next_level)}评鉴` : q.published ? "已出结果" : "—"],
+        ["结果", q.published ? h("strong", { dataset: { grade: q.quarter } }, `${q.grade}（${fmtNumber(q.composite_score, 1)} 分）`) : "未公示"],
+        ["公示截止", q.period_ends_at ? fmtDateTime(q.period_ends_at) : null],
+      ]
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
+    ),
+    Object.keys(q.comments || {}).length ? h("ul", { class: "items" }, Object.entries(q.comments).map(([level, text]) => h("li", {}, `${roleLabel(level)}：${text}`))) : null,
+  ];
+  if (q.status === "open" && !q.self_grade) {
+    parts.push(
+      disclosure(
+        "填写季度自评",
+        actionForm({
+          label: `${q.quarter} 季度自评`,
+          fields: [
+            ...indicators.map((i) => ({ name: `scores.${i.code}`, label: `${i.name}${i.max_points ? `（满分 ${i.max_points}）` : ""}`, type: "number", step: "0.5", required: true })),
+            { name: "grade", label: "自评等次", type: "select", options: GRADES.map((g) => [g, g]), value: "较好" },
+            { name: "summary", label: "季度述职", type: "textarea", required: true, max: 2000 },
+          ],
+          submitLabel: "提交自评",
+          send: (v) =>
+            command(`${unitQuarter}/self-assessment`, {
+              scores: Object.fromEntries(indicators.map((i) => [i.code, v[`scores.${i.code}`]])),
+              grade: v.grade,
+              summary: v.summary,
+            }),
+          done: done("自评已提交"),
+        }),
+      ),
+    );
+  }
+  if (q.appeal_id) {
+    parts.push(
+      h("p", { class: "notice" }, `复核申请：${q.appeal_status === "resolved" ? `已答复（${q.appeal_outcome === "changed" ? "等次已调整" : "维持原等次"}）：${q.appeal_answer || ""}` : "已提交，等待答复"}`),
+    );
+  } else if (windowOpen) {
+    parts.push(
+      disclosure(
+        `对结果有异议？公示截止 ${fmtDateTime(q.period_ends_at)} 前可申请复核`,
+        actionForm({
+          label: `${q.quarter} 申请复核`,
+          fields: [{ name: "reason", label: "申请理由", type: "textarea", required: true, max: 2000 }],
+          submitLabel: "提交复核申请",
+          send: (v) => command(`${unitQuarter}/appeals`, v),
+          done: done("复核申请已提交"),
+        }),
+      ),
+    );
+  }
+  return h("li", { class: "quarter", dataset: { quarter: q.quarter } }, parts);
+}
+
+async function renderMyQuarter(body, { user, caps, query }) {
+  const indicators = await indicatorsFor(caps, user);
+  const slot = h("div");
+  let after = query.get("after") || undefined;
+  function show(position) {
+    if (position) after = position;
+    replace(
+      slot,
+      pagedList({
+        label: "我的季度考核",
+        limit: 4,
+        load: ({ limit, offset }) => get(`${API}/me/quarters`, { limit, offset, after }),
+        item: (q) => myQuarterCard(q, indicators, show),
+        emptyTitle: "还没有参加过季度考核",
+        emptyHint: "单位开启季度考核后，这里可以自评、查看结果和申请复核。",
+      }),
+    );
+  }
+  body.append(section("我的季度考核", slot));
+  show();
+}
+
+// --- reminders ------------------------------------------------------------------------------------
+
+function renderReminders(body) {
+  const slot = h("div");
+  function show() {
+    replace(
+      slot,
+      pagedList({
+        label: "我的提醒",
+        limit: 10,
+        load: ({ limit, offset }) => get(`${API}/reminders`, { limit, offset }),
+        item: (r) =>
+          h(
+            "li",
+            { class: "reminder", dataset: { reminder: r.reminder_id } },
+            h("div", { class: "spread" }, h("span", { class: "title" }, `${r.quarter || ""} 提醒谈话`), statusBadge(REMINDER_STATUS, r.status)),
+            h("p", {}, r.shortcomings),
+            h("p", { class: "muted small" }, `${r.issued_by_name} · ${fmtDateTime(r.issued_at)}`),
+            r.report ? h("p", { class: "small" }, `整改情况：${r.report}`) : null,
+            r.status === "issued"
+              ? actionForm({ label: "确认收到提醒", fields: [], submitLabel: "确认收到", send: () => command(`${API}/reminders/${r.reminder_id}/acknowledgement`, {}), done: () => show() })
+              : null,
+            r.status === "acknowledged"
+              ? disclosure(
+                  "报送整改情况",
+                  actionForm({
+                    label: "报送整改情况",
+                    fields: [{ name: "report", label: "整改情况", type: "textarea", required: true, max: 2000 }],
+                    submitLabel: "报送",
+                    send: (v) => command(`${API}/reminders/${r.reminder_id}/rectification`, v),
+                    done: () => {
+                      toast("已报送整改情况");
+                      show();
+                    },
+                  }),
+                )
+              : null,
+          ),
+        emptyTitle: "没有提醒",
+        emptyHint: "季度考核发现不足时，领导会在这里提醒你并跟进整改。",
+      }),
+    );
+  }
+  body.append(section("提醒与整改", slot));
+  show();
+}
+
+// --- the unit board (leaders, unit administrators) ------------------------------------------------
+
+async function renderBoard(body, { user, query }) {
+  const unit = user.scopes?.unit;
+  if (!unit) {
+    body.append(empty("你的账号未归属单位"));
+    return;
+  }
+  const quarters = await get(`${API}/units/${encodeURIComponent(unit)}/quarters`, { limit: 8 }).catch(() => ({ items: [] }));
+  if (!quarters.items.length) {
+    body.append(empty("本单位还没有开启季度考核"));
+    return;
+  }
+  const picker = h("select", { name: "quarter" }, quarters.items.map((q) => h("option", { value: q.quarter, selected: q.quarter === query.get("quarter") }, `${q.quarter}（${STATUS[q.status]?.[0] || q.status}）`)));
+  const head = h("div");
+  const slot = h("div");
+  let after;
+  function show(position) {
+    if (position) after = position;
+    const quarter = picker.value;
+    const base = `${API}/units/${encodeURIComponent(unit)}/quarters/${quarter}`;
+    replace(
+      slot,
+      pagedList({
+        label: "考核看板",
+        limit: 15,
+        load: async ({ limit, offset }) => {
+          const board = await get(`${base}/board`, { limit, offset, after });
+          const q = board.quarter;
+          replace(
+            head,
+            h(
+              "div",
+              { class: "stats", role: "group", "aria-label": "好等次名额" },
+              stat("好等次名额", fmtNumber(q.good_cap)),
+              stat("已用", fmtNumber(q.good_used), q.good_used > q.good_cap ? "bad" : ""),
+              stat("剩余", h("span", { dataset: { goodLeft: "" } }, fmtNumber(q.good_left)), q.good_left ? "ok" : "warn"),
+            ),
+            h("p", { class: "muted small" }, `${STATUS[q.status]?.[0] || q.status} · 参评 ${q.participants} 人${q.appeals_open ? ` · 待答复复核 ${q.appeals_open} 件` : ""}`),
+          );
+          return board;
+        },
+        item: (p) =>
+          h(
+            "li",
+            { class: "person", dataset: { person: p.person_id } },
+            h("div", { class: "spread" }, h("span", { class: "title" }, p.person_name), p.grade ? badge(p.grade, p.grade === "好" ? "ok" : p.grade === "较差" ? "bad" : "") : badge(p.next_level ? `待${roleLabel(p.next_level)}` : "未评", "warn")),
+            h(
+              "p",
+              { class: "muted small" },
+              [`自评 ${p.self_grade || "—"}`, `股组长 ${p.section_chief_grade || "—"}`, `分管 ${p.deputy_leader_grade || "—"}`, `主要领导 ${p.principal_leader_grade || "—"}`, p.composite_score !== null ? `综合 ${fmtNumber(p.composite_score, 1)} 分` : null]
+                .filter(Boolean)
+                .join(" · "),
+            ),
+            p.adjustments?.length ? h("ul", { class: "items small" }, p.adjustments.map((a) => h("li", {}, `调整：${a.from_grade || "—"} → ${a.to_grade}（${a.reason}）`))) : null,
+            p.grade && user.roles.some((r) => ["principal_leader", "deputy_leader", "unit_admin"].includes(r))
+              ? disclosure(
+                  "调整等次",
+                  actionForm({
+                    label: `调整 ${p.person_name} 的等次`,
+                    fields: [
+                      { name: "to_grade", label: "调整为", type: "select", options: GRADES.map((g) => [g, g]), value: p.grade },
+                      { name: "reason", label: "调整理由（必填）", type: "textarea", required: true, max: 500 },
+                    ],
+                    submitLabel: "确认调整",
+                    send: (v) => command(`${base}/adjustments`, { person_id: p.person_id, to_grade: v.to_grade, reason: v.reason }),
+                    done: (res) => {
+                      toast(`已调整 ${p.person_name} 的等次`);
+                      show(res.position);
+                    },
+                  }),
+                )
+              : null,
+          ),
+        emptyTitle: "本季度还没有参评人员",
+      }),
+    );
+  }
+  picker.addEventListener("change", () => show());
+  body.append(field({ label: "季度", name: "quarter", control: picker }), head, section("考核看板", slot));
+  show();
+}
+
+export const screens = [
+  { path: "/staff/summary", title: "月度小结", desc: "每月工作小结", roles: WRITERS, requires: ["appraisal POST /api/v1/summaries", "appraisal GET /api/v1/summaries"], render: renderSummary },
+  { path: "/staff/quarter", title: "我的季度考核", desc: "自评、结果、申请复核", roles: WRITERS, requires: ["appraisal GET /api/v1/me/quarters"], render: renderMyQuarter },
+  { path: "/staff/reminders", title: "提醒与整改", desc: "领导提醒、整改报送", roles: WRITERS, requires: ["appraisal GET /api/v1/reminders"], render: renderReminders },
+  {
+    path: "/unit/board",
+    title: "考核看板",
+    desc: "本单位季度等次、好等次名额、等次调整",
+    roles: ["principal_leader", "deputy_leader", "unit_admin"],
+    requires: ["appraisal GET /api/v1/units/{unit_id}/quarters/{quarter}/board", "appraisal POST /api/v1/units/{unit_id}/quarters/{quarter}/adjustments"],
+    render: renderBoard,
+  },
+];

@@ -1,0 +1,316 @@
+"""After the quarters: the annual review (年评鉴), shortcoming reminders (不足提醒), follow-ups and
+mentors, and the use of results (五挂钩)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from appraisal import authz, handlers, queries
+from appraisal.api.deps import Body, UnitId, command_idempotency
+from appraisal.domain.annual import DEFAULT_EXCELLENT_RATIO
+from appraisal.domain.quarter import QUARTER_PATTERN
+from grassroots_common.commands import CommandResult
+from grassroots_common.contracts.appraisal import AnnualGrade, ResultUseKind
+from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.paging import Page, PageDep
+
+router = APIRouter(prefix="/api/v1", tags=["annual review, reminders, result use"])
+Positions = Annotated[dict, Depends(ReadAfter("growth", "appraisal"))]
+Year = Annotated[int, Path(ge=2020, le=2100)]
+PersonId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", examples=["p_0192"])]
+ReminderId = Annotated[str, Path(min_length=1, max_length=60)]
+
+
+class OpenAnnualBody(Body):
+    year: int = Field(ge=2020, le=2100, examples=[2026])
+    excellent_ratio: float = Field(default=DEFAULT_EXCELLENT_RATIO, gt=0, le=1)
+
+
+class AnnualGradeBody(Body):
+    person_id: PersonId
+    grade: AnnualGrade
+    comment: str = Field(default="", max_length=500)
+
+
+class ReminderBody(Body):
+    person_id: PersonId
+    quarter: str | None = Field(default=None, pattern=QUARTER_PATTERN)
+    shortcomings: str = Field(min_length=5, max_length=2000, examples=["周纪实内容较笼统，群众工作方法有待改进"])
+
+
+class RectificationBody(Body):
+    report: str = Field(min_length=5, max_length=2000, examples=["已细化周纪实填写，本月走访群众 12 户"])
+
+
+class ResultUseBody(Body):
+    person_id: PersonId
+    kind: ResultUseKind
+    year: int = Field(ge=2020, le=2100)
+    basis: str = Field(min_length=2, max_length=500, examples=["2026 年度考核优秀，推荐为区级优秀公务员"])
+    decided_on: dt.date
+
+
+class AnnualPersonOut(BaseModel):
+    unit_id: str
+    year: int
+    person_id: str
+    person_name: str
+    section_id: str | None
+    quarter_grades: dict[str, str]
+    excellent_eligible: bool
+    grade: str | None
+    comment: str | None
+
+
+class AnnualBoardOut(Page[AnnualPersonOut]):
+    excellent_cap: int
+    excellent_used: int
+    excellent_left: int
+
+
+class ReminderOut(BaseModel):
+    reminder_id: str
+    unit_id: str
+    person_id: str
+    person_name: str
+    issued_by_id: str
+    issued_by_name: str
+    quarter: str | None
+    shortcomings: str
+    issued_at: dt.datetime
+    status: str
+    acknowledged_at: dt.datetime | None
+    report: str | None
+    reported_at: dt.datetime | None
+
+
+class FollowUpOut(BaseModel):
+    unit_id: str
+    quarter: str
+    person_id: str
+    person_name: str
+    grades: dict[str, str]
+    opened_at: dt.datetime
+    mentor_id: str | None
+    mentor_name: str | None
+    visits: list[dict]
+
+
+class ResultUseOut(BaseModel):
+    unit_id: str
+    person_id: str
+    person_name: str
+    kind: str
+    positive: bool
+    year: int
+    basis: str
+    decided_on: dt.date
+
+
+@router.post("/units/{unit_id}/annual-reviews", summary="Open the annual review from the finalized quarters")
+async def open_annual(
+    unit_id: UnitId,
+    body: OpenAnnualBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.open_annual_review(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        year=body.year,
+        excellent_ratio=body.excellent_ratio,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post(
+    "/units/{unit_id}/annual-reviews/{year}/grades", summary="Decide a person's annual grade (principal leader)"
+)
+async def decide_annual(
+    unit_id: UnitId,
+    year: Year,
+    body: AnnualGradeBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.decide_annual_grade(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        year=year,
+        person_id=body.person_id,
+        grade=body.grade,
+        comment=body.comment.strip(),
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.get("/units/{unit_id}/annual-reviews/{year}", summary="The annual review: candidates, grades, 优秀 quota")
+async def annual_board(
+    unit_id: UnitId, year: Year, runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Positions
+) -> AnnualBoardOut:
+    authz.require_unit_reader(principal, unit_id)
+    rows, total, cap, used = await queries.annual_board(
+        runtime.pool, unit=unit_id, year=year, limit=page.limit, offset=page.offset
+    )
+    return AnnualBoardOut(
+        items=[AnnualPersonOut.model_validate(dict(r)) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+        excellent_cap=cap,
+        excellent_used=used,
+        excellent_left=max(cap - used, 0),
+    )
+
+
+@router.post("/reminders", summary="Issue a shortcoming reminder to someone in my reviewing chain")
+async def issue_reminder(
+    body: ReminderBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.issue_reminder(
+        runtime,
+        principal,
+        meta,
+        person_id=body.person_id,
+        quarter=body.quarter,
+        shortcomings=body.shortcomings.strip(),
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/reminders/{reminder_id}/acknowledgement", summary="Acknowledge a reminder sent to me")
+async def acknowledge(
+    reminder_id: ReminderId,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.acknowledge_reminder(
+        runtime,
+        principal,
+        meta,
+        reminder_id=reminder_id,
+        idempotency=command_idempotency(idempotency_key, principal, request, None),
+    )
+
+
+@router.post("/reminders/{reminder_id}/rectification", summary="Report how I rectified the shortcomings")
+async def rectify(
+    reminder_id: ReminderId,
+    body: RectificationBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.report_rectification(
+        runtime,
+        principal,
+        meta,
+        reminder_id=reminder_id,
+        report=body.report.strip(),
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.get("/reminders", summary="Reminders: mine, or my unit's for administrators and leaders")
+async def list_reminders(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Positions,
+    status: Annotated[Literal["issued", "acknowledged", "rectified"] | None, Query()] = None,
+) -> Page[ReminderOut]:
+    person, unit = authz.records_scope(principal, None, "不足提醒", "not_your_reminder")
+    rows, total = await queries.reminders(
+        runtime.pool, unit=unit, person=person, status=status, limit=page.limit, offset=page.offset
+    )
+    return Page[ReminderOut](
+        items=[ReminderOut.model_validate(dict(r)) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+    )
+
+
+@router.get("/units/{unit_id}/follow-ups", summary="Follow-up visits and mentors after consecutive weak quarters")
+async def follow_ups(
+    unit_id: UnitId, runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Positions
+) -> Page[FollowUpOut]:
+    authz.require_unit_reader(principal, unit_id)
+    rows, total = await queries.follow_ups(runtime.pool, unit=unit_id, limit=page.limit, offset=page.offset)
+    return Page[FollowUpOut](
+        items=[FollowUpOut.model_validate(dict(r)) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+    )
+
+
+@router.post("/units/{unit_id}/result-uses", summary="Record a use of a person's results (五挂钩)")
+async def apply_result(
+    unit_id: UnitId,
+    body: ResultUseBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.apply_result(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        person_id=body.person_id,
+        kind=body.kind,
+        year=body.year,
+        basis=body.basis.strip(),
+        decided_on=body.decided_on,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.get("/units/{unit_id}/result-uses", summary="Uses of results recorded in the unit")
+async def result_uses(
+    unit_id: UnitId,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Positions,
+    year: Annotated[int | None, Query(ge=2020, le=2100)] = None,
+) -> Page[ResultUseOut]:
+    authz.require_unit_reader(principal, unit_id)
+    rows, total = await queries.result_uses(runtime.pool, unit=unit_id, year=year, limit=page.limit, offset=page.offset)
+    return Page[ResultUseOut](
+        items=[ResultUseOut.model_validate(dict(r)) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+    )

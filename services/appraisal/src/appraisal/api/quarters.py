@@ -1,0 +1,580 @@
+"""The quarter of a unit (季考评): open, self-assess, peer review, review, adjust, publish, appeal,
+finalize; the board, published results and open appeals.
+
+Every review or adjustment answer carries ``good_cap``, ``good_used`` and ``good_left`` in ``data``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import asyncpg
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from appraisal import authz, handlers, queries
+from appraisal.api.deps import Body, UnitId, command_idempotency
+from appraisal.domain.quarter import (
+    DEFAULT_FOLLOW_UP_QUARTERS,
+    DEFAULT_GOOD_RATIO,
+    DEFAULT_PUBLICATION_WORKDAYS,
+    QUARTER_PATTERN,
+)
+from grassroots_common.commands import CommandResult
+from grassroots_common.contracts.appraisal import Grade
+from grassroots_common.errors import NotFound
+from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.paging import Page, PageDep
+
+router = APIRouter(prefix="/api/v1/units/{unit_id}/quarters", tags=["quarters"])
+
+Quarter = Annotated[str, Path(pattern=QUARTER_PATTERN, examples=["2026-Q3"])]
+PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+PersonId = Annotated[str, Field(min_length=1, max_length=40, examples=["p_0192"])]
+Scores = Annotated[
+    dict[Annotated[str, Field(min_length=1, max_length=40)], Annotated[float, Field(ge=0, le=100)]],
+    Field(max_length=40, examples=[{"de-1": 9, "neng-1": 18, "qin-1": 19, "ji-1": 28, "lian-1": 9}]),
+]
+Comment = Annotated[str, Field(min_length=2, max_length=500, examples=["工作扎实，按时完成各项任务"])]
+Reason = Annotated[str, Field(min_length=2, max_length=500, examples=["第三季度牵头完成换届筹备，表现突出"])]
+Positions = Annotated[dict, Depends(ReadAfter("quarters", "appraisal"))]
+
+
+class OpenQuarterBody(Body):
+    quarter: str = Field(pattern=QUARTER_PATTERN, examples=["2026-Q3"])
+    good_ratio: float = Field(default=DEFAULT_GOOD_RATIO, gt=0, le=1, description="Largest share of 好 (default 40 %)")
+    peer_reviews_required: int = Field(default=1, ge=0, le=20)
+
+
+class SelfAssessBody(Body):
+    scores: Scores
+    grade: Grade
+    summary: str = Field(
+        min_length=10, max_length=2000, examples=["本季度完成党建台账规范化整理，牵头组织两次主题党日……"]
+    )
+
+
+class PeerReviewBody(Body):
+    person_id: PersonId
+    grade: Grade
+    comment: str = Field(default="", max_length=500)
+
+
+class ReviewBody(Body):
+    person_id: PersonId
+    scores: Scores
+    grade: Grade
+    comment: Comment
+
+
+class AdjustBody(Body):
+    person_id: PersonId
+    to_grade: Grade
+    reason: Reason
+
+
+class MoveGoodBody(Body):
+    from_person_id: PersonId
+    to_person_id: PersonId
+    from_new_grade: Grade = "较好"
+    reason: Reason
+
+
+class PublishBody(Body):
+    workdays: int = Field(default=DEFAULT_PUBLICATION_WORKDAYS, ge=1, le=20, description="Publication period")
+
+
+class FinalizeBody(Body):
+    follow_up_after: int = Field(
+        default=DEFAULT_FOLLOW_UP_QUARTERS, ge=1, le=4, description="Consecutive quarters at 较好 or lower"
+    )
+
+
+class MentorBody(Body):
+    mentor_id: PersonId
+
+
+class VisitBody(Body):
+    notes: str = Field(min_length=5, max_length=2000, examples=["与本人谈心谈话，明确下季度改进目标"])
+    visited_on: dt.date
+
+
+class AppealBody(Body):
+    reason: str = Field(min_length=5, max_length=2000, examples=["本季度承担了专项整治任务，评定等次未体现，请求复核"])
+
+
+class ResolveBody(Body):
+    outcome: Literal["upheld", "changed"]
+    new_grade: Grade | None = None
+    reason: Reason
+
+
+class QuarterOut(BaseModel):
+    unit_id: str
+    quarter: str
+    year: int
+    status: str
+    participants: int
+    good_ratio: float
+    good_cap: int
+    good_used: int
+    good_left: int
+    peer_reviews_required: int
+    opened_at: dt.datetime | None
+    published_at: dt.datetime | None
+    period_ends_at: dt.datetime | None
+    finalized_at: dt.datetime | None
+    appeals_open: int
+
+
+class PersonProgressOut(BaseModel):
+    unit_id: str
+    quarter: str
+    person_id: str
+    person_name: str
+    section_id: str | None
+    section_chief_id: str | None
+    deputy_leader_id: str | None
+    principal_leader_id: str | None
+    self_grade: str | None
+    self_score: float | None
+    peer_count: int
+    section_chief_grade: str | None
+    deputy_leader_grade: str | None
+    principal_leader_grade: str | None
+    comments: dict[str, str]
+    grade: str | None
+    composite_score: float | None
+    next_level: str | None
+    next_reviewer_id: str | None
+    waiting_since: dt.datetime | None
+    adjustments: list[dict]
+    appeal_id: str | None
+    appeal_status: str | None
+
+
+class BoardOut(Page[PersonProgressOut]):
+    quarter: QuarterOut
+    progress: dict[str, int]
+
+
+class ResultOut(BaseModel):
+    unit_id: str
+    quarter: str
+    person_id: str
+    person_name: str
+    section_id: str | None
+    grade: str | None
+    composite_score: float | None
+    status: str
+    published_at: dt.datetime | None
+    period_ends_at: dt.datetime | None
+
+
+class AppealOut(BaseModel):
+    unit_id: str
+    quarter: str
+    person_id: str
+    person_name: str
+    grade: str | None
+    appeal_id: str
+    appeal_status: str
+    appeal_reason: str
+    appeal_filed_at: dt.datetime
+    appeal_outcome: str | None
+    appeal_answer: str | None
+
+
+def quarter_out(row: asyncpg.Record) -> QuarterOut:
+    return QuarterOut(**dict(row), good_left=max(row["good_cap"] - row["good_used"], 0))
+
+
+@router.post("", summary="Open the quarter for the unit's roster (unit administrator)")
+async def open_quarter(
+    unit_id: UnitId,
+    body: OpenQuarterBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.open_quarter(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        quarter=body.quarter,
+        good_ratio=body.good_ratio,
+        peer_reviews_required=body.peer_reviews_required,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{quarter}/self-assessment", summary="Submit my self-assessment")
+async def self_assess(
+    unit_id: UnitId,
+    quarter: Quarter,
+    body: SelfAssessBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.self_assess(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        quarter=quarter,
+        scores=body.scores,
+        grade=body.grade,
+        summary=body.summary.strip(),
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{quarter}/peer-reviews", summary="Review a colleague (internal peer review)")
+async def peer_review(
+    unit_id: UnitId,
+    quarter: Quarter,
+    body: PeerReviewBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.peer_review(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        quarter=quarter,
+        person_id=body.person_id,
+        grade=body.grade,
+        comment=body.comment.strip(),
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{quarter}/reviews", summary="Record my review of a person at my level of their chain")
+async def review(
+    unit_id: UnitId,
+    quarter: Quarter,
+    body: ReviewBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.record_review(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        quarter=quarter,
+        person_id=body.person_id,
+        scores=body.scores,
+        grade=body.grade,
+        comment=body.comment.strip(),
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{quarter}/adjustments", summary="Change a person's grade, with a reason (deputy or principal leader)")
+async def adjust(
+    unit_id: UnitId,
+    quarter: Quarter,
+    body: AdjustBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.adjust_grade(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        quarter=quarter,
+        person_id=body.person_id,
+        to_grade=body.to_grade,
+        reason=body.reason,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{quarter}/good-moves", summary="Move a 好 from one person to another in one step")
+async def move_good(
+    unit_id: UnitId,
+    quarter: Quarter,
+    body: MoveGoodBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.move_good(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        quarter=quarter,
+        from_person_id=body.from_person_id,
+        to_person_id=body.to_person_id,
+        from_new_grade=body.from_new_grade,
+        reason=body.reason,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{quarter}/publication", summary="Publish the results for N working days (unit administrator)")
+async def publish(
+    unit_id: UnitId,
+    quarter: Quarter,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    body: PublishBody | None = None,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    body = body or PublishBody()
+    return await handlers.publish_results(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        quarter=quarter,
+        workdays=body.workdays,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{quarter}/appeals", summary="Appeal my published result within the publication period")
+async def appeal(
+    unit_id: UnitId,
+    quarter: Quarter,
+    body: AppealBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.file_appeal(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        quarter=quarter,
+        reason=body.reason,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{quarter}/appeals/{appeal_id}/resolution", summary="Resolve an appeal (principal leader)")
+async def resolve(
+    unit_id: UnitId,
+    quarter: Quarter,
+    appeal_id: Annotated[str, Path(max_length=60)],
+    body: ResolveBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.resolve_appeal(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        quarter=quarter,
+        appeal_id=appeal_id,
+        outcome=body.outcome,
+        new_grade=body.new_grade,
+        reason=body.reason,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post(
+    "/{quarter}/finalization",
+    summary="Finalize after the publication period (unit administrator); opens follow-ups for people at "
+    "较好 or lower in consecutive quarters (data.follow_ups)",
+)
+async def finalize(
+    unit_id: UnitId,
+    quarter: Quarter,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    body: FinalizeBody | None = None,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    body = body or FinalizeBody()
+    return await handlers.finalize_quarter(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        quarter=quarter,
+        follow_up_after=body.follow_up_after,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{quarter}/follow-ups/{person_id}/mentor", summary="Assign a mentor (导师帮带) to a followed-up person")
+async def assign_mentor(
+    unit_id: UnitId,
+    quarter: Quarter,
+    person_id: PersonPath,
+    body: MentorBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.assign_mentor(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        quarter=quarter,
+        person_id=person_id,
+        mentor_id=body.mentor_id,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{quarter}/follow-ups/{person_id}/visits", summary="Record a follow-up visit (季度回访)")
+async def record_visit(
+    unit_id: UnitId,
+    quarter: Quarter,
+    person_id: PersonPath,
+    body: VisitBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.record_visit(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        quarter=quarter,
+        person_id=person_id,
+        notes=body.notes.strip(),
+        visited_on=body.visited_on,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.get("", summary="The unit's quarters with their status and 好 quota")
+async def list_quarters(
+    unit_id: UnitId,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Positions,
+    status: Annotated[Literal["open", "published", "finalized"] | None, Query()] = None,
+) -> Page[QuarterOut]:
+    authz.require_unit_reader(principal, unit_id)
+    rows, total = await queries.list_quarters(
+        runtime.pool, unit=unit_id, status=status, limit=page.limit, offset=page.offset
+    )
+    return Page[QuarterOut](
+        items=[quarter_out(r) for r in rows], total=total, limit=page.limit, offset=page.offset, positions=positions
+    )
+
+
+@router.get("/{quarter}/board", summary="The unit's quarter board: every person's progress, grades, 好 quota")
+async def board(
+    unit_id: UnitId,
+    quarter: Quarter,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Positions,
+    section: Annotated[str | None, Query(max_length=60)] = None,
+) -> BoardOut:
+    authz.require_unit_reader(principal, unit_id)
+    row = await queries.quarter(runtime.pool, unit_id, quarter)
+    if row is None:
+        raise NotFound("quarter_not_found", f"{quarter} 季度考核尚未开启")
+    rows, total = await queries.board(
+        runtime.pool,
+        unit=unit_id,
+        quarter=quarter,
+        section=section,
+        chain=authz.board_chain(principal),
+        limit=page.limit,
+        offset=page.offset,
+    )
+    progress = await queries.board_progress(runtime.pool, unit_id, quarter)
+    return BoardOut(
+        items=[PersonProgressOut.model_validate(dict(r)) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+        quarter=quarter_out(row),
+        progress=dict(progress),
+    )
+
+
+@router.get("/{quarter}/results", summary="Published results of the unit's quarter (everyone in the unit)")
+async def results(
+    unit_id: UnitId,
+    quarter: Quarter,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Positions,
+) -> Page[ResultOut]:
+    authz.require_unit_member(principal, unit_id)
+    rows, total = await queries.published_results(
+        runtime.pool, unit=unit_id, quarter=quarter, limit=page.limit, offset=page.offset
+    )
+    return Page[ResultOut](
+        items=[ResultOut.model_validate(dict(r)) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+    )
+
+
+@router.get("/{quarter}/appeals", summary="Appeals of the unit's quarter (open ones by default)")
+async def list_appeals(
+    unit_id: UnitId,
+    quarter: Quarter,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Positions,
+    status: Annotated[Literal["open", "resolved"] | None, Query()] = "open",
+) -> Page[AppealOut]:
+    authz.require_unit_reader(principal, unit_id)
+    rows, total = await queries.appeals(
+        runtime.pool,
+        unit=unit_id,
+        quarter=quarter,
+        status=status,
+        principal=None,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    items = [AppealOut.model_validate(dict(r)) for r in rows]
+    return Page[AppealOut](items=items, total=total, limit=page.limit, offset=page.offset, positions=positions)

@@ -1,0 +1,355 @@
+"""Units, sections and people (花名册), the Excel import and the indicator scheme per year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from appraisal import authz, handlers, queries
+from appraisal.api.deps import Body, UnitId, command_idempotency
+from appraisal.domain.roster import NewPerson
+from appraisal.domain.roster_sheet import read_roster_sheet
+from grassroots_common.commands import CommandResult
+from grassroots_common.contracts.appraisal import Dimension, Indicator, IndicatorKind, ReviewingChain
+from grassroots_common.errors import Invalid, NotFound, TooLarge
+from grassroots_common.http import (
+    IdempotencyKeyHeader,
+    MetadataDep,
+    PrincipalDep,
+    ReadAfter,
+    RuntimeDep,
+    idempotency,
+)
+from grassroots_common.paging import Page, PageDep
+
+router = APIRouter(prefix="/api/v1/units", tags=["roster and scheme"])
+
+Positions = Annotated[dict, Depends(ReadAfter("roster", "appraisal"))]
+Id = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+MAX_SHEET_BYTES = 2 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class RegisterUnitBody(Body):
+    unit_id: Id = Field(examples=["u_fx_zzb"])
+    unit_name: str = Field(min_length=2, max_length=60, examples=["凤翔区委组织部"])
+
+
+class SectionBody(Body):
+    section_id: Id = Field(examples=["u_fx_zzb-s1"])
+    section_name: str = Field(min_length=2, max_length=40, examples=["组织科"])
+
+
+class ChainIn(Body):
+    section_chief_id: Id | None = None
+    deputy_leader_id: Id | None = None
+    principal_leader_id: Id | None = None
+
+
+class EnrollBody(Body):
+    person_id: Id = Field(examples=["p_0192"])
+    person_name: str = Field(min_length=2, max_length=30, examples=["王建国"])
+    section_id: Id | None = None
+    position: str = Field(default="", max_length=40, examples=["四级主任科员"])
+    birth_date: dt.date | None = Field(default=None, examples=["1986-04-12"])
+    id_number: str | None = Field(default=None, pattern=r"^\d{17}[\dXx]$", description="Kept only as a digest")
+    chain: ChainIn = ChainIn()
+
+
+class ChainBody(Body):
+    section_id: Id | None = None
+    chain: ChainIn
+
+
+class LeaveBody(Body):
+    reason: Literal["transfer", "retirement", "resignation", "other"]
+    left_on: dt.date
+
+
+class IndicatorIn(Body):
+    code: Id = Field(examples=["qin-1"])
+    name: str = Field(min_length=2, max_length=60, examples=["工作纪律与出勤"])
+    kind: IndicatorKind
+    dimension: Dimension
+    max_points: float = Field(gt=0, le=100)
+
+
+class SchemeBody(Body):
+    indicators: list[IndicatorIn] = Field(min_length=1, max_length=60)
+
+
+class UnitOut(BaseModel):
+    unit_id: str
+    unit_name: str
+    people: int
+    sections: int
+
+
+class PersonOut(BaseModel):
+    person_id: str
+    unit_id: str
+    person_name: str
+    section_id: str | None
+    section_name: str | None
+    position: str
+    section_chief_id: str | None
+    deputy_leader_id: str | None
+    principal_leader_id: str | None
+    active: bool
+    enrolled_on: dt.date
+    left_on: dt.date | None
+    left_reason: str | None
+
+
+class SectionOut(BaseModel):
+    section_id: str
+    section_name: str
+
+
+class SchemeOut(BaseModel):
+    unit_id: str
+    year: int
+    revision: int
+    indicators: list[Indicator]
+    scored_total: float
+
+
+def _chain(chain: ChainIn) -> ReviewingChain:
+    return ReviewingChain(**chain.model_dump())
+
+
+@router.post("", summary="Register a unit (district administrator)")
+async def register_unit(
+    body: RegisterUnitBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.register_unit(
+        runtime,
+        principal,
+        meta,
+        unit_id=body.unit_id,
+        unit_name=body.unit_name.strip(),
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{unit_id}/sections", summary="Create or rename a section (unit administrator)")
+async def define_section(
+    unit_id: UnitId,
+    body: SectionBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.define_section(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        section_id=body.section_id,
+        section_name=body.section_name.strip(),
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{unit_id}/people", summary="Enroll one person (duplicates by name + birth date or ID number refused)")
+async def enroll(
+    unit_id: UnitId,
+    body: EnrollBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    person = NewPerson(
+        person_id=body.person_id,
+        person_name=body.person_name.strip(),
+        section_id=body.section_id,
+        position=body.position.strip(),
+        birth_date=body.birth_date,
+        id_number=body.id_number.upper() if body.id_number else None,
+        chain=_chain(body.chain),
+    )
+    return await handlers.enroll_person(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        person=person,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post(
+    "/{unit_id}/roster-imports",
+    summary="Import people from an .xlsx roster; answers the per-row errors in data.errors",
+    description="Columns (first row): 人员编号, 姓名, 股室, 职务, 出生日期, 身份证号, 股组长编号, 分管领导编号, 主要领导编号. "
+    "Valid rows are enrolled, invalid or duplicate rows are reported with their row number.",
+)
+async def import_roster(
+    unit_id: UnitId,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    request: Request,
+    file: Annotated[UploadFile, File(description=".xlsx roster")],
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+    content = await file.read(MAX_SHEET_BYTES + 1)
+    if len(content) > MAX_SHEET_BYTES:
+        raise TooLarge("sheet_too_large", "花名册文件不能超过 2 MB")
+    if not content.startswith(b"PK"):
+        raise Invalid("sheet_unreadable", "请上传 .xlsx 格式的花名册", field="file")
+    rows, errors = read_roster_sheet(content)
+    return await handlers.import_roster(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        file_name=(file.filename or "roster.xlsx")[:120],
+        rows=rows,
+        errors=errors,
+        # A retried upload of the same file with the same key answers the first import again.
+        idempotency=idempotency(idempotency_key, principal, request, {"sha256": hashlib.sha256(content).hexdigest()}),
+    )
+
+
+@router.put("/{unit_id}/people/{person_id}/chain", summary="Change a person's section and reviewing chain")
+async def change_chain(
+    unit_id: UnitId,
+    person_id: PersonPath,
+    body: ChainBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.change_chain(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        person_id=person_id,
+        section_id=body.section_id,
+        chain=_chain(body.chain),
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{unit_id}/people/{person_id}/departure", summary="Record that a person left (not in the next quarter)")
+async def leave(
+    unit_id: UnitId,
+    person_id: PersonPath,
+    body: LeaveBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.person_left(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        person_id=person_id,
+        reason=body.reason,
+        left_on=body.left_on,
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.put("/{unit_id}/schemes/{year}", summary="Define the unit's indicator scheme for a year")
+async def define_scheme(
+    unit_id: UnitId,
+    year: Annotated[int, Path(ge=2020, le=2100)],
+    body: SchemeBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.define_scheme(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        year=year,
+        indicators=[Indicator(**i.model_dump()) for i in body.indicators],
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.get("", summary="Units (district administrators: all; others: their own)")
+async def list_units(
+    runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Positions
+) -> Page[UnitOut]:
+    unit = authz.unit_filter(principal)
+    rows, total = await queries.list_units(runtime.pool, unit=unit, limit=page.limit, offset=page.offset)
+    return Page[UnitOut](
+        items=[UnitOut.model_validate(dict(r)) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+    )
+
+
+@router.get("/{unit_id}/people", summary="The unit's roster")
+async def list_people(
+    unit_id: UnitId,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Positions,
+    active: Annotated[bool | None, Query()] = True,
+) -> Page[PersonOut]:
+    authz.require_unit_reader(principal, unit_id)
+    rows, total = await queries.list_people(
+        runtime.pool, unit=unit_id, active=active, limit=page.limit, offset=page.offset
+    )
+    return Page[PersonOut](
+        items=[PersonOut.model_validate(dict(r)) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+    )
+
+
+@router.get("/{unit_id}/sections", summary="The unit's sections")
+async def list_sections(
+    unit_id: UnitId, runtime: RuntimeDep, principal: PrincipalDep, positions: Positions
+) -> list[SectionOut]:
+    authz.require_unit_member(principal, unit_id)
+    return [SectionOut.model_validate(dict(r)) for r in await queries.list_sections(runtime.pool, unit_id)]
+
+
+@router.get("/{unit_id}/schemes/{year}", summary="The unit's indicator scheme for a year (everyone in the unit)")
+async def get_scheme(
+    unit_id: UnitId,
+    year: Annotated[int, Path(ge=2020, le=2100)],
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    positions: Positions,
+) -> SchemeOut:
+    authz.require_unit_member(principal, unit_id)
+    row = await queries.scheme(runtime.pool, unit_id, year)
+    if row is None:
+        raise NotFound("scheme_not_found", f"本单位尚未制定 {year} 年的指标体系")
+    return SchemeOut.model_validate(dict(row))

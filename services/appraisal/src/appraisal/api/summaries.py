@@ -1,0 +1,78 @@
+"""Monthly summaries (月小结): submit or revise one month's summary; list summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from appraisal import authz, handlers, queries
+from appraisal.api.deps import Body, command_idempotency
+from appraisal.domain.summary import MONTH_PATTERN
+from grassroots_common.commands import CommandResult
+from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.paging import Page, PageDep
+
+router = APIRouter(prefix="/api/v1/summaries", tags=["monthly summaries"])
+
+
+class SubmitSummaryBody(Body):
+    month: str = Field(pattern=MONTH_PATTERN, examples=["2026-10"])
+    text: str = Field(min_length=10, max_length=5000, examples=["本月完成党建台账整理、两次主题党日组织，下月重点是……"])
+
+
+class SummaryOut(BaseModel):
+    person_id: str
+    person_name: str
+    unit_id: str
+    section_id: str | None
+    month: str
+    text: str
+    revision: int
+    late: bool
+    first_submitted_at: dt.datetime
+    submitted_at: dt.datetime
+    deadline: dt.datetime
+
+
+@router.post("", summary="Submit or revise this month's summary")
+async def submit_summary(
+    body: SubmitSummaryBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.submit_summary(
+        runtime,
+        principal,
+        meta,
+        month=body.month,
+        text=body.text.strip(),
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.get("", summary="Monthly summaries: your own, or your unit's for administrators and leaders")
+async def list_summaries(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Annotated[dict, Depends(ReadAfter("logs", "appraisal"))],
+    person: Annotated[str | None, Query(max_length=40)] = None,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
+) -> Page[SummaryOut]:
+    person, unit = authz.records_scope(principal, person, "月小结", "not_your_summary")
+    rows, total = await queries.list_summaries(
+        runtime.pool, person=person, unit=unit, month=month, limit=page.limit, offset=page.offset
+    )
+    return Page[SummaryOut](
+        items=[SummaryOut.model_validate(dict(r)) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+    )

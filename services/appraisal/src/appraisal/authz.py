@@ -1,0 +1,156 @@
+"""Who may do what, in one place: every route and handler asks here.
+
+Staff act on their own records; a reviewer on the people in their reviewing chain (at their
+level); a unit administrator within their unit; a district administrator reads all units.
+"""
+
+from __future__ import annotations
+
+from grassroots_common.auth import Principal
+from grassroots_common.contracts.appraisal import ReviewingChain, ReviewLevel
+from grassroots_common.errors import Forbidden
+
+LEADER_ROLES = ("section_chief", "deputy_leader", "principal_leader")
+UNIT_READERS = ("unit_admin", *LEADER_ROLES)
+APPRAISED_ROLES = ("staff", *LEADER_ROLES)
+
+
+def own_unit(principal: Principal) -> str:
+    unit_id = principal.scope("unit")
+    if unit_id is None:
+        raise Forbidden("unit_scope_missing", "你的账号未归属任何单位，请联系单位管理员")
+    return unit_id
+
+
+def require_appraised_role(principal: Principal) -> None:
+    principal.require(*APPRAISED_ROLES)
+
+
+def require_appraised(principal: Principal) -> str:
+    """A civil servant acting on their own records; answers their unit."""
+    require_appraised_role(principal)
+    return own_unit(principal)
+
+
+def require_district(principal: Principal) -> None:
+    principal.require("district_admin")
+
+
+def require_unit_admin(principal: Principal, unit_id: str) -> None:
+    principal.require("unit_admin")
+    if principal.scope("unit") != unit_id:
+        raise Forbidden("other_unit", "只能管理本单位的考核事务")
+
+
+def require_unit_reader(principal: Principal, unit_id: str) -> None:
+    """District administrators read every unit; administrators and leaders their own unit."""
+    if principal.has("district_admin"):
+        return
+    principal.require(*UNIT_READERS)
+    if principal.scope("unit") != unit_id:
+        raise Forbidden("other_unit", "只能查看本单位的考核信息")
+
+
+def require_self(principal: Principal, person_id: str) -> None:
+    if principal.sub != person_id:
+        raise Forbidden("not_yourself", "只能办理本人的事项")
+
+
+def require_level(principal: Principal, level: ReviewLevel, chain: ReviewingChain) -> None:
+    """The principal reviews this person at ``level``: they hold the role and are that link of the chain."""
+    principal.require(level)
+    if getattr(chain, f"{level}_id") != principal.sub:
+        raise Forbidden("not_in_your_chain", "此人不在你的审核范围内")
+
+
+def reviewing_level(principal: Principal, chain: ReviewingChain) -> ReviewLevel:
+    """The highest level at which the principal reviews this person."""
+    for level in reversed(LEADER_ROLES):
+        if principal.has(level) and getattr(chain, f"{level}_id") == principal.sub:
+            return level  # type: ignore[return-value]
+    raise Forbidden("not_in_your_chain", "此人不在你的审核范围内")
+
+
+def require_in_chain(principal: Principal, chain: ReviewingChain) -> None:
+    reviewing_level(principal, chain)
+
+
+def may_read_person(principal: Principal, unit_id: str, person_id: str, chain: ReviewingChain) -> bool:
+    if principal.sub == person_id or principal.has("district_admin"):
+        return True
+    if principal.scope("unit") != unit_id:
+        return False
+    if principal.has("unit_admin"):
+        return True
+    return any(principal.has(level) and getattr(chain, f"{level}_id") == principal.sub for level in LEADER_ROLES)
+
+
+def board_chain(principal: Principal) -> tuple[str, str] | None:
+    """Which rows of the unit's board a reader sees: all for administrators and the principal
+    leader; a deputy leader or section chief the people of their chain (unpublished grades stay
+    within the reviewing chain)."""
+    if principal.has("district_admin", "unit_admin", "principal_leader"):
+        return None
+    for level in ("deputy_leader", "section_chief"):
+        if principal.has(level):
+            return level, principal.sub
+    raise Forbidden("role_required", "只有单位管理员和审核领导可以查看考核进度")
+
+
+def require_unit_role(principal: Principal, unit_id: str, role: str) -> None:
+    principal.require(role)
+    if principal.scope("unit") != unit_id:
+        raise Forbidden("other_unit", "只能办理本单位的考核事务")
+
+
+def require_admin_or_leader(principal: Principal, unit_id: str, chain: ReviewingChain) -> None:
+    """Follow-up (回访帮带) is arranged by the unit administrator or a leader of the person's chain."""
+    if principal.has("unit_admin") and principal.scope("unit") == unit_id:
+        return
+    require_in_chain(principal, chain)
+
+
+def require_unit_member(principal: Principal, unit_id: str) -> None:
+    """Anyone of the unit (published results, sections, scheme), and district administrators."""
+    if not principal.has("district_admin") and principal.scope("unit") != unit_id:
+        raise Forbidden("other_unit", "只能查看本单位的信息")
+
+
+def require_in_own_unit(principal: Principal, unit_id: str) -> None:
+    """A civil servant acting in their own unit's quarter (self-assessment, peer review, appeal)."""
+    if require_appraised(principal) != unit_id:
+        raise Forbidden("other_unit", "只能参加本单位的考核")
+
+
+def require_reviewer(principal: Principal) -> None:
+    principal.require(*LEADER_ROLES)
+
+
+def require_principal_leader(principal: Principal) -> None:
+    principal.require("principal_leader")
+
+
+def records_scope(principal: Principal, person: str | None, what: str, code: str) -> tuple[str | None, str | None]:
+    """Which records a list shows, as (person, unit) filters: district administrators all, unit
+    administrators and leaders their unit, everyone else their own."""
+    if principal.has("district_admin"):
+        return person, None
+    if principal.has(*UNIT_READERS):
+        return person, own_unit(principal)
+    if person is not None and person != principal.sub:
+        raise Forbidden(code, f"只能查看自己的{what}")
+    return principal.sub, None
+
+
+def adjusting_level(principal: Principal, chains: list[ReviewingChain]) -> ReviewLevel:
+    """Principal leaders adjust grades within their chain; deputy leaders within the people in their charge."""
+    for level in ("principal_leader", "deputy_leader"):
+        if principal.has(level) and all(getattr(chain, f"{level}_id") == principal.sub for chain in chains):
+            return level  # type: ignore[return-value]
+    principal.require("deputy_leader", "principal_leader")
+    raise Forbidden("not_in_your_chain", "调整的人员不在你的审核范围内")
+
+
+def unit_filter(principal: Principal) -> str | None:
+    """The unit a list is limited to: none for district administrators, else one's own."""
+    return None if principal.has("district_admin") else own_unit(principal)

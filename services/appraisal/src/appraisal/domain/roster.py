@@ -1,0 +1,291 @@
+"""A unit's roster (花名册): stream ``roster-<unit>``, the unit, its sections and its people.
+
+Duplicates are refused: the same name with the same birth date, or the same ID number (kept only
+as a digest). People who leave stay on record but drop out of the next quarter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from grassroots_common.aggregate import Aggregate
+from grassroots_common.contracts.appraisal import (
+    ImportRowError,
+    Participant,
+    PersonEnrolled,
+    PersonLeft,
+    ReviewingChain,
+    ReviewingChainChanged,
+    RosterImported,
+    SectionDefined,
+    UnitRegistered,
+)
+from grassroots_common.errors import Conflict, Invalid, NotFound
+from grassroots_common.events import Event
+
+
+def roster_stream_id(unit_id: str) -> str:
+    return f"roster-{unit_id}"
+
+
+def id_number_digest(id_number: str | None) -> str | None:
+    if not id_number:
+        return None
+    return hashlib.sha256(id_number.strip().upper().encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class NewPerson:
+    person_id: str
+    person_name: str
+    section_id: str | None
+    position: str
+    birth_date: dt.date | None
+    id_number: str | None
+    chain: ReviewingChain
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """One data row of an imported roster sheet (``row`` is the spreadsheet row number)."""
+
+    row: int
+    person_id: str
+    person_name: str
+    section_name: str | None
+    position: str
+    birth_date: dt.date | None
+    id_number: str | None
+    section_chief_id: str | None
+    deputy_leader_id: str | None
+    principal_leader_id: str | None
+
+    def person(self, section_id: str | None) -> NewPerson:
+        return NewPerson(
+            person_id=self.person_id,
+            person_name=self.person_name,
+            section_id=section_id,
+            position=self.position,
+            birth_date=self.birth_date,
+            id_number=self.id_number,
+            chain=ReviewingChain(
+                section_chief_id=self.section_chief_id,
+                deputy_leader_id=self.deputy_leader_id,
+                principal_leader_id=self.principal_leader_id,
+            ),
+        )
+
+
+@dataclass
+class Member:
+    person_id: str
+    person_name: str
+    section_id: str | None
+    birth_date: dt.date | None
+    id_digest: str | None
+    chain: ReviewingChain
+    active: bool = True
+
+
+class Roster(Aggregate):
+    stream_type = "roster"
+
+    def __init__(self, stream_id: str) -> None:
+        super().__init__(stream_id)
+        self.unit_id = ""
+        self.unit_name = ""
+        self.sections: dict[str, str] = {}
+        self.people: dict[str, Member] = {}
+
+    def when(self, event: Event) -> None:
+        match event:
+            case UnitRegistered():
+                self.unit_id, self.unit_name = event.unit_id, event.unit_name
+            case SectionDefined():
+                self.sections[event.section_id] = event.section_name
+            case PersonEnrolled():
+                self.people[event.person_id] = Member(
+                    event.person_id,
+                    event.person_name,
+                    event.section_id,
+                    event.birth_date,
+                    event.id_number_digest,
+                    event.chain,
+                )
+            case ReviewingChainChanged():
+                member = self.people[event.person_id]
+                member.section_id, member.chain = event.section_id, event.chain
+            case PersonLeft():
+                self.people[event.person_id].active = False
+            case RosterImported():
+                pass
+
+    def active_participants(self) -> list[Participant]:
+        """Who takes part in a quarter: active people who have someone above them to review them."""
+        return [
+            Participant(person_id=m.person_id, person_name=m.person_name, section_id=m.section_id, chain=m.chain)
+            for m in self.people.values()
+            if m.active and (m.chain.principal_leader_id or m.chain.deputy_leader_id or m.chain.section_chief_id)
+        ]
+
+    def member(self, person_id: str) -> Member:
+        member = self.people.get(person_id)
+        if member is None:
+            raise NotFound("person_not_found", "花名册中找不到此人", person_id=person_id)
+        return member
+
+    # --- decide ------------------------------------------------------------------------------
+
+    def register(self, *, unit_id: str, unit_name: str) -> None:
+        if self.unit_id:
+            raise Conflict("unit_exists", "该单位已登记")
+        self._raise(UnitRegistered(unit_id=unit_id, unit_name=unit_name))
+
+    def define_section(self, *, section_id: str, section_name: str) -> None:
+        self._require_unit()
+        if self.sections.get(section_id) == section_name:
+            return
+        if section_name in self.sections.values():
+            raise Conflict("section_name_taken", f"本单位已有名为“{section_name}”的股室")
+        self._raise(SectionDefined(unit_id=self.unit_id, section_id=section_id, section_name=section_name))
+
+    def duplicate_of(self, person: NewPerson) -> Member | None:
+        digest = id_number_digest(person.id_number)
+        for member in self.people.values():
+            if not member.active:
+                continue
+            if digest and member.id_digest == digest:
+                return member
+            if (
+                person.birth_date is not None
+                and member.person_name == person.person_name
+                and member.birth_date == person.birth_date
+            ):
+                return member
+        return None
+
+    def check(self, person: NewPerson) -> ImportRowError | None:
+        """The first reason this person cannot be enrolled, as a row error (row 0: fill in)."""
+        if person.person_id in self.people:
+            return ImportRowError(row=0, field="person_id", code="person_id_taken", message="人员编号已被使用")
+        if person.section_id is not None and person.section_id not in self.sections:
+            return ImportRowError(row=0, field="section", code="section_unknown", message="股室不存在，请先建立股室")
+        duplicate = self.duplicate_of(person)
+        if duplicate is not None:
+            return ImportRowError(
+                row=0,
+                field="person_name",
+                code="duplicate_person",
+                message=f"与花名册中的{duplicate.person_name}（{duplicate.person_id}）重复（姓名+出生日期或身份证号相同）",
+            )
+        for level, leader in person.chain.model_dump().items():
+            if leader is not None and leader != person.person_id and leader not in self.people:
+                return ImportRowError(row=0, field=level, code="reviewer_unknown", message="审核人不在本单位花名册中")
+        return None
+
+    def enroll(self, person: NewPerson, *, today: dt.date) -> None:
+        self._require_unit()
+        problem = self.check(person)
+        if problem is not None:
+            raise Conflict(problem.code, problem.message, field=problem.field)
+        self._enroll(person, today)
+
+    def import_rows(
+        self, *, file_name: str, rows: list[SheetRow], errors: list[ImportRowError], today: dt.date
+    ) -> list[ImportRowError]:
+        """Enroll every acceptable row; answer the per-row errors (the sheet's and the rules').
+
+        Sections named in the sheet are created when missing. Rows may list a reviewer further
+        down the sheet, so rows are tried again while any pass enrolls someone.
+        """
+        self._require_unit()
+        for name in sorted({r.section_name for r in rows if r.section_name} - set(self.sections.values())):
+            self._raise(
+                SectionDefined(
+                    unit_id=self.unit_id, section_id=f"{self.unit_id}-s{len(self.sections) + 1}", section_name=name
+                )
+            )
+        by_name = {name: sid for sid, name in self.sections.items()}
+        all_errors = list(errors)
+        waiting = [(r.row, r.person(by_name.get(r.section_name or ""))) for r in rows]
+        enrolled = 0
+        progress = True
+        while waiting and progress:
+            progress, retry = False, []
+            for row, person in waiting:
+                problem = self.check(person)
+                if problem is None:
+                    self._enroll(person, today)
+                    enrolled += 1
+                    progress = True
+                else:
+                    retry.append((row, person, problem))
+            waiting = [(row, person) for row, person, _ in retry]
+            rejected_now = [problem.model_copy(update={"row": row}) for row, _, problem in retry]
+        if waiting:
+            all_errors.extend(rejected_now)
+        all_errors.sort(key=lambda e: e.row)
+        rejected = len({e.row for e in all_errors})
+        self._raise(
+            RosterImported(
+                unit_id=self.unit_id,
+                file_name=file_name,
+                rows_total=enrolled + rejected,
+                rows_enrolled=enrolled,
+                rows_rejected=rejected,
+                errors=all_errors,
+            )
+        )
+        return all_errors
+
+    def change_chain(self, *, person_id: str, section_id: str | None, chain: ReviewingChain) -> None:
+        member = self.member(person_id)
+        if section_id is not None and section_id not in self.sections:
+            raise Invalid("section_unknown", "股室不存在", field="section_id")
+        for leader in chain.model_dump().values():
+            if leader is not None and leader not in self.people:
+                raise Invalid("reviewer_unknown", "审核人不在本单位花名册中", field="chain")
+        self._raise(
+            ReviewingChainChanged(
+                unit_id=self.unit_id,
+                person_id=person_id,
+                person_name=member.person_name,
+                section_id=section_id,
+                chain=chain,
+            )
+        )
+
+    def leave(self, *, person_id: str, reason: str, left_on: dt.date) -> None:
+        member = self.member(person_id)
+        if not member.active:
+            raise Conflict("already_left", f"{member.person_name}已离开本单位")
+        self._raise(
+            PersonLeft(
+                unit_id=self.unit_id,
+                person_id=person_id,
+                person_name=member.person_name,
+                reason=reason,  # type: ignore[arg-type]
+                left_on=left_on,
+            )
+        )
+
+    def _enroll(self, person: NewPerson, today: dt.date) -> None:
+        self._raise(
+            PersonEnrolled(
+                unit_id=self.unit_id,
+                person_id=person.person_id,
+                person_name=person.person_name,
+                section_id=person.section_id,
+                position=person.position,
+                birth_date=person.birth_date,
+                id_number_digest=id_number_digest(person.id_number),
+                chain=person.chain,
+                enrolled_on=today,
+            )
+        )
+
+    def _require_unit(self) -> None:
+        if not self.unit_id:
+            raise NotFound("unit_not_found", "单位尚未登记")

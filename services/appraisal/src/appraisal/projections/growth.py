@@ -1,0 +1,183 @@
+"""Read model of what follows the quarters: annual reviews, shortcoming reminders, follow-up visits
+and mentors, and uses of results (五挂钩) — the growth archive's raw material."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import asyncpg
+
+from appraisal.projections.rows import load_rows, write_rows
+from grassroots_common.events import RecordedEvent
+from grassroots_common.projections import Projection
+
+SCHEMA = "rm_growth"
+
+ANNUAL_COLUMNS = {
+    "unit_id": "text",
+    "year": "int",
+    "person_id": "text",
+    "person_name": "text",
+    "section_id": "text",
+    "quarter_grades": "jsonb",
+    "excellent_eligible": "bool",
+    "excellent_cap": "int",
+    "grade": "text",
+    "comment": "text",
+}
+REMINDER_COLUMNS = {
+    "reminder_id": "text",
+    "unit_id": "text",
+    "person_id": "text",
+    "person_name": "text",
+    "issued_by_id": "text",
+    "issued_by_name": "text",
+    "quarter": "text",
+    "shortcomings": "text",
+    "issued_at": "timestamptz",
+    "status": "text",
+    "acknowledged_at": "timestamptz",
+    "report": "text",
+    "reported_at": "timestamptz",
+}
+FOLLOW_UP_COLUMNS = {
+    "unit_id": "text",
+    "quarter": "text",
+    "person_id": "text",
+    "person_name": "text",
+    "grades": "jsonb",
+    "opened_at": "timestamptz",
+    "mentor_id": "text",
+    "mentor_name": "text",
+    "visits": "jsonb",
+}
+
+
+def _ts(value: str | dt.datetime | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+class GrowthProjection(Projection):
+    name = "growth"
+    schema = SCHEMA
+    sources = ("appraisal",)
+    event_types = frozenset(
+        {
+            "AnnualReviewOpened",
+            "AnnualGradeDecided",
+            "ReminderIssued",
+            "ReminderAcknowledged",
+            "RectificationReported",
+            "FollowUpOpened",
+            "MentorAssigned",
+            "FollowUpVisited",
+            "ResultApplied",
+        }
+    )
+    ddl = """
+    CREATE TABLE IF NOT EXISTS annual_people (
+        unit_id text NOT NULL, year int NOT NULL, person_id text NOT NULL, person_name text NOT NULL,
+        section_id text, quarter_grades jsonb NOT NULL, excellent_eligible bool NOT NULL, excellent_cap int NOT NULL,
+        grade text, comment text, PRIMARY KEY (unit_id, year, person_id)
+    );
+    CREATE TABLE IF NOT EXISTS reminders (
+        reminder_id text PRIMARY KEY, unit_id text NOT NULL, person_id text NOT NULL, person_name text NOT NULL,
+        issued_by_id text NOT NULL, issued_by_name text NOT NULL, quarter text, shortcomings text NOT NULL,
+        issued_at timestamptz NOT NULL, status text NOT NULL, acknowledged_at timestamptz, report text,
+        reported_at timestamptz
+    );
+    CREATE INDEX IF NOT EXISTS reminders_person ON reminders (person_id, issued_at);
+    CREATE INDEX IF NOT EXISTS reminders_unit ON reminders (unit_id, issued_at);
+    CREATE TABLE IF NOT EXISTS follow_ups (
+        unit_id text NOT NULL, quarter text NOT NULL, person_id text NOT NULL, person_name text NOT NULL,
+        grades jsonb NOT NULL, opened_at timestamptz NOT NULL, mentor_id text, mentor_name text,
+        visits jsonb NOT NULL DEFAULT '[]', PRIMARY KEY (unit_id, quarter, person_id)
+    );
+    CREATE TABLE IF NOT EXISTS result_uses (
+        event_id text PRIMARY KEY, unit_id text NOT NULL, person_id text NOT NULL, person_name text NOT NULL,
+        kind text NOT NULL, positive bool NOT NULL, year int NOT NULL, basis text NOT NULL, decided_on date NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS result_uses_unit ON result_uses (unit_id, year);
+    """
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+        annual_keys = {
+            (e.data["unit_id"], e.data["year"], e.data["person_id"]) for e in events if e.type == "AnnualGradeDecided"
+        }
+        annual = await load_rows(
+            conn, "annual_people", ("unit_id", "year", "person_id"), annual_keys, types=("text", "int", "text")
+        )
+        reminder_ids = {
+            (e.data["reminder_id"],) for e in events if e.type in ("ReminderAcknowledged", "RectificationReported")
+        }
+        reminders = {k[0]: v for k, v in (await load_rows(conn, "reminders", ("reminder_id",), reminder_ids)).items()}
+        follow_keys = {
+            (e.data["unit_id"], e.data["quarter"], e.data["person_id"])
+            for e in events
+            if e.type in ("MentorAssigned", "FollowUpVisited")
+        }
+        follow_ups = await load_rows(conn, "follow_ups", ("unit_id", "quarter", "person_id"), follow_keys)
+        uses = []
+        for e in events:
+            d = e.data
+            match e.type:
+                case "AnnualReviewOpened":
+                    for p in d["people"]:
+                        annual[(d["unit_id"], d["year"], p["person_id"])] = {
+                            "unit_id": d["unit_id"],
+                            "year": d["year"],
+                            **p,
+                            "excellent_cap": d["excellent_cap"],
+                            "grade": None,
+                            "comment": None,
+                        }
+                case "AnnualGradeDecided":
+                    annual[(d["unit_id"], d["year"], d["person_id"])].update(grade=d["grade"], comment=d["comment"])
+                case "ReminderIssued":
+                    reminders[d["reminder_id"]] = {**d, "issued_at": _ts(d["issued_at"]), "status": "issued"}
+                case "ReminderAcknowledged":
+                    reminders[d["reminder_id"]].update(status="acknowledged", acknowledged_at=_ts(d["acknowledged_at"]))
+                case "RectificationReported":
+                    reminders[d["reminder_id"]].update(
+                        status="rectified", report=d["report"], reported_at=_ts(d["reported_at"])
+                    )
+                case "FollowUpOpened":
+                    follow_ups[(d["unit_id"], d["quarter"], d["person_id"])] = {
+                        **{k: d[k] for k in ("unit_id", "quarter", "person_id", "person_name", "grades")},
+                        "opened_at": _ts(d["opened_at"]),
+                        "visits": [],
+                    }
+                case "MentorAssigned":
+                    follow_ups[(d["unit_id"], d["quarter"], d["person_id"])].update(
+                        mentor_id=d["mentor_id"], mentor_name=d["mentor_name"]
+                    )
+                case "FollowUpVisited":
+                    row = follow_ups[(d["unit_id"], d["quarter"], d["person_id"])]
+                    row["visits"] = [*row["visits"], {k: d[k] for k in ("visited_by_id", "notes", "visited_on")}]
+                case "ResultApplied":
+                    uses.append(
+                        (
+                            e.event_id,
+                            d["unit_id"],
+                            d["person_id"],
+                            d["person_name"],
+                            d["kind"],
+                            d["positive"],
+                            d["year"],
+                            d["basis"],
+                            dt.date.fromisoformat(d["decided_on"]),
+                        )
+                    )
+        await write_rows(conn, "annual_people", ("unit_id", "year", "person_id"), ANNUAL_COLUMNS, annual.values())
+        await write_rows(conn, "reminders", ("reminder_id",), REMINDER_COLUMNS, reminders.values())
+        await write_rows(
+            conn, "follow_ups", ("unit_id", "quarter", "person_id"), FOLLOW_UP_COLUMNS, follow_ups.values()
+        )
+        if uses:
+            await conn.executemany(
+                """INSERT INTO result_uses (event_id, unit_id, person_id, person_name, kind, positive, year, basis,
+                                            decided_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                   ON CONFLICT (event_id) DO NOTHING""",
+                uses,
+            )

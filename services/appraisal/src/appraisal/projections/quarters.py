@@ -1,0 +1,219 @@
+"""Read model of quarters: one row per unit and quarter (status, 好 quota) and one per person
+(progress through the levels, grades so far, appeal), feeding the board, the queues and results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import asyncpg
+
+from appraisal.projections.rows import load_rows, write_rows
+from grassroots_common.events import RecordedEvent
+from grassroots_common.projections import Projection
+
+SCHEMA = "rm_quarters"
+LEVELS = ("section_chief", "deputy_leader", "principal_leader")
+
+QUARTER_COLUMNS = {
+    "unit_id": "text",
+    "quarter": "text",
+    "year": "int",
+    "status": "text",
+    "participants": "int",
+    "good_ratio": "float8",
+    "good_cap": "int",
+    "good_used": "int",
+    "peer_reviews_required": "int",
+    "opened_at": "timestamptz",
+    "published_at": "timestamptz",
+    "period_ends_at": "timestamptz",
+    "finalized_at": "timestamptz",
+    "appeals_open": "int",
+}
+PERSON_COLUMNS = {
+    "unit_id": "text",
+    "quarter": "text",
+    "person_id": "text",
+    "person_name": "text",
+    "section_id": "text",
+    "section_chief_id": "text",
+    "deputy_leader_id": "text",
+    "principal_leader_id": "text",
+    "self_grade": "text",
+    "self_score": "float8",
+    "self_summary": "text",
+    "peer_count": "int",
+    "section_chief_grade": "text",
+    "deputy_leader_grade": "text",
+    "principal_leader_grade": "text",
+    "comments": "jsonb",
+    "grade": "text",
+    "composite_score": "float8",
+    "next_level": "text",
+    "next_reviewer_id": "text",
+    "waiting_since": "timestamptz",
+    "adjustments": "jsonb",
+    "appeal_id": "text",
+    "appeal_status": "text",
+    "appeal_reason": "text",
+    "appeal_filed_at": "timestamptz",
+    "appeal_outcome": "text",
+    "appeal_answer": "text",
+}
+
+
+def _ts(value: str | dt.datetime | None) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(value)
+
+
+def _advance(row: dict) -> None:
+    """Next level and its reviewer from the chain and the levels decided so far."""
+    for level in LEVELS:
+        reviewer = row.get(f"{level}_id")
+        if reviewer and row.get(f"{level}_grade") is None:
+            row["next_level"], row["next_reviewer_id"] = level, reviewer
+            return
+    row["next_level"] = row["next_reviewer_id"] = None
+
+
+class QuartersProjection(Projection):
+    name = "quarters"
+    schema = SCHEMA
+    sources = ("appraisal",)
+    event_types = frozenset(
+        {
+            "QuarterOpened",
+            "SelfAssessed",
+            "PeerReviewed",
+            "ReviewRecorded",
+            "GradeAdjusted",
+            "ResultsPublished",
+            "AppealFiled",
+            "AppealResolved",
+            "QuarterFinalized",
+        }
+    )
+    ddl = """
+    CREATE TABLE IF NOT EXISTS quarters (
+        unit_id text NOT NULL, quarter text NOT NULL, year int NOT NULL, status text NOT NULL,
+        participants int NOT NULL, good_ratio float8 NOT NULL, good_cap int NOT NULL, good_used int NOT NULL,
+        peer_reviews_required int NOT NULL, opened_at timestamptz, published_at timestamptz,
+        period_ends_at timestamptz, finalized_at timestamptz, appeals_open int NOT NULL DEFAULT 0,
+        PRIMARY KEY (unit_id, quarter)
+    );
+    CREATE TABLE IF NOT EXISTS quarter_people (
+        unit_id text NOT NULL, quarter text NOT NULL, person_id text NOT NULL, person_name text NOT NULL,
+        section_id text, section_chief_id text, deputy_leader_id text, principal_leader_id text,
+        self_grade text, self_score float8, self_summary text, peer_count int NOT NULL DEFAULT 0,
+        section_chief_grade text, deputy_leader_grade text, principal_leader_grade text,
+        comments jsonb NOT NULL DEFAULT '{}', grade text, composite_score float8,
+        next_level text, next_reviewer_id text, waiting_since timestamptz,
+        adjustments jsonb NOT NULL DEFAULT '[]',
+        appeal_id text, appeal_status text, appeal_reason text, appeal_filed_at timestamptz,
+        appeal_outcome text, appeal_answer text,
+        PRIMARY KEY (unit_id, quarter, person_id)
+    );
+    CREATE INDEX IF NOT EXISTS quarter_people_queue ON quarter_people (next_reviewer_id, waiting_since);
+    CREATE INDEX IF NOT EXISTS quarter_people_person ON quarter_people (person_id, quarter);
+    CREATE INDEX IF NOT EXISTS quarter_people_appeals ON quarter_people (unit_id, appeal_status);
+    """
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+        qkeys = {(e.data["unit_id"], e.data["quarter"]) for e in events}
+        pkeys = {(e.data["unit_id"], e.data["quarter"], e.data["person_id"]) for e in events if "person_id" in e.data}
+        quarters = await load_rows(conn, "quarters", ("unit_id", "quarter"), qkeys)
+        people = await load_rows(conn, "quarter_people", ("unit_id", "quarter", "person_id"), pkeys)
+        for e in events:
+            self._fold(e, quarters, people)
+        await write_rows(conn, "quarters", ("unit_id", "quarter"), QUARTER_COLUMNS, quarters.values())
+        await write_rows(conn, "quarter_people", ("unit_id", "quarter", "person_id"), PERSON_COLUMNS, people.values())
+
+    def _fold(self, e: RecordedEvent, quarters: dict, people: dict) -> None:
+        d = e.data
+        qkey = (d["unit_id"], d["quarter"])
+        q = quarters.get(qkey)
+        person = people.get((*qkey, d["person_id"])) if "person_id" in d else None
+        match e.type:
+            case "QuarterOpened":
+                quarters[qkey] = {
+                    "unit_id": d["unit_id"],
+                    "quarter": d["quarter"],
+                    "year": d["year"],
+                    "status": "open",
+                    "participants": len(d["participants"]),
+                    "good_ratio": d["good_ratio"],
+                    "good_cap": d["good_cap"],
+                    "good_used": 0,
+                    "peer_reviews_required": d["peer_reviews_required"],
+                    "opened_at": e.occurred_at,
+                    "appeals_open": 0,
+                }
+                for p in d["participants"]:
+                    row = {
+                        "unit_id": d["unit_id"],
+                        "quarter": d["quarter"],
+                        "person_id": p["person_id"],
+                        "person_name": p["person_name"],
+                        "section_id": p["section_id"],
+                        "peer_count": 0,
+                        "comments": {},
+                        "adjustments": [],
+                        **{f"{level}_id": p["chain"].get(f"{level}_id") for level in LEVELS},
+                    }
+                    _advance(row)
+                    people[(*qkey, p["person_id"])] = row
+            case "SelfAssessed":
+                person.update(
+                    self_grade=d["grade"],
+                    self_score=d["composite_score"],
+                    self_summary=d["summary"],
+                    waiting_since=e.occurred_at,
+                )
+            case "PeerReviewed":
+                person["peer_count"] += 1
+                person["waiting_since"] = e.occurred_at
+            case "ReviewRecorded":
+                person[f"{d['level']}_grade"] = d["grade"]
+                person["comments"] = {**person["comments"], d["level"]: d["comment"]}
+                person.update(grade=d["grade"], composite_score=d["composite_score"], waiting_since=e.occurred_at)
+                _advance(person)
+                q["good_used"] = d["good_used"]
+            case "GradeAdjusted":
+                person["grade"] = d["to_grade"]
+                person["adjustments"] = [
+                    *person["adjustments"],
+                    {
+                        "from": d["from_grade"],
+                        "to": d["to_grade"],
+                        "level": d["level"],
+                        "reason": d["reason"],
+                        "at": e.occurred_at.isoformat(),
+                    },
+                ]
+                q["good_used"] = d["good_used"]
+            case "ResultsPublished":
+                q.update(
+                    status="published", published_at=_ts(d["published_at"]), period_ends_at=_ts(d["period_ends_at"])
+                )
+            case "AppealFiled":
+                person.update(
+                    appeal_id=d["appeal_id"],
+                    appeal_status="open",
+                    appeal_reason=d["reason"],
+                    appeal_filed_at=_ts(d["filed_at"]),
+                )
+                q["appeals_open"] += 1
+            case "AppealResolved":
+                person.update(
+                    appeal_status="resolved",
+                    appeal_outcome=d["outcome"],
+                    appeal_answer=d["reason"],
+                    grade=d["new_grade"],
+                )
+                q["appeals_open"] -= 1
+                q["good_used"] += (d["new_grade"] == "好") - (d["previous_grade"] == "好")
+            case "QuarterFinalized":
+                q.update(status="finalized", finalized_at=_ts(d["finalized_at"]))

@@ -1,0 +1,146 @@
+"""Read model of rosters and schemes: units, sections, people (with their chain) and each
+unit's indicator scheme per year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import asyncpg
+
+from appraisal.projections.rows import load_rows, write_rows
+from grassroots_common.events import RecordedEvent
+from grassroots_common.projections import Projection
+
+SCHEMA = "rm_roster"
+
+PEOPLE_COLUMNS = {
+    "person_id": "text",
+    "unit_id": "text",
+    "person_name": "text",
+    "section_id": "text",
+    "position": "text",
+    "birth_date": "date",
+    "section_chief_id": "text",
+    "deputy_leader_id": "text",
+    "principal_leader_id": "text",
+    "active": "bool",
+    "enrolled_on": "date",
+    "left_on": "date",
+    "left_reason": "text",
+}
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+class RosterProjection(Projection):
+    name = "roster"
+    schema = SCHEMA
+    sources = ("appraisal",)
+    event_types = frozenset(
+        {
+            "UnitRegistered",
+            "SectionDefined",
+            "PersonEnrolled",
+            "ReviewingChainChanged",
+            "PersonLeft",
+            "RosterImported",
+            "SchemeDefined",
+        }
+    )
+    ddl = """
+    CREATE TABLE IF NOT EXISTS units (unit_id text PRIMARY KEY, unit_name text NOT NULL);
+    CREATE TABLE IF NOT EXISTS sections (
+        section_id text PRIMARY KEY, unit_id text NOT NULL, section_name text NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS people (
+        person_id text PRIMARY KEY, unit_id text NOT NULL, person_name text NOT NULL, section_id text,
+        position text NOT NULL, birth_date date, section_chief_id text, deputy_leader_id text,
+        principal_leader_id text, active bool NOT NULL, enrolled_on date NOT NULL, left_on date, left_reason text
+    );
+    CREATE INDEX IF NOT EXISTS people_unit ON people (unit_id, active);
+    CREATE TABLE IF NOT EXISTS imports (
+        unit_id text NOT NULL, imported_at timestamptz NOT NULL, file_name text NOT NULL,
+        rows_total int NOT NULL, rows_enrolled int NOT NULL, rows_rejected int NOT NULL, errors jsonb NOT NULL,
+        PRIMARY KEY (unit_id, imported_at, file_name)
+    );
+    CREATE TABLE IF NOT EXISTS schemes (
+        unit_id text NOT NULL, year int NOT NULL, revision int NOT NULL, indicators jsonb NOT NULL,
+        scored_total float8 NOT NULL, PRIMARY KEY (unit_id, year)
+    );
+    """
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+        units: dict[str, dict] = {}
+        sections: dict[str, dict] = {}
+        imports: list[dict] = []
+        schemes: dict[tuple, dict] = {}
+        changed = {e.data["person_id"] for e in events if e.type in ("ReviewingChainChanged", "PersonLeft")}
+        people = {
+            k[0]: v for k, v in (await load_rows(conn, "people", ("person_id",), [(p,) for p in changed])).items()
+        }
+        for e in events:
+            d = e.data
+            match e.type:
+                case "UnitRegistered":
+                    units[d["unit_id"]] = d
+                case "SectionDefined":
+                    sections[d["section_id"]] = d
+                case "PersonEnrolled":
+                    people[d["person_id"]] = {
+                        **{k: d[k] for k in ("person_id", "unit_id", "person_name", "section_id", "position")},
+                        **d["chain"],
+                        "birth_date": _date(d["birth_date"]),
+                        "active": True,
+                        "enrolled_on": _date(d["enrolled_on"]),
+                    }
+                case "ReviewingChainChanged":
+                    people[d["person_id"]].update(section_id=d["section_id"], **d["chain"])
+                case "PersonLeft":
+                    people[d["person_id"]].update(active=False, left_on=_date(d["left_on"]), left_reason=d["reason"])
+                case "RosterImported":
+                    imports.append({**d, "imported_at": e.occurred_at})
+                case "SchemeDefined":
+                    schemes[(d["unit_id"], d["year"])] = d
+        if units:
+            await conn.executemany(
+                """INSERT INTO units (unit_id, unit_name) VALUES ($1, $2)
+                   ON CONFLICT (unit_id) DO UPDATE SET unit_name = EXCLUDED.unit_name""",
+                [(u["unit_id"], u["unit_name"]) for u in units.values()],
+            )
+        if sections:
+            await conn.executemany(
+                """INSERT INTO sections (section_id, unit_id, section_name) VALUES ($1, $2, $3)
+                   ON CONFLICT (section_id) DO UPDATE SET section_name = EXCLUDED.section_name""",
+                [(s["section_id"], s["unit_id"], s["section_name"]) for s in sections.values()],
+            )
+        await write_rows(conn, "people", ("person_id",), PEOPLE_COLUMNS, people.values())
+        if imports:
+            await conn.executemany(
+                """INSERT INTO imports (unit_id, imported_at, file_name, rows_total, rows_enrolled, rows_rejected,
+                                        errors) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING""",
+                [
+                    (
+                        i["unit_id"],
+                        i["imported_at"],
+                        i["file_name"],
+                        i["rows_total"],
+                        i["rows_enrolled"],
+                        i["rows_rejected"],
+                        i["errors"],
+                    )
+                    for i in imports
+                ],
+            )
+        if schemes:
+            await conn.executemany(
+                """INSERT INTO schemes (unit_id, year, revision, indicators, scored_total) VALUES ($1, $2, $3, $4, $5)
+                   ON CONFLICT (unit_id, year) DO UPDATE SET revision = EXCLUDED.revision,
+                       indicators = EXCLUDED.indicators, scored_total = EXCLUDED.scored_total""",
+                [
+                    (s["unit_id"], s["year"], s["revision"], s["indicators"], s["scored_total"])
+                    for s in schemes.values()
+                ],
+            )

@@ -1,0 +1,209 @@
+"""Boards and figures: the community's dispatch board, a department's queue, overdue tickets, the
+department league table and the per-grid workload."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+
+from grassroots_common.auth import Principal
+from grassroots_common.errors import Invalid
+from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.paging import Page, PageDep
+from grid import authz, queries
+from grid.api.models import ID_PATTERN, TicketOut
+from grid.api.tickets import enrich
+from grid.domain.ticket import STATE_NAMES
+
+router = APIRouter(prefix="/api/v1", tags=["boards and figures"])
+
+Positions = Annotated[dict, Depends(ReadAfter("grid_tickets", "grid"))]
+STATE_FILTER = f"^({'|'.join(STATE_NAMES)})$"
+
+
+class Board(Page[TicketOut]):
+    counts: dict[str, int]
+
+
+class LeagueRow(BaseModel):
+    rank: int
+    department_id: str
+    department_name: str
+    assigned: int
+    returned: int
+    responded_on_time: int
+    resolved: int
+    resolved_on_time: int
+    overdue: int
+    revisited: int
+    satisfied: int
+    response_rate: float | None
+    on_time_rate: float | None
+    satisfaction_rate: float | None
+    mean_hours_to_accept: float | None
+    mean_hours_to_resolve: float | None
+
+
+class League(BaseModel):
+    since: dt.date
+    until: dt.date
+    community_id: str | None
+    departments: list[LeagueRow]
+
+
+class WorkloadRow(BaseModel):
+    grid_id: str
+    name: str
+    members: int
+    reports: int
+    resolved_in_grid: int
+    escalated: int
+    pending_reports: int
+    open_tickets: int
+    closed_tickets: int
+    overdue_tickets: int
+
+
+def _community_of(principal: Principal, community_id: str | None) -> str | None:
+    """The community a board shows: the caller's own, or any for the district."""
+    if principal.has(*authz.DISTRICT):
+        return community_id
+    own = principal.scope("community")
+    authz.read_community(principal, community_id or own or "")
+    return community_id or own
+
+
+def _period(since: dt.date | None, until: dt.date | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    until = until or today
+    since = since or until - dt.timedelta(days=90)
+    if since > until:
+        raise Invalid("period_invalid", "开始日期不能晚于结束日期", field="since")
+    if (until - since).days > 731:
+        raise Invalid("period_too_long", "统计区间最长两年", field="since")
+    return since, until
+
+
+def _utc(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+@router.get("/boards/dispatch", summary="Community dispatch board: open tickets by state, age and deadline")
+async def dispatch_board(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Positions,
+    state: Annotated[str | None, Query(pattern=STATE_FILTER)] = None,
+    community_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+) -> Board:
+    community = _community_of(principal, community_id)
+    states = (state,) if state else queries.OPEN_TICKET_STATES
+    rows, total = await queries.tickets(
+        runtime.pool, community_id=community, states=states, limit=page.limit, offset=page.offset
+    )
+    now = runtime.clock()
+    return Board(
+        items=[TicketOut.model_validate(enrich(r, now)) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+        counts=await queries.state_counts(runtime.pool, community_id=community),
+    )
+
+
+@router.get("/boards/department", summary="My department's queue: tickets to accept, handle and report back")
+async def department_queue(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Positions,
+    state: Annotated[str | None, Query(pattern=STATE_FILTER)] = None,
+) -> Board:
+    department = authz.own_department(principal)
+    states = (state,) if state else queries.IN_DEPARTMENT_STATES
+    rows, total = await queries.tickets(
+        runtime.pool, department_id=department, states=states, limit=page.limit, offset=page.offset
+    )
+    now = runtime.clock()
+    return Board(
+        items=[TicketOut.model_validate(enrich(r, now)) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+        counts=await queries.state_counts(runtime.pool, department_id=department),
+    )
+
+
+@router.get("/boards/overdue", summary="Overdue open tickets: of my community, my department, or all")
+async def overdue(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Positions,
+    community_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+) -> Page[TicketOut]:
+    department = None
+    if principal.has("department") and not principal.has("community_admin", *authz.DISTRICT):
+        department = authz.own_department(principal)
+        community = None
+    else:
+        community = _community_of(principal, community_id)
+    rows, total = await queries.tickets(
+        runtime.pool,
+        community_id=community,
+        department_id=department,
+        states=queries.IN_DEPARTMENT_STATES,
+        overdue=True,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    now = runtime.clock()
+    return Page[TicketOut](
+        items=[TicketOut.model_validate(enrich(r, now)) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+    )
+
+
+@router.get("/figures/departments", summary="Department league table: response, on-time, satisfaction rates")
+async def department_league(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    positions: Positions,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    community_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+) -> League:
+    authz.read_league(principal)
+    now = runtime.clock()
+    since, until = _period(since, until, now.date())
+    rows = await queries.league(
+        runtime.pool, community_id=community_id, since=_utc(since), until=_utc(until + dt.timedelta(days=1)), now=now
+    )
+    return League(
+        since=since, until=until, community_id=community_id, departments=[LeagueRow.model_validate(r) for r in rows]
+    )
+
+
+@router.get("/figures/grids", summary="Per-grid workload: reports, resolved in grid, escalated, tickets")
+async def grid_workload(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    positions: Positions,
+    since: dt.date | None = None,
+    community_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+) -> list[WorkloadRow]:
+    community = _community_of(principal, community_id)
+    if community is None:
+        raise Invalid("community_required", "请指定社区", field="community_id")
+    now = runtime.clock()
+    start, _ = _period(since, None, now.date())
+    rows = await queries.grid_workload(runtime.pool, community, _utc(start))
+    return [WorkloadRow.model_validate(r) for r in rows]

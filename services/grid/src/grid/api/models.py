@@ -1,0 +1,144 @@
+"""Shared request pieces and response models of the grid API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from grassroots_common.auth import Principal
+from grassroots_common.commands import Idempotency
+from grassroots_common.http import idempotency
+
+ID_PATTERN = r"^[A-Za-z0-9_\-]{1,64}$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, examples=["tkt_0193a1b2c3d4"])]
+UploadIds = Annotated[list[Id], Field(default=[], max_length=9, description="Ids from POST /api/v1/uploads")]
+CATEGORY_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def idem(key: str | None, principal: Principal, request: Request, body: BaseModel | None) -> Idempotency | None:
+    """The ``Idempotency-Key`` of a command, bound to its route and body."""
+    return idempotency(key, principal, request, body.model_dump(mode="json") if body is not None else {})
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class ReportOut(Out):
+    report_id: str
+    community_id: str
+    grid_id: str
+    reporter_id: str
+    reporter_name: str
+    category: str
+    text: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    photo_upload_ids: list[str]
+    urgency: str
+    state: str
+    filed_at: dt.datetime
+    settled_at: dt.datetime | None
+    resolution: str | None
+    escalation_reason: str | None
+    ticket_id: str | None
+
+
+class TicketOut(Out):
+    ticket_id: str
+    community_id: str
+    grid_id: str | None
+    report_id: str | None
+    category: str
+    kind: str
+    title: str
+    text: str
+    address: str
+    department_id: str
+    lead_department_id: str | None
+    co_department_ids: list[str]
+    state: str
+    state_name: str = ""
+    round: int
+    time_limit_workdays: int
+    created_at: dt.datetime
+    dispatched_at: dt.datetime
+    accept_by: dt.datetime
+    accepted_at: dt.datetime | None
+    handler_name: str | None
+    deadline: dt.datetime
+    reported_at: dt.datetime | None
+    result: str | None
+    evidence_upload_ids: list[str] | None
+    reported_on_time: bool | None
+    closed_at: dt.datetime | None
+    satisfaction: str | None
+    returns: int
+    return_reason: str | None
+    extension_pending: bool
+    requested_deadline: dt.datetime | None
+    extension_reason: str | None
+    acceptance_overdue: bool
+    resolution_overdue: bool
+    escalation_level: int
+    age_hours: float = 0
+    hours_left: float = 0
+
+
+class HistoryEntry(BaseModel):
+    version: int
+    type: str
+    occurred_at: dt.datetime
+    actor_id: str
+    actor_name: str
+    data: dict[str, Any]
+
+
+class TicketDetail(TicketOut):
+    history: list[HistoryEntry]
+
+
+class WishOut(Out):
+    wish_id: str
+    community_id: str
+    grid_id: str | None
+    resident_name: str
+    title: str
+    description: str
+    category: str
+    state: str
+    collected_at: dt.datetime
+    screened_at: dt.datetime | None
+    reject_reason: str | None
+    claimant_id: str | None
+    claimant_name: str | None
+    claimant_kind: str | None
+    resource_id: str | None
+    claimed_at: dt.datetime | None
+    releases: int
+    fulfilled_at: dt.datetime | None
+    note: str | None
+    evidence_upload_ids: list[str] | None
+    satisfaction: str | None
+    revisited_at: dt.datetime | None
+
+
+class ResourceOut(Out):
+    resource_id: str
+    community_id: str
+    offerer_id: str
+    offerer_name: str
+    offerer_kind: str
+    title: str
+    description: str
+    capacity: int
+    offered_at: dt.datetime
+    matched: int

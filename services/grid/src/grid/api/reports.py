@@ -1,0 +1,138 @@
+"""Patrol reports: file from the grid, resolve on the spot, or escalate to the community."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import Field
+
+from grassroots_common.commands import CommandResult
+from grassroots_common.contracts.grid import Urgency
+from grassroots_common.errors import NotFound
+from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.paging import Page, PageDep
+from grid import authz, handlers, queries
+from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Body, Id, ReportOut, UploadIds, idem
+
+router = APIRouter(prefix="/api/v1/reports", tags=["patrol reports"])
+
+ReportPath = Annotated[str, Path(pattern=ID_PATTERN)]
+Positions = Annotated[dict, Depends(ReadAfter("grid_reports", "grid"))]
+
+
+class FileReportBody(Body):
+    category: str = Field(pattern=CATEGORY_PATTERN, examples=["sanitation"])
+    text: str = Field(min_length=4, max_length=1000, examples=["东大街 12 号门前垃圾堆积三天未清运"])
+    address: str = Field(min_length=2, max_length=200, examples=["东大街 12 号"])
+    latitude: float | None = Field(default=None, ge=-90, le=90, examples=[34.5213])
+    longitude: float | None = Field(default=None, ge=-180, le=180, examples=[107.3926])
+    photo_upload_ids: UploadIds
+    urgency: Urgency = "normal"
+    grid_id: Id | None = Field(
+        default=None, description="Only for 网格指导员 and 总网格长; others report in their grid"
+    )
+
+
+class ResolveBody(Body):
+    resolution: str = Field(min_length=2, max_length=1000, examples=["已联系保洁员当场清运"])
+    photo_upload_ids: UploadIds
+
+
+class EscalateBody(Body):
+    reason: str = Field(min_length=2, max_length=500, examples=["涉及管网破损，需住建部门处理"])
+
+
+@router.post("", summary="File a report from patrol (category, text, address, photos, urgency)")
+async def file_report(
+    body: FileReportBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.file_report(
+        runtime, principal, meta, body=body.model_dump(), idempotency=idem(idempotency_key, principal, request, body)
+    )
+
+
+@router.get("", summary="Reports: my grid's, or my community's for dispatchers")
+async def list_reports(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Positions,
+    state: Annotated[str | None, Query(pattern="^(filed|resolved|escalated)$")] = None,
+    grid_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+) -> Page[ReportOut]:
+    community, own_grid = authz.read_reports(principal)
+    rows, total = await queries.reports(
+        runtime.pool,
+        community_id=community,
+        grid_id=own_grid or grid_id,
+        state=state,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page[ReportOut](
+        items=[ReportOut.model_validate(r) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+    )
+
+
+@router.get("/{report_id}", summary="One report")
+async def get_report(
+    report_id: ReportPath, runtime: RuntimeDep, principal: PrincipalDep, positions: Positions
+) -> ReportOut:
+    row = await queries.report(runtime.pool, report_id)
+    if row is None:
+        raise NotFound("report_not_found", "找不到该上报")
+    community, grid = authz.read_reports(principal)
+    if (community and row["community_id"] != community) or (grid and row["grid_id"] != grid):
+        raise NotFound("report_not_found", "找不到该上报")
+    return ReportOut.model_validate(row)
+
+
+@router.post("/{report_id}/resolution", summary="Resolve in the grid (小事不出网格)")
+async def resolve_report(
+    report_id: ReportPath,
+    body: ResolveBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.resolve_report(
+        runtime,
+        principal,
+        meta,
+        report_id=report_id,
+        resolution=body.resolution,
+        photo_upload_ids=body.photo_upload_ids,
+        idempotency=idem(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{report_id}/escalation", summary="Escalate to the community for dispatch")
+async def escalate_report(
+    report_id: ReportPath,
+    body: EscalateBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.escalate_report(
+        runtime,
+        principal,
+        meta,
+        report_id=report_id,
+        reason=body.reason,
+        idempotency=idem(idempotency_key, principal, request, body),
+    )

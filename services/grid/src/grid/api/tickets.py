@@ -1,0 +1,338 @@
+"""Tickets (吹哨派单): dispatch, the department's steps, verification, extensions and revisits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import Field
+
+from grassroots_common.commands import CommandResult
+from grassroots_common.contracts.grid import Satisfaction, TicketKind
+from grassroots_common.errors import NotFound
+from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grid import authz, handlers, queries
+from grid.api.models import (
+    CATEGORY_PATTERN,
+    ID_PATTERN,
+    Body,
+    HistoryEntry,
+    Id,
+    TicketDetail,
+    UploadIds,
+    idem,
+)
+from grid.domain.ticket import STATE_NAMES
+
+router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
+
+TicketPath = Annotated[str, Path(pattern=ID_PATTERN)]
+Positions = Annotated[dict, Depends(ReadAfter("grid_tickets", "grid"))]
+
+
+class DispatchBody(Body):
+    category: str = Field(pattern=CATEGORY_PATTERN, examples=["sanitation"])
+    kind: TicketKind = Field(examples=["complaint"], description="Decides the default time limit")
+    title: str = Field(min_length=2, max_length=100, examples=["东大街垃圾清运不及时"])
+    text: str = Field(min_length=2, max_length=2000, examples=["居民反映东大街 12 号门前垃圾堆积三天未清运"])
+    address: str = Field(default="", max_length=200, examples=["东大街 12 号"])
+    report_id: Id | None = Field(default=None, description="The escalated report this ticket comes from")
+    department_id: Id | None = Field(default=None, description="Override the routing rule's department")
+
+
+class RedispatchBody(Body):
+    department_id: Id | None = Field(
+        default=None, description="Usually another department than the one that returned it"
+    )
+
+
+class AcceptBody(Body):
+    pass
+
+
+class ReturnBody(Body):
+    reason: str = Field(min_length=4, max_length=500, examples=["该事项属物业管理范畴，不属本部门职责"])
+
+
+class HandleBody(Body):
+    note: str = Field(default="", max_length=1000, examples=["已安排人员现场处置"])
+
+
+class ReportBackBody(Body):
+    result: str = Field(min_length=2, max_length=2000, examples=["已清运垃圾并增设垃圾桶两个"])
+    evidence_upload_ids: UploadIds
+
+
+class VerifyBody(Body):
+    passed: bool = True
+    comment: str = Field(default="", max_length=500, examples=["现场核实已清理干净"])
+    close: bool = Field(default=True, description="Close the ticket in the same step when passed")
+
+
+class CloseBody(Body):
+    pass
+
+
+class ExtensionRequestBody(Body):
+    reason: str = Field(min_length=4, max_length=500, examples=["需协调管网维修，材料尚未到位"])
+    requested_deadline: dt.datetime = Field(examples=["2026-12-04T15:59:59Z"])
+
+
+class ExtensionDecisionBody(Body):
+    approve: bool
+    reason: str = Field(default="", max_length=500, examples=["同意延期至下周五"])
+
+
+class RevisitBody(Body):
+    satisfaction: Satisfaction
+    comment: str = Field(default="", max_length=500, examples=["处理及时，很满意"])
+
+
+def enrich(row: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    row["state_name"] = STATE_NAMES.get(row["state"], row["state"])
+    row["age_hours"] = round((now - row["created_at"]).total_seconds() / 3600, 1)
+    row["hours_left"] = round((row["deadline"] - now).total_seconds() / 3600, 1)
+    return row
+
+
+@router.post("", summary="Dispatch a ticket to a department by category (吹哨派单)")
+async def dispatch(
+    body: DispatchBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.dispatch_ticket(
+        runtime, principal, meta, body=body.model_dump(), idempotency=idem(idempotency_key, principal, request, body)
+    )
+
+
+@router.get("/{ticket_id}", summary="One ticket with its history")
+async def get_ticket(
+    ticket_id: TicketPath, runtime: RuntimeDep, principal: PrincipalDep, positions: Positions
+) -> TicketDetail:
+    row = await queries.ticket(runtime.pool, ticket_id)
+    if row is None:
+        raise NotFound("ticket_not_found", "找不到该工单")
+    authz.read_ticket(principal, row["community_id"], row["department_id"], row["grid_id"])
+    history = [
+        HistoryEntry(
+            version=e.version,
+            type=e.type,
+            occurred_at=e.occurred_at,
+            actor_id=e.metadata.get("actor_id", ""),
+            actor_name=e.metadata.get("actor_name", ""),
+            data={k: v for k, v in e.data.items() if k not in ("ticket_id", "community_id")},
+        )
+        for e in await runtime.store.load(ticket_id)
+    ]
+    return TicketDetail.model_validate({**enrich(row, runtime.clock()), "history": history})
+
+
+@router.post("/{ticket_id}/redispatch", summary="Dispatch a returned ticket again")
+async def redispatch(
+    ticket_id: TicketPath,
+    body: RedispatchBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.redispatch_ticket(
+        runtime,
+        principal,
+        meta,
+        ticket_id=ticket_id,
+        department_id=body.department_id,
+        idempotency=idem(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{ticket_id}/acceptance", summary="Accept (签收) a ticket sent to your department")
+async def accept(
+    ticket_id: TicketPath,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.department_command(
+        runtime,
+        principal,
+        meta,
+        ticket_id=ticket_id,
+        command=lambda t, now: t.accept(handler_id=principal.sub, handler_name=principal.name, now=now),
+        idempotency=idem(idempotency_key, principal, request, None),
+    )
+
+
+@router.post("/{ticket_id}/return", summary="Return a ticket your department does not own (退单)")
+async def return_ticket(
+    ticket_id: TicketPath,
+    body: ReturnBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.department_command(
+        runtime,
+        principal,
+        meta,
+        ticket_id=ticket_id,
+        command=lambda t, now: t.return_ticket(reason=body.reason, now=now),
+        idempotency=idem(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{ticket_id}/handling", summary="Mark the matter handled on site")
+async def handle(
+    ticket_id: TicketPath,
+    body: HandleBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.department_command(
+        runtime,
+        principal,
+        meta,
+        ticket_id=ticket_id,
+        command=lambda t, now: t.handle(note=body.note.strip(), now=now),
+        idempotency=idem(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{ticket_id}/report-back", summary="Report the result with evidence (handles it too if needed)")
+async def report_back(
+    ticket_id: TicketPath,
+    body: ReportBackBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.report_back(
+        runtime,
+        principal,
+        meta,
+        ticket_id=ticket_id,
+        result=body.result,
+        evidence_upload_ids=body.evidence_upload_ids,
+        idempotency=idem(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{ticket_id}/verification", summary="Verify the result (and close it); failing sends it back")
+async def verify(
+    ticket_id: TicketPath,
+    body: VerifyBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.dispatcher_command(
+        runtime,
+        principal,
+        meta,
+        ticket_id=ticket_id,
+        command=lambda t, now: t.verify(
+            passed=body.passed, comment=body.comment, verified_by=principal.sub, close=body.close, now=now
+        ),
+        idempotency=idem(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{ticket_id}/closing", summary="Close a verified ticket")
+async def close(
+    ticket_id: TicketPath,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.dispatcher_command(
+        runtime,
+        principal,
+        meta,
+        ticket_id=ticket_id,
+        command=lambda t, now: t.close(now=now),
+        idempotency=idem(idempotency_key, principal, request, None),
+    )
+
+
+@router.post("/{ticket_id}/extension-request", summary="Ask for more time, before the deadline")
+async def request_extension(
+    ticket_id: TicketPath,
+    body: ExtensionRequestBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.department_command(
+        runtime,
+        principal,
+        meta,
+        ticket_id=ticket_id,
+        command=lambda t, now: t.request_extension(
+            reason=body.reason, requested_deadline=body.requested_deadline, now=now
+        ),
+        idempotency=idem(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{ticket_id}/extension-decision", summary="Approve or refuse a pending extension request")
+async def decide_extension(
+    ticket_id: TicketPath,
+    body: ExtensionDecisionBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.dispatcher_command(
+        runtime,
+        principal,
+        meta,
+        ticket_id=ticket_id,
+        command=lambda t, now: t.decide_extension(
+            approve=body.approve, reason=body.reason, decided_by=principal.sub, now=now
+        ),
+        idempotency=idem(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{ticket_id}/revisit", summary="Record the resident's satisfaction (回访); unsatisfied reopens")
+async def revisit(
+    ticket_id: TicketPath,
+    body: RevisitBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.record_satisfaction(
+        runtime,
+        principal,
+        meta,
+        ticket_id=ticket_id,
+        satisfaction=body.satisfaction,
+        comment=body.comment,
+        idempotency=idem(idempotency_key, principal, request, body),
+    )

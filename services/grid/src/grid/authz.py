@@ -1,0 +1,175 @@
+"""Who may do what, in one place: grid members act in their grid, dispatchers in their community,
+department handlers on tickets sent to their department, district administrators everywhere.
+
+Every refusal is a ``Forbidden`` (403 problem+json) with a stable code.
+"""
+
+from __future__ import annotations
+
+from grassroots_common.auth import Principal
+from grassroots_common.errors import Forbidden
+from grid.domain.community import COMMUNITY_WIDE_ROLES, IN_GRID_ROLES
+
+GRID_ROLES = (*COMMUNITY_WIDE_ROLES, *IN_GRID_ROLES)
+DISTRICT = ("district_admin",)
+
+
+def _community(principal: Principal) -> str:
+    community = principal.scope("community")
+    if community is None:
+        raise Forbidden("community_scope_missing", "你的账号未归属任何社区，请联系社区管理员")
+    return community
+
+
+def _same_community(principal: Principal, community_id: str) -> None:
+    if _community(principal) != community_id:
+        raise Forbidden("not_your_community", "只能处理本社区的事项")
+
+
+# --- hierarchy ------------------------------------------------------------------------------
+
+
+def district_admin(principal: Principal) -> None:
+    principal.require(*DISTRICT)
+
+
+def manage_community(principal: Principal, community_id: str) -> None:
+    """Grids and members: the community's dispatcher or a district administrator."""
+    if principal.has(*DISTRICT):
+        return
+    principal.require("community_admin")
+    _same_community(principal, community_id)
+
+
+def read_community(principal: Principal, community_id: str) -> None:
+    """Boards and figures of a community: its dispatcher, its community-wide grid roles, the district."""
+    if principal.has(*DISTRICT):
+        return
+    principal.require("community_admin", *COMMUNITY_WIDE_ROLES)
+    _same_community(principal, community_id)
+
+
+# --- patrol reports -------------------------------------------------------------------------
+
+
+def reporting_grid(principal: Principal, grid_id: str | None) -> tuple[str, str]:
+    """The community and grid a grid member reports in: their own grid; community-wide roles name one."""
+    principal.require(*GRID_ROLES)
+    community = _community(principal)
+    own = principal.scope("grid")
+    if principal.has(*COMMUNITY_WIDE_ROLES) and grid_id is not None:
+        return community, grid_id
+    if own is None:
+        raise Forbidden("grid_scope_missing", "你的账号未归属任何网格，请联系社区管理员")
+    if grid_id is not None and grid_id != own:
+        raise Forbidden("not_your_grid", "只能在本网格上报和处置事项")
+    return community, own
+
+
+def act_on_report(principal: Principal, community_id: str, grid_id: str) -> None:
+    """Resolve or escalate a report: its grid's members, community-wide grid roles, the dispatcher."""
+    if principal.has("community_admin", *COMMUNITY_WIDE_ROLES):
+        _same_community(principal, community_id)
+        return
+    principal.require(*IN_GRID_ROLES)
+    _same_community(principal, community_id)
+    if principal.scope("grid") != grid_id:
+        raise Forbidden("not_your_grid", "只能处置本网格的事项")
+
+
+def read_reports(principal: Principal) -> tuple[str | None, str | None]:
+    """Which reports a principal lists: (community, grid) filters; (None, None) for the district."""
+    if principal.has(*DISTRICT):
+        return None, None
+    if principal.has("community_admin", *COMMUNITY_WIDE_ROLES):
+        return _community(principal), None
+    principal.require(*IN_GRID_ROLES)
+    grid = principal.scope("grid")
+    if grid is None:
+        raise Forbidden("grid_scope_missing", "你的账号未归属任何网格，请联系社区管理员")
+    return _community(principal), grid
+
+
+# --- tickets --------------------------------------------------------------------------------
+
+
+def dispatcher(principal: Principal, community_id: str | None = None) -> str:
+    """Dispatch, verify, close, decide extensions, revisit: the community's dispatcher."""
+    principal.require("community_admin")
+    community = _community(principal)
+    if community_id is not None and community_id != community:
+        raise Forbidden("not_your_community", "只能处理本社区的工单")
+    return community
+
+
+def department_handler(principal: Principal, department_id: str) -> None:
+    """Accept, return, handle, report back, ask for an extension: the department holding the ticket."""
+    principal.require("department")
+    if principal.scope("department") != department_id:
+        raise Forbidden("not_your_department", "该工单未派给你所在的部门")
+
+
+def own_department(principal: Principal) -> str:
+    principal.require("department")
+    department = principal.scope("department")
+    if department is None:
+        raise Forbidden("department_scope_missing", "你的账号未归属任何部门")
+    return department
+
+
+def read_ticket(principal: Principal, community_id: str, department_id: str, grid_id: str | None) -> None:
+    if principal.has(*DISTRICT):
+        return
+    if principal.has("community_admin", *COMMUNITY_WIDE_ROLES) and principal.scope("community") == community_id:
+        return
+    if principal.has("department") and principal.scope("department") == department_id:
+        return
+    if principal.has(*IN_GRID_ROLES) and grid_id is not None and principal.scope("grid") == grid_id:
+        return
+    raise Forbidden("ticket_forbidden", "你无权查看该工单")
+
+
+def read_league(principal: Principal) -> None:
+    """The department league table is shown to dispatchers, departments and the district."""
+    principal.require("community_admin", "department", *DISTRICT)
+
+
+# --- micro-wishes ---------------------------------------------------------------------------
+
+
+def collect_wish(principal: Principal, grid_id: str | None) -> tuple[str, str | None]:
+    if principal.has("community_admin"):
+        return _community(principal), grid_id
+    return reporting_grid(principal, grid_id)
+
+
+def screen_wish(principal: Principal, community_id: str) -> None:
+    dispatcher(principal, community_id)
+
+
+def claimant_kind(principal: Principal, community_id: str) -> str:
+    """Party members and volunteers claim as people, unit administrators for their unit."""
+    principal.require("volunteer", "unit_admin")
+    own = principal.scope("community")
+    if own is not None and own != community_id:
+        raise Forbidden("not_your_community", "只能认领本社区的心愿")
+    return "party_member" if principal.has("volunteer") else "unit"
+
+
+def revisit_wish(principal: Principal, community_id: str) -> None:
+    if principal.has("community_admin", *GRID_ROLES):
+        _same_community(principal, community_id)
+        return
+    raise Forbidden("role_required", "回访需由社区或网格人员进行")
+
+
+def wish_board_community(principal: Principal, community_id: str | None) -> str | None:
+    """Whose wishes a principal sees: the named community or their own; None means every community
+    (the district, and volunteers or units not tied to one community)."""
+    own = principal.scope("community")
+    if principal.has(*DISTRICT) or (principal.has("volunteer", "unit_admin") and own is None):
+        return community_id
+    principal.require("community_admin", "volunteer", "unit_admin", *GRID_ROLES)
+    community = community_id or _community(principal)
+    _same_community(principal, community)
+    return community

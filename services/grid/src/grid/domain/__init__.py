@@ -1,0 +1,1 @@
+"""The grid service's aggregates: pure decide (rules → events) and evolve (events → state)."""

@@ -1,0 +1,226 @@
+"""Micro-wishes (微心愿): stream ``<wish_id>``; and offers on the resource list: stream ``<resource_id>``.
+
+collect → screen (approve onto the demand list, or reject with a reason) → claim (one claimant at
+a time; released wishes go back on the list) → fulfil with evidence → revisit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from grassroots_common.aggregate import Aggregate
+from grassroots_common.contracts.grid import (
+    ResourceOffered,
+    WishClaimed,
+    WishCollected,
+    WishFulfilled,
+    WishRejected,
+    WishReleased,
+    WishRevisited,
+    WishScreened,
+)
+from grassroots_common.errors import Conflict, Forbidden, Invalid, NotFound
+from grassroots_common.events import Event
+
+WISH_STATES = ("collected", "open", "claimed", "fulfilled", "revisited", "rejected")
+
+
+class Wish(Aggregate):
+    stream_type = "wish"
+
+    def __init__(self, stream_id: str) -> None:
+        super().__init__(stream_id)
+        self.state: str | None = None
+        self.community_id = ""
+        self.grid_id: str | None = None
+        self.claimant_id: str | None = None
+
+    def when(self, event: Event) -> None:
+        match event:
+            case WishCollected():
+                self.state = "collected"
+                self.community_id = event.community_id
+                self.grid_id = event.grid_id
+            case WishScreened():
+                self.state = "open"
+            case WishRejected():
+                self.state = "rejected"
+            case WishClaimed():
+                self.state = "claimed"
+                self.claimant_id = event.claimant_id
+            case WishReleased():
+                self.state = "open"
+                self.claimant_id = None
+            case WishFulfilled():
+                self.state = "fulfilled"
+            case WishRevisited():
+                self.state = "revisited"
+
+    def collect(
+        self,
+        *,
+        community_id: str,
+        grid_id: str | None,
+        resident_name: str,
+        title: str,
+        description: str,
+        category: str,
+        collected_by: str,
+        now: dt.datetime,
+    ) -> None:
+        if self.state is not None:
+            raise Conflict("wish_exists", "该心愿已登记")
+        self._raise(
+            WishCollected(
+                wish_id=self.id,
+                community_id=community_id,
+                grid_id=grid_id,
+                resident_name=resident_name,
+                title=title,
+                description=description,
+                category=category,
+                collected_by=collected_by,
+                collected_at=now,
+            )
+        )
+
+    def screen(self, *, approve: bool, reason: str, by: str, now: dt.datetime) -> None:
+        self._require_exists()
+        if self.state != "collected":
+            raise Conflict("wish_already_screened", "该心愿已审核", state=self.state)
+        if approve:
+            self._raise(WishScreened(wish_id=self.id, community_id=self.community_id, screened_by=by, screened_at=now))
+            return
+        if not reason.strip():
+            raise Invalid("reject_reason_required", "不通过时请说明理由", field="reason")
+        self._raise(
+            WishRejected(
+                wish_id=self.id, community_id=self.community_id, reason=reason.strip(), screened_by=by, screened_at=now
+            )
+        )
+
+    def claim(
+        self, *, claimant_id: str, claimant_name: str, claimant_kind: str, resource_id: str | None, now: dt.datetime
+    ) -> None:
+        self._require_exists()
+        if self.state == "claimed":
+            raise Conflict("wish_already_claimed", "该心愿已被认领，请选择其他心愿")
+        if self.state == "collected":
+            raise Conflict("wish_not_screened", "该心愿尚未通过社区审核，暂不能认领")
+        if self.state != "open":
+            raise Conflict("wish_not_open", "该心愿已不在待认领清单中", state=self.state)
+        self._raise(
+            WishClaimed(
+                wish_id=self.id,
+                community_id=self.community_id,
+                claimant_id=claimant_id,
+                claimant_name=claimant_name,
+                claimant_kind=claimant_kind,  # type: ignore[arg-type]
+                resource_id=resource_id,
+                claimed_at=now,
+            )
+        )
+
+    def release(self, *, by: str, by_admin: bool, reason: str, now: dt.datetime) -> None:
+        self._require_claimed()
+        assert self.claimant_id is not None
+        if by != self.claimant_id and not by_admin:
+            raise Forbidden("not_your_claim", "只能放弃自己认领的心愿")
+        self._raise(
+            WishReleased(
+                wish_id=self.id,
+                community_id=self.community_id,
+                claimant_id=self.claimant_id,
+                reason=reason.strip(),
+                released_at=now,
+            )
+        )
+
+    def fulfil(self, *, by: str, note: str, evidence_upload_ids: list[str], now: dt.datetime) -> None:
+        self._require_claimed()
+        assert self.claimant_id is not None
+        if by != self.claimant_id:
+            raise Forbidden("not_your_claim", "只有认领人可以登记完成")
+        if not evidence_upload_ids:
+            raise Invalid("evidence_required", "请上传完成心愿的照片或凭证", field="evidence_upload_ids")
+        self._raise(
+            WishFulfilled(
+                wish_id=self.id,
+                community_id=self.community_id,
+                claimant_id=self.claimant_id,
+                note=note.strip(),
+                evidence_upload_ids=evidence_upload_ids,
+                fulfilled_at=now,
+            )
+        )
+
+    def revisit(self, *, satisfaction: str, comment: str, by: str, now: dt.datetime) -> None:
+        self._require_exists()
+        if self.state == "revisited":
+            raise Conflict("wish_already_revisited", "该心愿已回访")
+        if self.state != "fulfilled":
+            raise Conflict("wish_not_fulfilled", "心愿完成后才能回访", state=self.state)
+        assert self.claimant_id is not None
+        self._raise(
+            WishRevisited(
+                wish_id=self.id,
+                community_id=self.community_id,
+                claimant_id=self.claimant_id,
+                satisfaction=satisfaction,  # type: ignore[arg-type]
+                comment=comment.strip(),
+                revisited_by=by,
+                revisited_at=now,
+            )
+        )
+
+    def _require_exists(self) -> None:
+        if self.state is None:
+            raise NotFound("wish_not_found", "找不到该心愿")
+
+    def _require_claimed(self) -> None:
+        self._require_exists()
+        if self.state != "claimed":
+            raise Conflict("wish_not_claimed", "该心愿当前没有被认领", state=self.state)
+
+
+class Resource(Aggregate):
+    """An offer of help on the resource list (资源清单)."""
+
+    stream_type = "resource"
+
+    def __init__(self, stream_id: str) -> None:
+        super().__init__(stream_id)
+        self.offered: ResourceOffered | None = None
+
+    def when(self, event: Event) -> None:
+        match event:
+            case ResourceOffered():
+                self.offered = event
+
+    def offer(
+        self,
+        *,
+        community_id: str,
+        offerer_id: str,
+        offerer_name: str,
+        offerer_kind: str,
+        title: str,
+        description: str,
+        capacity: int,
+        now: dt.datetime,
+    ) -> None:
+        if self.offered is not None:
+            raise Conflict("resource_exists", "该资源已登记")
+        self._raise(
+            ResourceOffered(
+                resource_id=self.id,
+                community_id=community_id,
+                offerer_id=offerer_id,
+                offerer_name=offerer_name,
+                offerer_kind=offerer_kind,  # type: ignore[arg-type]
+                title=title,
+                description=description,
+                capacity=capacity,
+                offered_at=now,
+            )
+        )

@@ -1,0 +1,242 @@
+"""The grid service over HTTP on real PostgreSQL and NATS: hierarchy, a report becoming a ticket,
+the ticket's lifecycle with refusals, the deadline scheduler, boards and figures, and micro-wishes."""
+
+from __future__ import annotations
+
+import pytest
+
+from grid.main import create_app
+from grid.scheduler import DeadlineScheduler
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+async def grid(database, make_settings, serve, clock, monkeypatch):
+    monkeypatch.setenv("GRID_SCHEDULER_INTERVAL_SECONDS", "3600")
+    app = create_app(make_settings("grid", database))
+    async with serve(app) as client:
+        app.state.runtime.clock = clock
+        yield client, app
+
+
+async def setup_hierarchy(client, auth) -> None:
+    district = auth("da", "district_admin", name="区网格办")
+    for dep, name in (("dep_urban", "城管局"), ("dep_housing", "住建局")):
+        r = await client.post("/api/v1/departments", json={"department_id": dep, "name": name}, headers=district)
+        assert r.status_code == 200, r.text
+    r = await client.put(
+        "/api/v1/routing-rules/sanitation",
+        json={"category_name": "环境卫生", "default_department_id": "dep_urban"},
+        headers=district,
+    )
+    assert r.status_code == 200, r.text
+    r = await client.post(
+        "/api/v1/communities",
+        json={"community_id": "com_fm", "name": "凤鸣社区", "street": "城关街道", "district": "凤翔区"},
+        headers=district,
+    )
+    assert r.status_code == 200, r.text
+    admin = auth("ca", "community_admin", name="调度员", community="com_fm")
+    for grid in ("grd_01", "grd_02"):
+        r = await client.post(
+            "/api/v1/communities/com_fm/grids", json={"grid_id": grid, "name": f"网格{grid}"}, headers=admin
+        )
+        assert r.status_code == 200, r.text
+    r = await client.put(
+        "/api/v1/communities/com_fm/members/gm1",
+        json={"person_name": "李网格", "role": "grid_member", "grid_id": "grd_01"},
+        headers=admin,
+    )
+    assert r.status_code == 200, r.text
+
+
+async def test_report_to_closed_ticket_with_refusals(grid, auth, clock) -> None:
+    client, _ = grid
+    await setup_hierarchy(client, auth)
+    member = auth("gm1", "grid_member", name="李网格", community="com_fm", grid="grd_01")
+    other_grid = auth("gm2", "grid_member", name="王网格", community="com_fm", grid="grd_02")
+    admin = auth("ca", "community_admin", name="调度员", community="com_fm")
+    other_admin = auth("cb", "community_admin", name="外社区", community="com_other")
+    urban = auth("dh1", "department", name="城管承办人", department="dep_urban")
+    housing = auth("dh2", "department", name="住建承办人", department="dep_housing")
+
+    r = await client.post("/api/v1/uploads", files={"file": ("p.png", PNG, "image/png")}, headers=member)
+    assert r.status_code == 201, r.text
+    photo = r.json()["upload_id"]
+    report = {
+        "category": "sanitation",
+        "text": "东大街 12 号垃圾堆积",
+        "address": "东大街 12 号",
+        "photo_upload_ids": [photo],
+    }
+    r = await client.post("/api/v1/reports", json={**report, "grid_id": "grd_02"}, headers=member)
+    assert r.status_code == 403 and r.json()["code"] == "not_your_grid"
+    r = await client.post("/api/v1/reports", json={**report, "photo_upload_ids": ["upl_missing"]}, headers=member)
+    assert r.status_code == 422 and r.json()["code"] == "upload_not_found"
+    r = await client.post("/api/v1/reports", json=report, headers=member)
+    assert r.status_code == 200, r.text
+    report_id = r.json()["data"]["report_id"]
+
+    r = await client.post(f"/api/v1/reports/{report_id}/escalation", json={"reason": "需城管处理"}, headers=other_grid)
+    assert r.status_code == 403 and r.json()["code"] == "not_your_grid"
+    r = await client.post(f"/api/v1/reports/{report_id}/escalation", json={"reason": "需城管处理"}, headers=member)
+    assert r.status_code == 200, r.text
+    r = await client.get(f"/api/v1/reports?after={r.json()['position']}", headers=member)
+    assert [i["state"] for i in r.json()["items"]] == ["escalated"]
+
+    dispatch = {"category": "sanitation", "kind": "help_request", "title": "垃圾堆积", "text": "东大街垃圾堆积"}
+    r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": report_id}, headers=member)
+    assert r.status_code == 403
+    r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": report_id}, headers=other_admin)
+    assert r.status_code == 404
+    r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": report_id}, headers=admin)
+    assert r.status_code == 200, r.text
+    ticket = r.json()["data"]
+    tid = ticket["ticket_id"]
+    assert ticket["department_id"] == "dep_urban"
+    # 2026-11-18 is a Wednesday: five working days → Wednesday 25th, end of day in Beijing.
+    assert ticket["deadline"] == "2026-11-25T15:59:59+00:00"
+    r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": report_id}, headers=admin)
+    assert r.status_code == 409 and r.json()["code"] == "ticket_already_dispatched"
+
+    r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=housing)
+    assert r.status_code == 403 and r.json()["code"] == "not_your_department"
+    assert r.headers["content-type"].startswith("application/problem+json")
+    # 退单 → no acceptance of a returned ticket → re-dispatch to another department.
+    r = await client.post(f"/api/v1/tickets/{tid}/return", json={"reason": "此事属物业管理"}, headers=urban)
+    assert r.status_code == 200, r.text
+    r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=urban)
+    assert r.status_code == 409 and r.json()["code"] == "ticket_returned"
+    r = await client.post(f"/api/v1/tickets/{tid}/redispatch", json={"department_id": "dep_housing"}, headers=admin)
+    assert r.status_code == 200, r.text
+    clock.advance(hours=1)
+    r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=housing, params={})
+    assert r.status_code == 200, r.text
+    r = await client.post(f"/api/v1/tickets/{tid}/closing", headers=admin)
+    assert r.status_code == 409 and r.json()["code"] == "ticket_not_verified"
+
+    r = await client.post("/api/v1/uploads", files={"file": ("e.png", PNG, "image/png")}, headers=housing)
+    evidence = r.json()["upload_id"]
+    clock.advance(hours=20)
+    r = await client.post(
+        f"/api/v1/tickets/{tid}/report-back",
+        json={"result": "已清运", "evidence_upload_ids": [evidence]},
+        headers=housing,
+    )
+    assert r.json()["events"] == ["TicketHandled", "TicketReportedBack"]
+    r = await client.get(f"/api/v1/uploads/{evidence}", headers=admin)
+    assert r.status_code == 200
+    r = await client.post(f"/api/v1/tickets/{tid}/verification", json={"passed": True}, headers=admin)
+    assert r.json()["events"] == ["TicketVerified", "TicketClosed"]
+    r = await client.post(
+        f"/api/v1/tickets/{tid}/revisit", json={"satisfaction": "unsatisfied", "comment": "又堆上了"}, headers=admin
+    )
+    assert r.json()["events"] == ["SatisfactionRecorded", "TicketReopened"]
+
+    r = await client.get(f"/api/v1/tickets/{tid}?after={r.json()['position']}", headers=housing)
+    body = r.json()
+    assert body["state"] == "dispatched" and body["round"] == 3 and body["department_id"] == "dep_housing"
+    assert [h["type"] for h in body["history"]][:3] == ["TicketDispatched", "TicketReturned", "TicketDispatched"]
+    assert body["history"][1]["actor_id"] == "dh1"
+    r = await client.get(f"/api/v1/tickets/{tid}", headers=other_grid)
+    assert r.status_code == 403
+
+    r = await client.get("/api/v1/boards/department", headers=housing)
+    assert [i["ticket_id"] for i in r.json()["items"]] == [tid]
+    r = await client.get("/api/v1/figures/departments", headers=admin)
+    league = {row["department_id"]: row for row in r.json()["departments"]}
+    assert league["dep_urban"]["returned"] == 1
+    assert league["dep_housing"]["resolved_on_time"] == 1 and league["dep_housing"]["satisfaction_rate"] == 0.0
+    r = await client.get("/api/v1/figures/grids", headers=admin)
+    workload = {row["grid_id"]: row for row in r.json()}
+    assert workload["grd_01"]["escalated"] == 1 and workload["grd_01"]["open_tickets"] == 1
+    assert workload["grd_01"]["members"] == 1
+
+
+async def test_scheduler_marks_overdue_and_escalates_exactly_once_across_restarts(
+    grid, auth, clock, wait_until
+) -> None:
+    client, app = grid
+    await setup_hierarchy(client, auth)
+    admin = auth("ca", "community_admin", name="调度员", community="com_fm")
+    urban = auth("dh1", "department", name="城管承办人", department="dep_urban")
+    dispatch = {"category": "sanitation", "kind": "consultation", "title": "咨询", "text": "咨询垃圾分类时间"}
+    r = await client.post("/api/v1/tickets", json=dispatch, headers=admin)
+    tid = r.json()["data"]["ticket_id"]
+    runtime = app.state.runtime
+    await client.get(f"/api/v1/boards/dispatch?after={r.json()['position']}", headers=admin)
+
+    first = DeadlineScheduler(runtime)
+    assert (await first.run_pass()).events == 0
+    clock.advance(hours=3)  # past the 2 h acceptance limit
+    assert (await first.run_pass()).events == 1
+
+    async def overdue_listed():
+        r = await client.get("/api/v1/boards/overdue", headers=admin)
+        return r.json()["total"] == 1
+
+    await client.get("/api/v1/tickets/" + tid, headers=admin)
+    await wait_until(overdue_listed)
+    r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=urban)
+    assert r.json()["events"] == ["TicketAccepted"]
+    clock.advance(days=10)  # far past the 1-working-day deadline and every rung
+    restarted = DeadlineScheduler(runtime)
+    results = [await restarted.run_pass(), await first.run_pass()]
+    assert [r.events for r in results] == [4, 0]
+    events = [e.type for e in await runtime.store.load(tid)]
+    assert events.count("TicketOverdue") == 2 and events.count("TicketEscalated") == 3
+    r = await client.post(
+        f"/api/v1/tickets/{tid}/extension-request",
+        json={"reason": "材料未到位", "requested_deadline": "2026-12-30T10:00:00Z"},
+        headers=urban,
+    )
+    assert r.status_code == 409 and r.json()["code"] == "deadline_passed"
+
+    async def settled():
+        return (await restarted.run_pass()).due == 0
+
+    await wait_until(settled)
+
+
+async def test_micro_wish_flow(grid, auth) -> None:
+    client, _ = grid
+    await setup_hierarchy(client, auth)
+    member = auth("gm1", "grid_member", name="李网格", community="com_fm", grid="grd_01")
+    admin = auth("ca", "community_admin", name="调度员", community="com_fm")
+    v1 = auth("pm1", "volunteer", name="党员甲", community="com_fm")
+    v2 = auth("pm2", "volunteer", name="党员乙")
+    body = {
+        "resident_name": "张奶奶",
+        "title": "想要助听器",
+        "description": "独居老人听力下降",
+        "category": "elderly_care",
+    }
+    r = await client.post("/api/v1/wishes", json=body, headers=member)
+    wid = r.json()["data"]["wish_id"]
+    r = await client.post(f"/api/v1/wishes/{wid}/claim", json={}, headers=v1)
+    assert r.status_code == 409 and r.json()["code"] == "wish_not_screened"
+    r = await client.post(f"/api/v1/wishes/{wid}/screening", json={"approve": True}, headers=member)
+    assert r.status_code == 403
+    r = await client.post(f"/api/v1/wishes/{wid}/screening", json={"approve": True}, headers=admin)
+    r = await client.post(
+        "/api/v1/resources",
+        json={"community_id": "com_fm", "title": "助听器捐赠", "description": "医院捐赠助听器"},
+        headers=v1,
+    )
+    resource = r.json()["data"]["resource_id"]
+    r = await client.post(f"/api/v1/wishes/{wid}/claim", json={"resource_id": resource}, headers=v1)
+    assert r.status_code == 200, r.text
+    r = await client.post(f"/api/v1/wishes/{wid}/claim", json={}, headers=v2)
+    assert r.status_code == 409 and r.json()["code"] == "wish_already_claimed"
+    r = await client.post("/api/v1/uploads", files={"file": ("e.png", PNG, "image/png")}, headers=v1)
+    r = await client.post(
+        f"/api/v1/wishes/{wid}/fulfilment",
+        json={"note": "已送达", "evidence_upload_ids": [r.json()["upload_id"]]},
+        headers=v1,
+    )
+    assert r.status_code == 200, r.text
+    r = await client.get(f"/api/v1/wishes?list=service&after={r.json()['position']}", headers=admin)
+    assert r.json()["total"] == 1 and r.json()["counts"] == {"fulfilled": 1}
+    r = await client.get("/api/v1/resources", headers=v2)
+    assert r.json()["items"][0]["matched"] == 1

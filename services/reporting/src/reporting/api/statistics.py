@@ -1,0 +1,100 @@
+"""Statistics across services for a period and a unit / town / community filter, with Excel export."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from grassroots_common.auth import Principal
+from grassroots_common.http import PrincipalDep, RuntimeDep
+from grassroots_common.runtime import Runtime
+from reporting import authz, figures, periods
+from reporting.api.models import XLSX, FigureOut, Positions, attachment
+from reporting.workbook import workbook
+
+router = APIRouter(prefix="/api/v1/statistics", tags=["statistics"])
+
+Id = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+PeriodQuery = Annotated[
+    str | None,
+    Query(
+        pattern=periods.PERIOD_PATTERN,
+        examples=["2026-Q3"],
+        description="Week, month, quarter or year; default: this quarter",
+    ),
+]
+APPRAISAL = ["log_submission", "review_progress", "result_use_by_kind", "result_use_by_unit"]
+
+
+class ScopeOut(BaseModel):
+    unit: str | None
+    town: str | None
+    community: str | None
+
+
+class StatisticsOut(BaseModel):
+    period: str
+    period_label: str
+    scope: ScopeOut
+    figures: list[FigureOut]
+    positions: Positions
+
+
+async def _statistics(
+    runtime: Runtime,
+    principal: Principal,
+    period: str | None,
+    unit: str | None,
+    town: str | None,
+    community: str | None,
+) -> StatisticsOut:
+    scope = authz.statistics_scope(principal, figures.Scope(unit=unit, town=town, community=community))
+    now = runtime.clock()
+    p = periods.parse(period) if period else periods.containing("quarter", now.astimezone(periods.BEIJING).date())
+    # A unit administrator sees their unit's appraisal figures; grid and village figures are district-wide.
+    keys = APPRAISAL if scope.unit and not authz.reads_all(principal) else list(figures.FIGURES)
+    built, positions = await figures.build(runtime.pool, keys, p, scope, now)
+    return StatisticsOut(
+        period=p.code,
+        period_label=p.label,
+        scope=ScopeOut(unit=scope.unit, town=scope.town, community=scope.community),
+        figures=[FigureOut(**f.as_dict()) for f in built],
+        positions=positions,
+    )
+
+
+@router.get("", summary="Counts and rates across services (一键统计)")
+async def statistics(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    period: PeriodQuery = None,
+    unit: Id = None,
+    town: Id = None,
+    community: Id = None,
+) -> StatisticsOut:
+    return await _statistics(runtime, principal, period, unit, town, community)
+
+
+@router.get(".xlsx", summary="The same tables as an Excel workbook (一键导出)", response_class=Response)
+async def statistics_workbook(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    period: PeriodQuery = None,
+    unit: Id = None,
+    town: Id = None,
+    community: Id = None,
+) -> Response:
+    stats = await _statistics(runtime, principal, period, unit, town, community)
+    about = {
+        "期间": stats.period_label,
+        "单位": stats.scope.unit or "全部",
+        "镇": stats.scope.town or "全部",
+        "社区": stats.scope.community or "全部",
+        "生成时间": runtime.clock().isoformat(),
+        "数据位置": stats.positions,
+    }
+    body = workbook(f"统计报表 {stats.period_label}", [f.model_dump() for f in stats.figures], about)
+    return Response(body, media_type=XLSX, headers=attachment(f"统计报表-{stats.period}.xlsx"))

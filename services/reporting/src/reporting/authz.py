@@ -1,0 +1,81 @@
+"""Who may read what, in one place: district administrators read everything; a unit administrator
+reads their unit; staff read their own growth archive; a town administrator or village secretary
+the file of their villages; a community or a department the tickets they hold. Everything else is
+a 403 problem."""
+
+from __future__ import annotations
+
+from grassroots_common.auth import Principal
+from grassroots_common.errors import Forbidden
+from reporting.figures import Scope
+
+READ_ALL = ("district_admin",)
+
+
+def reads_all(principal: Principal) -> bool:
+    return principal.has(*READ_ALL)
+
+
+def require_issuer(principal: Principal) -> None:
+    """Notices and bulletins are issued by the district organization department."""
+    principal.require(*READ_ALL)
+
+
+def require_document_reader(principal: Principal) -> None:
+    """Notices and bulletins go to the district and to every unit."""
+    principal.require("district_admin", "unit_admin")
+
+
+def statistics_scope(principal: Principal, requested: Scope) -> Scope:
+    """The filter a principal may see: all for the district, their own unit for a unit administrator."""
+    if reads_all(principal):
+        return requested
+    if principal.has("unit_admin"):
+        unit = _own(principal, "unit")
+        if requested.unit not in (None, unit):
+            raise Forbidden("unit_out_of_scope", "只能查看本单位的统计")
+        return Scope(unit=unit)
+    raise Forbidden("role_required", "统计数据仅向区委组织部和单位管理员开放")
+
+
+def unit_scope(principal: Principal) -> str | None:
+    """None for the district (every unit); the principal's unit for a unit administrator."""
+    if reads_all(principal) or principal.has("operator"):
+        return None
+    principal.require("unit_admin", "district_admin")
+    return _own(principal, "unit")
+
+
+def check_person_archive(principal: Principal, person_id: str, unit_id: str | None) -> None:
+    if reads_all(principal) or principal.sub == person_id:
+        return
+    if principal.has("unit_admin") and unit_id is not None and principal.scope("unit") == unit_id:
+        return
+    raise Forbidden("archive_forbidden", "只能查看本人或本单位人员的成长档案")
+
+
+def check_village_file(principal: Principal, town_id: str | None, village_id: str) -> None:
+    if reads_all(principal):
+        return
+    if principal.has("town_admin") and town_id is not None and principal.scope("town") == town_id:
+        return
+    if principal.has("village_secretary") and principal.scope("village") == village_id:
+        return
+    raise Forbidden("village_file_forbidden", "只能查看本镇或本村的村档案")
+
+
+def check_ticket_history(principal: Principal, community_id: str | None, department_id: str | None) -> None:
+    if reads_all(principal):
+        return
+    if principal.has("community_admin") and community_id is not None and principal.scope("community") == community_id:
+        return
+    if principal.has("department") and department_id is not None and principal.scope("department") == department_id:
+        return
+    raise Forbidden("ticket_history_forbidden", "只能查看本社区或本部门承办的工单")
+
+
+def _own(principal: Principal, kind: str) -> str:
+    value = principal.scope(kind)
+    if value is None:
+        raise Forbidden(f"{kind}_scope_missing", "你的账号未归属任何单位" if kind == "unit" else "你的账号缺少归属范围")
+    return value

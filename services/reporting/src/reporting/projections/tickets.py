@@ -1,0 +1,249 @@
+"""Ticket statistics (吹哨派单): one row per ticket with its timings, plus reports and micro-wishes.
+
+Feeds the department league table (response, on-time and satisfaction rates), overdue counts and
+the community's figures. Every row is written by the grid stream alone, in its order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+
+from grassroots_common.events import RecordedEvent
+from grassroots_common.projections import Projection
+from reporting.eventdata import flag, moment, text
+from reporting.projections.tables import Table
+
+TICKETS = Table(
+    "tickets",
+    ("ticket_id",),
+    {
+        "ticket_id": "text",
+        "community_id": "text",
+        "grid_id": "text",
+        "department_id": "text",
+        "category": "text",
+        "kind": "text",
+        "title": "text",
+        "status": "text",
+        "dispatched_at": "timestamptz",
+        "accept_by": "timestamptz",
+        "deadline": "timestamptz",
+        "accepted_at": "timestamptz",
+        "accepted_on_time": "boolean",
+        "reported_at": "timestamptz",
+        "reported_on_time": "boolean",
+        "closed_at": "timestamptz",
+        "rounds": "integer",
+        "returns": "integer",
+        "extensions": "integer",
+        "escalations": "integer",
+        "overdue": "integer",
+        "reopens": "integer",
+        "satisfaction": "text",
+    },
+)
+REPORTS = Table(
+    "reports",
+    ("report_id",),
+    {
+        "report_id": "text",
+        "community_id": "text",
+        "grid_id": "text",
+        "category": "text",
+        "filed_at": "timestamptz",
+        "resolved_in_grid": "boolean",
+        "escalated": "boolean",
+    },
+)
+WISHES = Table(
+    "wishes",
+    ("wish_id",),
+    {
+        "wish_id": "text",
+        "community_id": "text",
+        "title": "text",
+        "status": "text",
+        "collected_at": "timestamptz",
+        "fulfilled_at": "timestamptz",
+        "satisfaction": "text",
+    },
+)
+NAMES = Table("names", ("kind", "id"), {"kind": "text", "id": "text", "name": "text"})
+
+TICKET_EVENTS = frozenset(
+    {
+        "TicketDispatched",
+        "TicketAccepted",
+        "TicketReturned",
+        "TicketHandled",
+        "TicketReportedBack",
+        "TicketVerified",
+        "TicketClosed",
+        "TicketExtended",
+        "TicketOverdue",
+        "TicketEscalated",
+        "SatisfactionRecorded",
+        "TicketReopened",
+    }
+)
+REPORT_EVENTS = frozenset({"ReportFiled", "ResolvedInGrid", "ReportEscalated"})
+WISH_EVENTS = frozenset(
+    {"WishCollected", "WishScreened", "WishRejected", "WishClaimed", "WishReleased", "WishFulfilled", "WishRevisited"}
+)
+NAME_EVENTS = frozenset({"DepartmentRegistered", "CommunityRegistered"})
+_WISH_STATUS = {
+    "WishCollected": "collected",
+    "WishScreened": "listed",
+    "WishRejected": "rejected",
+    "WishClaimed": "claimed",
+    "WishReleased": "listed",
+    "WishFulfilled": "fulfilled",
+}
+
+
+class TicketsProjection(Projection):
+    name = "tickets"
+    schema = "rpt_tickets"
+    sources = ("grid",)
+    event_types = TICKET_EVENTS | REPORT_EVENTS | WISH_EVENTS | NAME_EVENTS
+    ddl = """
+    CREATE TABLE IF NOT EXISTS tickets (
+        ticket_id text PRIMARY KEY, community_id text, grid_id text, department_id text, category text,
+        kind text, title text, status text NOT NULL, dispatched_at timestamptz, accept_by timestamptz,
+        deadline timestamptz, accepted_at timestamptz, accepted_on_time boolean, reported_at timestamptz,
+        reported_on_time boolean, closed_at timestamptz, rounds integer NOT NULL, returns integer NOT NULL,
+        extensions integer NOT NULL, escalations integer NOT NULL, overdue integer NOT NULL,
+        reopens integer NOT NULL, satisfaction text
+    );
+    CREATE INDEX IF NOT EXISTS tickets_dispatched ON tickets (dispatched_at);
+    CREATE TABLE IF NOT EXISTS reports (
+        report_id text PRIMARY KEY, community_id text, grid_id text, category text, filed_at timestamptz,
+        resolved_in_grid boolean NOT NULL, escalated boolean NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS wishes (
+        wish_id text PRIMARY KEY, community_id text, title text, status text NOT NULL,
+        collected_at timestamptz, fulfilled_at timestamptz, satisfaction text
+    );
+    CREATE TABLE IF NOT EXISTS names (kind text NOT NULL, id text NOT NULL, name text, PRIMARY KEY (kind, id));
+    """
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+        ticket_keys = {(k,) for e in events if e.type in TICKET_EVENTS and (k := text(e.data, "ticket_id"))}
+        report_keys = {(k,) for e in events if e.type in REPORT_EVENTS and (k := text(e.data, "report_id"))}
+        wish_keys = {(k,) for e in events if e.type in WISH_EVENTS and (k := text(e.data, "wish_id"))}
+        tickets = await TICKETS.load(conn, ticket_keys)
+        reports = await REPORTS.load(conn, report_keys)
+        wishes = await WISHES.load(conn, wish_keys)
+        names: dict[tuple, dict] = {}
+        for e in events:
+            d = e.data
+            if e.type in TICKET_EVENTS and (ticket_id := text(d, "ticket_id")):
+                row = tickets.setdefault((ticket_id,), _new_ticket(ticket_id))
+                _evolve_ticket(row, e.type, d)
+            elif e.type in REPORT_EVENTS and (report_id := text(d, "report_id")):
+                row = reports.setdefault((report_id,), _new_report(report_id))
+                _evolve_report(row, e.type, d)
+            elif e.type in WISH_EVENTS and (wish_id := text(d, "wish_id")):
+                row = wishes.setdefault((wish_id,), _new_wish(wish_id))
+                _evolve_wish(row, e.type, d)
+            elif e.type == "DepartmentRegistered" and (dep := text(d, "department_id")):
+                names[("department", dep)] = {"kind": "department", "id": dep, "name": text(d, "name")}
+            elif e.type == "CommunityRegistered" and (com := text(d, "community_id")):
+                names[("community", com)] = {"kind": "community", "id": com, "name": text(d, "name")}
+        await TICKETS.upsert(conn, tickets.values())
+        await REPORTS.upsert(conn, reports.values())
+        await WISHES.upsert(conn, wishes.values())
+        await NAMES.upsert(conn, names.values())
+
+
+def _new_ticket(ticket_id: str) -> dict:
+    counters = dict.fromkeys(("rounds", "returns", "extensions", "escalations", "overdue", "reopens"), 0)
+    return {"ticket_id": ticket_id, "status": "dispatched", **counters}
+
+
+def _evolve_ticket(row: dict, kind: str, d: dict) -> None:
+    for field in ("community_id", "department_id", "grid_id"):
+        if value := text(d, field):
+            row[field] = value
+    match kind:
+        case "TicketDispatched":
+            row["category"] = text(d, "category") or row.get("category")
+            row["kind"] = text(d, "kind") or row.get("kind")
+            row["title"] = text(d, "title") or row.get("title")
+            row["dispatched_at"] = row.get("dispatched_at") or moment(d, "dispatched_at")
+            row["accept_by"] = moment(d, "accept_by")
+            row["deadline"] = moment(d, "deadline")
+            row.update(status="dispatched", accepted_at=None, accepted_on_time=None, rounds=row["rounds"] + 1)
+        case "TicketAccepted":
+            row["accepted_at"] = moment(d, "accepted_at")
+            row["accepted_on_time"] = flag(d, "on_time")
+            row["status"] = "accepted"
+        case "TicketReturned":
+            row["returns"] += 1
+            row["status"] = "returned"
+        case "TicketHandled":
+            row["status"] = "handled"
+        case "TicketReportedBack":
+            row["reported_at"] = moment(d, "reported_at")
+            row["reported_on_time"] = flag(d, "on_time")
+            row["status"] = "reported"
+        case "TicketVerified":
+            row["status"] = "verified" if d.get("passed", True) else "accepted"
+        case "TicketClosed":
+            row["closed_at"] = moment(d, "closed_at")
+            row["status"] = "closed"
+        case "TicketExtended":
+            row["deadline"] = moment(d, "new_deadline") or row.get("deadline")
+            row["extensions"] += 1
+        case "TicketOverdue":
+            row["overdue"] += 1
+        case "TicketEscalated":
+            row["escalations"] += 1
+        case "SatisfactionRecorded":
+            row["satisfaction"] = text(d, "satisfaction")
+        case "TicketReopened":
+            row.update(
+                status="reopened",
+                reopens=row["reopens"] + 1,
+                rounds=row["rounds"] + 1,
+                accept_by=moment(d, "accept_by"),
+                deadline=moment(d, "deadline"),
+                reported_at=None,
+                reported_on_time=None,
+                closed_at=None,
+            )
+
+
+def _new_report(report_id: str) -> dict:
+    return {"report_id": report_id, "resolved_in_grid": False, "escalated": False}
+
+
+def _evolve_report(row: dict, kind: str, d: dict) -> None:
+    for field in ("community_id", "grid_id", "category"):
+        if value := text(d, field):
+            row[field] = value
+    if kind == "ReportFiled":
+        row["filed_at"] = moment(d, "filed_at")
+    elif kind == "ResolvedInGrid":
+        row["resolved_in_grid"] = True
+    elif kind == "ReportEscalated":
+        row["escalated"] = True
+
+
+def _new_wish(wish_id: str) -> dict:
+    return {"wish_id": wish_id, "status": "collected"}
+
+
+def _evolve_wish(row: dict, kind: str, d: dict) -> None:
+    if value := text(d, "community_id"):
+        row["community_id"] = value
+    if kind == "WishCollected":
+        row["title"] = text(d, "title")
+        row["collected_at"] = moment(d, "collected_at")
+    elif kind == "WishFulfilled":
+        row["fulfilled_at"] = moment(d, "fulfilled_at")
+    elif kind == "WishRevisited":
+        row["satisfaction"] = text(d, "satisfaction")
+    row["status"] = _WISH_STATUS.get(kind, row["status"])

@@ -1,0 +1,297 @@
+"""Village revitalization: villages, secretary projects (progress, funds by source), income and
+bonuses, inspections and "511" pairings. Money stays in integer fen, as on the wire."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+
+from grassroots_common.events import RecordedEvent
+from grassroots_common.projections import Projection
+from reporting.eventdata import day, integer, text
+from reporting.projections.tables import Table
+
+VILLAGES = Table(
+    "villages",
+    ("village_id",),
+    {
+        "village_id": "text",
+        "town_id": "text",
+        "name": "text",
+        "level": "text",
+        "weak_year": "integer",
+        "rectified": "boolean",
+    },
+)
+TOWNS = Table("towns", ("town_id",), {"town_id": "text", "name": "text"})
+PROJECTS = Table(
+    "projects",
+    ("project_id",),
+    {
+        "project_id": "text",
+        "town_id": "text",
+        "village_id": "text",
+        "name": "text",
+        "model": "text",
+        "owner_name": "text",
+        "supervisor_level": "text",
+        "year": "integer",
+        "budget_fen": "bigint",
+        "starts_on": "date",
+        "due_on": "date",
+        "progress": "integer",
+        "milestones": "integer",
+        "last_reported_on": "date",
+        "funded_fen": "bigint",
+        "invested_fen": "bigint",
+        "income_fen": "bigint",
+    },
+)
+FUNDS = Table(
+    "funds",
+    ("project_id", "source", "received_on"),
+    {
+        "project_id": "text",
+        "source": "text",
+        "received_on": "date",
+        "town_id": "text",
+        "village_id": "text",
+        "amount_fen": "bigint",
+        "grants": "integer",
+    },
+)
+INCOMES = Table(
+    "incomes",
+    ("village_id", "year"),
+    {"village_id": "text", "year": "integer", "town_id": "text", "income_fen": "bigint", "bonus_fen": "bigint"},
+)
+INSPECTIONS = Table(
+    "inspections",
+    ("round_id", "village_id"),
+    {
+        "round_id": "text",
+        "village_id": "text",
+        "town_id": "text",
+        "inspected_on": "date",
+        "total_score": "integer",
+        "max_total": "integer",
+        "findings": "integer",
+        "findings_closed": "integer",
+    },
+)
+PAIRINGS = Table(
+    "pairings",
+    ("unit_id", "year", "village_id"),
+    {
+        "unit_id": "text",
+        "year": "integer",
+        "village_id": "text",
+        "unit_name": "text",
+        "town_id": "text",
+        "target_funds_fen": "bigint",
+        "target_supporting": "integer",
+        "target_industry": "integer",
+        "funds_fen": "bigint",
+        "supporting": "integer",
+        "industry": "integer",
+    },
+)
+
+VILLAGE_EVENTS = frozenset(
+    {"VillageRegistered", "VillageStatusChanged", "VillageDesignatedWeak", "RectificationAccepted"}
+)
+PROJECT_EVENTS = frozenset(
+    {"ProjectRegistered", "ProjectFunded", "InvestmentAttracted", "MilestoneReported", "ProjectIncomeReported"}
+)
+INCOME_EVENTS = frozenset({"IncomeReported", "BonusAwarded"})
+INSPECTION_EVENTS = frozenset({"InspectionRecorded", "FindingClosed"})
+PAIRING_EVENTS = frozenset({"PairingCommitted", "PairingDelivered"})
+
+
+class VillagesProjection(Projection):
+    name = "villages"
+    schema = "rpt_villages"
+    sources = ("village",)
+    event_types = (
+        VILLAGE_EVENTS | PROJECT_EVENTS | INCOME_EVENTS | INSPECTION_EVENTS | PAIRING_EVENTS | {"TownRegistered"}
+    )
+    ddl = """
+    CREATE TABLE IF NOT EXISTS villages (
+        village_id text PRIMARY KEY, town_id text, name text, level text NOT NULL,
+        weak_year integer, rectified boolean NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS towns (town_id text PRIMARY KEY, name text);
+    CREATE TABLE IF NOT EXISTS projects (
+        project_id text PRIMARY KEY, town_id text, village_id text, name text, model text, owner_name text,
+        supervisor_level text, year integer, budget_fen bigint NOT NULL, starts_on date, due_on date,
+        progress integer NOT NULL, milestones integer NOT NULL, last_reported_on date,
+        funded_fen bigint NOT NULL, invested_fen bigint NOT NULL, income_fen bigint NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS funds (
+        project_id text NOT NULL, source text NOT NULL, received_on date NOT NULL, town_id text, village_id text,
+        amount_fen bigint NOT NULL, grants integer NOT NULL, PRIMARY KEY (project_id, source, received_on)
+    );
+    CREATE TABLE IF NOT EXISTS incomes (
+        village_id text NOT NULL, year integer NOT NULL, town_id text, income_fen bigint, bonus_fen bigint,
+        PRIMARY KEY (village_id, year)
+    );
+    CREATE TABLE IF NOT EXISTS inspections (
+        round_id text NOT NULL, village_id text NOT NULL, town_id text, inspected_on date, total_score integer,
+        max_total integer, findings integer NOT NULL, findings_closed integer NOT NULL,
+        PRIMARY KEY (round_id, village_id)
+    );
+    CREATE TABLE IF NOT EXISTS pairings (
+        unit_id text NOT NULL, year integer NOT NULL, village_id text NOT NULL, unit_name text, town_id text,
+        target_funds_fen bigint NOT NULL, target_supporting integer NOT NULL, target_industry integer NOT NULL,
+        funds_fen bigint NOT NULL, supporting integer NOT NULL, industry integer NOT NULL,
+        PRIMARY KEY (unit_id, year, village_id)
+    );
+    """
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+        keys: dict[str, set[tuple]] = {t: set() for t in ("v", "p", "f", "i", "n", "r")}
+        for e in events:
+            d = e.data
+            village, project, year = text(d, "village_id"), text(d, "project_id"), integer(d, "year")
+            if e.type in VILLAGE_EVENTS and village:
+                keys["v"].add((village,))
+            elif e.type in PROJECT_EVENTS and project:
+                keys["p"].add((project,))
+                if e.type == "ProjectFunded" and (on := day(d, "received_on")):
+                    keys["f"].add((project, text(d, "source") or "other", on))
+            elif e.type in INCOME_EVENTS and village and year is not None:
+                keys["i"].add((village, year))
+            elif e.type in INSPECTION_EVENTS and village and (round_id := text(d, "round_id")):
+                keys["n"].add((round_id, village))
+            elif e.type in PAIRING_EVENTS and village and year is not None and (unit := text(d, "unit_id")):
+                keys["r"].add((unit, year, village))
+        villages = await VILLAGES.load(conn, keys["v"])
+        projects = await PROJECTS.load(conn, keys["p"])
+        funds = await FUNDS.load(conn, keys["f"])
+        incomes = await INCOMES.load(conn, keys["i"])
+        inspections = await INSPECTIONS.load(conn, keys["n"])
+        pairings = await PAIRINGS.load(conn, keys["r"])
+        towns: dict[tuple, dict] = {}
+        for e in events:
+            d = e.data
+            village, town, year = text(d, "village_id"), text(d, "town_id"), integer(d, "year")
+            if e.type == "TownRegistered" and town:
+                towns[(town,)] = {"town_id": town, "name": text(d, "name")}
+            elif e.type in VILLAGE_EVENTS and village:
+                row = villages.setdefault((village,), {"village_id": village, "level": "none", "rectified": False})
+                _evolve_village(row, e.type, d)
+            elif e.type in PROJECT_EVENTS and (project := text(d, "project_id")):
+                row = projects.setdefault((project,), _new_project(project))
+                _evolve_project(row, e.type, d)
+                if e.type == "ProjectFunded" and (on := day(d, "received_on")):
+                    source = text(d, "source") or "other"
+                    fund = funds.setdefault(
+                        (project, source, on),
+                        {"project_id": project, "source": source, "received_on": on, "amount_fen": 0, "grants": 0},
+                    )
+                    fund.update(town_id=town, village_id=village)
+                    fund["amount_fen"] += integer(d, "amount_fen") or 0
+                    fund["grants"] += 1
+            elif e.type in INCOME_EVENTS and village and year is not None:
+                row = incomes.setdefault((village, year), {"village_id": village, "year": year})
+                row["town_id"] = town or row.get("town_id")
+                if e.type == "IncomeReported":
+                    row["income_fen"] = integer(d, "income_fen")
+                else:
+                    row["bonus_fen"] = integer(d, "bonus_fen")
+            elif e.type in INSPECTION_EVENTS and village and (round_id := text(d, "round_id")):
+                row = inspections.setdefault(
+                    (round_id, village),
+                    {"round_id": round_id, "village_id": village, "findings": 0, "findings_closed": 0},
+                )
+                _evolve_inspection(row, e.type, d)
+            elif e.type in PAIRING_EVENTS and village and year is not None and (unit := text(d, "unit_id")):
+                row = pairings.setdefault((unit, year, village), _new_pairing(unit, year, village))
+                _evolve_pairing(row, e.type, d)
+        await TOWNS.upsert(conn, towns.values())
+        await VILLAGES.upsert(conn, villages.values())
+        await PROJECTS.upsert(conn, projects.values())
+        await FUNDS.upsert(conn, funds.values())
+        await INCOMES.upsert(conn, incomes.values())
+        await INSPECTIONS.upsert(conn, inspections.values())
+        await PAIRINGS.upsert(conn, pairings.values())
+
+
+def _evolve_village(row: dict, kind: str, d: dict) -> None:
+    row["town_id"] = text(d, "town_id") or row.get("town_id")
+    match kind:
+        case "VillageRegistered":
+            row["name"] = text(d, "name")
+        case "VillageStatusChanged":
+            row["level"] = text(d, "level") or row["level"]
+        case "VillageDesignatedWeak":
+            row["weak_year"] = integer(d, "year")
+            row["rectified"] = False
+        case "RectificationAccepted":
+            row["rectified"] = True
+
+
+def _new_project(project_id: str) -> dict:
+    sums = dict.fromkeys(("budget_fen", "funded_fen", "invested_fen", "income_fen"), 0)
+    return {"project_id": project_id, "progress": 0, "milestones": 0, **sums}
+
+
+def _evolve_project(row: dict, kind: str, d: dict) -> None:
+    for field in ("town_id", "village_id"):
+        row[field] = text(d, field) or row.get(field)
+    amount = integer(d, "amount_fen") or 0
+    match kind:
+        case "ProjectRegistered":
+            for field in ("name", "model", "owner_name", "supervisor_level"):
+                row[field] = text(d, field)
+            row["year"] = integer(d, "year")
+            row["budget_fen"] = integer(d, "budget_fen") or 0
+            row["starts_on"] = day(d, "starts_on")
+            row["due_on"] = day(d, "due_on")
+        case "ProjectFunded":
+            row["funded_fen"] += amount
+        case "InvestmentAttracted":
+            row["invested_fen"] += amount
+        case "MilestoneReported":
+            row["progress"] = max(0, min(100, integer(d, "progress_pct") or 0))
+            row["milestones"] += 1
+            row["last_reported_on"] = day(d, "reported_on")
+        case "ProjectIncomeReported":
+            row["income_fen"] += amount
+
+
+def _evolve_inspection(row: dict, kind: str, d: dict) -> None:
+    row["town_id"] = text(d, "town_id") or row.get("town_id")
+    if kind == "InspectionRecorded":
+        row["inspected_on"] = day(d, "inspected_on")
+        row["total_score"] = integer(d, "total_score")
+        row["max_total"] = integer(d, "max_total")
+        findings = d.get("findings")
+        row["findings"] = len(findings) if isinstance(findings, list) else 0
+    else:
+        row["findings_closed"] += 1
+
+
+def _new_pairing(unit: str, year: int, village: str) -> dict:
+    zero = dict.fromkeys(
+        ("target_funds_fen", "target_supporting", "target_industry", "funds_fen", "supporting", "industry"), 0
+    )
+    return {"unit_id": unit, "year": year, "village_id": village, **zero}
+
+
+def _evolve_pairing(row: dict, kind: str, d: dict) -> None:
+    row["town_id"] = text(d, "town_id") or row.get("town_id")
+    if kind == "PairingCommitted":
+        row["unit_name"] = text(d, "unit_name")
+        row["target_funds_fen"] = integer(d, "target_funds_fen") or 0
+        row["target_supporting"] = integer(d, "target_supporting_projects") or 0
+        row["target_industry"] = integer(d, "target_industry_projects") or 0
+        return
+    match text(d, "kind"):
+        case "funds":
+            row["funds_fen"] += integer(d, "amount_fen") or 0
+        case "supporting_project":
+            row["supporting"] += 1
+        case "industry_project":
+            row["industry"] += 1

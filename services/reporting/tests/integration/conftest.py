@@ -1,0 +1,30 @@
+"""A running reporting app whose read models hold a synthetic history of the three services."""
+
+from __future__ import annotations
+
+import pytest
+
+from grassroots_common.projections import apply_batch
+from reporting.main import create_app
+from reporting.projections import PROJECTIONS
+from reporting.synthetic import Scale, history
+
+HISTORY = history(11, Scale(units=3, people_per_unit=6, weeks=3, tickets=30, towns=2, villages_per_town=3))
+
+
+async def feed(pool, events_by_source) -> None:
+    async with pool.acquire() as conn:
+        for source, events in events_by_source.items():
+            for p in PROJECTIONS:
+                if source in p.sources:
+                    await apply_batch(conn, p, events, source=source)
+
+
+@pytest.fixture
+async def reporting(database, make_settings, serve, clock):
+    app = create_app(make_settings("reporting", database, run_workers=False))
+    async with serve(app) as client:
+        app.state.runtime.clock = clock
+        await feed(app.state.runtime.pool, HISTORY)
+        client.runtime = app.state.runtime
+        yield client

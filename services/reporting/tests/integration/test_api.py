@@ -1,0 +1,226 @@
+"""The reporting API over read models holding a synthetic history: statistics, notices, bulletins,
+archives, exports, positions and authorization."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import uuid
+import zipfile
+
+import openpyxl
+from docx import Document
+
+from grassroots_common.projections import apply_batch
+from reporting import scheduler
+from reporting.projections import TicketsProjection
+
+from .conftest import HISTORY
+
+PROBLEM = "application/problem+json"
+
+
+def _docx_xml(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        return z.read("word/document.xml").decode()
+
+
+async def test_statistics_for_the_district_state_positions_per_stream(reporting, auth) -> None:
+    r = await reporting.get("/api/v1/statistics?period=2026-Q3", headers=auth("d1", "district_admin"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    figures = {f["key"]: f for f in body["figures"]}
+    assert set(figures) >= {"log_submission", "review_progress", "ticket_departments", "funds_by_source"}
+    units = figures["log_submission"]["rows"]
+    assert {u["unit_id"] for u in units} == {"u000", "u001", "u002"}
+    assert all(u["expected"] == 6 * 13 for u in units)  # six people, thirteen weeks
+    assert sum(u["uses"] for u in figures["result_use_by_kind"]["rows"]) == sum(
+        1 for e in HISTORY["appraisal"] if e.type == "ResultApplied"
+    )
+    funds = sum(e.data["amount_fen"] for e in HISTORY["village"] if e.type == "ProjectFunded")
+    assert round(sum(f["amount_yuan"] for f in figures["funds_by_source"]["rows"]) * 100) == funds
+    positions = body["positions"]
+    assert set(positions) == {"submissions", "appraisal", "tickets", "villages"}
+    assert positions["appraisal"]["appraisal"]["sequence"] == HISTORY["appraisal"][-1].sequence
+    assert positions["tickets"]["grid"]["sequence"] == HISTORY["grid"][-1].sequence
+    assert positions["villages"]["village"]["sequence"] == HISTORY["village"][-1].sequence
+
+    r = await reporting.get("/api/v1/statistics.xlsx?period=2026-Q3", headers=auth("d1", "district_admin"))
+    assert r.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert "周纪实提交情况" in book.sheetnames and "项目资金来源" in book.sheetnames
+    assert book["周纪实提交情况"]["A1"].value == "单位"
+
+
+async def test_statistics_authorization(reporting, auth) -> None:
+    admin = auth("ua", "unit_admin", unit="u001")
+    r = await reporting.get("/api/v1/statistics?period=2026-Q3", headers=admin)
+    assert r.status_code == 200
+    rows = next(f for f in r.json()["figures"] if f["key"] == "log_submission")["rows"]
+    assert [u["unit_id"] for u in rows] == ["u001"]
+    r = await reporting.get("/api/v1/statistics?period=2026-Q3&unit=u002", headers=admin)
+    assert r.status_code == 403 and r.headers["content-type"] == PROBLEM
+    assert r.json()["code"] == "unit_out_of_scope"
+    r = await reporting.get("/api/v1/statistics", headers=auth("s1", "staff", unit="u001"))
+    assert r.status_code == 403 and r.headers["content-type"] == PROBLEM
+
+
+async def test_notices_are_numbered_stored_and_downloadable(reporting, auth) -> None:
+    district = auth("d1", "district_admin")
+    r = await reporting.post("/api/v1/notices", json={"kind": "weekly", "period": "2026-W29"}, headers=district)
+    assert r.status_code == 201, r.text
+    weekly = r.json()
+    assert weekly["code"] == "凤组通〔2026〕1号" and weekly["number"] == 1
+    assert [s["key"] for s in weekly["sections"]] == ["log_submission", "ticket_departments", "projects_behind"]
+    assert "周纪实" in weekly["summary"] and weekly["positions"]["submissions"]["appraisal"]["sequence"] > 0
+
+    again = await reporting.post("/api/v1/notices", json={"kind": "weekly", "period": "2026-W29"}, headers=district)
+    assert again.status_code == 409 and again.json()["code"] == "notice_exists"
+    wrong = await reporting.post("/api/v1/notices", json={"kind": "monthly", "period": "2026-W29"}, headers=district)
+    assert wrong.status_code == 422 and wrong.json()["code"] == "period_kind_mismatch"
+    r = await reporting.post("/api/v1/notices", json={"kind": "quarterly", "period": "2026-Q3"}, headers=district)
+    assert r.status_code == 201 and r.json()["number"] == 2
+    assert "result_use_by_unit" in [s["key"] for s in r.json()["sections"]]
+
+    for who in (auth("ua", "unit_admin", unit="u001"), auth("s1", "staff", unit="u001")):
+        r = await reporting.post("/api/v1/notices", json={"kind": "monthly", "period": "2026-07"}, headers=who)
+        assert r.status_code == 403 and r.headers["content-type"] == PROBLEM
+
+    r = await reporting.get("/api/v1/notices", headers=auth("ua", "unit_admin", unit="u001"))
+    assert r.status_code == 200 and r.json()["total"] == 2
+    assert [n["number"] for n in r.json()["items"]] == [2, 1]
+    r = await reporting.get(f"/api/v1/notices/{weekly['id']}", headers=district)
+    assert r.json()["sections"] == weekly["sections"]
+
+    r = await reporting.get(f"/api/v1/notices/{weekly['id']}.docx", headers=district)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    doc = Document(io.BytesIO(r.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert weekly["title"] in text and "凤组通〔2026〕1号" in text and "中共凤翔区委组织部" in text
+    assert doc.tables and doc.tables[0].rows[0].cells[0].text == "单位"
+    assert 'w:eastAsia="仿宋_GB2312"' in _docx_xml(r.content)
+    r = await reporting.get(f"/api/v1/notices/{weekly['id']}.xlsx", headers=district)
+    assert openpyxl.load_workbook(io.BytesIO(r.content)).sheetnames[0] == "说明"
+    r = await reporting.get("/api/v1/notices/999", headers=district)
+    assert r.status_code == 404 and r.json()["code"] == "notice_not_found"
+
+
+async def test_bulletins_mix_text_and_figures_and_export_to_word(reporting, auth) -> None:
+    district = auth("d1", "district_admin")
+    body = {
+        "title": "凤翔区平时考核工作进展",
+        "editor_note": "现将各单位平时考核推进情况刊发，供学习借鉴。",
+        "issued_on": "2026-09-30",
+        "sections": [
+            {"heading": "一、总体情况", "text": "全区平时考核工作有序推进。\n各单位高度重视。"},
+            {"heading": "二、周纪实", "figure": {"key": "log_submission", "period": "2026-07"}},
+            {
+                "heading": "三、结果运用",
+                "figure": {"key": "result_use_by_kind", "period": "2026-Q3", "display": "sentence"},
+            },
+            {"heading": "四、书记项目", "figure": {"key": "project_ranking", "period": "2026-Q3"}},
+        ],
+        "distribution": ["市委组织部", "区级各部门"],
+    }
+    r = await reporting.post("/api/v1/bulletins", json=body, headers=district)
+    assert r.status_code == 201, r.text
+    first = r.json()
+    assert (first["series"], first["issue"], first["issue_label"]) == ("组工信息", 1, "2026年第1期")
+    assert first["sections"][1]["figure"]["rows"] and first["sections"][2]["display"] == "sentence"
+    r = await reporting.post("/api/v1/bulletins", json=body, headers=district)
+    assert r.json()["issue"] == 2
+
+    bad = {**body, "sections": [{"heading": "空"}]}
+    assert (await reporting.post("/api/v1/bulletins", json=bad, headers=district)).status_code == 422
+    bad = {**body, "sections": [{"figure": {"key": "nonsense", "period": "2026-07"}}]}
+    assert (await reporting.post("/api/v1/bulletins", json=bad, headers=district)).status_code == 422
+    r = await reporting.post("/api/v1/bulletins", json=body, headers=auth("ua", "unit_admin", unit="u001"))
+    assert r.status_code == 403
+
+    r = await reporting.get(f"/api/v1/bulletins/{first['id']}.docx", headers=district)
+    assert r.status_code == 200
+    doc = Document(io.BytesIO(r.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    for expected in (
+        "组工信息",
+        "第1期",
+        "编者按：",
+        "凤翔区平时考核工作进展",
+        "各单位高度重视。",
+        "分送：市委组织部，区级各部门。",
+    ):
+        assert expected in text
+    assert "2026年9月30日" in text
+    assert len(doc.tables) == 2  # the sentence block has no table
+    xml = _docx_xml(r.content)
+    assert 'w:eastAsia="方正小标宋简体"' in xml and 'w:eastAsia="黑体"' in xml
+
+
+async def test_growth_archive_village_file_and_ticket_history(reporting, auth) -> None:
+    person = "u001-p002"
+    url = f"/api/v1/archives/people/{person}"
+    r = await reporting.get(url, headers=auth("d1", "district_admin"))
+    assert r.status_code == 200, r.text
+    archive = r.json()
+    assert archive["unit_id"] == "u001" and archive["quarters"][0]["quarter"] == "2026-Q3"
+    times = [e["at"] for e in archive["timeline"]["items"]]
+    assert times == sorted(times) and archive["timeline"]["total"] >= 2
+    assert any("考核结果公示" in e["title"] for e in archive["timeline"]["items"])
+    assert archive["positions"]["archives"]["appraisal"]["sequence"] > 0
+
+    assert (await reporting.get(url, headers=auth(person, "staff", unit="u001"))).status_code == 200
+    assert (await reporting.get(url, headers=auth("ua", "unit_admin", unit="u001"))).status_code == 200
+    for who in (auth("u001-p003", "staff", unit="u001"), auth("ub", "unit_admin", unit="u002")):
+        r = await reporting.get(url, headers=who)
+        assert r.status_code == 403 and r.json()["code"] == "archive_forbidden"
+
+    village = next(e.data["village_id"] for e in HISTORY["village"] if e.type == "ProjectFunded")
+    r = await reporting.get(f"/api/v1/archives/villages/{village}", headers=auth("d1", "district_admin"))
+    assert r.status_code == 200
+    titles = [e["title"] for e in r.json()["timeline"]["items"]]
+    assert titles[0].startswith("建档") and any("项目资金到位" in t for t in titles)
+    assert r.json()["incomes"][0]["year"] == 2026
+    r = await reporting.get(f"/api/v1/archives/villages/{village}", headers=auth("t9", "town_admin", town="elsewhere"))
+    assert r.status_code == 403
+
+    ticket = HISTORY["grid"][-1].data["ticket_id"]
+    community = HISTORY["grid"][-1].data["community_id"]
+    r = await reporting.get(
+        f"/api/v1/archives/tickets/{ticket}", headers=auth("c1", "community_admin", community=community)
+    )
+    assert r.status_code == 200
+    assert r.json()["timeline"]["items"][0]["type"] == "TicketDispatched"
+    r = await reporting.get("/api/v1/archives/tickets/nope", headers=auth("d1", "district_admin"))
+    assert r.status_code == 404
+
+
+async def test_schedule_issues_each_due_notice_once(reporting, clock) -> None:
+    issued = await scheduler.tick(reporting.runtime)
+    assert sorted(n["kind"] for n in issued) == ["monthly", "quarterly", "weekly"]
+    assert {n["period"] for n in issued} == {"2026-W46", "2026-10", "2026-Q3"}
+    assert await scheduler.tick(reporting.runtime) == []
+    clock.advance(days=7)
+    again = await scheduler.tick(reporting.runtime)
+    assert [(n["kind"], n["period"]) for n in again] == [("weekly", "2026-W47")]
+    assert again[0]["number"] == 4
+
+
+async def test_unknown_types_are_counted_and_skipped(reporting, auth) -> None:
+    runtime = reporting.runtime
+    last = HISTORY["grid"][-1]
+    odd = [
+        dataclasses.replace(
+            last, event_id=str(uuid.uuid4()), type="TicketTeleported", data={}, sequence=last.sequence + 1
+        ),
+        dataclasses.replace(
+            last, event_id=str(uuid.uuid4()), type="TicketClosed", data={"ticket_id": 7}, sequence=last.sequence + 2
+        ),
+    ]
+    before = await runtime.pool.fetchval("SELECT unknown_events FROM projection_status WHERE projection = 'tickets'")
+    async with runtime.pool.acquire() as conn:
+        assert await apply_batch(conn, TicketsProjection(), odd, source="grid") == 2
+        assert await apply_batch(conn, TicketsProjection(), odd, source="grid") == 0  # redelivered: skipped
+    after = await runtime.pool.fetchval("SELECT unknown_events FROM projection_status WHERE projection = 'tickets'")
+    assert after == before + 1
+    r = await reporting.get("/api/v1/statistics?period=2026-Q3", headers=auth("d1", "district_admin"))
+    assert r.json()["positions"]["tickets"]["grid"]["sequence"] == last.sequence + 2

@@ -1,0 +1,42 @@
+"""Town and district dashboards: funds, investment, coverage, progress ranking (比拼晾晒), projects
+behind schedule, inspections, rectification, subsidies, bonuses, pairing."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+
+from grassroots_common.http import PrincipalDep, RuntimeDep
+from village import queries
+from village.api.fields import TOWN_ID, YearQuery, read_after
+from village.authz import authorize
+from village.handlers.context import today
+from village.projections import PROJECTION_NAMES
+
+router = APIRouter(prefix="/api/v1/dashboards", tags=["dashboards"])
+
+
+@router.get("/district", summary="District dashboard: per-town figures and ranking for a year")
+async def district(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    year: YearQuery,
+    positions: Annotated[dict, read_after(*PROJECTION_NAMES)],
+) -> dict[str, Any]:
+    authorize(principal, "district.read")
+    found = await queries.dashboard(runtime.pool, year=year, today=today(runtime), town_id=None)
+    return {**found, "positions": positions}
+
+
+@router.get("/towns/{town_id}", summary="Town dashboard: per-village figures and ranking for a year")
+async def town(
+    town_id: Annotated[str, Path(pattern=TOWN_ID)],
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    year: YearQuery,
+    positions: Annotated[dict, read_after(*PROJECTION_NAMES)],
+) -> dict[str, Any]:
+    authorize(principal, "town.read", town_id=town_id)
+    found = await queries.dashboard(runtime.pool, year=year, today=today(runtime), town_id=town_id)
+    return {**found, "positions": positions}

@@ -1,0 +1,64 @@
+"""Request field types shared by the village routes: ids, months, years, money in fen, uploads."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query
+from pydantic import Field
+
+from grassroots_common.http import ReadAfter, RuntimeDep
+from village.projections import PROJECTIONS
+
+TOWN_ID = r"^\d{9}$"
+VILLAGE_ID = r"^\d{12}$"
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+TownId = Annotated[str, Field(pattern=TOWN_ID, examples=["610305101"], description="镇的统计用区划代码（9 位）")]
+VillageId = Annotated[
+    str, Field(pattern=VILLAGE_ID, examples=["610305101201"], description="村的统计用区划代码（12 位）")
+]
+Year = Annotated[int, Field(ge=2000, le=2100, examples=[2026])]
+Month = Annotated[str, Field(pattern=MONTH, examples=["2026-11"])]
+Fen = Annotated[int, Field(ge=0, le=10**13, description="金额（分）", examples=[5_000_000])]
+PositiveFen = Annotated[int, Field(gt=0, le=10**13, description="金额（分）", examples=[5_000_000])]
+Name = Annotated[str, Field(min_length=1, max_length=60)]
+Text = Annotated[str, Field(max_length=1000)]
+Percent = Annotated[int, Field(ge=0, le=100, examples=[60])]
+UploadIds = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=64)]],
+    Field(default=[], max_length=20, description="POST /api/v1/uploads 返回的 upload_id"),
+]
+
+YearQuery = Annotated[int, Query(ge=2000, le=2100, description="年度", examples=[2026])]
+TownQuery = Annotated[str | None, Query(pattern=TOWN_ID, description="镇")]
+VillageQuery = Annotated[str | None, Query(pattern=VILLAGE_ID, description="村")]
+SOURCE = "village"
+
+
+def read_after(*projections: str):
+    """``?after=<position>`` over several read models: wait until each one that handles the
+    command's events includes it (a read model filtered to other event types never reaches it)."""
+    waits = [ReadAfter(p, SOURCE) for p in projections]
+    handlers = {p.name: p for p in PROJECTIONS}
+
+    async def dependency(
+        runtime: RuntimeDep,
+        after: Annotated[
+            str | None,
+            Query(description="A command's `position`: wait until the read models include it", pattern=r"^\d+\.\d+$"),
+        ] = None,
+    ) -> dict[str, dict[str, int | str]]:
+        types: set[str] = set()
+        if after is not None:
+            tx_id = int(after.split(".")[0])
+            rows = await runtime.pool.fetch("SELECT DISTINCT type FROM events WHERE tx_id = $1", tx_id)
+            types = {r["type"] for r in rows}
+        positions: dict[str, dict[str, int | str]] = {}
+        for wait in waits:
+            concerned = any(handlers[wait.projection].handles(t) for t in types)
+            reached = await wait(runtime, after if concerned else None)
+            positions[wait.projection] = reached.get(SOURCE, {})
+        return positions
+
+    return Depends(dependency)

@@ -1,0 +1,203 @@
+"""Standardization inspections: rounds with teams and villages, per-village scores and findings,
+findings closed with evidence, round coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from grassroots_common.commands import CommandResult
+from grassroots_common.contracts.village import ChecklistAspect
+from grassroots_common.errors import NotFound
+from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.paging import Page, PageDep
+from village import queries
+from village.api.fields import VILLAGE_ID, Name, Text, TownQuery, UploadIds, VillageId, VillageQuery, Year, read_after
+from village.authz import read_scope
+from village.handlers import inspections as handlers
+from village.handlers.context import today
+
+router = APIRouter(prefix="/api/v1/inspection-rounds", tags=["inspections"])
+RoundPath = Annotated[str, Path(max_length=64, examples=["rnd_0193a4c2..."])]
+VillagePath = Annotated[str, Path(pattern=VILLAGE_ID)]
+
+
+class TeamBody(BaseModel):
+    name: Name = Field(examples=["第一检查组"])
+    members: list[Name] = Field(min_length=1, max_length=10, examples=[["张伟", "刘洋"]])
+    village_ids: list[VillageId] = Field(min_length=1, max_length=200)
+
+    model_config = {"extra": "forbid"}
+
+
+class OpenRoundBody(BaseModel):
+    name: Name = Field(examples=["2026 年村级活动场所第一轮全覆盖检查"])
+    year: Year
+    opened_on: dt.date
+    due_on: dt.date
+    checklist: list[ChecklistAspect] | None = Field(
+        default=None, max_length=30, description="省略则使用当前政策的检查清单（默认 7 个方面）"
+    )
+    teams: list[TeamBody] = Field(min_length=1, max_length=100)
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("", summary="Open an inspection round with its teams and villages", status_code=201)
+async def open_round(
+    body: OpenRoundBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.open_round(
+        runtime,
+        principal,
+        meta,
+        name=body.name,
+        year=body.year,
+        opened_on=body.opened_on,
+        due_on=body.due_on,
+        checklist=body.checklist,
+        teams=[handlers.TeamPlan(**t.model_dump()) for t in body.teams],
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+@router.get("", summary="Inspection rounds with their coverage and average score")
+async def list_rounds(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Annotated[dict, read_after("village_inspections")],
+) -> Page[dict[str, Any]]:
+    read_scope(principal)
+    rows, total = await queries.list_rounds(runtime.pool, page.limit, page.offset)
+    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+
+
+@router.get("/{round_id}", summary="One round: coverage (inspected / all villages), teams, villages and scores")
+async def round_detail(
+    round_id: RoundPath,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    positions: Annotated[dict, read_after("village_inspections")],
+    town: TownQuery = None,
+) -> dict[str, Any]:
+    scope = read_scope(principal, town_id=town)
+    found = await queries.round_detail(runtime.pool, round_id, scope)
+    if found is None:
+        raise NotFound("round_not_found", "找不到该检查轮次")
+    return {**found, "positions": positions}
+
+
+class FindingBody(BaseModel):
+    aspect_id: Annotated[str, Field(min_length=1, max_length=40, examples=["environment"])]
+    text: Text = Field(min_length=2, examples=["活动室墙面脱落，需重新粉刷"])
+    deadline: dt.date
+
+    model_config = {"extra": "forbid"}
+
+
+class InspectionBody(BaseModel):
+    inspected_on: dt.date
+    scores: dict[Annotated[str, Field(max_length=40)], Annotated[int, Field(ge=0, le=1000)]] = Field(
+        examples=[
+            {
+                "environment": 13,
+                "rooms": 14,
+                "basic_rules": 12,
+                "signage": 9,
+                "records": 13,
+                "party_life": 14,
+                "services": 12,
+            }
+        ]
+    )
+    findings: list[FindingBody] = Field(default=[], max_length=50)
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/{round_id}/villages/{village_id}", summary="Record the inspection of one village", status_code=201)
+async def record_inspection(
+    round_id: RoundPath,
+    village_id: VillagePath,
+    body: InspectionBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.record_inspection(
+        runtime,
+        principal,
+        meta,
+        round_id=round_id,
+        village_id=village_id,
+        inspected_on=body.inspected_on,
+        scores=body.scores,
+        findings=[handlers.FindingPlan(**f.model_dump()) for f in body.findings],
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+class CloseFindingBody(BaseModel):
+    closed_on: dt.date
+    note: Text = Field(min_length=2, examples=["已重新粉刷，验收合格"])
+    evidence_upload_ids: UploadIds = Field(min_length=1)
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post(
+    "/{round_id}/villages/{village_id}/findings/{finding_id}/close", summary="Close a finding with evidence photos"
+)
+async def close_finding(
+    round_id: RoundPath,
+    village_id: VillagePath,
+    finding_id: Annotated[str, Path(max_length=64)],
+    body: CloseFindingBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.close_finding(
+        runtime,
+        principal,
+        meta,
+        round_id=round_id,
+        village_id=village_id,
+        finding_id=finding_id,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+findings_router = APIRouter(prefix="/api/v1/findings", tags=["inspections"])
+
+
+@findings_router.get("", summary="Inspection findings: open ones, overdue ones, per town or village")
+async def list_findings(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Annotated[dict, read_after("village_inspections")],
+    town: TownQuery = None,
+    village: VillageQuery = None,
+    open_only: Annotated[bool, Query(alias="open")] = False,
+    overdue: bool = False,
+) -> Page[dict[str, Any]]:
+    scope = read_scope(principal, town_id=town, village_id=village)
+    rows, total = await queries.list_findings(
+        runtime.pool, scope, open_only, overdue, today(runtime), page.limit, page.offset
+    )
+    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)

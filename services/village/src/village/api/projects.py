@@ -1,0 +1,225 @@
+"""Secretary projects (书记项目): register, funding, investment, milestones with evidence, income;
+lists with progress ranking and projects behind schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from grassroots_common.commands import CommandResult
+from grassroots_common.contracts.village import DevelopmentModel, FundingSource, SupervisorLevel
+from grassroots_common.errors import NotFound
+from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.paging import Page, PageDep
+from village import queries
+from village.api.fields import (
+    Fen,
+    Name,
+    Percent,
+    PositiveFen,
+    Text,
+    TownQuery,
+    UploadIds,
+    VillageId,
+    VillageQuery,
+    Year,
+    read_after,
+)
+from village.authz import authorize, read_scope
+from village.handlers import projects as handlers
+from village.handlers.context import today
+
+router = APIRouter(prefix="/api/v1/projects", tags=["secretary projects"])
+ProjectPath = Annotated[str, Path(max_length=64, examples=["prj_0193a4c2..."])]
+
+
+class RegisterBody(BaseModel):
+    village_id: VillageId
+    name: Annotated[str, Field(min_length=2, max_length=100, examples=["紫荆村优质小麦规模种植"])]
+    description: Text = ""
+    owner_id: Annotated[str | None, Field(max_length=80)] = Field(default=None, description="书记本人登记时可省略")
+    owner_name: Name | None = None
+    supervisor_level: SupervisorLevel = Field(examples=["town"])
+    supervisor_name: Name = Field(examples=["陈村镇党委书记 王建国"])
+    model: DevelopmentModel = Field(examples=["branch_led"])
+    budget_fen: Fen
+    starts_on: dt.date
+    due_on: dt.date
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("", summary="Register a secretary project", status_code=201)
+async def register_project(
+    body: RegisterBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.register_project(
+        runtime,
+        principal,
+        meta,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+@router.get("", summary="Projects ranked by progress (比拼晾晒); filter behind schedule, model, year")
+async def list_projects(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Annotated[dict, read_after("village_projects")],
+    town: TownQuery = None,
+    village: VillageQuery = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    model: Annotated[DevelopmentModel | None, Query()] = None,
+    behind: bool = False,
+) -> Page[dict[str, Any]]:
+    scope = read_scope(principal, town_id=town, village_id=village)
+    rows, total = await queries.list_projects(
+        runtime.pool,
+        scope,
+        year=year,
+        model=model,
+        behind_only=behind,
+        today=today(runtime),
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+
+
+@router.get("/{project_id}", summary="One project with its fundings, investments, milestones and income")
+async def project_detail(
+    project_id: ProjectPath,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    positions: Annotated[dict, read_after("village_projects")],
+) -> dict[str, Any]:
+    found = await queries.project_detail(runtime.pool, project_id, today(runtime))
+    if found is None:
+        raise NotFound("project_not_found", "找不到该书记项目")
+    p = found["project"]
+    authorize(principal, "village.read", town_id=p["town_id"], village_id=p["village_id"])
+    return {**found, "positions": positions}
+
+
+class FundBody(BaseModel):
+    source: FundingSource = Field(examples=["fiscal"])
+    funder: Name = Field(examples=["区财政局"])
+    amount_fen: PositiveFen
+    received_on: dt.date
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/{project_id}/fundings", summary="Record funding received (ProjectFunded)", status_code=201)
+async def fund(
+    project_id: ProjectPath,
+    body: FundBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.fund(
+        runtime,
+        principal,
+        meta,
+        project_id=project_id,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+class InvestmentBody(BaseModel):
+    investor: Name = Field(examples=["宝鸡某农业科技有限公司"])
+    amount_fen: PositiveFen
+    signed_on: dt.date
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/{project_id}/investments", summary="Record investment attracted (招商引资)", status_code=201)
+async def attract(
+    project_id: ProjectPath,
+    body: InvestmentBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.attract(
+        runtime,
+        principal,
+        meta,
+        project_id=project_id,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+class MilestoneBody(BaseModel):
+    title: Annotated[str, Field(min_length=2, max_length=200, examples=["完成土地流转 580 亩"])]
+    progress_pct: Percent
+    reason: Text = Field(default="", description="进度回退时必须说明原因")
+    evidence_upload_ids: UploadIds
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/{project_id}/milestones", summary="Report a milestone with progress and photos", status_code=201)
+async def report_milestone(
+    project_id: ProjectPath,
+    body: MilestoneBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.report_milestone(
+        runtime,
+        principal,
+        meta,
+        project_id=project_id,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+class ProjectIncomeBody(BaseModel):
+    year: Year
+    amount_fen: PositiveFen
+    note: Text = ""
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/{project_id}/income", summary="Report income the project produced", status_code=201)
+async def report_income(
+    project_id: ProjectPath,
+    body: ProjectIncomeBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.report_income(
+        runtime,
+        principal,
+        meta,
+        project_id=project_id,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )

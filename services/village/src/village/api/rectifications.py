@@ -1,0 +1,191 @@
+"""Weak and lax organizations (软弱涣散): screening, designation, rectification plan, progress,
+acceptance (销号); the list with overdue plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from grassroots_common.commands import CommandResult
+from grassroots_common.contracts.village import WeaknessCriterion
+from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.paging import Page, PageDep
+from village import queries
+from village.api.fields import VILLAGE_ID, Name, Text, TownQuery, UploadIds, read_after
+from village.authz import read_scope
+from village.handlers import weakness as handlers
+from village.handlers.context import today
+
+router = APIRouter(prefix="/api/v1", tags=["rectification"])
+VillagePath = Annotated[str, Path(pattern=VILLAGE_ID)]
+YearPath = Annotated[int, Path(ge=2000, le=2100)]
+CASE = "/villages/{village_id}/weakness/{year}"
+
+
+class ScreenBody(BaseModel):
+    hits: list[WeaknessCriterion] = Field(max_length=4, description="排查中发现的问题类别（可为空）")
+    screened_on: dt.date
+    note: Text = ""
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post(CASE + "/screenings", summary="Record a screening against the four criteria", status_code=201)
+async def screen(
+    village_id: VillagePath,
+    year: YearPath,
+    body: ScreenBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.screen(
+        runtime,
+        principal,
+        meta,
+        village_id=village_id,
+        year=year,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+class DesignateBody(BaseModel):
+    criteria: list[WeaknessCriterion] = Field(min_length=1, max_length=4)
+    reason: Text = Field(min_length=2, examples=["班子战斗力不强，村容村貌较差"])
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post(CASE + "/designation", summary="Designate the village a rectification target")
+async def designate(
+    village_id: VillagePath,
+    year: YearPath,
+    body: DesignateBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.designate(
+        runtime,
+        principal,
+        meta,
+        village_id=village_id,
+        year=year,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+class PlanBody(BaseModel):
+    responsible_leader: Name = Field(examples=["区委常委 张志强"])
+    work_group: list[Name] = Field(min_length=1, max_length=20)
+    measures: list[Annotated[str, Field(min_length=2, max_length=300)]] = Field(min_length=1, max_length=30)
+    deadline: dt.date
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post(CASE + "/plan", summary="Set the rectification plan: leader, work group, measures, deadline")
+async def plan(
+    village_id: VillagePath,
+    year: YearPath,
+    body: PlanBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.plan(
+        runtime,
+        principal,
+        meta,
+        village_id=village_id,
+        year=year,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+class ProgressBody(BaseModel):
+    measure_id: Annotated[str, Field(min_length=1, max_length=20, examples=["m1"])]
+    done: bool = False
+    note: Text = Field(min_length=2)
+    evidence_upload_ids: UploadIds
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post(CASE + "/progress", summary="Report progress on one measure (done closes it)")
+async def progress(
+    village_id: VillagePath,
+    year: YearPath,
+    body: ProgressBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.progress(
+        runtime,
+        principal,
+        meta,
+        village_id=village_id,
+        year=year,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+class AcceptBody(BaseModel):
+    note: Text = ""
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post(CASE + "/acceptance", summary="Accept the rectification and remove the village from the list (销号)")
+async def accept(
+    village_id: VillagePath,
+    year: YearPath,
+    body: AcceptBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.accept(
+        runtime,
+        principal,
+        meta,
+        village_id=village_id,
+        year=year,
+        note=body.note,
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+@router.get("/rectifications", summary="Screened and designated villages with plan status; overdue plans")
+async def list_rectifications(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Annotated[dict, read_after("village_rectifications")],
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    town: TownQuery = None,
+    overdue: bool = False,
+) -> Page[dict[str, Any]]:
+    scope = read_scope(principal, town_id=town)
+    rows, total = await queries.list_rectifications(
+        runtime.pool, scope, year, overdue, today(runtime), page.limit, page.offset
+    )
+    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)

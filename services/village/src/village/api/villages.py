@@ -1,0 +1,422 @@
+"""Policy, towns and villages: demonstration status, cadres, subsidy sheets, income and bonuses,
+and the village file (村档案)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from grassroots_common.commands import CommandResult
+from grassroots_common.contracts.village import (
+    BonusTier,
+    CadrePosition,
+    ChecklistAspect,
+    DemonstrationLevel,
+    PilotItemTemplate,
+    VillagePolicySet,
+)
+from grassroots_common.errors import NotFound
+from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.paging import Page, PageDep
+from village import queries
+from village.api.fields import (
+    MONTH,
+    VILLAGE_ID,
+    Fen,
+    Month,
+    Name,
+    Text,
+    TownId,
+    TownQuery,
+    VillageId,
+    VillageQuery,
+    Year,
+    YearQuery,
+    read_after,
+)
+from village.authz import authorize, read_scope
+from village.handlers import villages as handlers
+from village.handlers.context import today
+
+router = APIRouter(prefix="/api/v1", tags=["villages"])
+VillagePath = Annotated[str, Path(pattern=VILLAGE_ID, examples=["610305101201"])]
+
+
+class PolicyBody(BaseModel):
+    subsidy_one_shoulder_fen: Fen
+    subsidy_other_fen: Fen
+    bonus_tiers: list[BonusTier] = Field(min_length=1, max_length=10)
+    reserve_target: int = Field(ge=0, le=10)
+    checklist: list[ChecklistAspect] = Field(min_length=1, max_length=30)
+    pairing_funds_fen: Fen
+    pairing_supporting_projects: int = Field(ge=0, le=10)
+    pairing_industry_projects: int = Field(ge=0, le=10)
+    behind_schedule_margin_pct: int = Field(ge=0, le=100)
+    pilot_template: list[PilotItemTemplate] = Field(min_length=1, max_length=60)
+
+    model_config = {"extra": "forbid"}
+
+
+@router.get("/policy", summary="The configurable rules (subsidy rates, bonus tiers, checklist, targets)")
+async def get_policy(runtime: RuntimeDep, principal: PrincipalDep) -> VillagePolicySet:
+    read_scope(principal)
+    return await queries.policy(runtime.pool)
+
+
+@router.put("/policy", summary="Change the configurable rules (district organization department)")
+async def set_policy(
+    body: PolicyBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.set_policy(
+        runtime,
+        principal,
+        meta,
+        policy=VillagePolicySet(**body.model_dump()),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+class RegisterTownBody(BaseModel):
+    town_id: TownId
+    name: Name = Field(examples=["陈村镇"])
+    party_secretary_name: Name = Field(examples=["王建国"])
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/towns", summary="Register a town", status_code=201)
+async def register_town(
+    body: RegisterTownBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.register_town(
+        runtime,
+        principal,
+        meta,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+@router.get("/towns", summary="Towns with their number of villages")
+async def list_towns(
+    runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Annotated[dict, read_after("villages")]
+) -> Page[dict[str, Any]]:
+    read_scope(principal)
+    rows, total = await queries.list_towns(runtime.pool, page.limit, page.offset)
+    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+
+
+class RegisterVillageBody(BaseModel):
+    town_id: TownId
+    village_id: VillageId
+    name: Name = Field(examples=["紫荆村"])
+    party_org_name: Name = Field(examples=["中共紫荆村支部委员会"])
+    party_org_kind: Literal["branch", "general_branch", "committee"] = "branch"
+    party_members: int = Field(ge=0, le=10_000, examples=[48])
+    households: int = Field(ge=0, le=100_000, examples=[420])
+    population: int = Field(ge=0, le=500_000, examples=[1680])
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/villages", summary="Register a village with its party organization", status_code=201)
+async def register_village(
+    body: RegisterVillageBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.register_village(
+        runtime,
+        principal,
+        meta,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+@router.get("/villages", summary="Villages you may see, with secretary, status and reserve shortfall")
+async def list_villages(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Annotated[dict, read_after("villages")],
+    town: TownQuery = None,
+    level: Annotated[DemonstrationLevel | None, Query()] = None,
+) -> Page[dict[str, Any]]:
+    scope = read_scope(principal, town_id=town)
+    rows, total = await queries.list_villages(runtime.pool, scope, level, page.limit, page.offset)
+    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+
+
+@router.get("/villages/{village_id}", summary="The village file (村档案): everything about one village")
+async def village_file(
+    village_id: VillagePath,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    positions: Annotated[
+        dict,
+        read_after(
+            "villages",
+            "village_projects",
+            "village_inspections",
+            "village_rectifications",
+            "village_pilots",
+            "village_pairings",
+        ),
+    ],
+) -> dict[str, Any]:
+    found = await queries.village_file(runtime.pool, village_id, today(runtime))
+    if found is None:
+        raise NotFound("village_not_found", f"找不到村 {village_id}")
+    authorize(principal, "village.read", town_id=found["village"]["town_id"], village_id=village_id)
+    return {**found, "positions": positions}
+
+
+class StatusBody(BaseModel):
+    level: DemonstrationLevel = Field(examples=["district"])
+    reason: Text = Field(min_length=2, examples=["2026 年区级示范村评定"])
+    effective_on: dt.date
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/villages/{village_id}/status", summary="Change the demonstration status (示范村等级)")
+async def change_status(
+    village_id: VillagePath,
+    body: StatusBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.change_status(
+        runtime,
+        principal,
+        meta,
+        village_id=village_id,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+class AppointBody(BaseModel):
+    name: Name = Field(examples=["李明"])
+    position: CadrePosition = Field(examples=["secretary"])
+    one_shoulder: bool = Field(default=False, description="书记、主任“一肩挑”")
+    appointed_on: dt.date
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/villages/{village_id}/cadres", summary="Appoint a cadre or a reserve cadre", status_code=201)
+async def appoint_cadre(
+    village_id: VillagePath,
+    body: AppointBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.appoint_cadre(
+        runtime,
+        principal,
+        meta,
+        village_id=village_id,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+class LeaveBody(BaseModel):
+    left_on: dt.date
+    reason: Text = Field(min_length=2, examples=["工作调整"])
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/villages/{village_id}/cadres/{cadre_id}/leave", summary="A cadre leaves the roster")
+async def release_cadre(
+    village_id: VillagePath,
+    cadre_id: Annotated[str, Path(max_length=64)],
+    body: LeaveBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.release_cadre(
+        runtime,
+        principal,
+        meta,
+        village_id=village_id,
+        cadre_id=cadre_id,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+@router.get("/cadres/reserve-shortfall", summary="Villages with fewer reserve cadres than the target")
+async def reserve_shortfall(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Annotated[dict, read_after("villages")],
+    town: TownQuery = None,
+) -> Page[dict[str, Any]]:
+    scope = read_scope(principal, town_id=town)
+    rows, total = await queries.reserve_shortfall(runtime.pool, scope, page.limit, page.offset)
+    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+
+
+class SubsidyBody(BaseModel):
+    month: Month
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/villages/{village_id}/subsidies", summary="Issue one village's monthly subsidy sheet")
+async def compute_subsidy(
+    village_id: VillagePath,
+    body: SubsidyBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.compute_subsidy(
+        runtime,
+        principal,
+        meta,
+        village_id=village_id,
+        month=body.month,
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+class SubsidyRunBody(BaseModel):
+    month: Month
+    town_id: TownId | None = Field(default=None, description="省略则为全区（仅区委组织部）")
+
+    model_config = {"extra": "forbid"}
+
+
+class SubsidyRun(BaseModel):
+    month: str
+    town_id: str | None
+    issued: list[dict[str, Any]]
+    skipped: list[dict[str, Any]]
+    total_fen: int
+
+
+@router.post("/subsidies", summary="Issue the monthly subsidy sheets of a town (or the district) in one call")
+async def compute_subsidies(
+    body: SubsidyRunBody, runtime: RuntimeDep, principal: PrincipalDep, meta: MetadataDep
+) -> SubsidyRun:
+    return SubsidyRun(
+        **await handlers.compute_subsidies(runtime, principal, meta, town_id=body.town_id, month=body.month)
+    )
+
+
+@router.get("/subsidies", summary="Issued subsidy sheets with their total")
+async def list_subsidies(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Annotated[dict, read_after("villages")],
+    month: Annotated[str | None, Query(pattern=MONTH)] = None,
+    town: TownQuery = None,
+    village: VillageQuery = None,
+) -> dict[str, Any]:
+    scope = read_scope(principal, town_id=town, village_id=village)
+    rows, total, total_fen = await queries.list_subsidies(runtime.pool, scope, month, page.limit, page.offset)
+    page_out = Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return {**page_out.model_dump(), "total_fen": total_fen}
+
+
+class IncomeBody(BaseModel):
+    year: Year
+    income_fen: Fen = Field(examples=[12_000_000])
+    note: Text = ""
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/villages/{village_id}/income", summary="Report (or correct) the year's collective-economy income")
+async def report_income(
+    village_id: VillagePath,
+    body: IncomeBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.report_income(
+        runtime,
+        principal,
+        meta,
+        village_id=village_id,
+        **body.model_dump(),
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+class BonusBody(BaseModel):
+    year: Year
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/villages/{village_id}/bonus", summary="Decide the team bonus from the tiers (once per year)")
+async def award_bonus(
+    village_id: VillagePath,
+    body: BonusBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.award_bonus(
+        runtime,
+        principal,
+        meta,
+        village_id=village_id,
+        year=body.year,
+        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+    )
+
+
+@router.get("/bonuses", summary="The bonus list of a year: income, tier and bonus per village")
+async def list_bonuses(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    year: YearQuery,
+    positions: Annotated[dict, read_after("villages")],
+    town: TownQuery = None,
+) -> dict[str, Any]:
+    scope = read_scope(principal, town_id=town)
+    rows, total, bonus_total = await queries.list_bonuses(runtime.pool, scope, year, page.limit, page.offset)
+    page_out = Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return {**page_out.model_dump(), "bonus_total_fen": bonus_total}

@@ -1,0 +1,48 @@
+"""What every command handler needs: today's date in China, the current policy, a village's state,
+and the check that referenced uploads exist."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from grassroots_common.contracts.village import VillagePolicySet
+from grassroots_common.errors import Invalid, NotFound
+from grassroots_common.runtime import Runtime
+from grassroots_common.uploads import missing_uploads
+from grassroots_common.workdays import CHINA
+from village.domain.policy import POLICY_STREAM, Policy
+from village.domain.village import Village, village_stream_id
+
+
+def today(runtime: Runtime) -> dt.date:
+    return runtime.clock().astimezone(CHINA).date()
+
+
+async def current_policy(runtime: Runtime) -> VillagePolicySet:
+    return Policy.from_recorded(POLICY_STREAM, await runtime.store.load(POLICY_STREAM)).current
+
+
+async def load_village(runtime: Runtime, village_id: str) -> Village:
+    village = Village.from_recorded(
+        village_stream_id(village_id), await runtime.store.load(village_stream_id(village_id))
+    )
+    if not village.exists:
+        raise NotFound("village_not_found", f"找不到村 {village_id}")
+    return village
+
+
+async def villages_of_town(runtime: Runtime, town_id: str | None) -> list[str]:
+    """Village ids registered in a town (all when ``town_id`` is None), from the event store itself."""
+    rows = await runtime.pool.fetch(
+        """SELECT data->>'village_id' AS village_id FROM events
+           WHERE stream_type = 'village' AND type = 'VillageRegistered'
+             AND ($1::text IS NULL OR data->>'town_id' = $1) ORDER BY data->>'village_id'""",
+        town_id,
+    )
+    return [r["village_id"] for r in rows]
+
+
+async def check_uploads(runtime: Runtime, upload_ids: list[str]) -> None:
+    missing = await missing_uploads(runtime.pool, upload_ids)
+    if missing:
+        raise Invalid("upload_unknown", f"找不到这些上传的文件：{'、'.join(missing)}", field="evidence_upload_ids")

@@ -1,0 +1,143 @@
+"""Read model of inspection rounds: the villages of each round (inspected or not, scores) and the
+findings with their deadlines and closure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+
+from grassroots_common.events import RecordedEvent
+from grassroots_common.projections import Projection
+from village.projections.tables import Rows, Table
+
+SCHEMA = "rm_village_inspections"
+
+ROUNDS = Table(
+    "rounds",
+    ("round_id",),
+    {
+        "round_id": "text",
+        "name": "text",
+        "year": "int",
+        "opened_on": "date",
+        "due_on": "date",
+        "checklist": "jsonb",
+        "teams": "jsonb",
+        "villages": "int",
+    },
+)
+ROUND_VILLAGES = Table(
+    "round_villages",
+    ("round_id", "village_id"),
+    {
+        "round_id": "text",
+        "village_id": "text",
+        "town_id": "text",
+        "team_id": "text",
+        "team_name": "text",
+        "inspected_on": "date",
+        "total_score": "int",
+        "max_total": "int",
+        "scores": "jsonb",
+        "findings": "int",
+        "open_findings": "int",
+    },
+)
+FINDINGS = Table(
+    "findings",
+    ("finding_id",),
+    {
+        "finding_id": "text",
+        "round_id": "text",
+        "town_id": "text",
+        "village_id": "text",
+        "aspect_id": "text",
+        "text": "text",
+        "deadline": "date",
+        "closed_on": "date",
+        "note": "text",
+        "evidence_upload_ids": "jsonb",
+        "overdue": "bool",
+    },
+)
+
+
+class InspectionsProjection(Projection):
+    name = "village_inspections"
+    schema = SCHEMA
+    sources = ("village",)
+    event_types = frozenset({"InspectionRoundOpened", "InspectionRecorded", "FindingClosed"})
+    ddl = """
+    CREATE TABLE IF NOT EXISTS rounds (
+        round_id text PRIMARY KEY, name text NOT NULL, year int NOT NULL, opened_on date NOT NULL,
+        due_on date NOT NULL, checklist jsonb NOT NULL, teams jsonb NOT NULL, villages int NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS round_villages (
+        round_id text NOT NULL, village_id text NOT NULL, town_id text NOT NULL, team_id text NOT NULL,
+        team_name text NOT NULL, inspected_on date, total_score int, max_total int, scores jsonb,
+        findings int NOT NULL, open_findings int NOT NULL, PRIMARY KEY (round_id, village_id)
+    );
+    CREATE INDEX IF NOT EXISTS round_villages_village ON round_villages (village_id);
+    CREATE TABLE IF NOT EXISTS findings (
+        finding_id text PRIMARY KEY, round_id text NOT NULL, town_id text NOT NULL, village_id text NOT NULL,
+        aspect_id text NOT NULL, text text NOT NULL, deadline date NOT NULL, closed_on date, note text,
+        evidence_upload_ids jsonb, overdue boolean NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS findings_village ON findings (village_id, round_id);
+    """
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+        keys = {(e.data["round_id"], e.data["village_id"]) for e in events if "village_id" in e.data}
+        villages = await Rows.load(conn, ROUND_VILLAGES, keys)
+        findings = await Rows.load(
+            conn, FINDINGS, {(e.data["finding_id"],) for e in events if e.type == "FindingClosed"}
+        )
+        rounds = Rows(ROUNDS, {})
+        for e in events:
+            d = e.data
+            match e.type:
+                case "InspectionRoundOpened":
+                    assigned = [(t, v) for t in d["teams"] for v in t["villages"]]
+                    rounds.put((d["round_id"],), {**d, "villages": len(assigned)})
+                    for team, v in assigned:
+                        villages.put(
+                            (d["round_id"], v["village_id"]),
+                            {
+                                "round_id": d["round_id"],
+                                "village_id": v["village_id"],
+                                "town_id": v["town_id"],
+                                "team_id": team["team_id"],
+                                "team_name": team["name"],
+                                "findings": 0,
+                                "open_findings": 0,
+                            },
+                        )
+                case "InspectionRecorded":
+                    villages.update(
+                        (d["round_id"], d["village_id"]),
+                        inspected_on=d["inspected_on"],
+                        total_score=d["total_score"],
+                        max_total=d["max_total"],
+                        scores=d["scores"],
+                        findings=len(d["findings"]),
+                        open_findings=len(d["findings"]),
+                    )
+                    for f in d["findings"]:
+                        findings.put(
+                            (f["finding_id"],),
+                            {**f, **{k: d[k] for k in ("round_id", "town_id", "village_id")}, "overdue": False},
+                        )
+                case "FindingClosed":
+                    findings.update(
+                        (d["finding_id"],),
+                        closed_on=d["closed_on"],
+                        note=d["note"],
+                        evidence_upload_ids=d["evidence_upload_ids"],
+                        overdue=d["overdue"],
+                    )
+                    row = villages.get((d["round_id"], d["village_id"]))
+                    if row is not None:
+                        villages.update((d["round_id"], d["village_id"]), open_findings=row["open_findings"] - 1)
+        for rows in (rounds, villages, findings):
+            await rows.save(conn)

@@ -1,0 +1,94 @@
+"""Read model of red beautiful village pilot plans (红色美丽村庄): plans and the progress of each item."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+
+from grassroots_common.events import RecordedEvent
+from grassroots_common.projections import Projection
+from village.projections.tables import Rows, Table
+
+SCHEMA = "rm_village_pilots"
+
+PLANS = Table(
+    "plans",
+    ("village_id",),
+    {
+        "village_id": "text",
+        "plan_id": "text",
+        "town_id": "text",
+        "title": "text",
+        "budget_total_fen": "bigint",
+        "items": "int",
+        "defined_at": "timestamptz",
+    },
+)
+ITEMS = Table(
+    "items",
+    ("village_id", "item_id"),
+    {
+        "village_id": "text",
+        "item_id": "text",
+        "plan_id": "text",
+        "town_id": "text",
+        "aspect": "text",
+        "title": "text",
+        "starts_on": "date",
+        "due_on": "date",
+        "budget_fen": "bigint",
+        "budget_source": "text",
+        "budget_use": "text",
+        "progress_pct": "int",
+        "reported_on": "date",
+        "note": "text",
+        "evidence_upload_ids": "jsonb",
+    },
+)
+
+
+class PilotsProjection(Projection):
+    name = "village_pilots"
+    schema = SCHEMA
+    sources = ("village",)
+    event_types = frozenset({"PilotPlanDefined", "PilotItemProgressed"})
+    ddl = """
+    CREATE TABLE IF NOT EXISTS plans (
+        village_id text PRIMARY KEY, plan_id text NOT NULL, town_id text NOT NULL, title text NOT NULL,
+        budget_total_fen bigint NOT NULL, items int NOT NULL, defined_at timestamptz NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS items (
+        village_id text NOT NULL, item_id text NOT NULL, plan_id text NOT NULL, town_id text NOT NULL,
+        aspect text NOT NULL, title text NOT NULL, starts_on date NOT NULL, due_on date NOT NULL,
+        budget_fen bigint NOT NULL, budget_source text NOT NULL, budget_use text NOT NULL,
+        progress_pct int NOT NULL, reported_on date, note text, evidence_upload_ids jsonb,
+        PRIMARY KEY (village_id, item_id)
+    );
+    """
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+        keys = {(e.data["village_id"], e.data["item_id"]) for e in events if e.type == "PilotItemProgressed"}
+        items = await Rows.load(conn, ITEMS, keys)
+        plans = Rows(PLANS, {})
+        for e in events:
+            d = e.data
+            match e.type:
+                case "PilotPlanDefined":
+                    plans.put((d["village_id"],), {**d, "items": len(d["items"]), "defined_at": e.occurred_at})
+                    for item in d["items"]:
+                        items.put(
+                            (d["village_id"], item["item_id"]),
+                            {**item, "village_id": d["village_id"], "plan_id": d["plan_id"], "town_id": d["town_id"]}
+                            | {"progress_pct": 0},
+                        )
+                case "PilotItemProgressed":
+                    items.update(
+                        (d["village_id"], d["item_id"]),
+                        progress_pct=d["progress_pct"],
+                        reported_on=d["reported_on"],
+                        note=d["note"],
+                        evidence_upload_ids=d["evidence_upload_ids"],
+                    )
+        await plans.save(conn)
+        await items.save(conn)

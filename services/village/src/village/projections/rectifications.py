@@ -1,0 +1,138 @@
+"""Read model of weak-and-lax organization cases (软弱涣散): one row per village and year with its
+stage, plan, measures and acceptance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+
+from grassroots_common.events import RecordedEvent
+from grassroots_common.projections import Projection
+from village.projections.tables import Rows, Table
+
+SCHEMA = "rm_village_weakness"
+
+CASES = Table(
+    "cases",
+    ("village_id", "year"),
+    {
+        "village_id": "text",
+        "year": "int",
+        "town_id": "text",
+        "stage": "text",
+        "hits": "jsonb",
+        "screenings": "int",
+        "last_screened_on": "date",
+        "criteria": "jsonb",
+        "designated_on": "date",
+        "reason": "text",
+        "responsible_leader": "text",
+        "work_group": "jsonb",
+        "measures": "jsonb",
+        "measures_total": "int",
+        "measures_done": "int",
+        "deadline": "date",
+        "accepted_on": "date",
+        "accepted_by": "text",
+        "accepted_overdue": "bool",
+    },
+)
+
+
+class RectificationsProjection(Projection):
+    name = "village_rectifications"
+    schema = SCHEMA
+    sources = ("village",)
+    event_types = frozenset(
+        {
+            "WeaknessScreened",
+            "VillageDesignatedWeak",
+            "RectificationPlanned",
+            "RectificationProgressed",
+            "RectificationAccepted",
+        }
+    )
+    ddl = """
+    CREATE TABLE IF NOT EXISTS cases (
+        village_id text NOT NULL, year int NOT NULL, town_id text NOT NULL, stage text NOT NULL,
+        hits jsonb NOT NULL, screenings int NOT NULL, last_screened_on date, criteria jsonb,
+        designated_on date, reason text, responsible_leader text, work_group jsonb, measures jsonb,
+        measures_total int NOT NULL, measures_done int NOT NULL, deadline date, accepted_on date,
+        accepted_by text, accepted_overdue boolean, PRIMARY KEY (village_id, year)
+    );
+    CREATE INDEX IF NOT EXISTS cases_year_stage ON cases (year, stage);
+    """
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+        cases = await Rows.load(conn, CASES, {(e.data["village_id"], e.data["year"]) for e in events})
+        for e in events:
+            d = e.data
+            key = (d["village_id"], d["year"])
+            row = cases.get(key)
+            match e.type:
+                case "WeaknessScreened":
+                    base = row or {
+                        "village_id": d["village_id"],
+                        "year": d["year"],
+                        "town_id": d["town_id"],
+                        "stage": "screened",
+                        "hits": [],
+                        "screenings": 0,
+                        "measures_total": 0,
+                        "measures_done": 0,
+                    }
+                    hits = sorted(set(base["hits"]) | set(d["hits"]))
+                    cases.put(
+                        key,
+                        {
+                            **base,
+                            "hits": hits,
+                            "screenings": base["screenings"] + 1,
+                            "last_screened_on": d["screened_on"],
+                        },
+                    )
+                case "VillageDesignatedWeak":
+                    cases.update(
+                        key,
+                        stage="designated",
+                        criteria=d["criteria"],
+                        designated_on=d["designated_on"],
+                        reason=d["reason"],
+                    )
+                case "RectificationPlanned":
+                    measures = [{**m, "done": False, "notes": []} for m in d["measures"]]
+                    cases.update(
+                        key,
+                        stage="rectifying",
+                        responsible_leader=d["responsible_leader"],
+                        work_group=d["work_group"],
+                        measures=measures,
+                        measures_total=len(measures),
+                        measures_done=0,
+                        deadline=d["deadline"],
+                    )
+                case "RectificationProgressed" if row is not None:
+                    measures = [
+                        {
+                            **m,
+                            "done": m["done"] or d["done"],
+                            "notes": [
+                                *m["notes"],
+                                {"note": d["note"], "on": d["reported_on"], "evidence": d["evidence_upload_ids"]},
+                            ],
+                        }
+                        if m["measure_id"] == d["measure_id"]
+                        else m
+                        for m in row["measures"]
+                    ]
+                    cases.update(key, measures=measures, measures_done=sum(1 for m in measures if m["done"]))
+                case "RectificationAccepted":
+                    cases.update(
+                        key,
+                        stage="accepted",
+                        accepted_on=d["accepted_on"],
+                        accepted_by=d["accepted_by"],
+                        accepted_overdue=d["overdue"],
+                    )
+        await cases.save(conn)

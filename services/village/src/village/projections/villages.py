@@ -1,0 +1,233 @@
+"""Read model of the policy, towns, villages, cadres, subsidy sheets, income and bonuses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+
+from grassroots_common.events import RecordedEvent
+from grassroots_common.projections import Projection
+from village.projections.tables import Rows, Table
+
+SCHEMA = "rm_villages"
+
+POLICY = Table("policy", ("id",), {"id": "int", "data": "jsonb"})
+TOWNS = Table(
+    "towns",
+    ("town_id",),
+    {"town_id": "text", "name": "text", "party_secretary_name": "text", "registered_at": "timestamptz"},
+)
+VILLAGES = Table(
+    "villages",
+    ("village_id",),
+    {
+        "village_id": "text",
+        "town_id": "text",
+        "name": "text",
+        "party_org_name": "text",
+        "party_org_kind": "text",
+        "party_members": "int",
+        "households": "int",
+        "population": "int",
+        "level": "text",
+        "level_since": "date",
+        "secretary_name": "text",
+        "one_shoulder": "bool",
+        "cadres": "int",
+        "reserves": "int",
+    },
+)
+CADRES = Table(
+    "cadres",
+    ("cadre_id",),
+    {
+        "cadre_id": "text",
+        "village_id": "text",
+        "town_id": "text",
+        "name": "text",
+        "position": "text",
+        "one_shoulder": "bool",
+        "appointed_on": "date",
+        "left_on": "date",
+        "left_reason": "text",
+    },
+)
+STATUS_CHANGES = Table(
+    "status_changes",
+    ("event_id",),
+    {
+        "event_id": "text",
+        "village_id": "text",
+        "town_id": "text",
+        "level": "text",
+        "previous_level": "text",
+        "reason": "text",
+        "effective_on": "date",
+        "actor_name": "text",
+    },
+)
+SUBSIDIES = Table(
+    "subsidies",
+    ("village_id", "month"),
+    {
+        "village_id": "text",
+        "month": "text",
+        "town_id": "text",
+        "total_fen": "bigint",
+        "cadres": "int",
+        "lines": "jsonb",
+        "issued_at": "timestamptz",
+    },
+)
+INCOMES = Table(
+    "incomes",
+    ("village_id", "year"),
+    {
+        "village_id": "text",
+        "year": "int",
+        "town_id": "text",
+        "income_fen": "bigint",
+        "reports": "int",
+        "bonus_fen": "bigint",
+        "threshold_fen": "bigint",
+        "awarded_at": "timestamptz",
+    },
+)
+
+
+class VillagesProjection(Projection):
+    name = "villages"
+    schema = SCHEMA
+    sources = ("village",)
+    event_types = frozenset(
+        {
+            "VillagePolicySet",
+            "TownRegistered",
+            "VillageRegistered",
+            "VillageStatusChanged",
+            "CadreAppointed",
+            "CadreLeft",
+            "SubsidyComputed",
+            "IncomeReported",
+            "BonusAwarded",
+        }
+    )
+    ddl = """
+    CREATE TABLE IF NOT EXISTS policy (id int PRIMARY KEY, data jsonb NOT NULL);
+    CREATE TABLE IF NOT EXISTS towns (
+        town_id text PRIMARY KEY, name text NOT NULL, party_secretary_name text NOT NULL,
+        registered_at timestamptz NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS villages (
+        village_id text PRIMARY KEY, town_id text NOT NULL, name text NOT NULL,
+        party_org_name text NOT NULL, party_org_kind text NOT NULL, party_members int NOT NULL,
+        households int NOT NULL, population int NOT NULL, level text NOT NULL, level_since date,
+        secretary_name text, one_shoulder boolean NOT NULL, cadres int NOT NULL, reserves int NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS villages_town ON villages (town_id);
+    CREATE TABLE IF NOT EXISTS cadres (
+        cadre_id text PRIMARY KEY, village_id text NOT NULL, town_id text NOT NULL, name text NOT NULL,
+        position text NOT NULL, one_shoulder boolean NOT NULL, appointed_on date NOT NULL,
+        left_on date, left_reason text
+    );
+    CREATE INDEX IF NOT EXISTS cadres_village ON cadres (village_id);
+    CREATE TABLE IF NOT EXISTS status_changes (
+        event_id text PRIMARY KEY, village_id text NOT NULL, town_id text NOT NULL, level text NOT NULL,
+        previous_level text NOT NULL, reason text NOT NULL, effective_on date NOT NULL, actor_name text NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS status_changes_village ON status_changes (village_id);
+    CREATE TABLE IF NOT EXISTS subsidies (
+        village_id text NOT NULL, month text NOT NULL, town_id text NOT NULL, total_fen bigint NOT NULL,
+        cadres int NOT NULL, lines jsonb NOT NULL, issued_at timestamptz NOT NULL,
+        PRIMARY KEY (village_id, month)
+    );
+    CREATE INDEX IF NOT EXISTS subsidies_month ON subsidies (month, town_id);
+    CREATE TABLE IF NOT EXISTS incomes (
+        village_id text NOT NULL, year int NOT NULL, town_id text NOT NULL, income_fen bigint NOT NULL,
+        reports int NOT NULL, bonus_fen bigint, threshold_fen bigint, awarded_at timestamptz,
+        PRIMARY KEY (village_id, year)
+    );
+    CREATE INDEX IF NOT EXISTS incomes_year ON incomes (year, town_id);
+    """
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+        village_keys = {(e.data["village_id"],) for e in events if "village_id" in e.data}
+        cadre_keys = {(e.data["cadre_id"],) for e in events if "cadre_id" in e.data}
+        income_keys = {(e.data["village_id"], e.data["year"]) for e in events if "year" in e.data}
+        policy = Rows(POLICY, {})
+        towns = Rows(TOWNS, {})
+        villages = await Rows.load(conn, VILLAGES, village_keys)
+        cadres = await Rows.load(conn, CADRES, cadre_keys)
+        changes = Rows(STATUS_CHANGES, {})
+        subsidies = Rows(SUBSIDIES, {})
+        incomes = await Rows.load(conn, INCOMES, income_keys)
+        for e in events:
+            d = e.data
+            match e.type:
+                case "VillagePolicySet":
+                    policy.put((1,), {"id": 1, "data": d})
+                case "TownRegistered":
+                    towns.put((d["town_id"],), {**d, "registered_at": e.occurred_at})
+                case "VillageRegistered":
+                    villages.put(
+                        (d["village_id"],),
+                        {**d, "level": "none", "level_since": None, "secretary_name": None, "one_shoulder": False}
+                        | {"cadres": 0, "reserves": 0},
+                    )
+                case "VillageStatusChanged":
+                    villages.update((d["village_id"],), level=d["level"], level_since=d["effective_on"])
+                    changes.put(
+                        (e.event_id,), {**d, "event_id": e.event_id, "actor_name": e.metadata.get("actor_name", "")}
+                    )
+                case "CadreAppointed":
+                    cadres.put((d["cadre_id"],), {**d, "left_on": None, "left_reason": None})
+                    _roster(villages, d, +1)
+                case "CadreLeft":
+                    cadres.update((d["cadre_id"],), left_on=d["left_on"], left_reason=d["reason"])
+                    _roster(villages, d, -1)
+                case "SubsidyComputed":
+                    subsidies.put(
+                        (d["village_id"], d["month"]),
+                        {**d, "cadres": len(d["lines"]), "issued_at": e.occurred_at},
+                    )
+                case "IncomeReported":
+                    key = (d["village_id"], d["year"])
+                    row = incomes.get(key) or {
+                        "bonus_fen": None,
+                        "threshold_fen": None,
+                        "awarded_at": None,
+                        "reports": 0,
+                    }
+                    incomes.put(
+                        key,
+                        {**row, **_pick(d, "village_id", "year", "town_id", "income_fen")}
+                        | {"reports": row["reports"] + 1},
+                    )
+                case "BonusAwarded":
+                    incomes.update(
+                        (d["village_id"], d["year"]),
+                        bonus_fen=d["bonus_fen"],
+                        threshold_fen=d["threshold_fen"],
+                        awarded_at=e.occurred_at,
+                    )
+        for rows in (policy, towns, villages, cadres, changes, subsidies, incomes):
+            await rows.save(conn)
+
+
+def _pick(data: dict, *names: str) -> dict:
+    return {n: data[n] for n in names}
+
+
+def _roster(villages: Rows, d: dict, step: int) -> None:
+    row = villages.get((d["village_id"],))
+    if row is None:
+        return
+    if d["position"] == "reserve":
+        villages.update((d["village_id"],), reserves=row["reserves"] + step)
+        return
+    changes: dict = {"cadres": row["cadres"] + step}
+    if d["position"] == "secretary":
+        changes["secretary_name"] = d["name"] if step > 0 else None
+        changes["one_shoulder"] = bool(d.get("one_shoulder")) if step > 0 else False
+    villages.update((d["village_id"],), **changes)

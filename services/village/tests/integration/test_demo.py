@@ -1,0 +1,67 @@
+"""The demo data through the read models: dashboards, the village file, and who may see what."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from grassroots_common.workdays import CHINA
+from village.demo import DEMO_USERS, town_code
+from village.main import create_app
+
+
+async def test_demo_seed_fills_the_dashboards_and_scopes_reads(
+    database, make_settings, serve, auth, wait_until
+) -> None:
+    app = create_app(make_settings("village", database, seed_demo=True))
+    year = dt.datetime.now(CHINA).year
+    district = auth("da_zzb", "district_admin", name="赵敏")
+    secretary = next(u for u in DEMO_USERS if "village_secretary" in u.roles)
+    town_admin = next(u for u in DEMO_USERS if "town_admin" in u.roles)
+    async with serve(app) as client:
+
+        async def complete():
+            r = await client.get(f"/api/v1/dashboards/district?year={year}", headers=district)
+            body = r.json()
+            done = (
+                body["totals"]["villages"] == 160
+                and body["inspection"] is not None
+                and body["inspection"]["inspected"] == 160
+                and body["rectification"]["designated"] == 5
+                and body["pairing"]["units"] == 40
+            )
+            return body if done else None
+
+        board = await wait_until(complete, timeout=30)
+        totals = board["totals"]
+        assert totals["villages_with_project"] == 160 and totals["project_coverage_pct"] == 100.0
+        assert totals["provincial"] == 9 and totals["district"] == 6 and totals["town_benchmark"] == 19
+        assert totals["funds_integrated_fen"] == sum(s["amount_fen"] for s in board["funds_by_source"])
+        assert len(board["ranking"]) == 12 and board["ranking"][0]["rank"] == 1
+        assert board["inspection"]["coverage_pct"] == 100.0
+        assert board["rectification"]["accepted"] == 1
+
+        mine = auth(secretary.sub, *secretary.roles, name=secretary.name, **secretary.scopes)
+        r = await client.get(f"/api/v1/villages/{secretary.scopes['village']}", headers=mine)
+        assert r.status_code == 200, r.text
+        file = r.json()
+        assert file["village"]["name"] == "紫荆村"
+        assert file["pilot"]["items"] == 17 and len(file["pilot_items"]) == 17
+        assert file["projects"][0]["owner_id"] == secretary.sub
+        assert file["reserve_target"] == 2
+
+        other = f"{town_code(0)}201"
+        r = await client.get(f"/api/v1/villages/{other}", headers=mine)
+        assert r.status_code == 403 and r.headers["content-type"] == "application/problem+json"
+
+        town = auth(town_admin.sub, *town_admin.roles, name=town_admin.name, **town_admin.scopes)
+        r = await client.get(f"/api/v1/dashboards/towns/{town_admin.scopes['town']}?year={year}", headers=town)
+        assert r.status_code == 200 and r.json()["totals"]["villages"] == 14
+        r = await client.get(f"/api/v1/dashboards/towns/{town_code(1)}?year={year}", headers=town)
+        assert r.status_code == 403
+        r = await client.get(f"/api/v1/dashboards/district?year={year}", headers=town)
+        assert r.status_code == 403
+
+        r = await client.get("/api/v1/rectifications?overdue=false", headers=town)
+        assert r.json()["total"] >= 14
+        r = await client.get(f"/api/v1/pairings?year={year}&behind=true", headers=district)
+        assert all(u["behind"] for u in r.json()["items"])

@@ -1,0 +1,180 @@
+"""Browser journeys: the whole platform as ``grassroots up`` runs it, driven through Chromium.
+
+One platform per session (NATS, PostgreSQL, every service with demo data, the gateway serving
+``apps/web``); one browser; a fresh context per test at phone size. A failing test leaves a
+full-page screenshot under ``test-artifacts/browser/``.
+
+While developing screens, point the suite at a running ``grassroots up`` instead of starting one:
+``GRASSROOTS_BROWSER_URL=http://127.0.0.1:8030 GRASSROOTS_BROWSER_DATA_DIR=/tmp/data pytest -m browser tests/browser``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from grassroots_cli.platform import Platform
+from grassroots_cli.services import SERVICES
+from grassroots_common.auth import mint_token
+from grassroots_common.embedded import free_port
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@dataclass
+class RunningPlatform:
+    """A platform someone else started (``grassroots up``): its gateway URL and data folder."""
+
+    url: str
+    data_dir: Path
+
+
+@pytest.fixture(scope="session")
+def platform() -> Iterator[Platform | RunningPlatform]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    if os.environ.get("GRASSROOTS_BROWSER_URL"):
+        yield RunningPlatform(
+            url=os.environ["GRASSROOTS_BROWSER_URL"].rstrip("/"),
+            data_dir=Path(os.environ.get("GRASSROOTS_BROWSER_DATA_DIR", "data")).resolve(),
+        )
+        return
+    folder = Path(tempfile.mkdtemp(prefix="grassroots-browser-"))
+    running = Platform(
+        data_dir=folder,
+        port=free_port(),
+        service_ports={name: free_port() for name in SERVICES},
+        nats_port=free_port(),
+        log_format="json",
+    )
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser(platform: Platform) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def page(browser, platform: Platform, request: pytest.FixtureRequest) -> Iterator[object]:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 760}, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=platform.url
+    )
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield tab
+        assert not errors, f"JavaScript errors on the page: {errors}"
+    finally:
+        failed = getattr(request.node, "rep_call", None)
+        if failed is not None and failed.failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-150:]
+            try:
+                tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+                (ARTIFACTS / f"{name}.html").write_text(tab.content())
+            except Exception as exc:  # the page may be gone; keep the test's own failure
+                (ARTIFACTS / f"{name}.txt").write_text(f"no screenshot: {exc}")
+        context.close()
+
+
+class People:
+    """Who to sign in as: a demo user with that role (and scopes) when the services seed one."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self._users: list[dict] | None = None
+
+    @property
+    def users(self) -> list[dict]:
+        if self._users is None:
+            self._users = httpx.get(f"{self.platform.url}/api/dev/demo-users", timeout=10).json()
+        return self._users
+
+    def find(self, role: str, **scopes: str) -> dict | None:
+        for user in self.users:
+            if role in user["roles"] and all(user["scopes"].get(k) == v for k, v in scopes.items()):
+                return user
+        return None
+
+    def need(self, role: str, **scopes: str) -> dict:
+        user = self.find(role, **scopes)
+        if user is None:
+            pytest.skip(f"no demo user with role {role} {scopes or ''}: that service does not seed one yet")
+        return user
+
+    def token_for(self, user: dict) -> str:
+        secret = (self.platform.data_dir / "keys" / "jwt.secret").read_text().strip()
+        return mint_token(secret, user["sub"], user["name"], user["roles"], user["scopes"])
+
+
+@pytest.fixture(scope="session")
+def people(platform: Platform) -> People:
+    return People(platform)
+
+
+def _sign_in(page, user: dict) -> None:
+    """Through the sign-in page: pick the user's button."""
+    from playwright.sync_api import expect
+
+    page.goto("/signin")
+    page.locator(f'button.user-btn[data-sub="{user["sub"]}"]').click()
+    expect(page.locator("#whoami")).to_contain_text(user["name"])
+
+
+def _sign_in_as(page, people: People, user: dict) -> None:
+    """A demo user through the sign-in page; any other user with a token minted for the session."""
+    if any(u["sub"] == user["sub"] for u in people.users):
+        _sign_in(page, user)
+        return
+    page.goto("/signin")
+    page.evaluate(
+        "([token, user]) => { sessionStorage.setItem('gr.token', token); sessionStorage.setItem('gr.user', user); }",
+        [people.token_for(user), json.dumps(user)],
+    )
+    page.goto("/")
+
+
+@pytest.fixture
+def sign_in(page, people: People):
+    """``sign_in(user)``: sign the test's page in as that user."""
+    return lambda user: _sign_in_as(page, people, user)

@@ -1,0 +1,98 @@
+"""Appraisal beyond the log, in the browser: a unit administrator imports a roster from Excel and
+sees the rows refused; staff write the monthly summary and read their quarter; the principal
+leader adjusts a grade only with a reason; the operator reads every service's projections."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def roster_xlsx(good_id: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        ["人员编号", "姓名", "股室", "职务", "出生日期", "身份证号", "股组长编号", "分管领导编号", "主要领导编号"]
+    )
+    n = int(good_id[-4:], 16)
+    born = f"19{70 + n % 30}-{1 + n % 12:02d}-{1 + n % 28:02d}"  # name + birth date identify a person
+    sheet.append([good_id, "周新来", "", "科员", born, "", "", "", ""])
+    sheet.append(["", "", "", "科员", "not-a-date", "", "", "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_unit_admin_imports_a_roster_with_a_row_error_report(page, people, sign_in, tmp_path) -> None:
+    admin = people.need("unit_admin")
+    sheet = tmp_path / "roster.xlsx"
+    sheet.write_bytes(roster_xlsx(f"p-{uuid.uuid4().hex[:6]}"))
+    sign_in(admin)
+    page.get_by_role("link", name="花名册").click()
+    form = page.get_by_role("form", name="导入花名册")
+    form.get_by_role("button", name="导入花名册").click()
+    expect(form.locator('[data-error-for="file"]')).to_contain_text("请选择")
+    form.get_by_label("花名册 Excel 文件（.xlsx，不超过 2 MB）").set_input_files(str(sheet))
+    form.get_by_role("button", name="导入花名册").click()
+    expect(form.locator(".notice")).to_contain_text("已导入 1 人")
+    expect(form.get_by_role("region", name="未导入的行")).to_contain_text("3")
+    expect(page.get_by_role("list", name="花名册")).to_be_visible()
+
+    page.goto("/admin/quarters")
+    expect(page.get_by_role("list", name="季度考核").locator("li").first).to_be_visible()
+
+
+def test_staff_summary_and_quarter(page, people, sign_in) -> None:
+    staff = people.need("staff")
+    sign_in(staff)
+    page.get_by_role("link", name="月度小结").click()
+    form = page.get_by_role("form", name="提交月度小结")
+    form.get_by_role("button", name="提交小结").click()
+    expect(form.locator('[data-error-for="text"]')).to_contain_text("必填")
+    text = f"本月完成党建台账整理 {uuid.uuid4().hex[:4]}，走访群众 6 户。"
+    form.get_by_label("本月工作小结").fill(text)
+    form.get_by_role("button", name="提交小结").click()
+    expect(page.locator("li.summary", has_text=text)).to_be_visible()
+
+    page.get_by_role("link", name="‹ 返回首页").click()
+    page.get_by_role("link", name="我的季度考核").click()
+    expect(page.locator("li.quarter").first).to_be_visible()
+
+
+def test_principal_leader_adjusts_a_grade_only_with_a_reason(page, people, sign_in) -> None:
+    leader = people.need("principal_leader")
+    sign_in(leader)
+    page.get_by_role("link", name="考核看板").click()
+    expect(page.get_by_role("group", name="好等次名额")).to_be_visible()
+    person = page.locator("li.person", has=page.get_by_text("调整等次")).first
+    expect(person).to_be_visible()
+    name = person.locator(".title").inner_text()
+    person.get_by_text("调整等次").click()
+    form = person.get_by_role("form")
+    form.get_by_role("button", name="确认调整").click()
+    expect(form.locator('[data-error-for="reason"]')).to_contain_text("必填")
+    grade = form.get_by_label("调整为")
+    grade.select_option("较好" if grade.input_value() == "一般" else "一般")
+    form.get_by_label("调整理由（必填）").fill("季度内重点任务延误，经党组会研究调整")
+    form.get_by_role("button", name="确认调整").click()
+    row = page.locator("li.person", has_text=name)
+    expect(row).to_contain_text("经党组会研究调整")
+
+
+def test_operator_sees_every_service_projections(page, people, sign_in) -> None:
+    operator = people.need("operator")
+    sign_in(operator)
+    page.get_by_role("link", name="读模型与积压").click()
+    for service in ("考核服务", "网格服务", "乡村服务", "报表服务"):
+        card = page.get_by_role("region", name=service)
+        expect(card.get_by_role("region", name=f"{service}的读模型")).to_be_visible()
+    card = page.get_by_role("region", name="网格服务")
+    card.get_by_text("搁置事件（死信）").click()
+    expect(card.get_by_text("没有搁置的事件")).to_be_visible()
