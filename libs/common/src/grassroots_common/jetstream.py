@@ -163,24 +163,29 @@ class Puller:
             f"$JS.API.CONSUMER.MSG.NEXT.{self.stream}.{self.consumer}", orjson.dumps(body), reply=self._inbox
         )
 
-    async def next_batch(self, max_items: int, timeout: float) -> list[Delivery]:
-        """Whatever has arrived (at most ``max_items``), waiting up to ``timeout`` for the first."""
+    async def next_batch(self, max_items: int, timeout: float, min_items: int = 1) -> list[Delivery]:
+        """At most ``max_items`` messages, once ``min_items`` have arrived, the stream has nothing
+        more for now (the last message says none are pending), or ``timeout`` has passed."""
         loop = asyncio.get_running_loop()
-        if self._request_done.is_set() and not self._buffer:
-            await self._request()
-        elif not self._request_done.is_set() and loop.time() - self._last_request > self.expires + 2.0:
+        if not self._request_done.is_set() and loop.time() - self._last_request > self.expires + 2.0:
             raise PullExpired(self.consumer)
-        if not self._buffer:
+        deadline = loop.time() + timeout
+        while len(self._buffer) < min_items:
+            if self._buffer and self._buffer[-1].pending == 0:
+                break
+            if self._request_done.is_set():
+                await self._request()
             self._ready.clear()
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                break
             try:
-                await asyncio.wait_for(self._ready.wait(), timeout)
+                await asyncio.wait_for(self._ready.wait(), remaining)
             except TimeoutError:
-                return []
+                break
         taken, self._buffer = self._buffer[:max_items], self._buffer[max_items:]
-        if not self._buffer:
-            self._ready.clear()
-        if self._request_done.is_set() and not self._buffer and taken and taken[-1].pending:
-            await self._request()
+        if self._request_done.is_set() and taken and taken[-1].pending:
+            await self._request()  # keep the next batch coming while this one is applied
         return taken
 
     @property

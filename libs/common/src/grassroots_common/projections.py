@@ -465,7 +465,7 @@ async def _replay_source(
     try:
         async with pool.acquire() as conn:
             while done < total:
-                deliveries = await puller.next_batch(batch_size, timeout=2.0)
+                deliveries = await puller.next_batch(batch_size, timeout=2.0, min_items=batch_size)
                 if not deliveries:
                     continue
                 events = _decode(deliveries, b.source)
