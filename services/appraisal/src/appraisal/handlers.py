@@ -30,6 +30,7 @@ from grassroots_common.contracts.appraisal import (
     Indicator,
     ResultUseKind,
     ReviewingChain,
+    SubmissionDeadlines,
     WorkItem,
 )
 from grassroots_common.errors import Conflict, Invalid
@@ -62,6 +63,11 @@ def _today(runtime: Runtime) -> dt.date:
     return runtime.clock().astimezone(CHINA).date()
 
 
+async def unit_deadlines(runtime: Runtime, unit_id: str) -> SubmissionDeadlines:
+    """The unit's submission deadlines, from its roster stream (the defaults when it set none)."""
+    return (await _load(runtime, Roster, roster_stream_id(unit_id))).deadlines
+
+
 # --- weekly log and monthly summary ------------------------------------------------------------
 
 
@@ -78,6 +84,7 @@ async def submit_log(
     if unit_id is None:
         raise Invalid("unit_missing", "你的账号未归属任何单位，请联系单位管理员")
     now = runtime.clock()
+    deadlines = await unit_deadlines(runtime, unit_id)
 
     def act(log: WeeklyLog) -> dict:
         log.submit(
@@ -88,6 +95,7 @@ async def submit_log(
             week=week,
             items=items,
             now=now,
+            deadlines=deadlines,
         )
         return {"week": week, "revision": log.revision, "late": bool(log.first_late)}
 
@@ -147,9 +155,10 @@ async def remind_missing_logs(
     authz.require_unit_admin(principal, unit_id)
     missing = await queries.missing_log_people(runtime.pool, unit=unit_id, week=week)
     now = runtime.clock()
+    deadlines = await unit_deadlines(runtime, unit_id)
 
     def act(reminders: LogReminders) -> dict:
-        reminders.remind(unit_id=unit_id, week=week, missing=missing, now=now)
+        reminders.remind(unit_id=unit_id, week=week, missing=missing, now=now, deadlines=deadlines)
         return {"reminded": len(missing), "round": reminders.rounds}
 
     return await _run(runtime, LogReminders, log_reminder_stream_id(unit_id, week), act, meta, idempotency)
@@ -166,6 +175,7 @@ async def submit_summary(
 ) -> CommandResult:
     unit_id = authz.require_appraised(principal)
     now = runtime.clock()
+    deadlines = await unit_deadlines(runtime, unit_id)
 
     def act(summary: MonthlySummary) -> dict:
         summary.submit(
@@ -176,6 +186,7 @@ async def submit_summary(
             month=month,
             text=text,
             now=now,
+            deadlines=deadlines,
         )
         return {"month": month, "revision": summary.revision, "late": bool(summary.first_late)}
 
@@ -216,6 +227,24 @@ async def define_section(
 
     def act(roster: Roster) -> None:
         roster.define_section(section_id=section_id, section_name=section_name)
+
+    return await _run(runtime, Roster, roster_stream_id(unit_id), act, meta, idempotency)
+
+
+async def configure_deadlines(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    deadlines: SubmissionDeadlines,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+
+    def act(roster: Roster) -> dict:
+        roster.configure_deadlines(deadlines)
+        return roster.deadlines.model_dump()
 
     return await _run(runtime, Roster, roster_stream_id(unit_id), act, meta, idempotency)
 

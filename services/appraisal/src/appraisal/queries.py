@@ -158,6 +158,40 @@ async def board(
     )
 
 
+async def board_rows(
+    pool: asyncpg.Pool, *, unit: str, quarter: str, section: str | None, chain: tuple[str, str] | None
+) -> list[asyncpg.Record]:
+    """The whole board (as ``board`` filters it) with section names, for the Excel export."""
+    args: list = []
+    filters = (("p.unit_id", unit), ("p.quarter", quarter), ("p.section_id", section))
+    if chain is not None:
+        filters += ((f"p.{chain[0]}_id", chain[1]),)
+    clause = _where(filters, args)
+    return await pool.fetch(
+        f"""SELECT p.*, s.section_name FROM rm_quarters.quarter_people p
+            LEFT JOIN rm_roster.sections s USING (section_id) {clause}
+            ORDER BY p.section_id NULLS FIRST, p.person_id""",
+        *args,
+    )
+
+
+async def result_rows(pool: asyncpg.Pool, *, unit: str, quarter: str) -> list[asyncpg.Record]:
+    """The published results of one quarter with section names (none before publication)."""
+    return await pool.fetch(
+        """SELECT p.person_id, p.person_name, s.section_name, p.grade, p.composite_score, q.status
+           FROM rm_quarters.quarter_people p JOIN rm_quarters.quarters q USING (unit_id, quarter)
+           LEFT JOIN rm_roster.sections s USING (section_id)
+           WHERE p.unit_id = $1 AND p.quarter = $2 AND q.status IN ('published', 'finalized')
+           ORDER BY p.section_id NULLS FIRST, p.person_id""",
+        unit,
+        quarter,
+    )
+
+
+async def unit_name(pool: asyncpg.Pool, unit: str) -> str | None:
+    return await pool.fetchval("SELECT unit_name FROM rm_roster.units WHERE unit_id = $1", unit)
+
+
 async def board_progress(pool: asyncpg.Pool, unit: str, quarter: str) -> asyncpg.Record:
     return await pool.fetchrow(
         """SELECT count(*) AS participants,

@@ -4,6 +4,9 @@ queues, board and results; and concurrent leaders who never push the quarter ove
 from __future__ import annotations
 
 import asyncio
+import io
+
+from openpyxl import load_workbook
 
 from appraisal.domain.quarter import UnitQuarter, quarter_stream_id
 from appraisal.main import create_app
@@ -116,6 +119,14 @@ async def test_quarter_from_opening_to_finalization(database, make_settings, ser
         assert [a["appeal_id"] for a in r.json()["items"]] == [appeal_id]
         r = await client.get(f"{Q}/2026-Q3/results", headers=h["s3"])
         assert r.json()["total"] == 11
+        check_workbook_export(await client.get(f"{Q}/2026-Q3/board.xlsx", headers=h["boss"]))
+        r = await client.get(f"{Q}/2026-Q3/board.xlsx", headers=h["c1"])
+        chain = list(load_workbook(io.BytesIO(r.content))["考核进度"].iter_rows(min_row=2, values_only=True))
+        assert [row[0] for row in chain] == ["s0", "s1", "s2", "s3"]
+        r = await client.get(f"{Q}/2026-Q3/board.xlsx", headers=h["s3"])
+        assert r.status_code == 403 and r.headers["content-type"] == "application/problem+json"
+        r = await client.get(f"{Q}/2026-Q4/board.xlsx", headers=h["boss"])
+        assert r.status_code == 404 and r.json()["code"] == "quarter_not_found"
 
         clock.advance(days=8)
         r = await client.post(f"{Q}/2026-Q3/appeals", json={"reason": "请求复核本季度等次结果"}, headers=h["s3"])
@@ -138,6 +149,32 @@ async def test_quarter_from_opening_to_finalization(database, make_settings, ser
             headers=h["boss"],
         )
         assert r.status_code == 409 and r.json()["code"] == "quarter_finalized"
+
+
+def check_workbook_export(r) -> None:
+    """The published quarter as a workbook: overview, board and results, Chinese headers, one row each."""
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in r.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(r.content))
+    assert book.sheetnames == ["概况", "考核进度", "考核结果"]
+    overview = {row[0]: row[1] for row in book["概况"].iter_rows(min_row=2, values_only=True)}
+    assert overview["季度"] == "2026-Q3" and overview["状态"] == "公示中" and overview["“好”等次名额"] == 4
+    board = list(book["考核进度"].iter_rows(values_only=True))
+    assert board[0] == (
+        "人员编号", "姓名", "股室", "自评等次", "自评得分", "互评人数", "股组长评定", "分管领导评定",
+        "主要领导评定", "评定等次", "综合得分", "待审核层级", "申诉状态",
+    )  # fmt: skip
+    people = {row[0]: row for row in board[1:]}
+    assert sorted(people) == sorted(["dep", "c1", "c2", *STAFF])
+    assert people["s0"][1:4] == ("职员s0", "组织科", "好") and people["s5"][2] == "干部科"
+    assert people["s0"][6] == "好" and people["s7"][9] == "好" and people["s4"][9] == "较好"
+    assert people["s4"][12] == "申诉中" and people["s0"][12] is None and people["s0"][11] == "已评定"
+    assert people["s0"][10] > 0 and people["s0"][5] == 1
+    results = list(book["考核结果"].iter_rows(values_only=True))
+    assert results[0] == ("人员编号", "姓名", "股室", "等次", "综合得分", "状态")
+    grades = {row[0]: row[3] for row in results[1:]}
+    assert len(grades) == 11 and grades["s7"] == "好" and all(row[5] == "公示中" for row in results[1:])
 
 
 async def test_concurrent_leaders_never_exceed_the_cap(database, make_settings, serve, auth, clock) -> None:

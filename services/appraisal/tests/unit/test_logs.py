@@ -7,8 +7,17 @@ import datetime as dt
 import pytest
 
 from appraisal.domain.log_reminder import LogReminders
+from appraisal.domain.roster import Roster
+from appraisal.domain.summary import MonthlySummary
 from appraisal.domain.weekly_log import WeeklyLog
-from grassroots_common.contracts.appraisal import LogReturned, LogSubmitted, WorkItem
+from grassroots_common.contracts.appraisal import (
+    DeadlinesConfigured,
+    LogReturned,
+    LogSubmitted,
+    SubmissionDeadlines,
+    UnitRegistered,
+    WorkItem,
+)
 from grassroots_common.errors import Conflict, NotFound
 
 SUBMITTED = LogSubmitted(
@@ -21,6 +30,7 @@ SUBMITTED = LogSubmitted(
     deadline=dt.datetime(2026, 11, 16, 4, tzinfo=dt.UTC),
     late=False,
 )
+ITEMS = [WorkItem(text="整理台账")]
 
 
 def test_return_then_revise_keeps_the_first_lateness() -> None:
@@ -61,3 +71,54 @@ def test_missing_log_reminders_wait_for_the_deadline() -> None:
     assert err.value.code == "nobody_missing"
     reminders.remind(unit_id="u1", week="2026-W46", missing=["p3", "p2"], now=after)
     assert reminders.take_pending()[0].event.person_ids == ["p2", "p3"]
+
+
+def test_the_units_deadlines_decide_lateness() -> None:
+    wednesday = dt.datetime(2026, 11, 18, 9, tzinfo=dt.UTC)  # 17:00 in Beijing, week 47
+    default = WeeklyLog("log-p1-2026-W46")
+    default.submit(
+        person_id="p1", person_name="王芳", unit_id="u1", section_id=None, week="2026-W46", items=ITEMS, now=wednesday
+    )
+    assert default.first_late is True
+    rules = SubmissionDeadlines(log_weekday=3, log_hour=18)
+    log = WeeklyLog("log-p2-2026-W46")
+    log.submit(
+        person_id="p2",
+        person_name="李强",
+        unit_id="u1",
+        section_id=None,
+        week="2026-W46",
+        items=ITEMS,
+        now=wednesday,
+        deadlines=rules,
+    )
+    (submitted,) = [p.event for p in log.take_pending()]
+    assert submitted.late is False and submitted.deadline == dt.datetime(2026, 11, 18, 10, tzinfo=dt.UTC)
+    summary = MonthlySummary("summary-p2-2026-10")
+    summary.submit(
+        person_id="p2",
+        person_name="李强",
+        unit_id="u1",
+        section_id=None,
+        month="2026-10",
+        text="十月小结",
+        now=wednesday,
+        deadlines=SubmissionDeadlines(summary_day=20),
+    )
+    assert summary.first_late is False
+    with pytest.raises(Conflict):
+        LogReminders("log-reminder-u1-2026-W46").remind(
+            unit_id="u1", week="2026-W46", missing=["p3"], now=wednesday, deadlines=rules
+        )
+
+
+def test_a_unit_configures_its_deadlines_once() -> None:
+    roster = Roster.replay("roster-u1", [UnitRegistered(unit_id="u1", unit_name="凤翔区委组织部")])
+    assert roster.deadlines == SubmissionDeadlines()
+    roster.configure_deadlines(SubmissionDeadlines(log_weekday=2, log_hour=9))
+    roster.configure_deadlines(SubmissionDeadlines(log_weekday=2, log_hour=9))
+    (configured,) = [p.event for p in roster.take_pending()]
+    assert isinstance(configured, DeadlinesConfigured) and configured.deadlines.log_weekday == 2
+    assert roster.deadlines.log_hour == 9 and roster.deadlines.summary_day == 5
+    with pytest.raises(NotFound):
+        Roster("roster-u2").configure_deadlines(SubmissionDeadlines(log_hour=9))

@@ -111,10 +111,13 @@ async def reports(
     community_id: str | None,
     grid_id: str | None,
     state: str | None,
+    dispatched: bool | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
     where = Where().eq("community_id", community_id).eq("grid_id", grid_id).eq("state", state)
+    if dispatched is not None:
+        where.add("ticket_id IS NOT NULL" if dispatched else "ticket_id IS NULL")
     return await _page(pool, f"{R}.reports", where, "filed_at DESC, report_id", limit, offset)
 
 

@@ -240,3 +240,38 @@ async def test_micro_wish_flow(grid, auth) -> None:
     assert r.json()["total"] == 1 and r.json()["counts"] == {"fulfilled": 1}
     r = await client.get("/api/v1/resources", headers=v2)
     assert r.json()["items"][0]["matched"] == 1
+
+
+async def test_waiting_for_dispatch_lists_escalated_reports_without_a_ticket(grid, auth) -> None:
+    client, _ = grid
+    await setup_hierarchy(client, auth)
+    member = auth("gm1", "grid_member", name="李网格", community="com_fm", grid="grd_01")
+    admin = auth("ca", "community_admin", name="调度员", community="com_fm")
+    r = await client.post("/api/v1/uploads", files={"file": ("p.png", PNG, "image/png")}, headers=member)
+    photo = r.json()["upload_id"]
+    report_ids = []
+    for n in range(3):
+        report = {"category": "sanitation", "text": f"东大街 {n} 号垃圾堆积", "address": f"东大街 {n} 号"}
+        r = await client.post("/api/v1/reports", json={**report, "photo_upload_ids": [photo]}, headers=member)
+        assert r.status_code == 200, r.text
+        report_ids.append(r.json()["data"]["report_id"])
+        r = await client.post(f"/api/v1/reports/{report_ids[-1]}/escalation", json={"reason": "需派单"}, headers=member)
+        assert r.status_code == 200, r.text
+    dispatch = {"category": "sanitation", "kind": "help_request", "title": "垃圾堆积", "text": "东大街垃圾堆积"}
+    r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": report_ids[0]}, headers=admin)
+    assert r.status_code == 200, r.text
+    after = r.json()["position"]
+
+    r = await client.get(f"/api/v1/reports?state=escalated&after={after}", headers=admin)
+    assert r.json()["total"] == 3
+    r = await client.get(f"/api/v1/reports?state=escalated&dispatched=false&limit=1&after={after}", headers=admin)
+    page = r.json()
+    assert page["total"] == 2 and len(page["items"]) == 1 and page["items"][0]["ticket_id"] is None
+    r = await client.get("/api/v1/reports?state=escalated&dispatched=false&limit=1&offset=1", headers=admin)
+    second = r.json()["items"]
+    assert len(second) == 1 and {page["items"][0]["report_id"], second[0]["report_id"]} == set(report_ids[1:])
+    r = await client.get("/api/v1/reports?dispatched=true", headers=admin)
+    assert [i["report_id"] for i in r.json()["items"]] == [report_ids[0]]
+    assert r.json()["items"][0]["ticket_id"] is not None
+    r = await client.get("/api/v1/reports?dispatched=maybe", headers=admin)
+    assert r.status_code == 422

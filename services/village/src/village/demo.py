@@ -9,9 +9,13 @@ takes a few seconds. ``seed_years`` writes several years of the same life (the b
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
+import struct
+import zlib
 from collections.abc import Iterator
 
+from grassroots_common import db
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.contracts.village import (
     ChecklistAspect,
@@ -106,11 +110,35 @@ CADRE_ORDER = [
     "reserve",
 ]
 ADMIN = Metadata(actor_id="da_zzb", actor_name="区委组织部 赵敏", actor_roles=("district_admin",))
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x9a\xa0\xa0\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-EVIDENCE = "upl_demo_evidence"
+# Evidence photos of the demo: one small solid-colour PNG per village and kind, stored in the
+# ``uploads`` table with the village's scopes so its secretary and town can open them.
+EVIDENCE_KINDS = {
+    "rectification": ("整改佐证", (198, 40, 40)),
+    "milestone": ("项目进度照片", (46, 125, 50)),
+    "finding": ("问题整改照片", (21, 101, 192)),
+    "pilot": ("试点建设照片", (239, 108, 0)),
+}
+EVIDENCE_SIZE = (160, 120)
+
+
+def solid_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A valid truecolour PNG of one colour, built with zlib (no imaging library needed)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" + bytes(rgb) * width  # filter type 0, then the pixels
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def evidence_upload_id(kind: str, village_id: str) -> str:
+    return f"upl_demo_{kind}_{village_id}"
 
 
 def town_code(index: int) -> str:
@@ -160,6 +188,7 @@ class _Batch:
 
     def __init__(self) -> None:
         self.streams: dict[str, Aggregate] = {}
+        self.evidence: dict[str, tuple[str, str, str]] = {}  # upload_id -> (kind, town_id, village_id)
 
     def get(self, cls: type[Aggregate], stream_id: str) -> Aggregate:
         agg = self.streams.get(stream_id)
@@ -169,6 +198,12 @@ class _Batch:
 
     def pending(self) -> Iterator[tuple[str, Aggregate]]:
         return iter(self.streams.items())
+
+    def photo(self, kind: str, town_id: str, village_id: str) -> list[str]:
+        """The evidence ``upload_id`` list of one village's report; the upload is stored by ``seed_years``."""
+        upload_id = evidence_upload_id(kind, village_id)
+        self.evidence[upload_id] = (kind, town_id, village_id)
+        return [upload_id]
 
 
 def _person(rng: random.Random) -> str:
@@ -281,7 +316,7 @@ def _screening(
             measure_id=f"m{n}",
             done=True,
             note="已完成并经镇党委核实",
-            evidence_upload_ids=[EVIDENCE],
+            evidence_upload_ids=batch.photo("rectification", town_id, village_id),
             reported_on=dt.date(year, 5, n),
         )
     if name == "亢家河村":
@@ -355,7 +390,7 @@ def _project(
             title=["完成项目选址和方案论证", "主体工程建设", "投产运营"][min(step, 2)],
             progress_pct=pct,
             reason="",
-            evidence_upload_ids=[EVIDENCE],
+            evidence_upload_ids=batch.photo("milestone", town_id, village_id),
             reported_on=starts + dt.timedelta(days=int((end - starts).days * (step + 1) / 3)),
         )
         progress = pct
@@ -424,7 +459,7 @@ def _inspection_round(batch: _Batch, rng: random.Random, year: int, today: dt.da
                         finding_id=f.finding_id,
                         closed_on=on + dt.timedelta(days=20),
                         note="已整改到位",
-                        evidence_upload_ids=[EVIDENCE],
+                        evidence_upload_ids=batch.photo("finding", rv.town_id, rv.village_id),
                     )
 
 
@@ -503,7 +538,7 @@ def _pilot(batch: _Batch, year: int) -> None:
             progress_pct=pct,
             reason="",
             note="按实施方案推进",
-            evidence_upload_ids=[EVIDENCE],
+            evidence_upload_ids=batch.photo("pilot", town_id, village_id),
             reported_on=dt.date(year, 6, 1),
         )
 
@@ -528,22 +563,36 @@ def build(today: dt.date, years: int = 1) -> _Batch:
 
 async def seed_years(runtime: Runtime, years: int, today: dt.date) -> int:
     """Append the demo's streams (one append per stream); answers the number of events."""
-    await runtime.pool.execute(
-        """INSERT INTO uploads (upload_id, owner_id, owner_scopes, filename, content_type, size, sha256, content)
-           VALUES ($1, $2, '{}'::jsonb, 'evidence.png', 'image/png', $3, 'demo', $4) ON CONFLICT DO NOTHING""",
-        EVIDENCE,
-        ADMIN.actor_id,
-        len(PNG),
-        PNG,
-    )
+    batch = build(today, years)
+    await store_evidence(runtime, batch.evidence)
     count = 0
-    for stream_id, agg in build(today, years).pending():
+    for stream_id, agg in batch.pending():
         pending = agg.take_pending()
         if pending:
             await runtime.store.append(stream_id, agg.stream_type, 0, pending, ADMIN)
             count += len(pending)
     runtime.wake_relay()
     return count
+
+
+async def store_evidence(runtime: Runtime, evidence: dict[str, tuple[str, str, str]]) -> None:
+    """Insert the evidence photos the demo's events reference (one statement; present ones are kept)."""
+    images = {kind: solid_png(*EVIDENCE_SIZE, rgb) for kind, (_, rgb) in EVIDENCE_KINDS.items()}
+    ids = sorted(evidence)
+    rows = [evidence[i] for i in ids]
+    await runtime.pool.execute(
+        """INSERT INTO uploads (upload_id, owner_id, owner_scopes, filename, content_type, size, sha256, content)
+           SELECT u.id, u.owner, u.scopes::jsonb, u.filename, 'image/png', length(u.content), u.sha256, u.content
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[])
+                AS u(id, owner, scopes, filename, sha256, content)
+           ON CONFLICT (upload_id) DO NOTHING""",
+        ids,
+        [secretary_sub(village_id) for _, _, village_id in rows],
+        db.json_texts([{"town": town_id, "village": village_id} for _, town_id, village_id in rows]),
+        [f"{EVIDENCE_KINDS[kind][0]}-{village_id}.png" for kind, _, village_id in rows],
+        [hashlib.sha256(images[kind]).hexdigest() for kind, _, _ in rows],
+        [images[kind] for kind, _, _ in rows],
+    )
 
 
 async def seed(runtime: Runtime) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import struct
+import zlib
 
 from grassroots_common.workdays import CHINA
-from village.demo import DEMO_USERS, town_code
+from village.demo import DEMO_USERS, seed, town_code
 from village.main import create_app
 
 
@@ -65,3 +68,59 @@ async def test_demo_seed_fills_the_dashboards_and_scopes_reads(
         assert r.json()["total"] >= 14
         r = await client.get(f"/api/v1/pairings?year={year}&behind=true", headers=district)
         assert all(u["behind"] for u in r.json()["items"])
+
+
+def _png_pixels(content: bytes) -> tuple[int, int, bytes]:
+    """Parse a PNG strictly (signature, chunk CRCs, IHDR, IDAT): its width, height and raw scanlines."""
+    assert content.startswith(b"\x89PNG\r\n\x1a\n")
+    chunks: dict[bytes, bytes] = {}
+    at = 8
+    while at < len(content):
+        (length,) = struct.unpack(">I", content[at : at + 4])
+        kind, data = content[at + 4 : at + 8], content[at + 8 : at + 8 + length]
+        (crc,) = struct.unpack(">I", content[at + 8 + length : at + 12 + length])
+        assert zlib.crc32(kind + data) == crc, kind
+        chunks[kind] = chunks.get(kind, b"") + data
+        at += 12 + length
+    assert at == len(content) and b"IEND" in chunks
+    width, height, depth, colour = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    assert (depth, colour) == (8, 2)
+    raw = zlib.decompress(chunks[b"IDAT"])
+    assert len(raw) == height * (1 + 3 * width)
+    return width, height, raw
+
+
+async def test_demo_evidence_uploads_exist_and_open_for_the_village(database, make_settings, serve, auth) -> None:
+    app = create_app(make_settings("village", database, seed_demo=True))
+    secretary = next(u for u in DEMO_USERS if "village_secretary" in u.roles)
+    other = next(u for u in DEMO_USERS if "village_secretary" in u.roles and u.sub != secretary.sub)
+    async with serve(app) as client:
+        pool = app.state.runtime.pool
+        referenced = await pool.fetch(
+            """SELECT DISTINCT e.data->>'village_id' AS village_id, u.id
+               FROM events e, jsonb_array_elements_text(e.data->'evidence_upload_ids') AS u(id)
+               WHERE e.data ? 'evidence_upload_ids'"""
+        )
+        ids = {r["id"] for r in referenced}
+        assert len(ids) > 160
+        stored = await pool.fetch("SELECT upload_id, content, sha256 FROM uploads WHERE upload_id = ANY($1)", list(ids))
+        assert {r["upload_id"] for r in stored} == ids
+        for row in stored:
+            assert hashlib.sha256(row["content"]).hexdigest() == row["sha256"]
+            width, height, _ = _png_pixels(row["content"])
+            assert width * height > 1
+
+        await seed(app.state.runtime)  # idempotent: nothing more is written
+        assert await pool.fetchval("SELECT count(*) FROM uploads") == len(stored)
+
+        village = secretary.scopes["village"]
+        mine = next(r["id"] for r in referenced if r["village_id"] == village)
+        headers = auth(secretary.sub, *secretary.roles, name=secretary.name, **secretary.scopes)
+        r = await client.get(f"/api/v1/uploads/{mine}", headers=headers)
+        assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+        _png_pixels(r.content)
+        r = await client.get(f"/api/v1/uploads/{mine}", headers=auth("da_zzb", "district_admin", name="赵敏"))
+        assert r.status_code == 200
+        stranger = auth(other.sub, *other.roles, name=other.name, **other.scopes)
+        r = await client.get(f"/api/v1/uploads/{mine}", headers=stranger)
+        assert r.status_code == 403

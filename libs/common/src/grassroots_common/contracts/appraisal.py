@@ -142,6 +142,27 @@ class RosterImported(Event):
     errors: list[ImportRowError]
 
 
+class SubmissionDeadlines(BaseModel):
+    """When weekly logs and monthly summaries are due, Beijing time (DOMAIN.md: configurable per
+    unit). The weekly log is due on ``log_weekday`` (1 = Monday) of the week after at ``log_hour``;
+    the monthly summary on day ``summary_day`` of the month after at ``summary_hour``."""
+
+    log_weekday: int = 1
+    log_hour: int = 12
+    summary_day: int = 5
+    summary_hour: int = 18
+
+
+@event
+class DeadlinesConfigured(Event):
+    """A unit administrator set the unit's submission deadlines (they apply to later submissions)."""
+
+    stream_type = "roster"
+
+    unit_id: str
+    deadlines: SubmissionDeadlines
+
+
 # --- indicator scheme --------------------------------------------------------------------------
 
 

@@ -11,10 +11,12 @@ from typing import Annotated, Literal
 
 import asyncpg
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
 from appraisal.api.deps import Body, UnitId, command_idempotency
+from appraisal.workbook import XLSX, attachment, quarter_workbook
 from appraisal.domain.quarter import (
     DEFAULT_FOLLOW_UP_QUARTERS,
     DEFAULT_GOOD_RATIO,
@@ -532,6 +534,33 @@ async def board(
         quarter=quarter_out(row),
         progress=dict(progress),
     )
+
+
+@router.get(
+    "/{quarter}/board.xlsx",
+    summary="The quarter board and published results as an Excel workbook (same access as the board)",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "Sheets 概况, 考核进度 and 考核结果"}},
+)
+async def board_workbook(
+    unit_id: UnitId,
+    quarter: Quarter,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    positions: Positions,
+    section: Annotated[str | None, Query(max_length=60)] = None,
+) -> Response:
+    authz.require_unit_reader(principal, unit_id)
+    row = await queries.quarter(runtime.pool, unit_id, quarter)
+    if row is None:
+        raise NotFound("quarter_not_found", f"{quarter} 季度考核尚未开启")
+    board = await queries.board_rows(
+        runtime.pool, unit=unit_id, quarter=quarter, section=section, chain=authz.board_chain(principal)
+    )
+    results = await queries.result_rows(runtime.pool, unit=unit_id, quarter=quarter)
+    unit_name = await queries.unit_name(runtime.pool, unit_id) or unit_id
+    body = quarter_workbook(unit_name, quarter_out(row).model_dump(), [dict(r) for r in board], [dict(r) for r in results])
+    return Response(body, media_type=XLSX, headers=attachment(f"{unit_name}{quarter}季度考核.xlsx"))
 
 
 @router.get("/{quarter}/results", summary="Published results of the unit's quarter (everyone in the unit)")

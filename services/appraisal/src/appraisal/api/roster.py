@@ -14,7 +14,13 @@ from appraisal.api.deps import Body, UnitId, command_idempotency
 from appraisal.domain.roster import NewPerson
 from appraisal.domain.roster_sheet import read_roster_sheet
 from grassroots_common.commands import CommandResult
-from grassroots_common.contracts.appraisal import Dimension, Indicator, IndicatorKind, ReviewingChain
+from grassroots_common.contracts.appraisal import (
+    Dimension,
+    Indicator,
+    IndicatorKind,
+    ReviewingChain,
+    SubmissionDeadlines,
+)
 from grassroots_common.errors import Invalid, NotFound, TooLarge
 from grassroots_common.http import (
     IdempotencyKeyHeader,
@@ -81,6 +87,15 @@ class IndicatorIn(Body):
 
 class SchemeBody(Body):
     indicators: list[IndicatorIn] = Field(min_length=1, max_length=60)
+
+
+class DeadlinesBody(Body):
+    """The unit's submission deadlines, Beijing time (defaults: Monday 12:00, the 5th at 18:00)."""
+
+    log_weekday: int = Field(ge=1, le=7, description="周纪实截止：次周星期几（1 = 星期一）", examples=[1])
+    log_hour: int = Field(ge=0, le=23, description="周纪实截止：几点（北京时间）", examples=[12])
+    summary_day: int = Field(ge=1, le=28, description="月小结截止：次月几号", examples=[5])
+    summary_hour: int = Field(ge=0, le=23, description="月小结截止：几点（北京时间）", examples=[18])
 
 
 class UnitOut(BaseModel):
@@ -159,6 +174,32 @@ async def define_section(
         unit_id=unit_id,
         section_id=body.section_id,
         section_name=body.section_name.strip(),
+        idempotency=command_idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.get("/{unit_id}/deadlines", summary="When the unit's weekly logs and monthly summaries are due")
+async def get_deadlines(unit_id: UnitId, runtime: RuntimeDep, principal: PrincipalDep) -> SubmissionDeadlines:
+    authz.require_unit_member(principal, unit_id)
+    return await handlers.unit_deadlines(runtime, unit_id)
+
+
+@router.put("/{unit_id}/deadlines", summary="Set the unit's submission deadlines (unit administrator)")
+async def configure_deadlines(
+    unit_id: UnitId,
+    body: DeadlinesBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.configure_deadlines(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        deadlines=SubmissionDeadlines(**body.model_dump()),
         idempotency=command_idempotency(idempotency_key, principal, request, body),
     )
 

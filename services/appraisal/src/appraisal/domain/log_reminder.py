@@ -9,7 +9,7 @@ import datetime as dt
 
 from appraisal.domain.weeks import log_deadline
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.contracts.appraisal import LogsReminded
+from grassroots_common.contracts.appraisal import LogsReminded, SubmissionDeadlines
 from grassroots_common.errors import Conflict
 from grassroots_common.events import Event
 
@@ -30,8 +30,17 @@ class LogReminders(Aggregate):
             case LogsReminded():
                 self.rounds += 1
 
-    def remind(self, *, unit_id: str, week: str, missing: list[str], now: dt.datetime) -> None:
-        deadline = log_deadline(week)
+    def remind(
+        self,
+        *,
+        unit_id: str,
+        week: str,
+        missing: list[str],
+        now: dt.datetime,
+        deadlines: SubmissionDeadlines | None = None,
+    ) -> None:
+        rules = deadlines or SubmissionDeadlines()
+        deadline = log_deadline(week, rules.log_weekday, rules.log_hour)
         if now <= deadline:
             raise Conflict(
                 "deadline_not_passed", f"{week} 周纪实的截止时间 {deadline:%m月%d日 %H:%M} 还未到，到期后再提醒"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.contracts.appraisal import (
+    DeadlinesConfigured,
     ImportRowError,
     Participant,
     PersonEnrolled,
@@ -20,6 +21,7 @@ from grassroots_common.contracts.appraisal import (
     ReviewingChainChanged,
     RosterImported,
     SectionDefined,
+    SubmissionDeadlines,
     UnitRegistered,
 )
 from grassroots_common.errors import Conflict, Invalid, NotFound
@@ -98,6 +100,7 @@ class Roster(Aggregate):
         self.unit_name = ""
         self.sections: dict[str, str] = {}
         self.people: dict[str, Member] = {}
+        self.deadlines = SubmissionDeadlines()
 
     def when(self, event: Event) -> None:
         match event:
@@ -119,6 +122,8 @@ class Roster(Aggregate):
                 member.section_id, member.chain = event.section_id, event.chain
             case PersonLeft():
                 self.people[event.person_id].active = False
+            case DeadlinesConfigured():
+                self.deadlines = event.deadlines
             case RosterImported():
                 pass
 
@@ -239,6 +244,13 @@ class Roster(Aggregate):
             )
         )
         return all_errors
+
+    def configure_deadlines(self, deadlines: SubmissionDeadlines) -> None:
+        """Set when the unit's weekly logs and monthly summaries are due; the same setting again is a no-op."""
+        self._require_unit()
+        if deadlines == self.deadlines:
+            return
+        self._raise(DeadlinesConfigured(unit_id=self.unit_id, deadlines=deadlines))
 
     def change_chain(self, *, person_id: str, section_id: str | None, chain: ReviewingChain) -> None:
         member = self.member(person_id)

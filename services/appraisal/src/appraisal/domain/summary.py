@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.contracts.appraisal import SummarySubmitted
+from grassroots_common.contracts.appraisal import SubmissionDeadlines, SummarySubmitted
 from grassroots_common.errors import Conflict, Invalid
 from grassroots_common.events import Event
 from grassroots_common.workdays import CHINA
@@ -59,13 +59,16 @@ class MonthlySummary(Aggregate):
         month: str,
         text: str,
         now: dt.datetime,
+        deadlines: SubmissionDeadlines | None = None,
     ) -> None:
+        """Submit, or revise, the summary; ``deadlines`` are the unit's (the defaults when it set none)."""
         start = month_start(month)
         if now.astimezone(CHINA).date() < start:
             raise Conflict("month_not_started", f"{month} 还未开始，不能提前填写月小结")
         if self.person_id is not None and self.person_id != person_id:
             raise Conflict("summary_owner_mismatch", "不能修改他人的月小结")
-        deadline = summary_deadline(month)
+        rules = deadlines or SubmissionDeadlines()
+        deadline = summary_deadline(month, rules.summary_day, rules.summary_hour)
         self._raise(
             SummarySubmitted(
                 person_id=person_id,

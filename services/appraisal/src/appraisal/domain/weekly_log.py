@@ -6,7 +6,13 @@ import datetime as dt
 
 from appraisal.domain.weeks import log_deadline, week_start
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.contracts.appraisal import LogCommented, LogReturned, LogSubmitted, WorkItem
+from grassroots_common.contracts.appraisal import (
+    LogCommented,
+    LogReturned,
+    LogSubmitted,
+    SubmissionDeadlines,
+    WorkItem,
+)
 from grassroots_common.errors import Conflict, Invalid, NotFound
 from grassroots_common.events import Event
 from grassroots_common.workdays import CHINA
@@ -51,15 +57,18 @@ class WeeklyLog(Aggregate):
         week: str,
         items: list[WorkItem],
         now: dt.datetime,
+        deadlines: SubmissionDeadlines | None = None,
     ) -> None:
-        """Submit, or revise, the log. One log per person and week: a resubmission is a revision."""
+        """Submit, or revise, the log. One log per person and week: a resubmission is a revision.
+        ``deadlines`` are the unit's (the defaults when it set none)."""
         if not items:
             raise Invalid("log_empty", "周纪实至少需要一项工作内容", field="items")
         if now.astimezone(CHINA).date() < week_start(week):
             raise Conflict("week_not_started", f"{week} 还未开始，不能提前填写周纪实")
         if self.person_id is not None and self.person_id != person_id:
             raise Conflict("log_owner_mismatch", "不能修改他人的周纪实")
-        deadline = log_deadline(week)
+        rules = deadlines or SubmissionDeadlines()
+        deadline = log_deadline(week, rules.log_weekday, rules.log_hour)
         self._raise(
             LogSubmitted(
                 person_id=person_id,

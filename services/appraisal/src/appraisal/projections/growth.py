@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from appraisal.projections.rows import load_rows, write_rows
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
+from grassroots_common.tables import Table
 
 SCHEMA = "rm_growth"
 
@@ -26,6 +26,7 @@ ANNUAL_COLUMNS = {
     "grade": "text",
     "comment": "text",
 }
+ANNUAL = Table("annual_people", ("unit_id", "year", "person_id"), ANNUAL_COLUMNS)
 REMINDER_COLUMNS = {
     "reminder_id": "text",
     "unit_id": "text",
@@ -41,6 +42,7 @@ REMINDER_COLUMNS = {
     "report": "text",
     "reported_at": "timestamptz",
 }
+REMINDERS = Table("reminders", ("reminder_id",), REMINDER_COLUMNS)
 FOLLOW_UP_COLUMNS = {
     "unit_id": "text",
     "quarter": "text",
@@ -52,6 +54,7 @@ FOLLOW_UP_COLUMNS = {
     "mentor_name": "text",
     "visits": "jsonb",
 }
+FOLLOW_UPS = Table("follow_ups", ("unit_id", "quarter", "person_id"), FOLLOW_UP_COLUMNS)
 
 
 def _ts(value: str | dt.datetime | None) -> dt.datetime | None:
@@ -105,19 +108,17 @@ class GrowthProjection(Projection):
         annual_keys = {
             (e.data["unit_id"], e.data["year"], e.data["person_id"]) for e in events if e.type == "AnnualGradeDecided"
         }
-        annual = await load_rows(
-            conn, "annual_people", ("unit_id", "year", "person_id"), annual_keys, types=("text", "int", "text")
-        )
+        annual = await ANNUAL.load(conn, annual_keys)
         reminder_ids = {
             (e.data["reminder_id"],) for e in events if e.type in ("ReminderAcknowledged", "RectificationReported")
         }
-        reminders = {k[0]: v for k, v in (await load_rows(conn, "reminders", ("reminder_id",), reminder_ids)).items()}
+        reminders = {k[0]: v for k, v in (await REMINDERS.load(conn, reminder_ids)).items()}
         follow_keys = {
             (e.data["unit_id"], e.data["quarter"], e.data["person_id"])
             for e in events
             if e.type in ("MentorAssigned", "FollowUpVisited")
         }
-        follow_ups = await load_rows(conn, "follow_ups", ("unit_id", "quarter", "person_id"), follow_keys)
+        follow_ups = await FOLLOW_UPS.load(conn, follow_keys)
         uses = []
         for e in events:
             d = e.data
@@ -169,11 +170,9 @@ class GrowthProjection(Projection):
                             dt.date.fromisoformat(d["decided_on"]),
                         )
                     )
-        await write_rows(conn, "annual_people", ("unit_id", "year", "person_id"), ANNUAL_COLUMNS, annual.values())
-        await write_rows(conn, "reminders", ("reminder_id",), REMINDER_COLUMNS, reminders.values())
-        await write_rows(
-            conn, "follow_ups", ("unit_id", "quarter", "person_id"), FOLLOW_UP_COLUMNS, follow_ups.values()
-        )
+        await ANNUAL.upsert(conn, annual.values())
+        await REMINDERS.upsert(conn, reminders.values())
+        await FOLLOW_UPS.upsert(conn, follow_ups.values())
         if uses:
             await conn.executemany(
                 """INSERT INTO result_uses (event_id, unit_id, person_id, person_name, kind, positive, year, basis,

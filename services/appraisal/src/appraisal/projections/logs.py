@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from appraisal.projections.rows import load_rows, write_rows
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
+from grassroots_common.tables import Table
 
 SCHEMA = "rm_logs"
 
@@ -30,6 +30,7 @@ LOG_COLUMNS = {
     "comments": "jsonb",
     "returned_reason": "text",
 }
+LOGS = Table("weekly_logs", ("person_id", "week"), LOG_COLUMNS)
 SUMMARY_COLUMNS = {
     "person_id": "text",
     "month": "text",
@@ -43,6 +44,7 @@ SUMMARY_COLUMNS = {
     "submitted_at": "timestamptz",
     "deadline": "timestamptz",
 }
+SUMMARIES = Table("monthly_summaries", ("person_id", "month"), SUMMARY_COLUMNS)
 
 
 def _ts(value: str | dt.datetime) -> dt.datetime:
@@ -91,9 +93,7 @@ class LogsProjection(Projection):
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         log_events = [e for e in events if e.type in ("LogSubmitted", "LogCommented", "LogReturned")]
-        logs = await load_rows(
-            conn, "weekly_logs", ("person_id", "week"), {(e.data["person_id"], e.data["week"]) for e in log_events}
-        )
+        logs = await LOGS.load(conn, {(e.data["person_id"], e.data["week"]) for e in log_events})
         for e in log_events:
             d = e.data
             key = (d["person_id"], d["week"])
@@ -124,14 +124,12 @@ class LogsProjection(Projection):
                     ]
                 case "LogReturned":
                     row.update(status="returned", returned_reason=d["reason"])
-        await write_rows(conn, "weekly_logs", ("person_id", "week"), LOG_COLUMNS, logs.values())
+        await LOGS.upsert(conn, logs.values())
 
         summaries: dict[tuple[str, str], dict] = {}
         summary_events = [e for e in events if e.type == "SummarySubmitted"]
-        existing = await load_rows(
+        existing = await SUMMARIES.load(
             conn,
-            "monthly_summaries",
-            ("person_id", "month"),
             {(e.data["person_id"], e.data["month"]) for e in summary_events},
         )
         for e in summary_events:
@@ -145,7 +143,7 @@ class LogsProjection(Projection):
                 "late": first["late"] if first else d["late"],
                 "first_submitted_at": first["first_submitted_at"] if first else _ts(d["submitted_at"]),
             }
-        await write_rows(conn, "monthly_summaries", ("person_id", "month"), SUMMARY_COLUMNS, summaries.values())
+        await SUMMARIES.upsert(conn, summaries.values())
 
         reminded: dict[tuple[str, str], dict] = {}
         for e in events:

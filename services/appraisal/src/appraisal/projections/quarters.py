@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from appraisal.projections.rows import load_rows, write_rows
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
+from grassroots_common.tables import Table
 
 SCHEMA = "rm_quarters"
 LEVELS = ("section_chief", "deputy_leader", "principal_leader")
@@ -31,6 +31,7 @@ QUARTER_COLUMNS = {
     "finalized_at": "timestamptz",
     "appeals_open": "int",
 }
+QUARTERS = Table("quarters", ("unit_id", "quarter"), QUARTER_COLUMNS)
 PERSON_COLUMNS = {
     "unit_id": "text",
     "quarter": "text",
@@ -61,6 +62,7 @@ PERSON_COLUMNS = {
     "appeal_outcome": "text",
     "appeal_answer": "text",
 }
+QUARTER_PEOPLE = Table("quarter_people", ("unit_id", "quarter", "person_id"), PERSON_COLUMNS)
 
 
 def _ts(value: str | dt.datetime | None) -> dt.datetime | None:
@@ -124,12 +126,12 @@ class QuartersProjection(Projection):
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         qkeys = {(e.data["unit_id"], e.data["quarter"]) for e in events}
         pkeys = {(e.data["unit_id"], e.data["quarter"], e.data["person_id"]) for e in events if "person_id" in e.data}
-        quarters = await load_rows(conn, "quarters", ("unit_id", "quarter"), qkeys)
-        people = await load_rows(conn, "quarter_people", ("unit_id", "quarter", "person_id"), pkeys)
+        quarters = await QUARTERS.load(conn, qkeys)
+        people = await QUARTER_PEOPLE.load(conn, pkeys)
         for e in events:
             self._fold(e, quarters, people)
-        await write_rows(conn, "quarters", ("unit_id", "quarter"), QUARTER_COLUMNS, quarters.values())
-        await write_rows(conn, "quarter_people", ("unit_id", "quarter", "person_id"), PERSON_COLUMNS, people.values())
+        await QUARTERS.upsert(conn, quarters.values())
+        await QUARTER_PEOPLE.upsert(conn, people.values())
 
     def _fold(self, e: RecordedEvent, quarters: dict, people: dict) -> None:
         d = e.data

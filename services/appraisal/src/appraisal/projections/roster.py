@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from appraisal.projections.rows import load_rows, write_rows
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
+from grassroots_common.tables import Table
 
 SCHEMA = "rm_roster"
 
@@ -29,6 +29,7 @@ PEOPLE_COLUMNS = {
     "left_on": "date",
     "left_reason": "text",
 }
+PEOPLE = Table("people", ("person_id",), PEOPLE_COLUMNS)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -78,9 +79,7 @@ class RosterProjection(Projection):
         imports: list[dict] = []
         schemes: dict[tuple, dict] = {}
         changed = {e.data["person_id"] for e in events if e.type in ("ReviewingChainChanged", "PersonLeft")}
-        people = {
-            k[0]: v for k, v in (await load_rows(conn, "people", ("person_id",), [(p,) for p in changed])).items()
-        }
+        people = {k[0]: v for k, v in (await PEOPLE.load(conn, [(p,) for p in changed])).items()}
         for e in events:
             d = e.data
             match e.type:
@@ -116,7 +115,7 @@ class RosterProjection(Projection):
                    ON CONFLICT (section_id) DO UPDATE SET section_name = EXCLUDED.section_name""",
                 [(s["section_id"], s["unit_id"], s["section_name"]) for s in sections.values()],
             )
-        await write_rows(conn, "people", ("person_id",), PEOPLE_COLUMNS, people.values())
+        await PEOPLE.upsert(conn, people.values())
         if imports:
             await conn.executemany(
                 """INSERT INTO imports (unit_id, imported_at, file_name, rows_total, rows_enrolled, rows_rejected,

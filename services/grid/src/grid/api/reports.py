@@ -65,6 +65,10 @@ async def list_reports(
     positions: Positions,
     state: Annotated[str | None, Query(pattern="^(filed|resolved|escalated)$")] = None,
     grid_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    dispatched: Annotated[
+        bool | None,
+        Query(description="false: no ticket dispatched from the report yet (待派单); true: a ticket was dispatched"),
+    ] = None,
 ) -> Page[ReportOut]:
     community, own_grid = authz.read_reports(principal)
     rows, total = await queries.reports(
@@ -72,6 +76,7 @@ async def list_reports(
         community_id=community,
         grid_id=own_grid or grid_id,
         state=state,
+        dispatched=dispatched,
         limit=page.limit,
         offset=page.offset,
     )

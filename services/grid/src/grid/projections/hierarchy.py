@@ -9,7 +9,7 @@ import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
-from grid.projections.table import Table, ts
+from grassroots_common.tables import Table, timestamp
 
 SCHEMA = "rm_grid_hierarchy"
 
@@ -98,17 +98,20 @@ class HierarchyProjection(Projection):
             d = dict(e.data)
             match e.type:
                 case "CommunityRegistered":
-                    tables["communities"][(d["community_id"],)] = {**d, "registered_at": ts(d["registered_at"])}
+                    tables["communities"][(d["community_id"],)] = {**d, "registered_at": timestamp(d["registered_at"])}
                 case "GridDefined":
-                    tables["grids"][(d["grid_id"],)] = {**d, "defined_at": ts(d["defined_at"])}
+                    tables["grids"][(d["grid_id"],)] = {**d, "defined_at": timestamp(d["defined_at"])}
                 case "GridMemberAssigned":
-                    tables["members"][(d["community_id"], d["person_id"])] = {**d, "assigned_at": ts(d["assigned_at"])}
+                    tables["members"][(d["community_id"], d["person_id"])] = {
+                        **d,
+                        "assigned_at": timestamp(d["assigned_at"]),
+                    }
                 case "GridMemberRemoved":
                     tables["members"][(d["community_id"], d["person_id"])] = None
                 case "DepartmentRegistered":
-                    tables["departments"][(d["department_id"],)] = {**d, "registered_at": ts(d["registered_at"])}
+                    tables["departments"][(d["department_id"],)] = {**d, "registered_at": timestamp(d["registered_at"])}
                 case "RoutingRuleSet":
-                    tables["routing_rules"][(d["category"],)] = {**d, "set_at": ts(d["set_at"])}
+                    tables["routing_rules"][(d["category"],)] = {**d, "set_at": timestamp(d["set_at"])}
         for table in (COMMUNITIES, GRIDS, MEMBERS, DEPARTMENTS, RULES):
             folded = tables[table.name]
             await table.delete(conn, [k for k, v in folded.items() if v is None])

@@ -9,7 +9,7 @@ import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
-from grid.projections.table import Table, ts
+from grassroots_common.tables import Table, timestamp
 
 SCHEMA = "rm_grid_reports"
 
@@ -54,23 +54,27 @@ class ReportsProjection(Projection):
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         ids = {e.data["report_id"] for e in events if e.data.get("report_id")}
-        rows: dict[str, dict[str, Any]] = {r["report_id"]: r for r in await REPORTS.load(conn, "report_id", list(ids))}
+        rows: dict[str, dict[str, Any]] = {
+            r["report_id"]: r for r in await REPORTS.load_by(conn, "report_id", list(ids))
+        }
         for e in events:
             d = e.data
             report_id = d.get("report_id")
             if report_id is None:
                 continue
             if e.type == "ReportFiled":
-                rows[report_id] = {**d, "state": "filed", "filed_at": ts(d["filed_at"])}
+                rows[report_id] = {**d, "state": "filed", "filed_at": timestamp(d["filed_at"])}
                 continue
             row = rows.get(report_id)
             if row is None:
                 continue
             match e.type:
                 case "ResolvedInGrid":
-                    row.update(state="resolved", settled_at=ts(d["resolved_at"]), resolution=d["resolution"])
+                    row.update(state="resolved", settled_at=timestamp(d["resolved_at"]), resolution=d["resolution"])
                 case "ReportEscalated":
-                    row.update(state="escalated", settled_at=ts(d["escalated_at"]), escalation_reason=d["reason"])
+                    row.update(
+                        state="escalated", settled_at=timestamp(d["escalated_at"]), escalation_reason=d["reason"]
+                    )
                 case "TicketDispatched":
                     row.update(ticket_id=d["ticket_id"])
         await REPORTS.upsert(conn, list(rows.values()))

@@ -11,8 +11,8 @@ import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
+from grassroots_common.tables import Table, timestamp
 from grid.domain.deadlines import next_due
-from grid.projections.table import Table, ts
 
 SCHEMA = "rm_grid_tickets"
 
@@ -128,8 +128,8 @@ class TicketsProjection(Projection):
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         ids = list({e.data["ticket_id"] for e in events})
-        tickets = {r["ticket_id"]: r for r in await TICKETS.load(conn, "ticket_id", ids)}
-        rounds = {(r["ticket_id"], r["round"]): r for r in await ASSIGNMENTS.load(conn, "ticket_id", ids)}
+        tickets = {r["ticket_id"]: r for r in await TICKETS.load_by(conn, "ticket_id", ids)}
+        rounds = {(r["ticket_id"], r["round"]): r for r in await ASSIGNMENTS.load_by(conn, "ticket_id", ids)}
         touched: set[tuple[str, int]] = set()
         for e in events:
             ticket = tickets.get(e.data["ticket_id"])
@@ -160,10 +160,10 @@ def fold(tickets: dict[str, dict[str, Any]], rounds: dict[tuple[str, int], dict[
         ticket = {
             **d,
             "state": "dispatched",
-            "created_at": prior.get("created_at") or ts(d["dispatched_at"]),
-            "dispatched_at": ts(d["dispatched_at"]),
-            "accept_by": ts(d["accept_by"]),
-            "deadline": ts(d["deadline"]),
+            "created_at": prior.get("created_at") or timestamp(d["dispatched_at"]),
+            "dispatched_at": timestamp(d["dispatched_at"]),
+            "accept_by": timestamp(d["accept_by"]),
+            "deadline": timestamp(d["deadline"]),
             "returns": prior.get("returns") or 0,
             "return_reason": prior.get("return_reason"),
             "extension_pending": False,
@@ -178,11 +178,11 @@ def fold(tickets: dict[str, dict[str, Any]], rounds: dict[tuple[str, int], dict[
     current = rounds.setdefault((tid, ticket["round"]), _round(ticket))
     match e.type:
         case "TicketAccepted":
-            at = ts(d["accepted_at"])
+            at = timestamp(d["accepted_at"])
             ticket.update(state="accepted", accepted_at=at, handler_name=d["handler_name"])
             current.update(accepted_at=at, responded_on_time=d["on_time"])
         case "TicketReturned":
-            at = ts(d["returned_at"])
+            at = timestamp(d["returned_at"])
             ticket.update(
                 state="returned",
                 returns=(ticket["returns"] or 0) + 1,
@@ -193,9 +193,9 @@ def fold(tickets: dict[str, dict[str, Any]], rounds: dict[tuple[str, int], dict[
             if current["accepted_at"] is None:
                 current.update(responded_on_time=at <= current["accept_by"])
         case "TicketHandled":
-            ticket.update(state="handled", handled_at=ts(d["handled_at"]))
+            ticket.update(state="handled", handled_at=timestamp(d["handled_at"]))
         case "TicketReportedBack":
-            at = ts(d["reported_at"])
+            at = timestamp(d["reported_at"])
             ticket.update(
                 state="reported_back",
                 reported_at=at,
@@ -206,20 +206,22 @@ def fold(tickets: dict[str, dict[str, Any]], rounds: dict[tuple[str, int], dict[
             )
             current.update(reported_at=at, reported_on_time=d["on_time"])
         case "TicketVerified":
-            ticket.update(state="verified" if d["passed"] else "accepted", verified_at=ts(d["verified_at"]))
+            ticket.update(state="verified" if d["passed"] else "accepted", verified_at=timestamp(d["verified_at"]))
             if not d["passed"]:
                 ticket.update(reported_at=None, reported_on_time=None)
                 current.update(reported_at=None, reported_on_time=None)
         case "TicketClosed":
-            at = ts(d["closed_at"])
+            at = timestamp(d["closed_at"])
             ticket.update(state="closed", closed_at=at)
             current.update(closed_at=at)
         case "TicketExtensionRequested":
             ticket.update(
-                extension_pending=True, requested_deadline=ts(d["requested_deadline"]), extension_reason=d["reason"]
+                extension_pending=True,
+                requested_deadline=timestamp(d["requested_deadline"]),
+                extension_reason=d["reason"],
             )
         case "TicketExtended":
-            deadline = ts(d["new_deadline"])
+            deadline = timestamp(d["new_deadline"])
             ticket.update(extension_pending=False, deadline=deadline)
             current.update(deadline=deadline)
         case "TicketExtensionRefused":
@@ -237,9 +239,9 @@ def fold(tickets: dict[str, dict[str, Any]], rounds: dict[tuple[str, int], dict[
             ticket.update(
                 state="dispatched",
                 round=d["round"],
-                dispatched_at=ts(d["reopened_at"]),
-                accept_by=ts(d["accept_by"]),
-                deadline=ts(d["deadline"]),
+                dispatched_at=timestamp(d["reopened_at"]),
+                accept_by=timestamp(d["accept_by"]),
+                deadline=timestamp(d["deadline"]),
                 accepted_at=None,
                 handled_at=None,
                 reported_at=None,

@@ -9,7 +9,7 @@ import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
-from grid.projections.table import Table, ts
+from grassroots_common.tables import Table, timestamp
 
 SCHEMA = "rm_grid_wishes"
 
@@ -86,24 +86,29 @@ class WishesProjection(Projection):
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         ids = {e.data["wish_id"] for e in events if "wish_id" in e.data}
-        rows: dict[str, dict[str, Any]] = {r["wish_id"]: r for r in await WISHES.load(conn, "wish_id", list(ids))}
+        rows: dict[str, dict[str, Any]] = {r["wish_id"]: r for r in await WISHES.load_by(conn, "wish_id", list(ids))}
         resources: list[dict[str, Any]] = []
         for e in events:
             d = e.data
             if e.type == "ResourceOffered":
-                resources.append({**d, "offered_at": ts(d["offered_at"])})
+                resources.append({**d, "offered_at": timestamp(d["offered_at"])})
                 continue
             if e.type == "WishCollected":
-                rows[d["wish_id"]] = {**d, "state": "collected", "collected_at": ts(d["collected_at"]), "releases": 0}
+                rows[d["wish_id"]] = {
+                    **d,
+                    "state": "collected",
+                    "collected_at": timestamp(d["collected_at"]),
+                    "releases": 0,
+                }
                 continue
             row = rows.get(d["wish_id"])
             if row is None:
                 continue
             match e.type:
                 case "WishScreened":
-                    row.update(state="open", screened_at=ts(d["screened_at"]))
+                    row.update(state="open", screened_at=timestamp(d["screened_at"]))
                 case "WishRejected":
-                    row.update(state="rejected", screened_at=ts(d["screened_at"]), reject_reason=d["reason"])
+                    row.update(state="rejected", screened_at=timestamp(d["screened_at"]), reject_reason=d["reason"])
                 case "WishClaimed":
                     row.update(
                         state="claimed",
@@ -111,7 +116,7 @@ class WishesProjection(Projection):
                         claimant_name=d["claimant_name"],
                         claimant_kind=d["claimant_kind"],
                         resource_id=d.get("resource_id"),
-                        claimed_at=ts(d["claimed_at"]),
+                        claimed_at=timestamp(d["claimed_at"]),
                     )
                 case "WishReleased":
                     row.update(
@@ -126,11 +131,13 @@ class WishesProjection(Projection):
                 case "WishFulfilled":
                     row.update(
                         state="fulfilled",
-                        fulfilled_at=ts(d["fulfilled_at"]),
+                        fulfilled_at=timestamp(d["fulfilled_at"]),
                         note=d["note"],
                         evidence_upload_ids=d["evidence_upload_ids"],
                     )
                 case "WishRevisited":
-                    row.update(state="revisited", satisfaction=d["satisfaction"], revisited_at=ts(d["revisited_at"]))
+                    row.update(
+                        state="revisited", satisfaction=d["satisfaction"], revisited_at=timestamp(d["revisited_at"])
+                    )
         await WISHES.upsert(conn, list(rows.values()))
         await RESOURCES.upsert(conn, list({r["resource_id"]: r for r in resources}.values()))

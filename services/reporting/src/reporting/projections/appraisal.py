@@ -13,8 +13,8 @@ import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
+from grassroots_common.tables import Table
 from reporting.eventdata import day, integer, moment, quarter, text
-from reporting.projections.tables import Table
 
 NEGATIVE_USES = frozenset({"discipline", "reminder_talk"})
 

@@ -14,9 +14,9 @@ import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
+from grassroots_common.tables import Table
 from reporting.eventdata import text
 from reporting.labels import FUNDING_SOURCES, LEVELS, RESULT_USES, SATISFACTION
-from reporting.projections.tables import Table
 
 ENTRIES = Table(
     "entries",

@@ -12,8 +12,8 @@ import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
+from grassroots_common.tables import Table
 from reporting.eventdata import flag, moment, text
-from reporting.projections.tables import Table
 
 TICKETS = Table(
     "tickets",

@@ -9,8 +9,8 @@ import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
+from grassroots_common.tables import Table
 from reporting.eventdata import day, integer, text
-from reporting.projections.tables import Table
 
 VILLAGES = Table(
     "villages",

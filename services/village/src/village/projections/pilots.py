@@ -8,7 +8,7 @@ import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
-from village.projections.tables import Rows, Table
+from grassroots_common.tables import Rows, Table
 
 SCHEMA = "rm_village_pilots"
 
