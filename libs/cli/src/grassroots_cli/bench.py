@@ -339,12 +339,24 @@ def run_all(quick: bool = False) -> None:
         secret = "bench-" + new_event_id()
         env = {"NATS_URL": nats.url, "JWT_SECRET": secret, "LOG_LEVEL": "warning", "NATS_PREFIX": "bh"}
         a_port, r_port, m_port = free_port(), free_port(), free_port()
+        # As deployed: the API answers commands; a worker process of the same service runs the
+        # relay and the projections (on the embedded default one process does both).
+        appraisal_env = {**env, "DATABASE_URL": dsn_for(base, "grassroots_appraisal")}
         procs.append(
             _uvicorn(
                 "appraisal.main:create_app",
                 a_port,
-                {**env, "DATABASE_URL": dsn_for(base, "grassroots_appraisal"), "PORT": str(a_port)},
+                {**appraisal_env, "PORT": str(a_port), "RUN_WORKERS": "false"},
                 folder / "appraisal.log",
+            )
+        )
+        worker_port = free_port()
+        procs.append(
+            _uvicorn(
+                "appraisal.main:create_app",
+                worker_port,
+                {**appraisal_env, "PORT": str(worker_port), "RUN_WORKERS": "true"},
+                folder / "appraisal-worker.log",
             )
         )
         procs.append(
@@ -363,7 +375,7 @@ def run_all(quick: bool = False) -> None:
                 folder / "minimal.log",
             )
         )
-        for port, path in ((a_port, "/readyz"), (r_port, "/readyz"), (m_port, "/healthz")):
+        for port, path in ((a_port, "/healthz"), (worker_port, "/readyz"), (r_port, "/readyz"), (m_port, "/healthz")):
             _wait_ready(f"http://127.0.0.1:{port}{path}")
         tokens = [
             mint_token(secret, f"bp{i:05d}", f"测试{i}", ["staff"], {"unit": f"u{i % 62:02d}"}) for i in range(1352)

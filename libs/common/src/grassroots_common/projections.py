@@ -25,7 +25,7 @@ from prometheus_client import Counter, Gauge
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.jetstream import Delivery, Puller, PullExpired, StreamSpec, reset_consumer
-from grassroots_common.leader import LeaderLock
+from grassroots_common.leader import LeaderLock, lock_key
 from grassroots_common.store import StorePosition
 
 log = structlog.get_logger(__name__)
@@ -74,6 +74,8 @@ def binding(projection: Projection, spec: StreamSpec, owner: str) -> SourceBindi
 async def install(pool: asyncpg.Pool, projection: Projection) -> None:
     """Create the projection's schema, tables and status row if they are missing."""
     async with pool.acquire() as conn, conn.transaction():
+        # API and worker replicas start together: one installs, the others wait and find it done.
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key(f"install:{projection.name}"))
         await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {projection.schema}")
         await conn.execute(f"SET LOCAL search_path TO {projection.schema}, public")
         await conn.execute(projection.ddl)
