@@ -8,6 +8,7 @@ import struct
 import zlib
 
 from grassroots_common.workdays import CHINA
+from village.api import models
 from village.demo import DEMO_USERS, seed, town_code
 from village.main import create_app
 
@@ -51,6 +52,31 @@ async def test_demo_seed_fills_the_dashboards_and_scopes_reads(
         assert file["pilot"]["items"] == 17 and len(file["pilot_items"]) == 17
         assert file["projects"][0]["owner_id"] == secretary.sub
         assert file["reserve_target"] == 2
+        # Every answered column is documented by the response models (no undocumented keys).
+        assert set(file) == set(models.VillageFile.model_fields)
+        for key, model in (
+            ("cadres", models.CadreRow),
+            ("projects", models.ProjectRow),
+            ("inspections", models.RoundVillageRow),
+            ("pilot_items", models.PilotItemRow),
+            ("pairings", models.PairingRow),
+            ("rectifications", models.RectificationCaseRow),
+            ("subsidies", models.SubsidySheetRow),
+        ):
+            assert file[key] and set(file[key][0]) == set(model.model_fields), key
+        assert set(file["village"]) == set(models.VillageRow.model_fields)
+        assert set(file["pilot"]) == set(models.PilotPlanRow.model_fields)
+        assert set(board["totals"]) == set(models.DashboardTotals.model_fields)
+        assert set(board["ranking"][0]) == set(models.RankingRow.model_fields)
+        assert set(board["inspection"]) == set(models.InspectionSummary.model_fields)
+        r = await client.get(f"/api/v1/projects/{file['projects'][0]['project_id']}", headers=mine)
+        detail = r.json()
+        assert set(detail) == set(models.ProjectDetail.model_fields)
+        assert set(detail["project"]) == set(models.ProjectDetailRow.model_fields)
+        assert set(detail["milestones"][0]) == set(models.MilestoneRow.model_fields)
+        assert set(detail["fundings"][0]) == set(models.FundingRow.model_fields)
+        r = await client.get(f"/api/v1/projects?village={secretary.scopes['village']}", headers=mine)
+        assert set(r.json()["items"][0]) == set(models.ProjectListRow.model_fields)
 
         other = f"{town_code(0)}201"
         r = await client.get(f"/api/v1/villages/{other}", headers=mine)
@@ -124,3 +150,23 @@ async def test_demo_evidence_uploads_exist_and_open_for_the_village(database, ma
         stranger = auth(other.sub, *other.roles, name=other.name, **other.scopes)
         r = await client.get(f"/api/v1/uploads/{mine}", headers=stranger)
         assert r.status_code == 403
+
+
+async def test_main_reads_are_documented_in_openapi(database, make_settings, serve) -> None:
+    app = create_app(make_settings("village", database))
+    async with serve(app) as client:
+        spec = (await client.get("/openapi.json")).json()
+    expected = {
+        "/api/v1/villages/{village_id}": "VillageFile",
+        "/api/v1/projects": "Page_ProjectListRow_",
+        "/api/v1/projects/{project_id}": "ProjectDetail",
+        "/api/v1/dashboards/district": "Dashboard",
+        "/api/v1/dashboards/towns/{town_id}": "Dashboard",
+    }
+    for path, name in expected.items():
+        schema = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": f"#/components/schemas/{name}"}, path
+    schemas = spec["components"]["schemas"]
+    assert {"village", "cadres", "projects", "pilot", "positions"} <= set(schemas["VillageFile"]["required"])
+    assert schemas["Dashboard"]["properties"]["ranking"]["items"] == {"$ref": "#/components/schemas/RankingRow"}
+    assert "expected_pct" in schemas["ProjectDetailRow"]["properties"]

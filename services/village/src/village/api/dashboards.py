@@ -3,13 +3,14 @@ behind schedule, inspections, rectification, subsidies, bonuses, pairing."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 
 from grassroots_common.http import PrincipalDep, RuntimeDep
 from village import queries
 from village.api.fields import TOWN_ID, YearQuery, read_after
+from village.api.models import Dashboard
 from village.authz import authorize
 from village.handlers.context import today
 from village.projections import PROJECTION_NAMES
@@ -23,10 +24,10 @@ async def district(
     principal: PrincipalDep,
     year: YearQuery,
     positions: Annotated[dict, read_after(*PROJECTION_NAMES)],
-) -> dict[str, Any]:
+) -> Dashboard:
     authorize(principal, "district.read")
     found = await queries.dashboard(runtime.pool, year=year, today=today(runtime), town_id=None)
-    return {**found, "positions": positions}
+    return Dashboard.model_validate({**found, "positions": positions})
 
 
 @router.get("/towns/{town_id}", summary="Town dashboard: per-village figures and ranking for a year")
@@ -36,7 +37,7 @@ async def town(
     principal: PrincipalDep,
     year: YearQuery,
     positions: Annotated[dict, read_after(*PROJECTION_NAMES)],
-) -> dict[str, Any]:
+) -> Dashboard:
     authorize(principal, "town.read", town_id=town_id)
     found = await queries.dashboard(runtime.pool, year=year, today=today(runtime), town_id=town_id)
-    return {**found, "positions": positions}
+    return Dashboard.model_validate({**found, "positions": positions})

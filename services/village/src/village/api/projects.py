@@ -4,7 +4,7 @@ lists with progress ranking and projects behind schedule."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -28,6 +28,7 @@ from village.api.fields import (
     Year,
     read_after,
 )
+from village.api.models import ProjectDetail, ProjectListRow
 from village.authz import authorize, read_scope
 from village.handlers import projects as handlers
 from village.handlers.context import today
@@ -81,7 +82,7 @@ async def list_projects(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     model: Annotated[DevelopmentModel | None, Query()] = None,
     behind: bool = False,
-) -> Page[dict[str, Any]]:
+) -> Page[ProjectListRow]:
     scope = read_scope(principal, town_id=town, village_id=village)
     rows, total = await queries.list_projects(
         runtime.pool,
@@ -93,7 +94,13 @@ async def list_projects(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return Page[ProjectListRow](
+        items=[ProjectListRow.model_validate(r) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+    )
 
 
 @router.get("/{project_id}", summary="One project with its fundings, investments, milestones and income")
@@ -102,13 +109,13 @@ async def project_detail(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     positions: Annotated[dict, read_after("village_projects")],
-) -> dict[str, Any]:
+) -> ProjectDetail:
     found = await queries.project_detail(runtime.pool, project_id, today(runtime))
     if found is None:
         raise NotFound("project_not_found", "找不到该书记项目")
     p = found["project"]
     authorize(principal, "village.read", town_id=p["town_id"], village_id=p["village_id"])
-    return {**found, "positions": positions}
+    return ProjectDetail.model_validate({**found, "positions": positions})
 
 
 class FundBody(BaseModel):

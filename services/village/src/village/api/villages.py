@@ -37,6 +37,7 @@ from village.api.fields import (
     YearQuery,
     read_after,
 )
+from village.api.models import VillageFile
 from village.authz import authorize, read_scope
 from village.handlers import villages as handlers
 from village.handlers.context import today
@@ -180,12 +181,12 @@ async def village_file(
             "village_pairings",
         ),
     ],
-) -> dict[str, Any]:
+) -> VillageFile:
     found = await queries.village_file(runtime.pool, village_id, today(runtime))
     if found is None:
         raise NotFound("village_not_found", f"找不到村 {village_id}")
     authorize(principal, "village.read", town_id=found["village"]["town_id"], village_id=village_id)
-    return {**found, "positions": positions}
+    return VillageFile.model_validate({**found, "positions": positions})
 
 
 class StatusBody(BaseModel):
