@@ -36,11 +36,22 @@ def up(
     data_dir: DataDir = Path("data"),
     port: Annotated[int, typer.Option(envvar="GRASSROOTS_PORT", help="Port of the one origin")] = 8000,
     demo: Annotated[bool, typer.Option(help="Seed demo data on first start")] = True,
+    service_ports: Annotated[
+        int, typer.Option(envvar="GRASSROOTS_SERVICE_PORTS", help="First of four ports for the services")
+    ] = 8101,
+    nats_port: Annotated[int, typer.Option(envvar="GRASSROOTS_NATS_PORT", help="Port of the embedded NATS")] = 4222,
 ) -> None:
     """Start NATS, PostgreSQL, every service and the web app on one machine (Ctrl-C stops all)."""
     from grassroots_cli.platform import Platform
+    from grassroots_cli.services import SERVICES
 
-    platform = Platform(data_dir=data_dir, port=port, seed_demo=demo)
+    platform = Platform(
+        data_dir=data_dir,
+        port=port,
+        seed_demo=demo,
+        service_ports={name: service_ports + i for i, name in enumerate(SERVICES)},
+        nats_port=nats_port,
+    )
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -88,7 +99,7 @@ def streams(data_dir: DataDir = Path("data")) -> None:
         target = Target.resolve(data_dir)
         nc = await target.nats()
         js = nc.jetstream()
-        table = Table("stream", "messages", "first seq", "last seq", "last time", "consumers")
+        table = Table("stream", "messages", "first seq", "last seq", "bytes", "consumers")
         for svc in PUBLISHING:
             spec = target.spec(svc)
             try:
@@ -102,7 +113,7 @@ def streams(data_dir: DataDir = Path("data")) -> None:
                 str(s.messages),
                 str(s.first_seq),
                 str(s.last_seq),
-                str(s.last_ts or ""),
+                f"{s.bytes:,}",
                 str(s.consumer_count),
             )
         console.print(table)

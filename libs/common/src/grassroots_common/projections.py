@@ -24,7 +24,7 @@ from nats.aio.client import Client as NATS
 from prometheus_client import Counter, Gauge
 
 from grassroots_common.events import RecordedEvent
-from grassroots_common.jetstream import Delivery, Puller, PullExpired, StreamSpec, reset_consumer
+from grassroots_common.jetstream import Delivery, Puller, PullExpired, StreamSpec, ensure_stream, reset_consumer
 from grassroots_common.leader import LeaderLock, lock_key
 from grassroots_common.store import StorePosition
 
@@ -208,6 +208,8 @@ class ProjectionRunner:
                 continue
             puller: Puller | None = None
             try:
+                # The source's stream may not exist yet (its service not started): create it, same config.
+                await ensure_stream(self.js, b.spec)
                 start = await _checkpoint_value(self.pool, self.projection.name, b.source) + 1
                 await reset_consumer(
                     self.js, b.spec.name, b.consumer, b.spec.filter_for(self.projection.event_types), start, ack=True
