@@ -13,6 +13,7 @@ import { screens as gridScreens } from "./screens/grid.js";
 import { screens as leaderScreens } from "./screens/leader.js";
 import { screens as operatorScreens } from "./screens/operator.js";
 import { screens as quarterScreens } from "./screens/quarter.js";
+import { screens as reportingScreens } from "./screens/reporting.js";
 import { signIn } from "./screens/signin.js";
 import { screens as staffScreens } from "./screens/staff.js";
 import { screens as villageScreens } from "./screens/village.js";
@@ -23,6 +24,7 @@ const SCREENS = [
   ...quarterScreens,
   ...appraisalAdminScreens,
   ...districtScreens,
+  ...reportingScreens,
   ...gridScreens,
   ...communityScreens,
   ...villageScreens,

@@ -5,8 +5,9 @@ const TOKEN_KEY = "gr.token";
 const USER_KEY = "gr.user";
 
 export class ApiError extends Error {
-  constructor({ status, code, detail, errors = [], network = false }) {
+  constructor({ status, code, detail, errors = [], network = false, extra = {} }) {
     super(detail || code || "请求失败");
+    this.extra = extra;
     this.status = status;
     this.code = code;
     this.detail = detail;
@@ -62,7 +63,7 @@ export function query(params = {}) {
 }
 
 /** Send a request; answer the parsed JSON (or a Blob for files); throw ApiError on any failure. */
-export async function request(method, path, { body, headers = {}, idempotencyKey, blob = false, form } = {}) {
+export async function request(method, path, { body, headers = {}, idempotencyKey, blob = false, form, raw = false } = {}) {
   const init = { method, headers: { Accept: "application/json, application/problem+json", ...headers } };
   const token = session.token;
   if (token) init.headers.Authorization = `Bearer ${token}`;
@@ -84,11 +85,14 @@ export async function request(method, path, { body, headers = {}, idempotencyKey
     throw new ApiError(problem);
   }
   if (!response.ok) throw new ApiError(await readProblem(response));
+  if (raw) return response;
   if (blob) return response.blob();
   if (response.status === 204) return null;
   const type = response.headers.get("content-type") || "";
   return type.includes("json") ? response.json() : response.text();
 }
+
+const PROBLEM_KEYS = new Set(["type", "title", "status", "code", "detail", "instance", "errors"]);
 
 async function readProblem(response) {
   let data = {};
@@ -103,6 +107,7 @@ async function readProblem(response) {
     code: data.code || `http_${response.status}`,
     detail: data.detail || data.title || fallback,
     errors: Array.isArray(data.errors) ? data.errors : [],
+    extra: Object.fromEntries(Object.entries(data).filter(([k]) => !PROBLEM_KEYS.has(k))),
   };
 }
 
@@ -111,6 +116,26 @@ export const get = (path, params) => request("GET", path + query(params));
 /** A command: one idempotency key per attempt of the same intent (retries reuse it). */
 export function command(path, body, { method = "POST", key = newKey() } = {}) {
   return request(method, path, { body, idempotencyKey: key });
+}
+
+/** The file name a download announces (RFC 6266 `filename*` first), or `fallback`. */
+export function fileName(disposition, fallback) {
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition || "");
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      /* fall through to the plain name */
+    }
+  }
+  const plain = /filename="?([^";]+)"?/i.exec(disposition || "");
+  return plain ? plain[1] : fallback;
+}
+
+/** A file from a service (fetched with the bearer token): `{blob, name}`. */
+export async function download(path, fallbackName = "download") {
+  const response = await request("GET", path, { raw: true, headers: { Accept: "*/*" } });
+  return { blob: await response.blob(), name: fileName(response.headers.get("content-disposition"), fallbackName) };
 }
 
 export function upload(path, file) {

@@ -321,3 +321,48 @@ export function attachments(uploads, ids, label = "照片/材料") {
   });
   return root;
 }
+
+/**
+ * A button that fetches a file with the bearer token and saves it under the name the service
+ * gives (Content-Disposition); a failure shows next to the button, never silently.
+ */
+export function downloadButton(label, path, fallbackName) {
+  const status = h("span", { class: "field-error", role: "alert" });
+  const button = h("button", { type: "button", class: "btn", dataset: { download: path } }, label);
+  button.addEventListener("click", async () => {
+    replace(status);
+    try {
+      const { download } = await import("./api.js");
+      const file = await busy(button, () => download(path, fallbackName), "正在下载…");
+      const url = URL.createObjectURL(file.blob);
+      const link = h("a", { href: url, download: file.name, class: "sr-only" }, file.name);
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (error) {
+      replace(status, `下载失败：${error.detail || error.message}`);
+    }
+  });
+  return h("span", { class: "download" }, button, status);
+}
+
+/** A reporting figure ({title, columns, rows, sentence}) as its sentence and a table. */
+export function figureView(figure, { display = "table", heading = true } = {}) {
+  const cell = (value) => (value === null || value === undefined || value === "" ? "—" : typeof value === "number" ? value.toLocaleString("zh-CN") : String(value));
+  return h(
+    "div",
+    { class: "figure", dataset: { figure: figure.key } },
+    heading ? h("h3", {}, figure.title) : null,
+    figure.sentence ? h("p", { class: display === "sentence" ? "" : "muted small" }, figure.sentence) : null,
+    display === "sentence"
+      ? null
+      : figure.rows.length
+        ? table(
+            figure.columns.map((c) => ({ label: c.label, num: figure.rows.some((r) => typeof r[c.key] === "number"), cell: (r) => cell(r[c.key]) })),
+            figure.rows,
+            figure.title,
+          )
+        : h("p", { class: "muted" }, "本期没有数据"),
+  );
+}

@@ -1,10 +1,12 @@
 // Unit administrators (单位考核管理员): the roster with an Excel import and its row-by-row error
-// report; the unit's quarters — open one, publish its results.
+// report; the indicator scheme of a year; the unit's quarters — open one, publish its results,
+// finalize after the publication period.
 
 import { ApiError, command, get, newKey, request } from "../lib/api.js";
-import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
-import { actionForm, badge, busy, clearErrors, disclosure, empty, field, formBanner, pagedList, section, showErrors, table, toast } from "../lib/ui.js";
+import { fmtDateTime, fmtNumber, h, replace, uid } from "../lib/dom.js";
+import { actionForm, badge, busy, clearErrors, disclosure, empty, field, formBanner, into, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
 import { thisQuarter } from "../lib/weeks.js";
+import { forgetScheme } from "./shared.js";
 
 const API = "/api/appraisal/api/v1";
 const STATUS = { open: ["考核中", "warn"], published: ["公示中", ""], finalized: ["已完成", "ok"] };
@@ -116,6 +118,23 @@ function quarterRow(unit, q, reload) {
         .join(" · "),
     ),
     h("p", {}, h("a", { href: `/unit/board?quarter=${q.quarter}` }, "查看考核看板")),
+    q.status === "published"
+      ? disclosure(
+          "结束公示，确认结果",
+          h("p", { class: "muted small" }, q.appeals_open ? `还有 ${q.appeals_open} 件申诉待主要领导答复，答复后才能确认结果。` : "公示期满且申诉均已答复后确认；连续多个季度为“较好”及以下的人员将列入跟踪帮带。"),
+          actionForm({
+            label: `确认 ${q.quarter} 结果`,
+            fields: [{ name: "follow_up_after", label: "连续几个季度“较好”及以下列入跟踪", type: "number", value: 2, required: true }],
+            submitLabel: "确认结果",
+            send: (v) => command(`${base}/finalization`, { follow_up_after: v.follow_up_after }),
+            done: (res) => {
+              const n = res.data?.follow_ups?.length;
+              toast(`${q.quarter} 结果已确认${n ? `，${n} 人列入跟踪帮带` : ""}`);
+              reload(res.position);
+            },
+          }),
+        )
+      : null,
     q.status === "open"
       ? disclosure(
           "发布结果并公示",
@@ -173,6 +192,120 @@ function renderQuarters(body, { user, query }) {
   show();
 }
 
+// --- indicator scheme ---------------------------------------------------------------------------
+
+const KIND_LABELS = { common: "共性指标", individual: "个性指标", highlight: "特色亮点（加分）", negative: "负面清单（扣分）" };
+const DIMENSIONS = ["德", "能", "勤", "绩", "廉"];
+const TEMPLATE = [
+  { code: "de-1", name: "政治素质与职业道德", kind: "common", dimension: "德", max_points: 15 },
+  { code: "neng-1", name: "业务能力与履职水平", kind: "common", dimension: "能", max_points: 20 },
+  { code: "qin-1", name: "工作态度与纪律出勤", kind: "common", dimension: "勤", max_points: 15 },
+  { code: "ji-1", name: "工作实绩与任务完成", kind: "common", dimension: "绩", max_points: 40 },
+  { code: "lian-1", name: "廉洁自律", kind: "common", dimension: "廉", max_points: 10 },
+];
+
+function indicatorRow(index, value, onChange, onRemove) {
+  const at = (name) => `indicators.${index}.${name}`;
+  const code = h("input", { type: "text", name: at("code"), value: value.code, maxlength: 40, autocomplete: "off" });
+  const name = h("input", { type: "text", name: at("name"), value: value.name, maxlength: 60 });
+  const kind = h("select", { name: at("kind") }, Object.entries(KIND_LABELS).map(([k, t]) => h("option", { value: k, selected: k === value.kind }, t)));
+  const dimension = h("select", { name: at("dimension") }, DIMENSIONS.map((d) => h("option", { value: d, selected: d === value.dimension }, d)));
+  const points = h("input", { type: "number", name: at("max_points"), value: value.max_points, min: "0.5", max: "100", step: "0.5" });
+  for (const c of [code, name, kind, dimension, points]) c.addEventListener("input", onChange);
+  const legend = uid("ind");
+  const root = h(
+    "fieldset",
+    { class: "item indicator", "aria-labelledby": legend },
+    h("legend", { id: legend }, `第 ${index + 1} 项指标`),
+    h("div", { class: "grid2" }, field({ label: "编号", name: at("code"), control: code }), field({ label: "名称", name: at("name"), control: name })),
+    h("div", { class: "grid2" }, field({ label: "类别", name: at("kind"), control: kind }), field({ label: "维度", name: at("dimension"), control: dimension })),
+    field({ label: "分值", name: at("max_points"), control: points }),
+    h("button", { type: "button", class: "btn link", onclick: onRemove }, `删除第 ${index + 1} 项`),
+  );
+  root.value = () => ({ code: code.value.trim(), name: name.value.trim(), kind: kind.value, dimension: dimension.value, max_points: points.value === "" ? null : Number(points.value) });
+  return root;
+}
+
+function schemeEditor(unit, year, scheme, onSaved) {
+  const rows = h("div", { class: "indicators" });
+  const totals = h("div", { class: "stats", role: "group", "aria-label": "分值合计", "aria-live": "polite" });
+  let editors = [];
+  function recount() {
+    const values = editors.map((e) => e.value());
+    const sum = (kinds) => values.filter((v) => kinds.includes(v.kind)).reduce((a, v) => a + (v.max_points || 0), 0);
+    const scored = sum(["common", "individual"]);
+    const bonus = sum(["highlight"]);
+    replace(totals, stat("共性+个性（应为 100）", fmtNumber(scored, 1), scored === 100 ? "ok" : "bad"), stat("加分合计（不超过 20）", fmtNumber(bonus, 1), bonus > 20 ? "bad" : ""), stat("指标数", editors.length));
+  }
+  function draw(values) {
+    editors = values.map((v, i) =>
+      indicatorRow(i, v, recount, () => {
+        const kept = editors.map((e) => e.value());
+        kept.splice(i, 1);
+        draw(kept);
+      }),
+    );
+    replace(rows, editors.length ? editors : empty("还没有指标", "请添加指标，或从模板开始。"));
+    recount();
+  }
+  draw(scheme ? scheme.indicators : TEMPLATE);
+  const add = h("button", { type: "button", class: "btn" }, "＋ 添加指标");
+  add.addEventListener("click", () => {
+    draw([...editors.map((e) => e.value()), { code: "", name: "", kind: "individual", dimension: "绩", max_points: 5 }]);
+    editors[editors.length - 1].querySelector("input").focus();
+  });
+  const submit = h("button", { type: "submit", class: "btn primary" }, "保存指标体系");
+  const form = h(
+    "form",
+    { class: "action-form", novalidate: true, "aria-label": `${year} 年指标体系` },
+    formBanner(),
+    h("p", { class: "muted small" }, scheme ? `当前第 ${scheme.revision} 版。季度考核开启后本年度指标体系不能再修改。` : `本单位尚未制定 ${year} 年指标体系，下面是模板，可按本单位实际修改。`),
+    totals,
+    h("p", { class: "field-error", dataset: { errorFor: "indicators" }, "aria-live": "polite" }),
+    rows,
+    h("div", { class: "actions" }, add, submit),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    try {
+      const result = await busy(submit, () => command(`${API}/units/${encodeURIComponent(unit)}/schemes/${year}`, { indicators: editors.map((e) => e.value()) }, { method: "PUT" }));
+      forgetScheme(unit, year);
+      toast(`${year} 年指标体系已保存`);
+      onSaved(result.position);
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+  return form;
+}
+
+function renderScheme(body, { user, query }) {
+  const unit = unitOf(user, query);
+  if (!unit) {
+    body.append(empty("你的账号未归属单位"));
+    return;
+  }
+  const now = Number(thisQuarter().slice(0, 4));
+  const picker = h("select", { name: "year" }, [now + 1, now, now - 1].map((y) => h("option", { value: y, selected: String(y) === (query.get("year") || String(now)) }, `${y} 年`)));
+  const slot = h("div");
+  function show(after) {
+    const year = Number(picker.value);
+    into(
+      slot,
+      () =>
+        get(`${API}/units/${encodeURIComponent(unit)}/schemes/${year}`, { after }).catch((error) => {
+          if (error.code === "scheme_not_found") return null;
+          throw error;
+        }),
+      (scheme) => schemeEditor(unit, year, scheme, show),
+    );
+  }
+  picker.addEventListener("change", () => show());
+  body.append(h("p", { class: "muted" }, `单位：${unit}`), field({ label: "年度", name: "year", control: picker }), section("指标体系", slot));
+  show();
+}
+
 export const screens = [
   {
     path: "/admin/roster",
@@ -183,9 +316,17 @@ export const screens = [
     render: renderRoster,
   },
   {
+    path: "/admin/scheme",
+    title: "指标体系",
+    desc: "共性、个性、加分、扣分指标及分值",
+    roles: ["unit_admin"],
+    requires: ["appraisal PUT /api/v1/units/{unit_id}/schemes/{year}", "appraisal GET /api/v1/units/{unit_id}/schemes/{year}"],
+    render: renderScheme,
+  },
+  {
     path: "/admin/quarters",
     title: "季度考核管理",
-    desc: "开启季度、发布结果",
+    desc: "开启季度、发布结果、确认结果",
     roles: ["unit_admin"],
     requires: ["appraisal POST /api/v1/units/{unit_id}/quarters", "appraisal GET /api/v1/units/{unit_id}/quarters"],
     render: renderQuarters,

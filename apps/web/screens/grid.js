@@ -1,11 +1,11 @@
 // Grid governance: grid members report and resolve; the community dispatches, verifies, revisits;
 // departments accept, return, ask for time and report back; the district reads the league table.
 
-import { command, get } from "../lib/api.js";
+import { command, get, query as query_ } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { navigate } from "../lib/router.js";
 import { GRID_ROLES } from "../lib/roles.js";
-import { actionForm, attachments, badge, disclosure, empty, into, pagedList, section, stat, table, toast } from "../lib/ui.js";
+import { actionForm, attachments, badge, clearErrors, disclosure, empty, field, formBanner, into, loading, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
 
 const GRID = "/api/grid/api/v1";
 const UPLOADS = `${GRID}/uploads`;
@@ -513,34 +513,79 @@ function actionsFor(t, user, deps, show) {
 
 // --- district / community figures --------------------------------------------------------------
 
-function renderLeague(body) {
-  const slot = h("div");
-  body.append(section("职能部门排行（近 90 天）", slot));
+async function renderLeague(body, { user, query }) {
+  await loadNames();
+  const district = user.roles.includes("district_admin");
+  const communities = district ? await get(`${GRID}/communities`, { limit: 200 }).then((p) => p.items).catch(() => []) : [];
+  const today = new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
+  const ago = new Date(Date.now() - 90 * 86400000).toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
+  const since = h("input", { type: "date", name: "since", value: query.get("since") || ago });
+  const until = h("input", { type: "date", name: "until", value: query.get("until") || today });
+  const community = district
+    ? h("select", { name: "community_id" }, h("option", { value: "" }, "全部社区"), communities.map((c) => h("option", { value: c.community_id, selected: c.community_id === query.get("community_id") }, c.name)))
+    : null;
   const pct = (v) => (v === null || v === undefined ? "—" : `${fmtNumber(v * (v <= 1 ? 100 : 1), 1)}%`);
-  into(
-    slot,
-    () => get(`${GRID}/figures/departments`),
-    (league) =>
-      league.departments.length
-        ? [
-            h("p", { class: "muted small" }, `${league.since} 至 ${league.until}`),
-            table(
-              [
-                { label: "名次", num: true, cell: (r) => r.rank },
-                { label: "部门", cell: (r) => r.department_name },
-                { label: "派单", num: true, cell: (r) => fmtNumber(r.assigned) },
-                { label: "按时签收率", num: true, cell: (r) => pct(r.response_rate) },
-                { label: "按时办结率", num: true, cell: (r) => pct(r.on_time_rate) },
-                { label: "满意率", num: true, cell: (r) => pct(r.satisfaction_rate) },
-                { label: "超期", num: true, cell: (r) => fmtNumber(r.overdue) },
-                { label: "退单", num: true, cell: (r) => fmtNumber(r.returned) },
-              ],
-              league.departments,
-              "职能部门排行",
-            ),
-          ]
-        : empty("统计期内没有工单"),
+  const slot = h("div", { "aria-live": "polite" });
+  const overdueSlot = h("div");
+  const form = h(
+    "form",
+    { class: "action-form", novalidate: true, "aria-label": "统计区间" },
+    formBanner(),
+    h("div", { class: "grid2" }, field({ label: "开始日期", name: "since", control: since }), field({ label: "结束日期", name: "until", control: until })),
+    community ? field({ label: "社区", name: "community_id", control: community }) : null,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn primary" }, "查看排行")),
   );
+  async function show() {
+    clearErrors(form);
+    const params = { since: since.value || undefined, until: until.value || undefined, community_id: community?.value || undefined };
+    history.replaceState(null, "", query_(params) || location.pathname);
+    replace(slot, loading());
+    try {
+      const league = await get(`${GRID}/figures/departments`, params);
+      replace(
+        slot,
+        league.departments.length
+          ? [
+              h("p", { class: "muted small" }, `${league.since} 至 ${league.until}${league.community_id ? ` · ${league.community_id}` : ""}`),
+              table(
+                [
+                  { label: "名次", num: true, cell: (r) => r.rank },
+                  { label: "部门", cell: (r) => r.department_name },
+                  { label: "派单", num: true, cell: (r) => fmtNumber(r.assigned) },
+                  { label: "按时签收率", num: true, cell: (r) => pct(r.response_rate) },
+                  { label: "按时办结率", num: true, cell: (r) => pct(r.on_time_rate) },
+                  { label: "满意率", num: true, cell: (r) => pct(r.satisfaction_rate) },
+                  { label: "平均签收（小时）", num: true, cell: (r) => fmtNumber(r.mean_hours_to_accept, 1) },
+                  { label: "超期", num: true, cell: (r) => fmtNumber(r.overdue) },
+                  { label: "退单", num: true, cell: (r) => fmtNumber(r.returned) },
+                ],
+                league.departments,
+                "职能部门排行",
+              ),
+            ]
+          : empty("统计期内没有工单", "换一个统计区间试试。"),
+      );
+    } catch (error) {
+      showErrors(form, error);
+      replace(slot, empty("没有排行结果", error.errors?.length ? "请按上方提示修改统计区间。" : error.detail));
+    }
+    replace(
+      overdueSlot,
+      pagedList({
+        label: "超期未办结工单",
+        limit: 10,
+        load: ({ limit, offset }) => get(`${GRID}/boards/overdue`, { community_id: community?.value || undefined, limit, offset }),
+        item: ticketRow,
+        emptyTitle: "没有超期未办结的工单",
+      }),
+    );
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    show();
+  });
+  body.append(section("统计区间", form), section("职能部门排行", slot), section("超期未办结工单（督办）", overdueSlot));
+  show();
 }
 
 export const screens = [
@@ -549,5 +594,5 @@ export const screens = [
   { path: "/community/dispatch", title: "派单看板", desc: "待派单上报、吹哨派单、核实回访", roles: ["community_admin"], requires: ["grid GET /api/v1/boards/dispatch", "grid POST /api/v1/tickets"], render: renderDispatch },
   { path: "/department/queue", title: "部门工单", desc: "签收、办理、反馈，注意时限", roles: ["department"], requires: ["grid GET /api/v1/boards/department"], render: renderQueue },
   { path: "/tickets/:id", title: "工单详情", hidden: true, roles: ["community_admin", "department", "district_admin", ...GRID_ROLES], requires: ["grid GET /api/v1/tickets/{ticket_id}"], render: renderTicket },
-  { path: "/district/league", title: "部门办件排行", desc: "签收、办结、满意率排行", roles: ["district_admin", "community_admin"], requires: ["grid GET /api/v1/figures/departments"], render: renderLeague },
+  { path: "/district/league", title: "部门办件排行", desc: "签收、办结、满意率排行，超期工单督办", roles: ["district_admin", "community_admin"], requires: ["grid GET /api/v1/figures/departments"], render: renderLeague },
 ];

@@ -1,10 +1,12 @@
-// Leaders (股组长 / 分管领导 / 主要领导): the unit's logs by week, one person's quarter of logs.
+// Leaders (股组长 / 分管领导 / 主要领导): the unit's logs by week, one person's quarter of logs,
+// my review queue and the review form (the unit's 好 quota always in view), and — for the
+// principal leader — the appeals waiting for a decision.
 
 import { command, get } from "../lib/api.js";
 import { fmtDateTime, h, replace } from "../lib/dom.js";
 import { navigate } from "../lib/router.js";
 import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
-import { actionForm, badge, field, pagedList, section, stat, toast } from "../lib/ui.js";
+import { actionForm, badge, disclosure, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
 import { shiftWeek, thisQuarter, thisWeek, weekLabel, weeksOfQuarter } from "../lib/weeks.js";
 import { indicatorsFor, schemeFor } from "./shared.js";
 import { logCard } from "./staff.js";
@@ -72,18 +74,34 @@ async function renderPerson(body, { user, caps, params, query }) {
 
 const GRADES = ["好", "较好", "一般", "较差"];
 
-function quota(item) {
+function quota(item, quarter) {
   return h(
     "div",
-    { class: "stats quota", "aria-label": "好等次名额" },
+    { class: "stats quota", role: "group", "aria-label": `${quarter || item.quarter || ""} 好等次名额`.trim() },
     stat("好 名额", item.good_cap),
     stat("已用", item.good_used),
-    stat("剩余", item.good_left, item.good_left ? "ok" : "bad"),
+    stat("剩余", h("span", { dataset: { goodLeft: "" } }, item.good_left), item.good_left ? "ok" : "bad"),
   );
 }
 
-function renderQueue(body, { query }) {
-  const quotaSlot = h("div");
+/** The 好 quota of the unit's quarters under way: shown even when nothing waits for me. */
+function unitQuota(user, after) {
+  const slot = h("div", { class: "quota-slot", "aria-live": "polite" });
+  const unit = user.scopes?.unit;
+  if (!unit) return slot;
+  into(
+    slot,
+    () => get(`/api/appraisal/api/v1/units/${encodeURIComponent(unit)}/quarters`, { status: "open", limit: 4, after }),
+    (page) =>
+      page.items.length
+        ? page.items.map((q) => h("div", { dataset: { quarter: q.quarter } }, h("p", { class: "muted small" }, `${q.quarter} 本单位“好”等次名额（参评 ${q.participants} 人，比例 ${Math.round(q.good_ratio * 100)}%）`), quota(q, q.quarter)))
+        : h("p", { class: "muted small" }, "本单位目前没有进行中的季度考核。"),
+  );
+  return slot;
+}
+
+function renderQueue(body, { query, user }) {
+  const quotaSlot = unitQuota(user, query.get("after") || undefined);
   body.append(
     quotaSlot,
     section(
@@ -92,9 +110,7 @@ function renderQueue(body, { query }) {
         label: "待审核人员",
         limit: 10,
         load: async ({ limit, offset }) => {
-          const page = await get("/api/appraisal/api/v1/me/queue", { limit, offset, after: query.get("after") || undefined });
-          if (page.items[0]) replace(quotaSlot, quota(page.items[0]));
-          return page;
+          return get("/api/appraisal/api/v1/me/queue", { limit, offset, after: query.get("after") || undefined });
         },
         item: (q) =>
           h(
@@ -141,7 +157,6 @@ async function renderReview(body, { params, caps, user }) {
       { name: "comment", label: "评语", type: "textarea", required: true, max: 500 },
     ];
     side.push(
-      quota(item),
       section(
         `${roleLabel(item.level)}评分`,
         item.self_summary ? h("p", {}, `自评（${item.self_grade || "—"}，${item.self_score ?? "—"} 分）：${item.self_summary}`) : null,
@@ -156,7 +171,8 @@ async function renderReview(body, { params, caps, user }) {
             return command(`/api/appraisal/api/v1/units/${unit}/quarters/${quarter}/reviews`, { person_id: person, scores, grade: v.grade, comment: v.comment });
           },
           done: (res) => {
-            toast("已提交审核");
+            const left = res.data?.good_left;
+            toast(left === undefined ? "已提交审核" : `已提交审核，本单位“好”等次还剩 ${left} 个名额`);
             navigate(`/leader/queue?after=${res.position}`);
           },
         }),
@@ -165,8 +181,76 @@ async function renderReview(body, { params, caps, user }) {
   }
   body.append(
     h("p", { class: "muted" }, `${item?.person_name || person} · ${quarter}`),
+    item ? h("div", { class: "sticky-quota" }, quota(item, quarter)) : null,
     h("div", { class: "grid2" }, section("本季度周纪实", logs), h("div", { class: "sticky-side" }, side)),
   );
+}
+
+// --- appeals (principal leader) ------------------------------------------------------------------
+
+function appealItem(a, reload) {
+  const base = `/api/appraisal/api/v1/units/${encodeURIComponent(a.unit_id)}/quarters/${a.quarter}`;
+  return h(
+    "li",
+    { class: "appeal", dataset: { appeal: a.appeal_id } },
+    h("div", { class: "spread" }, h("span", { class: "title" }, a.person_name), badge(`${a.quarter} 现等次 ${a.grade || "—"}`)),
+    h("p", {}, `申诉理由：${a.appeal_reason}`),
+    h("p", { class: "muted small" }, `提出于 ${fmtDateTime(a.appeal_filed_at)}`),
+    h("p", {}, h("a", { href: `/leader/person/${encodeURIComponent(a.person_id)}?name=${encodeURIComponent(a.person_name)}&quarter=${a.quarter}` }, `查看 ${a.person_name} 本季度纪实`)),
+    disclosure(
+      "答复申诉",
+      actionForm({
+        label: `答复 ${a.person_name} 的申诉`,
+        fields: [
+          { name: "outcome", label: "复核结论", type: "select", options: [["upheld", "维持原等次"], ["changed", "改变等次"]], value: "upheld" },
+          { name: "new_grade", label: "新等次（改变等次时选择）", type: "select", options: [["", "不改变"], ...GRADES.map((g) => [g, g])] },
+          { name: "reason", label: "复核意见（必填）", type: "textarea", required: true, max: 500 },
+        ],
+        submitLabel: "提交复核结论",
+        send: (v) => command(`${base}/appeals/${encodeURIComponent(a.appeal_id)}/resolution`, { outcome: v.outcome, new_grade: v.new_grade || null, reason: v.reason }),
+        done: (res) => {
+          toast(`已答复 ${a.person_name} 的申诉`);
+          reload(res.position);
+        },
+      }),
+    ),
+  );
+}
+
+function renderAppeals(body, { user, query }) {
+  let after = query.get("after") || undefined;
+  const quotaSlot = h("div");
+  const slot = h("div");
+  function show(position) {
+    if (position) after = position;
+    replace(quotaSlot, unitQuotaPublished(user, after));
+    replace(
+      slot,
+      pagedList({
+        label: "待答复的申诉",
+        limit: 10,
+        load: ({ limit, offset }) => get("/api/appraisal/api/v1/me/appeals", { limit, offset, after }),
+        item: (a) => appealItem(a, show),
+        emptyTitle: "没有待答复的申诉",
+        emptyHint: "结果公示期内干部提出申诉后，会出现在这里。",
+      }),
+    );
+  }
+  body.append(quotaSlot, section("待我答复的申诉", slot));
+  show();
+}
+
+/** Quotas of the unit's quarters in publication (an appeal answered with 好 uses one). */
+function unitQuotaPublished(user, after) {
+  const slot = h("div", { "aria-live": "polite" });
+  const unit = user.scopes?.unit;
+  if (!unit) return slot;
+  into(
+    slot,
+    () => get(`/api/appraisal/api/v1/units/${encodeURIComponent(unit)}/quarters`, { status: "published", limit: 4, after }),
+    (page) => (page.items.length ? page.items.map((q) => h("div", { dataset: { quarter: q.quarter } }, h("p", { class: "muted small" }, `${q.quarter} 公示中，待答复申诉 ${q.appeals_open} 件`), quota(q, q.quarter))) : empty("本单位没有公示中的季度")),
+  );
+  return slot;
 }
 
 export const screens = [
@@ -185,6 +269,14 @@ export const screens = [
     roles: LEADER_ROLES,
     requires: ["appraisal GET /api/v1/me/queue", "appraisal POST /api/v1/units/{unit_id}/quarters/{quarter}/reviews"],
     render: renderReview,
+  },
+  {
+    path: "/leader/appeals",
+    title: "申诉复核",
+    desc: "答复公示期内的申诉，维持或改变等次",
+    roles: ["principal_leader"],
+    requires: ["appraisal GET /api/v1/me/appeals", "appraisal POST /api/v1/units/{unit_id}/quarters/{quarter}/appeals/{appeal_id}/resolution"],
+    render: renderAppeals,
   },
   {
     path: "/unit/logs",

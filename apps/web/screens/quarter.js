@@ -30,10 +30,11 @@ function shiftMonth(month, delta) {
 
 function renderSummary(body, { user }) {
   const month = thisMonth();
+  let after;
   const history = pagedList({
     label: "我的月度小结",
     limit: 6,
-    load: ({ limit, offset }) => get(`${API}/summaries`, { person: user.sub, limit, offset }),
+    load: ({ limit, offset }) => get(`${API}/summaries`, { person: user.sub, limit, offset, after }),
     item: (s) =>
       h(
         "li",
@@ -54,6 +55,7 @@ function renderSummary(body, { user }) {
     send: (v) => command(`${API}/summaries`, v),
     done: (res) => {
       toast(res.data?.late ? "已提交（迟交）" : "月度小结已提交");
+      after = res.position;
       history.reload();
     },
   });

@@ -26,6 +26,11 @@ export function schemeFor(caps, unit, year = new Date().getFullYear()) {
   return cache.get(key);
 }
 
+/** After the scheme changes: the next reader loads it again. */
+export function forgetScheme(unit, year) {
+  cache.delete(`${unit}/${year}`);
+}
+
 export async function indicatorsFor(caps, user) {
   const indicators = await schemeFor(caps, user.scopes?.unit);
   return indicators.length ? indicators : DIMENSIONS;

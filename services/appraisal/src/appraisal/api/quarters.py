@@ -16,13 +16,13 @@ from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
 from appraisal.api.deps import Body, UnitId, command_idempotency
-from appraisal.workbook import XLSX, attachment, quarter_workbook
 from appraisal.domain.quarter import (
     DEFAULT_FOLLOW_UP_QUARTERS,
     DEFAULT_GOOD_RATIO,
     DEFAULT_PUBLICATION_WORKDAYS,
     QUARTER_PATTERN,
 )
+from appraisal.workbook import XLSX, attachment, quarter_workbook
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import Grade
 from grassroots_common.errors import NotFound
@@ -559,7 +559,9 @@ async def board_workbook(
     )
     results = await queries.result_rows(runtime.pool, unit=unit_id, quarter=quarter)
     unit_name = await queries.unit_name(runtime.pool, unit_id) or unit_id
-    body = quarter_workbook(unit_name, quarter_out(row).model_dump(), [dict(r) for r in board], [dict(r) for r in results])
+    body = quarter_workbook(
+        unit_name, quarter_out(row).model_dump(), [dict(r) for r in board], [dict(r) for r in results]
+    )
     return Response(body, media_type=XLSX, headers=attachment(f"{unit_name}{quarter}季度考核.xlsx"))
 
 
