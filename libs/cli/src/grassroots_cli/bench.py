@@ -206,7 +206,7 @@ def _uvicorn(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.
     )
 
 
-def _wait_ready(url: str, timeout: float = 60) -> None:
+def _wait_ready(url: str, log: Path, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -215,7 +215,8 @@ def _wait_ready(url: str, timeout: float = 60) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise TimeoutError(url)
+    tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+    raise TimeoutError(f"{url} not ready; the end of {log}:\n{tail}")
 
 
 def _wrk(url: str, script: Path, tokens: Path, seconds: int, connections: int = 32) -> tuple[float, float]:
@@ -375,8 +376,13 @@ def run_all(quick: bool = False) -> None:
                 folder / "minimal.log",
             )
         )
-        for port, path in ((a_port, "/healthz"), (worker_port, "/readyz"), (r_port, "/readyz"), (m_port, "/healthz")):
-            _wait_ready(f"http://127.0.0.1:{port}{path}")
+        for port, path, log in (
+            (a_port, "/healthz", "appraisal.log"),
+            (worker_port, "/readyz", "appraisal-worker.log"),
+            (r_port, "/readyz", "reporting.log"),
+            (m_port, "/healthz", "minimal.log"),
+        ):
+            _wait_ready(f"http://127.0.0.1:{port}{path}", folder / log)
         tokens = [
             mint_token(secret, f"bp{i:05d}", f"测试{i}", ["staff"], {"unit": f"u{i % 62:02d}"}) for i in range(1352)
         ]

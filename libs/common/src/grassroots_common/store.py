@@ -58,14 +58,19 @@ class StorePosition:
         return f"{self.tx_id}.{self.position}"
 
 
-_APPEND_SQL = """
+_INSERT = """
 INSERT INTO events (event_id, stream_id, stream_type, version, type, schema_version, data, metadata, occurred_at)
 SELECT e.event_id, $1, $2, $3 + e.ord, e.type, e.schema_version, e.data::jsonb, $8, e.occurred_at
 FROM unnest($4::uuid[], $5::text[], $6::int[], $7::text[], $9::timestamptz[])
      WITH ORDINALITY AS e(event_id, type, schema_version, data, occurred_at, ord)
-WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $3
-RETURNING version, position, tx_id
 """
+# A new stream needs no check: a concurrent writer's version 1 violates the unique key. An
+# existing stream must be exactly at the expected version (ahead of it would leave a gap).
+_APPEND_NEW = _INSERT + "RETURNING version, position, tx_id"
+_APPEND_NEXT = (
+    _INSERT
+    + "WHERE EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $3) RETURNING version, position, tx_id"
+)
 
 _COLUMNS = (
     "position, tx_id, event_id::text AS event_id, stream_id, stream_type, version, type, "
@@ -123,11 +128,9 @@ class EventStore:
             metadata.as_dict(),
             [e.occurred_at or now for e in events],
         )
+        sql = _APPEND_NEW if expected_version == 0 else _APPEND_NEXT
         try:
-            if conn is None:
-                rows = await self.pool.fetch(_APPEND_SQL, *args)
-            else:
-                rows = await conn.fetch(_APPEND_SQL, *args)
+            rows = await (conn or self.pool).fetch(sql, *args)
         except asyncpg.UniqueViolationError as exc:
             raise ConcurrencyError(stream_id, expected_version) from exc
         if not rows:
@@ -174,6 +177,17 @@ class EventStore:
             after.position,
             limit,
         )
+
+    async def last_of_type(self, stream_id: str, event_type: str) -> RecordedEvent | None:
+        """The latest event of one type in a stream, without folding the whole stream (for a
+        setting that a command only reads, e.g. a unit's deadlines)."""
+        row = await self.pool.fetchrow(
+            f"""SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND type = $2
+                ORDER BY version DESC LIMIT 1""",
+            stream_id,
+            event_type,
+        )
+        return _record(row) if row else None
 
     async def position_of(self, event_id: str) -> StorePosition | None:
         row = await self.pool.fetchrow("SELECT tx_id, position FROM events WHERE event_id = $1::uuid", event_id)

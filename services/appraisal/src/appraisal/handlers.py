@@ -25,6 +25,7 @@ from grassroots_common.auth import Principal
 from grassroots_common.commands import CommandResult, Idempotency, execute
 from grassroots_common.contracts.appraisal import (
     AnnualGrade,
+    DeadlinesConfigured,
     Grade,
     ImportRowError,
     Indicator,
@@ -64,8 +65,12 @@ def _today(runtime: Runtime) -> dt.date:
 
 
 async def unit_deadlines(runtime: Runtime, unit_id: str) -> SubmissionDeadlines:
-    """The unit's submission deadlines, from its roster stream (the defaults when it set none)."""
-    return (await _load(runtime, Roster, roster_stream_id(unit_id))).deadlines
+    """The unit's submission deadlines: its latest setting (the defaults when it set none). Read
+    on its own rather than by folding the roster, which every log submission would otherwise pay."""
+    latest = await runtime.store.last_of_type(roster_stream_id(unit_id), "DeadlinesConfigured")
+    if latest is None:
+        return SubmissionDeadlines()
+    return DeadlinesConfigured.model_validate(latest.data).deadlines
 
 
 # --- weekly log and monthly summary ------------------------------------------------------------
