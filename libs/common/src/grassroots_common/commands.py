@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.errors import Conflict, Invalid
-from grassroots_common.events import Metadata
+from grassroots_common.events import Metadata, NewEvent
 from grassroots_common.store import ConcurrencyError, EventStore
 
 A = TypeVar("A", bound=Aggregate)
@@ -101,44 +101,17 @@ async def execute(
         if first is not None:
             return first
     for attempt in range(MAX_ATTEMPTS):
-        aggregate = aggregate_type.from_recorded(stream_id, await store.load(stream_id))
-        data = action(aggregate) or {}
-        pending = aggregate.take_pending()
-        names = [p.event.type_name() for p in pending]
         try:
-            if not pending:
-                return CommandResult(
-                    stream_id=stream_id, version=aggregate.version, position="0.0", events=[], data=data
-                )
-            if idempotency is None:
-                appended = await store.append(stream_id, aggregate.stream_type, aggregate.version, pending, meta)
-                result = CommandResult(
-                    stream_id=stream_id,
-                    version=appended.version,
-                    position=appended.checkpoint,
-                    events=names,
-                    data=data,
-                )
-            else:
-                async with store.pool.acquire() as conn, conn.transaction():
-                    appended = await store.append(
-                        stream_id, aggregate.stream_type, aggregate.version, pending, meta, conn=conn
+            # One connection for the load and the append: a command costs two round trips.
+            async with store.pool.acquire() as conn:
+                aggregate = aggregate_type.from_recorded(stream_id, await store.load(stream_id, conn))
+                data = action(aggregate) or {}
+                pending = aggregate.take_pending()
+                if not pending:
+                    return CommandResult(
+                        stream_id=stream_id, version=aggregate.version, position="0.0", events=[], data=data
                     )
-                    result = CommandResult(
-                        stream_id=stream_id,
-                        version=appended.version,
-                        position=appended.checkpoint,
-                        events=names,
-                        data=data,
-                    )
-                    await conn.execute(
-                        """INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, response)
-                           VALUES ($1, $2, $3, 200, $4)""",
-                        idempotency.scope,
-                        idempotency.key,
-                        idempotency.fingerprint,
-                        result.model_dump(mode="json"),
-                    )
+                result = await _append(store, conn, aggregate, pending, data, meta, idempotency)
         except ConcurrencyError:
             if attempt == MAX_ATTEMPTS - 1:
                 raise Conflict("concurrent_update", "该记录刚被其他人修改，请刷新后重试", stream_id=stream_id) from None
@@ -154,3 +127,35 @@ async def execute(
             on_appended()
         return result
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _append(
+    store: EventStore,
+    conn: asyncpg.Connection,
+    aggregate: Aggregate,
+    pending: list[NewEvent],
+    data: dict[str, Any],
+    meta: Metadata,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    """Append the decided events; with an idempotency key, store the answer in the same transaction."""
+    names = [p.event.type_name() for p in pending]
+    if idempotency is None:
+        appended = await store.append(aggregate.id, aggregate.stream_type, aggregate.version, pending, meta, conn=conn)
+        return CommandResult(
+            stream_id=aggregate.id, version=appended.version, position=appended.checkpoint, events=names, data=data
+        )
+    async with conn.transaction():
+        appended = await store.append(aggregate.id, aggregate.stream_type, aggregate.version, pending, meta, conn=conn)
+        result = CommandResult(
+            stream_id=aggregate.id, version=appended.version, position=appended.checkpoint, events=names, data=data
+        )
+        await conn.execute(
+            """INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, response)
+               VALUES ($1, $2, $3, 200, $4)""",
+            idempotency.scope,
+            idempotency.key,
+            idempotency.fingerprint,
+            result.model_dump(mode="json"),
+        )
+    return result
