@@ -43,3 +43,15 @@ def test_signing_key_is_generated_once_and_kept_private(tmp_path) -> None:
     assert len(first) >= 40
     assert load_or_create_secret(path) == first
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_a_remembered_token_still_expires() -> None:
+    verifier = TokenVerifier(secret="s" * 32)
+    token = mint_token("s" * 32, "p1", "张三", ["staff"], ttl=dt.timedelta(seconds=60))
+    assert verifier.verify(token).sub == "p1"
+    principal, _expires = verifier._verified[token]
+    verifier._verified[token] = (principal, 0.0)  # as if its expiry had passed
+    with pytest.raises(Unauthorized) as exc:
+        verifier.verify(mint_token("s" * 32, "p1", "张三", ["staff"], ttl=dt.timedelta(seconds=-1)))
+    assert exc.value.code == "token_expired"
+    assert verifier.verify(token).sub == "p1"  # re-verified on expiry of the cached entry, still valid

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,9 +102,23 @@ class TokenVerifier:
             raise ValueError("a JWT secret or a JWKS URL is required")
         self.secret = secret
         self.algorithm = algorithm
+        self.cache_size = 10_000
+        self._verified: dict[str, tuple[Principal, float]] = {}
         self._jwks = jwt.PyJWKClient(jwks_url) if jwks_url else None
 
     def verify(self, token: str) -> Principal:
+        """The principal of a valid token. A phone sends the same token with every request, so a
+        verified token is remembered (bounded, until it expires) instead of checked again."""
+        cached = self._verified.get(token)
+        if cached is not None and cached[1] > time.time():
+            return cached[0]
+        principal, expires = self._verify(token)
+        if len(self._verified) >= self.cache_size:
+            self._verified.pop(next(iter(self._verified)))
+        self._verified[token] = (principal, expires)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             if self._jwks is not None:
                 key: Any = self._jwks.get_signing_key_from_jwt(token).key
@@ -118,9 +133,10 @@ class TokenVerifier:
         scopes = claims.get("scopes") or {}
         if not isinstance(roles, list) or not isinstance(scopes, dict) or not claims.get("sub"):
             raise Unauthorized("token_invalid", "身份凭证缺少必要信息，请重新登录")
-        return Principal(
+        principal = Principal(
             sub=str(claims["sub"]),
             name=str(claims.get("name", "")),
             roles=frozenset(str(r) for r in roles),
             scopes={str(k): str(v) for k, v in scopes.items() if k in SCOPE_KINDS and v},
         )
+        return principal, float(claims.get("exp", time.time() + 300))
