@@ -6,13 +6,14 @@ that raises two events sees the state after the first.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import ClassVar, Self
 
 from grassroots_common.events import Event, NewEvent, RecordedEvent
 
 
-class Aggregate:
+class Aggregate(ABC):
     stream_type: ClassVar[str] = ""
 
     def __init__(self, stream_id: str) -> None:
@@ -20,9 +21,9 @@ class Aggregate:
         self.version = 0
         self.pending: list[NewEvent] = []
 
+    @abstractmethod
     def when(self, event: Event) -> None:
         """Evolve the state by one event; subclasses ``match`` on the event type."""
-        raise NotImplementedError  # pragma: no cover - every aggregate implements it
 
     def _raise(self, event: Event) -> None:
         self.when(event)

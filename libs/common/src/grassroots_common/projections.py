@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -36,7 +37,7 @@ PARKED = Counter("grassroots_projection_parked_total", "Events parked in the dea
 UNKNOWN = Counter("grassroots_projection_unknown_total", "Events of types a projection does not know", ["projection"])
 
 
-class Projection:
+class Projection(ABC):
     """Subclass and set the class attributes; implement ``apply`` for a batch of events.
 
     ``apply`` runs inside a transaction whose ``search_path`` is the projection's schema, so it
@@ -51,8 +52,9 @@ class Projection:
     ddl: str = ""
     on_failure: str = "continue"  # or "stop"
 
+    @abstractmethod
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
-        raise NotImplementedError  # pragma: no cover - every projection implements it
+        """Fold the batch and write it (inside the runner's transaction)."""
 
     def handles(self, event_type: str) -> bool:
         return self.event_types is None or event_type in self.event_types

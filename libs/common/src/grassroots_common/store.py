@@ -67,6 +67,16 @@ FROM unnest($4::uuid[], $5::text[], $6::int[], $7::text[], $9::timestamptz[])
 # A new stream needs no check: a concurrent writer's version 1 violates the unique key. An
 # existing stream must be exactly at the expected version (ahead of it would leave a gap).
 _APPEND_NEW = _INSERT + "RETURNING version, position, tx_id"
+# One event (most commands): plain VALUES, no arrays to encode and unnest.
+_ONE = """
+INSERT INTO events (event_id, stream_id, stream_type, version, type, schema_version, data, metadata, occurred_at)
+SELECT $4, $1, $2, $3 + 1, $5, $6, $7::text::jsonb, $8, $9
+"""
+_APPEND_ONE_NEW = _ONE + "RETURNING version, position, tx_id"
+_APPEND_ONE_NEXT = (
+    _ONE
+    + "WHERE EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $3) RETURNING version, position, tx_id"
+)
 _APPEND_NEXT = (
     _INSERT
     + "WHERE EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $3) RETURNING version, position, tx_id"
@@ -117,18 +127,33 @@ class EventStore:
         if not events:
             raise ValueError("nothing to append")
         now = dt.datetime.now(dt.UTC)
-        args: tuple[Any, ...] = (
-            stream_id,
-            stream_type,
-            expected_version,
-            [e.event_id for e in events],
-            [e.event.type_name() for e in events],
-            [e.event.schema_version for e in events],
-            [e.event.model_dump_json() for e in events],
-            metadata.as_dict(),
-            [e.occurred_at or now for e in events],
-        )
-        sql = _APPEND_NEW if expected_version == 0 else _APPEND_NEXT
+        if len(events) == 1:
+            e = events[0]
+            sql = _APPEND_ONE_NEW if expected_version == 0 else _APPEND_ONE_NEXT
+            args: tuple[Any, ...] = (
+                stream_id,
+                stream_type,
+                expected_version,
+                e.event_id,
+                e.event.type_name(),
+                e.event.schema_version,
+                e.event.model_dump_json(),
+                metadata.as_dict(),
+                e.occurred_at or now,
+            )
+        else:
+            sql = _APPEND_NEW if expected_version == 0 else _APPEND_NEXT
+            args = (
+                stream_id,
+                stream_type,
+                expected_version,
+                [e.event_id for e in events],
+                [e.event.type_name() for e in events],
+                [e.event.schema_version for e in events],
+                [e.event.model_dump_json() for e in events],
+                metadata.as_dict(),
+                [e.occurred_at or now for e in events],
+            )
         try:
             rows = await (conn or self.pool).fetch(sql, *args)
         except asyncpg.UniqueViolationError as exc:
