@@ -18,12 +18,18 @@ import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from hypothesis import settings as hypothesis_settings
 
 from grassroots_common.auth import mint_token
 from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, free_port
 from grassroots_common.settings import ServiceSettings
 
 TEST_SECRET = "test-secret-" + uuid.uuid4().hex
+
+# Property tests are part of a suite that must be deterministic and quick on a loaded 2-core
+# machine: a fixed sequence of examples, and no per-example deadline (speed is the benchmark's job).
+hypothesis_settings.register_profile("grassroots", deadline=None, derandomize=True, database=None)
+hypothesis_settings.load_profile("grassroots")
 
 
 @pytest.fixture(scope="session")
