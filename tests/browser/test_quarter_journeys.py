@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 import uuid
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -84,6 +86,16 @@ def test_principal_leader_adjusts_a_grade_only_with_a_reason(page, people, sign_
     form.get_by_role("button", name="确认调整").click()
     row = page.locator("li.person", has_text=name)
     expect(row).to_contain_text("经党组会研究调整")
+
+    # The board exports to Excel with the adjusted grade in it.
+    with page.expect_download() as info:
+        page.get_by_role("button", name="导出 Excel").click()
+    workbook = Path(info.value.path()).read_bytes()
+    assert info.value.suggested_filename.endswith("季度考核.xlsx")
+    assert workbook[:4] == b"PK\x03\x04"
+    book = load_workbook(io.BytesIO(workbook), read_only=True)
+    cells = {str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row}
+    assert name in cells
 
 
 def test_operator_sees_every_service_projections(page, people, sign_in) -> None:

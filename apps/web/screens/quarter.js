@@ -5,7 +5,7 @@
 import { command, get } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
-import { actionForm, badge, disclosure, empty, field, pagedList, section, stat, toast } from "../lib/ui.js";
+import { actionForm, badge, disclosure, downloadButton, empty, field, pagedList, section, stat, toast } from "../lib/ui.js";
 import { thisMonth } from "../lib/weeks.js";
 import { indicatorsFor } from "./shared.js";
 
@@ -240,6 +240,7 @@ async function renderBoard(body, { user, query }) {
               stat("剩余", h("span", { dataset: { goodLeft: "" } }, fmtNumber(q.good_left)), q.good_left ? "ok" : "warn"),
             ),
             h("p", { class: "muted small" }, `${STATUS[q.status]?.[0] || q.status} · 参评 ${q.participants} 人${q.appeals_open ? ` · 待答复复核 ${q.appeals_open} 件` : ""}`),
+            h("div", { class: "row", role: "group", "aria-label": "导出" }, downloadButton("导出 Excel", `${base}/board.xlsx`, `${unit}${quarter}季度考核.xlsx`)),
           );
           return board;
         },
