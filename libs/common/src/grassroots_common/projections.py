@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -27,6 +28,7 @@ from prometheus_client import Counter, Gauge
 from grassroots_common.events import RecordedEvent
 from grassroots_common.jetstream import Delivery, Puller, PullExpired, StreamSpec, ensure_stream, reset_consumer
 from grassroots_common.leader import LeaderLock, lock_key
+from grassroots_common.replay_reader import ReplayPuller, open_reader
 from grassroots_common.store import StorePosition
 
 log = structlog.get_logger(__name__)
@@ -406,6 +408,9 @@ async def rebuild(
     Queries keep answering from the old schema until the swap.
     """
     js = nc.jetstream(timeout=10.0)
+    # Decoding allocates millions of short-lived objects: keep the garbage collector's passes off
+    # everything loaded before (modules, the app), which it would otherwise walk again and again.
+    gc.freeze()
     shadow = f"{projection.schema}__rebuild"
     work = f"{projection.name}__rebuild"
     async with pool.acquire() as conn, conn.transaction():
@@ -462,8 +467,7 @@ async def _replay_source(
         js, b.spec.name, None, b.spec.filter_for(projection.event_types), start, ack=False, inactive_threshold=30.0
     )
     total = (await js.consumer_info(b.spec.name, name)).num_pending
-    puller = Puller(nc, b.spec.name, name, batch=batch_size, expires=1.0)
-    await puller.start()
+    puller = await _replay_puller(nc, b.spec.name, name, batch_size)
     began = time.monotonic()
     applied = done = 0
     # One batch in flight: PostgreSQL applies batch N while Python receives and decodes batch N+1.
@@ -494,6 +498,17 @@ async def _replay_source(
         await puller.stop()
         await _delete_consumer(js, b.spec.name, name)
     return applied
+
+
+async def _replay_puller(nc: NATS, stream: str, consumer: str, batch_size: int) -> Puller | ReplayPuller:
+    """The lean reader where the connection allows it (plain, no credentials), else nats-py."""
+    url = nc.connected_url.geturl() if nc.connected_url is not None else ""
+    replay = await open_reader(url) if url else None
+    if replay is not None:
+        return ReplayPuller(replay, stream, consumer, batch=batch_size)
+    puller = Puller(nc, stream, consumer, batch=batch_size, expires=1.0)
+    await puller.start()
+    return puller
 
 
 async def _delete_consumer(js, stream: str, name: str) -> None:

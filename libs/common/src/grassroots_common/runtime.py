@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -86,6 +87,8 @@ class Runtime:
             sources=sources or ((settings.service,) if publishes else ()),
         )
         runtime._tasks.append(asyncio.create_task(runtime._connect_nats()))
+        # What is loaded by now lives as long as the process: keep collections from walking it.
+        gc.freeze()
         return runtime
 
     async def _connect_nats(self) -> None:
