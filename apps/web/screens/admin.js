@@ -1,6 +1,6 @@
 // Unit administrators (单位考核管理员): the roster with an Excel import and its row-by-row error
 // report; the indicator scheme of a year; the unit's quarters — open one, publish its results,
-// finalize after the publication period.
+// finalize after the publication period; the unit's submission deadlines.
 
 import { ApiError, command, get, newKey, request } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace, uid } from "../lib/dom.js";
@@ -306,6 +306,59 @@ function renderScheme(body, { user, query }) {
   show();
 }
 
+// --- submission deadlines -----------------------------------------------------------------------
+
+const WEEKDAYS = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
+
+function deadlinesText(d) {
+  const hour = (n) => `${String(n).padStart(2, "0")}:00`;
+  return [`周纪实：次周${WEEKDAYS[d.log_weekday - 1] || `第 ${d.log_weekday} 天`} ${hour(d.log_hour)} 前`, `月度小结：次月 ${d.summary_day} 日 ${hour(d.summary_hour)} 前`];
+}
+
+function deadlinesForm(unit, current, onSaved) {
+  return actionForm({
+    label: "提交截止时间",
+    fields: [
+      { name: "log_weekday", label: "周纪实截止：次周星期几", type: "select", options: WEEKDAYS.map((d, i) => [String(i + 1), d]), value: String(current.log_weekday) },
+      { name: "log_hour", label: "周纪实截止：几点（0–23 时，北京时间）", type: "number", value: current.log_hour, required: true },
+      { name: "summary_day", label: "月度小结截止：次月几号（1–28）", type: "number", value: current.summary_day, required: true, hint: "为保证每个月都有这一天，最晚为 28 号。" },
+      { name: "summary_hour", label: "月度小结截止：几点（0–23 时，北京时间）", type: "number", value: current.summary_hour, required: true },
+    ],
+    submitLabel: "保存截止时间",
+    send: (v) => command(`${API}/units/${encodeURIComponent(unit)}/deadlines`, { ...v, log_weekday: Number(v.log_weekday) }, { method: "PUT" }),
+    done: (res, v) => {
+      toast("提交截止时间已保存");
+      onSaved({ ...v, log_weekday: Number(v.log_weekday) });
+    },
+  });
+}
+
+function renderDeadlines(body, { user, query }) {
+  const unit = unitOf(user, query);
+  if (!unit) {
+    body.append(empty("你的账号未归属单位"));
+    return;
+  }
+  const summary = h("div", { role: "status", "aria-live": "polite" });
+  const slot = h("div");
+  function describe(d) {
+    replace(summary, h("ul", { class: "items", "aria-label": "当前截止时间" }, deadlinesText(d).map((t) => h("li", {}, t))));
+  }
+  into(
+    slot,
+    () => get(`${API}/units/${encodeURIComponent(unit)}/deadlines`),
+    (current) => {
+      describe(current);
+      return deadlinesForm(unit, current, describe);
+    },
+  );
+  body.append(
+    h("p", { class: "muted" }, `单位：${unit}`),
+    section("当前截止时间", summary, h("p", { class: "muted small" }, "逾期提交的周纪实和月度小结会标记为迟交（北京时间）。")),
+    section("修改截止时间", slot),
+  );
+}
+
 export const screens = [
   {
     path: "/admin/roster",
@@ -330,5 +383,13 @@ export const screens = [
     roles: ["unit_admin"],
     requires: ["appraisal POST /api/v1/units/{unit_id}/quarters", "appraisal GET /api/v1/units/{unit_id}/quarters"],
     render: renderQuarters,
+  },
+  {
+    path: "/admin/deadlines",
+    title: "提交截止时间",
+    desc: "周纪实、月度小结的截止时间",
+    roles: ["unit_admin"],
+    requires: ["appraisal GET /api/v1/units/{unit_id}/deadlines", "appraisal PUT /api/v1/units/{unit_id}/deadlines"],
+    render: renderDeadlines,
   },
 ];

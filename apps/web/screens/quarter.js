@@ -1,11 +1,12 @@
 // Staff beyond the weekly log: the monthly summary, my quarter (self-assessment, result, appeal
 // within the published window), my reminders and their rectification; leaders' unit board with
-// grade adjustment (a reason is required).
+// grade adjustment (a reason is required) and moving a 好 from one person to another in one step;
+// the follow-ups after consecutive weak quarters (季度回访, 导师帮带).
 
 import { command, get } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
-import { actionForm, badge, disclosure, downloadButton, empty, field, pagedList, section, stat, toast } from "../lib/ui.js";
+import { actionForm, badge, disclosure, downloadButton, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
 import { thisMonth } from "../lib/weeks.js";
 import { indicatorsFor } from "./shared.js";
 
@@ -217,11 +218,14 @@ async function renderBoard(body, { user, query }) {
   const picker = h("select", { name: "quarter" }, quarters.items.map((q) => h("option", { value: q.quarter, selected: q.quarter === query.get("quarter") }, `${q.quarter}（${STATUS[q.status]?.[0] || q.status}）`)));
   const head = h("div");
   const slot = h("div");
+  const moveSlot = h("div");
   let after;
-  function show(position) {
+  function show(position, moved) {
     if (position) after = position;
     const quarter = picker.value;
     const base = `${API}/units/${encodeURIComponent(unit)}/quarters/${quarter}`;
+    const status = quarters.items.find((q) => q.quarter === quarter)?.status;
+    replace(moveSlot, status === "open" && MOVERS.some((r) => user.roles.includes(r)) ? goodMove(user, base, after, show, moved) : null);
     replace(
       slot,
       pagedList({
@@ -281,7 +285,146 @@ async function renderBoard(body, { user, query }) {
     );
   }
   picker.addEventListener("change", () => show());
-  body.append(field({ label: "季度", name: "quarter", control: picker }), head, section("考核看板", slot));
+  body.append(field({ label: "季度", name: "quarter", control: picker }), head, moveSlot, section("考核看板", slot));
+  show();
+}
+
+// --- moving a 好 (principal and deputy leaders, open quarter) -----------------------------------
+
+const MOVERS = ["principal_leader", "deputy_leader"];
+
+/** One step: the giver goes down to 较好 or lower and the receiver up to 好; the quota is unchanged. */
+function goodMove(user, base, after, reload, moved) {
+  const slot = h("div");
+  const level = MOVERS.find((r) => user.roles.includes(r));
+  into(
+    slot,
+    () => get(`${base}/board`, { limit: 200, after }),
+    (board) => {
+      const mine = board.items.filter((p) => p.grade && p[`${level}_id`] === user.sub);
+      const givers = mine.filter((p) => p.grade === "好");
+      const takers = mine.filter((p) => p.grade !== "好");
+      if (!givers.length || !takers.length) {
+        return h("p", { class: "muted small", dataset: { noMove: "" } }, givers.length ? "你审核范围内已评定的人都是“好”，没有可调给的人。" : "你审核范围内目前没有评为“好”的人。");
+      }
+      const name = (p) => [p.person_id, `${p.person_name}（现为${p.grade}）`];
+      return disclosure(
+        "把一个“好”从一人调给另一人",
+        h("p", { class: "muted small" }, `两人的等次在同一步内调整，本单位“好”等次已用 ${board.quarter.good_used} / ${board.quarter.good_cap}，调整后不变。`),
+        actionForm({
+          label: "调换好等次",
+          fields: [
+            { name: "from_person_id", label: "让出“好”的人", type: "select", options: givers.map(name) },
+            { name: "from_new_grade", label: "让出后调整为", type: "select", options: GRADES.slice(1).map((g) => [g, g]), value: "较好" },
+            { name: "to_person_id", label: "改评为“好”的人", type: "select", options: takers.map(name) },
+            { name: "reason", label: "调整理由（必填）", type: "textarea", required: true, max: 500 },
+          ],
+          submitLabel: "确认调换",
+          send: (v) => command(`${base}/good-moves`, v),
+          done: (res, v) => {
+            const who = (id) => mine.find((p) => p.person_id === id)?.person_name || id;
+            const text = `已将“好”从 ${who(v.from_person_id)} 调给 ${who(v.to_person_id)}（${who(v.from_person_id)}调整为${v.from_new_grade}）`;
+            toast(text);
+            reload(res.position, text);
+          },
+        }),
+      );
+    },
+  );
+  return section("调换“好”等次", moved ? h("p", { class: "notice ok", role: "status" }, moved) : null, slot);
+}
+
+// --- follow-ups after consecutive weak quarters (leaders, unit administrators) -------------------
+
+const FOLLOWERS = [...LEADER_ROLES, "unit_admin"];
+
+function today() {
+  return new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
+}
+
+/** The unit's active people (every page), for choosing a mentor. */
+async function activePeople(unit) {
+  const people = [];
+  for (let offset = 0; ; offset += 200) {
+    const page = await get(`${API}/units/${encodeURIComponent(unit)}/people`, { active: true, limit: 200, offset });
+    people.push(...page.items);
+    if (!page.items.length || people.length >= page.total) return people;
+  }
+}
+
+function followUpItem(f, roster, user, reload) {
+  const base = `${API}/units/${encodeURIComponent(f.unit_id)}/quarters/${f.quarter}/follow-ups/${encodeURIComponent(f.person_id)}`;
+  const names = { [user.sub]: user.name, ...Object.fromEntries(roster.map((p) => [p.person_id, p.person_name])) };
+  const mentors = roster.filter((p) => p.person_id !== f.person_id);
+  return h(
+    "li",
+    { class: "follow-up", dataset: { person: f.person_id, quarter: f.quarter } },
+    h("div", { class: "spread" }, h("span", { class: "title" }, f.person_name), f.mentor_id ? badge(`导师 ${f.mentor_name || f.mentor_id}`, "ok") : badge("未安排导师", "warn")),
+    h("p", { class: "muted small" }, `${f.quarter} 确认结果后列入跟踪 · 连续等次：${Object.entries(f.grades).map(([q, g]) => `${q} ${g}`).join("，")}`),
+    f.visits.length
+      ? h("ul", { class: "items small", "aria-label": `${f.person_name} 的回访记录` }, f.visits.map((v) => h("li", {}, `${v.visited_on} ${names[v.visited_by_id] || v.visited_by_id}：${v.notes}`)))
+      : h("p", { class: "muted small" }, "还没有回访记录"),
+    disclosure(
+      f.mentor_id ? "更换导师" : "安排导师",
+      mentors.length
+        ? actionForm({
+            label: `为 ${f.person_name} 安排导师`,
+            fields: [{ name: "mentor_id", label: "帮带导师", type: "select", required: true, options: [["", "请选择"], ...mentors.map((p) => [p.person_id, `${p.person_name}${p.position ? `（${p.position}）` : ""}`])] }],
+            submitLabel: "确认导师",
+            send: (v) => command(`${base}/mentor`, v),
+            done: (res, v) => {
+              toast(`已为 ${f.person_name} 安排导师 ${names[v.mentor_id] || v.mentor_id}`);
+              reload(res.position);
+            },
+          })
+        : h("p", { class: "muted small" }, "本单位没有其他在岗人员可以担任导师。"),
+    ),
+    disclosure(
+      "记录回访",
+      actionForm({
+        label: `记录 ${f.person_name} 的回访`,
+        fields: [
+          { name: "visited_on", label: "回访日期", type: "date", value: today(), required: true },
+          { name: "notes", label: "回访情况", type: "textarea", required: true, max: 2000, hint: "谈话内容、存在不足、改进目标和帮带措施（至少 5 个字）。" },
+        ],
+        submitLabel: "保存回访",
+        send: (v) => command(`${base}/visits`, v),
+        done: (res) => {
+          toast(`已记录 ${f.person_name} 的回访`);
+          reload(res.position);
+        },
+      }),
+    ),
+  );
+}
+
+function renderFollowUps(body, { user, query }) {
+  const unit = user.scopes?.unit;
+  if (!unit) {
+    body.append(empty("你的账号未归属单位"));
+    return;
+  }
+  const slot = h("div");
+  let after = query.get("after") || undefined;
+  let roster;
+  function show(position) {
+    if (position) after = position;
+    replace(
+      slot,
+      pagedList({
+        label: "跟踪帮带人员",
+        limit: 10,
+        load: async ({ limit, offset }) => {
+          roster = roster || (await activePeople(unit));
+          return get(`${API}/units/${encodeURIComponent(unit)}/follow-ups`, { limit, offset, after });
+        },
+        item: (f) => followUpItem(f, roster, user, show),
+        emptyTitle: "没有需要跟踪帮带的人员",
+        emptyHint: "季度结果确认后，连续多个季度为“较好”及以下的人员会列在这里。",
+      }),
+    );
+  }
+  body.append(h("p", { class: "muted" }, "连续多个季度为“较好”及以下的人员：安排帮带导师，每季度回访并记录。"), section("跟踪帮带", slot));
   show();
 }
 
@@ -296,5 +439,17 @@ export const screens = [
     roles: ["principal_leader", "deputy_leader", "unit_admin"],
     requires: ["appraisal GET /api/v1/units/{unit_id}/quarters/{quarter}/board", "appraisal POST /api/v1/units/{unit_id}/quarters/{quarter}/adjustments"],
     render: renderBoard,
+  },
+  {
+    path: "/unit/follow-ups",
+    title: "跟踪帮带",
+    desc: "季度回访、导师帮带",
+    roles: FOLLOWERS,
+    requires: [
+      "appraisal GET /api/v1/units/{unit_id}/follow-ups",
+      "appraisal POST /api/v1/units/{unit_id}/quarters/{quarter}/follow-ups/{person_id}/mentor",
+      "appraisal POST /api/v1/units/{unit_id}/quarters/{quarter}/follow-ups/{person_id}/visits",
+    ],
+    render: renderFollowUps,
   },
 ];
