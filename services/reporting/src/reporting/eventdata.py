@@ -20,13 +20,15 @@ def text(data: dict[str, Any], *keys: str) -> str | None:
 
 
 def integer(data: dict[str, Any], *keys: str) -> int | None:
+    # Exact type checks: this runs for every event of a rebuild, and bool is an int subclass.
     for key in keys:
         value = data.get(key)
-        if isinstance(value, bool):
-            continue
-        if isinstance(value, int | float):
+        kind = type(value)
+        if kind is int:
+            return value
+        if kind is float:
             return int(value)
-        if isinstance(value, str) and value.lstrip("-").isdigit():
+        if kind is str and value.lstrip("-").isdigit():
             return int(value)
     return None
 
@@ -74,6 +76,12 @@ def quarter(data: dict[str, Any]) -> str | None:
 
 
 def _as_datetime(value: object) -> dt.datetime | None:
+    if type(value) is str and len(value) >= 10:  # the shape of every event's JSON: try it first
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     if isinstance(value, dt.date):
