@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 from collections.abc import Sequence
 
 import asyncpg
@@ -12,11 +14,15 @@ from grassroots_common.db import create_pool
 from grassroots_common.events import Event, Metadata, NewEvent, RecordedEvent, event
 from grassroots_common.jetstream import StreamSpec, connect, ensure_stream
 from grassroots_common.migrations import migrate
+from grassroots_common.event_batch import EventBatch
+from grassroots_common.jetstream import Delivery
 from grassroots_common.projections import (
     Projection,
     ProjectionRunner,
+    PureFoldProjection,
     SourceBinding,
     apply_batch,
+    fold_ahead,
     install,
     rebuild,
     retry_parked,
@@ -54,6 +60,34 @@ class Totals(Projection):
             acc = folded.setdefault(e.stream_id, [0, 0])
             acc[0] += e.data["by"]
             acc[1] += 1
+        await conn.execute(
+            """INSERT INTO totals AS t SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[])
+               ON CONFLICT (stream_id) DO UPDATE SET total = t.total + EXCLUDED.total, n = t.n + EXCLUDED.n""",
+            list(folded),
+            [v[0] for v in folded.values()],
+            [v[1] for v in folded.values()],
+        )
+
+
+class PureTotals(PureFoldProjection[dict[str, tuple[int, int]]]):
+    """The same read model as ``Totals``, folded without reading the database; with an index on
+    ``n`` that a rebuild builds at the end."""
+
+    name = "pure_totals"
+    schema = "rm_pure_totals"
+    sources = ("demo",)
+    event_types = frozenset({"CounterBumped"})
+    ddl = """CREATE TABLE IF NOT EXISTS totals (stream_id text PRIMARY KEY, total bigint NOT NULL, n int NOT NULL);
+             CREATE INDEX IF NOT EXISTS totals_n ON totals (n)"""
+
+    def fold(self, events: Sequence[RecordedEvent]) -> dict[str, tuple[int, int]]:
+        folded: dict[str, tuple[int, int]] = {}
+        for e in events:
+            total, n = folded.get(e.stream_id, (0, 0))
+            folded[e.stream_id] = (total + e.data["by"], n + 1)
+        return folded
+
+    async def write(self, conn: asyncpg.Connection, folded: dict[str, tuple[int, int]]) -> None:
         await conn.execute(
             """INSERT INTO totals AS t SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[])
                ON CONFLICT (stream_id) DO UPDATE SET total = t.total + EXCLUDED.total, n = t.n + EXCLUDED.n""",
@@ -240,3 +274,59 @@ async def test_rebuild_swaps_in_while_the_live_runner_continues(env) -> None:
     await run_until(stop, continued)
     stop.set()
     await task
+
+
+async def _pulled(nc, spec: StreamSpec, sequences: range) -> EventBatch:
+    js = nc.jetstream()
+    deliveries = []
+    for seq in sequences:
+        msg = await js.get_msg(spec.name, seq=seq)
+        deliveries.append(Delivery(seq, 0, msg.data, "", msg.subject))
+    return EventBatch(deliveries, "demo")
+
+
+async def test_a_batch_folded_ahead_is_folded_again_when_the_checkpoint_covers_part_of_it(env) -> None:
+    store, nc, spec, pool = env["store"], env["nc"], env["spec"], env["pool"]
+    await append_bumps(store, "c", [1, 2, 3, 4, 5])
+    await Relay(store, nc, spec).publish_pending()
+    projection = PureTotals()
+    await install(pool, projection)
+    async with pool.acquire() as conn:
+        assert await apply_batch(conn, projection, await _pulled(nc, spec, range(1, 4)), source="demo") == 3
+        redelivered = await _pulled(nc, spec, range(1, 6))  # 1-3 again, with 4 and 5
+        folded = fold_ahead(projection, redelivered)
+        assert folded is not None and folded.value == {"c": (15, 5)}
+        assert await apply_batch(conn, projection, redelivered, source="demo", folded=folded) == 2
+    row = await pool.fetchrow("SELECT total, n FROM rm_pure_totals.totals WHERE stream_id='c'")
+    assert (row["total"], row["n"]) == (15, 5)  # 1+2+3, then only 4+5
+
+
+async def test_rebuild_of_a_pure_fold_builds_its_indexes_at_the_end(env) -> None:
+    store, nc, spec, pool = env["store"], env["nc"], env["spec"], env["pool"]
+    for i in range(20):
+        await append_bumps(store, f"c{i % 6}", [i], start_version=i // 6)
+    await Relay(store, nc, spec).publish_pending()
+    projection = PureTotals()
+    await install(pool, projection)
+    b = SourceBinding("demo", spec, "test-pure-totals")
+    stop = asyncio.Event()
+    task = asyncio.create_task(ProjectionRunner(pool, nc, projection, [b]).run(stop))
+    await run_until(stop, lambda: _sum_is(pool, sum(range(20))))
+    await pool.execute("UPDATE rm_pure_totals.totals SET total = 0")
+    assert await rebuild(pool, nc, projection, [b], batch_size=4) == 20
+    assert await _sum_is(pool, sum(range(20)))
+    assert await pool.fetchval("SELECT sum(n) FROM rm_pure_totals.totals") == 20
+    indexes = await pool.fetchval(
+        "SELECT array_agg(indexname::text ORDER BY indexname) FROM pg_indexes WHERE schemaname='rm_pure_totals'"
+    )
+    assert indexes == ["totals_n", "totals_pkey"]
+    assert gc.isenabled()  # paused for the replay only
+    stop.set()
+    await task
+    async with contextlib.AsyncExitStack() as held:  # every pooled connection commits durably again
+        conns = [await held.enter_async_context(pool.acquire()) for _ in range(8)]
+        assert [await c.fetchval("SHOW synchronous_commit") for c in conns] == ["on"] * 8
+
+
+async def _sum_is(pool, value: int) -> bool:
+    return await pool.fetchval("SELECT sum(total) FROM rm_pure_totals.totals") == value

@@ -25,7 +25,7 @@ def hmsg(sequence: int, pending: int, payload: bytes) -> bytes:
     headers = b"NATS/1.0\r\nNats-Msg-Id: x\r\n\r\n"
     reply = f"$JS.ACK.S.C.1.{sequence}.{sequence}.1700000000.{pending}".encode()
     return (
-        b"HMSG inbox 1 "
+        b"HMSG t.demo.counter.CounterBumped 1 "
         + reply
         + f" {len(headers)} {len(headers) + len(payload)}\r\n".encode()
         + headers
@@ -49,6 +49,7 @@ async def test_messages_split_across_reads_and_the_status_that_ends_a_request() 
         stream.feed_data(wire[i : i + 17])
     first, ended = await reader.read(2)
     assert [(d.sequence, d.pending, d.data) for d in first] == [(7, 2, b'{"a":1}'), (8, 1, b'{"a":2}')]
+    assert [d.event_type for d in first] == ["CounterBumped", "CounterBumped"]  # from the subject
     assert not ended
     rest, ended = await reader.read(10)
     assert [(d.sequence, d.data) for d in rest] == [(9, b'{"a":3}')]

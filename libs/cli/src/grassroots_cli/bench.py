@@ -180,7 +180,7 @@ async def bench_rebuild(dsn: str, nats_url: str, total: int) -> tuple[float, flo
     projection = SubmissionsProjection()
     await install(pool, projection)
     started = time.perf_counter()
-    applied = await rebuild(pool, nc, projection, [binding(projection, spec, "reporting")], batch_size=10_000)
+    applied = await rebuild(pool, nc, projection, [binding(projection, spec, "reporting")])
     rate = applied / (time.perf_counter() - started)
     await pool.close()
     await nc.close()

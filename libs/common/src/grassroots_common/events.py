@@ -180,8 +180,8 @@ class RecordedEvent:
             schema_version,
             data,
             body["metadata"],
-            _parse_time(body["occurred_at"]),
-            _parse_time(body["recorded_at"]),
+            _from_iso(body["occurred_at"]),  # JSON carries times as ISO strings
+            _from_iso(body["recorded_at"]),
             body.get("position", 0),
             body.get("tx_id", 0),
             sequence,
@@ -200,7 +200,4 @@ class RecordedEvent:
         return self.metadata.get("actor_id", "")
 
 
-def _parse_time(value: str | dt.datetime) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(value)
+_from_iso = dt.datetime.fromisoformat

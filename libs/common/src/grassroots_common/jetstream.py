@@ -100,6 +100,12 @@ class Delivery:
     pending: int
     data: bytes
     reply: str
+    subject: str = ""
+
+    @property
+    def event_type(self) -> str:
+        """The event type, the subject's last token (``<root>.<stream type>.<event type>``); "" if unknown."""
+        return self.subject[self.subject.rfind(".") + 1 :] if self.subject else ""
 
 
 class PullExpired(Exception):
@@ -148,7 +154,7 @@ class Puller:
             sequence, pending = int(tokens[5]), int(tokens[8])
         else:
             sequence, pending = int(tokens[7]), int(tokens[10])
-        self._buffer.append(Delivery(sequence, pending, msg.data, reply))
+        self._buffer.append(Delivery(sequence, pending, msg.data, reply, msg.subject))
         self._delivered += 1
         if self._delivered >= self.batch:
             self._request_done.set()

@@ -16,8 +16,9 @@ import datetime as dt
 import gc
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import asyncpg
 import orjson
@@ -25,13 +26,15 @@ import structlog
 from nats.aio.client import Client as NATS
 from prometheus_client import Counter, Gauge
 
+from grassroots_common.event_batch import EventBatch
 from grassroots_common.events import RecordedEvent
-from grassroots_common.jetstream import Delivery, Puller, PullExpired, StreamSpec, ensure_stream, reset_consumer
+from grassroots_common.jetstream import Puller, PullExpired, StreamSpec, ensure_stream, reset_consumer
 from grassroots_common.leader import LeaderLock, lock_key
 from grassroots_common.replay_reader import ReplayPuller, open_reader
 from grassroots_common.store import StorePosition
 
 log = structlog.get_logger(__name__)
+F = TypeVar("F")
 
 PROCESSED = Counter("grassroots_projection_events_total", "Events applied by projections", ["projection"])
 LAG = Gauge("grassroots_projection_lag_events", "Events in the stream not yet applied", ["projection", "source"])
@@ -62,6 +65,52 @@ class Projection(ABC):
         return self.event_types is None or event_type in self.event_types
 
 
+class PureFoldProjection(Projection, Generic[F]):
+    """A projection whose fold reads nothing from the database.
+
+    ``fold`` turns a batch into what to write and ``write`` stores it, so a rebuild folds the next
+    batch in Python while PostgreSQL writes this one, and builds the non-unique indexes of its
+    tables once at the end, so ``write`` should address rows by their unique keys. A projection
+    that must load rows before it can fold (``tables.Rows``) implements ``apply`` instead.
+    During a rebuild ``fold`` runs on a worker thread: it must touch nothing but its events.
+    """
+
+    @abstractmethod
+    def fold(self, events: Sequence[RecordedEvent]) -> F:
+        """What the batch changes, computed from the events alone."""
+
+    @abstractmethod
+    async def write(self, conn: asyncpg.Connection, folded: F) -> None:
+        """Store a fold (inside the runner's transaction)."""
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+        await self.write(conn, self.fold(events))
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A batch folded ahead of its transaction (``PureFoldProjection``): the events it covers, those
+    of them the projection handles, and the fold."""
+
+    events: Sequence[RecordedEvent]
+    known: Sequence[RecordedEvent]
+    value: object
+
+
+def _known(projection: Projection, events: Sequence[RecordedEvent]) -> Sequence[RecordedEvent]:
+    if isinstance(events, EventBatch):
+        return events.of_types(projection.handles)
+    return [e for e in events if projection.handles(e.type)]
+
+
+def fold_ahead(projection: Projection, events: Sequence[RecordedEvent]) -> Folded | None:
+    """Fold a batch before its transaction, where the projection allows it."""
+    if not isinstance(projection, PureFoldProjection):
+        return None
+    known = _known(projection, events)
+    return Folded(events, known, projection.fold(known))
+
+
 @dataclass(slots=True)
 class SourceBinding:
     """Where a projection reads one source: the stream, and the durable consumer's name."""
@@ -89,8 +138,10 @@ async def install(pool: asyncpg.Pool, projection: Projection) -> None:
         )
 
 
-def _decode(deliveries: Sequence[Delivery], source: str) -> list[RecordedEvent]:
-    return [RecordedEvent.from_json(d.data, d.sequence, source) for d in deliveries]
+def _fresh(events: Sequence[RecordedEvent], done: int) -> Sequence[RecordedEvent]:
+    if isinstance(events, EventBatch):
+        return events.after(done)
+    return [e for e in events if e.sequence > done]
 
 
 async def _checkpoint(conn: asyncpg.Connection, name: str, source: str, lock: bool) -> int:
@@ -118,9 +169,13 @@ async def _save_checkpoint(conn: asyncpg.Connection, name: str, source: str, las
 
 
 async def _apply_known(
-    conn: asyncpg.Connection, projection: Projection, events: Sequence[RecordedEvent], name: str
+    conn: asyncpg.Connection,
+    projection: Projection,
+    events: Sequence[RecordedEvent],
+    name: str,
+    folded: Folded | None = None,
 ) -> None:
-    known = [e for e in events if projection.handles(e.type)]
+    known = folded.known if folded is not None else _known(projection, events)
     unknown = len(events) - len(known)
     if unknown:
         UNKNOWN.labels(name).inc(unknown)
@@ -129,7 +184,11 @@ async def _apply_known(
             name,
             unknown,
         )
-    if known:
+    if not known:
+        return
+    if folded is not None and isinstance(projection, PureFoldProjection):
+        await projection.write(conn, folded.value)
+    else:
         await projection.apply(conn, known)
 
 
@@ -141,16 +200,23 @@ async def apply_batch(
     source: str,
     schema: str | None = None,
     checkpoint_name: str | None = None,
+    folded: Folded | None = None,
 ) -> int:
-    """Apply the events the checkpoint does not cover, with the checkpoint, in one transaction."""
+    """Apply the events the checkpoint does not cover, with the checkpoint, in one transaction.
+
+    ``folded`` (from ``fold_ahead`` over these same events) is written as it is when the checkpoint
+    covers none of them; otherwise the fresh events are folded again.
+    """
     name = checkpoint_name or projection.name
     async with conn.transaction():
         done = await _checkpoint(conn, name, source, lock=True)
-        fresh = [e for e in events if e.sequence > done]
+        fresh = _fresh(events, done)
         if not fresh:
             return 0
+        if folded is not None and (folded.events is not events or len(fresh) != len(events)):
+            folded = None
         await conn.execute(f"SET LOCAL search_path TO {schema or projection.schema}, public")
-        await _apply_known(conn, projection, fresh, projection.name)
+        await _apply_known(conn, projection, fresh, projection.name, folded)
         await _save_checkpoint(conn, name, source, fresh[-1])
     PROCESSED.labels(projection.name).inc(len(fresh))
     return len(fresh)
@@ -249,14 +315,14 @@ class ProjectionRunner:
                 raise PullExpired("reconnected: realign the consumer with the checkpoint")
             if not deliveries:
                 continue
-            events = _decode(deliveries, b.source)
+            events = EventBatch(deliveries, b.source)
             await self._apply_with_retries(b.source, events)
             await self.nc.publish(deliveries[-1].reply, b"+ACK")
             self.status.applied += len(events)
             self.status.lag[b.source] = deliveries[-1].pending
             LAG.labels(self.projection.name, b.source).set(deliveries[-1].pending)
 
-    async def _apply_with_retries(self, source: str, events: list[RecordedEvent]) -> None:
+    async def _apply_with_retries(self, source: str, events: Sequence[RecordedEvent]) -> None:
         try:
             async with self.pool.acquire() as conn:
                 await apply_batch(conn, self.projection, events, source=source)
@@ -399,7 +465,7 @@ async def rebuild(
     *,
     from_sequence: int = 1,
     from_time: dt.datetime | None = None,
-    batch_size: int = 5000,
+    batch_size: int = 20_000,
     progress: Callable[[RebuildProgress], None] | None = None,
 ) -> int:
     """Rebuild into a shadow schema, then swap it in with the checkpoints in one transaction.
@@ -408,9 +474,6 @@ async def rebuild(
     Queries keep answering from the old schema until the swap.
     """
     js = nc.jetstream(timeout=10.0)
-    # Decoding allocates millions of short-lived objects: keep the garbage collector's passes off
-    # everything loaded before (modules, the app), which it would otherwise walk again and again.
-    gc.freeze()
     shadow = f"{projection.schema}__rebuild"
     work = f"{projection.name}__rebuild"
     async with pool.acquire() as conn, conn.transaction():
@@ -419,11 +482,16 @@ async def rebuild(
         await conn.execute(f"SET LOCAL search_path TO {shadow}, public")
         await conn.execute(projection.ddl)
         await conn.execute("DELETE FROM public.projection_checkpoints WHERE projection = $1", work)
+        deferred = await _defer_indexes(conn, projection, shadow)
     await install(pool, projection)
     total = 0
-    for b in bindings:
-        start: int | dt.datetime = from_time if from_time is not None else from_sequence
-        total += await _replay_source(pool, nc, js, projection, b, shadow, work, start, batch_size, progress)
+    with _collector_paused():
+        for b in bindings:
+            start: int | dt.datetime = from_time if from_time is not None else from_sequence
+            total += await _replay_source(pool, nc, js, projection, b, shadow, work, start, batch_size, progress)
+    async with pool.acquire() as conn:
+        for ddl in deferred:
+            await conn.execute(ddl)
     # Final catch-up and swap, holding the live checkpoints so the live runner waits.
     async with pool.acquire() as conn, conn.transaction():
         for b in bindings:
@@ -451,6 +519,44 @@ async def rebuild(
     return total
 
 
+async def _defer_indexes(conn: asyncpg.Connection, projection: Projection, shadow: str) -> list[str]:
+    """Drop a pure fold's non-unique shadow indexes, to build each once after the replay (a sort)
+    instead of maintaining it row by row; answer their definitions. Unique ones stay: upserts need
+    them. Other projections read their tables while folding, so theirs stay too."""
+    if not isinstance(projection, PureFoldProjection):
+        return []
+    rows = await conn.fetch(
+        """SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS ddl
+           FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = $1 AND NOT i.indisunique""",
+        shadow,
+    )
+    for row in rows:
+        await conn.execute(f"DROP INDEX {row['name']}")
+    return [row["ddl"] for row in rows]
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during the replay.
+
+    Decoding a batch allocates tens of thousands of containers (envelope, data and metadata dicts,
+    item lists) that live until the batch is applied; every allocation threshold crossed would make
+    the collector walk them again, and its full passes walk all of them: measured, that is about a
+    third of a replay's time. The decoded JSON holds no reference cycles, so reference counting frees
+    every batch anyway; anything cyclic made meanwhile is collected once the collector runs again.
+    """
+    gc.freeze()  # what was loaded before (modules, the app) stays out of later passes too
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 async def _replay_source(
     pool: asyncpg.Pool,
     nc: NATS,
@@ -470,19 +576,25 @@ async def _replay_source(
     puller = await _replay_puller(nc, b.spec.name, name, batch_size)
     began = time.monotonic()
     applied = done = 0
-    # One batch in flight: PostgreSQL applies batch N while Python receives and decodes batch N+1.
+    # One batch in flight: PostgreSQL writes batch N while Python receives (and, for a pure fold,
+    # decodes and folds) batch N+1.
     in_flight: asyncio.Task[int] | None = None
     try:
-        async with pool.acquire() as conn:
+        async with pool.acquire() as conn, _commits_unflushed(conn):
             while done < total:
                 deliveries = await puller.next_batch(batch_size, timeout=2.0, min_items=batch_size)
                 if not deliveries:
                     continue
-                events = _decode(deliveries, b.source)
+                events = EventBatch(deliveries, b.source)
+                # Folded on a worker thread while PostgreSQL writes the batch before: the event loop
+                # stays free to carry that batch's statements as soon as each answer comes back.
+                folded = await asyncio.to_thread(fold_ahead, projection, events)
                 if in_flight is not None:
                     applied += await in_flight
                 in_flight = asyncio.create_task(
-                    apply_batch(conn, projection, events, source=b.source, schema=shadow, checkpoint_name=work)
+                    apply_batch(
+                        conn, projection, events, source=b.source, schema=shadow, checkpoint_name=work, folded=folded
+                    )
                 )
                 done += len(deliveries)
                 if progress is not None:
@@ -498,6 +610,18 @@ async def _replay_source(
         await puller.stop()
         await _delete_consumer(js, b.spec.name, name)
     return applied
+
+
+@contextlib.asynccontextmanager
+async def _commits_unflushed(conn: asyncpg.Connection) -> AsyncIterator[None]:
+    """Replay batches commit without waiting for the WAL flush: a crash loses the last batches
+    together with their checkpoint, and an interrupted rebuild is started again anyway."""
+    await conn.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):  # a broken one is dropped
+            await conn.execute("RESET synchronous_commit")
 
 
 async def _replay_puller(nc: NATS, stream: str, consumer: str, batch_size: int) -> Puller | ReplayPuller:
@@ -550,7 +674,7 @@ async def _drain_tail(
                 if (await js.consumer_info(b.spec.name, name)).num_pending == 0:
                     break
                 continue
-            events = [e for e in _decode(deliveries, b.source) if e.sequence <= target]
+            events = EventBatch(deliveries, b.source).up_to(target)
             if events:
                 async with conn.transaction():
                     await conn.execute(f"SET LOCAL search_path TO {shadow}, public")

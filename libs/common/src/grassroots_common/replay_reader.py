@@ -88,7 +88,15 @@ class ReplayReader:
                         sequence, pending = int(tokens[5]), int(tokens[8])
                     else:
                         sequence, pending = int(tokens[7]), int(tokens[10])
-                    out.append(Delivery(sequence, pending, buf[start + header_len : start + total], reply.decode()))
+                    out.append(
+                        Delivery(
+                            sequence,
+                            pending,
+                            buf[start + header_len : start + total],
+                            reply.decode(),
+                            parts[1].decode(),
+                        )
+                    )
                 else:
                     ended = True  # a status message ends the pull request
                 pos = start + total + 2

@@ -6,13 +6,16 @@ import datetime as dt
 from collections.abc import Sequence
 
 import asyncpg
+import orjson
 
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections import Projection
+from grassroots_common.projections import PureFoldProjection
 from reporting.eventdata import flag, integer, moment, text
 
+Submission = tuple[str, bool, int, dt.datetime]  # unit, late (first submission), revisions, first submitted
 
-class SubmissionsProjection(Projection):
+
+class SubmissionsProjection(PureFoldProjection[dict[tuple[str, str], Submission]]):
     name = "submissions"
     schema = "rpt_submissions"
     sources = ("appraisal",)
@@ -30,8 +33,8 @@ class SubmissionsProjection(Projection):
     CREATE INDEX IF NOT EXISTS weekly_submissions_week_unit ON weekly_submissions (week, unit_id);
     """
 
-    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
-        folded: dict[tuple[str, str], tuple[str, bool, int, dt.datetime]] = {}
+    def fold(self, events: Sequence[RecordedEvent]) -> dict[tuple[str, str], Submission]:
+        folded: dict[tuple[str, str], Submission] = {}
         for e in events:
             d = e.data
             week, person, unit, at = (
@@ -49,22 +52,23 @@ class SubmissionsProjection(Projection):
                 folded[key] = (unit, flag(d, "late") is True, revision, at)
             else:
                 folded[key] = (unit, prior[1], max(prior[2], revision), prior[3])
+        return folded
+
+    async def write(self, conn: asyncpg.Connection, folded: dict[tuple[str, str], Submission]) -> None:
         if not folded:
             return
-        keys = list(folded)
+        # One JSON document rather than six arrays: asyncpg checks every array element against
+        # collections.abc on the way out, which costs more than PostgreSQL spends reading the JSON.
+        rows = orjson.dumps([(week, person, *row) for (week, person), row in folded.items()]).decode()
         await conn.execute(
             """INSERT INTO weekly_submissions AS s (week, person_id, unit_id, late, revisions, first_submitted_at)
-               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::int[], $6::timestamptz[])
+               SELECT r->>0, r->>1, r->>2, (r->>3)::bool, (r->>4)::int, (r->>5)::timestamptz
+               FROM jsonb_array_elements($1::text::jsonb) AS r
                ON CONFLICT (week, person_id) DO UPDATE SET
                    unit_id = EXCLUDED.unit_id,
                    revisions = GREATEST(s.revisions, EXCLUDED.revisions),
                    late = CASE WHEN EXCLUDED.first_submitted_at < s.first_submitted_at
                                THEN EXCLUDED.late ELSE s.late END,
                    first_submitted_at = LEAST(s.first_submitted_at, EXCLUDED.first_submitted_at)""",
-            [k[0] for k in keys],
-            [k[1] for k in keys],
-            [folded[k][0] for k in keys],
-            [folded[k][1] for k in keys],
-            [folded[k][2] for k in keys],
-            [folded[k][3] for k in keys],
+            rows,
         )
