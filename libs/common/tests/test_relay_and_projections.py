@@ -11,11 +11,10 @@ import asyncpg
 import pytest
 
 from grassroots_common.db import create_pool
-from grassroots_common.events import Event, Metadata, NewEvent, RecordedEvent, event
-from grassroots_common.jetstream import StreamSpec, connect, ensure_stream
-from grassroots_common.migrations import migrate
 from grassroots_common.event_batch import EventBatch
-from grassroots_common.jetstream import Delivery
+from grassroots_common.events import Event, Metadata, NewEvent, RecordedEvent, event
+from grassroots_common.jetstream import Delivery, StreamSpec, connect, ensure_stream
+from grassroots_common.migrations import migrate
 from grassroots_common.projections import (
     Projection,
     ProjectionRunner,
