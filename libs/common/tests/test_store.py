@@ -9,7 +9,7 @@ import pytest
 from grassroots_common.db import create_pool
 from grassroots_common.events import Event, Metadata, NewEvent, event
 from grassroots_common.migrations import migrate
-from grassroots_common.store import ConcurrencyError, EventStore, StorePosition
+from grassroots_common.store import ConcurrencyError, EventStore, LatestOf, StorePosition
 
 META = Metadata(actor_id="u1", actor_name="测试")
 
@@ -37,6 +37,25 @@ async def test_append_and_load_in_order(store: EventStore) -> None:
     assert [e.data["n"] for e in loaded] == [1, 2, 3]
     assert [e.version for e in loaded] == [1, 2, 3]
     assert loaded[0].metadata["actor_id"] == "u1"
+
+
+@event
+class SettingChanged(Event):
+    stream_type = "thing"
+    value: str
+
+
+async def test_load_reads_the_latest_setting_of_another_stream_in_the_same_query(store: EventStore) -> None:
+    await store.append("s1", "thing", 0, [NewEvent(ThingHappened(n=1)), NewEvent(ThingHappened(n=2))], META)
+    setting = LatestOf("settings", "SettingChanged")
+    assert [e.data["n"] for e in await store.load("s1", latest=setting)] == [1, 2]
+    assert setting.event is None  # never set: the caller uses its default
+    changes = [NewEvent(SettingChanged(value="a")), NewEvent(ThingHappened(n=9)), NewEvent(SettingChanged(value="b"))]
+    await store.append("settings", "thing", 0, changes, META)
+    await store.append("settings", "thing", 3, [NewEvent(ThingHappened(n=10))], META)
+    assert [e.data["n"] for e in await store.load("s1", latest=setting)] == [1, 2]
+    assert setting.event is not None and setting.event.data == {"value": "b"} and setting.event.version == 3
+    assert await store.load("empty", latest=setting) == [] and setting.event.data == {"value": "b"}
 
 
 async def test_stale_expected_version_is_a_concurrency_error(store: EventStore) -> None:

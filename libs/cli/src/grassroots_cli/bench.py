@@ -42,10 +42,11 @@ WRK_SCRIPT = """
 counter = 0
 tokens = {}
 for line in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = line end
+local year = os.getenv("BENCH_YEAR") or "2026"
 request = function()
   counter = counter + 1
   local token = tokens[(counter % #tokens) + 1]
-  local week = string.format("2026-W%02d", (math.floor(counter / #tokens) % 40) + 1)
+  local week = string.format("%s-W%02d", year, (math.floor(counter / #tokens) % 40) + 1)
   local body = '{"week":"' .. week .. '","items":[{"text":"完成季度考核资料整理","indicators":["qin-1"]}]}'
   return wrk.format("POST", wrk.path, {["Content-Type"] = "application/json",
                                        ["Authorization"] = "Bearer " .. token}, body)
@@ -226,12 +227,14 @@ def _wait_ready(url: str, log: Path, timeout: float = 120) -> None:
     raise TimeoutError(f"{url} not ready; the end of {log}:\n{tail}")
 
 
-def _wrk(url: str, script: Path, tokens: Path, seconds: int, connections: int = 32) -> tuple[float, float]:
+def _wrk(
+    url: str, script: Path, tokens: Path, seconds: int, connections: int = 32, year: int = 2026
+) -> tuple[float, float]:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
         capture_output=True,
         text=True,
-        env={**os.environ, "BENCH_TOKENS": str(tokens)},
+        env={**os.environ, "BENCH_TOKENS": str(tokens), "BENCH_YEAR": str(year)},
         check=True,
     ).stdout
     rate = float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")))
@@ -398,8 +401,13 @@ def run_all(quick: bool = False) -> None:
         script = folder / "post.lua"
         script.write_text(WRK_SCRIPT)
         console.print("HTTP command path …")
-        base_rate, base_p99 = _wrk(f"http://127.0.0.1:{m_port}/minimal", script, token_file, seconds)
-        rate, p99 = _wrk(f"http://127.0.0.1:{a_port}/api/v1/logs", script, token_file, seconds)
+        minimal_url, logs_url = f"http://127.0.0.1:{m_port}/minimal", f"http://127.0.0.1:{a_port}/api/v1/logs"
+        # Warm-up, as the staff's phones keep the service: every token seen once (a verified token
+        # is remembered), pools full. On last year's weeks, so the measured logs are first submissions.
+        for url in (minimal_url, logs_url):
+            _wrk(url, script, token_file, 4 if quick else 6, year=2025)
+        base_rate, base_p99 = _wrk(minimal_url, script, token_file, seconds)
+        rate, p99 = _wrk(logs_url, script, token_file, seconds)
         rows.append(
             (
                 "POST /api/v1/logs, 32 connections",

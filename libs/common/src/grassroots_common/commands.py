@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.errors import Conflict, Invalid
 from grassroots_common.events import Metadata, NewEvent
-from grassroots_common.store import ConcurrencyError, EventStore
+from grassroots_common.store import ConcurrencyError, EventStore, LatestOf
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -90,11 +90,13 @@ async def execute(
     *,
     idempotency: Idempotency | None = None,
     on_appended: Callable[[], None] | None = None,
+    latest: LatestOf | None = None,
 ) -> CommandResult:
     """Run ``action`` on the current aggregate and store the events it raises.
 
     ``action`` may return extra data for the answer (e.g. a new id). It must raise a
-    ``ProblemError`` to refuse; raising no event is allowed and appends nothing.
+    ``ProblemError`` to refuse; raising no event is allowed and appends nothing. ``latest`` is
+    read with the aggregate, on every attempt, and is filled in when ``action`` runs.
     """
     if idempotency is not None:
         first = await _remembered(store.pool, idempotency)
@@ -104,7 +106,7 @@ async def execute(
         try:
             # One connection for the load and the append: a command costs two round trips.
             async with store.pool.acquire() as conn:
-                aggregate = aggregate_type.from_recorded(stream_id, await store.load(stream_id, conn))
+                aggregate = aggregate_type.from_recorded(stream_id, await store.load(stream_id, conn, latest=latest))
                 data = action(aggregate) or {}
                 pending = aggregate.take_pending()
                 if not pending:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -323,6 +324,11 @@ IdempotencyKeyHeader = Annotated[
 
 
 def idempotency(key: str | None, principal: Principal, request: Request, body: Any) -> Idempotency | None:
+    """The request's idempotency, if it carries a key; a pydantic body is fingerprinted as JSON."""
+    if not key:
+        return None
+    if isinstance(body, BaseModel):
+        body = body.model_dump(mode="json")
     return Idempotency.of(key, principal.sub, f"{request.method} {request.url.path}", body)
 
 

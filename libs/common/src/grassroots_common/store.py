@@ -44,6 +44,17 @@ class AppendResult:
         return f"{self.tx_id}.{self.position}"
 
 
+@dataclass(slots=True)
+class LatestOf:
+    """The latest event of one type in another stream, read in the same round trip as the
+    aggregate a command loads: a setting the command only reads (a unit's deadlines), without
+    folding that stream and without a query of its own. ``event`` is filled in by the load."""
+
+    stream_id: str
+    event_type: str
+    event: RecordedEvent | None = None
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class StorePosition:
     tx_id: int = 0
@@ -164,10 +175,26 @@ class EventStore:
         last = rows[-1]
         return AppendResult(stream_id, last["version"], last["position"], last["tx_id"])
 
-    async def load(self, stream_id: str, conn: asyncpg.Connection | None = None) -> list[RecordedEvent]:
-        sql = f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY version"
-        rows = await (conn or self.pool).fetch(sql, stream_id)
-        return [_record(r) for r in rows]
+    async def load(
+        self, stream_id: str, conn: asyncpg.Connection | None = None, *, latest: LatestOf | None = None
+    ) -> list[RecordedEvent]:
+        """The stream's events in order; with ``latest``, that event too (set on it), in one query."""
+        if latest is None:
+            sql = f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY version"
+            return [_record(r) for r in await (conn or self.pool).fetch(sql, stream_id)]
+        rows = await (conn or self.pool).fetch(
+            f"""SELECT * FROM (
+                    SELECT {_COLUMNS}, false AS latest FROM events WHERE stream_id = $1
+                    UNION ALL
+                    (SELECT {_COLUMNS}, true FROM events WHERE stream_id = $2 AND type = $3
+                     ORDER BY version DESC LIMIT 1)
+                ) AS loaded ORDER BY latest, version""",
+            stream_id,
+            latest.stream_id,
+            latest.event_type,
+        )
+        latest.event = _record(rows[-1]) if rows and rows[-1]["latest"] else None
+        return [_record(r) for r in rows if not r["latest"]]
 
     async def read_all(self, after: StorePosition, limit: int = 1000) -> list[RecordedEvent]:
         """Committed events after ``after`` in commit-safe order, at most ``limit``."""

@@ -35,9 +35,10 @@ from grassroots_common.contracts.appraisal import (
     WorkItem,
 )
 from grassroots_common.errors import Conflict, Invalid
-from grassroots_common.events import Metadata
+from grassroots_common.events import Metadata, RecordedEvent
 from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
+from grassroots_common.store import LatestOf
 from grassroots_common.workdays import CHINA, load_calendar
 
 A = TypeVar("A", bound=Aggregate)
@@ -50,9 +51,17 @@ async def _run(
     act: Callable[[A], dict | None],
     meta: Metadata,
     idempotency: Idempotency | None,
+    latest: LatestOf | None = None,
 ) -> CommandResult:
     return await execute(
-        runtime.store, cls, stream_id, act, meta, idempotency=idempotency, on_appended=runtime.wake_relay
+        runtime.store,
+        cls,
+        stream_id,
+        act,
+        meta,
+        idempotency=idempotency,
+        on_appended=runtime.wake_relay,
+        latest=latest,
     )
 
 
@@ -65,12 +74,20 @@ def _today(runtime: Runtime) -> dt.date:
 
 
 async def unit_deadlines(runtime: Runtime, unit_id: str) -> SubmissionDeadlines:
-    """The unit's submission deadlines: its latest setting (the defaults when it set none). Read
-    on its own rather than by folding the roster, which every log submission would otherwise pay."""
-    latest = await runtime.store.last_of_type(roster_stream_id(unit_id), "DeadlinesConfigured")
-    if latest is None:
+    """The unit's submission deadlines: its latest setting (the defaults when it set none)."""
+    return _deadlines(await runtime.store.last_of_type(roster_stream_id(unit_id), "DeadlinesConfigured"))
+
+
+def _deadline_setting(unit_id: str) -> LatestOf:
+    """The unit's deadline setting, read with a submission's aggregate in the same round trip
+    rather than by folding the roster, which every submission would otherwise pay."""
+    return LatestOf(roster_stream_id(unit_id), "DeadlinesConfigured")
+
+
+def _deadlines(setting: RecordedEvent | None) -> SubmissionDeadlines:
+    if setting is None:
         return SubmissionDeadlines()
-    return DeadlinesConfigured.model_validate(latest.data).deadlines
+    return DeadlinesConfigured.model_validate(setting.data).deadlines
 
 
 # --- weekly log and monthly summary ------------------------------------------------------------
@@ -89,7 +106,7 @@ async def submit_log(
     if unit_id is None:
         raise Invalid("unit_missing", "你的账号未归属任何单位，请联系单位管理员")
     now = runtime.clock()
-    deadlines = await unit_deadlines(runtime, unit_id)
+    setting = _deadline_setting(unit_id)
 
     def act(log: WeeklyLog) -> dict:
         log.submit(
@@ -100,11 +117,11 @@ async def submit_log(
             week=week,
             items=items,
             now=now,
-            deadlines=deadlines,
+            deadlines=_deadlines(setting.event),
         )
         return {"week": week, "revision": log.revision, "late": bool(log.first_late)}
 
-    return await _run(runtime, WeeklyLog, log_stream_id(principal.sub, week), act, meta, idempotency)
+    return await _run(runtime, WeeklyLog, log_stream_id(principal.sub, week), act, meta, idempotency, setting)
 
 
 async def _reviewer_of(runtime: Runtime, principal: Principal, person_id: str) -> None:
@@ -160,13 +177,15 @@ async def remind_missing_logs(
     authz.require_unit_admin(principal, unit_id)
     missing = await queries.missing_log_people(runtime.pool, unit=unit_id, week=week)
     now = runtime.clock()
-    deadlines = await unit_deadlines(runtime, unit_id)
+    setting = _deadline_setting(unit_id)
 
     def act(reminders: LogReminders) -> dict:
+        deadlines = _deadlines(setting.event)
         reminders.remind(unit_id=unit_id, week=week, missing=missing, now=now, deadlines=deadlines)
         return {"reminded": len(missing), "round": reminders.rounds}
 
-    return await _run(runtime, LogReminders, log_reminder_stream_id(unit_id, week), act, meta, idempotency)
+    stream_id = log_reminder_stream_id(unit_id, week)
+    return await _run(runtime, LogReminders, stream_id, act, meta, idempotency, setting)
 
 
 async def submit_summary(
@@ -180,7 +199,7 @@ async def submit_summary(
 ) -> CommandResult:
     unit_id = authz.require_appraised(principal)
     now = runtime.clock()
-    deadlines = await unit_deadlines(runtime, unit_id)
+    setting = _deadline_setting(unit_id)
 
     def act(summary: MonthlySummary) -> dict:
         summary.submit(
@@ -191,11 +210,12 @@ async def submit_summary(
             month=month,
             text=text,
             now=now,
-            deadlines=deadlines,
+            deadlines=_deadlines(setting.event),
         )
         return {"month": month, "revision": summary.revision, "late": bool(summary.first_late)}
 
-    return await _run(runtime, MonthlySummary, summary_stream_id(principal.sub, month), act, meta, idempotency)
+    stream_id = summary_stream_id(principal.sub, month)
+    return await _run(runtime, MonthlySummary, stream_id, act, meta, idempotency, setting)
 
 
 # --- roster ------------------------------------------------------------------------------------

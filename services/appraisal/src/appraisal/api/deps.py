@@ -23,4 +23,4 @@ class Body(BaseModel):
 def command_idempotency(
     key: str | None, principal: Principal, request: Request, body: BaseModel | None
 ) -> Idempotency | None:
-    return idempotency(key, principal, request, body.model_dump(mode="json") if body is not None else {})
+    return idempotency(key, principal, request, body if body is not None else {})

@@ -71,7 +71,7 @@ async def submit_log(
         meta,
         week=body.week,
         items=[WorkItem(text=i.text.strip(), indicators=i.indicators) for i in body.items],
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 

@@ -24,7 +24,7 @@ class Body(BaseModel):
 
 def idem(key: str | None, principal: Principal, request: Request, body: BaseModel | None) -> Idempotency | None:
     """The ``Idempotency-Key`` of a command, bound to its route and body."""
-    return idempotency(key, principal, request, body.model_dump(mode="json") if body is not None else {})
+    return idempotency(key, principal, request, body if body is not None else {})
 
 
 class Out(BaseModel):

@@ -65,7 +65,7 @@ async def open_round(
         due_on=body.due_on,
         checklist=body.checklist,
         teams=[handlers.TeamPlan(**t.model_dump()) for t in body.teams],
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -144,7 +144,7 @@ async def record_inspection(
         inspected_on=body.inspected_on,
         scores=body.scores,
         findings=[handlers.FindingPlan(**f.model_dump()) for f in body.findings],
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -178,7 +178,7 @@ async def close_finding(
         village_id=village_id,
         finding_id=finding_id,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 

@@ -44,7 +44,7 @@ async def commit(
         principal,
         meta,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -78,7 +78,7 @@ async def deliver(
         unit_id=unit_id,
         year=year,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 

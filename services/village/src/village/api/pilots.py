@@ -64,7 +64,7 @@ async def define_plan(
         starts_on=body.starts_on,
         due_on=body.due_on,
         items=None if body.items is None else [handlers.ItemPlan(**i.model_dump()) for i in body.items],
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -110,5 +110,5 @@ async def progress_item(
         village_id=village_id,
         item_id=item_id,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )

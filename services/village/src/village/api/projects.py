@@ -67,7 +67,7 @@ async def register_project(
         principal,
         meta,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -143,7 +143,7 @@ async def fund(
         meta,
         project_id=project_id,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -171,7 +171,7 @@ async def attract(
         meta,
         project_id=project_id,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -200,7 +200,7 @@ async def report_milestone(
         meta,
         project_id=project_id,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -228,5 +228,5 @@ async def report_income(
         meta,
         project_id=project_id,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )

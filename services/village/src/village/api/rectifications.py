@@ -51,7 +51,7 @@ async def screen(
         village_id=village_id,
         year=year,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -80,7 +80,7 @@ async def designate(
         village_id=village_id,
         year=year,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -111,7 +111,7 @@ async def plan(
         village_id=village_id,
         year=year,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -142,7 +142,7 @@ async def progress(
         village_id=village_id,
         year=year,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -170,7 +170,7 @@ async def accept(
         village_id=village_id,
         year=year,
         note=body.note,
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 

@@ -81,7 +81,7 @@ async def set_policy(
         principal,
         meta,
         policy=VillagePolicySet(**body.model_dump()),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -107,7 +107,7 @@ async def register_town(
         principal,
         meta,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -147,7 +147,7 @@ async def register_village(
         principal,
         meta,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -213,7 +213,7 @@ async def change_status(
         meta,
         village_id=village_id,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -242,7 +242,7 @@ async def appoint_cadre(
         meta,
         village_id=village_id,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -271,7 +271,7 @@ async def release_cadre(
         village_id=village_id,
         cadre_id=cadre_id,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -310,7 +310,7 @@ async def compute_subsidy(
         meta,
         village_id=village_id,
         month=body.month,
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -378,7 +378,7 @@ async def report_income(
         meta,
         village_id=village_id,
         **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -404,7 +404,7 @@ async def award_bonus(
         meta,
         village_id=village_id,
         year=body.year,
-        idempotency=idempotency(idempotency_key, principal, request, body.model_dump(mode="json")),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
