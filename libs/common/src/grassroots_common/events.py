@@ -101,6 +101,10 @@ class Metadata:
             "traceparent": self.traceparent,
         }
 
+    def stored(self) -> dict[str, Any]:
+        """As stored with an event: the fields that are set (readers default the others)."""
+        return {k: v for k, v in self.as_dict().items() if v or k == "actor_id"}
+
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Metadata:
         return cls(

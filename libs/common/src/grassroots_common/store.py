@@ -10,6 +10,7 @@ that checkpoints the last ``(tx_id, position)`` it saw therefore never skips a l
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,11 @@ from prometheus_client import Counter
 from grassroots_common.events import Metadata, NewEvent, RecordedEvent, upcast
 
 EVENTS_APPENDED = Counter("grassroots_events_appended_total", "Events appended to the store", ["stream_type"])
+
+
+@functools.cache
+def _appended(stream_type: str) -> Any:
+    return EVENTS_APPENDED.labels(stream_type)  # looked up once per stream type, not per append
 
 
 class ConcurrencyError(Exception):
@@ -149,7 +155,7 @@ class EventStore:
                 e.event.type_name(),
                 e.event.schema_version,
                 e.event.model_dump_json(),
-                metadata.as_dict(),
+                metadata.stored(),
                 e.occurred_at or now,
             )
         else:
@@ -162,7 +168,7 @@ class EventStore:
                 [e.event.type_name() for e in events],
                 [e.event.schema_version for e in events],
                 [e.event.model_dump_json() for e in events],
-                metadata.as_dict(),
+                metadata.stored(),
                 [e.occurred_at or now for e in events],
             )
         try:
@@ -171,7 +177,7 @@ class EventStore:
             raise ConcurrencyError(stream_id, expected_version) from exc
         if not rows:
             raise ConcurrencyError(stream_id, expected_version)
-        EVENTS_APPENDED.labels(stream_type).inc(len(rows))
+        _appended(stream_type).inc(len(rows))
         last = rows[-1]
         return AppendResult(stream_id, last["version"], last["position"], last["tx_id"])
 
