@@ -24,6 +24,7 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
+from grassroots_cli import bench_cpu
 from grassroots_common.auth import mint_token
 from grassroots_common.contracts.appraisal import LogSubmitted, WorkItem
 from grassroots_common.db import create_pool
@@ -304,6 +305,7 @@ def run_all(quick: bool = False) -> None:
     pg = EmbeddedPostgres(folder / "pg")
     procs: list[subprocess.Popen] = []
     rows: list[tuple[str, str, str, str, str]] = []
+    cpu_rows: list[tuple[str, str, str]] = []
     appends = 16_000 if quick else 48_000
     relayed = 20_000 if quick else 100_000
     rebuilt = 100_000 if quick else 1_000_000
@@ -406,8 +408,30 @@ def run_all(quick: bool = False) -> None:
         # is remembered), pools full. On last year's weeks, so the measured logs are first submissions.
         for url in (minimal_url, logs_url):
             _wrk(url, script, token_file, 4 if quick else 6, year=2025)
-        base_rate, base_p99 = _wrk(minimal_url, script, token_file, seconds)
-        rate, p99 = _wrk(logs_url, script, token_file, seconds)
+        shared = {"appraisal worker (relay, projections)": [procs[1].pid], "reporting": [procs[2].pid]}
+        if nats.process is not None:
+            shared["NATS"] = [nats.process.pid]
+        (base_rate, base_p99), base_cpu = bench_cpu.measure(
+            {"API process": [procs[3].pid], **shared}, lambda: _wrk(minimal_url, script, token_file, seconds)
+        )
+        (rate, p99), cpu = bench_cpu.measure(
+            {"API process": [procs[0].pid], **shared}, lambda: _wrk(logs_url, script, token_file, seconds)
+        )
+        for group in cpu:
+            cpu_rows.append(
+                (
+                    group,
+                    f"{base_cpu.get(group, 0.0) / (base_rate * seconds) * 1000:.3f}",
+                    f"{cpu[group] / (rate * seconds) * 1000:.3f}",
+                )
+            )
+        cpu_rows.append(
+            (
+                "all",
+                f"{sum(base_cpu.values()) / (base_rate * seconds) * 1000:.3f}",
+                f"{sum(cpu.values()) / (rate * seconds) * 1000:.3f}",
+            )
+        )
         rows.append(
             (
                 "POST /api/v1/logs, 32 connections",
@@ -451,6 +475,16 @@ def run_all(quick: bool = False) -> None:
     for row in rows:
         table.add_row(*row)
     console.print(table)
+    if cpu_rows:
+        cpu_table = Table(
+            "process",
+            "minimal endpoint",
+            "POST /api/v1/logs",
+            title="CPU ms per request during the HTTP runs (2 cores: 2,000 ms of CPU per second)",
+        )
+        for row in cpu_rows:
+            cpu_table.add_row(*row)
+        console.print(cpu_table)
     print(
         orjson.dumps(
             [dict(zip(("figure", "measured", "baseline", "ratio", "target"), r, strict=True)) for r in rows]
