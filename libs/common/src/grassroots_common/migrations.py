@@ -26,13 +26,15 @@ def _sql_files(package: str) -> list[Traversable]:
 async def migrate(conn: asyncpg.Connection, *packages: str) -> list[str]:
     """Apply the pending migrations of ``grassroots_common`` and then of each named package."""
     applied: list[str] = []
-    await conn.execute(
-        """CREATE TABLE IF NOT EXISTS schema_migrations (
-               package text NOT NULL, name text NOT NULL, checksum text NOT NULL,
-               applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (package, name))"""
-    )
+    # The lock first: two processes starting together (an API and its worker) would otherwise race
+    # on CREATE TABLE IF NOT EXISTS, which PostgreSQL does not make safe against itself.
     await conn.execute("SELECT pg_advisory_lock($1)", _LOCK_KEY)
     try:
+        await conn.execute(
+            """CREATE TABLE IF NOT EXISTS schema_migrations (
+                   package text NOT NULL, name text NOT NULL, checksum text NOT NULL,
+                   applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (package, name))"""
+        )
         for package in ("grassroots_common", *packages):
             done = {
                 r["name"]: r["checksum"]
