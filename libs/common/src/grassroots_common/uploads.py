@@ -2,13 +2,14 @@
 
 Events reference an upload by ``upload_id``. Whoever uploaded a file may read it; so may a
 principal who shares one of the uploader's scope ids (same grid, community, village, unit...),
-district-wide roles, and whoever the mounting service's ``can_read`` hook admits.
+district-wide roles, and whoever the mounting service's ``can_read`` hook admits (for instance,
+whoever may read a record that references the upload).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import asyncpg
@@ -20,6 +21,7 @@ from grassroots_common.auth import Principal
 from grassroots_common.errors import Forbidden, Invalid, NotFound, TooLarge
 from grassroots_common.http import PrincipalDep, RuntimeDep
 from grassroots_common.ids import new_id
+from grassroots_common.runtime import Runtime
 
 # Accepted types, recognised by their first bytes rather than by what the client claims.
 SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -55,9 +57,10 @@ def may_read(principal: Principal, row: asyncpg.Record) -> bool:
     return any(principal.scopes.get(kind) == value for kind, value in owner_scopes.items())
 
 
-def uploads_router(
-    *, can_read: Callable[[Principal, asyncpg.Record], bool] | None = None, max_bytes: int | None = None
-) -> APIRouter:
+ReadHook = Callable[[Runtime, Principal, asyncpg.Record], Awaitable[bool]]
+
+
+def uploads_router(*, can_read: ReadHook | None = None, max_bytes: int | None = None) -> APIRouter:
     router = APIRouter(prefix="/api/v1/uploads", tags=["uploads"])
 
     @router.post("", summary="Upload a photo or a PDF (JPEG, PNG, WebP, PDF)", status_code=201)
@@ -102,7 +105,7 @@ def uploads_router(
         row = await runtime.pool.fetchrow("SELECT * FROM uploads WHERE upload_id = $1", upload_id)
         if row is None:
             raise NotFound("upload_not_found", "找不到该文件")
-        if not (may_read(principal, row) or (can_read is not None and can_read(principal, row))):
+        if not (may_read(principal, row) or (can_read is not None and await can_read(runtime, principal, row))):
             raise Forbidden("upload_forbidden", "你无权查看该文件")
         return Response(
             row["content"],

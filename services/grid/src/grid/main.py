@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from grassroots_common.auth import Principal
 from grassroots_common.calendar_api import router as calendar_router
 from grassroots_common.http import create_app as create_service_app
 from grassroots_common.runtime import Runtime
@@ -14,6 +13,7 @@ from grid import demo
 from grid.api import ROUTERS
 from grid.projections import PROJECTIONS
 from grid.scheduler import DeadlineScheduler
+from grid.upload_access import may_read_upload
 
 SERVICE = "grid"
 
@@ -24,12 +24,6 @@ async def start_runtime(settings: ServiceSettings) -> Runtime:
     return runtime
 
 
-def _ticket_staff_reads(principal: Principal, _row: object) -> bool:
-    """Dispatchers and department handlers work tickets across scopes: a grid member's photo goes to
-    a department, a department's evidence back to the dispatcher, so both roles may read uploads."""
-    return principal.has("community_admin", "department")
-
-
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or load_settings(SERVICE)
     return create_service_app(
@@ -37,7 +31,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         title="Grassroots grid (网格化治理)",
         description="Communities and grids, patrol reports, dispatched tickets with time limits (吹哨派单), "
         "deadline escalation, revisits, and micro-wishes (微心愿).",
-        routers=[*ROUTERS, calendar_router, uploads_router(can_read=_ticket_staff_reads)],
+        routers=[*ROUTERS, calendar_router, uploads_router(can_read=may_read_upload)],
         start_runtime=start_runtime,
         seed_demo=demo.seed,
     )

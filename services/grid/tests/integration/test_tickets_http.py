@@ -97,6 +97,14 @@ async def test_report_to_closed_ticket_with_refusals(grid, auth, clock) -> None:
     assert ticket["department_id"] == "dep_urban"
     # 2026-11-18 is a Wednesday: five working days → Wednesday 25th, end of day in Beijing.
     assert ticket["deadline"] == "2026-11-25T15:59:59+00:00"
+    # The report's photo goes with the ticket to the department holding it, and to nobody else.
+    r = await client.get(f"/api/v1/tickets/{tid}?after={r.json()['position']}", headers=urban)
+    assert r.status_code == 200
+    assert (await client.get(f"/api/v1/uploads/{photo}", headers=urban)).status_code == 200
+    assert (await client.get(f"/api/v1/uploads/{photo}", headers=admin)).status_code == 200
+    for outsider in (housing, other_admin):
+        r = await client.get(f"/api/v1/uploads/{photo}", headers=outsider)
+        assert (r.status_code, r.json()["code"]) == (403, "upload_forbidden")
     r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": report_id}, headers=admin)
     assert r.status_code == 409 and r.json()["code"] == "ticket_already_dispatched"
 
@@ -125,8 +133,13 @@ async def test_report_to_closed_ticket_with_refusals(grid, auth, clock) -> None:
         headers=housing,
     )
     assert r.json()["events"] == ["TicketHandled", "TicketReportedBack"]
+    r = await client.get(f"/api/v1/tickets/{tid}?after={r.json()['position']}", headers=admin)
     r = await client.get(f"/api/v1/uploads/{evidence}", headers=admin)
     assert r.status_code == 200
+    for outsider in (urban, other_admin):  # urban returned the ticket; it is housing's now
+        r = await client.get(f"/api/v1/uploads/{evidence}", headers=outsider)
+        assert (r.status_code, r.json()["code"]) == (403, "upload_forbidden")
+    assert (await client.get(f"/api/v1/uploads/{photo}", headers=urban)).status_code == 403
     r = await client.post(f"/api/v1/tickets/{tid}/verification", json={"passed": True}, headers=admin)
     assert r.json()["events"] == ["TicketVerified", "TicketClosed"]
     r = await client.post(

@@ -49,6 +49,7 @@ class ReportsProjection(Projection):
         + """
     CREATE INDEX IF NOT EXISTS reports_grid ON reports (grid_id, filed_at DESC);
     CREATE INDEX IF NOT EXISTS reports_community ON reports (community_id, state, filed_at DESC);
+    CREATE INDEX IF NOT EXISTS reports_photos ON reports USING gin (photo_upload_ids);
     """
     )
 

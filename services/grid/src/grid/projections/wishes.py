@@ -80,6 +80,7 @@ class WishesProjection(Projection):
         + """
     CREATE INDEX IF NOT EXISTS wishes_community ON wishes (community_id, state, collected_at DESC);
     CREATE INDEX IF NOT EXISTS wishes_claimant ON wishes (claimant_id);
+    CREATE INDEX IF NOT EXISTS wishes_evidence ON wishes USING gin (evidence_upload_ids);
     CREATE INDEX IF NOT EXISTS resources_community ON resources (community_id, offered_at DESC);
     """
     )
