@@ -40,12 +40,20 @@ from grassroots_common.store import EventStore
 console = Console()
 META = Metadata(actor_id="bench", actor_name="bench")
 WRK_SCRIPT = """
-counter = 0
-tokens = {}
+-- Each wrk thread runs its own copy of this script: thread t sends requests t, t + T, t + 2T...
+-- (T threads), so no two requests name the same person and week.
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+local tokens = {}
 for line in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = line end
 local year = os.getenv("BENCH_YEAR") or "2026"
+local step = tonumber(os.getenv("BENCH_THREADS") or "2")
+local counter = nil
 request = function()
-  counter = counter + 1
+  counter = counter and counter + step or id
   local token = tokens[(counter % #tokens) + 1]
   local week = string.format("%s-W%02d", year, (math.floor(counter / #tokens) % 40) + 1)
   local body = '{"week":"' .. week .. '","items":[{"text":"完成季度考核资料整理","indicators":["qin-1"]}]}'
@@ -235,7 +243,7 @@ def _wrk(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
         capture_output=True,
         text=True,
-        env={**os.environ, "BENCH_TOKENS": str(tokens), "BENCH_YEAR": str(year)},
+        env={**os.environ, "BENCH_TOKENS": str(tokens), "BENCH_YEAR": str(year), "BENCH_THREADS": "2"},
         check=True,
     ).stdout
     failed = next((line.split(":")[1].strip() for line in out.splitlines() if "Non-2xx" in line), "0")
