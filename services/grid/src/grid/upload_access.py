@@ -15,13 +15,15 @@ from grassroots_common.errors import Forbidden
 from grassroots_common.runtime import Runtime
 from grid import authz
 
-# The read models that reference uploads; each has a GIN index on its id array.
+# The read models that reference uploads; each has a GIN index on its id array. A report's
+# department comes from the tickets read model (the ticket names its report), so one read model
+# applying the dispatch is enough for the department to see the photo.
 _REFERENCES = """
 SELECT 'ticket' AS kind, community_id, coalesce(department_id, '') AS department_id, grid_id
 FROM rm_grid_tickets.tickets WHERE evidence_upload_ids ? $1
 UNION ALL
 SELECT 'report', r.community_id, coalesce(t.department_id, ''), r.grid_id
-FROM rm_grid_reports.reports r LEFT JOIN rm_grid_tickets.tickets t ON t.ticket_id = r.ticket_id
+FROM rm_grid_reports.reports r LEFT JOIN rm_grid_tickets.tickets t ON t.report_id = r.report_id
 WHERE r.photo_upload_ids ? $1
 UNION ALL
 SELECT 'wish', community_id, '', grid_id FROM rm_grid_wishes.wishes WHERE evidence_upload_ids ? $1

@@ -120,6 +120,7 @@ class TicketsProjection(Projection):
     CREATE INDEX IF NOT EXISTS tickets_department ON tickets (department_id, state, deadline);
     CREATE INDEX IF NOT EXISTS tickets_grid ON tickets (grid_id);
     CREATE INDEX IF NOT EXISTS tickets_evidence ON tickets USING gin (evidence_upload_ids);
+    CREATE INDEX IF NOT EXISTS tickets_report ON tickets (report_id);
     CREATE INDEX IF NOT EXISTS tickets_overdue ON tickets (community_id, deadline)
         WHERE resolution_overdue OR acceptance_overdue;
     CREATE INDEX IF NOT EXISTS assignments_department ON assignments (department_id, dispatched_at);
