@@ -581,32 +581,42 @@ async def _replay_source(
     in_flight: asyncio.Task[int] | None = None
     try:
         async with pool.acquire() as conn, _commits_unflushed(conn):
-            while done < total:
-                deliveries = await puller.next_batch(batch_size, timeout=2.0, min_items=batch_size)
-                if not deliveries:
-                    continue
-                events = EventBatch(deliveries, b.source)
-                # Folded on a worker thread while PostgreSQL writes the batch before: the event loop
-                # stays free to carry that batch's statements as soon as each answer comes back.
-                folded = await asyncio.to_thread(fold_ahead, projection, events)
+            try:
+                while done < total:
+                    deliveries = await puller.next_batch(batch_size, timeout=2.0, min_items=batch_size)
+                    if not deliveries:
+                        continue
+                    events = EventBatch(deliveries, b.source)
+                    # Folded on a worker thread while PostgreSQL writes the batch before: the event
+                    # loop stays free to carry that batch's statements as each answer comes back.
+                    folded = await asyncio.to_thread(fold_ahead, projection, events)
+                    if in_flight is not None:
+                        applied += await in_flight
+                    in_flight = asyncio.create_task(
+                        apply_batch(
+                            conn,
+                            projection,
+                            events,
+                            source=b.source,
+                            schema=shadow,
+                            checkpoint_name=work,
+                            folded=folded,
+                        )
+                    )
+                    done += len(deliveries)
+                    if progress is not None:
+                        progress(RebuildProgress(b.source, done, max(total, done), time.monotonic() - began))
+                    if deliveries[-1].pending == 0:
+                        break
                 if in_flight is not None:
                     applied += await in_flight
-                in_flight = asyncio.create_task(
-                    apply_batch(
-                        conn, projection, events, source=b.source, schema=shadow, checkpoint_name=work, folded=folded
-                    )
-                )
-                done += len(deliveries)
-                if progress is not None:
-                    progress(RebuildProgress(b.source, done, max(total, done), time.monotonic() - began))
-                if deliveries[-1].pending == 0:
-                    break
-            if in_flight is not None:
-                applied += await in_flight
-                in_flight = None
+            finally:
+                # Whatever went wrong, the batch in flight is settled before its connection goes back.
+                if in_flight is not None and not in_flight.done():
+                    in_flight.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await in_flight
     finally:
-        if in_flight is not None:
-            in_flight.cancel()
         await puller.stop()
         await _delete_consumer(js, b.spec.name, name)
     return applied
