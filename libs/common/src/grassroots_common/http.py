@@ -182,6 +182,9 @@ def create_app(
         version=version,
         lifespan=lifespan,
         responses=PROBLEM_RESPONSES,
+        # Metrics are Prometheus (/metrics) and traces travel as traceparent in event metadata:
+        # FastAPI's OpenTelemetry hooks would only look for providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
 
