@@ -36,6 +36,7 @@ const READERS = ["district_admin", "unit_admin"];
 
 export const FIGURES = {
   log_submission: "周纪实提交情况",
+  summary_submission: "月小结提交情况",
   review_progress: "季度考评进度与“好”等次使用",
   result_use_by_kind: "考核结果运用（按类别）",
   result_use_by_unit: "考核结果运用（按单位）",

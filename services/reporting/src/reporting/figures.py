@@ -65,9 +65,31 @@ def wan(fen: int | None) -> str:
 
 async def log_submission(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
     weeks = period.weeks
+    records = await queries.log_submission(pool, weeks, scope.unit)
+    return _submission_figure("log_submission", "周纪实", period.label, records, len(weeks))
+
+
+async def summary_submission(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
+    """Monthly summaries of the months that fell due in the period (a month's notice: the month before)."""
+    months = period.summary_months
+    records = await queries.summary_submission(pool, months, scope.unit)
+    return _submission_figure("summary_submission", "月小结", _months_label(months), records, len(months))
+
+
+def _months_label(months: list[str]) -> str:
+    first, last = months[0], months[-1]
+    if first == last:
+        return f"{first[:4]}年{int(first[5:])}月"
+    if first[:4] == last[:4]:
+        return f"{first[:4]}年{int(first[5:])}月至{int(last[5:])}月"
+    return f"{first[:4]}年{int(first[5:])}月至{last[:4]}年{int(last[5:])}月"
+
+
+def _submission_figure(key: str, noun: str, label: str, records: list[asyncpg.Record], periods: int) -> Figure:
+    """Submissions by unit against the roster: one per person and week (or month)."""
     rows = []
-    for r in await queries.log_submission(pool, weeks, scope.unit):
-        expected = max(r["people"], r["writers"]) * len(weeks)
+    for r in records:
+        expected = max(r["people"], r["writers"]) * periods
         rows.append(
             {
                 "unit_id": r["unit_id"],
@@ -82,14 +104,14 @@ async def log_submission(pool: asyncpg.Pool, period: Period, scope: Scope, now: 
     rows.sort(key=lambda x: (-(x["submission_rate"] or 0), x["unit_id"]))
     expected, submitted, late = (sum(x[k] for x in rows) for k in ("expected", "submitted", "late"))
     sentence = (
-        f"{period.label}，{len(rows)} 个单位应提交周纪实 {expected} 篇，实交 {submitted} 篇，"
+        f"{label}，{len(rows)} 个单位应提交{noun} {expected} 篇，实交 {submitted} 篇，"
         f"提交率 {pct(rate(submitted, expected))}；逾期提交 {late} 篇。"
     )
     if len(rows) > 1 and rows[-1]["submission_rate"] is not None:
         sentence += f"提交率最低的是{rows[-1]['unit_name']}（{pct(rows[-1]['submission_rate'])}）。"
     return Figure(
-        "log_submission",
-        "周纪实提交情况",
+        key,
+        f"{noun}提交情况",
         [
             ("unit_name", "单位"),
             ("expected", "应交"),
@@ -363,6 +385,7 @@ async def funds_by_source(pool: asyncpg.Pool, period: Period, scope: Scope, now:
 Builder = Callable[[asyncpg.Pool, Period, Scope, dt.datetime], Awaitable[Figure]]
 FIGURES: dict[str, Builder] = {
     "log_submission": log_submission,
+    "summary_submission": summary_submission,
     "review_progress": review_progress,
     "ticket_departments": ticket_departments,
     "grid_overview": grid_overview,
@@ -374,6 +397,7 @@ FIGURES: dict[str, Builder] = {
 }
 PROJECTIONS_OF = {
     "log_submission": ("submissions", "appraisal"),
+    "summary_submission": ("submissions", "appraisal"),
     "review_progress": ("appraisal",),
     "ticket_departments": ("tickets",),
     "grid_overview": ("tickets",),

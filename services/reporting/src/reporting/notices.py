@@ -23,6 +23,7 @@ SECTIONS = {
     "weekly": ["log_submission", "ticket_departments", "projects_behind"],
     "monthly": [
         "log_submission",
+        "summary_submission",
         "review_progress",
         "ticket_departments",
         "grid_overview",
@@ -31,6 +32,7 @@ SECTIONS = {
     ],
     "quarterly": [
         "log_submission",
+        "summary_submission",
         "review_progress",
         "result_use_by_kind",
         "result_use_by_unit",

@@ -55,6 +55,18 @@ class Period:
         return out
 
     @property
+    def summary_months(self) -> list[str]:
+        """The months whose monthly summaries fall due in the period. A summary is due early in the
+        month after its own, so a month's notice reports the month before, and a quarter's the
+        three months before each of its own."""
+        out, day = [], self.start.replace(day=1)
+        while day < self.end:
+            before = day - dt.timedelta(days=1)
+            out.append(f"{before.year}-{before.month:02d}")
+            day = _next_month(day)
+        return out
+
+    @property
     def weeks(self) -> list[str]:
         """ISO weeks whose Thursday falls in the period (each week belongs to one month)."""
         out = []

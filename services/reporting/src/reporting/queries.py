@@ -31,13 +31,24 @@ async def positions(pool: asyncpg.Pool, projections: Iterable[str]) -> dict[str,
 
 
 async def log_submission(pool: asyncpg.Pool, weeks: list[str], unit: str | None) -> list[asyncpg.Record]:
+    return await _submissions(pool, "weekly_submissions", "week", weeks, unit)
+
+
+async def summary_submission(pool: asyncpg.Pool, months: list[str], unit: str | None) -> list[asyncpg.Record]:
+    return await _submissions(pool, "monthly_submissions", "month", months, unit)
+
+
+async def _submissions(
+    pool: asyncpg.Pool, table: str, column: str, periods: list[str], unit: str | None
+) -> list[asyncpg.Record]:
+    """Per unit: people on the roster, submissions in ``periods`` (weeks or months), late ones, writers."""
     return await pool.fetch(
-        """WITH roster AS (
+        f"""WITH roster AS (
                SELECT unit_id, count(*) FILTER (WHERE active) AS people FROM rpt_appraisal.people GROUP BY unit_id),
            subs AS (
                SELECT unit_id, count(*) AS submitted, count(*) FILTER (WHERE late) AS late,
                       count(DISTINCT person_id) AS writers
-               FROM rpt_submissions.weekly_submissions WHERE week = ANY($1::text[]) GROUP BY unit_id)
+               FROM rpt_submissions.{table} WHERE {column} = ANY($1::text[]) GROUP BY unit_id)
            SELECT u.unit_id, coalesce(n.name, u.unit_id) AS unit_name, coalesce(r.people, 0) AS people,
                   coalesce(s.submitted, 0) AS submitted, coalesce(s.late, 0) AS late,
                   coalesce(s.writers, 0) AS writers
@@ -46,7 +57,7 @@ async def log_submission(pool: asyncpg.Pool, weeks: list[str], unit: str | None)
            LEFT JOIN rpt_appraisal.units n USING (unit_id)
            WHERE $2::text IS NULL OR u.unit_id = $2
            ORDER BY u.unit_id""",
-        weeks,
+        periods,
         unit,
     )
 

@@ -75,6 +75,31 @@ def appraisal_events(rng: random.Random, scale: Scale) -> Iterator[tuple[str, Ev
                             late=at > START + dt.timedelta(weeks=w, days=7, hours=3),
                         ),
                     )
+        # Monthly summaries (月小结) of the months the weeks touch, due on the 5th of the month after:
+        # every seventh person writes none, every fifth is late (no random draws: the other
+        # figures of a seed stay as they were).
+        months = sorted({f"{(START + dt.timedelta(weeks=w)):%Y-%m}" for w in range(scale.weeks)})
+        for month in months:
+            year, number = int(month[:4]), int(month[5:])
+            due = dt.datetime(year + number // 12, number % 12 + 1, 5, 10, tzinfo=dt.UTC)
+            for i, person in enumerate(people):
+                if i % 7 == 6:
+                    continue
+                at = due + dt.timedelta(days=1 if i % 5 == 4 else -2)
+                yield (
+                    f"summary-{person}-{month}",
+                    a.SummarySubmitted(
+                        person_id=person,
+                        person_name=f"干部{person[-3:]}",
+                        unit_id=unit,
+                        section_id=None,
+                        month=month,
+                        text="本月完成党建台账整理和季度考核准备",
+                        submitted_at=at,
+                        deadline=due,
+                        late=at > due,
+                    ),
+                )
         stream = f"quarter-{unit}-{quarter}"
         cap = int(len(people) * 0.4)
         yield (

@@ -52,6 +52,21 @@ async def test_statistics_for_the_district_state_positions_per_stream(reporting,
     assert book["周纪实提交情况"]["A1"].value == "单位"
 
 
+async def test_monthly_summaries_count_in_the_month_they_fall_due(reporting, auth) -> None:
+    district = auth("d1", "district_admin")
+    r = await reporting.get("/api/v1/statistics?period=2026-08", headers=district)
+    summaries = next(f for f in r.json()["figures"] if f["key"] == "summary_submission")
+    # The synthetic July: all six people of each unit wrote a summary, one of them late.
+    assert [(u["expected"], u["submitted"], u["late"]) for u in summaries["rows"]] == [(6, 6, 1)] * 3
+    assert summaries["sentence"].startswith("2026年7月，3 个单位应提交月小结 18 篇，实交 18 篇")
+    r = await reporting.get("/api/v1/statistics?period=2026-07", headers=district)
+    june = next(f for f in r.json()["figures"] if f["key"] == "summary_submission")
+    assert sum(u["submitted"] for u in june["rows"]) == 0
+    r = await reporting.post("/api/v1/notices", json={"kind": "monthly", "period": "2026-08"}, headers=district)
+    assert r.status_code == 201, r.text
+    assert "summary_submission" in [s["key"] for s in r.json()["sections"]]
+
+
 async def test_statistics_authorization(reporting, auth) -> None:
     admin = auth("ua", "unit_admin", unit="u001")
     r = await reporting.get("/api/v1/statistics?period=2026-Q3", headers=admin)

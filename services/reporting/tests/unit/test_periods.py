@@ -40,3 +40,10 @@ def test_notices_fall_due_after_the_period_and_its_deadline() -> None:
     assert periods.due("month", dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.UTC)).code == "2026-10"
     assert periods.due("month", dt.datetime(2026, 12, 1, 1, 30, tzinfo=dt.UTC)).code == "2026-11"
     assert periods.due("quarter", dt.datetime(2027, 1, 2, tzinfo=dt.UTC)).code == "2026-Q4"
+
+
+def test_monthly_summaries_are_reported_in_the_period_they_fall_due() -> None:
+    assert periods.parse("2026-11").summary_months == ["2026-10"]
+    assert periods.parse("2026-01").summary_months == ["2025-12"]
+    assert periods.parse("2026-Q3").summary_months == ["2026-06", "2026-07", "2026-08"]
+    assert len(periods.parse("2026").summary_months) == 12

@@ -26,7 +26,7 @@ PeriodQuery = Annotated[
         description="Week, month, quarter or year; default: this quarter",
     ),
 ]
-APPRAISAL = ["log_submission", "review_progress", "result_use_by_kind", "result_use_by_unit"]
+APPRAISAL = ["log_submission", "summary_submission", "review_progress", "result_use_by_kind", "result_use_by_unit"]
 
 
 class ScopeOut(BaseModel):
