@@ -107,8 +107,9 @@ def _submission_figure(key: str, noun: str, label: str, records: list[asyncpg.Re
         f"{label}，{len(rows)} 个单位应提交{noun} {expected} 篇，实交 {submitted} 篇，"
         f"提交率 {pct(rate(submitted, expected))}；逾期提交 {late} 篇。"
     )
-    if len(rows) > 1 and rows[-1]["submission_rate"] is not None:
-        sentence += f"提交率最低的是{rows[-1]['unit_name']}（{pct(rows[-1]['submission_rate'])}）。"
+    lowest = rows[-1]["submission_rate"] if rows else None
+    if len(rows) > 1 and lowest is not None and lowest < (rows[0]["submission_rate"] or 0):
+        sentence += f"提交率最低的是{rows[-1]['unit_name']}（{pct(lowest)}）。"
     return Figure(
         key,
         f"{noun}提交情况",

@@ -59,6 +59,7 @@ async def test_monthly_summaries_count_in_the_month_they_fall_due(reporting, aut
     # The synthetic July: all six people of each unit wrote a summary, one of them late.
     assert [(u["expected"], u["submitted"], u["late"]) for u in summaries["rows"]] == [(6, 6, 1)] * 3
     assert summaries["sentence"].startswith("2026年7月，3 个单位应提交月小结 18 篇，实交 18 篇")
+    assert "最低" not in summaries["sentence"]  # every unit at 100 %: no unit to single out
     r = await reporting.get("/api/v1/statistics?period=2026-07", headers=district)
     june = next(f for f in r.json()["figures"] if f["key"] == "summary_submission")
     assert sum(u["submitted"] for u in june["rows"]) == 0
