@@ -326,12 +326,15 @@ IdempotencyKeyHeader = Annotated[
 ]
 
 
-def idempotency(key: str | None, principal: Principal, request: Request, body: Any) -> Idempotency | None:
-    """The request's idempotency, if it carries a key; a pydantic body is fingerprinted as JSON."""
+def idempotency(key: str | None, principal: Principal, request: Request, body: Any = None) -> Idempotency | None:
+    """The request's idempotency, if it carries a key; a pydantic body is fingerprinted as JSON, a
+    request without a body as an empty object."""
     if not key:
         return None
     if isinstance(body, BaseModel):
         body = body.model_dump(mode="json")
+    elif body is None:
+        body = {}
     return Idempotency.of(key, principal.sub, f"{request.method} {request.url.path}", body)
 
 

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import Body, UnitId, command_idempotency
+from appraisal.api.deps import Body, UnitId
 from appraisal.domain.annual import DEFAULT_EXCELLENT_RATIO
 from appraisal.domain.quarter import QUARTER_PATTERN
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import AnnualGrade, ResultUseKind
-from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
 
 router = APIRouter(prefix="/api/v1", tags=["annual review, reminders, result use"])
@@ -128,7 +128,7 @@ async def open_annual(
         unit_id=unit_id,
         year=body.year,
         excellent_ratio=body.excellent_ratio,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -154,7 +154,7 @@ async def decide_annual(
         person_id=body.person_id,
         grade=body.grade,
         comment=body.comment.strip(),
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -194,7 +194,7 @@ async def issue_reminder(
         person_id=body.person_id,
         quarter=body.quarter,
         shortcomings=body.shortcomings.strip(),
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -212,7 +212,7 @@ async def acknowledge(
         principal,
         meta,
         reminder_id=reminder_id,
-        idempotency=command_idempotency(idempotency_key, principal, request, None),
+        idempotency=idempotency(idempotency_key, principal, request, None),
     )
 
 
@@ -232,7 +232,7 @@ async def rectify(
         meta,
         reminder_id=reminder_id,
         report=body.report.strip(),
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -292,7 +292,7 @@ async def apply_result(
         year=body.year,
         basis=body.basis.strip(),
         decided_on=body.decided_on,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 

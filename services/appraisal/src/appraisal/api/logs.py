@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import Body, command_idempotency
+from appraisal.api.deps import Body
 from appraisal.domain.weeks import WEEK_PATTERN
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import WorkItem
@@ -151,7 +151,7 @@ async def comment_log(
         person_id=person_id,
         week=week,
         comment=body.comment.strip(),
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -173,7 +173,7 @@ async def return_log(
         person_id=person_id,
         week=week,
         reason=body.reason.strip(),
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -192,7 +192,7 @@ async def remind_missing(
         meta,
         unit_id=authz.own_unit(principal),
         week=body.week,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 

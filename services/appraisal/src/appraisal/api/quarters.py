@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import Body, UnitId, command_idempotency
+from appraisal.api.deps import Body, UnitId
 from appraisal.domain.quarter import (
     DEFAULT_FOLLOW_UP_QUARTERS,
     DEFAULT_GOOD_RATIO,
@@ -26,7 +26,7 @@ from appraisal.workbook import XLSX, attachment, quarter_workbook
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import Grade
 from grassroots_common.errors import NotFound
-from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
 
 router = APIRouter(prefix="/api/v1/units/{unit_id}/quarters", tags=["quarters"])
@@ -210,7 +210,7 @@ async def open_quarter(
         quarter=body.quarter,
         good_ratio=body.good_ratio,
         peer_reviews_required=body.peer_reviews_required,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -234,7 +234,7 @@ async def self_assess(
         scores=body.scores,
         grade=body.grade,
         summary=body.summary.strip(),
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -258,7 +258,7 @@ async def peer_review(
         person_id=body.person_id,
         grade=body.grade,
         comment=body.comment.strip(),
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -283,7 +283,7 @@ async def review(
         scores=body.scores,
         grade=body.grade,
         comment=body.comment.strip(),
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -307,7 +307,7 @@ async def adjust(
         person_id=body.person_id,
         to_grade=body.to_grade,
         reason=body.reason,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -332,7 +332,7 @@ async def move_good(
         to_person_id=body.to_person_id,
         from_new_grade=body.from_new_grade,
         reason=body.reason,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -355,7 +355,7 @@ async def publish(
         unit_id=unit_id,
         quarter=quarter,
         workdays=body.workdays,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -377,7 +377,7 @@ async def appeal(
         unit_id=unit_id,
         quarter=quarter,
         reason=body.reason,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -403,7 +403,7 @@ async def resolve(
         outcome=body.outcome,
         new_grade=body.new_grade,
         reason=body.reason,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -430,7 +430,7 @@ async def finalize(
         unit_id=unit_id,
         quarter=quarter,
         follow_up_after=body.follow_up_after,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -454,7 +454,7 @@ async def assign_mentor(
         quarter=quarter,
         person_id=person_id,
         mentor_id=body.mentor_id,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -479,7 +479,7 @@ async def record_visit(
         person_id=person_id,
         notes=body.notes.strip(),
         visited_on=body.visited_on,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import Body, UnitId, command_idempotency
+from appraisal.api.deps import Body, UnitId
 from appraisal.domain.roster import NewPerson
 from appraisal.domain.roster_sheet import read_roster_sheet
 from grassroots_common.commands import CommandResult
@@ -153,7 +153,7 @@ async def register_unit(
         meta,
         unit_id=body.unit_id,
         unit_name=body.unit_name.strip(),
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -174,7 +174,7 @@ async def define_section(
         unit_id=unit_id,
         section_id=body.section_id,
         section_name=body.section_name.strip(),
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -200,7 +200,7 @@ async def configure_deadlines(
         meta,
         unit_id=unit_id,
         deadlines=SubmissionDeadlines(**body.model_dump()),
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -229,7 +229,7 @@ async def enroll(
         meta,
         unit_id=unit_id,
         person=person,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -287,7 +287,7 @@ async def change_chain(
         person_id=person_id,
         section_id=body.section_id,
         chain=_chain(body.chain),
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -310,7 +310,7 @@ async def leave(
         person_id=person_id,
         reason=body.reason,
         left_on=body.left_on,
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
@@ -332,7 +332,7 @@ async def define_scheme(
         unit_id=unit_id,
         year=year,
         indicators=[Indicator(**i.model_dump()) for i in body.indicators],
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 

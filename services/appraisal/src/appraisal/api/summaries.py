@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import Body, command_idempotency
+from appraisal.api.deps import Body
 from appraisal.domain.summary import MONTH_PATTERN
 from grassroots_common.commands import CommandResult
-from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
 
 router = APIRouter(prefix="/api/v1/summaries", tags=["monthly summaries"])
@@ -52,7 +52,7 @@ async def submit_summary(
         meta,
         month=body.month,
         text=body.text.strip(),
-        idempotency=command_idempotency(idempotency_key, principal, request, body),
+        idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
 
