@@ -6,7 +6,7 @@ import asyncio
 from typing import Annotated
 
 import pytest
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import BaseModel, Field
 
 from grassroots_common.aggregate import Aggregate
@@ -15,6 +15,7 @@ from grassroots_common.commands import CommandResult, execute
 from grassroots_common.errors import Conflict
 from grassroots_common.events import Event, event
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, create_app, idempotency
+from grassroots_common.routing import api_router
 from grassroots_common.runtime import Runtime
 from grassroots_common.uploads import uploads_router
 
@@ -48,7 +49,7 @@ class NoteBody(BaseModel):
     model_config = {"extra": "forbid"}
 
 
-router = APIRouter(prefix="/api/v1/notes")
+router = api_router(prefix="/api/v1/notes", tags=["notes"])
 
 
 @router.post("/{note_id}")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 from pydantic import BaseModel, Field
 
 from grassroots_common.errors import Invalid
 from grassroots_common.http import PrincipalDep, RuntimeDep
+from grassroots_common.routing import api_router
 from grassroots_common.workdays import load_calendar, set_year
 
 
@@ -34,7 +35,7 @@ class CalendarYearBody(BaseModel):
     )
 
 
-router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
+router = api_router(prefix="/api/v1/calendar", tags=["calendar"])
 
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
 

@@ -27,6 +27,7 @@ from grassroots_common.errors import ProblemError, TooLarge, Unauthorized, Unava
 from grassroots_common.events import Metadata
 from grassroots_common.logs import configure_logging
 from grassroots_common.projections import read_position, wait_for_position
+from grassroots_common.routing import Route, Router
 from grassroots_common.runtime import Runtime
 from grassroots_common.settings import ServiceSettings
 
@@ -187,6 +188,7 @@ def create_app(
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
+    app.router.route_class = Route
 
     app.add_middleware(BodyLimit, max_json=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     app.add_middleware(RequestContext)
@@ -236,6 +238,8 @@ def create_app(
     from grassroots_common.ops_api import router as ops_router
 
     for router in [*routers, ops_router]:
+        if not isinstance(router, Router):
+            raise TypeError(f"the router for {router.prefix!r} must come from grassroots_common.routing.api_router")
         app.include_router(router)
     return app
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from grassroots_common.http import PrincipalDep, RuntimeDep
 from grassroots_common.jetstream import consumer_pending, stream_last_sequence
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 
-router = APIRouter(prefix="/api/v1/ops", tags=["operations"])
+router = api_router(prefix="/api/v1/ops", tags=["operations"])
 OPS_ROLES = ("operator", "district_admin")
 
 

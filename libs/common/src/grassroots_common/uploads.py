@@ -21,6 +21,7 @@ from grassroots_common.auth import Principal
 from grassroots_common.errors import Forbidden, Invalid, NotFound, TooLarge
 from grassroots_common.http import PrincipalDep, RuntimeDep
 from grassroots_common.ids import new_id
+from grassroots_common.routing import api_router
 from grassroots_common.runtime import Runtime
 
 # Accepted types, recognised by their first bytes rather than by what the client claims.
@@ -61,7 +62,7 @@ ReadHook = Callable[[Runtime, Principal, asyncpg.Record], Awaitable[bool]]
 
 
 def uploads_router(*, can_read: ReadHook | None = None, max_bytes: int | None = None) -> APIRouter:
-    router = APIRouter(prefix="/api/v1/uploads", tags=["uploads"])
+    router = api_router(prefix="/api/v1/uploads", tags=["uploads"])
 
     @router.post("", summary="Upload a photo or a PDF (JPEG, PNG, WebP, PDF)", status_code=201)
     async def upload(

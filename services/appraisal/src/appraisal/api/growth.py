@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
@@ -17,8 +17,9 @@ from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import AnnualGrade, ResultUseKind
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 
-router = APIRouter(prefix="/api/v1", tags=["annual review, reminders, result use"])
+router = api_router(prefix="/api/v1", tags=["annual review, reminders, result use"])
 Positions = Annotated[dict, Depends(ReadAfter("growth", "appraisal"))]
 Year = Annotated[int, Path(ge=2020, le=2100)]
 PersonId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", examples=["p_0192"])]

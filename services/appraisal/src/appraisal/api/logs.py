@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
@@ -15,8 +15,9 @@ from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import WorkItem
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 
-router = APIRouter(prefix="/api/v1/logs", tags=["weekly logs"])
+router = api_router(prefix="/api/v1/logs", tags=["weekly logs"])
 
 
 class WorkItemIn(BaseModel):

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import BaseModel
 
 from appraisal import authz, queries
 from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 
-router = APIRouter(prefix="/api/v1/me", tags=["me"])
+router = api_router(prefix="/api/v1/me", tags=["me"])
 Positions = Annotated[dict, Depends(ReadAfter("quarters", "appraisal"))]
 
 

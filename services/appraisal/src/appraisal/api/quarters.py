@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 import asyncpg
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -28,8 +28,9 @@ from grassroots_common.contracts.appraisal import Grade
 from grassroots_common.errors import NotFound
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 
-router = APIRouter(prefix="/api/v1/units/{unit_id}/quarters", tags=["quarters"])
+router = api_router(prefix="/api/v1/units/{unit_id}/quarters", tags=["quarters"])
 
 Quarter = Annotated[str, Path(pattern=QUARTER_PATTERN, examples=["2026-Q3"])]
 PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]

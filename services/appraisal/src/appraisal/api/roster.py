@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi import Depends, File, Path, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
@@ -31,8 +31,9 @@ from grassroots_common.http import (
     idempotency,
 )
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 
-router = APIRouter(prefix="/api/v1/units", tags=["roster and scheme"])
+router = api_router(prefix="/api/v1/units", tags=["roster and scheme"])
 
 Positions = Annotated[dict, Depends(ReadAfter("roster", "appraisal"))]
 Id = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
@@ -14,8 +14,9 @@ from appraisal.domain.summary import MONTH_PATTERN
 from grassroots_common.commands import CommandResult
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 
-router = APIRouter(prefix="/api/v1/summaries", tags=["monthly summaries"])
+router = api_router(prefix="/api/v1/summaries", tags=["monthly summaries"])
 
 
 class SubmitSummaryBody(Body):

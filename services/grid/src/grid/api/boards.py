@@ -6,19 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from pydantic import BaseModel
 
 from grassroots_common.auth import Principal
 from grassroots_common.errors import Invalid
 from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 from grid import authz, queries
 from grid.api.models import ID_PATTERN, TicketOut
 from grid.api.tickets import enrich
 from grid.domain.ticket import STATE_NAMES
 
-router = APIRouter(prefix="/api/v1", tags=["boards and figures"])
+router = api_router(prefix="/api/v1", tags=["boards and figures"])
 
 Positions = Annotated[dict, Depends(ReadAfter("grid_tickets", "grid"))]
 STATE_FILTER = f"^({'|'.join(STATE_NAMES)})$"

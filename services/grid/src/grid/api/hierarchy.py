@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from pydantic import Field
 
 from grassroots_common.commands import CommandResult
@@ -13,10 +13,11 @@ from grassroots_common.contracts.grid import GridRole
 from grassroots_common.errors import NotFound
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 from grid import authz, handlers, queries
 from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Body, Id, Out, idem
 
-router = APIRouter(prefix="/api/v1", tags=["hierarchy"])
+router = api_router(prefix="/api/v1", tags=["hierarchy"])
 
 CommunityPath = Annotated[str, Path(pattern=ID_PATTERN)]
 Hierarchy = Annotated[dict, Depends(ReadAfter("grid_hierarchy", "grid"))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from pydantic import Field
 
 from grassroots_common.commands import CommandResult
@@ -12,10 +12,11 @@ from grassroots_common.contracts.grid import Urgency
 from grassroots_common.errors import NotFound
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 from grid import authz, handlers, queries
 from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Body, Id, ReportOut, UploadIds, idem
 
-router = APIRouter(prefix="/api/v1/reports", tags=["patrol reports"])
+router = api_router(prefix="/api/v1/reports", tags=["patrol reports"])
 
 ReportPath = Annotated[str, Path(pattern=ID_PATTERN)]
 Positions = Annotated[dict, Depends(ReadAfter("grid_reports", "grid"))]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import Depends, Path, Request
 from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import Satisfaction, TicketKind
 from grassroots_common.errors import NotFound
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.routing import api_router
 from grid import authz, handlers, queries
 from grid.api.models import (
     CATEGORY_PATTERN,
@@ -25,7 +26,7 @@ from grid.api.models import (
 )
 from grid.domain.ticket import STATE_NAMES
 
-router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
+router = api_router(prefix="/api/v1/tickets", tags=["tickets"])
 
 TicketPath = Annotated[str, Path(pattern=ID_PATTERN)]
 Positions = Annotated[dict, Depends(ReadAfter("grid_tickets", "grid"))]

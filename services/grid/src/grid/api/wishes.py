@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from grassroots_common.commands import CommandResult
@@ -12,11 +12,12 @@ from grassroots_common.contracts.grid import Satisfaction
 from grassroots_common.errors import NotFound
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 from grid import authz, handlers, queries
 from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Body, Id, ResourceOut, UploadIds, WishOut, idem
 from grid.domain.wish import WISH_STATES
 
-router = APIRouter(prefix="/api/v1", tags=["micro-wishes"])
+router = api_router(prefix="/api/v1", tags=["micro-wishes"])
 
 WishPath = Annotated[str, Path(pattern=ID_PATTERN)]
 Positions = Annotated[dict, Depends(ReadAfter("grid_wishes", "grid"))]

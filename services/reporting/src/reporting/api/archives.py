@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 from pydantic import BaseModel
 
 from grassroots_common.errors import NotFound
 from grassroots_common.http import PrincipalDep, RuntimeDep
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 from reporting import authz, queries
 from reporting.api.models import Positions
 
-router = APIRouter(prefix="/api/v1/archives", tags=["archives"])
+router = api_router(prefix="/api/v1/archives", tags=["archives"])
 
 Id = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 

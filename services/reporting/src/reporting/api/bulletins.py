@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, model_validator
 
 from grassroots_common.http import PrincipalDep, RuntimeDep
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 from reporting import authz, bulletins, periods
 from reporting.api.models import DOCX, Positions, attachment
 from reporting.documents import bulletin_docx
 from reporting.figures import FIGURES, Scope
 from reporting.notices import ISSUER
 
-router = APIRouter(prefix="/api/v1/bulletins", tags=["bulletins"])
+router = api_router(prefix="/api/v1/bulletins", tags=["bulletins"])
 
 FigureKey = Literal[tuple(FIGURES)]  # type: ignore[valid-type]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]

@@ -5,18 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from grassroots_common.http import PrincipalDep, RuntimeDep
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 from reporting import authz, notices, periods
 from reporting.api.models import DOCX, XLSX, FigureOut, Positions, attachment
 from reporting.documents import notice_docx
 from reporting.workbook import workbook
 
-router = APIRouter(prefix="/api/v1/notices", tags=["notices"])
+router = api_router(prefix="/api/v1/notices", tags=["notices"])
 
 NoticeKind = Literal["weekly", "monthly", "quarterly"]
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from grassroots_common.auth import Principal
 from grassroots_common.http import PrincipalDep, RuntimeDep
+from grassroots_common.routing import api_router
 from grassroots_common.runtime import Runtime
 from reporting import authz, figures, periods
 from reporting.api.models import XLSX, FigureOut, Positions, attachment
 from reporting.workbook import workbook
 
-router = APIRouter(prefix="/api/v1/statistics", tags=["statistics"])
+router = api_router(prefix="/api/v1/statistics", tags=["statistics"])
 
 Id = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 PeriodQuery = Annotated[

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from pydantic import BaseModel
 
 from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.routing import api_router
 from reporting import authz, queries
 
-router = APIRouter(prefix="/api/v1/submissions", tags=["submissions"])
+router = api_router(prefix="/api/v1/submissions", tags=["submissions"])
 
 
 class UnitSubmissions(BaseModel):

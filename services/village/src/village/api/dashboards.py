@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from grassroots_common.http import PrincipalDep, RuntimeDep
+from grassroots_common.routing import api_router
 from village import queries
 from village.api.fields import TOWN_ID, YearQuery, read_after
 from village.api.models import Dashboard
@@ -15,7 +16,7 @@ from village.authz import authorize
 from village.handlers.context import today
 from village.projections import PROJECTION_NAMES
 
-router = APIRouter(prefix="/api/v1/dashboards", tags=["dashboards"])
+router = api_router(prefix="/api/v1/dashboards", tags=["dashboards"])
 
 
 @router.get("/district", summary="District dashboard: per-town figures and ranking for a year")

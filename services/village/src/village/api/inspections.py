@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from pydantic import BaseModel, Field
 
 from grassroots_common.commands import CommandResult
@@ -14,13 +14,14 @@ from grassroots_common.contracts.village import ChecklistAspect
 from grassroots_common.errors import NotFound
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 from village import queries
 from village.api.fields import VILLAGE_ID, Name, Text, TownQuery, UploadIds, VillageId, VillageQuery, Year, read_after
 from village.authz import read_scope
 from village.handlers import inspections as handlers
 from village.handlers.context import today
 
-router = APIRouter(prefix="/api/v1/inspection-rounds", tags=["inspections"])
+router = api_router(prefix="/api/v1/inspection-rounds", tags=["inspections"])
 RoundPath = Annotated[str, Path(max_length=64, examples=["rnd_0193a4c2..."])]
 VillagePath = Annotated[str, Path(pattern=VILLAGE_ID)]
 
@@ -182,7 +183,7 @@ async def close_finding(
     )
 
 
-findings_router = APIRouter(prefix="/api/v1/findings", tags=["inspections"])
+findings_router = api_router(prefix="/api/v1/findings", tags=["inspections"])
 
 
 @findings_router.get("", summary="Inspection findings: open ones, overdue ones, per town or village")

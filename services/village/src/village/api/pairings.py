@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 from pydantic import BaseModel, Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import PairingDeliveryKind
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 from village import queries
 from village.api.fields import Fen, Name, TownQuery, VillageId, Year, YearQuery, read_after
 from village.authz import read_scope
 from village.handlers import pairings as handlers
 
-router = APIRouter(prefix="/api/v1/pairings", tags=["pairing"])
+router = api_router(prefix="/api/v1/pairings", tags=["pairing"])
 UnitId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$", examples=["u_agri"])]
 
 

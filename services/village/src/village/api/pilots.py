@@ -5,20 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 from pydantic import BaseModel, Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import FundingSource
 from grassroots_common.errors import NotFound
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.routing import api_router
 from village import queries
 from village.api.fields import VILLAGE_ID, Fen, Name, Percent, Text, UploadIds, read_after
 from village.authz import authorize
 from village.handlers import pilots as handlers
 from village.handlers.context import load_village
 
-router = APIRouter(prefix="/api/v1/villages/{village_id}/pilot", tags=["pilot"])
+router = api_router(prefix="/api/v1/villages/{village_id}/pilot", tags=["pilot"])
 VillagePath = Annotated[str, Path(pattern=VILLAGE_ID)]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from pydantic import BaseModel, Field
 
 from grassroots_common.commands import CommandResult
@@ -14,6 +14,7 @@ from grassroots_common.contracts.village import DevelopmentModel, FundingSource,
 from grassroots_common.errors import NotFound
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 from village import queries
 from village.api.fields import (
     Fen,
@@ -33,7 +34,7 @@ from village.authz import authorize, read_scope
 from village.handlers import projects as handlers
 from village.handlers.context import today
 
-router = APIRouter(prefix="/api/v1/projects", tags=["secretary projects"])
+router = api_router(prefix="/api/v1/projects", tags=["secretary projects"])
 ProjectPath = Annotated[str, Path(max_length=64, examples=["prj_0193a4c2..."])]
 
 

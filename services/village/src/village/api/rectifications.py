@@ -6,20 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from pydantic import BaseModel, Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import WeaknessCriterion
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 from village import queries
 from village.api.fields import VILLAGE_ID, Name, Text, TownQuery, UploadIds, read_after
 from village.authz import read_scope
 from village.handlers import weakness as handlers
 from village.handlers.context import today
 
-router = APIRouter(prefix="/api/v1", tags=["rectification"])
+router = api_router(prefix="/api/v1", tags=["rectification"])
 VillagePath = Annotated[str, Path(pattern=VILLAGE_ID)]
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
 CASE = "/villages/{village_id}/weakness/{year}"

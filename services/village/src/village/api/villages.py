@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from pydantic import BaseModel, Field
 
 from grassroots_common.commands import CommandResult
@@ -21,6 +21,7 @@ from grassroots_common.contracts.village import (
 from grassroots_common.errors import NotFound
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
+from grassroots_common.routing import api_router
 from village import queries
 from village.api.fields import (
     MONTH,
@@ -42,7 +43,7 @@ from village.authz import authorize, read_scope
 from village.handlers import villages as handlers
 from village.handlers.context import today
 
-router = APIRouter(prefix="/api/v1", tags=["villages"])
+router = api_router(prefix="/api/v1", tags=["villages"])
 VillagePath = Annotated[str, Path(pattern=VILLAGE_ID, examples=["610305101201"])]
 
 
