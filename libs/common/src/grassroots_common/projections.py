@@ -124,6 +124,14 @@ def binding(projection: Projection, spec: StreamSpec, owner: str) -> SourceBindi
     return SourceBinding(spec.service, spec, f"{owner}-{projection.name}")
 
 
+async def _enter(conn: asyncpg.Connection, schema: str) -> None:
+    """For the rest of this transaction: the projection's tables first, and every statement planned
+    for its own parameters. A plan cached for the session while a read model was small kept a
+    sequential scan once it had grown (a 26-key load: 1.9 ms at 10,000 rows, measured, instead of
+    0.2 ms); batches are few and planning one costs about 0.1 ms."""
+    await conn.execute(f"SET LOCAL search_path TO {schema}, public; SET LOCAL plan_cache_mode TO force_custom_plan")
+
+
 async def install(pool: asyncpg.Pool, projection: Projection) -> None:
     """Create the projection's schema, tables and status row if they are missing."""
     async with pool.acquire() as conn, conn.transaction():
@@ -215,7 +223,7 @@ async def apply_batch(
             return 0
         if folded is not None and (folded.events is not events or len(fresh) != len(events)):
             folded = None
-        await conn.execute(f"SET LOCAL search_path TO {schema or projection.schema}, public")
+        await _enter(conn, schema or projection.schema)
         await _apply_known(conn, projection, fresh, projection.name, folded)
         await _save_checkpoint(conn, name, source, fresh[-1])
     PROCESSED.labels(projection.name).inc(len(fresh))
@@ -403,7 +411,7 @@ async def retry_parked(pool: asyncpg.Pool, projection: Projection, parked_id: in
         if row is None:
             raise LookupError(f"no parked event {parked_id} for {projection.name}")
         event = RecordedEvent.from_json(_envelope_bytes(row["envelope"]), row["sequence"], row["source"])
-        await conn.execute(f"SET LOCAL search_path TO {projection.schema}, public")
+        await _enter(conn, projection.schema)
         await _apply_known(conn, projection, [event], projection.name)
         await conn.execute("SET LOCAL search_path TO public")
         done = await _checkpoint(conn, projection.name, row["source"], lock=True)
@@ -687,7 +695,7 @@ async def _drain_tail(
             events = EventBatch(deliveries, b.source).up_to(target)
             if events:
                 async with conn.transaction():
-                    await conn.execute(f"SET LOCAL search_path TO {shadow}, public")
+                    await _enter(conn, shadow)
                     await _apply_known(conn, projection, events, projection.name)
                     await _save_checkpoint(conn, work, b.source, events[-1])
                 applied += len(events)
