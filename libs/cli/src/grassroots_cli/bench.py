@@ -307,7 +307,11 @@ async def _freshness(base: str, tokens: list[str], reporting_dsn: str, rate: flo
     return seen[int(len(seen) * 0.99) - 1] * 1000 if seen else float("nan")
 
 
-def run_all(quick: bool = False) -> None:
+FIGURES = ("append", "relay", "rebuild", "http")
+
+
+def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
+    """The figures named in ``only`` (``http`` includes freshness, which runs at half its rate)."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed for the HTTP figures: apt-get install -y wrk")
     folder = Path(tempfile.mkdtemp(prefix="grassroots-bench-"))
@@ -326,167 +330,171 @@ def run_all(quick: bool = False) -> None:
         base = pg.start()
         for name in ("bench_append", "grassroots_appraisal", "grassroots_reporting", "bench_minimal"):
             asyncio.run(ensure_database(base, name))
-        console.print("append …")
-        ours, raw = asyncio.run(bench_append(dsn_for(base, "bench_append"), appends))
-        rows.append(
-            (
-                "append, 1 event/tx, 16 writers",
-                f"{ours:,.0f}/s",
-                f"{raw:,.0f}/s raw INSERT",
-                f"{ours / raw:.2f}×",
-                "≥ 0.7×",
-            )
-        )
-        console.print("relay …")
-        ours, raw = asyncio.run(bench_relay(dsn_for(base, "bench_append"), nats.url, relayed))
-        rows.append(
-            (
-                "relay store → JetStream",
-                f"{ours:,.0f}/s",
-                f"{raw:,.0f}/s raw pipelined publish",
-                f"{ours / raw:.2f}×",
-                "≥ 0.6×",
-            )
-        )
-        console.print(f"rebuild over {rebuilt:,} events …")
-        rate, fill = asyncio.run(bench_rebuild(dsn_for(base, "bench_append"), nats.url, rebuilt))
-        rows.append(
-            (
-                f"rebuild reporting.submissions, {rebuilt:,} events",
-                f"{rate:,.0f} ev/s",
-                f"{fill:,.0f}/s stream fill",
-                f"{rate / fill:.2f}×",
-                "≥ 50,000 ev/s",
-            )
-        )
-
-        secret = "bench-" + new_event_id()
-        env = {"NATS_URL": nats.url, "JWT_SECRET": secret, "LOG_LEVEL": "warning", "NATS_PREFIX": "bh"}
-        a_port, r_port, m_port = free_port(), free_port(), free_port()
-        # As deployed: the API answers commands; a worker process of the same service runs the
-        # relay and the projections (on the embedded default one process does both).
-        appraisal_env = {**env, "DATABASE_URL": dsn_for(base, "grassroots_appraisal")}
-        procs.append(
-            _uvicorn(
-                "appraisal.main:create_app",
-                a_port,
-                {**appraisal_env, "PORT": str(a_port), "RUN_WORKERS": "false"},
-                folder / "appraisal.log",
-            )
-        )
-        worker_port = free_port()
-        procs.append(
-            _uvicorn(
-                "appraisal.main:create_app",
-                worker_port,
-                {**appraisal_env, "PORT": str(worker_port), "RUN_WORKERS": "true"},
-                folder / "appraisal-worker.log",
-            )
-        )
-        procs.append(
-            _uvicorn(
-                "reporting.main:create_app",
-                r_port,
-                {**env, "DATABASE_URL": dsn_for(base, "grassroots_reporting"), "PORT": str(r_port)},
-                folder / "reporting.log",
-            )
-        )
-        procs.append(
-            _uvicorn(
-                "grassroots_cli.bench_minimal:create_app",
-                m_port,
-                {**env, "DATABASE_URL": dsn_for(base, "bench_minimal")},
-                folder / "minimal.log",
-            )
-        )
-        for port, path, log in (
-            (a_port, "/healthz", "appraisal.log"),
-            (worker_port, "/readyz", "appraisal-worker.log"),
-            (r_port, "/readyz", "reporting.log"),
-            (m_port, "/healthz", "minimal.log"),
-        ):
-            _wait_ready(f"http://127.0.0.1:{port}{path}", folder / log)
-        tokens = [
-            mint_token(secret, f"bp{i:05d}", f"测试{i}", ["staff"], {"unit": f"u{i % 62:02d}"}) for i in range(1352)
-        ]
-        token_file = folder / "tokens.txt"
-        token_file.write_text("\n".join(tokens) + "\n")
-        script = folder / "post.lua"
-        script.write_text(WRK_SCRIPT)
-        console.print("HTTP command path …")
-        minimal_url, logs_url = f"http://127.0.0.1:{m_port}/minimal", f"http://127.0.0.1:{a_port}/api/v1/logs"
-        # Warm-up, as the staff's phones keep the service: every token seen once (a verified token
-        # is remembered), pools full. On last year's weeks, so the measured logs are first submissions.
-        for url in (minimal_url, logs_url):
-            _wrk(url, script, token_file, 4 if quick else 6, year=2025)
-        shared = {"appraisal worker (relay, projections)": [procs[1].pid], "reporting": [procs[2].pid]}
-        if nats.process is not None:
-            shared["NATS"] = [nats.process.pid]
-        # Alternating rounds, so the machine's moods fall on both sides alike; a year per round, so
-        # each round's logs are first submissions too.
-        targets = {"minimal": (minimal_url, procs[3].pid), "logs": (logs_url, procs[0].pid)}
-        served = dict.fromkeys(targets, 0.0)
-        p99s: dict[str, list[float]] = {name: [] for name in targets}
-        cpu_spent: dict[str, dict[str, float]] = {name: {} for name in targets}
-        rounds, years = (2, (2026, 2024)) if quick else (3, (2026, 2024, 2023))
-        per_round = max(seconds // rounds, 3)
-        for year in years:
-            for name, (url, pid) in targets.items():
-                (round_rate, round_p99), spent = bench_cpu.measure(
-                    {"API process": [pid], **shared},
-                    lambda url=url, year=year: _wrk(url, script, token_file, per_round, year=year),
+        if "append" in only:
+            console.print("append …")
+            ours, raw = asyncio.run(bench_append(dsn_for(base, "bench_append"), appends))
+            rows.append(
+                (
+                    "append, 1 event/tx, 16 writers",
+                    f"{ours:,.0f}/s",
+                    f"{raw:,.0f}/s raw INSERT",
+                    f"{ours / raw:.2f}×",
+                    "≥ 0.7×",
                 )
-                served[name] += round_rate * per_round
-                p99s[name].append(round_p99)
-                for group, value in spent.items():
-                    cpu_spent[name][group] = cpu_spent[name].get(group, 0.0) + value
-        span = per_round * rounds
-        base_rate, rate = served["minimal"] / span, served["logs"] / span
-        base_p99, p99 = max(p99s["minimal"]), max(p99s["logs"])  # the worst round
-        for group in cpu_spent["logs"]:
+            )
+        if "relay" in only:
+            console.print("relay …")
+            ours, raw = asyncio.run(bench_relay(dsn_for(base, "bench_append"), nats.url, relayed))
+            rows.append(
+                (
+                    "relay store → JetStream",
+                    f"{ours:,.0f}/s",
+                    f"{raw:,.0f}/s raw pipelined publish",
+                    f"{ours / raw:.2f}×",
+                    "≥ 0.6×",
+                )
+            )
+        if "rebuild" in only:
+            console.print(f"rebuild over {rebuilt:,} events …")
+            rate, fill = asyncio.run(bench_rebuild(dsn_for(base, "bench_append"), nats.url, rebuilt))
+            rows.append(
+                (
+                    f"rebuild reporting.submissions, {rebuilt:,} events",
+                    f"{rate:,.0f} ev/s",
+                    f"{fill:,.0f}/s stream fill",
+                    f"{rate / fill:.2f}×",
+                    "≥ 50,000 ev/s",
+                )
+            )
+
+        if "http" in only:
+            secret = "bench-" + new_event_id()
+            env = {"NATS_URL": nats.url, "JWT_SECRET": secret, "LOG_LEVEL": "warning", "NATS_PREFIX": "bh"}
+            a_port, r_port, m_port = free_port(), free_port(), free_port()
+            # As deployed: the API answers commands; a worker process of the same service runs the
+            # relay and the projections (on the embedded default one process does both).
+            appraisal_env = {**env, "DATABASE_URL": dsn_for(base, "grassroots_appraisal")}
+            procs.append(
+                _uvicorn(
+                    "appraisal.main:create_app",
+                    a_port,
+                    {**appraisal_env, "PORT": str(a_port), "RUN_WORKERS": "false"},
+                    folder / "appraisal.log",
+                )
+            )
+            worker_port = free_port()
+            procs.append(
+                _uvicorn(
+                    "appraisal.main:create_app",
+                    worker_port,
+                    {**appraisal_env, "PORT": str(worker_port), "RUN_WORKERS": "true"},
+                    folder / "appraisal-worker.log",
+                )
+            )
+            procs.append(
+                _uvicorn(
+                    "reporting.main:create_app",
+                    r_port,
+                    {**env, "DATABASE_URL": dsn_for(base, "grassroots_reporting"), "PORT": str(r_port)},
+                    folder / "reporting.log",
+                )
+            )
+            procs.append(
+                _uvicorn(
+                    "grassroots_cli.bench_minimal:create_app",
+                    m_port,
+                    {**env, "DATABASE_URL": dsn_for(base, "bench_minimal")},
+                    folder / "minimal.log",
+                )
+            )
+            for port, path, log in (
+                (a_port, "/healthz", "appraisal.log"),
+                (worker_port, "/readyz", "appraisal-worker.log"),
+                (r_port, "/readyz", "reporting.log"),
+                (m_port, "/healthz", "minimal.log"),
+            ):
+                _wait_ready(f"http://127.0.0.1:{port}{path}", folder / log)
+            tokens = [
+                mint_token(secret, f"bp{i:05d}", f"测试{i}", ["staff"], {"unit": f"u{i % 62:02d}"}) for i in range(1352)
+            ]
+            token_file = folder / "tokens.txt"
+            token_file.write_text("\n".join(tokens) + "\n")
+            script = folder / "post.lua"
+            script.write_text(WRK_SCRIPT)
+            console.print("HTTP command path …")
+            minimal_url, logs_url = f"http://127.0.0.1:{m_port}/minimal", f"http://127.0.0.1:{a_port}/api/v1/logs"
+            # Warm-up, as the staff's phones keep the service: every token seen once (a verified token
+            # is remembered), pools full. On last year's weeks, so the measured logs are first submissions.
+            for url in (minimal_url, logs_url):
+                _wrk(url, script, token_file, 4 if quick else 6, year=2025)
+            shared = {"appraisal worker (relay, projections)": [procs[1].pid], "reporting": [procs[2].pid]}
+            if nats.process is not None:
+                shared["NATS"] = [nats.process.pid]
+            # Alternating rounds, so the machine's moods fall on both sides alike; a year per round, so
+            # each round's logs are first submissions too.
+            targets = {"minimal": (minimal_url, procs[3].pid), "logs": (logs_url, procs[0].pid)}
+            served = dict.fromkeys(targets, 0.0)
+            p99s: dict[str, list[float]] = {name: [] for name in targets}
+            cpu_spent: dict[str, dict[str, float]] = {name: {} for name in targets}
+            rounds, years = (2, (2026, 2024)) if quick else (3, (2026, 2024, 2023))
+            per_round = max(seconds // rounds, 3)
+            for year in years:
+                for name, (url, pid) in targets.items():
+                    (round_rate, round_p99), spent = bench_cpu.measure(
+                        {"API process": [pid], **shared},
+                        lambda url=url, year=year: _wrk(url, script, token_file, per_round, year=year),
+                    )
+                    served[name] += round_rate * per_round
+                    p99s[name].append(round_p99)
+                    for group, value in spent.items():
+                        cpu_spent[name][group] = cpu_spent[name].get(group, 0.0) + value
+            span = per_round * rounds
+            base_rate, rate = served["minimal"] / span, served["logs"] / span
+            base_p99, p99 = max(p99s["minimal"]), max(p99s["logs"])  # the worst round
+            for group in cpu_spent["logs"]:
+                cpu_rows.append(
+                    (
+                        group,
+                        f"{cpu_spent['minimal'].get(group, 0.0) / served['minimal'] * 1000:.3f}",
+                        f"{cpu_spent['logs'][group] / served['logs'] * 1000:.3f}",
+                    )
+                )
             cpu_rows.append(
                 (
-                    group,
-                    f"{cpu_spent['minimal'].get(group, 0.0) / served['minimal'] * 1000:.3f}",
-                    f"{cpu_spent['logs'][group] / served['logs'] * 1000:.3f}",
+                    "all",
+                    f"{sum(cpu_spent['minimal'].values()) / served['minimal'] * 1000:.3f}",
+                    f"{sum(cpu_spent['logs'].values()) / served['logs'] * 1000:.3f}",
                 )
             )
-        cpu_rows.append(
-            (
-                "all",
-                f"{sum(cpu_spent['minimal'].values()) / served['minimal'] * 1000:.3f}",
-                f"{sum(cpu_spent['logs'].values()) / served['logs'] * 1000:.3f}",
+            rows.append(
+                (
+                    f"POST /api/v1/logs, 32 connections, {rounds} alternating rounds (p99: worst round)",
+                    f"{rate:,.0f}/s p99 {p99:.1f} ms",
+                    f"{base_rate:,.0f}/s p99 {base_p99:.1f} ms minimal",
+                    f"{rate / base_rate:.2f}×",
+                    "≥ 0.6×, p99 ≤ 50 ms",
+                )
             )
-        )
-        rows.append(
-            (
-                f"POST /api/v1/logs, 32 connections, {rounds} alternating rounds (p99: worst round)",
-                f"{rate:,.0f}/s p99 {p99:.1f} ms",
-                f"{base_rate:,.0f}/s p99 {base_p99:.1f} ms minimal",
-                f"{rate / base_rate:.2f}×",
-                "≥ 0.6×, p99 ≤ 50 ms",
+            console.print("freshness …")
+            fresh_rate = rate / 2
+            p99_fresh = asyncio.run(
+                _freshness(
+                    f"http://127.0.0.1:{a_port}",
+                    tokens,
+                    dsn_for(base, "grassroots_reporting"),
+                    min(fresh_rate, 400.0),
+                    600 if quick else 3000,
+                )
             )
-        )
-        console.print("freshness …")
-        fresh_rate = rate / 2
-        p99_fresh = asyncio.run(
-            _freshness(
-                f"http://127.0.0.1:{a_port}",
-                tokens,
-                dsn_for(base, "grassroots_reporting"),
-                min(fresh_rate, 400.0),
-                600 if quick else 3000,
+            rows.append(
+                (
+                    f"freshness at {min(fresh_rate, 400.0):,.0f} commands/s",
+                    f"p99 {p99_fresh:.0f} ms",
+                    "-",
+                    "-",
+                    "p99 ≤ 100 ms",
+                )
             )
-        )
-        rows.append(
-            (
-                f"freshness at {min(fresh_rate, 400.0):,.0f} commands/s",
-                f"p99 {p99_fresh:.0f} ms",
-                "-",
-                "-",
-                "p99 ≤ 100 ms",
-            )
-        )
     finally:
         for proc in procs:
             proc.terminate()

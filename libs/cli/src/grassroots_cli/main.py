@@ -345,11 +345,18 @@ def dead_skip(
 @app.command()
 def bench(
     quick: Annotated[bool, typer.Option(help="Smaller runs (for a smoke check)")] = False,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these figures (repeatable): append, relay, rebuild, http (with freshness)"),
+    ] = None,
 ) -> None:
     """Run the foundation benchmark: each figure beside a baseline measured in the same run."""
-    from grassroots_cli.bench import run_all
+    from grassroots_cli.bench import FIGURES, run_all
 
-    run_all(quick=quick)
+    unknown = sorted(set(only or ()) - set(FIGURES))
+    if unknown:
+        raise typer.BadParameter(f"unknown figure(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
+    run_all(quick=quick, only=tuple(only) if only else FIGURES)
 
 
 if __name__ == "__main__":
