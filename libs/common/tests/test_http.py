@@ -156,8 +156,13 @@ async def test_health_ready_metrics_and_calendar(app, serve, auth) -> None:
         assert (await client.get("/healthz")).json() == {"status": "ok"}
         ready = await client.get("/readyz")
         assert ready.json()["database"] is True
+        assert (await client.request("BREW", "/healthz")).status_code == 405
+        assert (await client.request("BREW", "/no/such/path")).status_code == 404
         metrics = await client.get("/metrics")
-        assert "grassroots_http_request_seconds" in metrics.text
+        assert 'grassroots_http_request_seconds_count{method="GET",route="/healthz",status="200"}' in metrics.text
+        # A client's made-up method is counted, but never becomes a label value of its own.
+        assert 'method="OTHER",route="/healthz",status="405"' in metrics.text
+        assert "BREW" not in metrics.text
         r = await client.put(
             "/api/v1/calendar/2027",
             json={"days": [{"day": "2027-01-01", "is_workday": False, "name": "元旦"}]},

@@ -6,8 +6,9 @@ Routes of a service only translate HTTP into a command or a query; everything ev
 
 from __future__ import annotations
 
+import functools
+import os
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -63,6 +64,15 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (422, "Unprocessable request", "validation_failed", "请求内容有误，请按提示修改"),
     )
 }
+
+
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+@functools.cache
+def _latency(method: str, route: str, status: int) -> Any:
+    """The histogram's child for one label set, looked up once (``labels()`` validates and locks)."""
+    return REQUEST_LATENCY.labels(method, route, str(status))
 
 
 def problem(status: int, code: str, detail: str, instance: str = "", **extra: Any) -> JSONResponse:
@@ -127,7 +137,7 @@ class RequestContext:
                 request_id = value.decode("latin-1")[:100]
             elif key == b"x-correlation-id":
                 correlation_id = value.decode("latin-1")[:100]
-        request_id = request_id or uuid.uuid4().hex
+        request_id = request_id or os.urandom(16).hex()
         correlation_id = correlation_id or request_id
         state = scope.setdefault("state", {})
         state["request_id"], state["correlation_id"] = request_id, correlation_id
@@ -150,7 +160,8 @@ class RequestContext:
             await self.app(scope, receive, send_with_ids)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
-            REQUEST_LATENCY.labels(scope["method"], route, str(status)).observe(time.perf_counter() - started)
+            method = scope["method"] if scope["method"] in _METHODS else "OTHER"  # labels stay a bounded set
+            _latency(method, route, status).observe(time.perf_counter() - started)
 
 
 def create_app(
