@@ -56,6 +56,14 @@ async def test_load_reads_the_latest_setting_of_another_stream_in_the_same_query
     assert [e.data["n"] for e in await store.load("s1", latest=setting)] == [1, 2]
     assert setting.event is not None and setting.event.data == {"value": "b"} and setting.event.version == 3
     assert await store.load("empty", latest=setting) == [] and setting.event.data == {"value": "b"}
+    assert (await store.last_of_type("settings", "SettingChanged")).data == {"value": "b"}
+
+
+@pytest.mark.parametrize("name", ["Setting'; DROP TABLE events; --", "Setting Changed", "设置", ""])
+def test_a_latest_setting_is_named_by_an_event_type_only(name: str) -> None:
+    """The type is written into the statement (so a partial index serves it): nothing else may be."""
+    with pytest.raises(ValueError, match="event type"):
+        LatestOf("settings", name)
 
 
 async def test_stale_expected_version_is_a_concurrency_error(store: EventStore) -> None:

@@ -60,6 +60,18 @@ class LatestOf:
     event_type: str
     event: RecordedEvent | None = None
 
+    def __post_init__(self) -> None:
+        _type_literal(self.event_type)
+
+
+def _type_literal(event_type: str) -> str:
+    """An event type name as an SQL literal. Written into the statement, not passed as a parameter,
+    so that a partial index on that type (``WHERE type = 'DeadlinesConfigured'``) serves even the
+    statement's generic plan; type names are identifiers, checked here."""
+    if not event_type.isidentifier() or not event_type.isascii():
+        raise ValueError(f"not an event type name: {event_type!r}")
+    return f"'{event_type}'"
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class StorePosition:
@@ -192,12 +204,12 @@ class EventStore:
             f"""SELECT * FROM (
                     SELECT {_COLUMNS}, false AS latest FROM events WHERE stream_id = $1
                     UNION ALL
-                    (SELECT {_COLUMNS}, true FROM events WHERE stream_id = $2 AND type = $3
+                    (SELECT {_COLUMNS}, true FROM events
+                     WHERE stream_id = $2 AND type = {_type_literal(latest.event_type)}
                      ORDER BY version DESC LIMIT 1)
                 ) AS loaded ORDER BY latest, version""",
             stream_id,
             latest.stream_id,
-            latest.event_type,
         )
         latest.event = _record(rows[-1]) if rows and rows[-1]["latest"] else None
         return [_record(r) for r in rows if not r["latest"]]
@@ -240,10 +252,9 @@ class EventStore:
         """The latest event of one type in a stream, without folding the whole stream (for a
         setting that a command only reads, e.g. a unit's deadlines)."""
         row = await self.pool.fetchrow(
-            f"""SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND type = $2
+            f"""SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND type = {_type_literal(event_type)}
                 ORDER BY version DESC LIMIT 1""",
             stream_id,
-            event_type,
         )
         return _record(row) if row else None
 
