@@ -27,7 +27,7 @@ from grassroots_common.projections import (
     retry_parked,
     skip_parked,
 )
-from grassroots_common.relay import Relay
+from grassroots_common.relay import Relay, RelayPublishError
 from grassroots_common.store import EventStore
 
 META = Metadata(actor_id="u1")
@@ -138,6 +138,23 @@ async def test_relay_publishes_in_order_and_a_restarted_relay_adds_no_duplicates
     published = await stream_ids(nc, spec)
     stored = [e.event_id for e in await store.read_all(type(fresh.position)(), 100)]
     assert published == stored  # every event once, in commit order
+
+
+async def test_a_stale_relay_is_refused_and_resumes_after_what_the_stream_holds(env) -> None:
+    """Only a batch's last message is acknowledged: a refusal earlier in the batch must still fail it."""
+    store, nc, spec = env["store"], env["nc"], env["spec"]
+    await append_bumps(store, "c", [1, 2, 3, 4, 5, 6])
+    stale = Relay(store, nc, spec, batch_size=3)
+    await stale.reconcile()  # synced while the stream was empty...
+    current = Relay(store, nc, spec, batch_size=4)
+    assert await current.publish_pending() == 4  # ...then another replica published four events
+    with pytest.raises(RelayPublishError):
+        await stale.publish_pending()  # its batch starts at the first event: every message refused
+    assert len(await stream_ids(nc, spec)) == 4
+    while await stale.publish_pending():  # reconciled: it resumes after the fourth event
+        pass
+    published = await stream_ids(nc, spec)
+    assert published == [e.event_id for e in await store.read_all(type(stale.position)(), 100)]
 
 
 async def test_relay_republishes_what_the_stream_lost(env) -> None:

@@ -65,8 +65,7 @@ class Relay:
         self._wake = asyncio.Event()
         self._inbox: str | None = None
         self._batch = 0
-        self._acks: list[dict | None] = []
-        self._pending = 0
+        self._ack: dict | None = None
         self._done = asyncio.Event()
         self._synced = False
         self.published = 0
@@ -117,39 +116,40 @@ class Relay:
         return headers
 
     async def _publish(self, rows: Sequence[asyncpg.Record]) -> None:
-        """Pipelined publish of one batch on the relay's own ack inbox; every ack must come back
-        without an error, or the batch fails (and the relay reconciles with the stream)."""
+        """Pipelined publish of one batch; only its last message asks for an acknowledgement.
+
+        Message ``i`` carries ``Nats-Expected-Last-Sequence = L + i`` (``L``: the stream's last
+        sequence before the batch), so the stream stores it only right after message ``i - 1``. A
+        message the stream refused or dropped as a duplicate therefore makes every later one fail
+        too, the last included: an acknowledgement of the last message at sequence ``L + n`` proves
+        all ``n`` were stored, in order. Anything else fails the batch, and the relay reconciles
+        with the stream. One acknowledgement a batch instead of one a message.
+        """
         if self._inbox is None:
             self._inbox = self.nc.new_inbox()
             await self.nc.subscribe(self._inbox + ".*", cb=self._on_ack)
-        self._acks = [None] * len(rows)
-        self._pending = len(rows)
+        self._ack = None
         self._done = asyncio.Event()
         self._batch += 1
-        prefix = f"{self._inbox}.{self._batch}_"
+        last = len(rows) - 1
         for i, row in enumerate(rows):
             await self.nc.publish(
                 self.spec.subject(row["stream_type"], row["type"]),
                 row["body"].encode(),
-                reply=f"{prefix}{i}",
+                reply=f"{self._inbox}.{self._batch}" if i == last else "",
                 headers=self._headers(row, self.last_sequence + i),
             )
         await asyncio.wait_for(self._done.wait(), self.publish_timeout)
-        failed = next((a for a in self._acks if a is None or "error" in a), None)
-        if self._acks and failed is not None:
-            raise RelayPublishError(f"stream {self.spec.name} refused a message: {failed}")
-        self.last_sequence = self._acks[-1]["seq"]
+        ack, expected = self._ack, self.last_sequence + len(rows)
+        if ack is None or "error" in ack or ack.get("duplicate") or ack.get("seq") != expected:
+            raise RelayPublishError(f"stream {self.spec.name} did not store the batch up to {expected}: {ack}")
+        self.last_sequence = expected
 
     async def _on_ack(self, msg: Msg) -> None:
-        batch, _, index = msg.subject.rpartition(".")[2].partition("_")
-        if int(batch) != self._batch:
+        if int(msg.subject.rpartition(".")[2]) != self._batch:
             return  # a late answer to a batch that already failed
-        i = int(index)
-        if self._acks[i] is None:
-            self._acks[i] = orjson.loads(msg.data) if msg.data else {"error": msg.headers}
-            self._pending -= 1
-            if self._pending == 0 or "error" in self._acks[i]:
-                self._done.set()
+        self._ack = orjson.loads(msg.data) if msg.data else {"error": msg.headers}
+        self._done.set()
 
     async def publish_pending(self) -> int:
         """Publish what is committed and not yet published; returns the number published."""
