@@ -261,50 +261,94 @@ def _ms(value: str) -> float:
     return float(value)
 
 
-async def _freshness(base: str, tokens: list[str], reporting_dsn: str, rate: float, count: int) -> float:
-    """p99 ms from a command's answer to its position in the reporting read model's checkpoint."""
+class _Connections:
+    """Keep-alive HTTP/1.1 connections for the freshness load: a few lines of protocol instead of a
+    general client, whose own CPU would otherwise hold the rate down (httpx managed 135/s here)."""
+
+    def __init__(self, base: str, size: int) -> None:
+        host, _, port = base.removeprefix("http://").partition(":")
+        self.host, self.port = host, int(port)
+        self.idle: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
+        self.opened: list[asyncio.StreamWriter] = []
+        self.size = size
+
+    async def post(self, path: str, body: bytes, token: str) -> dict:
+        if self.idle.empty() and len(self.opened) < self.size:
+            reader, writer = await asyncio.open_connection(self.host, self.port)
+            self.opened.append(writer)
+        else:
+            reader, writer = await self.idle.get()
+        writer.write(
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = next(
+            int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")
+        )
+        answer = await reader.readexactly(length)
+        self.idle.put_nowait((reader, writer))
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}: {answer[:300]!r}")
+        return orjson.loads(answer)
+
+    async def close(self) -> None:
+        for writer in self.opened:
+            writer.close()
+
+
+async def _freshness(base: str, tokens: list[str], reporting_dsn: str, rate: float, count: int) -> tuple[float, float]:
+    """p99 ms from a command's answer to its position in the reporting read model's checkpoint,
+    and the rate the commands were actually answered at.
+
+    Open loop: request ``i`` is sent at ``i / rate`` seconds whatever the answers before it, by as
+    many concurrent senders as that takes (a single sequential client could not reach the rate).
+    """
     pool = await create_pool(reporting_dsn, max_size=2)
-    answered: list[tuple[float, tuple[int, int]]] = []
+    waiting: list[tuple[float, tuple[int, int]]] = []
     seen: list[float] = []
     done = asyncio.Event()
 
     async def watch() -> None:
-        index = 0
-        while not done.is_set() or index < len(answered):
+        while not done.is_set() or waiting:
             row = await pool.fetchrow(
                 "SELECT tx_id, position FROM projection_checkpoints WHERE projection='submissions' AND source='appraisal'"
             )
             now = time.perf_counter()
             if row is not None:
                 reached = (row["tx_id"], row["position"])
-                while index < len(answered) and answered[index][1] <= reached:
-                    seen.append(now - answered[index][0])
-                    index += 1
+                still = [(at, position) for at, position in waiting if position > reached]
+                seen.extend(now - at for at, position in waiting if position <= reached)
+                waiting[:] = still
             await asyncio.sleep(0.002)
 
     watcher = asyncio.create_task(watch())
-    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-        interval = 1.0 / rate
-        next_at = time.perf_counter()
-        for i in range(count):
-            next_at += interval
-            body = {
-                "week": f"2026-W{(i // len(tokens)) % 40 + 41 if (i // len(tokens)) % 40 + 41 <= 52 else 45:02d}",
-                "items": [{"text": "新鲜度测量", "indicators": []}],
-            }
-            r = await client.post(
-                "/api/v1/logs", json=body, headers={"Authorization": f"Bearer {tokens[i % len(tokens)]}"}
-            )
-            tx, pos = r.json()["position"].split(".")
-            answered.append((time.perf_counter(), (int(tx), int(pos))))
-            delay = next_at - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
+    connections = _Connections(base, 32)
+
+    async def send(i: int) -> None:
+        week = (i // len(tokens)) % 12 + 41
+        body = {"week": f"2026-W{week:02d}", "items": [{"text": "新鲜度测量", "indicators": []}]}
+        answer = await connections.post("/api/v1/logs", orjson.dumps(body), tokens[i % len(tokens)])
+        tx, pos = answer["position"].split(".")
+        waiting.append((time.perf_counter(), (int(tx), int(pos))))
+
+    started = time.perf_counter()
+    sending: list[asyncio.Task] = []
+    for i in range(count):
+        delay = started + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        sending.append(asyncio.create_task(send(i)))
+    await asyncio.gather(*sending)  # an error answer fails the run
+    achieved = count / (time.perf_counter() - started)
+    await connections.close()
     done.set()
     await asyncio.wait_for(watcher, 30)
     await pool.close()
     seen.sort()
-    return seen[int(len(seen) * 0.99) - 1] * 1000 if seen else float("nan")
+    return (seen[int(len(seen) * 0.99) - 1] * 1000 if seen else float("nan")), achieved
 
 
 FIGURES = ("append", "relay", "rebuild", "http")
@@ -477,18 +521,18 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
             )
             console.print("freshness …")
             fresh_rate = rate / 2
-            p99_fresh = asyncio.run(
+            p99_fresh, fresh_achieved = asyncio.run(
                 _freshness(
                     f"http://127.0.0.1:{a_port}",
                     tokens,
                     dsn_for(base, "grassroots_reporting"),
-                    min(fresh_rate, 400.0),
+                    fresh_rate,
                     600 if quick else 3000,
                 )
             )
             rows.append(
                 (
-                    f"freshness at {min(fresh_rate, 400.0):,.0f} commands/s",
+                    f"freshness at half the rate above: {fresh_rate:,.0f} commands/s asked, {fresh_achieved:,.0f}/s done",
                     f"p99 {p99_fresh:.0f} ms",
                     "-",
                     "-",

@@ -50,7 +50,7 @@ class Relay:
         spec: StreamSpec,
         *,
         batch_size: int = 5000,
-        idle_interval: float = 0.02,
+        interval: float = 0.05,
         publish_timeout: float = 2.0,
     ) -> None:
         self.store = store
@@ -58,7 +58,7 @@ class Relay:
         self.js: JetStreamContext = nc.jetstream(timeout=publish_timeout)
         self.spec = spec
         self.batch_size = batch_size
-        self.idle_interval = idle_interval
+        self.interval = interval
         self.publish_timeout = publish_timeout
         self.position = StorePosition()
         self.last_sequence = 0
@@ -198,10 +198,17 @@ class Relay:
                 last_lag_sample = now
                 with contextlib.suppress(asyncpg.PostgresError):
                     RELAY_LAG.labels(self.spec.name).set(await self.lag())
-            if published < self.batch_size:
+            if published == 0:
+                # Quiet: the next local append wakes the relay at once; another process's, the poll.
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.idle_interval)
+                    await asyncio.wait_for(self._wake.wait(), self.interval)
+            elif published < self.batch_size:
+                # Busy: let the next batch gather for one interval. Every consumer pays a transaction
+                # and a checkpoint per batch. Measured (grassroots bench, 1,250-1,800 commands/s):
+                # 50 ms instead of polling every 20 ms took the worker's and reporting's CPU per
+                # command from 0.22 ms to 0.13 ms; freshness p99 went from 36 ms to 65-71 ms.
+                await _wait(stop, self.interval)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -119,7 +119,7 @@ class Runtime:
                     log.warning("stream.unavailable", stream=spec.name, error=repr(exc))
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._stop.wait(), 1.0)
-            self.relay = Relay(self.store, self.nc, spec)
+            self.relay = Relay(self.store, self.nc, spec, interval=self.settings.relay_interval)
             lock = LeaderLock(dsn, f"relay:{spec.name}")
             self._tasks.append(asyncio.create_task(self.relay.run(self._stop, lock)))
         for projection in self.projections:
