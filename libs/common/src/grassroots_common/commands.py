@@ -17,9 +17,9 @@ import orjson
 from pydantic import BaseModel
 
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.errors import Conflict, Invalid
+from grassroots_common.errors import Conflict, Invalid, ProblemError
 from grassroots_common.events import Metadata, NewEvent
-from grassroots_common.store import ConcurrencyError, EventStore, LatestOf
+from grassroots_common.store import ConcurrencyError, EventStore, LatestOf, Remember
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -66,8 +66,8 @@ class Idempotency:
         return cls(key=key, scope=f"{actor}:{route}", fingerprint=digest)
 
 
-async def _remembered(pool: asyncpg.Pool, idem: Idempotency) -> CommandResult | None:
-    row = await pool.fetchrow(
+async def _remembered(db: asyncpg.Pool | asyncpg.Connection, idem: Idempotency) -> CommandResult | None:
+    row = await db.fetchrow(
         "SELECT fingerprint, response FROM idempotency_keys WHERE scope=$1 AND key=$2", idem.scope, idem.key
     )
     if row is None:
@@ -91,21 +91,34 @@ async def execute(
     idempotency: Idempotency | None = None,
     on_appended: Callable[[], None] | None = None,
     latest: LatestOf | None = None,
+    usually_new: bool = False,
 ) -> CommandResult:
     """Run ``action`` on the current aggregate and store the events it raises.
 
     ``action`` may return extra data for the answer (e.g. a new id). It must raise a
     ``ProblemError`` to refuse; raising no event is allowed and appends nothing. ``latest`` is
     read with the aggregate, on every attempt, and is filled in when ``action`` runs.
+
+    ``usually_new`` (a stream per person and period, mostly written once): first decide on an empty
+    aggregate with the setting ``latest`` last read, and append only if the stream is still empty
+    and the setting still the latest, in one statement (``EventStore.append_first``). Otherwise, or
+    if ``action`` refuses the empty aggregate, load and decide as usual.
     """
-    if idempotency is not None:
-        first = await _remembered(store.pool, idempotency)
-        if first is not None:
-            return first
+    if usually_new and latest is not None and store.assume_setting(latest):
+        answered = await _first(store, aggregate_type, stream_id, action, meta, idempotency, latest)
+        if answered is not None:
+            if on_appended is not None:
+                on_appended()
+            return answered
     for attempt in range(MAX_ATTEMPTS):
         try:
-            # One connection for the load and the append: a command costs two round trips.
+            # One connection for the load and the append: a command costs two round trips (three
+            # with an idempotency key, whose record the append's statement writes).
             async with store.pool.acquire() as conn:
+                if idempotency is not None and attempt == 0:
+                    first = await _remembered(conn, idempotency)
+                    if first is not None:
+                        return first
                 aggregate = aggregate_type.from_recorded(stream_id, await store.load(stream_id, conn, latest=latest))
                 data = action(aggregate) or {}
                 pending = aggregate.take_pending()
@@ -131,6 +144,58 @@ async def execute(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+async def _first(
+    store: EventStore,
+    aggregate_type: type[A],
+    stream_id: str,
+    action: Callable[[A], dict[str, Any] | None],
+    meta: Metadata,
+    idempotency: Idempotency | None,
+    latest: LatestOf,
+) -> CommandResult | None:
+    """The command decided on an empty stream and appended in one statement, or ``None``."""
+    aggregate = aggregate_type.from_recorded(stream_id, [])
+    try:
+        data = action(aggregate) or {}
+    except ProblemError:
+        return None  # perhaps refused only because the stream is not in fact empty: decide on it
+    pending = aggregate.take_pending()
+    if len(pending) != 1:
+        return None
+    names = [pending[0].event.type_name()]
+    try:
+        appended = await store.append_first(
+            stream_id,
+            aggregate.stream_type,
+            pending[0],
+            meta,
+            latest,
+            remember=_remember(idempotency, stream_id, names, data),
+        )
+    except asyncpg.UniqueViolationError:
+        assert idempotency is not None  # the key was taken by an earlier request: answer as it was
+        return await _remembered(store.pool, idempotency)
+    if appended is None:
+        return None
+    return CommandResult(
+        stream_id=stream_id, version=appended.version, position=appended.checkpoint, events=names, data=data
+    )
+
+
+def _remember(
+    idempotency: Idempotency | None, stream_id: str, names: list[str], data: dict[str, Any]
+) -> Remember | None:
+    if idempotency is None:
+        return None
+    answer = CommandResult(stream_id=stream_id, version=0, position="0.0", events=names, data=data)
+    return Remember(
+        idempotency.scope,
+        idempotency.key,
+        idempotency.fingerprint,
+        answer.model_dump(mode="json", exclude={"version", "position"}),
+    )
+
+
 async def _append(
     store: EventStore,
     conn: asyncpg.Connection,
@@ -140,24 +205,12 @@ async def _append(
     meta: Metadata,
     idempotency: Idempotency | None,
 ) -> CommandResult:
-    """Append the decided events; with an idempotency key, store the answer in the same transaction."""
+    """Append the decided events; with an idempotency key, its answer is stored by the same statement."""
     names = [p.event.type_name() for p in pending]
-    if idempotency is None:
-        appended = await store.append(aggregate.id, aggregate.stream_type, aggregate.version, pending, meta, conn=conn)
-        return CommandResult(
-            stream_id=aggregate.id, version=appended.version, position=appended.checkpoint, events=names, data=data
-        )
-    async with conn.transaction():
-        appended = await store.append(aggregate.id, aggregate.stream_type, aggregate.version, pending, meta, conn=conn)
-        result = CommandResult(
-            stream_id=aggregate.id, version=appended.version, position=appended.checkpoint, events=names, data=data
-        )
-        await conn.execute(
-            """INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, response)
-               VALUES ($1, $2, $3, 200, $4)""",
-            idempotency.scope,
-            idempotency.key,
-            idempotency.fingerprint,
-            result.model_dump(mode="json"),
-        )
-    return result
+    remember = _remember(idempotency, aggregate.id, names, data)
+    appended = await store.append(
+        aggregate.id, aggregate.stream_type, aggregate.version, pending, meta, conn=conn, remember=remember
+    )
+    return CommandResult(
+        stream_id=aggregate.id, version=appended.version, position=appended.checkpoint, events=names, data=data
+    )

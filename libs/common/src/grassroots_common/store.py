@@ -50,6 +50,21 @@ class AppendResult:
         return f"{self.tx_id}.{self.position}"
 
 
+@dataclass(frozen=True, slots=True)
+class Remember:
+    """An answer to keep under an idempotency key, written by the append's own statement (so with
+    the events or not at all, in one round trip). ``answer`` is completed there with the appended
+    ``version`` and ``position``."""
+
+    scope: str
+    key: str
+    fingerprint: str
+    answer: dict[str, Any]
+
+
+IDEMPOTENCY_KEY_TAKEN = "idempotency_keys_pkey"
+
+
 @dataclass(slots=True)
 class LatestOf:
     """The latest event of one type in another stream, read in the same round trip as the
@@ -102,6 +117,21 @@ INSERT INTO events (event_id, stream_id, stream_type, version, type, schema_vers
 SELECT $4, $1, $2, $3 + 1, $5, $6, $7::text::jsonb, $8, $9
 """
 _APPEND_ONE_NEW = _ONE + "RETURNING version, position, tx_id"
+
+
+def _first_unless_newer(latest: LatestOf, first: int) -> str:
+    """A new stream's first event, only if ``latest`` is still the latest of its type (parameters
+    ``$first``: its stream, ``$first + 1``: its version, 0 for none) and the stream is still new;
+    otherwise no row, and no error."""
+    return (
+        _ONE
+        + f"""WHERE NOT EXISTS (SELECT 1 FROM events WHERE stream_id = ${first}
+                  AND type = {_type_literal(latest.event_type)} AND version > ${first + 1})
+ON CONFLICT (stream_id, version) DO NOTHING
+RETURNING version, position, tx_id"""
+    )
+
+
 _APPEND_ONE_NEXT = (
     _ONE
     + "WHERE EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $3) RETURNING version, position, tx_id"
@@ -110,6 +140,20 @@ _APPEND_NEXT = (
     _INSERT
     + "WHERE EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $3) RETURNING version, position, tx_id"
 )
+
+
+def _remembering(append: str, first: int) -> str:
+    """``append`` (an INSERT … RETURNING) that also stores the idempotency record, parameters
+    ``$first`` to ``$first + 3``; the record names the last appended event's version and position."""
+    return f"""WITH appended AS ({append}),
+remembered AS (
+    INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, response)
+    SELECT ${first}, ${first + 1}, ${first + 2}, 200,
+           ${first + 3}::jsonb || jsonb_build_object('version', version, 'position', tx_id || '.' || position)
+    FROM appended ORDER BY position DESC LIMIT 1
+)
+SELECT version, position, tx_id FROM appended ORDER BY position"""
+
 
 _COLUMNS = (
     "position, tx_id, event_id::text AS event_id, stream_id, stream_type, version, type, "
@@ -138,6 +182,9 @@ def _record(row: asyncpg.Record) -> RecordedEvent:
 class EventStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        # The settings LatestOf last read, by (stream, type): what a command may assume before it
+        # reads (``append_first``), never what it trusts without the store's confirmation.
+        self._settings: dict[tuple[str, str], RecordedEvent | None] = {}
 
     async def append(
         self,
@@ -148,11 +195,12 @@ class EventStore:
         metadata: Metadata,
         *,
         conn: asyncpg.Connection | None = None,
+        remember: Remember | None = None,
     ) -> AppendResult:
-        """Append ``events`` after ``expected_version`` in one statement (so one transaction).
-
-        Pass ``conn`` to append inside a transaction the caller holds (with an idempotency record).
-        """
+        """Append ``events`` after ``expected_version`` in one statement (so one transaction); with
+        ``remember``, the idempotency record is written by the same statement. A key another
+        request took first raises ``asyncpg.UniqueViolationError`` (constraint
+        ``IDEMPOTENCY_KEY_TAKEN``); a lost race for the stream raises ``ConcurrencyError``."""
         if not events:
             raise ValueError("nothing to append")
         now = dt.datetime.now(dt.UTC)
@@ -183,15 +231,73 @@ class EventStore:
                 metadata.stored(),
                 [e.occurred_at or now for e in events],
             )
+        if remember is not None:
+            sql = _remembering(sql.removesuffix(";"), len(args) + 1)
+            args = (*args, remember.scope, remember.key, remember.fingerprint, remember.answer)
         try:
             rows = await (conn or self.pool).fetch(sql, *args)
         except asyncpg.UniqueViolationError as exc:
+            if exc.constraint_name == IDEMPOTENCY_KEY_TAKEN:
+                raise
             raise ConcurrencyError(stream_id, expected_version) from exc
         if not rows:
             raise ConcurrencyError(stream_id, expected_version)
         _appended(stream_type).inc(len(rows))
         last = rows[-1]
         return AppendResult(stream_id, last["version"], last["position"], last["tx_id"])
+
+    def _remember_setting(self, latest: LatestOf) -> None:
+        if len(self._settings) >= 10_000:
+            self._settings.pop(next(iter(self._settings)))
+        self._settings[(latest.stream_id, latest.event_type)] = latest.event
+
+    def assume_setting(self, latest: LatestOf) -> bool:
+        """Fill ``latest`` with the setting last read, if one was; ``append_first`` then checks it."""
+        key = (latest.stream_id, latest.event_type)
+        if key not in self._settings:
+            return False
+        latest.event = self._settings[key]
+        return True
+
+    async def append_first(
+        self,
+        stream_id: str,
+        stream_type: str,
+        event: NewEvent,
+        metadata: Metadata,
+        latest: LatestOf,
+        *,
+        conn: asyncpg.Connection | None = None,
+        remember: Remember | None = None,
+    ) -> AppendResult | None:
+        """Append the first event of a stream decided without reading it: only if the stream is
+        still empty and ``latest`` (as ``assume_setting`` filled it) is still the latest setting, in
+        one statement. ``None`` if either was not so (the setting is then forgotten): load and
+        decide again. A command on a stream that is usually new saves the load's round trip."""
+        now = dt.datetime.now(dt.UTC)
+        args: tuple[Any, ...] = (
+            stream_id,
+            stream_type,
+            0,
+            event.event_id,
+            event.event.type_name(),
+            event.event.schema_version,
+            event.event.model_dump_json(),
+            metadata.stored(),
+            event.occurred_at or now,
+            latest.stream_id,
+            latest.event.version if latest.event is not None else 0,
+        )
+        sql = _first_unless_newer(latest, 10)
+        if remember is not None:
+            sql = _remembering(sql, len(args) + 1)
+            args = (*args, remember.scope, remember.key, remember.fingerprint, remember.answer)
+        rows = await (conn or self.pool).fetch(sql, *args)
+        if not rows:
+            self._settings.pop((latest.stream_id, latest.event_type), None)
+            return None
+        _appended(stream_type).inc(1)
+        return AppendResult(stream_id, rows[-1]["version"], rows[-1]["position"], rows[-1]["tx_id"])
 
     async def load(
         self, stream_id: str, conn: asyncpg.Connection | None = None, *, latest: LatestOf | None = None
@@ -212,6 +318,7 @@ class EventStore:
             latest.stream_id,
         )
         latest.event = _record(rows[-1]) if rows and rows[-1]["latest"] else None
+        self._remember_setting(latest)
         return [_record(r) for r in rows if not r["latest"]]
 
     async def read_all(self, after: StorePosition, limit: int = 1000) -> list[RecordedEvent]:

@@ -52,6 +52,8 @@ async def _run(
     meta: Metadata,
     idempotency: Idempotency | None,
     latest: LatestOf | None = None,
+    *,
+    usually_new: bool = False,
 ) -> CommandResult:
     return await execute(
         runtime.store,
@@ -62,6 +64,7 @@ async def _run(
         idempotency=idempotency,
         on_appended=runtime.wake_relay,
         latest=latest,
+        usually_new=usually_new,
     )
 
 
@@ -121,7 +124,10 @@ async def submit_log(
         )
         return {"week": week, "revision": log.revision, "late": bool(log.first_late)}
 
-    return await _run(runtime, WeeklyLog, log_stream_id(principal.sub, week), act, meta, idempotency, setting)
+    # A week's log is mostly submitted once: decide on an empty log first (one round trip).
+    return await _run(
+        runtime, WeeklyLog, log_stream_id(principal.sub, week), act, meta, idempotency, setting, usually_new=True
+    )
 
 
 async def _reviewer_of(runtime: Runtime, principal: Principal, person_id: str) -> None:
@@ -215,7 +221,7 @@ async def submit_summary(
         return {"month": month, "revision": summary.revision, "late": bool(summary.first_late)}
 
     stream_id = summary_stream_id(principal.sub, month)
-    return await _run(runtime, MonthlySummary, stream_id, act, meta, idempotency, setting)
+    return await _run(runtime, MonthlySummary, stream_id, act, meta, idempotency, setting, usually_new=True)
 
 
 # --- roster ------------------------------------------------------------------------------------
