@@ -34,7 +34,7 @@ class ServiceSettings(BaseSettings):
     read_wait_max: float = 5.0
     # The relay publishes at most one batch per interval while events keep coming (and publishes at
     # once after a quiet spell): larger batches cost every consumer less, at up to this much delay.
-    relay_interval: float = Field(default=0.05, gt=0, le=1.0)
+    relay_interval: float = Field(default=0.03, gt=0, le=1.0)
     host: str = "127.0.0.1"
     port: int = 8100
 
