@@ -232,7 +232,7 @@ class EventStore:
                 [e.occurred_at or now for e in events],
             )
         if remember is not None:
-            sql = _remembering(sql.removesuffix(";"), len(args) + 1)
+            sql = _remembering(sql, len(args) + 1)
             args = (*args, remember.scope, remember.key, remember.fingerprint, remember.answer)
         try:
             rows = await (conn or self.pool).fetch(sql, *args)
