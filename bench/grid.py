@@ -58,6 +58,8 @@ ids = {{{ids}}}
 counter = 0
 request = function()
   counter = counter + 1
+  -- Every ticket once: past the last one, stop (an accepted ticket cannot be accepted again).
+  if counter > #ids then wrk.thread:stop() end
   local id = ids[((counter - 1) % #ids) + 1]
   return wrk.format("POST", "/api/v1/tickets/" .. id .. "/acceptance",
     {{["Authorization"] = "Bearer {token}"}}, "")
