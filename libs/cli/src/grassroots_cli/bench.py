@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 import orjson
+import uvloop
 from rich.console import Console
 from rich.table import Table
 
@@ -385,7 +386,7 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
             asyncio.run(ensure_database(base, name))
         if "append" in only:
             console.print("append …")
-            ours, raw = asyncio.run(bench_append(dsn_for(base, "bench_append"), appends))
+            ours, raw = uvloop.run(bench_append(dsn_for(base, "bench_append"), appends))
             rows.append(
                 (
                     "append, 1 event/tx, 16 writers",
@@ -397,7 +398,7 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
             )
         if "relay" in only:
             console.print("relay …")
-            ours, raw = asyncio.run(bench_relay(dsn_for(base, "bench_append"), nats.url, relayed))
+            ours, raw = uvloop.run(bench_relay(dsn_for(base, "bench_append"), nats.url, relayed))
             rows.append(
                 (
                     "relay store → JetStream",
@@ -409,7 +410,7 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
             )
         if "rebuild" in only:
             console.print(f"rebuild over {rebuilt:,} events …")
-            rate, fill = asyncio.run(bench_rebuild(dsn_for(base, "bench_append"), nats.url, rebuilt))
+            rate, fill = uvloop.run(bench_rebuild(dsn_for(base, "bench_append"), nats.url, rebuilt))
             rows.append(
                 (
                     f"rebuild reporting.submissions, {rebuilt:,} events",
@@ -543,7 +544,7 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
             )
             console.print("freshness …")
             fresh_rate = rate / 2
-            p99_fresh, fresh_achieved = asyncio.run(
+            p99_fresh, fresh_achieved = uvloop.run(
                 _freshness(
                     f"http://127.0.0.1:{a_port}",
                     tokens,
