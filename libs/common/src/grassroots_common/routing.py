@@ -11,7 +11,8 @@ Anything else goes to FastAPI's own handler, unchanged: a route the plan cannot 
 uploads, generators, security scopes, streaming), a request with a parameter or body that does not
 validate (so every error answer is FastAPI's, word for word), a body that is not JSON, and any
 request while dependency overrides are set. Measured on ``POST /api/v1/logs`` in process, with the
-command itself stubbed: the plan takes a fraction of the general solver's time (see README).
+command answering at once (no database): 179 µs a request through the general handler, 80 µs
+through the plan.
 """
 
 from __future__ import annotations

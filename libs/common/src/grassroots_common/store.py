@@ -142,10 +142,30 @@ _APPEND_NEXT = (
 )
 
 
-def _remembering(append: str, first: int) -> str:
-    """``append`` (an INSERT … RETURNING) that also stores the idempotency record, parameters
-    ``$first`` to ``$first + 3``; the record names the last appended event's version and position."""
-    return f"""WITH appended AS ({append}),
+def _one(
+    stream_id: str, stream_type: str, expected_version: int, e: NewEvent, metadata: Metadata, now: dt.datetime
+) -> tuple[Any, ...]:
+    """The parameters ``$1`` to ``$9`` of ``_ONE``."""
+    return (
+        stream_id,
+        stream_type,
+        expected_version,
+        e.event_id,
+        e.event.type_name(),
+        e.event.schema_version,
+        e.event.model_dump_json(),
+        metadata.stored(),
+        e.occurred_at or now,
+    )
+
+
+def _remembering(append: str, args: tuple[Any, ...], remember: Remember | None) -> tuple[str, tuple[Any, ...]]:
+    """``append`` (an INSERT … RETURNING) and its ``args``; with ``remember``, a statement that also
+    stores the idempotency record (the record names the last appended event's version and position)."""
+    if remember is None:
+        return append, args
+    first = len(args) + 1
+    sql = f"""WITH appended AS ({append}),
 remembered AS (
     INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, response)
     SELECT ${first}, ${first + 1}, ${first + 2}, 200,
@@ -153,6 +173,7 @@ remembered AS (
     FROM appended ORDER BY position DESC LIMIT 1
 )
 SELECT version, position, tx_id FROM appended ORDER BY position"""
+    return sql, (*args, remember.scope, remember.key, remember.fingerprint, remember.answer)
 
 
 _COLUMNS = (
@@ -205,19 +226,8 @@ class EventStore:
             raise ValueError("nothing to append")
         now = dt.datetime.now(dt.UTC)
         if len(events) == 1:
-            e = events[0]
             sql = _APPEND_ONE_NEW if expected_version == 0 else _APPEND_ONE_NEXT
-            args: tuple[Any, ...] = (
-                stream_id,
-                stream_type,
-                expected_version,
-                e.event_id,
-                e.event.type_name(),
-                e.event.schema_version,
-                e.event.model_dump_json(),
-                metadata.stored(),
-                e.occurred_at or now,
-            )
+            args: tuple[Any, ...] = _one(stream_id, stream_type, expected_version, events[0], metadata, now)
         else:
             sql = _APPEND_NEW if expected_version == 0 else _APPEND_NEXT
             args = (
@@ -231,9 +241,7 @@ class EventStore:
                 metadata.stored(),
                 [e.occurred_at or now for e in events],
             )
-        if remember is not None:
-            sql = _remembering(sql, len(args) + 1)
-            args = (*args, remember.scope, remember.key, remember.fingerprint, remember.answer)
+        sql, args = _remembering(sql, args, remember)
         try:
             rows = await (conn or self.pool).fetch(sql, *args)
         except asyncpg.UniqueViolationError as exc:
@@ -274,24 +282,9 @@ class EventStore:
         still empty and ``latest`` (as ``assume_setting`` filled it) is still the latest setting, in
         one statement. ``None`` if either was not so (the setting is then forgotten): load and
         decide again. A command on a stream that is usually new saves the load's round trip."""
-        now = dt.datetime.now(dt.UTC)
-        args: tuple[Any, ...] = (
-            stream_id,
-            stream_type,
-            0,
-            event.event_id,
-            event.event.type_name(),
-            event.event.schema_version,
-            event.event.model_dump_json(),
-            metadata.stored(),
-            event.occurred_at or now,
-            latest.stream_id,
-            latest.event.version if latest.event is not None else 0,
-        )
-        sql = _first_unless_newer(latest, 10)
-        if remember is not None:
-            sql = _remembering(sql, len(args) + 1)
-            args = (*args, remember.scope, remember.key, remember.fingerprint, remember.answer)
+        guard = (latest.stream_id, latest.event.version if latest.event is not None else 0)
+        args = (*_one(stream_id, stream_type, 0, event, metadata, dt.datetime.now(dt.UTC)), *guard)
+        sql, args = _remembering(_first_unless_newer(latest, 10), args, remember)
         rows = await (conn or self.pool).fetch(sql, *args)
         if not rows:
             self._settings.pop((latest.stream_id, latest.event_type), None)
