@@ -24,13 +24,21 @@ export function errorBox(error, retry) {
 }
 
 /** Render `load()` into `target`: loading first, then `draw(data)`, or an error with a retry. */
+// The latest load of each target: an answer that arrives after a newer load began (a year picked
+// while the first year was still loading) is dropped instead of drawn over the newer one.
+const latestLoad = new WeakMap();
+
 export async function into(target, load, draw) {
+  const mine = {};
+  latestLoad.set(target, mine);
   replace(target, loading());
   try {
     const data = await load();
+    if (latestLoad.get(target) !== mine) return undefined;
     replace(target, draw(data));
     return data;
   } catch (error) {
+    if (latestLoad.get(target) !== mine) return undefined;
     replace(target, errorBox(error, () => into(target, load, draw)));
     return undefined;
   }
