@@ -257,8 +257,8 @@ def create_app(
 
 _ZH = {
     "missing": "必填",
-    "string_too_short": "内容太短",
-    "string_too_long": "内容太长",
+    "string_too_short": "至少 {min_length} 个字",
+    "string_too_long": "最多 {max_length} 个字",
     "too_short": "至少需要 {min_length} 项",
     "too_long": "最多 {max_length} 项",
     "greater_than_equal": "不能小于 {ge}",
@@ -281,8 +281,15 @@ _ZH = {
 }
 
 
+_ZH_TEXT = {"too_short": "至少 {min_length} 个字", "too_long": "最多 {max_length} 个字"}
+"""A text type that normalizes (``grassroots_common.fields``) checks its length after that step,
+which pydantic reports as ``too_short``/``too_long`` like a list's."""
+
+
 def _zh(err: dict[str, Any]) -> str:
-    template = _ZH.get(err.get("type", ""))
+    kind = err.get("type", "")
+    template = _ZH_TEXT.get(kind) if isinstance(err.get("input"), str) else None
+    template = template or _ZH.get(kind)
     if template is None:
         return str(err.get("msg", "取值无效"))
     try:
