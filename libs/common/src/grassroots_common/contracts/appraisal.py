@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from grassroots_common.events import Event, event
+from grassroots_common.fields import Count, Key, Name, Points, Ratio, Revision, Text, Workdays, Year
 
 Grade = Literal["好", "较好", "一般", "较差"]
 AnnualGrade = Literal["优秀", "称职", "基本称职", "不称职"]
@@ -43,8 +44,8 @@ NEGATIVE_RESULT_USES: frozenset[str] = frozenset({"discipline", "reminder_talk"}
 
 
 class WorkItem(BaseModel):
-    text: str
-    indicators: list[str] = []
+    text: Text
+    indicators: list[Key] = []
 
 
 # --- roster ------------------------------------------------------------------------------------
@@ -56,8 +57,8 @@ class UnitRegistered(Event):
 
     stream_type = "roster"
 
-    unit_id: str
-    unit_name: str
+    unit_id: Key
+    unit_name: Name
 
 
 @event
@@ -66,17 +67,17 @@ class SectionDefined(Event):
 
     stream_type = "roster"
 
-    unit_id: str
-    section_id: str
-    section_name: str
+    unit_id: Key
+    section_id: Key
+    section_name: Name
 
 
 class ReviewingChain(BaseModel):
     """Who reviews a person each quarter; a level may be empty (a section chief has no chief)."""
 
-    section_chief_id: str | None = None
-    deputy_leader_id: str | None = None
-    principal_leader_id: str | None = None
+    section_chief_id: Key | None = None
+    deputy_leader_id: Key | None = None
+    principal_leader_id: Key | None = None
 
 
 @event
@@ -86,13 +87,13 @@ class PersonEnrolled(Event):
 
     stream_type = "roster"
 
-    unit_id: str
-    person_id: str
-    person_name: str
-    section_id: str | None
-    position: str
+    unit_id: Key
+    person_id: Key
+    person_name: Name
+    section_id: Key | None
+    position: Name
     birth_date: dt.date | None
-    id_number_digest: str | None
+    id_number_digest: Key | None
     chain: ReviewingChain
     enrolled_on: dt.date
 
@@ -101,10 +102,10 @@ class PersonEnrolled(Event):
 class ReviewingChainChanged(Event):
     stream_type = "roster"
 
-    unit_id: str
-    person_id: str
-    person_name: str
-    section_id: str | None
+    unit_id: Key
+    person_id: Key
+    person_name: Name
+    section_id: Key | None
     chain: ReviewingChain
 
 
@@ -114,18 +115,18 @@ class PersonLeft(Event):
 
     stream_type = "roster"
 
-    unit_id: str
-    person_id: str
-    person_name: str
+    unit_id: Key
+    person_id: Key
+    person_name: Name
     reason: Literal["transfer", "retirement", "resignation", "other"]
     left_on: dt.date
 
 
 class ImportRowError(BaseModel):
-    row: int
-    field: str
-    code: str
-    message: str
+    row: Count
+    field: Key
+    code: Key
+    message: Text
 
 
 @event
@@ -134,11 +135,11 @@ class RosterImported(Event):
 
     stream_type = "roster"
 
-    unit_id: str
-    file_name: str
-    rows_total: int
-    rows_enrolled: int
-    rows_rejected: int
+    unit_id: Key
+    file_name: Name
+    rows_total: Count
+    rows_enrolled: Count
+    rows_rejected: Count
     errors: list[ImportRowError]
 
 
@@ -147,10 +148,10 @@ class SubmissionDeadlines(BaseModel):
     unit). The weekly log is due on ``log_weekday`` (1 = Monday) of the week after at ``log_hour``;
     the monthly summary on day ``summary_day`` of the month after at ``summary_hour``."""
 
-    log_weekday: int = 1
-    log_hour: int = 12
-    summary_day: int = 5
-    summary_hour: int = 18
+    log_weekday: int = Field(default=1, ge=1, le=7)
+    log_hour: int = Field(default=12, ge=0, le=23)
+    summary_day: int = Field(default=5, ge=1, le=28)
+    summary_hour: int = Field(default=18, ge=0, le=23)
 
 
 @event
@@ -159,7 +160,7 @@ class DeadlinesConfigured(Event):
 
     stream_type = "roster"
 
-    unit_id: str
+    unit_id: Key
     deadlines: SubmissionDeadlines
 
 
@@ -167,11 +168,11 @@ class DeadlinesConfigured(Event):
 
 
 class Indicator(BaseModel):
-    code: str
-    name: str
+    code: Key
+    name: Name
     kind: IndicatorKind
     dimension: Dimension
-    max_points: float
+    max_points: Points
 
 
 @event
@@ -180,11 +181,11 @@ class SchemeDefined(Event):
 
     stream_type = "scheme"
 
-    unit_id: str
-    year: int
-    revision: int
+    unit_id: Key
+    year: Year
+    revision: Revision
     indicators: list[Indicator]
-    scored_total: float
+    scored_total: Points
     """Sum of the maxima of the common and individual indicators."""
 
 
@@ -197,28 +198,28 @@ class LogSubmitted(Event):
 
     stream_type = "weekly_log"
 
-    person_id: str
-    person_name: str
-    unit_id: str
-    section_id: str | None = None
-    week: str
+    person_id: Key
+    person_name: Name
+    unit_id: Key
+    section_id: Key | None = None
+    week: Key
     items: list[WorkItem]
     submitted_at: dt.datetime
     deadline: dt.datetime
     late: bool
-    revision: int = 1
+    revision: Revision = 1
 
 
 @event
 class LogCommented(Event):
     stream_type = "weekly_log"
 
-    unit_id: str
-    person_id: str
-    week: str
-    reviewer_id: str
-    reviewer_name: str
-    comment: str
+    unit_id: Key
+    person_id: Key
+    week: Key
+    reviewer_id: Key
+    reviewer_name: Name
+    comment: Text
 
 
 @event
@@ -227,12 +228,12 @@ class LogReturned(Event):
 
     stream_type = "weekly_log"
 
-    unit_id: str
-    person_id: str
-    week: str
-    reviewer_id: str
-    reviewer_name: str
-    reason: str
+    unit_id: Key
+    person_id: Key
+    week: Key
+    reviewer_id: Key
+    reviewer_name: Name
+    reason: Text
 
 
 @event
@@ -241,9 +242,9 @@ class LogsReminded(Event):
 
     stream_type = "log_reminder"
 
-    unit_id: str
-    week: str
-    person_ids: list[str]
+    unit_id: Key
+    week: Key
+    person_ids: list[Key]
     reminded_at: dt.datetime
 
 
@@ -253,25 +254,25 @@ class SummarySubmitted(Event):
 
     stream_type = "monthly_summary"
 
-    person_id: str
-    person_name: str
-    unit_id: str
-    section_id: str | None
-    month: str
-    text: str
+    person_id: Key
+    person_name: Name
+    unit_id: Key
+    section_id: Key | None
+    month: Key
+    text: Text
     submitted_at: dt.datetime
     deadline: dt.datetime
     late: bool
-    revision: int = 1
+    revision: Revision = 1
 
 
 # --- quarter (one stream per unit and quarter) ------------------------------------------------
 
 
 class Participant(BaseModel):
-    person_id: str
-    person_name: str
-    section_id: str | None
+    person_id: Key
+    person_name: Name
+    section_id: Key | None
     chain: ReviewingChain
 
 
@@ -282,27 +283,27 @@ class QuarterOpened(Event):
 
     stream_type = "unit_quarter"
 
-    unit_id: str
-    quarter: str
-    year: int
+    unit_id: Key
+    quarter: Key
+    year: Year
     participants: list[Participant]
-    good_ratio: float
-    good_cap: int
-    peer_reviews_required: int
+    good_ratio: Ratio
+    good_cap: Count
+    peer_reviews_required: Count
 
 
 @event
 class SelfAssessed(Event):
     stream_type = "unit_quarter"
 
-    unit_id: str
-    quarter: str
-    person_id: str
-    person_name: str
-    scores: dict[str, float]
-    composite_score: float
+    unit_id: Key
+    quarter: Key
+    person_id: Key
+    person_name: Name
+    scores: dict[Key, Points]
+    composite_score: Points
     grade: Grade
-    summary: str
+    summary: Text
 
 
 @event
@@ -311,13 +312,13 @@ class PeerReviewed(Event):
 
     stream_type = "unit_quarter"
 
-    unit_id: str
-    quarter: str
-    person_id: str
-    reviewer_id: str
-    reviewer_name: str
+    unit_id: Key
+    quarter: Key
+    person_id: Key
+    reviewer_id: Key
+    reviewer_name: Name
     grade: Grade
-    comment: str
+    comment: Text
 
 
 @event
@@ -327,19 +328,19 @@ class ReviewRecorded(Event):
 
     stream_type = "unit_quarter"
 
-    unit_id: str
-    quarter: str
-    person_id: str
-    person_name: str
+    unit_id: Key
+    quarter: Key
+    person_id: Key
+    person_name: Name
     level: ReviewLevel
-    reviewer_id: str
-    reviewer_name: str
-    scores: dict[str, float]
-    composite_score: float
+    reviewer_id: Key
+    reviewer_name: Name
+    scores: dict[Key, Points]
+    composite_score: Points
     grade: Grade
-    comment: str
-    good_used: int
-    good_cap: int
+    comment: Text
+    good_used: Count
+    good_cap: Count
 
 
 @event
@@ -348,24 +349,24 @@ class GradeAdjusted(Event):
 
     stream_type = "unit_quarter"
 
-    unit_id: str
-    quarter: str
-    person_id: str
-    person_name: str
+    unit_id: Key
+    quarter: Key
+    person_id: Key
+    person_name: Name
     from_grade: Grade
     to_grade: Grade
     level: Literal["deputy_leader", "principal_leader"]
-    reason: str
-    good_used: int
-    good_cap: int
+    reason: Text
+    good_used: Count
+    good_cap: Count
 
 
 class QuarterResult(BaseModel):
-    person_id: str
-    person_name: str
-    section_id: str | None
+    person_id: Key
+    person_name: Name
+    section_id: Key | None
     grade: Grade
-    composite_score: float
+    composite_score: Points
 
 
 @event
@@ -374,27 +375,27 @@ class ResultsPublished(Event):
 
     stream_type = "unit_quarter"
 
-    unit_id: str
-    quarter: str
+    unit_id: Key
+    quarter: Key
     published_at: dt.datetime
-    workdays: int
+    workdays: Workdays
     period_ends_at: dt.datetime
     results: list[QuarterResult]
-    good_count: int
-    good_cap: int
+    good_count: Count
+    good_cap: Count
 
 
 @event
 class AppealFiled(Event):
     stream_type = "unit_quarter"
 
-    unit_id: str
-    quarter: str
-    appeal_id: str
-    person_id: str
-    person_name: str
+    unit_id: Key
+    quarter: Key
+    appeal_id: Key
+    person_id: Key
+    person_name: Name
     grade: Grade
-    reason: str
+    reason: Text
     filed_at: dt.datetime
 
 
@@ -404,14 +405,14 @@ class AppealResolved(Event):
 
     stream_type = "unit_quarter"
 
-    unit_id: str
-    quarter: str
-    appeal_id: str
-    person_id: str
+    unit_id: Key
+    quarter: Key
+    appeal_id: Key
+    person_id: Key
     outcome: Literal["upheld", "changed"]
     previous_grade: Grade
     new_grade: Grade
-    reason: str
+    reason: Text
     resolved_at: dt.datetime
 
 
@@ -419,8 +420,8 @@ class AppealResolved(Event):
 class QuarterFinalized(Event):
     stream_type = "unit_quarter"
 
-    unit_id: str
-    quarter: str
+    unit_id: Key
+    quarter: Key
     finalized_at: dt.datetime
     results: list[QuarterResult]
 
@@ -429,10 +430,10 @@ class QuarterFinalized(Event):
 
 
 class AnnualCandidate(BaseModel):
-    person_id: str
-    person_name: str
-    section_id: str | None
-    quarter_grades: dict[str, Grade]
+    person_id: Key
+    person_name: Name
+    section_id: Key | None
+    quarter_grades: dict[Key, Grade]
     excellent_eligible: bool
 
 
@@ -443,25 +444,25 @@ class AnnualReviewOpened(Event):
 
     stream_type = "annual_review"
 
-    unit_id: str
-    year: int
+    unit_id: Key
+    year: Year
     people: list[AnnualCandidate]
-    excellent_ratio: float
-    excellent_cap: int
+    excellent_ratio: Ratio
+    excellent_cap: Count
 
 
 @event
 class AnnualGradeDecided(Event):
     stream_type = "annual_review"
 
-    unit_id: str
-    year: int
-    person_id: str
-    person_name: str
+    unit_id: Key
+    year: Year
+    person_id: Key
+    person_name: Name
     grade: AnnualGrade
-    comment: str
-    excellent_used: int
-    excellent_cap: int
+    comment: Text
+    excellent_used: Count
+    excellent_cap: Count
 
 
 # --- shortcoming reminders and follow-up ------------------------------------------------------
@@ -473,14 +474,14 @@ class ReminderIssued(Event):
 
     stream_type = "reminder"
 
-    reminder_id: str
-    unit_id: str
-    person_id: str
-    person_name: str
-    issued_by_id: str
-    issued_by_name: str
-    quarter: str | None
-    shortcomings: str
+    reminder_id: Key
+    unit_id: Key
+    person_id: Key
+    person_name: Name
+    issued_by_id: Key
+    issued_by_name: Name
+    quarter: Key | None
+    shortcomings: Text
     issued_at: dt.datetime
 
 
@@ -488,9 +489,9 @@ class ReminderIssued(Event):
 class ReminderAcknowledged(Event):
     stream_type = "reminder"
 
-    reminder_id: str
-    unit_id: str
-    person_id: str
+    reminder_id: Key
+    unit_id: Key
+    person_id: Key
     acknowledged_at: dt.datetime
 
 
@@ -498,10 +499,10 @@ class ReminderAcknowledged(Event):
 class RectificationReported(Event):
     stream_type = "reminder"
 
-    reminder_id: str
-    unit_id: str
-    person_id: str
-    report: str
+    reminder_id: Key
+    unit_id: Key
+    person_id: Key
+    report: Text
     reported_at: dt.datetime
 
 
@@ -512,11 +513,11 @@ class FollowUpOpened(Event):
 
     stream_type = "unit_quarter"
 
-    unit_id: str
-    person_id: str
-    person_name: str
-    quarter: str
-    grades: dict[str, Grade]
+    unit_id: Key
+    person_id: Key
+    person_name: Name
+    quarter: Key
+    grades: dict[Key, Grade]
     opened_at: dt.datetime
 
 
@@ -524,11 +525,11 @@ class FollowUpOpened(Event):
 class MentorAssigned(Event):
     stream_type = "unit_quarter"
 
-    unit_id: str
-    person_id: str
-    quarter: str
-    mentor_id: str
-    mentor_name: str
+    unit_id: Key
+    person_id: Key
+    quarter: Key
+    mentor_id: Key
+    mentor_name: Name
     assigned_at: dt.datetime
 
 
@@ -536,11 +537,11 @@ class MentorAssigned(Event):
 class FollowUpVisited(Event):
     stream_type = "unit_quarter"
 
-    unit_id: str
-    person_id: str
-    quarter: str
-    visited_by_id: str
-    notes: str
+    unit_id: Key
+    person_id: Key
+    quarter: Key
+    visited_by_id: Key
+    notes: Text
     visited_on: dt.date
 
 
@@ -553,11 +554,11 @@ class ResultApplied(Event):
 
     stream_type = "result_use"
 
-    unit_id: str
-    person_id: str
-    person_name: str
+    unit_id: Key
+    person_id: Key
+    person_name: Name
     kind: ResultUseKind
     positive: bool
-    year: int
-    basis: str
+    year: Year
+    basis: Text
     decided_on: dt.date

@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Literal
 
 from grassroots_common.events import Event, event
+from grassroots_common.fields import Count, Hours, Key, Latitude, Level, Longitude, Name, Round, Text, Workdays
 
 GridRole = Literal["grid_guide", "grid_chief", "grid_head", "grid_worker", "grid_member"]
 """网格指导员, 总网格长 (community-wide: no grid), 网格长, 专职网格员, 网格员 (in one grid)."""
@@ -38,11 +39,11 @@ ClaimantKind = Literal["party_member", "unit", "volunteer"]
 class CommunityRegistered(Event):
     stream_type = "community"
 
-    community_id: str
-    name: str
-    street: str
-    district: str
-    leader_name: str = ""
+    community_id: Key
+    name: Name
+    street: Name
+    district: Name
+    leader_name: Name = ""
     registered_at: dt.datetime
 
 
@@ -52,11 +53,11 @@ class GridDefined(Event):
 
     stream_type = "community"
 
-    community_id: str
-    grid_id: str
-    name: str
-    area: str = ""
-    households: int = 0
+    community_id: Key
+    grid_id: Key
+    name: Name
+    area: Name = ""
+    households: Count = 0
     defined_at: dt.datetime
 
 
@@ -69,10 +70,10 @@ class GridMemberAssigned(Event):
 
     stream_type = "community"
 
-    community_id: str
-    grid_id: str | None
-    person_id: str
-    person_name: str
+    community_id: Key
+    grid_id: Key | None
+    person_id: Key
+    person_name: Name
     role: GridRole
     assigned_at: dt.datetime
 
@@ -81,11 +82,11 @@ class GridMemberAssigned(Event):
 class GridMemberRemoved(Event):
     stream_type = "community"
 
-    community_id: str
-    grid_id: str | None
-    person_id: str
+    community_id: Key
+    grid_id: Key | None
+    person_id: Key
     role: GridRole
-    reason: str
+    reason: Text
     removed_at: dt.datetime
 
 
@@ -98,8 +99,8 @@ class DepartmentRegistered(Event):
 
     stream_type = "directory"
 
-    department_id: str
-    name: str
+    department_id: Key
+    name: Name
     registered_at: dt.datetime
 
 
@@ -110,13 +111,13 @@ class RoutingRuleSet(Event):
 
     stream_type = "directory"
 
-    category: str
-    category_name: str
-    default_department_id: str
-    lead_department_id: str | None = None
-    co_department_ids: list[str] = []
-    time_limit_workdays: int | None = None
-    accept_within_hours: float = 2.0
+    category: Key
+    category_name: Name
+    default_department_id: Key
+    lead_department_id: Key | None = None
+    co_department_ids: list[Key] = []
+    time_limit_workdays: Workdays | None = None
+    accept_within_hours: Hours = 2.0
     set_at: dt.datetime
 
 
@@ -127,17 +128,17 @@ class RoutingRuleSet(Event):
 class ReportFiled(Event):
     stream_type = "report"
 
-    report_id: str
-    community_id: str
-    grid_id: str
-    reporter_id: str
-    reporter_name: str
-    category: str
-    text: str
-    address: str
-    latitude: float | None = None
-    longitude: float | None = None
-    photo_upload_ids: list[str] = []
+    report_id: Key
+    community_id: Key
+    grid_id: Key
+    reporter_id: Key
+    reporter_name: Name
+    category: Key
+    text: Text
+    address: Name
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    photo_upload_ids: list[Key] = []
     urgency: Urgency = "normal"
     filed_at: dt.datetime
 
@@ -148,12 +149,12 @@ class ResolvedInGrid(Event):
 
     stream_type = "report"
 
-    report_id: str
-    community_id: str
-    grid_id: str
-    resolution: str
-    photo_upload_ids: list[str] = []
-    resolved_by: str
+    report_id: Key
+    community_id: Key
+    grid_id: Key
+    resolution: Text
+    photo_upload_ids: list[Key] = []
+    resolved_by: Name
     resolved_at: dt.datetime
 
 
@@ -163,13 +164,13 @@ class ReportEscalated(Event):
 
     stream_type = "report"
 
-    report_id: str
-    community_id: str
-    grid_id: str
-    category: str
+    report_id: Key
+    community_id: Key
+    grid_id: Key
+    category: Key
     urgency: Urgency
-    reason: str
-    escalated_by: str
+    reason: Text
+    escalated_by: Name
     escalated_at: dt.datetime
 
 
@@ -185,23 +186,23 @@ class TicketDispatched(Event):
 
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    grid_id: str | None = None
-    report_id: str | None = None
-    category: str
+    ticket_id: Key
+    community_id: Key
+    grid_id: Key | None = None
+    report_id: Key | None = None
+    category: Key
     kind: TicketKind
-    title: str
-    text: str
-    address: str = ""
-    department_id: str
-    lead_department_id: str | None = None
-    co_department_ids: list[str] = []
-    time_limit_workdays: int
+    title: Name
+    text: Text
+    address: Name = ""
+    department_id: Key
+    lead_department_id: Key | None = None
+    co_department_ids: list[Key] = []
+    time_limit_workdays: Workdays
     accept_by: dt.datetime
     deadline: dt.datetime
-    round: int = 1
-    dispatched_by: str
+    round: Round = 1
+    dispatched_by: Name
     dispatched_at: dt.datetime
 
 
@@ -211,11 +212,11 @@ class TicketAccepted(Event):
 
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
-    handler_id: str
-    handler_name: str
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
+    handler_id: Key
+    handler_name: Name
     on_time: bool
     accepted_at: dt.datetime
 
@@ -226,10 +227,10 @@ class TicketReturned(Event):
 
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
-    reason: str
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
+    reason: Text
     returned_at: dt.datetime
 
 
@@ -237,10 +238,10 @@ class TicketReturned(Event):
 class TicketHandled(Event):
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
-    note: str = ""
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
+    note: Text = ""
     handled_at: dt.datetime
 
 
@@ -250,11 +251,11 @@ class TicketReportedBack(Event):
 
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
-    result: str
-    evidence_upload_ids: list[str] = []
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
+    result: Text
+    evidence_upload_ids: list[Key] = []
     on_time: bool
     deadline: dt.datetime
     reported_at: dt.datetime
@@ -266,12 +267,12 @@ class TicketVerified(Event):
 
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
     passed: bool
-    comment: str = ""
-    verified_by: str
+    comment: Text = ""
+    verified_by: Name
     verified_at: dt.datetime
 
 
@@ -279,9 +280,9 @@ class TicketVerified(Event):
 class TicketClosed(Event):
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
     closed_at: dt.datetime
 
 
@@ -289,10 +290,10 @@ class TicketClosed(Event):
 class TicketExtensionRequested(Event):
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
-    reason: str
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
+    reason: Text
     current_deadline: dt.datetime
     requested_deadline: dt.datetime
     requested_at: dt.datetime
@@ -302,12 +303,12 @@ class TicketExtensionRequested(Event):
 class TicketExtended(Event):
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
     previous_deadline: dt.datetime
     new_deadline: dt.datetime
-    decided_by: str
+    decided_by: Name
     decided_at: dt.datetime
 
 
@@ -315,11 +316,11 @@ class TicketExtended(Event):
 class TicketExtensionRefused(Event):
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
-    reason: str
-    decided_by: str
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
+    reason: Text
+    decided_by: Name
     decided_at: dt.datetime
 
 
@@ -330,12 +331,12 @@ class TicketOverdue(Event):
 
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
     stage: OverdueStage
     due_at: dt.datetime
-    round: int
+    round: Round
     detected_at: dt.datetime
 
 
@@ -346,14 +347,14 @@ class TicketEscalated(Event):
 
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
-    level: int
-    escalated_to: str
-    escalated_to_name: str
-    reason: str
-    round: int
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
+    level: Level
+    escalated_to: Name
+    escalated_to_name: Name
+    reason: Text
+    round: Round
     escalated_at: dt.datetime
 
 
@@ -363,12 +364,12 @@ class SatisfactionRecorded(Event):
 
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
     satisfaction: Satisfaction
-    comment: str = ""
-    recorded_by: str
+    comment: Text = ""
+    recorded_by: Name
     recorded_at: dt.datetime
 
 
@@ -378,13 +379,13 @@ class TicketReopened(Event):
 
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
-    reason: str
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
+    reason: Text
     accept_by: dt.datetime
     deadline: dt.datetime
-    round: int
+    round: Round
     reopened_at: dt.datetime
 
 
@@ -395,14 +396,14 @@ class TicketReopened(Event):
 class WishCollected(Event):
     stream_type = "wish"
 
-    wish_id: str
-    community_id: str
-    grid_id: str | None = None
-    resident_name: str
-    title: str
-    description: str
-    category: str
-    collected_by: str
+    wish_id: Key
+    community_id: Key
+    grid_id: Key | None = None
+    resident_name: Name
+    title: Name
+    description: Text
+    category: Key
+    collected_by: Name
     collected_at: dt.datetime
 
 
@@ -412,9 +413,9 @@ class WishScreened(Event):
 
     stream_type = "wish"
 
-    wish_id: str
-    community_id: str
-    screened_by: str
+    wish_id: Key
+    community_id: Key
+    screened_by: Name
     screened_at: dt.datetime
 
 
@@ -422,10 +423,10 @@ class WishScreened(Event):
 class WishRejected(Event):
     stream_type = "wish"
 
-    wish_id: str
-    community_id: str
-    reason: str
-    screened_by: str
+    wish_id: Key
+    community_id: Key
+    reason: Text
+    screened_by: Name
     screened_at: dt.datetime
 
 
@@ -435,12 +436,12 @@ class WishClaimed(Event):
 
     stream_type = "wish"
 
-    wish_id: str
-    community_id: str
-    claimant_id: str
-    claimant_name: str
+    wish_id: Key
+    community_id: Key
+    claimant_id: Key
+    claimant_name: Name
     claimant_kind: ClaimantKind
-    resource_id: str | None = None
+    resource_id: Key | None = None
     claimed_at: dt.datetime
 
 
@@ -450,10 +451,10 @@ class WishReleased(Event):
 
     stream_type = "wish"
 
-    wish_id: str
-    community_id: str
-    claimant_id: str
-    reason: str
+    wish_id: Key
+    community_id: Key
+    claimant_id: Key
+    reason: Text
     released_at: dt.datetime
 
 
@@ -461,11 +462,11 @@ class WishReleased(Event):
 class WishFulfilled(Event):
     stream_type = "wish"
 
-    wish_id: str
-    community_id: str
-    claimant_id: str
-    note: str
-    evidence_upload_ids: list[str] = []
+    wish_id: Key
+    community_id: Key
+    claimant_id: Key
+    note: Text
+    evidence_upload_ids: list[Key] = []
     fulfilled_at: dt.datetime
 
 
@@ -473,12 +474,12 @@ class WishFulfilled(Event):
 class WishRevisited(Event):
     stream_type = "wish"
 
-    wish_id: str
-    community_id: str
-    claimant_id: str
+    wish_id: Key
+    community_id: Key
+    claimant_id: Key
     satisfaction: Satisfaction
-    comment: str = ""
-    revisited_by: str
+    comment: Text = ""
+    revisited_by: Name
     revisited_at: dt.datetime
 
 
@@ -488,12 +489,12 @@ class ResourceOffered(Event):
 
     stream_type = "resource"
 
-    resource_id: str
-    community_id: str
-    offerer_id: str
-    offerer_name: str
+    resource_id: Key
+    community_id: Key
+    offerer_id: Key
+    offerer_name: Name
     offerer_kind: ClaimantKind
-    title: str
-    description: str
-    capacity: int = 1
+    title: Name
+    description: Text
+    capacity: Count = 1
     offered_at: dt.datetime

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from grassroots_common.events import Event, event
+from grassroots_common.fields import Count, Fen, Key, Name, Percent, Score, Text, Year
 
 DemonstrationLevel = Literal["none", "town_benchmark", "district", "provincial"]
 CadrePosition = Literal["secretary", "director", "deputy_secretary", "committee_member", "reserve"]
@@ -32,19 +33,19 @@ PairingDeliveryKind = Literal["funds", "supporting_project", "industry_project"]
 class BonusTier(BaseModel):
     """Annual collective income of at least ``threshold_fen`` earns the team ``bonus_fen``."""
 
-    threshold_fen: int
-    bonus_fen: int
+    threshold_fen: Fen
+    bonus_fen: Fen
 
 
 class ChecklistAspect(BaseModel):
-    aspect_id: str
-    name: str
-    max_score: int
+    aspect_id: Key
+    name: Name
+    max_score: Score
 
 
 class PilotItemTemplate(BaseModel):
-    aspect: str
-    title: str
+    aspect: Name
+    title: Name
 
 
 @event
@@ -53,15 +54,15 @@ class VillagePolicySet(Event):
 
     stream_type = "policy"
 
-    subsidy_one_shoulder_fen: int
-    subsidy_other_fen: int
+    subsidy_one_shoulder_fen: Fen
+    subsidy_other_fen: Fen
     bonus_tiers: list[BonusTier]
-    reserve_target: int
+    reserve_target: Count
     checklist: list[ChecklistAspect]
-    pairing_funds_fen: int
-    pairing_supporting_projects: int
-    pairing_industry_projects: int
-    behind_schedule_margin_pct: int
+    pairing_funds_fen: Fen
+    pairing_supporting_projects: Count
+    pairing_industry_projects: Count
+    behind_schedule_margin_pct: Percent
     pilot_template: list[PilotItemTemplate]
 
 
@@ -72,23 +73,23 @@ class VillagePolicySet(Event):
 class TownRegistered(Event):
     stream_type = "town"
 
-    town_id: str
-    name: str
-    party_secretary_name: str
+    town_id: Key
+    name: Name
+    party_secretary_name: Name
 
 
 @event
 class VillageRegistered(Event):
     stream_type = "village"
 
-    town_id: str
-    village_id: str
-    name: str
-    party_org_name: str
+    town_id: Key
+    village_id: Key
+    name: Name
+    party_org_name: Name
     party_org_kind: Literal["branch", "general_branch", "committee"]
-    party_members: int
-    households: int
-    population: int
+    party_members: Count
+    households: Count
+    population: Count
 
 
 @event
@@ -97,11 +98,11 @@ class VillageStatusChanged(Event):
 
     stream_type = "village"
 
-    town_id: str
-    village_id: str
+    town_id: Key
+    village_id: Key
     level: DemonstrationLevel
     previous_level: DemonstrationLevel
-    reason: str
+    reason: Text
     effective_on: dt.date
 
 
@@ -111,10 +112,10 @@ class CadreAppointed(Event):
 
     stream_type = "village"
 
-    town_id: str
-    village_id: str
-    cadre_id: str
-    name: str
+    town_id: Key
+    village_id: Key
+    cadre_id: Key
+    name: Name
     position: CadrePosition
     one_shoulder: bool
     appointed_on: dt.date
@@ -124,21 +125,21 @@ class CadreAppointed(Event):
 class CadreLeft(Event):
     stream_type = "village"
 
-    town_id: str
-    village_id: str
-    cadre_id: str
-    name: str
+    town_id: Key
+    village_id: Key
+    cadre_id: Key
+    name: Name
     position: CadrePosition
     left_on: dt.date
-    reason: str
+    reason: Text
 
 
 class SubsidyLine(BaseModel):
-    cadre_id: str
-    name: str
+    cadre_id: Key
+    name: Name
     position: CadrePosition
     one_shoulder: bool
-    amount_fen: int
+    amount_fen: Fen
 
 
 @event
@@ -147,13 +148,13 @@ class SubsidyComputed(Event):
 
     stream_type = "village"
 
-    town_id: str
-    village_id: str
-    month: str
+    town_id: Key
+    village_id: Key
+    month: Key
     lines: list[SubsidyLine]
-    total_fen: int
-    rate_one_shoulder_fen: int
-    rate_other_fen: int
+    total_fen: Fen
+    rate_one_shoulder_fen: Fen
+    rate_other_fen: Fen
 
 
 @event
@@ -162,12 +163,12 @@ class IncomeReported(Event):
 
     stream_type = "village"
 
-    town_id: str
-    village_id: str
-    year: int
-    income_fen: int
-    previous_income_fen: int | None = None
-    note: str = ""
+    town_id: Key
+    village_id: Key
+    year: Year
+    income_fen: Fen
+    previous_income_fen: Fen | None = None
+    note: Text = ""
 
 
 @event
@@ -176,26 +177,26 @@ class BonusAwarded(Event):
 
     stream_type = "village"
 
-    town_id: str
-    village_id: str
-    year: int
-    income_fen: int
-    threshold_fen: int
-    bonus_fen: int
+    town_id: Key
+    village_id: Key
+    year: Year
+    income_fen: Fen
+    threshold_fen: Fen
+    bonus_fen: Fen
 
 
 # --- standardization inspections -------------------------------------------------------------
 
 
 class RoundVillage(BaseModel):
-    town_id: str
-    village_id: str
+    town_id: Key
+    village_id: Key
 
 
 class InspectionTeam(BaseModel):
-    team_id: str
-    name: str
-    members: list[str]
+    team_id: Key
+    name: Name
+    members: list[Name]
     villages: list[RoundVillage]
 
 
@@ -205,9 +206,9 @@ class InspectionRoundOpened(Event):
 
     stream_type = "inspection_round"
 
-    round_id: str
-    name: str
-    year: int
+    round_id: Key
+    name: Name
+    year: Year
     opened_on: dt.date
     due_on: dt.date
     checklist: list[ChecklistAspect]
@@ -215,15 +216,15 @@ class InspectionRoundOpened(Event):
 
 
 class AspectScore(BaseModel):
-    aspect_id: str
-    score: int
-    max_score: int
+    aspect_id: Key
+    score: Score
+    max_score: Score
 
 
 class Finding(BaseModel):
-    finding_id: str
-    aspect_id: str
-    text: str
+    finding_id: Key
+    aspect_id: Key
+    text: Text
     deadline: dt.date
 
 
@@ -231,14 +232,14 @@ class Finding(BaseModel):
 class InspectionRecorded(Event):
     stream_type = "inspection"
 
-    round_id: str
-    team_id: str
-    town_id: str
-    village_id: str
+    round_id: Key
+    team_id: Key
+    town_id: Key
+    village_id: Key
     inspected_on: dt.date
     scores: list[AspectScore]
-    total_score: int
-    max_total: int
+    total_score: Score
+    max_total: Score
     findings: list[Finding]
 
 
@@ -246,13 +247,13 @@ class InspectionRecorded(Event):
 class FindingClosed(Event):
     stream_type = "inspection"
 
-    round_id: str
-    town_id: str
-    village_id: str
-    finding_id: str
+    round_id: Key
+    town_id: Key
+    village_id: Key
+    finding_id: Key
     closed_on: dt.date
-    note: str
-    evidence_upload_ids: list[str]
+    note: Text
+    evidence_upload_ids: list[Key]
     overdue: bool
 
 
@@ -265,30 +266,30 @@ class WeaknessScreened(Event):
 
     stream_type = "weakness"
 
-    town_id: str
-    village_id: str
-    year: int
+    town_id: Key
+    village_id: Key
+    year: Year
     hits: list[WeaknessCriterion]
-    screened_by: str
+    screened_by: Name
     screened_on: dt.date
-    note: str
+    note: Text
 
 
 @event
 class VillageDesignatedWeak(Event):
     stream_type = "weakness"
 
-    town_id: str
-    village_id: str
-    year: int
+    town_id: Key
+    village_id: Key
+    year: Year
     criteria: list[WeaknessCriterion]
     designated_on: dt.date
-    reason: str
+    reason: Text
 
 
 class RectificationMeasure(BaseModel):
-    measure_id: str
-    text: str
+    measure_id: Key
+    text: Text
 
 
 @event
@@ -297,11 +298,11 @@ class RectificationPlanned(Event):
 
     stream_type = "weakness"
 
-    town_id: str
-    village_id: str
-    year: int
-    responsible_leader: str
-    work_group: list[str]
+    town_id: Key
+    village_id: Key
+    year: Year
+    responsible_leader: Name
+    work_group: list[Name]
     measures: list[RectificationMeasure]
     deadline: dt.date
 
@@ -310,13 +311,13 @@ class RectificationPlanned(Event):
 class RectificationProgressed(Event):
     stream_type = "weakness"
 
-    town_id: str
-    village_id: str
-    year: int
-    measure_id: str
+    town_id: Key
+    village_id: Key
+    year: Year
+    measure_id: Key
     done: bool
-    note: str
-    evidence_upload_ids: list[str]
+    note: Text
+    evidence_upload_ids: list[Key]
     reported_on: dt.date
 
 
@@ -326,39 +327,39 @@ class RectificationAccepted(Event):
 
     stream_type = "weakness"
 
-    town_id: str
-    village_id: str
-    year: int
+    town_id: Key
+    village_id: Key
+    year: Year
     accepted_on: dt.date
-    accepted_by: str
+    accepted_by: Name
     overdue: bool
-    note: str
+    note: Text
 
 
 # --- red beautiful village pilot (红色美丽村庄) -----------------------------------------------
 
 
 class PilotItem(BaseModel):
-    item_id: str
-    aspect: str
-    title: str
+    item_id: Key
+    aspect: Name
+    title: Name
     starts_on: dt.date
     due_on: dt.date
-    budget_fen: int
+    budget_fen: Fen
     budget_source: FundingSource
-    budget_use: str
+    budget_use: Name
 
 
 @event
 class PilotPlanDefined(Event):
     stream_type = "pilot"
 
-    plan_id: str
-    town_id: str
-    village_id: str
-    title: str
+    plan_id: Key
+    town_id: Key
+    village_id: Key
+    title: Name
     items: list[PilotItem]
-    budget_total_fen: int
+    budget_total_fen: Fen
 
 
 @event
@@ -367,15 +368,15 @@ class PilotItemProgressed(Event):
 
     stream_type = "pilot"
 
-    plan_id: str
-    town_id: str
-    village_id: str
-    item_id: str
-    progress_pct: int
-    previous_pct: int
-    reason: str
-    note: str
-    evidence_upload_ids: list[str]
+    plan_id: Key
+    town_id: Key
+    village_id: Key
+    item_id: Key
+    progress_pct: Percent
+    previous_pct: Percent
+    reason: Text
+    note: Text
+    evidence_upload_ids: list[Key]
     reported_on: dt.date
 
 
@@ -386,18 +387,18 @@ class PilotItemProgressed(Event):
 class ProjectRegistered(Event):
     stream_type = "project"
 
-    project_id: str
-    town_id: str
-    village_id: str
-    name: str
-    description: str
-    owner_id: str
-    owner_name: str
+    project_id: Key
+    town_id: Key
+    village_id: Key
+    name: Name
+    description: Text
+    owner_id: Key
+    owner_name: Name
     supervisor_level: SupervisorLevel
-    supervisor_name: str
+    supervisor_name: Name
     model: DevelopmentModel
-    budget_fen: int
-    year: int
+    budget_fen: Fen
+    year: Year
     starts_on: dt.date
     due_on: dt.date
 
@@ -406,13 +407,13 @@ class ProjectRegistered(Event):
 class ProjectFunded(Event):
     stream_type = "project"
 
-    project_id: str
-    town_id: str
-    village_id: str
-    funding_id: str
+    project_id: Key
+    town_id: Key
+    village_id: Key
+    funding_id: Key
     source: FundingSource
-    funder: str
-    amount_fen: int
+    funder: Name
+    amount_fen: Fen
     received_on: dt.date
 
 
@@ -422,12 +423,12 @@ class InvestmentAttracted(Event):
 
     stream_type = "project"
 
-    project_id: str
-    town_id: str
-    village_id: str
-    investment_id: str
-    investor: str
-    amount_fen: int
+    project_id: Key
+    town_id: Key
+    village_id: Key
+    investment_id: Key
+    investor: Name
+    amount_fen: Fen
     signed_on: dt.date
 
 
@@ -437,15 +438,15 @@ class MilestoneReported(Event):
 
     stream_type = "project"
 
-    project_id: str
-    town_id: str
-    village_id: str
-    milestone_id: str
-    title: str
-    progress_pct: int
-    previous_pct: int
-    reason: str
-    evidence_upload_ids: list[str]
+    project_id: Key
+    town_id: Key
+    village_id: Key
+    milestone_id: Key
+    title: Name
+    progress_pct: Percent
+    previous_pct: Percent
+    reason: Text
+    evidence_upload_ids: list[Key]
     reported_on: dt.date
 
 
@@ -455,13 +456,13 @@ class ProjectIncomeReported(Event):
 
     stream_type = "project"
 
-    project_id: str
-    town_id: str
-    village_id: str
-    income_id: str
-    year: int
-    amount_fen: int
-    note: str
+    project_id: Key
+    town_id: Key
+    village_id: Key
+    income_id: Key
+    year: Year
+    amount_fen: Fen
+    note: Text
     reported_on: dt.date
 
 
@@ -474,14 +475,14 @@ class PairingCommitted(Event):
 
     stream_type = "pairing"
 
-    unit_id: str
-    unit_name: str
-    year: int
-    town_id: str
-    village_id: str
-    target_funds_fen: int
-    target_supporting_projects: int
-    target_industry_projects: int
+    unit_id: Key
+    unit_name: Name
+    year: Year
+    town_id: Key
+    village_id: Key
+    target_funds_fen: Fen
+    target_supporting_projects: Count
+    target_industry_projects: Count
 
 
 @event
@@ -490,12 +491,12 @@ class PairingDelivered(Event):
 
     stream_type = "pairing"
 
-    unit_id: str
-    year: int
-    town_id: str
-    village_id: str
-    delivery_id: str
+    unit_id: Key
+    year: Year
+    town_id: Key
+    village_id: Key
+    delivery_id: Key
     kind: PairingDeliveryKind
-    title: str
-    amount_fen: int
+    title: Name
+    amount_fen: Fen
     delivered_on: dt.date

@@ -15,6 +15,7 @@ from appraisal.domain.annual import DEFAULT_EXCELLENT_RATIO
 from appraisal.domain.quarter import QUARTER_PATTERN
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import AnnualGrade, ResultUseKind
+from grassroots_common.fields import Key, Text
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -34,24 +35,24 @@ class OpenAnnualBody(Body):
 class AnnualGradeBody(Body):
     person_id: PersonId
     grade: AnnualGrade
-    comment: str = Field(default="", max_length=500)
+    comment: Text = Field(default="", max_length=500)
 
 
 class ReminderBody(Body):
     person_id: PersonId
-    quarter: str | None = Field(default=None, pattern=QUARTER_PATTERN)
-    shortcomings: str = Field(min_length=5, max_length=2000, examples=["周纪实内容较笼统，群众工作方法有待改进"])
+    quarter: Key | None = Field(default=None, pattern=QUARTER_PATTERN)
+    shortcomings: Text = Field(min_length=5, max_length=2000, examples=["周纪实内容较笼统，群众工作方法有待改进"])
 
 
 class RectificationBody(Body):
-    report: str = Field(min_length=5, max_length=2000, examples=["已细化周纪实填写，本月走访群众 12 户"])
+    report: Text = Field(min_length=5, max_length=2000, examples=["已细化周纪实填写，本月走访群众 12 户"])
 
 
 class ResultUseBody(Body):
     person_id: PersonId
     kind: ResultUseKind
     year: int = Field(ge=2020, le=2100)
-    basis: str = Field(min_length=2, max_length=500, examples=["2026 年度考核优秀，推荐为区级优秀公务员"])
+    basis: Text = Field(min_length=2, max_length=500, examples=["2026 年度考核优秀，推荐为区级优秀公务员"])
     decided_on: dt.date
 
 

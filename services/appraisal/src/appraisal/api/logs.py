@@ -13,6 +13,7 @@ from appraisal.api.deps import Body
 from appraisal.domain.weeks import WEEK_PATTERN
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import WorkItem
+from grassroots_common.fields import Key, Text
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -21,14 +22,14 @@ router = api_router(prefix="/api/v1/logs", tags=["weekly logs"])
 
 
 class WorkItemIn(BaseModel):
-    text: str = Field(min_length=2, max_length=500, examples=["完成区委组织部季度考核数据汇总"])
-    indicators: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+    text: Text = Field(min_length=2, max_length=500, examples=["完成区委组织部季度考核数据汇总"])
+    indicators: list[Annotated[Key, Field(min_length=1, max_length=40)]] = Field(
         default=[], max_length=10, examples=[["qin-1"]]
     )
 
 
 class SubmitLogBody(BaseModel):
-    week: str = Field(pattern=WEEK_PATTERN, examples=["2026-W47"], description="ISO week")
+    week: Key = Field(pattern=WEEK_PATTERN, examples=["2026-W47"], description="ISO week")
     items: list[WorkItemIn] = Field(min_length=1, max_length=30)
 
     model_config = {
@@ -103,11 +104,11 @@ WeekPath = Annotated[str, Path(pattern=WEEK_PATTERN, examples=["2026-W47"])]
 
 
 class CommentBody(Body):
-    comment: str = Field(min_length=2, max_length=500, examples=["本周工作充实，注意台账留痕"])
+    comment: Text = Field(min_length=2, max_length=500, examples=["本周工作充实，注意台账留痕"])
 
 
 class ReturnBody(Body):
-    reason: str = Field(min_length=2, max_length=500, examples=["工作内容过于笼统，请写明具体事项和成效"])
+    reason: Text = Field(min_length=2, max_length=500, examples=["工作内容过于笼统，请写明具体事项和成效"])
 
 
 class LogStateOut(BaseModel):
@@ -123,7 +124,7 @@ class LogStateOut(BaseModel):
 
 
 class RemindBody(Body):
-    week: str = Field(pattern=WEEK_PATTERN, examples=["2026-W47"])
+    week: Key = Field(pattern=WEEK_PATTERN, examples=["2026-W47"])
 
 
 class LogStatusPage(Page[LogStateOut]):

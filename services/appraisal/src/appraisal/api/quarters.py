@@ -26,6 +26,7 @@ from appraisal.workbook import XLSX, attachment, quarter_workbook
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import Grade
 from grassroots_common.errors import NotFound
+from grassroots_common.fields import Key, Text
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -34,18 +35,18 @@ router = api_router(prefix="/api/v1/units/{unit_id}/quarters", tags=["quarters"]
 
 Quarter = Annotated[str, Path(pattern=QUARTER_PATTERN, examples=["2026-Q3"])]
 PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
-PersonId = Annotated[str, Field(min_length=1, max_length=40, examples=["p_0192"])]
+PersonId = Annotated[Key, Field(min_length=1, max_length=40, examples=["p_0192"])]
 Scores = Annotated[
-    dict[Annotated[str, Field(min_length=1, max_length=40)], Annotated[float, Field(ge=0, le=100)]],
+    dict[Annotated[Key, Field(min_length=1, max_length=40)], Annotated[float, Field(ge=0, le=100)]],
     Field(max_length=40, examples=[{"de-1": 9, "neng-1": 18, "qin-1": 19, "ji-1": 28, "lian-1": 9}]),
 ]
-Comment = Annotated[str, Field(min_length=2, max_length=500, examples=["工作扎实，按时完成各项任务"])]
-Reason = Annotated[str, Field(min_length=2, max_length=500, examples=["第三季度牵头完成换届筹备，表现突出"])]
+Comment = Annotated[Text, Field(min_length=2, max_length=500, examples=["工作扎实，按时完成各项任务"])]
+Reason = Annotated[Text, Field(min_length=2, max_length=500, examples=["第三季度牵头完成换届筹备，表现突出"])]
 Positions = Annotated[dict, Depends(ReadAfter("quarters", "appraisal"))]
 
 
 class OpenQuarterBody(Body):
-    quarter: str = Field(pattern=QUARTER_PATTERN, examples=["2026-Q3"])
+    quarter: Key = Field(pattern=QUARTER_PATTERN, examples=["2026-Q3"])
     good_ratio: float = Field(default=DEFAULT_GOOD_RATIO, gt=0, le=1, description="Largest share of 好 (default 40 %)")
     peer_reviews_required: int = Field(default=1, ge=0, le=20)
 
@@ -53,7 +54,7 @@ class OpenQuarterBody(Body):
 class SelfAssessBody(Body):
     scores: Scores
     grade: Grade
-    summary: str = Field(
+    summary: Text = Field(
         min_length=10, max_length=2000, examples=["本季度完成党建台账规范化整理，牵头组织两次主题党日……"]
     )
 
@@ -61,7 +62,7 @@ class SelfAssessBody(Body):
 class PeerReviewBody(Body):
     person_id: PersonId
     grade: Grade
-    comment: str = Field(default="", max_length=500)
+    comment: Text = Field(default="", max_length=500)
 
 
 class ReviewBody(Body):
@@ -99,12 +100,12 @@ class MentorBody(Body):
 
 
 class VisitBody(Body):
-    notes: str = Field(min_length=5, max_length=2000, examples=["与本人谈心谈话，明确下季度改进目标"])
+    notes: Text = Field(min_length=5, max_length=2000, examples=["与本人谈心谈话，明确下季度改进目标"])
     visited_on: dt.date
 
 
 class AppealBody(Body):
-    reason: str = Field(min_length=5, max_length=2000, examples=["本季度承担了专项整治任务，评定等次未体现，请求复核"])
+    reason: Text = Field(min_length=5, max_length=2000, examples=["本季度承担了专项整治任务，评定等次未体现，请求复核"])
 
 
 class ResolveBody(Body):

@@ -22,6 +22,7 @@ from grassroots_common.contracts.appraisal import (
     SubmissionDeadlines,
 )
 from grassroots_common.errors import Invalid, NotFound, TooLarge
+from grassroots_common.fields import Key, Name
 from grassroots_common.http import (
     IdempotencyKeyHeader,
     MetadataDep,
@@ -44,12 +45,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class RegisterUnitBody(Body):
     unit_id: Id = Field(examples=["u_fx_zzb"])
-    unit_name: str = Field(min_length=2, max_length=60, examples=["凤翔区委组织部"])
+    unit_name: Name = Field(min_length=2, max_length=60, examples=["凤翔区委组织部"])
 
 
 class SectionBody(Body):
     section_id: Id = Field(examples=["u_fx_zzb-s1"])
-    section_name: str = Field(min_length=2, max_length=40, examples=["组织科"])
+    section_name: Name = Field(min_length=2, max_length=40, examples=["组织科"])
 
 
 class ChainIn(Body):
@@ -60,11 +61,11 @@ class ChainIn(Body):
 
 class EnrollBody(Body):
     person_id: Id = Field(examples=["p_0192"])
-    person_name: str = Field(min_length=2, max_length=30, examples=["王建国"])
+    person_name: Name = Field(min_length=2, max_length=30, examples=["王建国"])
     section_id: Id | None = None
-    position: str = Field(default="", max_length=40, examples=["四级主任科员"])
+    position: Name = Field(default="", max_length=40, examples=["四级主任科员"])
     birth_date: dt.date | None = Field(default=None, examples=["1986-04-12"])
-    id_number: str | None = Field(default=None, pattern=r"^\d{17}[\dXx]$", description="Kept only as a digest")
+    id_number: Key | None = Field(default=None, pattern=r"^\d{17}[\dXx]$", description="Kept only as a digest")
     chain: ChainIn = ChainIn()
 
 
@@ -80,7 +81,7 @@ class LeaveBody(Body):
 
 class IndicatorIn(Body):
     code: Id = Field(examples=["qin-1"])
-    name: str = Field(min_length=2, max_length=60, examples=["工作纪律与出勤"])
+    name: Name = Field(min_length=2, max_length=60, examples=["工作纪律与出勤"])
     kind: IndicatorKind
     dimension: Dimension
     max_points: float = Field(gt=0, le=100)

@@ -12,6 +12,7 @@ from appraisal import authz, handlers, queries
 from appraisal.api.deps import Body
 from appraisal.domain.summary import MONTH_PATTERN
 from grassroots_common.commands import CommandResult
+from grassroots_common.fields import Key, Text
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -20,8 +21,10 @@ router = api_router(prefix="/api/v1/summaries", tags=["monthly summaries"])
 
 
 class SubmitSummaryBody(Body):
-    month: str = Field(pattern=MONTH_PATTERN, examples=["2026-10"])
-    text: str = Field(min_length=10, max_length=5000, examples=["本月完成党建台账整理、两次主题党日组织，下月重点是……"])
+    month: Key = Field(pattern=MONTH_PATTERN, examples=["2026-10"])
+    text: Text = Field(
+        min_length=10, max_length=5000, examples=["本月完成党建台账整理、两次主题党日组织，下月重点是……"]
+    )
 
 
 class SummaryOut(BaseModel):

@@ -11,6 +11,7 @@ from pydantic import Field
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import GridRole
 from grassroots_common.errors import NotFound
+from grassroots_common.fields import Key, Name, Text
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -24,11 +25,11 @@ Hierarchy = Annotated[dict, Depends(ReadAfter("grid_hierarchy", "grid"))]
 
 
 class RegisterCommunityBody(Body):
-    community_id: Annotated[str, Field(pattern=r"^com_[a-z0-9_]{2,40}$")] | None = None
-    name: str = Field(min_length=2, max_length=60, examples=["凤鸣社区"])
-    street: str = Field(min_length=2, max_length=60, examples=["城关街道"])
-    district: str = Field(min_length=2, max_length=60, examples=["凤翔区"])
-    leader_name: str = Field(default="", max_length=40, examples=["王建国"])
+    community_id: Annotated[Key, Field(pattern=r"^com_[a-z0-9_]{2,40}$")] | None = None
+    name: Name = Field(min_length=2, max_length=60, examples=["凤鸣社区"])
+    street: Name = Field(min_length=2, max_length=60, examples=["城关街道"])
+    district: Name = Field(min_length=2, max_length=60, examples=["凤翔区"])
+    leader_name: Name = Field(default="", max_length=40, examples=["王建国"])
 
 
 class CommunityOut(Out):
@@ -43,9 +44,9 @@ class CommunityOut(Out):
 
 
 class DefineGridBody(Body):
-    grid_id: Annotated[str, Field(pattern=r"^grd_[a-z0-9_]{2,40}$")] | None = None
-    name: str = Field(min_length=2, max_length=40, examples=["第三网格"])
-    area: str = Field(default="", max_length=200, examples=["东大街 1–45 号"])
+    grid_id: Annotated[Key, Field(pattern=r"^grd_[a-z0-9_]{2,40}$")] | None = None
+    name: Name = Field(min_length=2, max_length=40, examples=["第三网格"])
+    area: Name = Field(default="", max_length=200, examples=["东大街 1–45 号"])
     households: int = Field(default=0, ge=0, le=100_000)
 
 
@@ -60,13 +61,13 @@ class GridOut(Out):
 
 
 class AssignMemberBody(Body):
-    person_name: str = Field(min_length=2, max_length=40, examples=["李秀英"])
+    person_name: Name = Field(min_length=2, max_length=40, examples=["李秀英"])
     role: GridRole = Field(examples=["grid_member"])
     grid_id: Id | None = Field(default=None, description="Required for 网格长, 专职网格员, 网格员")
 
 
 class RemoveMemberBody(Body):
-    reason: str = Field(min_length=2, max_length=200, examples=["调离本社区"])
+    reason: Text = Field(min_length=2, max_length=200, examples=["调离本社区"])
 
 
 class MemberOut(Out):
@@ -79,8 +80,8 @@ class MemberOut(Out):
 
 
 class RegisterDepartmentBody(Body):
-    department_id: Annotated[str, Field(pattern=r"^dep_[a-z0-9_]{2,40}$")] | None = None
-    name: str = Field(min_length=2, max_length=60, examples=["区城市管理执法局"])
+    department_id: Annotated[Key, Field(pattern=r"^dep_[a-z0-9_]{2,40}$")] | None = None
+    name: Name = Field(min_length=2, max_length=60, examples=["区城市管理执法局"])
 
 
 class DepartmentOut(Out):
@@ -90,7 +91,7 @@ class DepartmentOut(Out):
 
 
 class RoutingRuleBody(Body):
-    category_name: str = Field(min_length=2, max_length=40, examples=["环境卫生"])
+    category_name: Name = Field(min_length=2, max_length=40, examples=["环境卫生"])
     default_department_id: Id
     lead_department_id: Id | None = None
     co_department_ids: list[Id] = Field(default=[], max_length=10)

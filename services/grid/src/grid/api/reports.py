@@ -10,6 +10,7 @@ from pydantic import Field
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import Urgency
 from grassroots_common.errors import NotFound
+from grassroots_common.fields import Key, Name, Text
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -23,9 +24,9 @@ Positions = Annotated[dict, Depends(ReadAfter("grid_reports", "grid"))]
 
 
 class FileReportBody(Body):
-    category: str = Field(pattern=CATEGORY_PATTERN, examples=["sanitation"])
-    text: str = Field(min_length=4, max_length=1000, examples=["东大街 12 号门前垃圾堆积三天未清运"])
-    address: str = Field(min_length=2, max_length=200, examples=["东大街 12 号"])
+    category: Key = Field(pattern=CATEGORY_PATTERN, examples=["sanitation"])
+    text: Text = Field(min_length=4, max_length=1000, examples=["东大街 12 号门前垃圾堆积三天未清运"])
+    address: Name = Field(min_length=2, max_length=200, examples=["东大街 12 号"])
     latitude: float | None = Field(default=None, ge=-90, le=90, examples=[34.5213])
     longitude: float | None = Field(default=None, ge=-180, le=180, examples=[107.3926])
     photo_upload_ids: UploadIds
@@ -36,12 +37,12 @@ class FileReportBody(Body):
 
 
 class ResolveBody(Body):
-    resolution: str = Field(min_length=2, max_length=1000, examples=["已联系保洁员当场清运"])
+    resolution: Text = Field(min_length=2, max_length=1000, examples=["已联系保洁员当场清运"])
     photo_upload_ids: UploadIds
 
 
 class EscalateBody(Body):
-    reason: str = Field(min_length=2, max_length=500, examples=["涉及管网破损，需住建部门处理"])
+    reason: Text = Field(min_length=2, max_length=500, examples=["涉及管网破损，需住建部门处理"])
 
 
 @router.post("", summary="File a report from patrol (category, text, address, photos, urgency)")

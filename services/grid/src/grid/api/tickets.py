@@ -11,6 +11,7 @@ from pydantic import Field
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import Satisfaction, TicketKind
 from grassroots_common.errors import NotFound
+from grassroots_common.fields import Key, Name, Text
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.routing import api_router
 from grid import authz, handlers, queries
@@ -33,11 +34,11 @@ Positions = Annotated[dict, Depends(ReadAfter("grid_tickets", "grid"))]
 
 
 class DispatchBody(Body):
-    category: str = Field(pattern=CATEGORY_PATTERN, examples=["sanitation"])
+    category: Key = Field(pattern=CATEGORY_PATTERN, examples=["sanitation"])
     kind: TicketKind = Field(examples=["complaint"], description="Decides the default time limit")
-    title: str = Field(min_length=2, max_length=100, examples=["东大街垃圾清运不及时"])
-    text: str = Field(min_length=2, max_length=2000, examples=["居民反映东大街 12 号门前垃圾堆积三天未清运"])
-    address: str = Field(default="", max_length=200, examples=["东大街 12 号"])
+    title: Name = Field(min_length=2, max_length=100, examples=["东大街垃圾清运不及时"])
+    text: Text = Field(min_length=2, max_length=2000, examples=["居民反映东大街 12 号门前垃圾堆积三天未清运"])
+    address: Name = Field(default="", max_length=200, examples=["东大街 12 号"])
     report_id: Id | None = Field(default=None, description="The escalated report this ticket comes from")
     department_id: Id | None = Field(default=None, description="Override the routing rule's department")
 
@@ -53,21 +54,21 @@ class AcceptBody(Body):
 
 
 class ReturnBody(Body):
-    reason: str = Field(min_length=4, max_length=500, examples=["该事项属物业管理范畴，不属本部门职责"])
+    reason: Text = Field(min_length=4, max_length=500, examples=["该事项属物业管理范畴，不属本部门职责"])
 
 
 class HandleBody(Body):
-    note: str = Field(default="", max_length=1000, examples=["已安排人员现场处置"])
+    note: Text = Field(default="", max_length=1000, examples=["已安排人员现场处置"])
 
 
 class ReportBackBody(Body):
-    result: str = Field(min_length=2, max_length=2000, examples=["已清运垃圾并增设垃圾桶两个"])
+    result: Text = Field(min_length=2, max_length=2000, examples=["已清运垃圾并增设垃圾桶两个"])
     evidence_upload_ids: UploadIds
 
 
 class VerifyBody(Body):
     passed: bool = True
-    comment: str = Field(default="", max_length=500, examples=["现场核实已清理干净"])
+    comment: Text = Field(default="", max_length=500, examples=["现场核实已清理干净"])
     close: bool = Field(default=True, description="Close the ticket in the same step when passed")
 
 
@@ -76,18 +77,18 @@ class CloseBody(Body):
 
 
 class ExtensionRequestBody(Body):
-    reason: str = Field(min_length=4, max_length=500, examples=["需协调管网维修，材料尚未到位"])
+    reason: Text = Field(min_length=4, max_length=500, examples=["需协调管网维修，材料尚未到位"])
     requested_deadline: dt.datetime = Field(examples=["2026-12-04T15:59:59Z"])
 
 
 class ExtensionDecisionBody(Body):
     approve: bool
-    reason: str = Field(default="", max_length=500, examples=["同意延期至下周五"])
+    reason: Text = Field(default="", max_length=500, examples=["同意延期至下周五"])
 
 
 class RevisitBody(Body):
     satisfaction: Satisfaction
-    comment: str = Field(default="", max_length=500, examples=["处理及时，很满意"])
+    comment: Text = Field(default="", max_length=500, examples=["处理及时，很满意"])
 
 
 def enrich(row: dict[str, Any], now: dt.datetime) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import Satisfaction
 from grassroots_common.errors import NotFound
+from grassroots_common.fields import Key, Name, Text
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -29,16 +30,16 @@ LISTS = {
 
 
 class CollectWishBody(Body):
-    resident_name: str = Field(min_length=1, max_length=40, examples=["张奶奶"])
-    title: str = Field(min_length=2, max_length=60, examples=["想要一台助听器"])
-    description: str = Field(min_length=2, max_length=1000, examples=["独居老人，听力下降，希望有一台助听器"])
-    category: str = Field(pattern=CATEGORY_PATTERN, examples=["elderly_care"])
+    resident_name: Name = Field(min_length=1, max_length=40, examples=["张奶奶"])
+    title: Name = Field(min_length=2, max_length=60, examples=["想要一台助听器"])
+    description: Text = Field(min_length=2, max_length=1000, examples=["独居老人，听力下降，希望有一台助听器"])
+    category: Key = Field(pattern=CATEGORY_PATTERN, examples=["elderly_care"])
     grid_id: Id | None = None
 
 
 class ScreenBody(Body):
     approve: bool
-    reason: str = Field(default="", max_length=500, examples=["不属于微心愿范围，已转民政部门"])
+    reason: Text = Field(default="", max_length=500, examples=["不属于微心愿范围，已转民政部门"])
 
 
 class ClaimBody(Body):
@@ -46,23 +47,23 @@ class ClaimBody(Body):
 
 
 class ReleaseBody(Body):
-    reason: str = Field(default="", max_length=500, examples=["临时出差，无法按时完成"])
+    reason: Text = Field(default="", max_length=500, examples=["临时出差，无法按时完成"])
 
 
 class FulfilBody(Body):
-    note: str = Field(default="", max_length=1000, examples=["已送达助听器并调试好"])
+    note: Text = Field(default="", max_length=1000, examples=["已送达助听器并调试好"])
     evidence_upload_ids: UploadIds
 
 
 class RevisitBody(Body):
     satisfaction: Satisfaction
-    comment: str = Field(default="", max_length=500)
+    comment: Text = Field(default="", max_length=500)
 
 
 class OfferBody(Body):
     community_id: Id
-    title: str = Field(min_length=2, max_length=60, examples=["每周六义诊"])
-    description: str = Field(min_length=2, max_length=1000, examples=["区人民医院党支部提供健康咨询和血压测量"])
+    title: Name = Field(min_length=2, max_length=60, examples=["每周六义诊"])
+    description: Text = Field(min_length=2, max_length=1000, examples=["区人民医院党支部提供健康咨询和血压测量"])
     capacity: int = Field(default=1, ge=1, le=1000)
 
 

@@ -9,6 +9,7 @@ from fastapi import Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, model_validator
 
+from grassroots_common.fields import Key, Name, Text
 from grassroots_common.http import PrincipalDep, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -26,7 +27,7 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-
 
 class FigureBlockIn(BaseModel):
     key: FigureKey = Field(description="Which figure: see GET /api/v1/statistics for the catalogue")
-    period: str = Field(pattern=periods.PERIOD_PATTERN, examples=["2026-Q3"])
+    period: Key = Field(pattern=periods.PERIOD_PATTERN, examples=["2026-Q3"])
     display: Literal["table", "sentence"] = "table"
     unit: Id | None = None
     town: Id | None = None
@@ -36,8 +37,8 @@ class FigureBlockIn(BaseModel):
 
 
 class SectionIn(BaseModel):
-    heading: str = Field(default="", max_length=100, examples=["一、平时考核推进情况"])
-    text: str | None = Field(default=None, max_length=20_000, examples=["全区各单位扎实推进周纪实工作。"])
+    heading: Name = Field(default="", max_length=100, examples=["一、平时考核推进情况"])
+    text: Text | None = Field(default=None, max_length=20_000, examples=["全区各单位扎实推进周纪实工作。"])
     figure: FigureBlockIn | None = None
 
     model_config = {"extra": "forbid"}
@@ -50,14 +51,14 @@ class SectionIn(BaseModel):
 
 
 class CreateBulletinBody(BaseModel):
-    title: str = Field(
+    title: Name = Field(
         min_length=4, max_length=120, examples=["凤翔区“周纪实、月小结、季考评、年评鉴”推动平时考核走深走实"]
     )
-    issuer: str = Field(default=ISSUER, min_length=2, max_length=60)
+    issuer: Name = Field(default=ISSUER, min_length=2, max_length=60)
     issued_on: dt.date | None = Field(default=None, description="Defaults to today (Beijing time)")
-    editor_note: str = Field(default="", max_length=2000)
+    editor_note: Text = Field(default="", max_length=2000)
     sections: list[SectionIn] = Field(min_length=1, max_length=30)
-    distribution: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+    distribution: list[Annotated[Name, Field(min_length=1, max_length=60)]] = Field(
         default=[], max_length=40, examples=[["市委组织部", "区委各常委", "各镇（街道）党（工）委"]]
     )
 

@@ -9,6 +9,7 @@ from fastapi import Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from grassroots_common.fields import Key
 from grassroots_common.http import PrincipalDep, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -24,7 +25,7 @@ NoticeKind = Literal["weekly", "monthly", "quarterly"]
 
 class GenerateNoticeBody(BaseModel):
     kind: NoticeKind = Field(description="weekly 周通报, monthly 月通报, quarterly 季度通报")
-    period: str = Field(
+    period: Key = Field(
         pattern=periods.PERIOD_PATTERN, examples=["2026-W47"], description="2026-W47, 2026-11 or 2026-Q4"
     )
 

@@ -1,4 +1,8 @@
-"""Request field types shared by the village routes: ids, months, years, money in fen, uploads."""
+"""Request field types shared by the village routes: ids, months, years, money in fen, uploads.
+
+The bounds and the text normalization are ``grassroots_common.fields``'; these are their village
+spellings (a name up to 60 characters, a text up to 1000). ``Line`` is a short text whose route
+sets its own length."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 from pydantic import Field
 
+from grassroots_common import fields as bounded
 from grassroots_common.http import ReadAfter, RuntimeDep
 from village.projections import PROJECTIONS
 
@@ -18,15 +23,17 @@ TownId = Annotated[str, Field(pattern=TOWN_ID, examples=["610305101"], descripti
 VillageId = Annotated[
     str, Field(pattern=VILLAGE_ID, examples=["610305101201"], description="村的统计用区划代码（12 位）")
 ]
-Year = Annotated[int, Field(ge=2000, le=2100, examples=[2026])]
+Year = bounded.Year
 Month = Annotated[str, Field(pattern=MONTH, examples=["2026-11"])]
-Fen = Annotated[int, Field(ge=0, le=10**13, description="金额（分）", examples=[5_000_000])]
-PositiveFen = Annotated[int, Field(gt=0, le=10**13, description="金额（分）", examples=[5_000_000])]
-Name = Annotated[str, Field(min_length=1, max_length=60)]
-Text = Annotated[str, Field(max_length=1000)]
-Percent = Annotated[int, Field(ge=0, le=100, examples=[60])]
+Fen = bounded.Fen
+PositiveFen = bounded.PositiveFen
+Key = bounded.Key
+Line = bounded.Name
+Name = Annotated[bounded.Name, Field(min_length=1, max_length=60)]
+Text = Annotated[bounded.Text, Field(max_length=1000)]
+Percent = bounded.Percent
 UploadIds = Annotated[
-    list[Annotated[str, Field(min_length=1, max_length=64)]],
+    list[Annotated[bounded.Key, Field(min_length=1, max_length=64)]],
     Field(default=[], max_length=20, description="POST /api/v1/uploads 返回的 upload_id"),
 ]
 

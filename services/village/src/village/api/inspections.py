@@ -16,7 +16,18 @@ from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalD
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from village import queries
-from village.api.fields import VILLAGE_ID, Name, Text, TownQuery, UploadIds, VillageId, VillageQuery, Year, read_after
+from village.api.fields import (
+    VILLAGE_ID,
+    Key,
+    Name,
+    Text,
+    TownQuery,
+    UploadIds,
+    VillageId,
+    VillageQuery,
+    Year,
+    read_after,
+)
 from village.authz import read_scope
 from village.handlers import inspections as handlers
 from village.handlers.context import today
@@ -98,7 +109,7 @@ async def round_detail(
 
 
 class FindingBody(BaseModel):
-    aspect_id: Annotated[str, Field(min_length=1, max_length=40, examples=["environment"])]
+    aspect_id: Annotated[Key, Field(min_length=1, max_length=40, examples=["environment"])]
     text: Text = Field(min_length=2, examples=["活动室墙面脱落，需重新粉刷"])
     deadline: dt.date
 
@@ -107,7 +118,7 @@ class FindingBody(BaseModel):
 
 class InspectionBody(BaseModel):
     inspected_on: dt.date
-    scores: dict[Annotated[str, Field(max_length=40)], Annotated[int, Field(ge=0, le=1000)]] = Field(
+    scores: dict[Annotated[Key, Field(max_length=40)], Annotated[int, Field(ge=0, le=1000)]] = Field(
         examples=[
             {
                 "environment": 13,

@@ -14,7 +14,7 @@ from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalD
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from village import queries
-from village.api.fields import Fen, Name, TownQuery, VillageId, Year, YearQuery, read_after
+from village.api.fields import Fen, Line, Name, TownQuery, VillageId, Year, YearQuery, read_after
 from village.authz import read_scope
 from village.handlers import pairings as handlers
 
@@ -52,7 +52,7 @@ async def commit(
 class DeliveryBody(BaseModel):
     village_id: VillageId
     kind: PairingDeliveryKind
-    title: Annotated[str, Field(min_length=2, max_length=200, examples=["协调帮扶资金"])]
+    title: Annotated[Line, Field(min_length=2, max_length=200, examples=["协调帮扶资金"])]
     amount_fen: Fen = 0
     delivered_on: dt.date
 

@@ -14,7 +14,7 @@ from grassroots_common.errors import NotFound
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.routing import api_router
 from village import queries
-from village.api.fields import VILLAGE_ID, Fen, Name, Percent, Text, UploadIds, read_after
+from village.api.fields import VILLAGE_ID, Fen, Line, Name, Percent, Text, UploadIds, read_after
 from village.authz import authorize
 from village.handlers import pilots as handlers
 from village.handlers.context import load_village
@@ -25,7 +25,7 @@ VillagePath = Annotated[str, Path(pattern=VILLAGE_ID)]
 
 class ItemBody(BaseModel):
     aspect: Name = Field(examples=["提升村容村貌"])
-    title: Annotated[str, Field(min_length=2, max_length=100, examples=["沿街门面统一改造"])]
+    title: Annotated[Line, Field(min_length=2, max_length=100, examples=["沿街门面统一改造"])]
     starts_on: dt.date
     due_on: dt.date
     budget_fen: Fen
@@ -36,7 +36,7 @@ class ItemBody(BaseModel):
 
 
 class PlanBody(BaseModel):
-    title: Annotated[str, Field(min_length=2, max_length=100, examples=["陈村镇紫荆村红色美丽村庄建设实施方案"])]
+    title: Annotated[Line, Field(min_length=2, max_length=100, examples=["陈村镇紫荆村红色美丽村庄建设实施方案"])]
     starts_on: dt.date
     due_on: dt.date
     items: list[ItemBody] | None = Field(

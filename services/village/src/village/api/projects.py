@@ -18,6 +18,8 @@ from grassroots_common.routing import api_router
 from village import queries
 from village.api.fields import (
     Fen,
+    Key,
+    Line,
     Name,
     Percent,
     PositiveFen,
@@ -40,9 +42,9 @@ ProjectPath = Annotated[str, Path(max_length=64, examples=["prj_0193a4c2..."])]
 
 class RegisterBody(BaseModel):
     village_id: VillageId
-    name: Annotated[str, Field(min_length=2, max_length=100, examples=["紫荆村优质小麦规模种植"])]
+    name: Annotated[Line, Field(min_length=2, max_length=100, examples=["紫荆村优质小麦规模种植"])]
     description: Text = ""
-    owner_id: Annotated[str | None, Field(max_length=80)] = Field(default=None, description="书记本人登记时可省略")
+    owner_id: Annotated[Key, Field(max_length=80)] | None = Field(default=None, description="书记本人登记时可省略")
     owner_name: Name | None = None
     supervisor_level: SupervisorLevel = Field(examples=["town"])
     supervisor_name: Name = Field(examples=["陈村镇党委书记 王建国"])
@@ -177,7 +179,7 @@ async def attract(
 
 
 class MilestoneBody(BaseModel):
-    title: Annotated[str, Field(min_length=2, max_length=200, examples=["完成土地流转 580 亩"])]
+    title: Annotated[Line, Field(min_length=2, max_length=200, examples=["完成土地流转 580 亩"])]
     progress_pct: Percent
     reason: Text = Field(default="", description="进度回退时必须说明原因")
     evidence_upload_ids: UploadIds

@@ -15,7 +15,7 @@ from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalD
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from village import queries
-from village.api.fields import VILLAGE_ID, Name, Text, TownQuery, UploadIds, read_after
+from village.api.fields import VILLAGE_ID, Key, Name, Text, TownQuery, UploadIds, read_after
 from village.authz import read_scope
 from village.handlers import weakness as handlers
 from village.handlers.context import today
@@ -88,7 +88,7 @@ async def designate(
 class PlanBody(BaseModel):
     responsible_leader: Name = Field(examples=["区委常委 张志强"])
     work_group: list[Name] = Field(min_length=1, max_length=20)
-    measures: list[Annotated[str, Field(min_length=2, max_length=300)]] = Field(min_length=1, max_length=30)
+    measures: list[Annotated[Text, Field(min_length=2, max_length=300)]] = Field(min_length=1, max_length=30)
     deadline: dt.date
 
     model_config = {"extra": "forbid"}
@@ -117,7 +117,7 @@ async def plan(
 
 
 class ProgressBody(BaseModel):
-    measure_id: Annotated[str, Field(min_length=1, max_length=20, examples=["m1"])]
+    measure_id: Annotated[Key, Field(min_length=1, max_length=20, examples=["m1"])]
     done: bool = False
     note: Text = Field(min_length=2)
     evidence_upload_ids: UploadIds

@@ -10,14 +10,7 @@ from fastapi import Path, Query, Request
 from pydantic import BaseModel, Field
 
 from grassroots_common.commands import CommandResult
-from grassroots_common.contracts.village import (
-    BonusTier,
-    CadrePosition,
-    ChecklistAspect,
-    DemonstrationLevel,
-    PilotItemTemplate,
-    VillagePolicySet,
-)
+from grassroots_common.contracts.village import CadrePosition, DemonstrationLevel, VillagePolicySet
 from grassroots_common.errors import NotFound
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
@@ -27,6 +20,8 @@ from village.api.fields import (
     MONTH,
     VILLAGE_ID,
     Fen,
+    Key,
+    Line,
     Month,
     Name,
     Text,
@@ -47,17 +42,49 @@ router = api_router(prefix="/api/v1", tags=["villages"])
 VillagePath = Annotated[str, Path(pattern=VILLAGE_ID, examples=["610305101201"])]
 
 
+SUBSIDY_MAX_FEN = 100_000 * 100
+"""A cadre's monthly subsidy rate: at most 10 万元 (today's rates are a few thousand yuan)."""
+BONUS_MAX_FEN = 10_000_000 * 100
+"""A team bonus: at most 1000 万元."""
+
+SubsidyRate = Annotated[int, Field(gt=0, le=SUBSIDY_MAX_FEN, description="每月补贴（分），大于 0", examples=[300_000])]
+
+
+class BonusTierIn(BaseModel):
+    """A tier of the team bonus: a bonus of 0 is no tier, so it is refused."""
+
+    threshold_fen: Fen = Field(examples=[5_000_000])
+    bonus_fen: int = Field(gt=0, le=BONUS_MAX_FEN, description="奖补（分），大于 0", examples=[300_000])
+
+    model_config = {"extra": "forbid"}
+
+
+class ChecklistAspectIn(BaseModel):
+    aspect_id: Annotated[Key, Field(min_length=1, max_length=40, examples=["organization"])]
+    name: Name = Field(examples=["组织建设"])
+    max_score: int = Field(ge=1, le=1000, examples=[20])
+
+    model_config = {"extra": "forbid"}
+
+
+class PilotItemTemplateIn(BaseModel):
+    aspect: Name = Field(examples=["提升村容村貌"])
+    title: Annotated[Line, Field(min_length=1, max_length=100, examples=["沿街门面统一改造"])]
+
+    model_config = {"extra": "forbid"}
+
+
 class PolicyBody(BaseModel):
-    subsidy_one_shoulder_fen: Fen
-    subsidy_other_fen: Fen
-    bonus_tiers: list[BonusTier] = Field(min_length=1, max_length=10)
+    subsidy_one_shoulder_fen: SubsidyRate
+    subsidy_other_fen: SubsidyRate
+    bonus_tiers: list[BonusTierIn] = Field(min_length=1, max_length=10)
     reserve_target: int = Field(ge=0, le=10)
-    checklist: list[ChecklistAspect] = Field(min_length=1, max_length=30)
-    pairing_funds_fen: Fen
+    checklist: list[ChecklistAspectIn] = Field(min_length=1, max_length=30)
+    pairing_funds_fen: Annotated[Fen, Field(le=100_000_000 * 100, description="包联单位年度帮扶资金目标（分）")]
     pairing_supporting_projects: int = Field(ge=0, le=10)
     pairing_industry_projects: int = Field(ge=0, le=10)
     behind_schedule_margin_pct: int = Field(ge=0, le=100)
-    pilot_template: list[PilotItemTemplate] = Field(min_length=1, max_length=60)
+    pilot_template: list[PilotItemTemplateIn] = Field(min_length=1, max_length=60)
 
     model_config = {"extra": "forbid"}
 

@@ -11,6 +11,7 @@ from grassroots_common.auth import Principal
 from grassroots_common.commands import CommandResult, Idempotency, execute
 from grassroots_common.contracts.village import ChecklistAspect, Finding, InspectionTeam, RoundVillage
 from grassroots_common.events import Metadata
+from grassroots_common.fields import Key, Name, Text
 from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
 from village.authz import authorize
@@ -19,14 +20,14 @@ from village.handlers.context import check_uploads, current_policy, load_village
 
 
 class TeamPlan(BaseModel):
-    name: str
-    members: list[str]
-    village_ids: list[str]
+    name: Name
+    members: list[Name]
+    village_ids: list[Key]
 
 
 class FindingPlan(BaseModel):
-    aspect_id: str
-    text: str
+    aspect_id: Key
+    text: Text
     deadline: dt.date
 
 

@@ -10,6 +10,7 @@ from grassroots_common.auth import Principal
 from grassroots_common.commands import CommandResult, Idempotency, execute
 from grassroots_common.contracts.village import FundingSource, PilotItem
 from grassroots_common.events import Metadata
+from grassroots_common.fields import Fen, Name
 from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
 from village.authz import authorize
@@ -18,13 +19,13 @@ from village.handlers.context import check_uploads, current_policy, load_village
 
 
 class ItemPlan(BaseModel):
-    aspect: str
-    title: str
+    aspect: Name
+    title: Name
     starts_on: dt.date
     due_on: dt.date
-    budget_fen: int
+    budget_fen: Fen
     budget_source: FundingSource
-    budget_use: str
+    budget_use: Name
 
 
 async def define_plan(
