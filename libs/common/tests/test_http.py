@@ -183,3 +183,27 @@ async def test_operator_view_lists_projections_and_parked_events(app, serve, aut
         assert r.status_code == 200 and r.json()["total"] == 0
         r = await client.get("/api/v1/ops/projections", headers=auth("p1", "staff"))
         assert r.status_code == 403
+
+
+async def test_nul_and_control_characters_are_422_naming_where_never_500(app, serve, auth) -> None:
+    staff = auth("p1", "staff")
+    async with serve(app) as client:
+        # NUL in a body field its route left a plain str: the store's guard refuses it as input.
+        r = await client.post("/api/v1/notes/n5", json={"text": "好的\u0000笔记"}, headers=staff)
+        assert (r.status_code, r.json()["code"]) == (422, "validation_failed"), r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["errors"][0]["code"] == "text_control_character"
+        assert "U+0000" in r.json()["detail"]
+        for url, field in (
+            ("/api/v1/notes/n%005", "path"),
+            ("/api/v1/notes/n%015", "path"),
+            ("/api/v1/calendar/2026?note=a%00b", "query.note"),
+            ("/api/v1/calendar/2026?a%C2%85=1", "query.a"),
+        ):
+            r = await client.post(url, json={"text": "好的笔记"}, headers=staff)
+            assert (r.status_code, r.json()["errors"][0]["field"]) == (422, field), (url, r.text)
+            assert "控制字符" in r.json()["detail"]
+        assert (
+            await client.post("/api/v1/notes/n6?x=%E5%A5%BD", json={"text": "好的笔记"}, headers=staff)
+        ).status_code == 200
+        assert await app.state.runtime.store.load("n5") == []

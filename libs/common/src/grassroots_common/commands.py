@@ -14,11 +14,11 @@ from typing import Any, TypeVar
 
 import asyncpg
 import orjson
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.errors import Conflict, Invalid, ProblemError
-from grassroots_common.events import Metadata, NewEvent
+from grassroots_common.events import Metadata, NewEvent, UnloadableEvent
 from grassroots_common.store import ConcurrencyError, EventStore, LatestOf, Remember
 
 A = TypeVar("A", bound=Aggregate)
@@ -120,7 +120,7 @@ async def execute(
                     if first is not None:
                         return first
                 aggregate = aggregate_type.from_recorded(stream_id, await store.load(stream_id, conn, latest=latest))
-                data = action(aggregate) or {}
+                data = _decide(action, aggregate)
                 pending = aggregate.take_pending()
                 if not pending:
                     return CommandResult(
@@ -156,7 +156,7 @@ async def _first(
     """The command decided on an empty stream and appended in one statement, or ``None``."""
     aggregate = aggregate_type.from_recorded(stream_id, [])
     try:
-        data = action(aggregate) or {}
+        data = _decide(action, aggregate)
     except ProblemError:
         return None  # perhaps refused only because the stream is not in fact empty: decide on it
     pending = aggregate.take_pending()
@@ -180,6 +180,15 @@ async def _first(
     return CommandResult(
         stream_id=stream_id, version=appended.version, position=appended.checkpoint, events=names, data=data
     )
+
+
+def _decide(action: Callable[[A], dict[str, Any] | None], aggregate: A) -> dict[str, Any]:
+    """``action`` on the aggregate; an event it builds from a value its contract refuses (a value
+    no route checked) is ``UnloadableEvent``, answered 422 like the store's own guard."""
+    try:
+        return action(aggregate) or {}
+    except ValidationError as exc:
+        raise UnloadableEvent.of(exc.title, exc) from None
 
 
 def _remember(

@@ -7,13 +7,15 @@ event store are upcast on read (``register_upcaster``), never rewritten.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 import orjson
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
+from grassroots_common.fields import STORED
 from grassroots_common.ids import new_event_id
 
 
@@ -47,7 +49,12 @@ def event(cls: E) -> E:
 
 
 def register_upcaster(type_name: str, from_version: int) -> Callable[[Callable], Callable]:
-    """Register a function that turns data of ``from_version`` into ``from_version + 1``."""
+    """Register a function that turns data of ``from_version`` into ``from_version + 1``.
+
+    This is also how a stream holding an event that no longer loads (written by an older version,
+    before its contract bounded a value) is repaired: raise the class's ``schema_version`` and
+    register an upcaster from the old version that passes good data through and mends the bad;
+    ``grassroots streams-unloadable`` lists the streams that need one. Nothing is rewritten."""
 
     def decorate(fn: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
         _UPCASTERS[(type_name, from_version)] = fn
@@ -62,6 +69,70 @@ def event_class(type_name: str) -> type[Event] | None:
 
 def known_types() -> dict[str, type[Event]]:
     return dict(_REGISTRY)
+
+
+_READ_BACK = {STORED: True}
+"""Validation context of an event read from the store (``grassroots_common.fields``)."""
+
+
+class UnloadableEvent(ValueError):
+    """An event that would not load as the same event once stored: refused before it is appended.
+
+    ``errors`` are pydantic's error dicts (``loc`` names the event's field), so the HTTP layer
+    answers it like any invalid request (422)."""
+
+    def __init__(self, type_name: str, errors: list[dict[str, Any]]) -> None:
+        first = errors[0] if errors else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        super().__init__(f"{type_name} would not load back: {where} {first.get('msg', '')}".strip())
+        self.type_name = type_name
+        self.errors = errors
+
+    @classmethod
+    def of(cls, type_name: str, exc: ValidationError) -> UnloadableEvent:
+        return cls(type_name, exc.errors(include_url=False))
+
+
+# NUL, escaped as JSON writes it (and not preceded by an escaped backslash): jsonb refuses it.
+_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def load_event(type_name: str, data: dict[str, Any]) -> Event:
+    """The typed event from stored (upcast) data; LookupError for a type this process does not know."""
+    cls = _REGISTRY.get(type_name)
+    if cls is None:
+        raise LookupError(f"unknown event type {type_name}")
+    return cls.model_validate(data, context=_READ_BACK)
+
+
+def stored_json(event: Event) -> str:
+    """The event as the store keeps it (its JSON), after checking that it loads back as the same
+    event exactly as a reader will load it (JSON decoded, then validated by its registered
+    contract with the reader's context). ``UnloadableEvent`` otherwise: what cannot be loaded is
+    never appended, so no decision can break a stream."""
+    name = event.type_name()
+    text = event.model_dump_json()
+    if "\\u0000" in text and _NUL.search(text):
+        raise UnloadableEvent(name, [_nul_error()])
+    cls = _REGISTRY.get(name, type(event))
+    try:
+        back = cls.model_validate(orjson.loads(text), context=_READ_BACK)
+    except ValidationError as exc:
+        raise UnloadableEvent.of(name, exc) from None
+    if back != event:
+        changed = [k for k in type(event).model_fields if getattr(back, k, None) != getattr(event, k)]
+        raise UnloadableEvent(
+            name, [{"loc": (changed[0] if changed else "",), "type": "value_not_kept", "msg": "读回的值与写入的不同"}]
+        )
+    return text
+
+
+def _nul_error() -> dict[str, Any]:
+    return {
+        "loc": (),
+        "type": "text_control_character",
+        "msg": "含有不可见的控制字符 U+0000（常见于从 Word 或表格粘贴的内容），请删除后重新输入",
+    }
 
 
 def upcast(type_name: str, schema_version: int, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -194,10 +265,7 @@ class RecordedEvent:
 
     def to_event(self) -> Event:
         """The typed event; raises LookupError for a type this process does not know."""
-        cls = _REGISTRY.get(self.type)
-        if cls is None:
-            raise LookupError(f"unknown event type {self.type}")
-        return cls.model_validate(self.data)
+        return load_event(self.type, self.data)
 
     @property
     def actor_id(self) -> str:

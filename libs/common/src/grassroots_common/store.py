@@ -18,7 +18,7 @@ from typing import Any
 import asyncpg
 from prometheus_client import Counter
 
-from grassroots_common.events import Metadata, NewEvent, RecordedEvent, upcast
+from grassroots_common.events import Metadata, NewEvent, RecordedEvent, stored_json, upcast
 
 EVENTS_APPENDED = Counter("grassroots_events_appended_total", "Events appended to the store", ["stream_type"])
 
@@ -153,7 +153,7 @@ def _one(
         e.event_id,
         e.event.type_name(),
         e.event.schema_version,
-        e.event.model_dump_json(),
+        stored_json(e.event),
         metadata.stored(),
         e.occurred_at or now,
     )
@@ -221,7 +221,8 @@ class EventStore:
         """Append ``events`` after ``expected_version`` in one statement (so one transaction); with
         ``remember``, the idempotency record is written by the same statement. A key another
         request took first raises ``asyncpg.UniqueViolationError`` (constraint
-        ``IDEMPOTENCY_KEY_TAKEN``); a lost race for the stream raises ``ConcurrencyError``."""
+        ``IDEMPOTENCY_KEY_TAKEN``); a lost race for the stream raises ``ConcurrencyError``; an
+        event that would not load back as itself raises ``UnloadableEvent`` and nothing is written."""
         if not events:
             raise ValueError("nothing to append")
         now = dt.datetime.now(dt.UTC)
@@ -237,7 +238,7 @@ class EventStore:
                 [e.event_id for e in events],
                 [e.event.type_name() for e in events],
                 [e.event.schema_version for e in events],
-                [e.event.model_dump_json() for e in events],
+                [stored_json(e.event) for e in events],
                 metadata.stored(),
                 [e.occurred_at or now for e in events],
             )
