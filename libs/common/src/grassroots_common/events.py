@@ -119,6 +119,8 @@ def stored_json(event: Event) -> str:
         back = cls.model_validate(orjson.loads(text), context=_READ_BACK)
     except ValidationError as exc:
         raise UnloadableEvent.of(name, exc) from None
+    except orjson.JSONDecodeError as exc:  # the store's codec: an integer beyond 64 bits
+        raise UnloadableEvent(name, [{"loc": (), "type": "value_error", "msg": f"无法读回：{exc}"}]) from None
     if back != event:
         changed = [k for k in type(event).model_fields if getattr(back, k, None) != getattr(event, k)]
         raise UnloadableEvent(

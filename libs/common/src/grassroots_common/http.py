@@ -28,6 +28,7 @@ from grassroots_common.auth import Principal
 from grassroots_common.commands import Idempotency
 from grassroots_common.errors import ProblemError, TooLarge, Unauthorized, Unavailable
 from grassroots_common.events import Metadata, UnloadableEvent
+from grassroots_common.fields import KEY_PATTERN
 from grassroots_common.logs import configure_logging
 from grassroots_common.projections import read_position, wait_for_position
 from grassroots_common.routing import Route, Router
@@ -357,6 +358,8 @@ which pydantic reports as ``too_short``/``too_long`` like a list's."""
 
 def _zh(err: dict[str, Any]) -> str:
     kind = err.get("type", "")
+    if kind == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == KEY_PATTERN:
+        return "不能包含换行或不可见的控制字符（常见于从 Word 或表格粘贴的内容），请删除后重新输入"
     template = _ZH_TEXT.get(kind) if isinstance(err.get("input"), str) else None
     template = template or _ZH.get(kind)
     if template is None:
