@@ -92,6 +92,13 @@ def normalize_text(value: Any, info: ValidationInfo) -> Any:
     return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
 
 
+def refused_character(value: str) -> str | None:
+    """The first character text normalization refuses, if any (for input read from a file, whose
+    rows are refused one by one rather than the whole request)."""
+    bad = _REFUSED.search(_LINE_BREAKS.sub("\n", value))
+    return bad.group() if bad is not None else None
+
+
 def export_safe(value: Any) -> str:
     """Text for a .docx or .xlsx: characters XML 1.0 cannot hold (the C0 controls but ``\\t``,
     ``\\n``, ``\\r``; lone surrogates; U+FFFE/U+FFFF) dropped, ``\\x0b``/``\\x0c`` as line breaks. For

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from grassroots_common.fields import export_safe
 from grassroots_common.workdays import CHINA
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,7 +57,7 @@ def quarter_workbook(
     book = Workbook()
     info = book.active
     info.title = "概况"
-    info.append([f"{unit_name} {quarter['quarter']} 季度考核"])
+    info.append([export_safe(f"{unit_name} {quarter['quarter']} 季度考核")])
     info["A1"].font = Font(bold=True, size=14, name="宋体")
     for label, value in (
         ("单位", unit_name),
@@ -68,7 +69,7 @@ def quarter_workbook(
         ("公示时间", _time(quarter["published_at"])),
         ("公示截止", _time(quarter["period_ends_at"])),
     ):
-        info.append([label, value])
+        info.append([label, export_safe(value) if isinstance(value, str) else value])
     info.column_dimensions["A"].width = 16
     info.column_dimensions["B"].width = 40
     _sheet(book, "考核进度", BOARD_COLUMNS, board)
@@ -99,6 +100,10 @@ def _sheet(book: Workbook, title: str, columns: list[tuple[str, str]], rows: Seq
 
 
 def _value(key: str, value: Any) -> Any:
+    """A cell: labels for codes, stored text made safe for the sheet's XML (a pasted \x0b or \x01
+    stored by an older version must not fail the export)."""
+    if isinstance(value, str) and key not in ("next_level", "status", "appeal_status"):
+        return export_safe(value)
     if key == "next_level":
         return LEVELS.get(value, value) if value else "已评定"
     if key == "status":

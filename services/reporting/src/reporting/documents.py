@@ -18,6 +18,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from grassroots_common.fields import export_safe
+
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
 BODY_FONT = "仿宋_GB2312"
@@ -41,7 +43,7 @@ def _new() -> DocumentType:
 
 
 def _run(p: Paragraph, text: str, font: str = BODY_FONT, size: Pt = SAN_HAO, *, bold: bool = False, color=None):
-    run = p.add_run(text)
+    run = p.add_run(export_safe(text))  # stored text may hold what XML refuses (\x0b, \x01)
     run.font.name = font
     run.font.size = size
     run.bold = bold

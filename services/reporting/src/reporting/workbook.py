@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from grassroots_common.fields import export_safe
+
 HEADER = Font(bold=True, name="宋体")
 FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -18,10 +20,10 @@ def workbook(title: str, figures: list[dict[str, Any]], about: dict[str, Any]) -
     book = Workbook()
     info = book.active
     info.title = "说明"
-    info.append([title])
+    info.append([export_safe(title)])
     info["A1"].font = Font(bold=True, size=14, name="宋体")
     for key, value in about.items():
-        info.append([key, str(value)])
+        info.append([export_safe(key), export_safe(value)])
     info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 60
     used: set[str] = set()
@@ -29,7 +31,7 @@ def workbook(title: str, figures: list[dict[str, Any]], about: dict[str, Any]) -
         name = _sheet_name(figure["title"], used)
         sheet = book.create_sheet(name)
         columns = figure["columns"]
-        sheet.append([c["label"] for c in columns])
+        sheet.append([export_safe(c["label"]) for c in columns])
         for cell in sheet[1]:
             cell.font = HEADER
             cell.fill = FILL
@@ -37,7 +39,7 @@ def workbook(title: str, figures: list[dict[str, Any]], about: dict[str, Any]) -
         for row in figure["rows"]:
             sheet.append([_value(row.get(c["key"])) for c in columns])
         sheet.append([])
-        sheet.append([figure["sentence"]])
+        sheet.append([export_safe(figure["sentence"])])
         for i, column in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, 2 * len(column["label"]) + 4))
         sheet.freeze_panes = "A2"
@@ -47,13 +49,16 @@ def workbook(title: str, figures: list[dict[str, Any]], about: dict[str, Any]) -
 
 
 def _value(value: Any) -> Any:
+    """A cell: stored text made safe for the sheet's XML (an export never fails on a pasted \x0b)."""
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, str):
+        return export_safe(value)
     return value
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28] or "表"
+    base = "".join(ch for ch in export_safe(title) if ch not in "[]:*?/\\\t\n\r")[:28] or "表"
     name, n = base, 2
     while name in used:
         name, n = f"{base[:26]}{n}", n + 1

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from appraisal.domain.roster import SheetRow
 from grassroots_common.contracts.appraisal import ImportRowError
 from grassroots_common.errors import Invalid
+from grassroots_common.fields import refused_character
 
 COLUMNS = {
     "person_id": "人员编号",
@@ -121,6 +122,15 @@ def _row_errors(number: int, cells: dict[str, object], seen: dict[str, int]) -> 
             error("birth_date", "birth_date_out_of_range", "出生日期不合理")
     except ValueError:
         error("birth_date", "birth_date_invalid", "出生日期格式应为 1985-03-12")
+    for key, value in cells.items():
+        text = _text(value)
+        char = refused_character(text) if text is not None else None
+        if char is not None:
+            error(
+                key,
+                "text_control_character",
+                f"{COLUMNS[key]}含有不可见的控制字符 U+{ord(char):04X}，请在表格中删除后重新导入",
+            )
     id_number = _text(cells.get("id_number"))
     if id_number is not None and not _ID_NUMBER.match(id_number.upper()):
         error("id_number", "id_number_invalid", "身份证号应为 18 位")
