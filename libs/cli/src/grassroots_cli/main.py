@@ -184,6 +184,51 @@ def events_show(
     asyncio.run(run())
 
 
+@events_app.command("unloadable")
+def events_unloadable(
+    service_names: Annotated[
+        list[str] | None, typer.Argument(metavar="[SERVICE]...", help="appraisal, grid or village (default: all)")
+    ] = None,
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """The streams whose events fail to load (written by an older version before a contract was
+    bounded), per service database: each needs an upcaster. Exits 1 when there are any."""
+
+    async def run() -> int:
+        import grassroots_common.contracts  # noqa: F401  (registers every event type)
+        from grassroots_common.store import EventStore
+
+        target = Target.resolve(data_dir)
+        table = Table("service", "stream id", "stream type", "first bad v", "type", "schema", "bad events", "error")
+        bad = 0
+        for svc in service_names or PUBLISHING:
+            pool = await target.pool(svc)
+            try:
+                streams = await EventStore(pool).unloadable()
+            finally:
+                await pool.close()
+            bad += len(streams)
+            for u in streams:
+                table.add_row(
+                    svc,
+                    u.stream_id,
+                    u.stream_type,
+                    str(u.version),
+                    u.type,
+                    str(u.schema_version),
+                    str(u.events),
+                    u.error,
+                )
+        if bad:
+            console.print(table)
+            console.print(f"[red]{bad} stream(s) hold events that do not load[/]: register an upcaster for each")
+        else:
+            console.print("[green]Every event of every stream loads.[/]")
+        return 1 if bad else 0
+
+    raise typer.Exit(asyncio.run(run()))
+
+
 @app.command()
 def projections(data_dir: DataDir = Path("data")) -> None:
     """Status and lag of every projection: checkpoint per source against the stream's last sequence."""

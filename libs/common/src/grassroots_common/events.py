@@ -54,7 +54,7 @@ def register_upcaster(type_name: str, from_version: int) -> Callable[[Callable],
     This is also how a stream holding an event that no longer loads (written by an older version,
     before its contract bounded a value) is repaired: raise the class's ``schema_version`` and
     register an upcaster from the old version that passes good data through and mends the bad;
-    ``grassroots streams-unloadable`` lists the streams that need one. Nothing is rewritten."""
+    ``grassroots events unloadable`` lists the streams that need one. Nothing is rewritten."""
 
     def decorate(fn: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
         _UPCASTERS[(type_name, from_version)] = fn
@@ -119,8 +119,6 @@ def stored_json(event: Event) -> str:
         back = cls.model_validate(orjson.loads(text), context=_READ_BACK)
     except ValidationError as exc:
         raise UnloadableEvent.of(name, exc) from None
-    except orjson.JSONDecodeError as exc:  # the store's codec: an integer beyond 64 bits
-        raise UnloadableEvent(name, [{"loc": (), "type": "value_error", "msg": f"无法读回：{exc}"}]) from None
     if back != event:
         changed = [k for k in type(event).model_fields if getattr(back, k, None) != getattr(event, k)]
         raise UnloadableEvent(

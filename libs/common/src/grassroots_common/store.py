@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import asyncpg
 from prometheus_client import Counter
+from pydantic import ValidationError
 
-from grassroots_common.events import Metadata, NewEvent, RecordedEvent, stored_json, upcast
+from grassroots_common.events import Metadata, NewEvent, RecordedEvent, load_event, stored_json, upcast
 
 EVENTS_APPENDED = Counter("grassroots_events_appended_total", "Events appended to the store", ["stream_type"])
 
@@ -200,6 +201,26 @@ def _record(row: asyncpg.Record) -> RecordedEvent:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class UnloadableStream:
+    """A stream holding events that do not load: the first such event and how many there are."""
+
+    stream_id: str
+    stream_type: str
+    version: int
+    type: str
+    schema_version: int
+    error: str
+    events: int = 1
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors(include_url=False)[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 class EventStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
@@ -358,6 +379,35 @@ class EventStore:
             stream_id,
         )
         return _record(row) if row else None
+
+    async def unloadable(self, batch: int = 2000) -> list[UnloadableStream]:
+        """Every stream with an event that does not load as a command or a projection would load
+        it (upcast, then validated by its registered contract), in the order they were written:
+        what an older version appended before its contract was bounded, waiting for an upcaster
+        (``register_upcaster``). Reads the whole store, a batch at a time."""
+        found: dict[str, UnloadableStream] = {}
+        after = 0
+        while rows := await self.pool.fetch(
+            f"SELECT {_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2", after, batch
+        ):
+            for row in rows:
+                try:
+                    load_event(row["type"], upcast(row["type"], row["schema_version"], row["data"])[1])
+                except Exception as exc:  # an upcaster is any code: its own failure is one too
+                    seen = found.get(row["stream_id"])
+                    if seen is not None:
+                        found[row["stream_id"]] = replace(seen, events=seen.events + 1)
+                        continue
+                    found[row["stream_id"]] = UnloadableStream(
+                        row["stream_id"],
+                        row["stream_type"],
+                        row["version"],
+                        row["type"],
+                        row["schema_version"],
+                        _why(exc),
+                    )
+            after = rows[-1]["position"]
+        return list(found.values())
 
     async def position_of(self, event_id: str) -> StorePosition | None:
         row = await self.pool.fetchrow("SELECT tx_id, position FROM events WHERE event_id = $1::uuid", event_id)
