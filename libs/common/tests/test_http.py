@@ -207,3 +207,14 @@ async def test_nul_and_control_characters_are_422_naming_where_never_500(app, se
             await client.post("/api/v1/notes/n6?x=%E5%A5%BD", json={"text": "好的笔记"}, headers=staff)
         ).status_code == 200
         assert await app.state.runtime.store.load("n5") == []
+        png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+        multipart = (  # by hand: httpx would percent-encode the NUL in the file name
+            b'--b\r\nContent-Disposition: form-data; name="file"; filename="'
+            + "照片\x00\x01.png".encode()
+            + b'"\r\nContent-Type: image/png\r\n\r\n'
+            + png
+            + b"\r\n--b--\r\n"
+        )
+        headers = staff | {"Content-Type": "multipart/form-data; boundary=b"}
+        r = await client.post("/api/v1/uploads", content=multipart, headers=headers)
+        assert (r.status_code, r.json()["filename"]) == (201, "照片.png"), r.text

@@ -77,7 +77,8 @@ def uploads_router(*, can_read: ReadHook | None = None, max_bytes: int | None = 
         content_type = sniff(content)
         if content_type is None:
             raise Invalid("upload_type", "只接受 JPEG、PNG、WebP 图片或 PDF 文件", field="file")
-        filename = (file.filename or "upload")[-120:]
+        # A file name is only shown: what is invisible (NUL, which PostgreSQL refuses) is dropped.
+        filename = "".join(ch for ch in (file.filename or "") if ch.isprintable())[-120:] or "upload"
         out = UploadOut(
             upload_id=new_id("upl"),
             filename=filename,
