@@ -262,7 +262,7 @@ async def import_roster(
         principal,
         meta,
         unit_id=unit_id,
-        file_name=(file.filename or "roster.xlsx")[:120],
+        file_name="".join(ch for ch in (file.filename or "") if ch.isprintable())[:120] or "roster.xlsx",
         rows=rows,
         errors=errors,
         # A retried upload of the same file with the same key answers the first import again.
