@@ -62,6 +62,7 @@ STORED = "stored"
 
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c]")
 _REFUSED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_XML_REFUSED = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _stored(info: ValidationInfo) -> bool:
@@ -108,9 +109,6 @@ def export_safe(value: Any) -> str:
         return text
     text = _LINE_BREAKS.sub("\n", text)
     return _XML_REFUSED.sub("", text)
-
-
-_XML_REFUSED = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 MAX_KEY = 128
 MAX_NAME = 200

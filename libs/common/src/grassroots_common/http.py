@@ -332,6 +332,7 @@ _ZH = {
     "list_type": "应为列表",
     "dict_type": "应为对象",
     "string_type": "应为文字",
+    "string_unicode": "含有无效的字符，请删除后重新输入",
     "int_type": "必须是整数",
     "int_from_float": "必须是整数",
     "float_type": "必须是数字",
