@@ -35,38 +35,54 @@ DataDir = Annotated[Path, typer.Option("--data-dir", envvar="GRASSROOTS_DATA", h
 def up(
     data_dir: DataDir = Path("data"),
     port: Annotated[int, typer.Option(envvar="GRASSROOTS_PORT", help="Port of the one origin")] = 8000,
-    demo: Annotated[bool, typer.Option(help="Seed demo data on first start")] = True,
+    host: Annotated[
+        str, typer.Option(envvar="GRASSROOTS_HOST", help="Address of the one origin (not loopback: no demo sign-in)")
+    ] = "127.0.0.1",
+    demo: Annotated[
+        bool, typer.Option(help="Seed demo data on first start, and offer the demo sign-in on a loopback address")
+    ] = True,
     service_ports: Annotated[
         int, typer.Option(envvar="GRASSROOTS_SERVICE_PORTS", help="First of four ports for the services")
     ] = 8101,
     nats_port: Annotated[int, typer.Option(envvar="GRASSROOTS_NATS_PORT", help="Port of the embedded NATS")] = 4222,
 ) -> None:
-    """Start NATS, PostgreSQL, every service and the web app on one machine (Ctrl-C stops all)."""
+    """Start NATS, PostgreSQL, every service and the web app on one machine, and keep them running
+    (a process that dies is started again); Ctrl-C stops all."""
     from grassroots_cli.platform import Platform
     from grassroots_cli.services import SERVICES
+    from grassroots_common.embedded import PortTaken
 
     platform = Platform(
         data_dir=data_dir,
         port=port,
+        host=host,
         seed_demo=demo,
         service_ports={name: service_ports + i for i, name in enumerate(SERVICES)},
         nats_port=nats_port,
+        notify=lambda message: console.print(f"[yellow]{message}[/]  (logs in {data_dir}/logs)"),
     )
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        platform.check_ports()
+    except PortTaken as exc:
+        console.print(f"[red]Cannot start:[/] {exc}. Stop that program, or choose other ports (see --help).")
+        raise typer.Exit(1) from exc
     console.print(f"[bold]Grassroots[/] starting under {data_dir.resolve()} …")
     try:
         platform.start()
         console.print(
             f"[green]Ready[/] at [bold]{platform.url}[/]  (NATS {platform.nats_url}; logs in {data_dir}/logs)"
         )
+        if not platform.dev_signin:
+            console.print("Demo sign-in is off: sign in with a token from `grassroots token`.")
         console.print("Press Ctrl-C to stop.")
-        while not stop.wait(1.0):
-            for name, proc in platform.processes.items():
-                if proc.poll() is not None:
-                    console.print(f"[red]{name} exited ({proc.returncode}); see {data_dir}/logs/{name}.log[/]")
-                    stop.set()
+        while not stop.wait(1.0):  # a bounded wait, so the signal handlers get to run
+            pass
+    except PortTaken as exc:
+        console.print(f"[red]Cannot start:[/] {exc}. Stop that program, or choose other ports (see --help).")
+        raise typer.Exit(1) from exc
     finally:
         console.print("Stopping …")
         platform.stop()
