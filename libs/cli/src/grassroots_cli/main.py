@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from grassroots_cli.operator import PUBLISHING, Target, all_projections, bindings_for, find_projection
-from grassroots_common.auth import ROLES, load_or_create_secret, mint_token
+from grassroots_common.auth import MAX_TOKEN_LIFETIME, ROLES, load_or_create_secret, mint_token
 from grassroots_common.events import RecordedEvent
 from grassroots_common.jetstream import consumer_pending, stream_last_sequence
 from grassroots_common.projections import RebuildProgress, rebuild, retry_parked, skip_parked
@@ -59,7 +59,6 @@ def up(
         seed_demo=demo,
         service_ports={name: service_ports + i for i, name in enumerate(SERVICES)},
         nats_port=nats_port,
-        notify=lambda message: console.print(f"[yellow]{message}[/]  (logs in {data_dir}/logs)"),
     )
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -103,6 +102,8 @@ def token(
     if unknown:
         raise typer.BadParameter(f"unknown roles {unknown}; known: {', '.join(sorted(ROLES))}")
     scopes = dict(s.split("=", 1) for s in scope)
+    if not 0 < hours <= MAX_TOKEN_LIFETIME.total_seconds() / 3600:
+        raise typer.BadParameter(f"a token lives at most {MAX_TOKEN_LIFETIME.total_seconds() / 3600:g} hours")
     secret = load_or_create_secret(data_dir / "keys" / "jwt.secret")
     typer.echo(mint_token(secret, sub, name or sub, role, scopes, dt.timedelta(hours=hours)))
 

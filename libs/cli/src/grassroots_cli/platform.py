@@ -76,8 +76,6 @@ class Platform:
     log_format: str = "console"
     nats_prefix: str = ""
     supervise: bool = True
-    # Told of every death and restart (``grassroots up`` prints them); always logged as well.
-    notify: Callable[[str], None] = field(default=lambda message: None)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     nats: NatsServer | None = None
     postgres: EmbeddedPostgres | None = None
@@ -213,7 +211,7 @@ class Platform:
                 if time.monotonic() - up_since > STABLE_AFTER:
                     backoff = BACKOFF_MIN
                 continue
-            self._tell("child.died", child, f"{child.name} died; restarting in {backoff:.1f}s", backoff=backoff)
+            log.warning("child.died", child=child.name, restart_in=backoff, logs=str(self.data_dir / "logs"))
             if self._stopping.wait(backoff):
                 return
             backoff = min(backoff * 2, BACKOFF_MAX)
@@ -222,18 +220,11 @@ class Platform:
                     reap_orphans(keep={p.pid for p in self.processes.values()})
                 child.start()
             except Exception as exc:
-                self._tell("child.restart_failed", child, f"{child.name} did not start again: {exc}", error=repr(exc))
+                log.warning("child.restart_failed", child=child.name, error=repr(exc))
                 continue
             child.restarts += 1
             up_since = time.monotonic()
-            self._tell("child.restarted", child, f"{child.name} restarted (pid {child.pid()})", restarts=child.restarts)
-
-    def _tell(self, event: str, child: Child, message: str, **fields: object) -> None:
-        log.warning(event, child=child.name, **fields)
-        try:
-            self.notify(message)
-        except Exception as exc:  # a broken console must not stop the supervision
-            log.warning("supervisor.notify_failed", error=repr(exc))
+            log.warning("child.restarted", child=child.name, pid=child.pid(), restarts=child.restarts)
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
