@@ -156,12 +156,12 @@ async def test_a_failing_upstream_never_leaves_a_bad_connection_for_the_next_req
 
 
 async def test_slow_clients_of_one_service_do_not_stall_another(monkeypatch) -> None:
-    async with gateway(monkeypatch, connections_per_upstream=50, pool_timeout=0.5) as url:
+    async with gateway(monkeypatch, connections_per_upstream=30, pool_timeout=0.5) as url:
         clients = [client(url, f"127.0.0.{2 + i}") for i in range(10)]
         try:
             slow_ones = [asyncio.create_task(clients[i % 10].get("/api/appraisal/slow?s=5")) for i in range(200)]
-            deadline = time.monotonic() + 30
-            while IN_FLIGHT["slow"] < 50:  # appraisal's pool is full, the rest wait for a connection
+            deadline = time.monotonic() + 60
+            while IN_FLIGHT["slow"] < 30:  # appraisal's pool is full, the rest wait for a connection
                 assert time.monotonic() < deadline, IN_FLIGHT
                 await asyncio.sleep(0.01)
             async with client(url, "127.0.0.99") as other:
@@ -176,7 +176,7 @@ async def test_slow_clients_of_one_service_do_not_stall_another(monkeypatch) -> 
             for c in clients:
                 await c.aclose()
         statuses = sorted({a.status_code for a in answers})
-        assert sum(a.status_code == 200 for a in answers) >= 50  # the upstream's pool served its limit
+        assert sum(a.status_code == 200 for a in answers) >= 30  # the upstream's pool served its limit
         busy = [a for a in answers if a.status_code != 200]
         assert statuses in ([200], [200, 503])
         for a in busy:  # the rest waited at most the pool timeout and were told to come back
