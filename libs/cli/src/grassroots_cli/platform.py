@@ -34,7 +34,6 @@ from grassroots_common.embedded import (
     dsn_for,
     ensure_database,
     ensure_port_free,
-    reap_orphans,
 )
 
 log = structlog.get_logger(__name__)
@@ -99,7 +98,7 @@ class Platform:
         for name in available_services():
             ensure_port_free("127.0.0.1", self.service_ports[name], f"service {name}")
 
-    def start(self, timeout: float = 120.0) -> None:
+    def start(self, timeout: float = 300.0) -> None:
         began = time.monotonic()
         self.data_dir = self.data_dir.resolve()
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -216,8 +215,6 @@ class Platform:
                 return
             backoff = min(backoff * 2, BACKOFF_MAX)
             try:
-                if child.name == "postgres":
-                    reap_orphans(keep={p.pid for p in self.processes.values()})
                 child.start()
             except Exception as exc:
                 log.warning("child.restart_failed", child=child.name, error=repr(exc))

@@ -60,18 +60,19 @@ def become_subreaper() -> bool:
         return False
 
 
-def reap_orphans(keep: set[int] = frozenset()) -> None:  # type: ignore[assignment]
-    """Reap this process's dead children that no ``Popen`` owns (see ``become_subreaper``)."""
+def reap_orphans() -> None:
+    """Reap this process's dead PostgreSQL processes (adopted, see ``become_subreaper``); children
+    started with ``Popen`` are left to their ``Popen``."""
     me = os.getpid()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+            name, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+            fields = rest.split()
+        except (OSError, IndexError, ValueError):
             continue
-        pid = int(stat.parent.name)
-        if fields[0] == "Z" and int(fields[1]) == me and pid not in keep:
+        if fields[0] == "Z" and int(fields[1]) == me and name.startswith("postgres"):
             with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
+                os.waitpid(int(stat.parent.name), os.WNOHANG)
 
 
 def _process_alive(pid: int) -> bool:

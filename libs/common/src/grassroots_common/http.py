@@ -64,6 +64,12 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "Forbidden", "role_required", "此操作需要以下角色之一：staff"),
         (409, "Conflict with current state", "already_decided", "该级审核已完成，不能重复审核"),
         (422, "Unprocessable request", "validation_failed", "请求内容有误，请按提示修改"),
+        (
+            503,
+            "Service unavailable (retry after the Retry-After header)",
+            "database_unavailable",
+            "数据库暂时不可用，请稍后重试",
+        ),
     )
 }
 
