@@ -117,7 +117,7 @@ guard((ctx) => {
 });
 
 route("/signin", async (ctx) => {
-  const body = frame("选择演示账号登录", { home: false });
+  const body = frame("登录", { home: false });
   await signIn(body, (user) => {
     drawWho();
     toast(`已登录：${user.name}`);

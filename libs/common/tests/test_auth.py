@@ -55,3 +55,39 @@ def test_a_remembered_token_still_expires() -> None:
         verifier.verify(mint_token("s" * 32, "p1", "张三", ["staff"], ttl=dt.timedelta(seconds=-1)))
     assert exc.value.code == "token_expired"
     assert verifier.verify(token).sub == "p1"  # re-verified on expiry of the cached entry, still valid
+
+
+def test_a_token_without_expiry_or_of_too_long_a_life_is_refused() -> None:
+    import jwt
+
+    now = int(dt.datetime.now(dt.UTC).timestamp())
+    claims = {"sub": "p1", "roles": ["staff"], "aud": "grassroots", "iat": now}
+    never = jwt.encode(claims, "s" * 32, algorithm="HS256")
+    with pytest.raises(Unauthorized) as exc:
+        TokenVerifier(secret="s" * 32).verify(never)
+    assert exc.value.code == "token_no_expiry"
+    year = jwt.encode({**claims, "exp": now + 365 * 86400}, "s" * 32, algorithm="HS256")
+    with pytest.raises(Unauthorized) as exc:
+        TokenVerifier(secret="s" * 32).verify(year)
+    assert exc.value.code == "token_lifetime"
+    no_iat = jwt.encode({"sub": "p1", "roles": [], "aud": "grassroots", "exp": now + 30 * 86400}, "s" * 32)
+    with pytest.raises(Unauthorized):
+        TokenVerifier(secret="s" * 32).verify(no_iat)
+    short = TokenVerifier(secret="s" * 32, max_lifetime=dt.timedelta(hours=1))
+    with pytest.raises(Unauthorized):
+        short.verify(mint_token("s" * 32, "p1", "张三", ["staff"], ttl=dt.timedelta(hours=2)))
+    with pytest.raises(ValueError):
+        mint_token("s" * 32, "p1", "张三", ["staff"], ttl=dt.timedelta(days=30))
+
+
+def test_signing_key_is_private_even_under_a_loose_umask(tmp_path) -> None:
+    import os
+
+    old = os.umask(0)
+    try:
+        path = tmp_path / "keys" / "jwt.secret"
+        load_or_create_secret(path)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700

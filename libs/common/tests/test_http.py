@@ -218,3 +218,96 @@ async def test_nul_and_control_characters_are_422_naming_where_never_500(app, se
         headers = staff | {"Content-Type": "multipart/form-data; boundary=b"}
         r = await client.post("/api/v1/uploads", content=multipart, headers=headers)
         assert (r.status_code, r.json()["filename"]) == (201, "照片.png"), r.text
+
+
+class DatabaseGate:
+    """A TCP door to the test server's socket: closing it is PostgreSQL going away for whoever
+    connects through it (new connections refused, open ones cut), opening it is PostgreSQL back."""
+
+    def __init__(self, dsn: str) -> None:
+        from urllib.parse import parse_qs, urlsplit
+
+        parts = urlsplit(dsn)
+        self.socket = f"{parse_qs(parts.query)['host'][0]}/.s.PGSQL.5432"
+        self.database = parts.path
+        self.server: asyncio.Server | None = None
+        self.port = 0
+        self.links: set[asyncio.StreamWriter] = set()
+
+    @property
+    def dsn(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}{self.database}"
+
+    async def open(self) -> None:
+        self.server = await asyncio.start_server(self._link, "127.0.0.1", self.port)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def close(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for writer in list(self.links):
+            writer.transport.abort()
+        await self.server.wait_closed()
+
+    async def _link(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_unix_connection(self.socket)
+        self.links.update((writer, up_writer))
+
+        async def pump(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            try:
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                dst.transport.abort()
+                self.links.discard(dst)
+
+        await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
+
+
+async def test_database_down_answers_503_with_retry_after_and_recovers_by_itself(
+    database, make_settings, serve, auth, wait_until
+) -> None:
+    gate = DatabaseGate(database)
+    await gate.open()
+    settings = make_settings("notes", gate.dsn, run_workers=False)
+
+    async def start(s):
+        return await Runtime.start(s, migrations_package="grassroots_common", publishes=False)
+
+    app = create_app(settings, title="t", description="t", routers=[router], start_runtime=start)
+    staff = auth("p1", "staff", unit="u1")
+    async with serve(app) as client:
+        assert (await client.post("/api/v1/notes/db1", json={"text": "第一条"}, headers=staff)).status_code == 200
+        await gate.close()
+        for _ in range(3):  # a cut connection, then refused ones: each a 503, never a 500
+            r = await client.post("/api/v1/notes/db1", json={"text": "第二条"}, headers=staff)
+            assert r.status_code == 503, r.text
+            assert r.headers["content-type"] == "application/problem+json"
+            assert r.json()["code"] == "database_unavailable" and "数据库" in r.json()["detail"]
+            assert int(r.headers["retry-after"]) > 0
+        await gate.open()
+
+        async def served() -> bool:
+            r = await client.post("/api/v1/notes/db1", json={"text": "恢复后"}, headers=staff)
+            return r.status_code == 200
+
+        await wait_until(served, timeout=10)
+    await gate.close()
+
+
+async def test_metrics_only_for_this_machine_or_an_operator(app, serve, auth) -> None:
+    async with serve(app) as client:
+        assert (await client.get("/metrics")).status_code == 200  # ASGI test client: 127.0.0.1
+        forwarded = {"X-Forwarded-For": "203.0.113.9"}
+        r = await client.get("/metrics", headers=forwarded)
+        assert (r.status_code, r.json()["code"]) == (401, "token_missing")
+        r = await client.get("/metrics", headers={**forwarded, **auth("p1", "staff")})
+        assert (r.status_code, r.json()["code"]) == (403, "operator_required")
+        r = await client.get("/metrics", headers={**forwarded, **auth("o1", "operator")})
+        assert r.status_code == 200 and "grassroots_http_request_seconds" in r.text
+        # The OpenAPI document stays (the web app reads it); the browsable docs are off by default.
+        assert (await client.get("/openapi.json")).status_code == 200
+        assert (await client.get("/docs")).status_code == 404

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from grassroots_cli.operator import PUBLISHING, Target, all_projections, bindings_for, find_projection
-from grassroots_common.auth import ROLES, load_or_create_secret, mint_token
+from grassroots_common.auth import MAX_TOKEN_LIFETIME, ROLES, load_or_create_secret, mint_token
 from grassroots_common.events import RecordedEvent
 from grassroots_common.jetstream import consumer_pending, stream_last_sequence
 from grassroots_common.projections import RebuildProgress, rebuild, retry_parked, skip_parked
@@ -35,19 +35,27 @@ DataDir = Annotated[Path, typer.Option("--data-dir", envvar="GRASSROOTS_DATA", h
 def up(
     data_dir: DataDir = Path("data"),
     port: Annotated[int, typer.Option(envvar="GRASSROOTS_PORT", help="Port of the one origin")] = 8000,
-    demo: Annotated[bool, typer.Option(help="Seed demo data on first start")] = True,
+    host: Annotated[
+        str, typer.Option(envvar="GRASSROOTS_HOST", help="Address of the one origin (not loopback: no demo sign-in)")
+    ] = "127.0.0.1",
+    demo: Annotated[
+        bool, typer.Option(help="Seed demo data on first start, and offer the demo sign-in on a loopback address")
+    ] = True,
     service_ports: Annotated[
         int, typer.Option(envvar="GRASSROOTS_SERVICE_PORTS", help="First of four ports for the services")
     ] = 8101,
     nats_port: Annotated[int, typer.Option(envvar="GRASSROOTS_NATS_PORT", help="Port of the embedded NATS")] = 4222,
 ) -> None:
-    """Start NATS, PostgreSQL, every service and the web app on one machine (Ctrl-C stops all)."""
+    """Start NATS, PostgreSQL, every service and the web app on one machine, and keep them running
+    (a process that dies is started again); Ctrl-C stops all."""
     from grassroots_cli.platform import Platform
     from grassroots_cli.services import SERVICES
+    from grassroots_common.embedded import PortTaken
 
     platform = Platform(
         data_dir=data_dir,
         port=port,
+        host=host,
         seed_demo=demo,
         service_ports={name: service_ports + i for i, name in enumerate(SERVICES)},
         nats_port=nats_port,
@@ -55,18 +63,25 @@ def up(
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        platform.check_ports()
+    except PortTaken as exc:
+        console.print(f"[red]Cannot start:[/] {exc}. Stop that program, or choose other ports (see --help).")
+        raise typer.Exit(1) from exc
     console.print(f"[bold]Grassroots[/] starting under {data_dir.resolve()} …")
     try:
         platform.start()
         console.print(
             f"[green]Ready[/] at [bold]{platform.url}[/]  (NATS {platform.nats_url}; logs in {data_dir}/logs)"
         )
+        if not platform.dev_signin:
+            console.print("Demo sign-in is off: sign in with a token from `grassroots token`.")
         console.print("Press Ctrl-C to stop.")
-        while not stop.wait(1.0):
-            for name, proc in platform.processes.items():
-                if proc.poll() is not None:
-                    console.print(f"[red]{name} exited ({proc.returncode}); see {data_dir}/logs/{name}.log[/]")
-                    stop.set()
+        while not stop.wait(1.0):  # a bounded wait, so the signal handlers get to run
+            pass
+    except PortTaken as exc:
+        console.print(f"[red]Cannot start:[/] {exc}. Stop that program, or choose other ports (see --help).")
+        raise typer.Exit(1) from exc
     finally:
         console.print("Stopping …")
         platform.stop()
@@ -87,6 +102,8 @@ def token(
     if unknown:
         raise typer.BadParameter(f"unknown roles {unknown}; known: {', '.join(sorted(ROLES))}")
     scopes = dict(s.split("=", 1) for s in scope)
+    if not 0 < hours <= MAX_TOKEN_LIFETIME.total_seconds() / 3600:
+        raise typer.BadParameter(f"a token lives at most {MAX_TOKEN_LIFETIME.total_seconds() / 3600:g} hours")
     secret = load_or_create_secret(data_dir / "keys" / "jwt.secret")
     typer.echo(mint_token(secret, sub, name or sub, role, scopes, dt.timedelta(hours=hours)))
 

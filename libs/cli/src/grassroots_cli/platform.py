@@ -1,16 +1,25 @@
 """The embedded default as a set of processes: NATS, PostgreSQL, every service, and the gateway.
 
 ``NATS_URL`` and ``DATABASE_URL`` point it at existing servers instead of starting its own.
+
+Every process it starts is supervised: one that dies is logged and started again, with a backoff
+that doubles up to ``BACKOFF_MAX`` while it keeps dying and is forgiven once it has stayed up for
+``STABLE_AFTER``. The others keep serving meanwhile: a service answers commands without NATS, and
+answers 503 with ``Retry-After`` while PostgreSQL is away. Before starting anything the platform
+makes sure no other program holds one of its ports.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,39 +27,98 @@ import httpx
 import structlog
 
 from grassroots_cli.services import DEFAULT_PORTS, available_services
-from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, ensure_database
+from grassroots_common.embedded import (
+    EmbeddedPostgres,
+    NatsServer,
+    become_subreaper,
+    dsn_for,
+    ensure_database,
+    ensure_port_free,
+)
 
 log = structlog.get_logger(__name__)
+
+BACKOFF_MIN = 0.5
+BACKOFF_MAX = 10.0
+STABLE_AFTER = 30.0
+WATCH_INTERVAL = 0.2
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class Child:
+    """A supervised process: how to start it again and how to tell it is alive."""
+
+    name: str
+    start: Callable[[], None]
+    alive: Callable[[], bool]
+    pid: Callable[[], int | None]
+    restarts: int = 0
 
 
 @dataclass
 class Platform:
     data_dir: Path = Path("data")
     port: int = 8000
+    host: str = "127.0.0.1"
     service_ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
     nats_port: int = 4222
     seed_demo: bool = True
     log_format: str = "console"
     nats_prefix: str = ""
+    supervise: bool = True
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     nats: NatsServer | None = None
     postgres: EmbeddedPostgres | None = None
     nats_url: str = ""
     database_url: str = ""
+    children: dict[str, Child] = field(default_factory=dict)
+    started_in: float = 0.0
+    _stopping: threading.Event = field(default_factory=threading.Event)
+    _watchers: list[threading.Thread] = field(default_factory=list)
 
-    def start(self, timeout: float = 120.0) -> None:
+    @property
+    def dev_signin(self) -> bool:
+        """The demo sign-in mints a token for any role: only with demo data, only on this machine."""
+        return self.seed_demo and is_loopback(self.host)
+
+    def check_ports(self) -> None:
+        """Refuse to start (``PortTaken``) when a port is held by a program this platform did not start."""
+        if not os.environ.get("NATS_URL"):
+            ensure_port_free("127.0.0.1", self.nats_port, "NATS")
+        ensure_port_free(self.host, self.port, "web (gateway)")
+        for name in available_services():
+            ensure_port_free("127.0.0.1", self.service_ports[name], f"service {name}")
+
+    def start(self, timeout: float = 300.0) -> None:
+        began = time.monotonic()
         self.data_dir = self.data_dir.resolve()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.data_dir, 0o755)
+        self.check_ports()
+        if self.supervise:
+            become_subreaper()
         self.nats_url = os.environ.get("NATS_URL", "")
         self.database_url = os.environ.get("DATABASE_URL", "")
         if not self.nats_url:
-            self.nats = NatsServer(self.data_dir / "nats", self.nats_port)
-            self.nats.start()
-            self.nats_url = self.nats.url
+            nats = self.nats = NatsServer(self.data_dir / "nats", self.nats_port)
+            nats.start()
+            self.nats_url = nats.url
+            self.children["nats"] = Child(
+                "nats", nats.start, nats.alive, lambda: nats.process.pid if nats.process else None
+            )
         if not self.database_url:
-            self.postgres = EmbeddedPostgres(self.data_dir / "postgres")
-            self.database_url = self.postgres.start()
+            pg = self.postgres = EmbeddedPostgres(self.data_dir / "postgres")
+            self.database_url = pg.start()
+            self.children["postgres"] = Child("postgres", pg.restart, pg.alive, lambda: pg.pid)
         services = available_services()
         (self.data_dir / "runtime.json").write_text(
             json.dumps({"nats_url": self.nats_url, "database_url": self.database_url, "nats_prefix": self.nats_prefix})
@@ -69,62 +137,97 @@ class Platform:
                 "JWT_SECRET_FILE": str(secret_file),
                 "DATA_DIR": str(self.data_dir),
                 "SEED_DEMO": "true" if self.seed_demo else "false",
+                "PUBLIC_DOCS": "true",
                 "LOG_FORMAT": self.log_format,
                 "PORT": str(self.service_ports[name]),
             }
-            self.processes[name] = _spawn(
-                [
-                    "-m",
-                    "uvicorn",
-                    f"{name}.main:create_app",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.service_ports[name]),
-                    "--loop",
-                    "uvloop",
-                    "--http",
-                    "httptools",
-                    "--no-access-log",
-                    "--limit-concurrency",
-                    "1000",
-                    "--timeout-keep-alive",
-                    "5",
-                ],
-                env,
-                logs / f"{name}.log",
-            )
-        gateway_env = {
-            **os.environ,
-            "GATEWAY_DEV_SIGNIN": "true",
-            "JWT_SECRET_FILE": str(secret_file),
-            **{f"{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in self.service_ports.items()},
-        }
-        self.processes["gateway"] = _spawn(
-            [
+            args = [
                 "-m",
                 "uvicorn",
-                "grassroots_cli.gateway:create_gateway",
+                f"{name}.main:create_app",
                 "--factory",
                 "--host",
                 "127.0.0.1",
                 "--port",
-                str(self.port),
+                str(self.service_ports[name]),
                 "--loop",
                 "uvloop",
+                "--http",
+                "httptools",
                 "--no-access-log",
-            ],
-            gateway_env,
-            logs / "gateway.log",
-        )
+                "--limit-concurrency",
+                "1000",
+                "--timeout-keep-alive",
+                "5",
+            ]
+            self._add_process(name, args, env, logs / f"{name}.log")
+        gateway_env = {
+            **os.environ,
+            "GATEWAY_DEV_SIGNIN": "true" if self.dev_signin else "false",
+            "JWT_SECRET_FILE": str(secret_file),
+            **{f"{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in self.service_ports.items()},
+        }
+        gateway_args = [
+            "-m",
+            "uvicorn",
+            "grassroots_cli.gateway:create_gateway",
+            "--factory",
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--loop",
+            "uvloop",
+            "--no-access-log",
+            # The gateway is the edge: the client's own address bounds its requests, whatever it claims.
+            "--no-proxy-headers",
+        ]
+        self._add_process("gateway", gateway_args, gateway_env, logs / "gateway.log")
         self.wait_ready(timeout)
+        self.started_in = time.monotonic() - began
+        if self.supervise:
+            for child in self.children.values():
+                watcher = threading.Thread(target=self._watch, args=(child,), name=f"watch-{child.name}", daemon=True)
+                watcher.start()
+                self._watchers.append(watcher)
+
+    def _add_process(self, name: str, args: list[str], env: dict[str, str], logfile: Path) -> None:
+        def start() -> None:
+            self.processes[name] = _spawn(args, env, logfile)
+
+        def alive() -> bool:
+            return self.processes[name].poll() is None
+
+        start()
+        self.children[name] = Child(name, start, alive, lambda: self.processes[name].pid)
+
+    def _watch(self, child: Child) -> None:
+        """Start ``child`` again whenever it dies, waiting longer each time it dies again soon."""
+        backoff = BACKOFF_MIN
+        up_since = time.monotonic()
+        while not self._stopping.wait(WATCH_INTERVAL):
+            if child.alive():
+                if time.monotonic() - up_since > STABLE_AFTER:
+                    backoff = BACKOFF_MIN
+                continue
+            log.warning("child.died", child=child.name, restart_in=backoff, logs=str(self.data_dir / "logs"))
+            if self._stopping.wait(backoff):
+                return
+            backoff = min(backoff * 2, BACKOFF_MAX)
+            try:
+                child.start()
+            except Exception as exc:
+                log.warning("child.restart_failed", child=child.name, error=repr(exc))
+                continue
+            child.restarts += 1
+            up_since = time.monotonic()
+            log.warning("child.restarted", child=child.name, pid=child.pid(), restarts=child.restarts)
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         pending = {
             **{n: f"http://127.0.0.1:{self.service_ports[n]}/readyz" for n in available_services()},
-            "gateway": f"http://127.0.0.1:{self.port}/healthz",
+            "gateway": f"{self.url}/healthz",
         }
         while pending and time.monotonic() < deadline:
             for name, url in list(pending.items()):
@@ -143,9 +246,14 @@ class Platform:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "localhost") else self.host
+        return f"http://{host}:{self.port}" if ":" not in host else f"http://[{host}]:{self.port}"
 
     def stop(self) -> None:
+        self._stopping.set()
+        for watcher in self._watchers:
+            watcher.join(30)
+        self._watchers.clear()
         for proc in self.processes.values():
             if proc.poll() is None:
                 proc.terminate()
@@ -159,8 +267,9 @@ class Platform:
             self.nats.stop()
         if self.postgres is not None:
             self.postgres.stop()
+        self.children.clear()
 
 
 def _spawn(args: list[str], env: dict[str, str], logfile: Path) -> subprocess.Popen:
-    out = open(logfile, "ab")  # noqa: SIM115 - the child process owns it
-    return subprocess.Popen([sys.executable, *args], env=env, stdout=out, stderr=subprocess.STDOUT)
+    with open(logfile, "ab") as out:  # the child holds its own copy of the descriptor
+        return subprocess.Popen([sys.executable, *args], env=env, stdout=out, stderr=subprocess.STDOUT)

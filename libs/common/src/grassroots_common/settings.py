@@ -23,6 +23,8 @@ class ServiceSettings(BaseSettings):
     jwt_secret_file: Path | None = None
     jwt_jwks_url: str | None = None
     jwt_algorithm: str = "HS256"
+    # Seconds a token may live at most (exp - iat): longer-lived tokens and tokens without exp are refused.
+    jwt_max_lifetime: float = Field(default=24 * 3600, gt=0, le=7 * 24 * 3600)
     log_format: str = Field(default="console", pattern="^(console|json)$")
     log_level: str = "info"
     run_workers: bool = True
@@ -35,6 +37,8 @@ class ServiceSettings(BaseSettings):
     # The relay publishes at most one batch per interval while events keep coming (and publishes at
     # once after a quiet spell): larger batches cost every consumer less, at up to this much delay.
     relay_interval: float = Field(default=0.03, gt=0, le=1.0)
+    # The browsable API docs (/docs); the embedded default turns them on, deploy leaves them off.
+    public_docs: bool = False
     host: str = "127.0.0.1"
     port: int = 8100
 
