@@ -4,8 +4,9 @@
 
 import { ApiError, command, get, newKey, request } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace, uid } from "../lib/dom.js";
-import { actionForm, badge, busy, clearErrors, disclosure, empty, field, formBanner, into, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
+import { actionForm, badge, busy, clearErrors, disclosure, downloadButton, empty, field, formBanner, into, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
 import { thisQuarter } from "../lib/weeks.js";
+import { LEAVE_REASONS, personActions, rosterChoices } from "./rosteredit.js";
 import { forgetScheme } from "./shared.js";
 
 const API = "/api/appraisal/api/v1";
@@ -27,6 +28,7 @@ function importForm(unit, onDone) {
     { class: "action-form", novalidate: true, "aria-label": "导入花名册" },
     formBanner(),
     field({ label: "花名册 Excel 文件（.xlsx，不超过 2 MB）", name: "file", control: file, hint: `第一行为表头：${COLUMNS}` }),
+    h("p", {}, downloadButton("下载导入模板", `${API}/units/${encodeURIComponent(unit)}/roster-template.xlsx`, "花名册导入模板.xlsx")),
     h("div", { class: "actions" }, submit),
     report,
   );
@@ -50,7 +52,7 @@ function importForm(unit, onDone) {
           ? table(
               [
                 { label: "行号", num: true, cell: (e) => e.row },
-                { label: "列", cell: (e) => e.field },
+                { label: "列", cell: (e) => e.column || "整行" },
                 { label: "问题", cell: (e) => e.message },
               ],
               d.errors,
@@ -76,20 +78,29 @@ function renderRoster(body, { user, query }) {
   const active = h("select", { name: "active", "aria-label": "在职状态" }, [["true", "在岗"], ["false", "已离开"], ["", "全部"]].map(([v, t]) => h("option", { value: v }, t)));
   const slot = h("div");
   let after;
+  let choices;
   function show(position) {
-    if (position) after = position;
+    if (position) {
+      after = position;
+      choices = null;
+    }
     replace(
       slot,
       pagedList({
         label: "花名册",
         limit: 15,
-        load: ({ limit, offset }) => get(`${API}/units/${encodeURIComponent(unit)}/people`, { active: active.value || undefined, limit, offset, after }),
+        load: async ({ limit, offset }) => {
+          const page = await get(`${API}/units/${encodeURIComponent(unit)}/people`, { active: active.value || undefined, limit, offset, after });
+          choices = choices || (await rosterChoices(unit));
+          return page;
+        },
         item: (p) =>
           h(
             "li",
             { dataset: { person: p.person_id } },
             h("div", { class: "spread" }, h("span", { class: "title" }, p.person_name), p.active ? badge(p.section_name || "未分股室") : badge("已离开", "warn")),
-            h("p", { class: "muted small" }, [p.person_id, p.position, `入册 ${p.enrolled_on}`, p.left_on ? `离开 ${p.left_on}` : null].filter(Boolean).join(" · ")),
+            h("p", { class: "muted small" }, [p.person_id, p.position, `入册 ${p.enrolled_on}`, p.left_on ? `${LEAVE_REASONS[p.left_reason] || "离开"} ${p.left_on}` : null].filter(Boolean).join(" · ")),
+            p.active ? personActions(unit, p, choices, show) : null,
           ),
         emptyTitle: "花名册为空",
         emptyHint: "用上方的 Excel 导入，或逐人登记。",

@@ -8,6 +8,7 @@ import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
 import { actionForm, badge, disclosure, downloadButton, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
 import { thisMonth } from "../lib/weeks.js";
+import { myFollowUps } from "./growth.js";
 import { indicatorsFor } from "./shared.js";
 
 const API = "/api/appraisal/api/v1";
@@ -198,7 +199,7 @@ function renderReminders(body) {
       }),
     );
   }
-  body.append(section("提醒与整改", slot));
+  body.append(section("提醒与整改", slot), myFollowUps());
   show();
 }
 
