@@ -160,13 +160,15 @@ async function renderMyQuarter(body, { user, caps, query }) {
 
 function renderReminders(body) {
   const slot = h("div");
-  function show() {
+  let after;
+  function show(position) {
+    if (position) after = position;
     replace(
       slot,
       pagedList({
         label: "我的提醒",
         limit: 10,
-        load: ({ limit, offset }) => get(`${API}/reminders`, { limit, offset }),
+        load: ({ limit, offset }) => get(`${API}/reminders`, { limit, offset, after }),
         item: (r) =>
           h(
             "li",
@@ -176,7 +178,7 @@ function renderReminders(body) {
             h("p", { class: "muted small" }, `${r.issued_by_name} · ${fmtDateTime(r.issued_at)}`),
             r.report ? h("p", { class: "small" }, `整改情况：${r.report}`) : null,
             r.status === "issued"
-              ? actionForm({ label: "确认收到提醒", fields: [], submitLabel: "确认收到", send: () => command(`${API}/reminders/${r.reminder_id}/acknowledgement`, {}), done: () => show() })
+              ? actionForm({ label: "确认收到提醒", fields: [], submitLabel: "确认收到", send: () => command(`${API}/reminders/${r.reminder_id}/acknowledgement`, {}), done: (res) => show(res.position) })
               : null,
             r.status === "acknowledged"
               ? disclosure(
@@ -186,9 +188,9 @@ function renderReminders(body) {
                     fields: [{ name: "report", label: "整改情况", type: "textarea", required: true, max: 2000 }],
                     submitLabel: "报送",
                     send: (v) => command(`${API}/reminders/${r.reminder_id}/rectification`, v),
-                    done: () => {
+                    done: (res) => {
                       toast("已报送整改情况");
-                      show();
+                      show(res.position);
                     },
                   }),
                 )
