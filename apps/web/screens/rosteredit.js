@@ -39,9 +39,8 @@ export function personActions(unit, p, choices, reload) {
     toast(text);
     reload(res.position);
   };
-  return h(
-    "div",
-    { class: "person-actions" },
+  return disclosure(
+    "修改、调整审核链或登记离开",
     disclosure(
       "修改信息",
       actionForm({
