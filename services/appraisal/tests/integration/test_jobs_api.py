@@ -90,3 +90,52 @@ async def test_roster_corrections_template_and_column_names(database, make_setti
         s0 = next(p for p in r.json()["items"] if p["person_id"] == "s0")
         assert (s0["person_name"], s0["position"], s0["birth_date"]) == ("职员零号", "四级主任科员", "1980-01-10")
         assert STAFF[0] == "s0"
+
+
+async def test_annual_grades_under_the_quota_entered_by_the_administrator(
+    database, make_settings, serve, auth, clock
+) -> None:
+    app = create_app(make_settings("appraisal", database))
+    async with serve(app) as client:
+        app.state.runtime.clock = clock
+        h = await build_unit(client, auth)
+        chains = {"dep": ["boss"], "c1": ["dep", "boss"], "c2": ["dep", "boss"]}
+        chains |= {pid: [("c1" if int(pid[1:]) < 4 else "c2"), "dep", "boss"] for pid in STAFF}
+        good = {"s0", "s1", "s2"}
+        for num in range(1, 5):
+            quarter = f"{Q}/2026-Q{num}"
+            r = await client.post(Q, json={"quarter": f"2026-Q{num}", "peer_reviews_required": 0}, headers=h["admin"])
+            assert r.status_code == 200, r.text
+            for pid, reviewers in chains.items():
+                body = {"scores": SCORES, "grade": "较好", "summary": "本季度按时完成各项工作任务"}
+                assert (await client.post(f"{quarter}/self-assessment", json=body, headers=h[pid])).status_code == 200
+                grade = "好" if pid in good else "较好"
+                for reviewer in reviewers:
+                    review = {"person_id": pid, "scores": SCORES, "grade": grade, "comment": "工作扎实"}
+                    r = await client.post(f"{quarter}/reviews", json=review, headers=h[reviewer])
+                    assert r.status_code == 200, r.text
+            assert (
+                await client.post(f"{quarter}/publication", json={"workdays": 1}, headers=h["admin"])
+            ).status_code == 200
+            clock.advance(days=5)
+            r = await client.post(f"{quarter}/finalization", json={}, headers=h["admin"])
+            assert r.status_code == 200, r.text
+
+        r = await client.post(f"/api/v1/units/{UNIT}/annual-reviews", json={"year": 2026}, headers=h["admin"])
+        assert r.status_code == 200, r.text
+        assert r.json()["data"]["excellent_candidates"] == ["s0", "s1", "s2"]
+        grades = f"/api/v1/units/{UNIT}/annual-reviews/2026/grades"
+        r = await client.post(grades, json={"person_id": "s0", "grade": "优秀"}, headers=h["s3"])
+        assert r.status_code == 403
+        r = await client.post(grades, json={"person_id": "s0", "grade": "优秀"}, headers=h["admin"])
+        assert r.status_code == 200, r.text
+        r = await client.post(grades, json={"person_id": "s1", "grade": "优秀"}, headers=h["boss"])
+        assert r.status_code == 200 and r.json()["data"]["excellent_left"] == 0, r.text
+        decided = r.json()["position"]
+        r = await client.post(grades, json={"person_id": "s3", "grade": "优秀"}, headers=h["admin"])
+        assert r.status_code == 409 and r.json()["code"] == "not_excellent_candidate"
+        r = await client.post(grades, json={"person_id": "s2", "grade": "优秀"}, headers=h["admin"])
+        assert r.status_code == 409 and r.json()["code"] == "excellent_quota_exceeded"
+        r = await client.get(f"/api/v1/units/{UNIT}/annual-reviews/2026?after={decided}", headers=h["admin"])
+        board = r.json()
+        assert (board["excellent_cap"], board["excellent_used"], board["excellent_left"]) == (2, 2, 0)
