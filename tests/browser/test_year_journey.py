@@ -216,7 +216,7 @@ def test_a_quarter_from_the_roster_to_the_appeal(page, sign_in, unit, platform, 
     home(page, "花名册")
     form = page.get_by_role("form", name="导入花名册")
     with page.expect_download() as download:
-        form.get_by_role("button", name="下载导入模板").click()
+        page.get_by_role("button", name="下载导入模板").click()
     assert download.value.suggested_filename == "花名册导入模板.xlsx"
     template = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert [c.value for c in template["花名册"][1]] == HEADER

@@ -4,9 +4,9 @@
 
 import { ApiError, command, get, newKey, request } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace, uid } from "../lib/dom.js";
-import { actionForm, badge, busy, clearErrors, disclosure, downloadButton, empty, field, formBanner, into, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
+import { actionForm, badge, busy, clearErrors, disclosure, empty, field, formBanner, into, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
 import { thisQuarter } from "../lib/weeks.js";
-import { LEAVE_REASONS, personActions, rosterChoices } from "./rosteredit.js";
+import { LEAVE_REASONS, personActions, rosterChoices, templateButton } from "./rosteredit.js";
 import { forgetScheme } from "./shared.js";
 
 const API = "/api/appraisal/api/v1";
@@ -28,7 +28,6 @@ function importForm(unit, onDone) {
     { class: "action-form", novalidate: true, "aria-label": "导入花名册" },
     formBanner(),
     field({ label: "花名册 Excel 文件（.xlsx，不超过 2 MB）", name: "file", control: file, hint: `第一行为表头：${COLUMNS}` }),
-    h("p", {}, downloadButton("下载导入模板", `${API}/units/${encodeURIComponent(unit)}/roster-template.xlsx`, "花名册导入模板.xlsx")),
     h("div", { class: "actions" }, submit),
     report,
   );
@@ -108,7 +107,7 @@ function renderRoster(body, { user, query }) {
     );
   }
   active.addEventListener("change", () => show());
-  body.append(h("p", { class: "muted" }, `单位：${unit}`), section("导入花名册", importForm(unit, show)), section("花名册", h("div", { class: "field" }, active), slot));
+  body.append(h("p", { class: "muted" }, `单位：${unit}`), section("导入花名册", templateButton(unit), importForm(unit, show)), section("花名册", h("div", { class: "field" }, active), slot));
   show();
 }
 

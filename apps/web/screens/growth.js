@@ -117,6 +117,7 @@ function renderAnnual(body, { user, query }) {
     if (position) after = position;
     const year = Number(picker.value);
     const base = `${unitPath(unit)}/annual-reviews/${year}`;
+    let board;
     replace(head);
     replace(
       slot,
@@ -124,7 +125,7 @@ function renderAnnual(body, { user, query }) {
         label: "年度考核名单",
         limit: 20,
         load: async ({ limit, offset }) => {
-          const board = await get(base, { limit, offset, after });
+          board = await get(base, { limit, offset, after });
           replace(head, board.total ? [excellentQuota(board), h("p", { class: "muted small" }, `${year} 年度参评 ${board.total} 人，优秀候选排在前面。`)] : null);
           if (!board.total && offset === 0) {
             replace(
@@ -136,10 +137,9 @@ function renderAnnual(body, { user, query }) {
               ),
             );
           }
-          board.items = board.items.map((p) => ({ ...p, board }));
           return board;
         },
-        item: (p) => annualPerson(p, p.board, base, show),
+        item: (p) => annualPerson(p, board, base, show),
         emptyTitle: "年度考核名单为空",
       }),
     );
@@ -191,9 +191,11 @@ async function renderResultUses(body, { user, query }) {
       { name: "year", label: "依据的考核年度", type: "number", value: year - 1, required: true },
       { name: "decided_on", label: "决定日期", type: "date", value: today(), required: true },
       { name: "basis", label: "依据与说明", type: "textarea", required: true, max: 500, hint: "如：2025 年度考核优秀，推荐为区级优秀公务员。" },
+      { name: "backfill_reason", label: "补录说明（评优所依据的年度考核不在本平台时填写）", type: "textarea", max: 500, hint: "如：2024 年度考核结果见凤组发〔2025〕3 号文件。" },
     ],
     submitLabel: "登记",
-    send: (v) => command(`${unitPath(unit)}/result-uses`, v),
+    // The backfill reason is sent only when given: the API asks for it only for 评优 of a year it does not hold.
+    send: ({ backfill_reason: reason, ...v }) => command(`${unitPath(unit)}/result-uses`, reason ? { ...v, backfill_reason: reason } : v),
     done: (res, v) => {
       const who = people.find((p) => p.person_id === v.person_id)?.person_name || "";
       toast(`已登记 ${who} 的${RESULT_USE_KINDS[v.kind]}`);

@@ -9,8 +9,8 @@ import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
 import { actionForm, badge, disclosure, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
 import { shiftWeek, thisQuarter, thisWeek, weekLabel, weeksOfQuarter } from "../lib/weeks.js";
 import { indicatorsFor, schemeFor } from "./shared.js";
-import { logReview } from "./logreview.js";
 import { logCard } from "./staff.js";
+import { logReview } from "./logreview.js";
 
 const LOGS = "/api/appraisal/api/v1/logs";
 const READERS = [...LEADER_ROLES, "unit_admin"];
@@ -72,7 +72,7 @@ async function renderPerson(body, { user, caps, params, query }) {
       const page = await get(LOGS, { person, limit, offset, after });
       return { ...page, items: page.items.filter((l) => weeks.has(l.week)) };
     },
-    item: (log) => h("div", {}, logCard(log, { names }), logReview(log, reload)),
+    item: (log) => h("div", {}, logCard(log, { names }), LEADER_ROLES.some((r) => user.roles.includes(r)) ? logReview(log, reload) : null),
     emptyTitle: "本季度还没有周纪实",
   });
   body.append(h("p", { class: "muted" }, `${query.get("name") || person} · ${quarter}`), section(`${quarter} 周纪实`, list));

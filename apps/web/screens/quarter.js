@@ -3,12 +3,12 @@
 // grade adjustment (a reason is required) and moving a 好 from one person to another in one step;
 // the follow-ups after consecutive weak quarters (季度回访, 导师帮带).
 
+import { myFollowUps } from "./growth.js";
 import { command, get } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
 import { actionForm, badge, disclosure, downloadButton, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
 import { thisMonth } from "../lib/weeks.js";
-import { myFollowUps } from "./growth.js";
 import { indicatorsFor } from "./shared.js";
 
 const API = "/api/appraisal/api/v1";

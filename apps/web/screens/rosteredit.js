@@ -4,13 +4,18 @@
 
 import { command, get } from "../lib/api.js";
 import { h } from "../lib/dom.js";
-import { actionForm, disclosure, toast } from "../lib/ui.js";
+import { actionForm, disclosure, downloadButton, toast } from "../lib/ui.js";
 
 const API = "/api/appraisal/api/v1";
 export const LEAVE_REASONS = { transfer: "调离", retirement: "退休", resignation: "辞职", other: "其他" };
 
 function today() {
   return new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
+}
+
+/** The empty workbook whose headers are the ones the import reads. */
+export function templateButton(unit) {
+  return h("p", { class: "muted small" }, "第一次导入？", downloadButton("下载导入模板", `${API}/units/${encodeURIComponent(unit)}/roster-template.xlsx`, "花名册导入模板.xlsx"));
 }
 
 /** What the forms choose from: the unit's sections and active people, loaded once per roster view. */

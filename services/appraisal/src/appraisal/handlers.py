@@ -11,13 +11,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from appraisal import authz, queries
+from appraisal.domain import roster_sheet
 from appraisal.domain.annual import AnnualReview, annual_stream_id
 from appraisal.domain.log_reminder import LogReminders, log_reminder_stream_id
 from appraisal.domain.quarter import UnitQuarter, parse_quarter, previous_quarter, quarter_stream_id
 from appraisal.domain.reminder import Reminder
 from appraisal.domain.result_use import ResultUses, result_use_stream_id
 from appraisal.domain.roster import NewPerson, Roster, SheetRow, roster_stream_id
-from appraisal.domain.roster_sheet import column_title
 from appraisal.domain.scheme import Scheme, composite_score, scheme_stream_id
 from appraisal.domain.summary import MonthlySummary, summary_stream_id
 from appraisal.domain.weekly_log import WeeklyLog, log_stream_id
@@ -321,7 +321,7 @@ async def import_roster(
             "rows_enrolled": len(roster.people) - before,
             "rows_rejected": len({e.row for e in all_errors}),
             # Each error names its column as the sheet's header does, not by the field's key.
-            "errors": [{**e.model_dump(), "column": column_title(e.field)} for e in all_errors],
+            "errors": [{**e.model_dump(), "column": roster_sheet.column_title(e.field)} for e in all_errors],
         }
 
     return await _run(runtime, Roster, roster_stream_id(unit_id), act, meta, idempotency)

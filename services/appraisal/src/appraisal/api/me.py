@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated
 
-import asyncpg
 from fastapi import Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from appraisal import authz, queries
 from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
@@ -16,7 +15,6 @@ from grassroots_common.routing import api_router
 
 router = api_router(prefix="/api/v1/me", tags=["me"])
 Positions = Annotated[dict, Depends(ReadAfter("quarters", "appraisal"))]
-GrowthPositions = Annotated[dict, Depends(ReadAfter("growth", "appraisal"))]
 
 
 class QueueItemOut(BaseModel):
@@ -66,93 +64,6 @@ class AppealWaitingOut(BaseModel):
     grade: str | None
     appeal_reason: str
     appeal_filed_at: dt.datetime
-
-
-class PeerReviewItemOut(BaseModel):
-    unit_id: str
-    quarter: str
-    person_id: str
-    person_name: str
-    section_id: str | None
-    section_name: str | None
-    state: Literal["open", "reviewed", "waiting_self_assessment", "closed"] = Field(
-        description="open: you may review; reviewed: you did; waiting_self_assessment: not yet self-assessed; "
-        "closed: leaders' review has begun"
-    )
-    my_grade: str | None
-    my_comment: str | None
-    reviewed_at: dt.datetime | None
-
-
-class PeerReviewPage(Page[PeerReviewItemOut]):
-    reviewed: int = Field(description="Colleagues I reviewed in my open quarters")
-    required: int = Field(description="Peer reviews each participant must receive before the leaders' review")
-
-
-class VisitOut(BaseModel):
-    visited_on: dt.date
-    visited_by_id: str
-    visited_by_name: str | None
-    notes: str
-
-
-class MyFollowUpOut(BaseModel):
-    unit_id: str
-    quarter: str
-    grades: dict[str, str]
-    opened_at: dt.datetime
-    mentor_id: str | None
-    mentor_name: str | None
-    visits: list[VisitOut]
-
-
-def _peer_state(row: asyncpg.Record) -> str:
-    if row["my_grade"] is not None:
-        return "reviewed"
-    if row["in_leader_review"]:
-        return "closed"
-    return "open" if row["self_assessed"] else "waiting_self_assessment"
-
-
-@router.get("/peer-reviews", summary="Colleagues I may review in my open quarters (内部互评), and my reviews")
-async def my_peer_reviews(
-    runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Positions
-) -> PeerReviewPage:
-    authz.require_appraised_role(principal)
-    rows, total = await queries.my_peer_reviews(
-        runtime.pool, reviewer=principal.sub, limit=page.limit, offset=page.offset
-    )
-    return PeerReviewPage(
-        items=[
-            PeerReviewItemOut(
-                **{k: r[k] for k in PeerReviewItemOut.model_fields if k != "state"},
-                state=_peer_state(r),  # type: ignore[arg-type]
-            )
-            for r in rows
-        ],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-        reviewed=await queries.my_peer_review_count(runtime.pool, reviewer=principal.sub),
-        required=max((r["peer_reviews_required"] for r in rows), default=0),
-    )
-
-
-@router.get("/follow-ups", summary="My follow-ups after consecutive weak quarters: mentor and visits")
-async def my_follow_ups(
-    runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: GrowthPositions
-) -> Page[MyFollowUpOut]:
-    rows, total = await queries.my_follow_ups(runtime.pool, person=principal.sub, limit=page.limit, offset=page.offset)
-    names = await queries.person_names(runtime.pool, {v["visited_by_id"] for r in rows for v in r["visits"]})
-    items = [
-        MyFollowUpOut(
-            **{k: r[k] for k in ("unit_id", "quarter", "grades", "opened_at", "mentor_id", "mentor_name")},
-            visits=[VisitOut(**v, visited_by_name=names.get(v["visited_by_id"])) for v in r["visits"]],
-        )
-        for r in rows
-    ]
-    return Page[MyFollowUpOut](items=items, total=total, limit=page.limit, offset=page.offset, positions=positions)
 
 
 @router.get("/queue", summary="People waiting for my review, oldest first (with the 好 quota left)")
