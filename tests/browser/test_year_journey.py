@@ -112,7 +112,7 @@ def unit(platform, people) -> Unit:
         f"{platform.url}/api/appraisal/api/v1/units",
         json={"unit_id": unit.unit_id, "unit_name": f"凤翔区旅程测试局{tag[-3:]}"},
         headers={"Authorization": f"Bearer {people.token_for(district)}"},
-        timeout=10,
+        timeout=30,
     )
     assert r.status_code == 200, r.text
     unit.users["admin"] = {
@@ -148,7 +148,7 @@ class Api:
             f"{self.quarter}{path}",
             json=body,
             headers={"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex},
-            timeout=20,
+            timeout=30,
         )
         assert r.status_code == 200, r.text
         return r.json()
