@@ -11,7 +11,9 @@
 2. after the publication period (the moved clock): finalization, the year's other quarters and the
    annual review with its 优秀 candidates and quota;
 3. a shortcoming reminder issued, acknowledged and rectified; a result use recorded and seen in
-   the statistics and the growth archive.
+   the statistics and the growth archive;
+4. the annual review of a demo year (candidates, the 优秀 quota) and the refusal to open a year
+   whose quarters are not all finalized.
 
 Colleagues who are not the one shown act through the API (the same commands the screens send).
 Time-to-task (interactions and seconds to submit a weekly log and to review one person) is counted
@@ -451,8 +453,10 @@ def test_a_quarter_from_the_roster_to_the_appeal(page, sign_in, unit, platform, 
 
 
 def walk_past_the_publication_period(platform) -> None:
-    """Move the platform's clock past the publication period: the moved clock (demo only, owned by
-    another change) plugs in here. Until the platform offers one, the steps after a deadline stop."""
+    """Move the platform's clock past the publication period. The moved clock (demo only:
+    ``GRASSROOTS_CLOCK_OFFSET`` / ``GRASSROOTS_CLOCK_START``) is read when the services start, so
+    walking a deadline here means restarting them on a later offset; until this journey's platform
+    can do that, the steps after a deadline stop here."""
     pytest.skip("finalization and the year's other quarters need the platform's moved clock")
 
 
@@ -531,7 +535,7 @@ def test_a_reminder_rectified_and_a_result_use_in_the_statistics_and_archive(pag
     expect(page.get_by_text(names["s1"]).first).to_be_visible()
 
 
-def test_the_annual_review_of_a_demo_year_shows_candidates_and_the_quota(page, people, sign_in) -> None:
+def test_the_annual_review_of_a_demo_year_shows_candidates_and_the_quota_and_refuses_an_open_year(page, people, sign_in) -> None:
     admin = people.need("unit_admin")
     sign_in(admin)
     home(page, "年度考核")
@@ -541,3 +545,8 @@ def test_the_annual_review_of_a_demo_year_shows_candidates_and_the_quota(page, p
     expect(quota).to_be_visible()
     expect(page.locator("li.annual-person", has_text="优秀候选").first).to_be_visible()
     expect(page.locator("li.annual-person", has_text="年度 优秀").first).to_be_visible()
+    this_year = last_year + 1
+    page.get_by_label("年度", exact=True).select_option(str(this_year))
+    opening = page.get_by_role("form", name=f"开启 {this_year} 年度考核")
+    opening.get_by_role("button", name="开启年度考核").click()
+    expect(opening.locator(".form-error")).to_contain_text("尚未确认")
