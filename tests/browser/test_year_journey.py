@@ -535,7 +535,9 @@ def test_a_reminder_rectified_and_a_result_use_in_the_statistics_and_archive(pag
     expect(page.get_by_text(names["s1"]).first).to_be_visible()
 
 
-def test_the_annual_review_of_a_demo_year_shows_candidates_and_the_quota_and_refuses_an_open_year(page, people, sign_in) -> None:
+def test_the_annual_review_of_a_demo_year_shows_candidates_and_the_quota_and_refuses_an_open_year(
+    page, people, sign_in
+) -> None:
     admin = people.need("unit_admin")
     sign_in(admin)
     home(page, "年度考核")
