@@ -10,8 +10,10 @@ import { screens as appraisalAdminScreens } from "./screens/admin.js";
 import { screens as communityScreens } from "./screens/community.js";
 import { screens as districtScreens } from "./screens/district.js";
 import { screens as gridScreens } from "./screens/grid.js";
+import { screens as growthScreens } from "./screens/growth.js";
 import { screens as leaderScreens } from "./screens/leader.js";
 import { screens as operatorScreens } from "./screens/operator.js";
+import { screens as peerScreens } from "./screens/peers.js";
 import { screens as quarterScreens } from "./screens/quarter.js";
 import { screens as reportingScreens } from "./screens/reporting.js";
 import { signIn } from "./screens/signin.js";
@@ -22,7 +24,9 @@ const SCREENS = [
   ...staffScreens,
   ...leaderScreens,
   ...quarterScreens,
+  ...peerScreens,
   ...appraisalAdminScreens,
+  ...growthScreens,
   ...districtScreens,
   ...reportingScreens,
   ...gridScreens,

@@ -6,6 +6,7 @@ import { ApiError, command, get, newKey, request } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace, uid } from "../lib/dom.js";
 import { actionForm, badge, busy, clearErrors, disclosure, empty, field, formBanner, into, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
 import { thisQuarter } from "../lib/weeks.js";
+import { LEAVE_REASONS, personActions, rosterChoices, templateButton } from "./rosteredit.js";
 import { forgetScheme } from "./shared.js";
 
 const API = "/api/appraisal/api/v1";
@@ -50,7 +51,7 @@ function importForm(unit, onDone) {
           ? table(
               [
                 { label: "行号", num: true, cell: (e) => e.row },
-                { label: "列", cell: (e) => e.field },
+                { label: "列", cell: (e) => e.column || "整行" },
                 { label: "问题", cell: (e) => e.message },
               ],
               d.errors,
@@ -76,20 +77,29 @@ function renderRoster(body, { user, query }) {
   const active = h("select", { name: "active", "aria-label": "在职状态" }, [["true", "在岗"], ["false", "已离开"], ["", "全部"]].map(([v, t]) => h("option", { value: v }, t)));
   const slot = h("div");
   let after;
+  let choices;
   function show(position) {
-    if (position) after = position;
+    if (position) {
+      after = position;
+      choices = null;
+    }
     replace(
       slot,
       pagedList({
         label: "花名册",
         limit: 15,
-        load: ({ limit, offset }) => get(`${API}/units/${encodeURIComponent(unit)}/people`, { active: active.value || undefined, limit, offset, after }),
+        load: async ({ limit, offset }) => {
+          const page = await get(`${API}/units/${encodeURIComponent(unit)}/people`, { active: active.value || undefined, limit, offset, after });
+          choices = choices || (await rosterChoices(unit));
+          return page;
+        },
         item: (p) =>
           h(
             "li",
             { dataset: { person: p.person_id } },
             h("div", { class: "spread" }, h("span", { class: "title" }, p.person_name), p.active ? badge(p.section_name || "未分股室") : badge("已离开", "warn")),
-            h("p", { class: "muted small" }, [p.person_id, p.position, `入册 ${p.enrolled_on}`, p.left_on ? `离开 ${p.left_on}` : null].filter(Boolean).join(" · ")),
+            h("p", { class: "muted small" }, [p.person_id, p.position, `入册 ${p.enrolled_on}`, p.left_on ? `${LEAVE_REASONS[p.left_reason] || "离开"} ${p.left_on}` : null].filter(Boolean).join(" · ")),
+            p.active ? personActions(unit, p, choices, show) : null,
           ),
         emptyTitle: "花名册为空",
         emptyHint: "用上方的 Excel 导入，或逐人登记。",
@@ -97,7 +107,7 @@ function renderRoster(body, { user, query }) {
     );
   }
   active.addEventListener("change", () => show());
-  body.append(h("p", { class: "muted" }, `单位：${unit}`), section("导入花名册", importForm(unit, show)), section("花名册", h("div", { class: "field" }, active), slot));
+  body.append(h("p", { class: "muted" }, `单位：${unit}`), section("导入花名册", templateButton(unit), importForm(unit, show)), section("花名册", h("div", { class: "field" }, active), slot));
   show();
 }
 

@@ -3,6 +3,7 @@
 // grade adjustment (a reason is required) and moving a 好 from one person to another in one step;
 // the follow-ups after consecutive weak quarters (季度回访, 导师帮带).
 
+import { myFollowUps } from "./growth.js";
 import { command, get } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
@@ -159,13 +160,15 @@ async function renderMyQuarter(body, { user, caps, query }) {
 
 function renderReminders(body) {
   const slot = h("div");
-  function show() {
+  let after;
+  function show(position) {
+    if (position) after = position;
     replace(
       slot,
       pagedList({
         label: "我的提醒",
         limit: 10,
-        load: ({ limit, offset }) => get(`${API}/reminders`, { limit, offset }),
+        load: ({ limit, offset }) => get(`${API}/reminders`, { limit, offset, after }),
         item: (r) =>
           h(
             "li",
@@ -175,7 +178,7 @@ function renderReminders(body) {
             h("p", { class: "muted small" }, `${r.issued_by_name} · ${fmtDateTime(r.issued_at)}`),
             r.report ? h("p", { class: "small" }, `整改情况：${r.report}`) : null,
             r.status === "issued"
-              ? actionForm({ label: "确认收到提醒", fields: [], submitLabel: "确认收到", send: () => command(`${API}/reminders/${r.reminder_id}/acknowledgement`, {}), done: () => show() })
+              ? actionForm({ label: "确认收到提醒", fields: [], submitLabel: "确认收到", send: () => command(`${API}/reminders/${r.reminder_id}/acknowledgement`, {}), done: (res) => show(res.position) })
               : null,
             r.status === "acknowledged"
               ? disclosure(
@@ -185,9 +188,9 @@ function renderReminders(body) {
                     fields: [{ name: "report", label: "整改情况", type: "textarea", required: true, max: 2000 }],
                     submitLabel: "报送",
                     send: (v) => command(`${API}/reminders/${r.reminder_id}/rectification`, v),
-                    done: () => {
+                    done: (res) => {
                       toast("已报送整改情况");
-                      show();
+                      show(res.position);
                     },
                   }),
                 )
@@ -198,7 +201,7 @@ function renderReminders(body) {
       }),
     );
   }
-  body.append(section("提醒与整改", slot));
+  body.append(section("提醒与整改", slot), myFollowUps());
   show();
 }
 

@@ -49,11 +49,16 @@ export function logCard(log, { showPerson = false, names = {} } = {}) {
       h(
         "span",
         { class: "row" },
+        log.status === "returned" ? badge("已退回", "bad") : null,
         log.late ? badge("迟交", "warn") : badge("按时", "ok"),
         log.revision > 1 ? badge(`第 ${log.revision} 版`) : null,
       ),
     ),
     logItems(log.items, names),
+    log.status === "returned" ? h("p", { class: "notice warn small" }, `退回修改：${log.returned_reason}`) : null,
+    log.comments?.length
+      ? h("ul", { class: "items small", "aria-label": "领导点评" }, log.comments.map((c) => h("li", {}, `${c.reviewer_name} 点评：${c.comment}（${fmtDateTime(c.at)}）`)))
+      : null,
     h("p", { class: "muted small" }, `提交于 ${fmtDateTime(log.submitted_at)}，截止 ${fmtDateTime(log.deadline)}`),
   );
 }
@@ -98,6 +103,8 @@ async function renderLog(body, { user, query, caps }) {
   };
   if (draft) {
     status.append(h("p", { class: "notice" }, `已恢复本机保存的草稿（${fmtDateTime(draft.saved_at)}）。`));
+  } else if (existing?.status === "returned") {
+    status.append(h("p", { class: "notice warn", role: "status" }, `本周纪实已被退回修改：${existing.returned_reason}。请修改后重新提交。`));
   } else if (existing) {
     status.append(
       h(

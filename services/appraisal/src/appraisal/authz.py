@@ -110,6 +110,15 @@ def require_admin_or_leader(principal: Principal, unit_id: str, chain: Reviewing
     require_in_chain(principal, chain)
 
 
+def require_annual_decider(principal: Principal, unit_id: str) -> None:
+    """Annual grades are decided by the unit's principal leader, or entered by its administrator
+    (who records the appraisal committee's decision); the actor is on every event."""
+    if principal.has("unit_admin", "principal_leader") and principal.scope("unit") == unit_id:
+        return
+    principal.require("unit_admin", "principal_leader")
+    raise Forbidden("other_unit", "只能办理本单位的考核事务")
+
+
 def require_unit_member(principal: Principal, unit_id: str) -> None:
     """Anyone of the unit (published results, sections, scheme), and district administrators."""
     if not principal.has("district_admin") and principal.scope("unit") != unit_id:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from appraisal import authz, queries
+from appraisal.domain import roster_sheet
 from appraisal.domain.annual import AnnualReview, annual_stream_id
 from appraisal.domain.log_reminder import LogReminders, log_reminder_stream_id
 from appraisal.domain.quarter import UnitQuarter, parse_quarter, previous_quarter, quarter_stream_id
@@ -319,7 +320,8 @@ async def import_roster(
         return {
             "rows_enrolled": len(roster.people) - before,
             "rows_rejected": len({e.row for e in all_errors}),
-            "errors": [e.model_dump() for e in all_errors],
+            # Each error names its column as the sheet's header does, not by the field's key.
+            "errors": [{**e.model_dump(), "column": roster_sheet.column_title(e.field)} for e in all_errors],
         }
 
     return await _run(runtime, Roster, roster_stream_id(unit_id), act, meta, idempotency)
@@ -340,6 +342,29 @@ async def change_chain(
 
     def act(roster: Roster) -> None:
         roster.change_chain(person_id=person_id, section_id=section_id, chain=chain)
+
+    return await _run(runtime, Roster, roster_stream_id(unit_id), act, meta, idempotency)
+
+
+async def change_person_details(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    unit_id: str,
+    person_id: str,
+    person_name: str,
+    position: str,
+    birth_date: dt.date | None,
+    id_number: str | None,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    authz.require_unit_admin(principal, unit_id)
+
+    def act(roster: Roster) -> None:
+        roster.change_details(
+            person_id=person_id, person_name=person_name, position=position, birth_date=birth_date, id_number=id_number
+        )
 
     return await _run(runtime, Roster, roster_stream_id(unit_id), act, meta, idempotency)
 
@@ -745,7 +770,7 @@ async def decide_annual_grade(
     comment: str,
     idempotency: Idempotency | None,
 ) -> CommandResult:
-    authz.require_unit_role(principal, unit_id, "principal_leader")
+    authz.require_annual_decider(principal, unit_id)
 
     def act(review: AnnualReview) -> dict:
         review.decide(person_id=person_id, grade=grade, comment=comment)

@@ -241,6 +241,52 @@ async def my_quarters(pool: asyncpg.Pool, *, person: str, limit: int, offset: in
     return await _page(pool, sql, "p.quarter DESC", [person], limit, offset)
 
 
+async def my_peer_reviews(pool: asyncpg.Pool, *, reviewer: str, limit: int, offset: int) -> tuple[list, int]:
+    """Colleagues in the reviewer's open quarters, with the reviewer's own peer review of each."""
+    sql = """SELECT p.unit_id, p.quarter, p.person_id, p.person_name, p.section_id, s.section_name,
+                    p.self_grade IS NOT NULL AS self_assessed,
+                    (p.section_chief_grade IS NOT NULL OR p.deputy_leader_grade IS NOT NULL
+                     OR p.principal_leader_grade IS NOT NULL) AS in_leader_review,
+                    q.peer_reviews_required, r.grade AS my_grade, r.comment AS my_comment, r.reviewed_at
+             FROM rm_quarters.quarter_people me
+             JOIN rm_quarters.quarters q ON q.unit_id = me.unit_id AND q.quarter = me.quarter AND q.status = 'open'
+             JOIN rm_quarters.quarter_people p ON p.unit_id = me.unit_id AND p.quarter = me.quarter
+                                              AND p.person_id <> me.person_id
+             LEFT JOIN rm_quarters.peer_reviews r ON r.unit_id = p.unit_id AND r.quarter = p.quarter
+                                                 AND r.person_id = p.person_id AND r.reviewer_id = me.person_id
+             LEFT JOIN rm_roster.sections s ON s.section_id = p.section_id
+             WHERE me.person_id = $1"""
+    return await _page(
+        pool,
+        sql,
+        "p.quarter DESC, r.grade IS NOT NULL, p.section_id NULLS FIRST, p.person_id",
+        [reviewer],
+        limit,
+        offset,
+    )
+
+
+async def my_peer_review_count(pool: asyncpg.Pool, *, reviewer: str) -> int:
+    return await pool.fetchval(
+        """SELECT count(*) FROM rm_quarters.peer_reviews r
+           JOIN rm_quarters.quarters q USING (unit_id, quarter) WHERE r.reviewer_id = $1 AND q.status = 'open'""",
+        reviewer,
+    )
+
+
+async def my_follow_ups(pool: asyncpg.Pool, *, person: str, limit: int, offset: int) -> tuple[list, int]:
+    return await _page(
+        pool, "SELECT * FROM rm_growth.follow_ups WHERE person_id = $1", "quarter DESC", [person], limit, offset
+    )
+
+
+async def person_names(pool: asyncpg.Pool, person_ids: set[str]) -> dict[str, str]:
+    rows = await pool.fetch(
+        "SELECT person_id, person_name FROM rm_roster.people WHERE person_id = ANY($1::text[])", list(person_ids)
+    )
+    return {r["person_id"]: r["person_name"] for r in rows}
+
+
 async def published_results(
     pool: asyncpg.Pool, *, unit: str, quarter: str | None, limit: int, offset: int
 ) -> tuple[list, int]:

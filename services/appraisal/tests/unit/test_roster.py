@@ -106,3 +106,40 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused() -> None:
     with pytest.raises(Invalid) as err:
         read_roster_sheet(b"PK\x03\x04 not really")
     assert err.value.code == "sheet_unreadable"
+
+
+def test_details_are_corrected_and_a_correction_that_duplicates_someone_is_refused() -> None:
+    r = roster()
+    r.enroll(NewPerson("p2", "李强", None, "科员", dt.date(1992, 5, 6), None, ReviewingChain()), today=TODAY)
+    r.take_pending()
+    with pytest.raises(Conflict) as err:
+        r.change_details(
+            person_id="p2", person_name="王芳", position="科员", birth_date=dt.date(1990, 5, 6), id_number=None
+        )
+    assert err.value.code == "duplicate_person"
+    with pytest.raises(Conflict) as err:
+        r.change_details(person_id="p2", person_name="李强", position="科员", birth_date=None, id_number=ID_A)
+    assert err.value.code == "duplicate_person"
+    r.change_details(person_id="p2", person_name="李小强", position="四级主任科员", birth_date=None, id_number=None)
+    [event] = [p.event for p in r.take_pending()]
+    assert (event.person_name, event.position, event.id_number_digest) == ("李小强", "四级主任科员", None)
+    assert r.people["p2"].person_name == "李小强"
+    r.leave(person_id="p2", reason="retirement", left_on=TODAY)
+    with pytest.raises(Conflict) as err:
+        r.change_details(person_id="p2", person_name="李小强", position="", birth_date=None, id_number=None)
+    assert err.value.code == "already_left"
+
+
+def test_template_has_the_headers_the_import_reads() -> None:
+    from openpyxl import load_workbook
+
+    from appraisal.domain.roster_sheet import COLUMNS, column_title, template_workbook
+
+    book = load_workbook(io.BytesIO(template_workbook()))
+    assert [c.value for c in book["花名册"][1]] == list(COLUMNS.values())
+    assert read_roster_sheet(template_workbook()) == ([], [])
+    assert (column_title("person_name"), column_title("section"), column_title("deputy_leader_id")) == (
+        "姓名",
+        "股室",
+        "分管领导编号",
+    )

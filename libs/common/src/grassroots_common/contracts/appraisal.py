@@ -110,6 +110,21 @@ class ReviewingChainChanged(Event):
 
 
 @event
+class PersonDetailsChanged(Event):
+    """The unit administrator corrected a person's details. ``id_number_digest`` is the digest of
+    a newly entered ID card number, or ``None`` when the number was not changed."""
+
+    stream_type = "roster"
+
+    unit_id: str
+    person_id: str
+    person_name: str
+    position: str
+    birth_date: dt.date | None
+    id_number_digest: str | None = None
+
+
+@event
 class PersonLeft(Event):
     """A person left the unit (transfer, retirement, resignation): not in the next quarter."""
 

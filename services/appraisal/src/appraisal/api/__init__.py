@@ -3,10 +3,11 @@
 from appraisal.api.growth import router as growth_router
 from appraisal.api.logs import router as logs_router
 from appraisal.api.me import router as me_router
+from appraisal.api.peer_reviews import router as peer_reviews_router
 from appraisal.api.quarters import router as quarters_router
 from appraisal.api.roster import router as roster_router
 from appraisal.api.summaries import router as summaries_router
 
-ROUTERS = [logs_router, summaries_router, roster_router, quarters_router, growth_router, me_router]
+ROUTERS = [logs_router, summaries_router, roster_router, quarters_router, growth_router, me_router, peer_reviews_router]
 
 __all__ = ["ROUTERS"]

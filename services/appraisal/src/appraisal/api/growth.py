@@ -113,6 +113,23 @@ class ResultUseOut(BaseModel):
     decided_on: dt.date
 
 
+class VisitOut(BaseModel):
+    visited_on: dt.date
+    visited_by_id: str
+    visited_by_name: str | None
+    notes: str
+
+
+class MyFollowUpOut(BaseModel):
+    unit_id: str
+    quarter: str
+    grades: dict[str, str]
+    opened_at: dt.datetime
+    mentor_id: str | None
+    mentor_name: str | None
+    visits: list[VisitOut]
+
+
 @router.post("/units/{unit_id}/annual-reviews", summary="Open the annual review from the finalized quarters")
 async def open_annual(
     unit_id: UnitId,
@@ -316,3 +333,19 @@ async def result_uses(
         offset=page.offset,
         positions=positions,
     )
+
+
+@router.get("/me/follow-ups", summary="My follow-ups after consecutive weak quarters: mentor and visits")
+async def my_follow_ups(
+    runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Positions
+) -> Page[MyFollowUpOut]:
+    rows, total = await queries.my_follow_ups(runtime.pool, person=principal.sub, limit=page.limit, offset=page.offset)
+    names = await queries.person_names(runtime.pool, {v["visited_by_id"] for r in rows for v in r["visits"]})
+    items = [
+        MyFollowUpOut(
+            **{k: r[k] for k in ("unit_id", "quarter", "grades", "opened_at", "mentor_id", "mentor_name")},
+            visits=[VisitOut(**v, visited_by_name=names.get(v["visited_by_id"])) for v in r["visits"]],
+        )
+        for r in rows
+    ]
+    return Page[MyFollowUpOut](items=items, total=total, limit=page.limit, offset=page.offset, positions=positions)

@@ -7,12 +7,14 @@ import hashlib
 from typing import Annotated, Literal
 
 from fastapi import Depends, File, Path, Query, Request, UploadFile
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
 from appraisal.api.deps import Body, UnitId
 from appraisal.domain.roster import NewPerson
-from appraisal.domain.roster_sheet import read_roster_sheet
+from appraisal.domain.roster_sheet import read_roster_sheet, template_workbook
+from appraisal.workbook import attachment
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import (
     Dimension,
@@ -74,6 +76,17 @@ class ChainBody(Body):
     chain: ChainIn
 
 
+class PersonDetailsBody(Body):
+    person_name: str = Field(min_length=2, max_length=30, examples=["王建国"])
+    position: str = Field(default="", max_length=40, examples=["四级主任科员"])
+    birth_date: dt.date | None = Field(default=None, examples=["1986-04-12"])
+    id_number: str | None = Field(
+        default=None,
+        pattern=r"^\d{17}[\dXx]$",
+        description="A new ID card number (kept only as a digest); omit to keep",
+    )
+
+
 class LeaveBody(Body):
     reason: Literal["transfer", "retirement", "resignation", "other"]
     left_on: dt.date
@@ -114,6 +127,7 @@ class PersonOut(BaseModel):
     section_id: str | None
     section_name: str | None
     position: str
+    birth_date: dt.date | None
     section_chief_id: str | None
     deputy_leader_id: str | None
     principal_leader_id: str | None
@@ -268,6 +282,42 @@ async def import_roster(
         # A retried upload of the same file with the same key answers the first import again.
         idempotency=idempotency(idempotency_key, principal, request, {"sha256": hashlib.sha256(content).hexdigest()}),
     )
+
+
+@router.put("/{unit_id}/people/{person_id}", summary="Correct a person's name, post, birth date or ID number")
+async def change_details(
+    unit_id: UnitId,
+    person_id: PersonPath,
+    body: PersonDetailsBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.change_person_details(
+        runtime,
+        principal,
+        meta,
+        unit_id=unit_id,
+        person_id=person_id,
+        person_name=body.person_name.strip(),
+        position=body.position.strip(),
+        birth_date=body.birth_date,
+        id_number=body.id_number.upper() if body.id_number else None,
+        idempotency=idempotency(idempotency_key, principal, request, body),
+    )
+
+
+@router.get(
+    "/{unit_id}/roster-template.xlsx",
+    summary="An empty roster workbook with the column headers the import reads",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+async def roster_template(unit_id: UnitId, principal: PrincipalDep) -> Response:
+    authz.require_unit_admin(principal, unit_id)
+    return Response(template_workbook(), media_type=XLSX, headers=attachment("花名册导入模板.xlsx"))
 
 
 @router.put("/{unit_id}/people/{person_id}/chain", summary="Change a person's section and reviewing chain")

@@ -15,6 +15,7 @@ from grassroots_common.contracts.appraisal import (
     DeadlinesConfigured,
     ImportRowError,
     Participant,
+    PersonDetailsChanged,
     PersonEnrolled,
     PersonLeft,
     ReviewingChain,
@@ -120,6 +121,10 @@ class Roster(Aggregate):
             case ReviewingChainChanged():
                 member = self.people[event.person_id]
                 member.section_id, member.chain = event.section_id, event.chain
+            case PersonDetailsChanged():
+                member = self.people[event.person_id]
+                member.person_name, member.birth_date = event.person_name, event.birth_date
+                member.id_digest = event.id_number_digest or member.id_digest
             case PersonLeft():
                 self.people[event.person_id].active = False
             case DeadlinesConfigured():
@@ -266,6 +271,42 @@ class Roster(Aggregate):
                 person_name=member.person_name,
                 section_id=section_id,
                 chain=chain,
+            )
+        )
+
+    def change_details(
+        self,
+        *,
+        person_id: str,
+        person_name: str,
+        position: str,
+        birth_date: dt.date | None,
+        id_number: str | None,
+    ) -> None:
+        """Correct a person's name, post, birth date or ID number; duplicates are refused as on enrollment."""
+        member = self.member(person_id)
+        if not member.active:
+            raise Conflict("already_left", f"{member.person_name}已离开本单位，不能再修改信息")
+        digest = id_number_digest(id_number)
+        for other in self.people.values():
+            if other.person_id == person_id or not other.active:
+                continue
+            if (digest and other.id_digest == digest) or (
+                birth_date is not None and other.person_name == person_name and other.birth_date == birth_date
+            ):
+                raise Conflict(
+                    "duplicate_person",
+                    f"与花名册中的{other.person_name}（{other.person_id}）重复（姓名+出生日期或身份证号相同）",
+                    field="person_name",
+                )
+        self._raise(
+            PersonDetailsChanged(
+                unit_id=self.unit_id,
+                person_id=person_id,
+                person_name=person_name,
+                position=position,
+                birth_date=birth_date,
+                id_number_digest=digest,
             )
         )
 

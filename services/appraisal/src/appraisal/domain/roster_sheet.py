@@ -11,7 +11,9 @@ import io
 import re
 import zipfile
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from appraisal.domain.roster import SheetRow
 from grassroots_common.contracts.appraisal import ImportRowError
@@ -29,10 +31,51 @@ COLUMNS = {
     "deputy_leader_id": "分管领导编号",
     "principal_leader_id": "主要领导编号",
 }
+# Fields the roster's own checks name (an unknown section, a reviewer not on the roster).
+FIELD_COLUMNS = {**COLUMNS, "section": COLUMNS["section_name"], "section_id": COLUMNS["section_name"]}
 REQUIRED = ("person_id", "person_name")
 MAX_ROWS = 2000
 _ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 _PERSON_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+def column_title(field: str) -> str:
+    """The sheet's header for a row error's field (``person_name`` → 姓名); the whole row otherwise."""
+    return FIELD_COLUMNS.get(field, "整行")
+
+
+def template_workbook() -> bytes:
+    """An empty roster with the headers the import reads, and a sheet explaining each column."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "花名册"
+    sheet.append(list(COLUMNS.values()))
+    for i, cell in enumerate(sheet[1], start=1):
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(i)].width = 16
+    sheet.freeze_panes = "A2"
+    notes = book.create_sheet("填写说明")
+    notes.append(["列", "说明"])
+    for title, note in NOTES.items():
+        notes.append([title, note])
+    notes.column_dimensions["A"].width = 16
+    notes.column_dimensions["B"].width = 60
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+NOTES = {
+    "人员编号": "必填；字母、数字、下划线或连字符，本单位内唯一",
+    "姓名": "必填；不超过 30 个字",
+    "股室": "股室名称；本单位没有的股室会自动建立",
+    "职务": "如：四级主任科员",
+    "出生日期": "格式 1985-03-12；与姓名一起用于查重",
+    "身份证号": "18 位；只保存其摘要，用于查重",
+    "股组长编号": "初审此人的股组长的人员编号",
+    "分管领导编号": "分管此人的领导的人员编号",
+    "主要领导编号": "单位主要领导的人员编号",
+}
 
 
 def _text(value: object) -> str | None:

@@ -121,6 +121,11 @@ class QuartersProjection(Projection):
     CREATE INDEX IF NOT EXISTS quarter_people_queue ON quarter_people (next_reviewer_id, waiting_since);
     CREATE INDEX IF NOT EXISTS quarter_people_person ON quarter_people (person_id, quarter);
     CREATE INDEX IF NOT EXISTS quarter_people_appeals ON quarter_people (unit_id, appeal_status);
+    CREATE TABLE IF NOT EXISTS peer_reviews (
+        unit_id text NOT NULL, quarter text NOT NULL, person_id text NOT NULL, reviewer_id text NOT NULL,
+        grade text NOT NULL, comment text NOT NULL, reviewed_at timestamptz NOT NULL,
+        PRIMARY KEY (unit_id, quarter, reviewer_id, person_id)
+    );
     """
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
@@ -132,6 +137,26 @@ class QuartersProjection(Projection):
             self._fold(e, quarters, people)
         await QUARTERS.upsert(conn, quarters.values())
         await QUARTER_PEOPLE.upsert(conn, people.values())
+        # Who reviewed whom (内部互评), for each reviewer's own list; a reviewer reviews a person once.
+        peers = [e for e in events if e.type == "PeerReviewed"]
+        if peers:
+            await conn.executemany(
+                """INSERT INTO peer_reviews (unit_id, quarter, person_id, reviewer_id, grade, comment, reviewed_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING""",
+                [
+                    (
+                        d["unit_id"],
+                        d["quarter"],
+                        d["person_id"],
+                        d["reviewer_id"],
+                        d["grade"],
+                        d["comment"],
+                        e.occurred_at,
+                    )
+                    for e in peers
+                    for d in (e.data,)
+                ],
+            )
 
     def _fold(self, e: RecordedEvent, quarters: dict, people: dict) -> None:
         d = e.data

@@ -46,6 +46,7 @@ class RosterProjection(Projection):
             "SectionDefined",
             "PersonEnrolled",
             "ReviewingChainChanged",
+            "PersonDetailsChanged",
             "PersonLeft",
             "RosterImported",
             "SchemeDefined",
@@ -78,7 +79,11 @@ class RosterProjection(Projection):
         sections: dict[str, dict] = {}
         imports: list[dict] = []
         schemes: dict[tuple, dict] = {}
-        changed = {e.data["person_id"] for e in events if e.type in ("ReviewingChainChanged", "PersonLeft")}
+        changed = {
+            e.data["person_id"]
+            for e in events
+            if e.type in ("ReviewingChainChanged", "PersonLeft", "PersonDetailsChanged")
+        }
         people = {k[0]: v for k, v in (await PEOPLE.load(conn, [(p,) for p in changed])).items()}
         for e in events:
             d = e.data
@@ -97,6 +102,10 @@ class RosterProjection(Projection):
                     }
                 case "ReviewingChainChanged":
                     people[d["person_id"]].update(section_id=d["section_id"], **d["chain"])
+                case "PersonDetailsChanged":
+                    people[d["person_id"]].update(
+                        person_name=d["person_name"], position=d["position"], birth_date=_date(d["birth_date"])
+                    )
                 case "PersonLeft":
                     people[d["person_id"]].update(active=False, left_on=_date(d["left_on"]), left_reason=d["reason"])
                 case "RosterImported":
