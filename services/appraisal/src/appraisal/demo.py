@@ -582,6 +582,8 @@ async def _annual(
                 year=year,
                 basis=f"{year} 年度考核{grade}",
                 decided_on=(later + dt.timedelta(days=rng.randint(5, 60))).date(),
+                annual_held=True,
+                annual_grade=grade,
             )
         await _append(
             runtime, uses, [dataclasses.replace(e, occurred_at=later) for e in uses.take_pending()], _meta(boss)

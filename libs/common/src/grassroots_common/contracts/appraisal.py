@@ -323,7 +323,9 @@ class PeerReviewed(Event):
 @event
 class ReviewRecorded(Event):
     """A reviewing level decided: scores, composite score, grade and comment. ``good_used`` and
-    ``good_cap`` are the unit's 好 count after this decision and its cap."""
+    ``good_cap`` are the unit's 好 count after this decision and its cap. A level that gives a
+    grade without scores records ``scores`` empty and ``composite_score`` None: the composite of
+    the level before stands."""
 
     stream_type = "unit_quarter"
 
@@ -335,7 +337,7 @@ class ReviewRecorded(Event):
     reviewer_id: str
     reviewer_name: str
     scores: dict[str, float]
-    composite_score: float
+    composite_score: float | None = None
     grade: Grade
     comment: str
     good_used: int
@@ -365,7 +367,8 @@ class QuarterResult(BaseModel):
     person_name: str
     section_id: str | None
     grade: Grade
-    composite_score: float
+    # None when no level gave scores (a grade alone): no composite is shown then.
+    composite_score: float | None = None
 
 
 @event
@@ -549,7 +552,9 @@ class FollowUpVisited(Event):
 
 @event
 class ResultApplied(Event):
-    """One use of a person's appraisal results; ``positive`` is False for 惩戒 and 提醒约谈."""
+    """One use of a person's appraisal results; ``positive`` is False for 惩戒 and 提醒约谈.
+    ``backfill_reason``: why a use is recorded for a year whose annual review the platform does
+    not hold (评优 from before the platform)."""
 
     stream_type = "result_use"
 
@@ -561,3 +566,4 @@ class ResultApplied(Event):
     year: int
     basis: str
     decided_on: dt.date
+    backfill_reason: str | None = None

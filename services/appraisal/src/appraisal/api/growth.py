@@ -53,6 +53,12 @@ class ResultUseBody(Body):
     year: int = Field(ge=2020, le=2100)
     basis: str = Field(min_length=2, max_length=500, examples=["2026 年度考核优秀，推荐为区级优秀公务员"])
     decided_on: dt.date
+    backfill_reason: str | None = Field(
+        default=None,
+        max_length=500,
+        description="评优 for a year whose annual review the platform does not hold: why (e.g. the document)",
+        examples=["2024 年度考核结果见凤组发〔2025〕3 号文件，平台启用前的年度"],
+    )
 
 
 class AnnualPersonOut(BaseModel):
@@ -110,6 +116,7 @@ class ResultUseOut(BaseModel):
     year: int
     basis: str
     decided_on: dt.date
+    backfill_reason: str | None = None
 
 
 @router.post("/units/{unit_id}/annual-reviews", summary="Open the annual review from the finalized quarters")
@@ -293,6 +300,7 @@ async def apply_result(
         year=body.year,
         basis=body.basis.strip(),
         decided_on=body.decided_on,
+        backfill_reason=body.backfill_reason,
         idempotency=idempotency(idempotency_key, principal, request, body),
     )
 
