@@ -330,10 +330,18 @@ async def annual_board(
 
 
 async def reminders(
-    pool: asyncpg.Pool, *, unit: str | None, person: str | None, status: str | None, limit: int, offset: int
+    pool: asyncpg.Pool,
+    *,
+    unit: str | None,
+    person: str | None,
+    status: str | None,
+    reviewer: str | None = None,
+    limit: int,
+    offset: int,
 ) -> tuple[list, int]:
     args: list = []
     clause = _where((("unit_id", unit), ("person_id", person), ("status", status)), args)
+    clause = _and(clause, _in_chain("person_id", reviewer, args))
     return await _page(pool, f"SELECT * FROM rm_growth.reminders {clause}", "issued_at DESC", args, limit, offset)
 
 

@@ -252,9 +252,15 @@ async def list_reminders(
     positions: Positions,
     status: Annotated[Literal["issued", "acknowledged", "rectified"] | None, Query()] = None,
 ) -> Page[ReminderOut]:
-    person, unit = authz.records_scope(principal, None, "不足提醒", "not_your_reminder")
+    scope = authz.records_scope(principal, None, "不足提醒", "not_your_reminder")
     rows, total = await queries.reminders(
-        runtime.pool, unit=unit, person=person, status=status, limit=page.limit, offset=page.offset
+        runtime.pool,
+        unit=scope.unit,
+        person=scope.person,
+        status=status,
+        reviewer=scope.reviewer,
+        limit=page.limit,
+        offset=page.offset,
     )
     return Page[ReminderOut](
         items=[ReminderOut.model_validate(dict(r)) for r in rows],
