@@ -123,6 +123,14 @@ async def list_summaries(
     return await _page(pool, sql, "month DESC, person_id", args, limit, offset)
 
 
+async def summary_submitted(pool: asyncpg.Pool, *, person: str, month: str) -> bool:
+    return bool(
+        await pool.fetchval(
+            "SELECT 1 FROM rm_logs.monthly_summaries WHERE person_id = $1 AND month = $2", person, month
+        )
+    )
+
+
 # --- roster ------------------------------------------------------------------------------------
 
 

@@ -108,7 +108,10 @@ async def test_roster_import_logs_and_reminders(database, make_settings, serve, 
         assert r.json()["total"] == 4
         assert (await client.get("/api/v1/summaries?person=s5", headers=h["c1"])).status_code == 403
 
-        # Monthly summary (October's deadline was 5 November: late): own only.
+        # Monthly summary (October's deadline was 5 November: late): own only. October is the
+        # month due (overdue) until it is submitted, November after.
+        r = await client.get("/api/v1/me/summary-due", headers=h["s0"])
+        assert r.json()["month"] == "2026-10" and r.json()["overdue"] is True
         r = await client.post(
             "/api/v1/summaries",
             json={"month": "2026-10", "text": "十月完成换届筹备材料整理和两次主题党日"},
@@ -117,6 +120,9 @@ async def test_roster_import_logs_and_reminders(database, make_settings, serve, 
         assert r.status_code == 200, r.text
         r = await client.get(f"/api/v1/summaries?after={r.json()['position']}", headers=h["s0"])
         assert r.json()["total"] == 1 and r.json()["items"][0]["late"] is True
+        r = await client.get("/api/v1/me/summary-due", headers=h["s0"])
+        assert r.json()["month"] == "2026-11" and r.json()["overdue"] is False
+        assert (await client.get("/api/v1/me/summary-due", headers=h["admin"])).status_code == 403
         assert (await client.get("/api/v1/summaries?person=s1", headers=h["s0"])).status_code == 403
 
         # A shortcoming reminder: issued by the chief, acknowledged and answered by the person.
