@@ -8,7 +8,7 @@ import { navigate } from "../lib/router.js";
 import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
 import { actionForm, badge, disclosure, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
 import { shiftWeek, thisQuarter, thisWeek, weekLabel, weeksOfQuarter } from "../lib/weeks.js";
-import { indicatorsFor, schemeFor } from "./shared.js";
+import { SCORE_RULE, compositeText, indicatorsFor, schemeFor, scoreFields, scoresOf } from "./shared.js";
 import { logCard } from "./staff.js";
 
 const LOGS = "/api/appraisal/api/v1/logs";
@@ -86,7 +86,7 @@ function quota(item, quarter) {
 
 /** The 好 quota of the unit's quarters under way: shown even when nothing waits for me. */
 function unitQuota(user, after) {
-  const slot = h("div", { class: "quota-slot", "aria-live": "polite" });
+  const slot = h("div", { class: "quota-slot sticky-quota", "aria-live": "polite" });
   const unit = user.scopes?.unit;
   if (!unit) return slot;
   into(
@@ -152,7 +152,7 @@ async function renderReview(body, { params, caps, user }) {
     side.push(section("评分", h("p", { class: "notice" }, "此人当前不在你的待审核队列中（可能已审核或尚未轮到你这一级）。")));
   } else {
     const fields = [
-      ...indicators.map((i) => ({ name: `scores.${i.code}`, label: `${i.name}（0–${i.max_points} 分）`, type: "number", step: "0.5" })),
+      ...scoreFields(indicators, { scoredRequired: false }),
       { name: "grade", label: "等次", type: "select", required: true, options: [["", "请选择"], ...GRADES.map((g) => [g, g])] },
       { name: "comment", label: "评语", type: "textarea", required: true, max: 500 },
     ];
@@ -161,18 +161,16 @@ async function renderReview(body, { params, caps, user }) {
         `${roleLabel(item.level)}评分`,
         item.self_summary ? h("p", {}, `自评（${item.self_grade || "—"}，${item.self_score ?? "—"} 分）：${item.self_summary}`) : null,
         Object.keys(item.grades_so_far).length ? h("p", { class: "muted" }, `已评：${Object.entries(item.grades_so_far).map(([k, v]) => `${roleLabel(k)} ${v}`).join("，")}`) : null,
+        h("p", { class: "muted small score-rule" }, `${SCORE_RULE}打分时每项共性和个性指标都要打；只评等次时全部留空，沿用上一级的综合得分。`),
         actionForm({
           label: "评分",
           fields,
           submitLabel: "提交审核",
-          send: (v) => {
-            const scores = {};
-            for (const i of indicators) if (v[`scores.${i.code}`] !== null) scores[i.code] = v[`scores.${i.code}`];
-            return command(`/api/appraisal/api/v1/units/${unit}/quarters/${quarter}/reviews`, { person_id: person, scores, grade: v.grade, comment: v.comment });
-          },
+          send: (v) => command(`/api/appraisal/api/v1/units/${unit}/quarters/${quarter}/reviews`, { person_id: person, scores: scoresOf(indicators, v), grade: v.grade, comment: v.comment }),
           done: (res) => {
             const left = res.data?.good_left;
-            toast(left === undefined ? "已提交审核" : `已提交审核，本单位“好”等次还剩 ${left} 个名额`);
+            const score = compositeText(res.data);
+            toast([`已提交审核${score ? `：${score}` : ""}`, left === undefined ? null : `本单位“好”等次还剩 ${left} 个名额`].filter(Boolean).join("，"));
             navigate(`/leader/queue?after=${res.position}`);
           },
         }),
