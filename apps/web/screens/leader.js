@@ -47,7 +47,7 @@ async function renderUnitLogs(body, { user, caps, query }) {
   }
   picker.addEventListener("change", show);
   body.append(
-    h("p", { class: "muted" }, `单位：${user.scopes?.unit || "—"}`),
+    h("p", { class: "muted" }, user.roles.includes("unit_admin") ? "本单位全部人员的周纪实。" : "你审核范围内人员（和你本人）的周纪实。"),
     field({ label: "按周次筛选", name: "week", control: picker }),
     section("周纪实", slot),
   );
@@ -279,7 +279,7 @@ export const screens = [
   {
     path: "/unit/logs",
     title: "本单位纪实",
-    desc: "按周查看本单位的周纪实",
+    desc: "按周查看周纪实（领导看审核范围内的人员）",
     roles: READERS,
     requires: ["appraisal GET /api/v1/logs"],
     render: renderUnitLogs,
