@@ -240,7 +240,7 @@ function renderAppeals(body, { user, query }) {
 
 /** Quotas of the unit's quarters in publication (an appeal answered with 好 uses one). */
 function unitQuotaPublished(user, after) {
-  const slot = h("div", { "aria-live": "polite" });
+  const slot = h("div", { class: "sticky-quota", "aria-live": "polite" });
   const unit = user.scopes?.unit;
   if (!unit) return slot;
   into(
