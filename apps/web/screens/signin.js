@@ -6,6 +6,7 @@ import { ROLE_DUTIES, ROLE_ORDER, SCOPE_LABELS, primaryRole, roleLabel } from ".
 import { empty, errorBox, into, section } from "../lib/ui.js";
 
 function placeOf(user) {
+  if (user.place) return user.place;
   const s = user.scopes || {};
   for (const kind of ["unit", "department", "grid", "community", "village", "town"]) {
     if (s[kind]) return `${SCOPE_LABELS[kind]} ${s[kind]}`;

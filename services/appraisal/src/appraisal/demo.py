@@ -638,7 +638,8 @@ async def _reminders(
 
 def _user(sub: str, name: str, role: str, title: str, unit: str, section: str | None = None) -> DemoUser:
     scopes = {"unit": unit, **({"section": section} if section else {})}
-    return DemoUser(sub=sub, name=name, roles=(role,), title=title, scopes=scopes)
+    place = next(spec.name for spec in UNITS if spec.unit_id == unit)
+    return DemoUser(sub=sub, name=name, roles=(role,), title=title, scopes=scopes, place=place)
 
 
 def _demo_users() -> list[DemoUser]:
