@@ -2,6 +2,7 @@
 
 import { session, setUnauthorizedHandler } from "./lib/api.js";
 import { loadCapabilities, supportsAll } from "./lib/capabilities.js";
+import { clockStatus, loadClock, now } from "./lib/clock.js";
 import { h, replace } from "./lib/dom.js";
 import { ROLE_ORDER, roleLabel } from "./lib/roles.js";
 import { fallback, guard, navigate, route, start } from "./lib/router.js";
@@ -154,5 +155,24 @@ fallback(() => {
   body.append(empty("找不到该页面", "请从首页进入。"));
 });
 
+// Sticky things below the top bar (the quota bar) sit at its height, which the banner changes.
+const top = document.getElementById("top");
+new ResizeObserver(() => document.documentElement.style.setProperty("--topbar-h", `${top.offsetHeight}px`)).observe(top);
+
+/** While the platform runs on a moved (training) clock, every page says so. */
+function drawClockBanner() {
+  const banner = document.getElementById("clock-banner");
+  const status = clockStatus();
+  banner.hidden = !status.moved;
+  if (!status.moved) return;
+  const days = Math.round(Math.abs(status.offset_seconds) / 86400);
+  const when = now().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  const shift = days ? `比实际时间${status.offset_seconds > 0 ? "快" : "慢"} ${days} 天` : "与实际时间略有偏移";
+  banner.textContent = `培训时钟：平台时间为 ${when}（${shift}），仅用于演示和培训。`;
+}
+
 drawWho();
-start();
+loadClock().then(() => {
+  drawClockBanner();
+  start();
+});

@@ -59,6 +59,20 @@ def test_sign_in_page_lists_demo_users_by_role(page, people) -> None:
     expect(page.get_by_role("heading", name="首页")).to_be_visible()
 
 
+def test_sign_in_page_says_what_each_role_does_and_offers_every_reviewer(page, people) -> None:
+    chiefs = [u for u in people.users if "section_chief" in u["roles"]]
+    if not chiefs:
+        pytest.skip("no service seeds demo users yet")
+    page.goto("/signin")
+    group = page.get_by_role("region", name=re.compile(r"^股组长（\d+）$"))
+    expect(group.locator(".role-duty")).to_contain_text("季度考核第一级审核")
+    for chief in chiefs:
+        expect(group.locator(f'button.user-btn[data-sub="{chief["sub"]}"]')).to_contain_text("股长")
+    for role in ("deputy_leader", "principal_leader", "unit_admin", "staff"):
+        user = people.find(role)
+        expect(page.locator(f'button.user-btn[data-sub="{user["sub"]}"] .what')).not_to_be_empty()
+
+
 def test_staff_submits_log_and_section_chief_sees_it(page, people, sign_in) -> None:
     staff, chief = staff_and_chief(people)
     marker = f"整理党建台账 {uuid.uuid4().hex[:6]}"
@@ -120,3 +134,44 @@ def test_draft_is_kept_when_the_network_drops(page, people, sign_in) -> None:
     page.reload()
     expect(page.locator(".notice")).to_contain_text("已恢复本机保存的草稿")
     expect(page.get_by_label("工作内容").first).to_have_value("断网时写下的工作内容")
+
+
+def test_a_double_tap_on_submit_saves_one_revision(page, people, sign_in) -> None:
+    staff, _ = staff_and_chief(people)
+    sign_in(staff)
+    page.goto("/staff/log")
+    expect(page.get_by_label("工作内容").first).to_be_visible()
+    notice = page.locator(".notice").first
+    known = re.search(r"第 (\d+) 版", notice.inner_text()) if notice.count() else None
+    before = int(known.group(1)) if known else 0
+    page.get_by_label("工作内容").first.fill(f"双击提交只保存一次 {uuid.uuid4().hex[:6]}")
+    submit = page.locator("form button[type=submit]")
+    posts: list = []
+    page.on("request", lambda r: posts.append(r) if r.method == "POST" and r.url.endswith("/api/v1/logs") else None)
+    submit.dblclick()
+    expect(page.locator(".notice.ok")).to_contain_text(f"第 {before + 1} 版")
+    # A tap that lands after the first answer is the same action: the same key, no new revision.
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/api/v1/logs")) as again:
+        submit.click()
+    assert again.value.json()["data"]["revision"] == before + 1
+    assert len({r.headers["idempotency-key"] for r in posts}) == 1
+    page.reload()
+    expect(page.locator(".notice").first).to_contain_text(f"第 {before + 1} 版")
+
+
+def test_a_moved_clock_shows_a_banner_and_moves_the_default_week(page, people, sign_in) -> None:
+    """The services' /clock answer of a training platform (120 days ahead; the answer itself is
+    checked against a running service in libs/common/tests/test_http.py): every page says so
+    and the week offered is the platform's."""
+    staff, _ = staff_and_chief(people)
+    ahead = dt.datetime.now(ZoneInfo("Asia/Shanghai")) + dt.timedelta(days=120)
+    moved = {"now": ahead.isoformat(), "moved": True, "offset_seconds": 120 * 86400}
+    page.route("**/api/*/clock", lambda route: route.fulfill(json=moved))
+    sign_in(staff)
+    banner = page.locator("#clock-banner")
+    expect(banner).to_contain_text("培训时钟")
+    expect(banner).to_contain_text("比实际时间快 120 天")
+    page.goto("/staff/log")
+    year, week, _ = ahead.isocalendar()
+    expect(page.get_by_label("周次")).to_have_value(f"{year}-W{week:02d}")
+    expect(page.locator("#clock-banner")).to_be_visible()

@@ -96,9 +96,26 @@ def test_section_chief_reviews_from_the_queue_and_the_quota_changes(page, people
     form = page.get_by_role("form", name="评分")
     form.get_by_role("button", name="提交审核").click()
     expect(form.locator('[data-error-for="comment"]')).to_contain_text("必填")
-    form.locator('input[type="number"]').first.fill("4.5")
+    # The negative list is a deduction, and the form says how the composite is made.
+    expect(page.locator(".score-rule")).to_contain_text("− 负面清单扣分")
+    expect(form.get_by_label(re.compile("负面清单扣分，最多扣")).first).to_be_visible()
+    expect(form.get_by_text(re.compile("满分"))).to_have_count(0)
+    # Some scores only are refused, right by the button.
+    scored = form.get_by_label(re.compile("（(共性|个性)指标，"))
+    scored.first.fill("4.5")
     form.get_by_label("等次").select_option("好")
     form.get_by_label("评语").fill("主动担当，牵头完成党建台账整理")
+    form.get_by_role("button", name="提交审核").click()
+    refusal = form.locator(".actions .form-error")
+    expect(refusal).to_contain_text("请为每项共性和个性指标打分")
+    expect(refusal).to_be_in_viewport()
+    # The 好 quota stays in view below the top bar wherever the leader is on the page.
+    quota_bar = page.locator(".sticky-quota").first
+    expect(quota_bar).to_be_in_viewport()
+    top_bar = page.locator("#top").bounding_box()
+    assert quota_bar.bounding_box()["y"] >= top_bar["y"] + top_bar["height"] - 1
+    for n in range(scored.count()):
+        scored.nth(n).fill("4.5")
     form.get_by_role("button", name="提交审核").click()
 
     expect(page).to_have_url(re.compile(r"/leader/queue\?after="))

@@ -5,9 +5,11 @@ leader adjusts a grade only with a reason; the operator reads every service's pr
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -51,11 +53,15 @@ def test_unit_admin_imports_a_roster_with_a_row_error_report(page, people, sign_
     expect(page.get_by_role("list", name="季度考核").locator("li").first).to_be_visible()
 
 
-def test_staff_summary_and_quarter(page, people, sign_in) -> None:
+def test_staff_summary_and_quarter(page, people, sign_in, platform) -> None:
     staff = people.need("staff")
+    headers = {"Authorization": f"Bearer {people.token_for(staff)}"}
+    due = httpx.get(f"{platform.url}/api/appraisal/api/v1/me/summary-due", headers=headers, timeout=10).json()
     sign_in(staff)
     page.get_by_role("link", name="月度小结").click()
     form = page.get_by_role("form", name="提交月度小结")
+    # The month offered first is the month due (last month's until it is submitted).
+    expect(form.get_by_label("月份")).to_have_value(due["month"])
     form.get_by_role("button", name="提交小结").click()
     expect(form.locator('[data-error-for="text"]')).to_contain_text("必填")
     text = f"本月完成党建台账整理 {uuid.uuid4().hex[:4]}，走访群众 6 户。"
@@ -83,9 +89,14 @@ def test_principal_leader_adjusts_a_grade_only_with_a_reason(page, people, sign_
     grade = form.get_by_label("调整为")
     grade.select_option("较好" if grade.input_value() == "一般" else "一般")
     form.get_by_label("调整理由（必填）").fill("季度内重点任务延误，经党组会研究调整")
+    to = grade.input_value()
     form.get_by_role("button", name="确认调整").click()
     row = page.locator("li.person", has_text=name)
     expect(row).to_contain_text("经党组会研究调整")
+    # The audit trail names the level, both grades and the reason (never "undefined").
+    trail = row.get_by_role("list", name=f"{name} 的等次调整记录").locator("li").last
+    expect(trail).to_contain_text(re.compile(rf"主要领导调整：(好|较好|一般|较差) → {to}（理由：季度内重点任务延误"))
+    expect(row).not_to_contain_text("undefined")
 
     # The board exports to Excel with the adjusted grade in it.
     with page.expect_download() as info:

@@ -113,9 +113,45 @@ async function readProblem(response) {
 
 export const get = (path, params) => request("GET", path + query(params));
 
-/** A command: one idempotency key per attempt of the same intent (retries reuse it). */
-export function command(path, body, { method = "POST", key = newKey() } = {}) {
-  return request(method, path, { body, idempotencyKey: key });
+/**
+ * A user's action (one button, one form): one Idempotency-Key for each thing it sends, reused
+ * when the same thing is sent again from it — a double tap, a retry after a network failure — so
+ * the service does it once. Something else sent from it gets its own key; a redrawn screen has
+ * new buttons and so new actions.
+ */
+export function newAction() {
+  const keys = new Map();
+  return {
+    keyFor(fingerprint) {
+      if (!keys.has(fingerprint)) keys.set(fingerprint, newKey());
+      return keys.get(fingerprint);
+    },
+  };
+}
+
+// The action whose work is starting: `withAction` sets it while the work's synchronous part runs,
+// which is where a screen sends its command (`send: (v) => command(...)`).
+let acting = null;
+
+/** Run `work()` as `action`: the commands it sends at once take their keys from the action. */
+export function withAction(action, work) {
+  const before = acting;
+  acting = action;
+  try {
+    return work();
+  } finally {
+    acting = before;
+  }
+}
+
+/** The key for sending `fingerprint` now: from the current action, or a new one outside any. */
+export function actionKey(fingerprint) {
+  return acting ? acting.keyFor(fingerprint) : newKey();
+}
+
+/** A command, with the Idempotency-Key of the user's action (see `newAction`). */
+export function command(path, body, { method = "POST", key } = {}) {
+  return request(method, path, { body, idempotencyKey: key || actionKey(`${method} ${path} ${JSON.stringify(body ?? {})}`) });
 }
 
 /** The file name a download announces (RFC 6266 `filename*` first), or `fallback`. */

@@ -1,7 +1,7 @@
 // The few components every screen uses: page frame, loading/empty/error states, paged lists,
 // labelled fields with problem+json errors next to them, chips, toasts.
 
-import { ApiError } from "./api.js";
+import { ApiError, newAction, withAction } from "./api.js";
 import { h, replace, uid } from "./dom.js";
 
 export function loading(text = "正在加载…") {
@@ -160,19 +160,38 @@ export function formBanner() {
   return h("div", { class: "form-error", role: "alert", tabindex: "-1" });
 }
 
-/** Disable a submit button while `work()` runs; answer its result. */
+// Each button is one user action: its commands keep their Idempotency-Keys across double taps
+// and retries (api.js `newAction`).
+const actions = new WeakMap();
+
+function actionOf(button) {
+  if (!actions.has(button)) actions.set(button, newAction());
+  return actions.get(button);
+}
+
+/** Disable a button while `work()` runs (its command sent as the button's action); answer its result. */
 export async function busy(button, work, text = "正在提交…") {
   const label = button.textContent;
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
   button.textContent = text;
   try {
-    return await work();
+    return await withAction(actionOf(button), work);
   } finally {
     button.disabled = false;
     button.removeAttribute("aria-busy");
     button.textContent = label;
   }
+}
+
+/** True while a button's command runs: a second tap (or Enter) does nothing. */
+export function isBusy(button) {
+  return button.getAttribute("aria-busy") === "true";
+}
+
+/** Send `work()` as `button`'s action without the busy state (after uploads, say). */
+export function asActionOf(button, work) {
+  return withAction(actionOf(button), work);
 }
 
 export function chip(label, { pressed = false, onToggle, value } = {}) {
@@ -244,9 +263,11 @@ export function actionForm({ fields, submitLabel, send, done, label, uploadTo })
     return field({ label: f.label, name: f.name, control, hint: f.hint });
   });
   const submit = h("button", { type: "submit", class: "btn primary" }, submitLabel);
-  const form = h("form", { class: "action-form", novalidate: true, "aria-label": label || submitLabel }, banner, parts, h("div", { class: "actions" }, submit));
+  // A refusal shows right by the button pressed, not at the top of a long form.
+  const form = h("form", { class: "action-form", novalidate: true, "aria-label": label || submitLabel }, parts, h("div", { class: "actions" }, banner, submit));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (isBusy(submit)) return;
     clearErrors(form);
     const values = {};
     for (const f of fields) {
@@ -267,7 +288,7 @@ export function actionForm({ fields, submitLabel, send, done, label, uploadTo })
         for (const f of fields.filter((x) => x.type === "files")) {
           values[f.upload_as || f.name] = await uploadAll(uploadTo, values[f.name], f.name);
         }
-        return send(values);
+        return asActionOf(submit, () => send(values));
       });
       if (done) await done(result, values);
     } catch (error) {

@@ -1,7 +1,9 @@
 // ISO weeks, months and quarters as the services name them ("2026-W47", "2026-11", "2026-Q4"),
-// computed in Beijing time whatever the device's zone.
+// computed in Beijing time whatever the device's zone, from the platform's clock.
 
-function beijingDate(now = new Date()) {
+import { now as platformNow } from "./clock.js";
+
+function beijingDate(now = platformNow()) {
   const parts = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" })
     .formatToParts(now)
     .reduce((acc, p) => ({ ...acc, [p.type]: p.value }), {});
@@ -17,7 +19,7 @@ export function isoWeek(date) {
   return `${d.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
 }
 
-export function thisWeek(now = new Date()) {
+export function thisWeek(now = platformNow()) {
   return isoWeek(beijingDate(now));
 }
 
@@ -43,12 +45,12 @@ export function weekLabel(week) {
   return `${week.slice(0, 4)}年第${Number(week.slice(6))}周（${f(start)}—${f(end)}）`;
 }
 
-export function thisMonth(now = new Date()) {
+export function thisMonth(now = platformNow()) {
   const d = beijingDate(now);
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
 }
 
-export function thisQuarter(now = new Date()) {
+export function thisQuarter(now = platformNow()) {
   const d = beijingDate(now);
   return `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
 }
@@ -66,4 +68,15 @@ export function weeksOfQuarter(quarter) {
     week = shiftWeek(week, 1);
   }
   return weeks;
+}
+
+/** Today in Beijing as "2026-11-18". */
+export function today(now = platformNow()) {
+  return beijingDate(now).toISOString().slice(0, 10);
+}
+
+export function shiftMonth(month, delta) {
+  const [y, m] = month.split("-").map(Number);
+  const d = new Date(Date.UTC(y, m - 1 + delta, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
 }

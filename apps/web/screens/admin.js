@@ -2,9 +2,9 @@
 // report; the indicator scheme of a year; the unit's quarters — open one, publish its results,
 // finalize after the publication period; the unit's submission deadlines.
 
-import { ApiError, command, get, newKey, request } from "../lib/api.js";
+import { ApiError, actionKey, command, get, request } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace, uid } from "../lib/dom.js";
-import { actionForm, badge, busy, clearErrors, disclosure, empty, field, formBanner, into, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
+import { actionForm, badge, busy, clearErrors, disclosure, empty, field, formBanner, into, isBusy, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
 import { thisQuarter } from "../lib/weeks.js";
 import { LEAVE_REASONS, personActions, rosterChoices, templateButton } from "./rosteredit.js";
 import { forgetScheme } from "./shared.js";
@@ -26,13 +26,13 @@ function importForm(unit, onDone) {
   const form = h(
     "form",
     { class: "action-form", novalidate: true, "aria-label": "导入花名册" },
-    formBanner(),
     field({ label: "花名册 Excel 文件（.xlsx，不超过 2 MB）", name: "file", control: file, hint: `第一行为表头：${COLUMNS}` }),
-    h("div", { class: "actions" }, submit),
+    h("div", { class: "actions" }, formBanner(), submit),
     report,
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (isBusy(submit)) return;
     clearErrors(form);
     replace(report);
     if (!file.files.length) {
@@ -42,7 +42,9 @@ function importForm(unit, onDone) {
     const data = new FormData();
     data.append("file", file.files[0]);
     try {
-      const result = await busy(submit, () => request("POST", `${API}/units/${encodeURIComponent(unit)}/roster-imports`, { form: data, idempotencyKey: newKey() }), "正在导入…");
+      const sheet = file.files[0];
+      const key = () => actionKey(`roster-import ${unit} ${sheet.name} ${sheet.size} ${sheet.lastModified}`);
+      const result = await busy(submit, () => request("POST", `${API}/units/${encodeURIComponent(unit)}/roster-imports`, { form: data, idempotencyKey: key() }), "正在导入…");
       const d = result.data || {};
       replace(
         report,
@@ -268,15 +270,15 @@ function schemeEditor(unit, year, scheme, onSaved) {
   const form = h(
     "form",
     { class: "action-form", novalidate: true, "aria-label": `${year} 年指标体系` },
-    formBanner(),
     h("p", { class: "muted small" }, scheme ? `当前第 ${scheme.revision} 版。季度考核开启后本年度指标体系不能再修改。` : `本单位尚未制定 ${year} 年指标体系，下面是模板，可按本单位实际修改。`),
     totals,
     h("p", { class: "field-error", dataset: { errorFor: "indicators" }, "aria-live": "polite" }),
     rows,
-    h("div", { class: "actions" }, add, submit),
+    h("div", { class: "actions" }, formBanner(), add, submit),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (isBusy(submit)) return;
     clearErrors(form);
     try {
       const result = await busy(submit, () => command(`${API}/units/${encodeURIComponent(unit)}/schemes/${year}`, { indicators: editors.map((e) => e.value()) }, { method: "PUT" }));

@@ -2,6 +2,7 @@
 // departments accept, return, ask for time and report back; the district reads the league table.
 
 import { command, get, query as query_ } from "../lib/api.js";
+import { now } from "../lib/clock.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { navigate } from "../lib/router.js";
 import { GRID_ROLES } from "../lib/roles.js";
@@ -517,8 +518,8 @@ async function renderLeague(body, { user, query }) {
   await loadNames();
   const district = user.roles.includes("district_admin");
   const communities = district ? await get(`${GRID}/communities`, { limit: 200 }).then((p) => p.items).catch(() => []) : [];
-  const today = new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
-  const ago = new Date(Date.now() - 90 * 86400000).toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
+  const today = now().toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
+  const ago = new Date(now().getTime() - 90 * 86400000).toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
   const since = h("input", { type: "date", name: "since", value: query.get("since") || ago });
   const until = h("input", { type: "date", name: "until", value: query.get("until") || today });
   const community = district

@@ -8,7 +8,7 @@ import { navigate } from "../lib/router.js";
 import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
 import { actionForm, badge, disclosure, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
 import { shiftWeek, thisQuarter, thisWeek, weekLabel, weeksOfQuarter } from "../lib/weeks.js";
-import { indicatorsFor, schemeFor } from "./shared.js";
+import { SCORE_RULE, compositeText, indicatorsFor, schemeFor, scoreFields, scoresOf } from "./shared.js";
 import { logCard } from "./staff.js";
 import { logReview } from "./logreview.js";
 
@@ -48,7 +48,7 @@ async function renderUnitLogs(body, { user, caps, query }) {
   }
   picker.addEventListener("change", show);
   body.append(
-    h("p", { class: "muted" }, `单位：${user.scopes?.unit || "—"}`),
+    h("p", { class: "muted" }, user.roles.includes("unit_admin") ? "本单位全部人员的周纪实。" : "你审核范围内人员（和你本人）的周纪实。"),
     field({ label: "按周次筛选", name: "week", control: picker }),
     section("周纪实", slot),
   );
@@ -92,7 +92,7 @@ function quota(item, quarter) {
 
 /** The 好 quota of the unit's quarters under way: shown even when nothing waits for me. */
 function unitQuota(user, after) {
-  const slot = h("div", { class: "quota-slot", "aria-live": "polite" });
+  const slot = h("div", { class: "quota-slot sticky-quota", "aria-live": "polite" });
   const unit = user.scopes?.unit;
   if (!unit) return slot;
   into(
@@ -163,7 +163,7 @@ async function renderReview(body, { params, caps, user }) {
     side.push(section("评分", h("p", { class: "notice" }, "此人当前不在你的待审核队列中（可能已审核或尚未轮到你这一级）。")));
   } else {
     const fields = [
-      ...indicators.map((i) => ({ name: `scores.${i.code}`, label: `${i.name}（0–${i.max_points} 分）`, type: "number", step: "0.5" })),
+      ...scoreFields(indicators, { scoredRequired: false }),
       { name: "grade", label: "等次", type: "select", required: true, options: [["", "请选择"], ...GRADES.map((g) => [g, g])] },
       { name: "comment", label: "评语", type: "textarea", required: true, max: 500 },
     ];
@@ -172,18 +172,16 @@ async function renderReview(body, { params, caps, user }) {
         `${roleLabel(item.level)}评分`,
         item.self_summary ? h("p", {}, `自评（${item.self_grade || "—"}，${item.self_score ?? "—"} 分）：${item.self_summary}`) : null,
         Object.keys(item.grades_so_far).length ? h("p", { class: "muted" }, `已评：${Object.entries(item.grades_so_far).map(([k, v]) => `${roleLabel(k)} ${v}`).join("，")}`) : null,
+        h("p", { class: "muted small score-rule" }, `${SCORE_RULE}打分时每项共性和个性指标都要打；只评等次时全部留空，沿用上一级的综合得分。`),
         actionForm({
           label: "评分",
           fields,
           submitLabel: "提交审核",
-          send: (v) => {
-            const scores = {};
-            for (const i of indicators) if (v[`scores.${i.code}`] !== null) scores[i.code] = v[`scores.${i.code}`];
-            return command(`/api/appraisal/api/v1/units/${unit}/quarters/${quarter}/reviews`, { person_id: person, scores, grade: v.grade, comment: v.comment });
-          },
+          send: (v) => command(`/api/appraisal/api/v1/units/${unit}/quarters/${quarter}/reviews`, { person_id: person, scores: scoresOf(indicators, v), grade: v.grade, comment: v.comment }),
           done: (res) => {
             const left = res.data?.good_left;
-            toast(left === undefined ? "已提交审核" : `已提交审核，本单位“好”等次还剩 ${left} 个名额`);
+            const score = compositeText(res.data);
+            toast([`已提交审核${score ? `：${score}` : ""}`, left === undefined ? null : `本单位“好”等次还剩 ${left} 个名额`].filter(Boolean).join("，"));
             navigate(`/leader/queue?after=${res.position}`);
           },
         }),
@@ -253,7 +251,7 @@ function renderAppeals(body, { user, query }) {
 
 /** Quotas of the unit's quarters in publication (an appeal answered with 好 uses one). */
 function unitQuotaPublished(user, after) {
-  const slot = h("div", { "aria-live": "polite" });
+  const slot = h("div", { class: "sticky-quota", "aria-live": "polite" });
   const unit = user.scopes?.unit;
   if (!unit) return slot;
   into(
@@ -292,7 +290,7 @@ export const screens = [
   {
     path: "/unit/logs",
     title: "本单位纪实",
-    desc: "按周查看本单位的周纪实",
+    desc: "按周查看周纪实（领导看审核范围内的人员）",
     roles: READERS,
     requires: ["appraisal GET /api/v1/logs"],
     render: renderUnitLogs,

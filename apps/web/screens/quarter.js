@@ -8,8 +8,9 @@ import { command, get } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
 import { actionForm, badge, disclosure, downloadButton, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
-import { thisMonth } from "../lib/weeks.js";
-import { indicatorsFor } from "./shared.js";
+import { now } from "../lib/clock.js";
+import { shiftMonth, thisMonth, today } from "../lib/weeks.js";
+import { SCORE_RULE, compositeText, indicatorsFor, scoreFields, scoresOf } from "./shared.js";
 
 const API = "/api/appraisal/api/v1";
 const GRADES = ["好", "较好", "一般", "较差"];
@@ -22,16 +23,14 @@ function statusBadge(map, status) {
   return badge(label, tone);
 }
 
-function shiftMonth(month, delta) {
-  const [y, m] = month.split("-").map(Number);
-  const d = new Date(Date.UTC(y, m - 1 + delta, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
-}
-
 // --- monthly summary ----------------------------------------------------------------------------
 
-function renderSummary(body, { user }) {
-  const month = thisMonth();
+async function renderSummary(body, { user }) {
+  // The month due: last month's until it is submitted (early in a month it is the one to write).
+  const due = await get(`${API}/me/summary-due`).catch(() => null);
+  const current = thisMonth();
+  const month = due?.month || current;
+  const months = [...new Set([month, current, shiftMonth(current, -1)])];
   let after;
   const history = pagedList({
     label: "我的月度小结",
@@ -50,7 +49,14 @@ function renderSummary(body, { user }) {
   const form = actionForm({
     label: "提交月度小结",
     fields: [
-      { name: "month", label: "月份", type: "select", options: [month, shiftMonth(month, -1)].map((m) => [m, `${m.slice(0, 4)}年${Number(m.slice(5))}月`]), value: month },
+      {
+        name: "month",
+        label: "月份",
+        type: "select",
+        options: months.map((m) => [m, `${m.slice(0, 4)}年${Number(m.slice(5))}月${m === due?.month ? (due.overdue ? "（已过截止时间，请尽快补交）" : "（待提交）") : ""}`]),
+        value: month,
+        hint: due ? `${due.month.slice(0, 4)}年${Number(due.month.slice(5))}月小结截止 ${fmtDateTime(due.deadline)}` : undefined,
+      },
       { name: "text", label: "本月工作小结", type: "textarea", required: true, max: 5000, hint: "本月主要工作、成效与不足，系统会汇总你本月的周纪实供参考。" },
     ],
     submitLabel: "提交小结",
@@ -72,7 +78,7 @@ function myQuarterCard(q, indicators, reload) {
     toast(message);
     reload(res.position);
   };
-  const windowOpen = q.published && q.period_ends_at && new Date(q.period_ends_at) > new Date();
+  const windowOpen = q.published && q.period_ends_at && new Date(q.period_ends_at) > now();
   const parts = [
     h("div", { class: "spread" }, h("h3", {}, `${q.quarter.slice(0, 4)} 年第 ${q.quarter.slice(6)} 季度`), statusBadge(STATUS, q.status)),
     h(
@@ -82,7 +88,7 @@ function myQuarterCard(q, indicators, reload) {
         ["自评", q.self_grade ? `${q.self_grade}（${fmtNumber(q.self_score, 1)} 分）` : "未自评"],
         ["互评", `${q.peer_count} 人已评`],
         ["当前环节", q.next_level ? `待${roleLabel(q.next_level)}评鉴` : q.published ? "已出结果" : "—"],
-        ["结果", q.published ? h("strong", { dataset: { grade: q.quarter } }, `${q.grade}（${fmtNumber(q.composite_score, 1)} 分）`) : "未公示"],
+        ["结果", q.published ? h("strong", { dataset: { grade: q.quarter } }, q.composite_score === null ? q.grade : `${q.grade}（综合 ${fmtNumber(q.composite_score, 1)} 分）`) : "未公示"],
         ["公示截止", q.period_ends_at ? fmtDateTime(q.period_ends_at) : null],
       ]
         .filter(([, v]) => v !== null)
@@ -94,21 +100,20 @@ function myQuarterCard(q, indicators, reload) {
     parts.push(
       disclosure(
         "填写季度自评",
+        h("p", { class: "muted small score-rule" }, SCORE_RULE),
         actionForm({
           label: `${q.quarter} 季度自评`,
           fields: [
-            ...indicators.map((i) => ({ name: `scores.${i.code}`, label: `${i.name}${i.max_points ? `（满分 ${i.max_points}）` : ""}`, type: "number", step: "0.5", required: true })),
+            ...scoreFields(indicators, { scoredRequired: true }),
             { name: "grade", label: "自评等次", type: "select", options: GRADES.map((g) => [g, g]), value: "较好" },
             { name: "summary", label: "季度述职", type: "textarea", required: true, max: 2000 },
           ],
           submitLabel: "提交自评",
-          send: (v) =>
-            command(`${unitQuarter}/self-assessment`, {
-              scores: Object.fromEntries(indicators.map((i) => [i.code, v[`scores.${i.code}`]])),
-              grade: v.grade,
-              summary: v.summary,
-            }),
-          done: done("自评已提交"),
+          send: (v) => command(`${unitQuarter}/self-assessment`, { scores: scoresOf(indicators, v), grade: v.grade, summary: v.summary }),
+          done: (res) => {
+            toast(`自评已提交：${compositeText(res.data) || ""}`);
+            reload(res.position);
+          },
         }),
       ),
     );
@@ -219,6 +224,8 @@ async function renderBoard(body, { user, query }) {
     return;
   }
   const picker = h("select", { name: "quarter" }, quarters.items.map((q) => h("option", { value: q.quarter, selected: q.quarter === query.get("quarter") }, `${q.quarter}（${STATUS[q.status]?.[0] || q.status}）`)));
+  // The 好 quota stays in view below the top bar while the leader works down the board.
+  const quotaBar = h("div", { class: "sticky-quota", "aria-live": "polite" });
   const head = h("div");
   const slot = h("div");
   const moveSlot = h("div");
@@ -238,7 +245,7 @@ async function renderBoard(body, { user, query }) {
           const board = await get(`${base}/board`, { limit, offset, after });
           const q = board.quarter;
           replace(
-            head,
+            quotaBar,
             h(
               "div",
               { class: "stats", role: "group", "aria-label": "好等次名额" },
@@ -246,6 +253,9 @@ async function renderBoard(body, { user, query }) {
               stat("已用", fmtNumber(q.good_used), q.good_used > q.good_cap ? "bad" : ""),
               stat("剩余", h("span", { dataset: { goodLeft: "" } }, fmtNumber(q.good_left)), q.good_left ? "ok" : "warn"),
             ),
+          );
+          replace(
+            head,
             h("p", { class: "muted small" }, `${STATUS[q.status]?.[0] || q.status} · 参评 ${q.participants} 人${q.appeals_open ? ` · 待答复复核 ${q.appeals_open} 件` : ""}`),
             h("div", { class: "row", role: "group", "aria-label": "导出" }, downloadButton("导出 Excel", `${base}/board.xlsx`, `${unit}${quarter}季度考核.xlsx`)),
           );
@@ -259,11 +269,17 @@ async function renderBoard(body, { user, query }) {
             h(
               "p",
               { class: "muted small" },
-              [`自评 ${p.self_grade || "—"}`, `股组长 ${p.section_chief_grade || "—"}`, `分管 ${p.deputy_leader_grade || "—"}`, `主要领导 ${p.principal_leader_grade || "—"}`, p.composite_score !== null ? `综合 ${fmtNumber(p.composite_score, 1)} 分` : null]
+              [`自评 ${p.self_grade || "—"}`, `股组长 ${p.section_chief_grade || "—"}`, `分管 ${p.deputy_leader_grade || "—"}`, `主要领导 ${p.principal_leader_grade || "—"}`, p.composite_score === null || p.composite_score === undefined ? null : `综合 ${fmtNumber(p.composite_score, 1)} 分`]
                 .filter(Boolean)
                 .join(" · "),
             ),
-            p.adjustments?.length ? h("ul", { class: "items small" }, p.adjustments.map((a) => h("li", {}, `调整：${a.from_grade || "—"} → ${a.to_grade}（${a.reason}）`))) : null,
+            p.adjustments?.length
+              ? h(
+                  "ul",
+                  { class: "items small", "aria-label": `${p.person_name} 的等次调整记录` },
+                  p.adjustments.map((a) => h("li", { class: "adjustment" }, `${roleLabel(a.level)}调整：${a.from_grade} → ${a.to_grade}（理由：${a.reason}）· ${fmtDateTime(a.at)}`)),
+                )
+              : null,
             p.grade && user.roles.some((r) => ["principal_leader", "deputy_leader", "unit_admin"].includes(r))
               ? disclosure(
                   "调整等次",
@@ -288,7 +304,7 @@ async function renderBoard(body, { user, query }) {
     );
   }
   picker.addEventListener("change", () => show());
-  body.append(field({ label: "季度", name: "quarter", control: picker }), head, moveSlot, section("考核看板", slot));
+  body.append(field({ label: "季度", name: "quarter", control: picker }), quotaBar, head, moveSlot, section("考核看板", slot));
   show();
 }
 
@@ -340,10 +356,6 @@ function goodMove(user, base, after, reload, moved) {
 // --- follow-ups after consecutive weak quarters (leaders, unit administrators) -------------------
 
 const FOLLOWERS = [...LEADER_ROLES, "unit_admin"];
-
-function today() {
-  return new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
-}
 
 /** The unit's active people (every page), for choosing a mentor. */
 async function activePeople(unit) {

@@ -4,10 +4,11 @@
 
 import { ApiError, request, session } from "../lib/api.js";
 import { h, replace } from "../lib/dom.js";
-import { ROLE_ORDER, SCOPE_LABELS, primaryRole, roleLabel } from "../lib/roles.js";
+import { ROLE_DUTIES, ROLE_ORDER, SCOPE_LABELS, primaryRole, roleLabel } from "../lib/roles.js";
 import { empty, errorBox, into, section } from "../lib/ui.js";
 
 function placeOf(user) {
+  if (user.place) return user.place;
   const s = user.scopes || {};
   for (const kind of ["unit", "department", "grid", "community", "village", "town"]) {
     if (s[kind]) return `${SCOPE_LABELS[kind]} ${s[kind]}`;
@@ -96,6 +97,7 @@ export async function signIn(body, done) {
         }
         return section(
           `${roleLabel(role)}（${groups.get(role).length}）`,
+          ROLE_DUTIES[role] ? h("p", { class: "muted small role-duty" }, ROLE_DUTIES[role]) : null,
           [...byPlace.entries()].map(([place, people]) => [
             byPlace.size > 1 || place !== "全区" ? h("h3", {}, place) : null,
             h(
@@ -109,7 +111,7 @@ export async function signIn(body, done) {
                     "button",
                     { type: "button", class: "user-btn", dataset: { sub: user.sub }, onclick: (e) => choose(e.currentTarget, user) },
                     h("span", { class: "who" }, user.name),
-                    h("span", { class: "what" }, [user.title, user.roles.map(roleLabel).join("、")].filter(Boolean).join(" · ")),
+                    h("span", { class: "what" }, [user.title, user.roles.length > 1 || !user.title ? user.roles.map(roleLabel).join("、") : null].filter(Boolean).join(" · ")),
                   ),
                 ),
               ),

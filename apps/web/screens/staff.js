@@ -3,7 +3,7 @@
 import { ApiError, command, get } from "../lib/api.js";
 import { fmtDateTime, h, replace, uid } from "../lib/dom.js";
 import { LEADER_ROLES } from "../lib/roles.js";
-import { badge, busy, chip, clearErrors, errorBox, field, formBanner, into, loading, pagedList, section, showErrors, toast } from "../lib/ui.js";
+import { badge, busy, chip, clearErrors, errorBox, field, formBanner, into, isBusy, loading, pagedList, section, showErrors, toast } from "../lib/ui.js";
 import { shiftWeek, thisWeek, weekLabel } from "../lib/weeks.js";
 import { indicatorsFor } from "./shared.js";
 
@@ -126,12 +126,12 @@ async function renderLog(body, { user, query, caps }) {
   const form = h(
     "form",
     { class: "card", novalidate: true, "aria-label": "本周工作纪实" },
-    banner,
     h("p", { class: "hint" }, `截止时间：${existing ? fmtDateTime(existing.deadline) : "下周一 12:00"}。每项工作可选择对应的考核指标。`),
     list,
     h("p", { class: "field-error", dataset: { errorFor: "items" } }),
     addBtn,
-    h("div", { class: "sticky-submit" }, submit),
+    // A refusal shows by the button, which stays in view at the bottom of the screen.
+    h("div", { class: "sticky-submit" }, banner, submit),
   );
 
   function drawItems(focusLast = false) {
@@ -197,6 +197,7 @@ async function renderLog(body, { user, query, caps }) {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (isBusy(submit)) return;
     clearErrors(form);
     const items = state.items.map((i) => ({ text: i.text.trim(), indicators: i.indicators })).filter((i) => i.text);
     if (!items.length) {

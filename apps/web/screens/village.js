@@ -3,6 +3,7 @@
 // district's village dashboard with the towns' progress ranking and the project list.
 
 import { command, get } from "../lib/api.js";
+import { now } from "../lib/clock.js";
 import { fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, attachments, badge, disclosure, empty, field, into, pagedList, section, stat, table, toast } from "../lib/ui.js";
 
@@ -17,7 +18,7 @@ const STAGES = { screened: ["已排查", ""], designated: ["已确定为软弱�
 
 const yuan = (fen) => (fen === null || fen === undefined ? "—" : `${fmtNumber(fen / 100, 2)} 元`);
 const wan = (fen) => (fen === null || fen === undefined ? "—" : `${fmtNumber(fen / 1_000_000, 1)} 万元`);
-const today = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+const today = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(now());
 const thisYear = () => Number(today().slice(0, 4));
 const toFen = (value) => (value === null || value === "" || Number.isNaN(value) ? null : Math.round(Number(value) * 100));
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Annotated
 
 import pytest
@@ -11,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.calendar_api import router as calendar_router
+from grassroots_common.clock import ClockRefused
 from grassroots_common.commands import CommandResult, execute
 from grassroots_common.errors import Conflict
 from grassroots_common.events import Event, event
@@ -311,3 +313,28 @@ async def test_metrics_only_for_this_machine_or_an_operator(app, serve, auth) ->
         # The OpenAPI document stays (the web app reads it); the browsable docs are off by default.
         assert (await client.get("/openapi.json")).status_code == 200
         assert (await client.get("/docs")).status_code == 404
+
+
+async def test_a_moved_clock_runs_only_in_demo_mode_and_events_occur_on_it(database, make_settings, serve, auth):
+    async def start(s):
+        return await Runtime.start(s, migrations_package="grassroots_common", publishes=False)
+
+    def notes(**settings):
+        config = make_settings("notes", database, run_workers=False, **settings)
+        return create_app(config, title="t", description="t", routers=[router], start_runtime=start)
+
+    with pytest.raises(ClockRefused, match="SEED_DEMO"):
+        async with serve(notes(grassroots_clock_offset="+90d")):
+            pass
+    moved = notes(grassroots_clock_offset="+90d", seed_demo=True)
+    async with serve(moved) as client:
+        clock = (await client.get("/clock")).json()
+        assert clock["moved"] is True and clock["offset_seconds"] == 90 * 86400
+        ahead = dt.datetime.fromisoformat(clock["now"]) - dt.datetime.now(dt.UTC)
+        assert dt.timedelta(days=89) < ahead < dt.timedelta(days=91)
+        r = await client.post("/api/v1/notes/n-clock", json={"text": "培训时钟"}, headers=auth("p1", "staff"))
+        assert r.status_code == 200, r.text
+        (event,) = await moved.state.runtime.store.load("n-clock")
+        assert event.occurred_at - dt.datetime.now(dt.UTC) > dt.timedelta(days=89)
+    async with serve(notes()) as client:
+        assert (await client.get("/clock")).json()["moved"] is False

@@ -102,6 +102,7 @@ def demo_users() -> list[dict]:
                     "roles": list(user.roles),
                     "title": user.title,
                     "scopes": dict(user.scopes),
+                    "place": getattr(user, "place", None),
                     "service": name,
                 },
             )

@@ -27,6 +27,7 @@ import httpx
 import structlog
 
 from grassroots_cli.services import DEFAULT_PORTS, available_services
+from grassroots_common.clock import OFFSET_ENV, START_ENV, clock_from
 from grassroots_common.embedded import (
     EmbeddedPostgres,
     NatsServer,
@@ -72,6 +73,9 @@ class Platform:
     service_ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
     nats_port: int = 4222
     seed_demo: bool = True
+    # A moved clock for training (grassroots_common.clock); by default from the environment.
+    clock_offset: str | None = None
+    clock_start: str | None = None
     log_format: str = "console"
     nats_prefix: str = ""
     supervise: bool = True
@@ -100,6 +104,13 @@ class Platform:
 
     def start(self, timeout: float = 300.0) -> None:
         began = time.monotonic()
+        # Refused (ClockRefused) before anything starts when demo mode is off. A start moment
+        # becomes one offset for every process, so that all of them keep the same time.
+        clock = clock_from(
+            self.clock_offset or os.environ.get(OFFSET_ENV),
+            self.clock_start or os.environ.get(START_ENV),
+            demo=self.seed_demo,
+        )
         self.data_dir = self.data_dir.resolve()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.data_dir, 0o755)
@@ -128,9 +139,12 @@ class Platform:
         logs = self.data_dir / "logs"
         logs.mkdir(exist_ok=True)
         secret_file = self.data_dir / "keys" / "jwt.secret"
+        base_env = {k: v for k, v in os.environ.items() if k not in (OFFSET_ENV, START_ENV)}
+        if clock.moved:
+            base_env[OFFSET_ENV] = str(clock.offset.total_seconds())
         for name in services:
             env = {
-                **os.environ,
+                **base_env,
                 "DATABASE_URL": dsn_for(self.database_url, f"grassroots_{name}"),
                 "NATS_URL": self.nats_url,
                 "NATS_PREFIX": self.nats_prefix,

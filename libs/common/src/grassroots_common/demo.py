@@ -12,3 +12,5 @@ class DemoUser:
     roles: tuple[str, ...]
     title: str
     scopes: dict[str, str] = field(default_factory=dict)
+    # Where the user works, by name (the sign-in page groups by it instead of a raw scope id).
+    place: str | None = None

@@ -6,6 +6,7 @@ Routes of a service only translate HTTP into a command or a query; everything ev
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import ipaddress
 import os
@@ -27,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from grassroots_common.auth import Principal
+from grassroots_common.clock import real_now
 from grassroots_common.commands import Idempotency
 from grassroots_common.errors import Forbidden, ProblemError, TooLarge, Unauthorized, Unavailable
 from grassroots_common.events import Metadata, UnloadableEvent
@@ -307,6 +309,13 @@ def create_app(
         ok = db_ok and nats_ok
         body = {"status": "ready" if ok else "not_ready", "database": db_ok, "nats": nats_ok}
         return JSONResponse(body, status_code=200 if ok else 503)
+
+    @app.get("/clock", tags=["ops"], summary="The service's now, and whether it runs on a moved (training) clock")
+    async def clock(request: Request) -> dict[str, object]:
+        runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+        now = runtime.clock() if runtime is not None else real_now()
+        offset = getattr(runtime.clock, "offset", dt.timedelta(0)) if runtime is not None else dt.timedelta(0)
+        return {"now": now.isoformat(), "moved": offset != dt.timedelta(0), "offset_seconds": offset.total_seconds()}
 
     @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:

@@ -18,6 +18,7 @@ import structlog
 from nats.aio.client import Client as NATS
 
 from grassroots_common.auth import TokenVerifier, load_or_create_secret
+from grassroots_common.clock import Clock, clock_from
 from grassroots_common.db import create_pool
 from grassroots_common.jetstream import StreamSpec, connect, ensure_stream
 from grassroots_common.leader import LeaderLock
@@ -56,7 +57,8 @@ class Runtime:
     publishes: bool
     projections: Sequence[Projection]
     sources: Sequence[str]
-    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    # Domain time, the one clock of the service (tests replace it to move time by hand).
+    clock: Callable[[], dt.datetime] = field(default_factory=Clock)
     nc: NATS | None = None
     relay: Relay | None = None
     runners: list[ProjectionRunner] = field(default_factory=list)
@@ -73,7 +75,11 @@ class Runtime:
         projections: Sequence[Projection] = (),
         sources: Sequence[str] = (),
     ) -> Runtime:
-        """Connect, migrate, install projections; start workers when ``settings.run_workers``."""
+        """Connect, migrate, install projections; start workers when ``settings.run_workers``.
+        A moved clock without demo mode is refused (``ClockRefused``) before anything starts."""
+        clock = clock_from(settings.grassroots_clock_offset, settings.grassroots_clock_start, demo=settings.seed_demo)
+        if clock.moved:
+            log.warning("clock.moved", offset_seconds=clock.offset.total_seconds(), now=clock().isoformat())
         pool = await create_pool(settings.database_url, max_size=20)
         async with pool.acquire() as conn:
             await migrate(conn, migrations_package)
@@ -88,7 +94,10 @@ class Runtime:
             publishes=publishes,
             projections=projections,
             sources=sources or ((settings.service,) if publishes else ()),
+            clock=clock,
         )
+        # Events occur at the service's "now", whichever clock a test sets on the runtime later.
+        runtime.store.clock = runtime.now
         runtime._tasks.append(asyncio.create_task(runtime._connect_nats()))
         # What is loaded by now lives as long as the process: keep collections from walking it.
         gc.freeze()
@@ -129,6 +138,9 @@ class Runtime:
             runner = ProjectionRunner(self.pool, self.nc, projection, self.bindings(projection), dsn=dsn)
             self.runners.append(runner)
             self._tasks.append(asyncio.create_task(runner.run(self._stop)))
+
+    def now(self) -> dt.datetime:
+        return self.clock()
 
     def bindings(self, projection: Projection) -> list[SourceBinding]:
         return [

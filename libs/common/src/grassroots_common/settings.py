@@ -31,6 +31,9 @@ class ServiceSettings(BaseSettings):
     run_api: bool = True
     # Seed demo data on start when the database holds none (the embedded default sets it).
     seed_demo: bool = False
+    # A moved clock for training and staging (grassroots_common.clock): refused unless seed_demo.
+    grassroots_clock_offset: str | None = None
+    grassroots_clock_start: str | None = None
     max_body_bytes: int = 256 * 1024
     max_upload_bytes: int = 10 * 1024 * 1024
     read_wait_max: float = 5.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,6 +19,7 @@ import asyncpg
 from prometheus_client import Counter
 from pydantic import ValidationError
 
+from grassroots_common.clock import real_now
 from grassroots_common.events import Metadata, NewEvent, RecordedEvent, load_event, stored_json, upcast
 
 EVENTS_APPENDED = Counter("grassroots_events_appended_total", "Events appended to the store", ["stream_type"])
@@ -222,8 +223,10 @@ def _why(exc: Exception) -> str:
 
 
 class EventStore:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, clock: Callable[[], dt.datetime] = real_now) -> None:
         self.pool = pool
+        # When an event occurred, unless the command says: the service's clock (moved in training).
+        self.clock = clock
         # The settings LatestOf last read, by (stream, type): what a command may assume before it
         # reads (``append_first``), never what it trusts without the store's confirmation.
         self._settings: dict[tuple[str, str], RecordedEvent | None] = {}
@@ -246,7 +249,7 @@ class EventStore:
         event that would not load back as itself raises ``UnloadableEvent`` and nothing is written."""
         if not events:
             raise ValueError("nothing to append")
-        now = dt.datetime.now(dt.UTC)
+        now = self.clock()
         if len(events) == 1:
             sql = _APPEND_ONE_NEW if expected_version == 0 else _APPEND_ONE_NEXT
             args: tuple[Any, ...] = _one(stream_id, stream_type, expected_version, events[0], metadata, now)
@@ -305,7 +308,7 @@ class EventStore:
         one statement. ``None`` if either was not so (the setting is then forgotten): load and
         decide again. A command on a stream that is usually new saves the load's round trip."""
         guard = (latest.stream_id, latest.event.version if latest.event is not None else 0)
-        args = (*_one(stream_id, stream_type, 0, event, metadata, dt.datetime.now(dt.UTC)), *guard)
+        args = (*_one(stream_id, stream_type, 0, event, metadata, self.clock()), *guard)
         sql, args = _remembering(_first_unless_newer(latest, 10), args, remember)
         rows = await (conn or self.pool).fetch(sql, *args)
         if not rows:

@@ -6,6 +6,8 @@ level); a unit administrator within their unit; a district administrator reads a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from grassroots_common.auth import Principal
 from grassroots_common.contracts.appraisal import ReviewingChain, ReviewLevel
 from grassroots_common.errors import Forbidden
@@ -69,6 +71,15 @@ def reviewing_level(principal: Principal, chain: ReviewingChain) -> ReviewLevel:
         if principal.has(level) and getattr(chain, f"{level}_id") == principal.sub:
             return level  # type: ignore[return-value]
     raise Forbidden("not_in_your_chain", "此人不在你的审核范围内")
+
+
+def acting_level(principal: Principal, chain: ReviewingChain, due: ReviewLevel) -> ReviewLevel:
+    """The level at which the principal reviews this person now: the level due when it is theirs,
+    else their own (highest) level in the chain, which the quarter then answers with whose review
+    is pending; someone outside the chain is refused (403)."""
+    if principal.has(due) and getattr(chain, f"{due}_id") == principal.sub:
+        return due
+    return reviewing_level(principal, chain)
 
 
 def require_in_chain(principal: Principal, chain: ReviewingChain) -> None:
@@ -139,16 +150,40 @@ def require_principal_leader(principal: Principal) -> None:
     principal.require("principal_leader")
 
 
-def records_scope(principal: Principal, person: str | None, what: str, code: str) -> tuple[str | None, str | None]:
-    """Which records a list shows, as (person, unit) filters: district administrators all, unit
-    administrators and leaders their unit, everyone else their own."""
+@dataclass(frozen=True, slots=True)
+class RecordsScope:
+    """Which records a list shows: one person, one unit, and — for a leader — only themselves and
+    the people whose reviewing chain they are in (``reviewer``)."""
+
+    person: str | None
+    unit: str | None
+    reviewer: str | None = None
+
+
+def records_scope(principal: Principal, person: str | None, what: str, code: str) -> RecordsScope:
+    """District administrators read all units, unit administrators their unit, leaders their
+    reviewing chain (and themselves), everyone else their own records."""
     if principal.has("district_admin"):
-        return person, None
-    if principal.has(*UNIT_READERS):
-        return person, own_unit(principal)
+        return RecordsScope(person, None)
+    if principal.has("unit_admin"):
+        return RecordsScope(person, own_unit(principal))
+    if principal.has(*LEADER_ROLES):
+        return RecordsScope(person, own_unit(principal), principal.sub)
     if person is not None and person != principal.sub:
         raise Forbidden(code, f"只能查看自己的{what}")
-    return principal.sub, None
+    return RecordsScope(principal.sub, None)
+
+
+def require_chain_reader(principal: Principal, person_id: str, chain: ReviewingChain | None, what: str) -> None:
+    """A leader asking for one person's records: themselves or someone of their reviewing chain."""
+    if principal.sub == person_id:
+        return
+    if chain is None or principal.sub not in (
+        chain.section_chief_id,
+        chain.deputy_leader_id,
+        chain.principal_leader_id,
+    ):
+        raise Forbidden("not_in_your_chain", f"此人不在你的审核范围内，不能查看其{what}")
 
 
 def adjusting_level(principal: Principal, chains: list[ReviewingChain]) -> ReviewLevel:

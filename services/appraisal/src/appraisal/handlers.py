@@ -18,7 +18,7 @@ from appraisal.domain.quarter import UnitQuarter, parse_quarter, previous_quarte
 from appraisal.domain.reminder import Reminder
 from appraisal.domain.result_use import ResultUses, result_use_stream_id
 from appraisal.domain.roster import NewPerson, Roster, SheetRow, roster_stream_id
-from appraisal.domain.scheme import Scheme, composite_score, scheme_stream_id
+from appraisal.domain.scheme import Scheme, scheme_stream_id, score_card
 from appraisal.domain.summary import MonthlySummary, summary_stream_id
 from appraisal.domain.weekly_log import WeeklyLog, log_stream_id
 from grassroots_common.aggregate import Aggregate
@@ -467,11 +467,15 @@ async def self_assess(
     idempotency: Idempotency | None,
 ) -> CommandResult:
     authz.require_in_own_unit(principal, unit_id)
-    score = composite_score(await _indicators(runtime, unit_id, quarter), scores)
+    card = score_card(await _indicators(runtime, unit_id, quarter), scores)
+    if card is None:
+        raise Invalid("scores_required", "自评请为各项共性和个性指标打分", field="scores")
 
     def act(q: UnitQuarter) -> dict:
-        q.self_assess(person_id=principal.sub, scores=scores, composite_score=score, grade=grade, summary=summary)
-        return {"composite_score": score}
+        q.self_assess(
+            person_id=principal.sub, scores=scores, composite_score=card.composite, grade=grade, summary=summary
+        )
+        return card.as_dict()
 
     return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
 
@@ -511,22 +515,22 @@ async def record_review(
     comment: str,
     idempotency: Idempotency | None,
 ) -> CommandResult:
-    score = composite_score(await _indicators(runtime, unit_id, quarter), scores)
+    card = score_card(await _indicators(runtime, unit_id, quarter), scores)
 
     def act(q: UnitQuarter) -> dict:
-        level = q.level_due(person_id)
-        authz.require_level(principal, level, q.person(person_id).participant.chain)
+        # A reviewer whose turn has not come is told whose review is pending (409), not refused (403).
+        level = authz.acting_level(principal, q.person(person_id).participant.chain, q.level_due(person_id))
         q.review(
             level=level,
             reviewer_id=principal.sub,
             reviewer_name=principal.name,
             person_id=person_id,
             scores=scores,
-            composite_score=score,
+            composite_score=card.composite if card else None,
             grade=grade,
             comment=comment,
         )
-        return {"level": level, "composite_score": score, **q.quota()}
+        return {"level": level, **(card.as_dict() if card else {"composite_score": None}), **q.quota()}
 
     return await _run(runtime, UnitQuarter, quarter_stream_id(unit_id, quarter), act, meta, idempotency)
 
@@ -854,10 +858,12 @@ async def apply_result(
     year: int,
     basis: str,
     decided_on: dt.date,
+    backfill_reason: str | None = None,
     idempotency: Idempotency | None,
 ) -> CommandResult:
     authz.require_unit_admin(principal, unit_id)
     member = (await _load(runtime, Roster, roster_stream_id(unit_id))).member(person_id)
+    annual = await _load(runtime, AnnualReview, annual_stream_id(unit_id, year))
 
     def act(uses: ResultUses) -> None:
         uses.apply(
@@ -868,6 +874,9 @@ async def apply_result(
             year=year,
             basis=basis,
             decided_on=decided_on,
+            annual_held=bool(annual.unit_id),
+            annual_grade=annual.decided.get(person_id),
+            backfill_reason=backfill_reason,
         )
 
     return await _run(runtime, ResultUses, result_use_stream_id(person_id), act, meta, idempotency)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncpg
 
+from appraisal.projections.logs import LOG_COLUMNS, SUMMARY_COLUMNS
+from grassroots_common.contracts.appraisal import ReviewingChain
+
 
 def _where(filters: tuple[tuple[str, object], ...], args: list) -> str:
     where = []
@@ -25,12 +28,43 @@ async def _page(pool: asyncpg.Pool, sql: str, order: str, args: list, limit: int
 # --- logs and summaries ------------------------------------------------------------------------
 
 
+def _in_chain(column: str, reviewer: str | None, args: list) -> str:
+    """A condition: ``column`` is the reviewer or someone whose reviewing chain holds them."""
+    if reviewer is None:
+        return ""
+    args.append(reviewer)
+    n = len(args)
+    return f"""({column} = ${n} OR {column} IN (SELECT person_id FROM rm_roster.people
+               WHERE section_chief_id = ${n} OR deputy_leader_id = ${n} OR principal_leader_id = ${n}))"""
+
+
+def _and(clause: str, condition: str) -> str:
+    if not condition:
+        return clause
+    return f"{clause} AND {condition}" if clause else f"WHERE {condition}"
+
+
+# The person's name as the roster holds it: a token's name may be missing or just the id.
+_LOG_SELECT = ", ".join(f"l.{c}" for c in LOG_COLUMNS if c != "person_name")
+_SUMMARY_SELECT = ", ".join(f"m.{c}" for c in SUMMARY_COLUMNS if c != "person_name")
+
+
 async def list_logs(
-    pool: asyncpg.Pool, *, person: str | None, unit: str | None, week: str | None, limit: int, offset: int
+    pool: asyncpg.Pool,
+    *,
+    person: str | None,
+    unit: str | None,
+    week: str | None,
+    reviewer: str | None = None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[asyncpg.Record], int]:
     args: list = []
-    clause = _where((("person_id", person), ("unit_id", unit), ("week", week)), args)
-    return await _page(pool, f"SELECT * FROM rm_logs.weekly_logs {clause}", "week DESC, person_id", args, limit, offset)
+    clause = _where((("l.person_id", person), ("l.unit_id", unit), ("l.week", week)), args)
+    clause = _and(clause, _in_chain("l.person_id", reviewer, args))
+    sql = f"""SELECT {_LOG_SELECT}, coalesce(p.person_name, l.person_name) AS person_name
+              FROM rm_logs.weekly_logs l LEFT JOIN rm_roster.people p ON p.person_id = l.person_id {clause}"""
+    return await _page(pool, sql, "week DESC, person_id", args, limit, offset)
 
 
 async def log_status(
@@ -72,12 +106,28 @@ async def missing_log_people(pool: asyncpg.Pool, *, unit: str, week: str) -> lis
 
 
 async def list_summaries(
-    pool: asyncpg.Pool, *, person: str | None, unit: str | None, month: str | None, limit: int, offset: int
+    pool: asyncpg.Pool,
+    *,
+    person: str | None,
+    unit: str | None,
+    month: str | None,
+    reviewer: str | None = None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[asyncpg.Record], int]:
     args: list = []
-    clause = _where((("person_id", person), ("unit_id", unit), ("month", month)), args)
-    return await _page(
-        pool, f"SELECT * FROM rm_logs.monthly_summaries {clause}", "month DESC, person_id", args, limit, offset
+    clause = _where((("m.person_id", person), ("m.unit_id", unit), ("m.month", month)), args)
+    clause = _and(clause, _in_chain("m.person_id", reviewer, args))
+    sql = f"""SELECT {_SUMMARY_SELECT}, coalesce(p.person_name, m.person_name) AS person_name
+              FROM rm_logs.monthly_summaries m LEFT JOIN rm_roster.people p ON p.person_id = m.person_id {clause}"""
+    return await _page(pool, sql, "month DESC, person_id", args, limit, offset)
+
+
+async def summary_submitted(pool: asyncpg.Pool, *, person: str, month: str) -> bool:
+    return bool(
+        await pool.fetchval(
+            "SELECT 1 FROM rm_logs.monthly_summaries WHERE person_id = $1 AND month = $2", person, month
+        )
     )
 
 
@@ -110,6 +160,15 @@ async def list_sections(pool: asyncpg.Pool, unit: str) -> list[asyncpg.Record]:
 
 async def person(pool: asyncpg.Pool, person_id: str) -> asyncpg.Record | None:
     return await pool.fetchrow("SELECT * FROM rm_roster.people WHERE person_id = $1", person_id)
+
+
+async def person_chain(pool: asyncpg.Pool, person_id: str) -> ReviewingChain | None:
+    """The person's reviewing chain as the roster holds it (None for someone not on a roster)."""
+    row = await pool.fetchrow(
+        "SELECT section_chief_id, deputy_leader_id, principal_leader_id FROM rm_roster.people WHERE person_id = $1",
+        person_id,
+    )
+    return ReviewingChain(**dict(row)) if row is not None else None
 
 
 async def scheme(pool: asyncpg.Pool, unit: str, year: int) -> asyncpg.Record | None:
@@ -325,10 +384,18 @@ async def annual_board(
 
 
 async def reminders(
-    pool: asyncpg.Pool, *, unit: str | None, person: str | None, status: str | None, limit: int, offset: int
+    pool: asyncpg.Pool,
+    *,
+    unit: str | None,
+    person: str | None,
+    status: str | None,
+    reviewer: str | None = None,
+    limit: int,
+    offset: int,
 ) -> tuple[list, int]:
     args: list = []
     clause = _where((("unit_id", unit), ("person_id", person), ("status", status)), args)
+    clause = _and(clause, _in_chain("person_id", reviewer, args))
     return await _page(pool, f"SELECT * FROM rm_growth.reminders {clause}", "issued_at DESC", args, limit, offset)
 
 

@@ -41,3 +41,20 @@ async def test_demo_seed_fills_every_read_model_once(database, make_settings, se
             "/api/v1/units/u_rsj/quarters/2026-Q3/appeals", headers=auth(district.sub, *district.roles)
         )
         assert r.status_code == 200
+
+        # Every reviewer of the quarter under review is a demo user: it can be finished in the app.
+        boss = next(u for u in DEMO_USERS if "principal_leader" in u.roles and u.scopes["unit"] == "u_zzb")
+        headers = auth(boss.sub, *boss.roles, **boss.scopes)
+        r = await client.get("/api/v1/units/u_zzb/quarters?status=open", headers=headers)
+        quarter = r.json()["items"][0]["quarter"]
+        r = await client.get(f"/api/v1/units/u_zzb/quarters/{quarter}/board?limit=200", headers=headers)
+        board = r.json()["items"]
+        reviewers = {
+            p[f"{level}_id"] for p in board for level in ("section_chief", "deputy_leader", "principal_leader")
+        }
+        assert reviewers - {None} <= {u.sub for u in DEMO_USERS}
+        assert any(p["next_level"] == "section_chief" for p in board)
+        # The open appeal in the human resources bureau has its principal among the demo users.
+        rsj_boss = next(u for u in DEMO_USERS if "principal_leader" in u.roles and u.scopes["unit"] == "u_rsj")
+        r = await client.get("/api/v1/me/appeals", headers=auth(rsj_boss.sub, *rsj_boss.roles, **rsj_boss.scopes))
+        assert r.json()["total"] >= 1

@@ -79,10 +79,20 @@ async def test_quarter_from_opening_to_finalization(database, make_settings, ser
         r = await client.get("/api/v1/me/quarters", headers=h["s0"])
         assert r.json()["items"][0]["grade"] is None and r.json()["items"][0]["next_level"] == "deputy_leader"
 
+        # The principal before the deputy: told whose review is pending (409), not refused (403).
+        r = await client.post(f"{Q}/2026-Q3/reviews", json={**review, "person_id": "s0"}, headers=h["boss"])
+        assert r.status_code == 409 and r.json()["code"] == "previous_level_pending"
+        assert "分管领导钱卫东" in r.json()["detail"] and r.json()["pending_reviewer_id"] == "dep"
+        # Some scores are no composite: all the scored indicators, or none (a grade alone).
+        partial = {**review, "person_id": "s1", "scores": {"de-1": 14}}
+        r = await client.post(f"{Q}/2026-Q3/reviews", json=partial, headers=h["dep"])
+        assert r.status_code == 422 and r.json()["code"] == "scores_incomplete"
+        # The deputy grades s1 and c1 without scores: s1 keeps the chief's composite, c1 has none.
         for pid in ("c1", "c2", *STAFF):
+            scores = {} if pid in ("s1", "c1") else SCORES
             r = await client.post(
                 f"{Q}/2026-Q3/reviews",
-                json={**review, "person_id": pid, "grade": decided.get(pid, "较好")},
+                json={**review, "person_id": pid, "scores": scores, "grade": decided.get(pid, "较好")},
                 headers=h["dep"],
             )
             assert r.status_code == 200, r.text
@@ -90,7 +100,12 @@ async def test_quarter_from_opening_to_finalization(database, make_settings, ser
         for pid in ("dep", "c1", "c2", *STAFF):
             r = await client.post(
                 f"{Q}/2026-Q3/reviews",
-                json={**review, "person_id": pid, "grade": decided.get(pid, "较好")},
+                json={
+                    **review,
+                    "person_id": pid,
+                    "scores": {} if pid == "c1" else SCORES,
+                    "grade": decided.get(pid, "较好"),
+                },
                 headers=h["boss"],
             )
             assert r.status_code == 200, r.text
@@ -98,6 +113,13 @@ async def test_quarter_from_opening_to_finalization(database, make_settings, ser
         r = await client.post(f"{Q}/2026-Q3/good-moves", json=move, headers=h["boss"])
         assert r.status_code == 200, r.text
         assert r.json()["events"] == ["GradeAdjusted", "GradeAdjusted"] and r.json()["data"]["good_left"] == 0
+        r = await client.get(f"{Q}/2026-Q3/board?limit=50&after={r.json()['position']}", headers=h["boss"])
+        rows = {p["person_id"]: p for p in r.json()["items"]}
+        trail = [(a["from_grade"], a["to_grade"], a["level"], a["reason"]) for a in rows["s4"]["adjustments"]]
+        assert trail == [("好", "较好", "principal_leader", move["reason"])]
+        assert [(a["from_grade"], a["to_grade"]) for a in rows["s7"]["adjustments"]] == [("较好", "好")]
+        # Composite = common + individual (no highlights or deductions here): 90; none without scores.
+        assert rows["s1"]["composite_score"] == 90 and rows["c1"]["composite_score"] is None
         r = await client.post(
             f"{Q}/2026-Q3/adjustments", json={"person_id": "s5", "to_grade": "好", "reason": "调整"}, headers=h["boss"]
         )

@@ -86,8 +86,32 @@ async def test_roster_import_logs_and_reminders(database, make_settings, serve, 
         assert mine["status"] == "returned" and mine["returned_reason"] == "请写明具体成效"
         r = await client.get("/api/v1/logs/status?week=2026-W47&unit=u1", headers=h["s0"])
         assert r.status_code == 403
+        # Names come from the roster (c1's token names them "c1"); a section chief reads the logs
+        # of their reviewing chain, not the unit's, and is refused (403) anyone else's.
+        r = await client.post("/api/v1/logs", json=body, headers=h["c1"])
+        assert r.status_code == 200, r.text
+        r = await client.post("/api/v1/logs", json=body, headers=h["s5"])
+        r = await client.get(f"/api/v1/logs?week=2026-W47&after={r.json()['position']}", headers=h["c1"])
+        assert {(log["person_id"], log["person_name"]) for log in r.json()["items"]} == {
+            ("c1", "孙丽"),
+            ("s0", "职员s0"),
+            ("s1", "职员s1"),
+        }
+        assert (await client.get("/api/v1/logs?person=s5", headers=h["c1"])).status_code == 403
+        r = await client.get("/api/v1/logs?person=s5", headers=h["c2"])
+        assert r.status_code == 200 and [log["person_name"] for log in r.json()["items"]] == ["职员s5"]
+        r = await client.get("/api/v1/logs?person=c1", headers=h["s0"])
+        assert r.status_code == 403
+        r = await client.get("/api/v1/logs?week=2026-W47", headers=h["dep"])
+        assert r.json()["total"] == 4  # the deputy's chain: c1 and the staff who wrote
+        r = await client.get("/api/v1/logs?week=2026-W47", headers=h["admin"])
+        assert r.json()["total"] == 4
+        assert (await client.get("/api/v1/summaries?person=s5", headers=h["c1"])).status_code == 403
 
-        # Monthly summary (October's deadline was 5 November: late): own only.
+        # Monthly summary (October's deadline was 5 November: late): own only. October is the
+        # month due (overdue) until it is submitted, November after.
+        r = await client.get("/api/v1/me/summary-due", headers=h["s0"])
+        assert r.json()["month"] == "2026-10" and r.json()["overdue"] is True
         r = await client.post(
             "/api/v1/summaries",
             json={"month": "2026-10", "text": "十月完成换届筹备材料整理和两次主题党日"},
@@ -96,6 +120,9 @@ async def test_roster_import_logs_and_reminders(database, make_settings, serve, 
         assert r.status_code == 200, r.text
         r = await client.get(f"/api/v1/summaries?after={r.json()['position']}", headers=h["s0"])
         assert r.json()["total"] == 1 and r.json()["items"][0]["late"] is True
+        r = await client.get("/api/v1/me/summary-due", headers=h["s0"])
+        assert r.json()["month"] == "2026-11" and r.json()["overdue"] is False
+        assert (await client.get("/api/v1/me/summary-due", headers=h["admin"])).status_code == 403
         assert (await client.get("/api/v1/summaries?person=s1", headers=h["s0"])).status_code == 403
 
         # A shortcoming reminder: issued by the chief, acknowledged and answered by the person.
@@ -134,6 +161,15 @@ async def test_roster_import_logs_and_reminders(database, make_settings, serve, 
         assert r.status_code == 200, r.text
         r = await client.post("/api/v1/units/u1/result-uses", json=use, headers=h["admin"])
         assert r.status_code == 409 and r.json()["code"] == "result_use_recorded"
+        # 评优 for a year whose annual review the platform does not hold: only with a stated reason.
+        excellence = {**use, "kind": "excellence", "year": 2025, "basis": "2025 年度考核优秀"}
+        r = await client.post("/api/v1/units/u1/result-uses", json=excellence, headers=h["admin"])
+        assert r.status_code == 422 and r.json()["code"] == "backfill_reason_required"
+        excellence["backfill_reason"] = "平台启用前的年度，见凤组发〔2026〕3 号文件"
+        r = await client.post("/api/v1/units/u1/result-uses", json=excellence, headers=h["admin"])
+        assert r.status_code == 200, r.text
+        r = await client.get(f"/api/v1/units/u1/result-uses?year=2025&after={r.json()['position']}", headers=h["admin"])
+        assert r.json()["items"][0]["backfill_reason"] == excellence["backfill_reason"]
 
 
 async def test_unit_deadlines_are_configurable(database, make_settings, serve, auth, clock) -> None:

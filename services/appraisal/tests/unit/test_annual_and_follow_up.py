@@ -10,7 +10,8 @@ import pytest
 from appraisal.domain.annual import AnnualReview, excellent_eligible
 from appraisal.domain.quarter import UnitQuarter
 from appraisal.domain.reminder import Reminder
-from appraisal.domain.scheme import composite_score, validate_indicators
+from appraisal.domain.result_use import ResultUses, result_use_stream_id
+from appraisal.domain.scheme import composite_score, score_card, validate_indicators
 from grassroots_common.contracts.appraisal import FollowUpOpened, Indicator
 from grassroots_common.errors import Conflict, Forbidden, Invalid
 from grassroots_common.workdays import WorkCalendar
@@ -112,3 +113,59 @@ def test_scheme_weights_and_composite_score() -> None:
     with pytest.raises(Invalid) as err:
         validate_indicators(indicators[:1])
     assert err.value.code == "scheme_weights_invalid"
+
+
+def test_the_negative_list_deducts_and_scores_are_all_or_none() -> None:
+    indicators = [
+        Indicator(code="c", name="共性", kind="common", dimension="德", max_points=60),
+        Indicator(code="i", name="个性", kind="individual", dimension="绩", max_points=40),
+        Indicator(code="h", name="亮点", kind="highlight", dimension="绩", max_points=5),
+        Indicator(code="n", name="负面", kind="negative", dimension="廉", max_points=10),
+    ]
+    # Full marks on the scored indicators, no highlight, the whole negative list: 100 − 10.
+    card = score_card(indicators, {"c": 60, "i": 40, "n": 10})
+    assert card is not None and card.as_dict() == {
+        "common": 60,
+        "individual": 40,
+        "bonus": 0,
+        "deductions": 10,
+        "composite_score": 90,
+    }
+    assert score_card(indicators, {"c": 60, "i": 40}).composite == 100  # nothing on the negative list
+    assert score_card(indicators, {}) is None  # a grade alone: no composite
+    with pytest.raises(Invalid) as err:
+        score_card(indicators, {"c": 60, "h": 5})
+    assert err.value.code == "scores_incomplete" and "个性" in err.value.message
+    with pytest.raises(Invalid) as err:
+        score_card(indicators, {"c": 60, "i": 40, "n": 11})
+    assert err.value.code == "score_out_of_range" and "扣分" in err.value.message
+
+
+def test_excellence_rests_on_an_annual_excellent_or_a_backfill_reason() -> None:
+    use = {
+        "unit_id": "u1",
+        "person_id": "p1",
+        "person_name": "张三",
+        "kind": "excellence",
+        "year": 2026,
+        "basis": "2026 年度考核",
+        "decided_on": dt.date(2027, 1, 20),
+    }
+    uses = ResultUses(result_use_stream_id("p1"))
+    with pytest.raises(Conflict) as err:
+        uses.apply(**use, annual_held=True, annual_grade="称职")
+    assert err.value.code == "excellence_without_excellent" and "称职" in err.value.message
+    with pytest.raises(Conflict) as err:
+        uses.apply(**use, annual_held=True, annual_grade=None)
+    assert "尚未确定" in err.value.message
+    uses.apply(**use, annual_held=True, annual_grade="优秀")
+    # A year from before the platform: only with a stated reason, which the record keeps.
+    backfill = {**use, "year": 2024, "basis": "2024 年度考核优秀"}
+    with pytest.raises(Invalid) as err:
+        uses.apply(**backfill, annual_held=False)
+    assert err.value.code == "backfill_reason_required"
+    uses.apply(**backfill, annual_held=False, backfill_reason="见凤组发〔2025〕3 号文件")
+    events = [p.event for p in uses.take_pending()]
+    assert [e.backfill_reason for e in events] == [None, "见凤组发〔2025〕3 号文件"]
+    # Other uses need neither.
+    uses.apply(**{**use, "kind": "training"}, annual_held=True, annual_grade="称职")

@@ -8,7 +8,7 @@ import pytest
 
 from appraisal.domain.log_reminder import LogReminders
 from appraisal.domain.roster import Roster
-from appraisal.domain.summary import MonthlySummary
+from appraisal.domain.summary import MonthlySummary, month_due
 from appraisal.domain.weekly_log import WeeklyLog
 from grassroots_common.contracts.appraisal import (
     DeadlinesConfigured,
@@ -19,6 +19,7 @@ from grassroots_common.contracts.appraisal import (
     WorkItem,
 )
 from grassroots_common.errors import Conflict, NotFound
+from grassroots_common.workdays import CHINA
 
 SUBMITTED = LogSubmitted(
     person_id="p1",
@@ -122,3 +123,23 @@ def test_a_unit_configures_its_deadlines_once() -> None:
     assert roster.deadlines.log_hour == 9 and roster.deadlines.summary_day == 5
     with pytest.raises(NotFound):
         Roster("roster-u2").configure_deadlines(SubmissionDeadlines(log_hour=9))
+
+
+def test_the_month_due_is_last_month_until_it_is_submitted() -> None:
+    rules = SubmissionDeadlines()
+    early = dt.datetime(2026, 12, 2, 1, 0, tzinfo=dt.UTC)  # 2 December, 09:00 Beijing
+    assert month_due(early, rules, previous_submitted=False) == (
+        "2026-11",
+        dt.datetime(2026, 12, 5, 18, tzinfo=CHINA),
+    )
+    assert month_due(early, rules, previous_submitted=True)[0] == "2026-12"
+    # After the deadline an unsubmitted month is still the one to write (overdue).
+    late = dt.datetime(2026, 12, 20, 1, 0, tzinfo=dt.UTC)
+    month, deadline = month_due(late, rules, previous_submitted=False)
+    assert month == "2026-11" and late > deadline
+    # January: December of the year before; a unit's own deadline day.
+    january = dt.datetime(2027, 1, 3, 1, 0, tzinfo=dt.UTC)
+    assert month_due(january, SubmissionDeadlines(summary_day=10), previous_submitted=False) == (
+        "2026-12",
+        dt.datetime(2027, 1, 10, 18, tzinfo=CHINA),
+    )

@@ -288,3 +288,43 @@ def test_no_sequence_of_grades_and_adjustments_exceeds_the_cap(ratio: float, scr
         for event in history:
             if isinstance(event, (ReviewRecorded, GradeAdjusted)):
                 assert event.good_used <= event.good_cap
+
+
+def test_a_level_without_scores_keeps_the_composite_of_the_level_before() -> None:
+    q = UnitQuarter.replay("q", [*ready(), reviewed("p0", "section_chief", "较好")])
+    q.review(
+        level="deputy_leader",
+        reviewer_id="deputy",
+        reviewer_name="分管",
+        person_id="p0",
+        scores={},
+        composite_score=None,
+        grade="好",
+        comment="意见",
+    )
+    event = q.take_pending()[0].event
+    assert isinstance(event, ReviewRecorded) and event.composite_score is None
+    assert q.people["p0"].composite_score == 90 and q.people["p0"].grade == "好"
+
+
+def test_results_without_any_scores_carry_no_composite() -> None:
+    events = ready(1 + 2)
+    for i in range(3):
+        for level in ("section_chief", "deputy_leader", "principal_leader"):
+            events.append(reviewed(f"p{i}", level, "较好").model_copy(update={"composite_score": None}))
+    q = UnitQuarter.replay("q", events)
+    q.publish(now=NOW, calendar=WorkCalendar(), workdays=5)
+    published = q.take_pending()[0].event
+    assert [r.composite_score for r in published.results] == [None, None, None]
+
+
+def test_a_later_level_is_told_whose_review_is_pending() -> None:
+    chain = ReviewingChain(section_chief_id="p1", deputy_leader_id="p2", principal_leader_id="boss")
+    people = [Participant(person_id=f"p{i}", person_name=f"人员{i}", section_id="s1", chain=chain) for i in range(3)]
+    events: list = [opened(3).model_copy(update={"participants": people})]
+    events += [e for i in range(3) for e in (self_assessed(f"p{i}"), peer(f"p{i}", f"p{(i + 1) % 3}"))]
+    q = UnitQuarter.replay("q", events)
+    with pytest.raises(Conflict) as err:
+        review(q, "p0", "principal_leader", "好")
+    assert err.value.code == "previous_level_pending" and err.value.status == 409
+    assert "股组长人员1" in err.value.message and err.value.extra["pending_reviewer_id"] == "p1"

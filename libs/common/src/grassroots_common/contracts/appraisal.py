@@ -339,7 +339,9 @@ class PeerReviewed(Event):
 @event
 class ReviewRecorded(Event):
     """A reviewing level decided: scores, composite score, grade and comment. ``good_used`` and
-    ``good_cap`` are the unit's 好 count after this decision and its cap."""
+    ``good_cap`` are the unit's 好 count after this decision and its cap. A level that gives a
+    grade without scores records ``scores`` empty and ``composite_score`` None: the composite of
+    the level before stands."""
 
     stream_type = "unit_quarter"
 
@@ -351,7 +353,8 @@ class ReviewRecorded(Event):
     reviewer_id: Key
     reviewer_name: Name
     scores: dict[Key, Points]
-    composite_score: Points
+    # None when no level gave scores (a grade alone): no composite is shown then.
+    composite_score: Points | None = None
     grade: Grade
     comment: Text
     good_used: Count
@@ -381,7 +384,8 @@ class QuarterResult(BaseModel):
     person_name: Name
     section_id: Key | None
     grade: Grade
-    composite_score: Points
+    # None when no level gave scores (a grade alone): no composite is shown then.
+    composite_score: Points | None = None
 
 
 @event
@@ -565,7 +569,9 @@ class FollowUpVisited(Event):
 
 @event
 class ResultApplied(Event):
-    """One use of a person's appraisal results; ``positive`` is False for 惩戒 and 提醒约谈."""
+    """One use of a person's appraisal results; ``positive`` is False for 惩戒 and 提醒约谈.
+    ``backfill_reason``: why a use is recorded for a year whose annual review the platform does
+    not hold (评优 from before the platform)."""
 
     stream_type = "result_use"
 
@@ -577,3 +583,4 @@ class ResultApplied(Event):
     year: Year
     basis: Text
     decided_on: dt.date
+    backfill_reason: Text | None = None

@@ -54,6 +54,12 @@ class ResultUseBody(Body):
     year: int = Field(ge=2020, le=2100)
     basis: Text = Field(min_length=2, max_length=500, examples=["2026 年度考核优秀，推荐为区级优秀公务员"])
     decided_on: dt.date
+    backfill_reason: str | None = Field(
+        default=None,
+        max_length=500,
+        description="评优 for a year whose annual review the platform does not hold: why (e.g. the document)",
+        examples=["2024 年度考核结果见凤组发〔2025〕3 号文件，平台启用前的年度"],
+    )
 
 
 class AnnualPersonOut(BaseModel):
@@ -111,6 +117,7 @@ class ResultUseOut(BaseModel):
     year: int
     basis: str
     decided_on: dt.date
+    backfill_reason: str | None = None
 
 
 class VisitOut(BaseModel):
@@ -263,9 +270,15 @@ async def list_reminders(
     positions: Positions,
     status: Annotated[Literal["issued", "acknowledged", "rectified"] | None, Query()] = None,
 ) -> Page[ReminderOut]:
-    person, unit = authz.records_scope(principal, None, "不足提醒", "not_your_reminder")
+    scope = authz.records_scope(principal, None, "不足提醒", "not_your_reminder")
     rows, total = await queries.reminders(
-        runtime.pool, unit=unit, person=person, status=status, limit=page.limit, offset=page.offset
+        runtime.pool,
+        unit=scope.unit,
+        person=scope.person,
+        status=status,
+        reviewer=scope.reviewer,
+        limit=page.limit,
+        offset=page.offset,
     )
     return Page[ReminderOut](
         items=[ReminderOut.model_validate(dict(r)) for r in rows],
@@ -311,6 +324,7 @@ async def apply_result(
         year=body.year,
         basis=body.basis.strip(),
         decided_on=body.decided_on,
+        backfill_reason=body.backfill_reason,
         idempotency=idempotency(idempotency_key, principal, request, body),
     )
 

@@ -86,9 +86,18 @@ async def list_logs(
     person: Annotated[str | None, Query(max_length=80)] = None,
     week: Annotated[str | None, Query(pattern=WEEK_PATTERN)] = None,
 ) -> Page[LogOut]:
-    person, unit = authz.records_scope(principal, person, "周纪实", "not_your_log")
+    scope = authz.records_scope(principal, person, "周纪实", "not_your_log")
+    if scope.reviewer is not None and person is not None:
+        chain = await queries.person_chain(runtime.pool, person)
+        authz.require_chain_reader(principal, person, chain, "周纪实")
     rows, total = await queries.list_logs(
-        runtime.pool, person=person, unit=unit, week=week, limit=page.limit, offset=page.offset
+        runtime.pool,
+        person=scope.person,
+        unit=scope.unit,
+        week=week,
+        reviewer=scope.reviewer,
+        limit=page.limit,
+        offset=page.offset,
     )
     return Page[LogOut](
         items=[LogOut.model_validate(dict(r)) for r in rows],

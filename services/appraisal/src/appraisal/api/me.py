@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import Depends
 from pydantic import BaseModel
 
-from appraisal import authz, queries
+from appraisal import authz, handlers, queries
+from appraisal.domain.summary import current_month, month_due, previous_month
 from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -64,6 +65,22 @@ class AppealWaitingOut(BaseModel):
     grade: str | None
     appeal_reason: str
     appeal_filed_at: dt.datetime
+
+
+class SummaryDueOut(BaseModel):
+    month: str
+    deadline: dt.datetime
+    overdue: bool
+
+
+@router.get("/summary-due", summary="The month whose summary is due now (last month's until submitted)")
+async def my_summary_due(runtime: RuntimeDep, principal: PrincipalDep) -> SummaryDueOut:
+    unit_id = authz.require_appraised(principal)
+    now = runtime.clock()
+    previous = previous_month(current_month(now))
+    submitted = await queries.summary_submitted(runtime.pool, person=principal.sub, month=previous)
+    month, deadline = month_due(now, await handlers.unit_deadlines(runtime, unit_id), previous_submitted=submitted)
+    return SummaryDueOut(month=month, deadline=deadline, overdue=now > deadline)
 
 
 @router.get("/queue", summary="People waiting for my review, oldest first (with the 好 quota left)")

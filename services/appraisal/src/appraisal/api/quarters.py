@@ -132,6 +132,16 @@ class QuarterOut(BaseModel):
     appeals_open: int
 
 
+class AdjustmentOut(BaseModel):
+    """One grade adjustment in a person's audit trail (a 好 moved is two: the giver's and the taker's)."""
+
+    from_grade: Grade
+    to_grade: Grade
+    level: Literal["deputy_leader", "principal_leader"]
+    reason: str
+    at: dt.datetime
+
+
 class PersonProgressOut(BaseModel):
     unit_id: str
     quarter: str
@@ -153,7 +163,7 @@ class PersonProgressOut(BaseModel):
     next_level: str | None
     next_reviewer_id: str | None
     waiting_since: dt.datetime | None
-    adjustments: list[dict]
+    adjustments: list[AdjustmentOut]
     appeal_id: str | None
     appeal_status: str | None
 

@@ -69,9 +69,18 @@ async def list_summaries(
     person: Annotated[str | None, Query(max_length=40)] = None,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Page[SummaryOut]:
-    person, unit = authz.records_scope(principal, person, "月小结", "not_your_summary")
+    scope = authz.records_scope(principal, person, "月小结", "not_your_summary")
+    if scope.reviewer is not None and person is not None:
+        chain = await queries.person_chain(runtime.pool, person)
+        authz.require_chain_reader(principal, person, chain, "月小结")
     rows, total = await queries.list_summaries(
-        runtime.pool, person=person, unit=unit, month=month, limit=page.limit, offset=page.offset
+        runtime.pool,
+        person=scope.person,
+        unit=scope.unit,
+        month=month,
+        reviewer=scope.reviewer,
+        limit=page.limit,
+        offset=page.offset,
     )
     return Page[SummaryOut](
         items=[SummaryOut.model_validate(dict(r)) for r in rows],

@@ -134,7 +134,9 @@ class UnitQuarter(Aggregate):
                 person = self.people[event.person_id]
                 person.decided[event.level] = event.grade
                 person.grade = event.grade
-                person.composite_score = event.composite_score
+                # A level that gave a grade and no scores keeps the composite of the level before.
+                if event.composite_score is not None:
+                    person.composite_score = event.composite_score
             case GradeAdjusted():
                 self.people[event.person_id].grade = event.to_grade
             case ResultsPublished():
@@ -273,10 +275,11 @@ class UnitQuarter(Aggregate):
         reviewer_name: str,
         person_id: str,
         scores: dict[str, float],
-        composite_score: float,
+        composite_score: float | None,
         grade: Grade,
         comment: str,
     ) -> None:
+        """``composite_score`` is ``None`` when the level gives a grade without scores."""
         self._require_open()
         person = self.person(person_id)
         if person.self_grade is None:
@@ -292,7 +295,16 @@ class UnitQuarter(Aggregate):
             raise Conflict("already_decided", f"{LEVEL_NAMES[level]}已审核过此人，不能重复审核")
         pending = person.next_level
         if pending != level:
-            raise Conflict("previous_level_pending", f"请等待{LEVEL_NAMES[str(pending)]}先完成审核")
+            assert pending is not None
+            reviewer = self.people.get(person.reviewer_of(pending) or "")
+            who = f"{LEVEL_NAMES[pending]}{reviewer.participant.person_name if reviewer else ''}"
+            raise Conflict(
+                "previous_level_pending",
+                f"{person.participant.person_name}的{who}审核尚未完成，请等{who}审核后再审核",
+                pending_level=pending,
+                pending_reviewer_id=person.reviewer_of(pending),
+                pending_reviewer_name=reviewer.participant.person_name if reviewer else None,
+            )
         self._check_cap(person, grade)
         good_used = self.good_used + (grade == GOOD) - (person.grade == GOOD)
         self._raise(
@@ -374,7 +386,7 @@ class UnitQuarter(Aggregate):
                 person_name=p.participant.person_name,
                 section_id=p.participant.section_id,
                 grade=p.grade or "一般",
-                composite_score=p.composite_score or 0.0,
+                composite_score=p.composite_score,
             )
             for pid, p in self.people.items()
         ]
@@ -481,7 +493,7 @@ class UnitQuarter(Aggregate):
                         person_name=p.participant.person_name,
                         section_id=p.participant.section_id,
                         grade=p.grade or "一般",
-                        composite_score=p.composite_score or 0.0,
+                        composite_score=p.composite_score,
                     )
                     for pid, p in self.people.items()
                 ],

@@ -7,6 +7,8 @@ common + individual + bonus − deductions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.contracts.appraisal import Indicator, SchemeDefined
 from grassroots_common.errors import Conflict, Invalid
@@ -47,22 +49,73 @@ def validate_indicators(indicators: list[Indicator]) -> float:
     return scored
 
 
-def composite_score(indicators: list[Indicator], scores: dict[str, float]) -> float:
-    """Composite score from points per indicator code; each within 0..max of its indicator."""
+@dataclass(frozen=True, slots=True)
+class ScoreCard:
+    """The parts of a composite score: what the scored indicators earned, what highlights add and
+    what the negative list (负面清单) deducts. A negative-list item is never points to earn."""
+
+    common: float
+    individual: float
+    bonus: float
+    deductions: float
+
+    @property
+    def composite(self) -> float:
+        return round(self.common + self.individual + self.bonus - self.deductions, 2)
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "common": self.common,
+            "individual": self.individual,
+            "bonus": self.bonus,
+            "deductions": self.deductions,
+            "composite_score": self.composite,
+        }
+
+
+def score_card(indicators: list[Indicator], scores: dict[str, float]) -> ScoreCard | None:
+    """The score card of ``scores`` (points per indicator code, each within 0..max), or ``None``
+    when no scores are given (a grade alone). Scores that are given cover every common and
+    individual indicator: a composite of some of them would be a figure that is not right.
+    Highlights and negative-list items left out count 0."""
+    if not scores:
+        return None
     by_code = {i.code: i for i in indicators}
-    total = 0.0
+    sums = dict.fromkeys(("common", "individual", "highlight", "negative"), 0.0)
     for code, points in scores.items():
         indicator = by_code.get(code)
         if indicator is None:
             raise Invalid("indicator_unknown", f"指标体系中没有编号为 {code} 的指标", field="scores")
         if not 0 <= points <= indicator.max_points:
+            what = "扣分" if indicator.kind == "negative" else "得分"
             raise Invalid(
                 "score_out_of_range",
-                f"“{indicator.name}”的得分应在 0 到 {indicator.max_points:g} 之间",
+                f"“{indicator.name}”的{what}应在 0 到 {indicator.max_points:g} 之间",
                 field="scores",
             )
-        total += -points if indicator.kind == "negative" else points
-    return round(total, 2)
+        sums[indicator.kind] += points
+    missing = [i.name for i in indicators if i.kind in SCORED_KINDS and i.code not in scores]
+    if missing:
+        raise Invalid(
+            "scores_incomplete",
+            f"请为每项共性和个性指标打分（未打分：{'、'.join(missing[:5])}{'等' if len(missing) > 5 else ''}），"
+            "或全部留空只评定等次",
+            field="scores",
+        )
+    return ScoreCard(
+        common=round(sums["common"], 2),
+        individual=round(sums["individual"], 2),
+        bonus=round(sums["highlight"], 2),
+        deductions=round(sums["negative"], 2),
+    )
+
+
+def composite_score(indicators: list[Indicator], scores: dict[str, float]) -> float:
+    """Composite score = common + individual + bonus − deductions (see ``score_card``)."""
+    card = score_card(indicators, scores)
+    if card is None:
+        raise Invalid("scores_required", "请为各项指标打分", field="scores")
+    return card.composite
 
 
 class Scheme(Aggregate):

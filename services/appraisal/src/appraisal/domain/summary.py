@@ -33,6 +33,25 @@ def summary_deadline(month: str, day: int = DEADLINE_DAY, hour: int = 18) -> dt.
     return dt.datetime.combine(following, dt.time(hour), tzinfo=CHINA)
 
 
+def previous_month(month: str) -> str:
+    start = month_start(month)
+    return f"{start.year - 1}-12" if start.month == 1 else f"{start.year}-{start.month - 1:02d}"
+
+
+def current_month(now: dt.datetime) -> str:
+    local = now.astimezone(CHINA)
+    return f"{local.year}-{local.month:02d}"
+
+
+def month_due(now: dt.datetime, rules: SubmissionDeadlines, *, previous_submitted: bool) -> tuple[str, dt.datetime]:
+    """The month whose summary is due now, and its deadline: last month's until it is submitted
+    (early in a month it is the one due; later it is overdue, still the one to write), then this
+    month's."""
+    this = current_month(now)
+    month = this if previous_submitted else previous_month(this)
+    return month, summary_deadline(month, rules.summary_day, rules.summary_hour)
+
+
 class MonthlySummary(Aggregate):
     stream_type = "monthly_summary"
 

@@ -101,6 +101,7 @@ class GrowthProjection(Projection):
         event_id text PRIMARY KEY, unit_id text NOT NULL, person_id text NOT NULL, person_name text NOT NULL,
         kind text NOT NULL, positive bool NOT NULL, year int NOT NULL, basis text NOT NULL, decided_on date NOT NULL
     );
+    ALTER TABLE result_uses ADD COLUMN IF NOT EXISTS backfill_reason text;
     CREATE INDEX IF NOT EXISTS result_uses_unit ON result_uses (unit_id, year);
     """
 
@@ -168,6 +169,7 @@ class GrowthProjection(Projection):
                             d["year"],
                             d["basis"],
                             dt.date.fromisoformat(d["decided_on"]),
+                            d.get("backfill_reason"),
                         )
                     )
         await ANNUAL.upsert(conn, annual.values())
@@ -176,7 +178,8 @@ class GrowthProjection(Projection):
         if uses:
             await conn.executemany(
                 """INSERT INTO result_uses (event_id, unit_id, person_id, person_name, kind, positive, year, basis,
-                                            decided_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                            decided_on, backfill_reason)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                    ON CONFLICT (event_id) DO NOTHING""",
                 uses,
             )

@@ -205,7 +205,10 @@ class QuartersProjection(Projection):
             case "ReviewRecorded":
                 person[f"{d['level']}_grade"] = d["grade"]
                 person["comments"] = {**person["comments"], d["level"]: d["comment"]}
-                person.update(grade=d["grade"], composite_score=d["composite_score"], waiting_since=e.occurred_at)
+                person.update(grade=d["grade"], waiting_since=e.occurred_at)
+                # A level that gave a grade and no scores keeps the composite of the level before.
+                if d.get("composite_score") is not None:
+                    person["composite_score"] = d["composite_score"]
                 _advance(person)
                 q["good_used"] = d["good_used"]
             case "GradeAdjusted":
@@ -213,8 +216,8 @@ class QuartersProjection(Projection):
                 person["adjustments"] = [
                     *person["adjustments"],
                     {
-                        "from": d["from_grade"],
-                        "to": d["to_grade"],
+                        "from_grade": d["from_grade"],
+                        "to_grade": d["to_grade"],
                         "level": d["level"],
                         "reason": d["reason"],
                         "at": e.occurred_at.isoformat(),
