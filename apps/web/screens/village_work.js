@@ -261,12 +261,12 @@ async function renderRound(body, { params, user, query }) {
                       { dataset: { roundVillage: v.village_id } },
                       h("div", { class: "spread" }, h("span", { class: "title" }, v.village_name), v.inspected_on ? badge(`${v.total_score} / ${v.max_total} 分`, "ok") : badge("待检查", "warn")),
                       h("p", { class: "muted small" }, [v.team_name, v.inspected_on ? `检查于 ${v.inspected_on}` : null, v.findings ? `发现问题 ${v.findings} 项，待整改 ${v.open_findings} 项` : null].filter(Boolean).join(" · ")),
-                      v.inspected_on && v.scores ? h("p", { class: "small" }, Object.entries(v.scores).map(([k, s]) => `${names[k] || k} ${s}`).join("；")) : null,
+                      v.inspected_on && v.scores?.length ? h("p", { class: "small" }, v.scores.map((s) => `${names[s.aspect_id] || s.aspect_id} ${s.score}/${s.max_score}`).join("；")) : null,
                       !v.inspected_on && mayRecord
                         ? disclosure(
                             "录入检查结果",
                             inspectionForm(d.round, v, (res) => {
-                              toast(res.data?.findings ? `已录入检查结果，发现问题 ${res.data.findings} 项` : "已录入检查结果");
+                              toast(`已录入检查结果：${res.data.total_score} 分${res.data.finding_ids.length ? `，发现问题 ${res.data.finding_ids.length} 项` : ""}`);
                               show(res.position);
                             }),
                           )
@@ -417,7 +417,9 @@ function screenForm(user, done, known) {
 }
 
 async function renderWeakness(body, { user, query }) {
-  const town = user.roles.includes("district_admin") ? undefined : user.scopes?.town;
+  const district = user.roles.includes("district_admin");
+  const picker = district ? h("select", { name: "town" }, h("option", { value: "" }, "全部镇")) : null;
+  const town = () => (district ? picker.value || undefined : user.scopes?.town);
   const year = thisYear();
   const list = h("div");
   function show(after) {
@@ -426,7 +428,7 @@ async function renderWeakness(body, { user, query }) {
       pagedList({
         label: "软弱涣散排查整顿",
         limit: 10,
-        load: ({ limit, offset }) => get(`${VILLAGE}/rectifications`, { town, year, flagged: true, limit, offset, after }),
+        load: ({ limit, offset }) => get(`${VILLAGE}/rectifications`, { town: town(), year, flagged: true, limit, offset, after }),
         item: (c) => caseCard(c, user, show),
         emptyTitle: "本年度没有排查出问题的村",
       }),
@@ -446,7 +448,13 @@ async function renderWeakness(body, { user, query }) {
       ),
     );
   }
-  body.append(section(`${year} 年排查出问题和整顿中的村`, list));
+  if (picker) {
+    picker.addEventListener("change", () => show());
+    townOptions()
+      .then((towns) => picker.append(...towns.map(([v, t]) => h("option", { value: v }, t))))
+      .catch(() => {});
+  }
+  body.append(section(`${year} 年排查出问题和整顿中的村`, picker ? field({ label: "镇", name: "town", control: picker }) : null, list));
   show(query.get("after") || undefined);
 }
 
@@ -507,7 +515,7 @@ export const screens = [
   },
   {
     path: "/town/weakness",
-    title: "软弱涣散整顿",
+    title: "软弱涣散排查整顿",
     desc: "排查、确定、制定方案、推进整顿、验收销号",
     roles: ["town_admin", "district_admin", "village_secretary"],
     requires: ["village GET /api/v1/rectifications", "village POST /api/v1/villages/{village_id}/weakness/{year}/screenings"],
