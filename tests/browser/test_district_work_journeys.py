@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -94,7 +95,9 @@ def _park_a_grid_event(platform) -> int:
         finally:
             await pool.close()
 
-    return asyncio.run(run())
+    # Playwright's sync API keeps an event loop on this thread: the database work runs on another.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def test_operator_rebuilds_a_read_model_and_retries_a_parked_event(page, people, sign_in, platform) -> None:
