@@ -210,3 +210,15 @@ def sign_out(page):
         expect(page).to_have_url(re.compile(r"/signin"))
 
     return out
+
+
+@pytest.fixture
+def fits(page):
+    """``fits()``: the page is no wider than its viewport (nothing scrolls sideways on a phone)."""
+
+    def check() -> None:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        viewport = page.viewport_size["width"]
+        assert width <= viewport, f"{page.url} is {width} px wide on a {viewport} px screen"
+
+    return check

@@ -24,7 +24,7 @@ def saved(download) -> bytes:
     return Path(download.path()).read_bytes()
 
 
-def test_district_statistics_notice_bulletin_and_an_archive_found_by_name(page, people, sign_in) -> None:
+def test_district_statistics_notice_bulletin_and_an_archive_found_by_name(page, people, sign_in, fits) -> None:
     district = people.need("district_admin")
     staff = people.need("staff")
     sign_in(district)
@@ -62,6 +62,7 @@ def test_district_statistics_notice_bulletin_and_an_archive_found_by_name(page, 
     results = page.get_by_role("list", name="查找结果")
     expect(results.locator(f'li[data-person="{staff["sub"]}"]')).to_be_visible()
     expect(results.locator("li p").filter(has_not_text=unit)).to_have_count(0)
+    fits()
     results.locator(f'li[data-person="{staff["sub"]}"] a').click()
     expect(page.get_by_role("region", name=staff["name"])).to_contain_text(unit)
     expect(page.get_by_role("list", name="成长记录").locator("li.entry").first).to_be_visible()
@@ -100,7 +101,7 @@ def _park_a_grid_event(platform) -> int:
         return pool.submit(asyncio.run, run()).result()
 
 
-def test_operator_rebuilds_a_read_model_and_retries_a_parked_event(page, people, sign_in, platform) -> None:
+def test_operator_rebuilds_a_read_model_and_retries_a_parked_event(page, people, sign_in, platform, fits) -> None:
     operator = people.need("operator")
     parked_id = _park_a_grid_event(platform)
     page.on("dialog", lambda dialog: dialog.accept())
@@ -114,6 +115,7 @@ def test_operator_rebuilds_a_read_model_and_retries_a_parked_event(page, people,
     row = grid.locator('[data-rebuild-row="grid_hierarchy"]')
     row.get_by_role("button", name="重建").click()
     expect(row.locator('[data-rebuild="done"]')).to_contain_text("重建完成", timeout=30_000)
+    fits()
     grid.get_by_role("button", name="刷新").click()
     rebuilt = grid.get_by_role("region", name="网格服务的读模型").locator(
         "tr", has=page.locator('[data-projection="grid_hierarchy"]')

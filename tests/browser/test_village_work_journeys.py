@@ -34,7 +34,7 @@ def api(platform, people, user: dict, path: str, **params: object) -> dict:
 
 
 def test_inspection_round_scores_a_finding_and_its_rectification(
-    page, people, sign_in, sign_out, platform, photo
+    page, people, sign_in, sign_out, platform, photo, fits
 ) -> None:
     district = people.need("district_admin")
     secretary = people.need("village_secretary")
@@ -55,6 +55,7 @@ def test_inspection_round_scores_a_finding_and_its_rectification(
     form.get_by_label(village["name"]).check()
     form.get_by_role("button", name="开启轮次").click()
     expect(form.locator('[data-error-for="due_on"]')).to_contain_text("截止日期不能早于开始日期")
+    fits()
     form.get_by_label("截止日期").fill((today() + dt.timedelta(days=30)).isoformat())
     form.get_by_role("button", name="开启轮次").click()
     page.locator("li[data-round]", has_text=name).get_by_role("link").click()
@@ -81,6 +82,7 @@ def test_inspection_round_scores_a_finding_and_its_rectification(
     form.get_by_label("整改期限").fill((today() - dt.timedelta(days=1)).isoformat())
     form.get_by_role("button", name="提交检查结果").click()
     expect(form.locator('[data-error-for="findings"]')).to_contain_text("整改期限不能早于检查日期")
+    fits()
     form.get_by_label("整改期限").fill((today() + dt.timedelta(days=20)).isoformat())
     form.get_by_role("button", name="提交检查结果").click()
     row = page.locator(f'li[data-round-village="{village["village_id"]}"]')
@@ -102,7 +104,7 @@ def test_inspection_round_scores_a_finding_and_its_rectification(
     expect(finding.get_by_role("group", name="整改凭证 1 份").locator("img")).to_be_visible()
 
 
-def test_weak_organization_from_screening_to_acceptance(page, people, sign_in, sign_out, platform, photo) -> None:
+def test_weak_organization_from_screening_to_acceptance(page, people, sign_in, sign_out, platform, photo, fits) -> None:
     district = people.need("district_admin")
     town_admin = people.need("town_admin")
     town = town_admin["scopes"]["town"]
@@ -155,6 +157,7 @@ def test_weak_organization_from_screening_to_acceptance(page, people, sign_in, s
     form.get_by_role("button", name="提交整顿方案").click()
     expect(card).to_contain_text("整顿中")
     expect(card).to_contain_text("整顿措施完成 0 / 2 项")
+    fits()
     sign_out()
 
     sign_in(district)
@@ -186,9 +189,10 @@ def test_weak_organization_from_screening_to_acceptance(page, people, sign_in, s
     card.get_by_label("验收意见").fill("整顿成效明显，验收合格")
     card.get_by_role("button", name="验收销号").click()
     expect(card).to_contain_text("已验收销号")
+    fits()
 
 
-def test_project_funding_and_investment_reach_the_district_ranking(page, people, sign_in, sign_out) -> None:
+def test_project_funding_and_investment_reach_the_district_ranking(page, people, sign_in, sign_out, fits) -> None:
     secretary = people.need("village_secretary")
     district = people.need("district_admin")
     town_row = lambda: page.get_by_role("region", name="镇书记项目进度排名").locator("tr", has=page.locator(f'[data-avg="{secretary["scopes"]["town"]}"]'))  # noqa: E731  # fmt: skip
@@ -221,6 +225,7 @@ def test_project_funding_and_investment_reach_the_district_ranking(page, people,
     form.get_by_label("金额（元）").fill("2000000")
     form.get_by_role("button", name="登记招商引资").click()
     expect(funds.locator("tr", has_text=f"宝鸡某农业科技有限公司 {funder[-4:]}")).to_contain_text("招商引资")
+    fits()
     sign_out()
 
     sign_in(district)
