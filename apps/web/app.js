@@ -20,6 +20,7 @@ import { screens as reportingScreens } from "./screens/reporting.js";
 import { signIn } from "./screens/signin.js";
 import { screens as staffScreens } from "./screens/staff.js";
 import { screens as villageScreens } from "./screens/village.js";
+import { screens as villageWorkScreens } from "./screens/village_work.js";
 
 const SCREENS = [
   ...staffScreens,
@@ -33,6 +34,7 @@ const SCREENS = [
   ...gridScreens,
   ...communityScreens,
   ...villageScreens,
+  ...villageWorkScreens,
   ...operatorScreens,
 ];
 

@@ -178,3 +178,47 @@ def _sign_in_as(page, people: People, user: dict) -> None:
 def sign_in(page, people: People):
     """``sign_in(user)``: sign the test's page in as that user."""
     return lambda user: _sign_in_as(page, people, user)
+
+
+@pytest.fixture
+def photo(tmp_path: Path) -> Path:
+    """A small valid PNG (a red square), as a phone camera would upload."""
+    import struct
+    import zlib
+
+    width = height = 8
+    raw = b"".join(b"\x00" + b"\xb3\x26\x1e" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path = tmp_path / "photo.png"
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    )
+    return path
+
+
+@pytest.fixture
+def sign_out(page):
+    """``sign_out()``: the page's user signs out through the header button."""
+    from playwright.sync_api import expect
+
+    def out() -> None:
+        page.get_by_role("button", name="退出").click()
+        expect(page).to_have_url(re.compile(r"/signin"))
+
+    return out
+
+
+@pytest.fixture
+def fits(page):
+    """``fits()``: the page is no wider than its viewport (nothing scrolls sideways on a phone)."""
+
+    def check() -> None:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        viewport = page.viewport_size["width"]
+        assert width <= viewport, f"{page.url} is {width} px wide on a {viewport} px screen"
+
+    return check

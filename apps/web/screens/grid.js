@@ -76,6 +76,7 @@ const EVENT_NAMES = {
   TicketEscalated: "超时升级",
   SatisfactionRecorded: "回访",
   TicketReopened: "重新办理",
+  TicketUrged: "督办",
 };
 
 function historyLine(e) {
@@ -382,8 +383,10 @@ async function renderTicket(body, { params, user, query }) {
               ["退单原因", t.return_reason],
               ["满意度", t.satisfaction ? Object.fromEntries(SATISFACTION)[t.satisfaction] : null],
             ]),
+            photos(t.report_photo_upload_ids, "上报照片"),
             photos(t.evidence_upload_ids, "佐证材料"),
           ),
+          urgedNotice(t),
           actionsFor(t, user, deps, show),
           section(
             "办理记录",
@@ -394,6 +397,21 @@ async function renderTicket(body, { params, user, query }) {
     );
   }
   await show(query.get("after") || undefined);
+}
+
+const IN_DEPARTMENT = ["dispatched", "accepted", "handled"];
+
+/** The latest 督办 of the ticket's current round, for the department holding it. */
+function urgedNotice(t) {
+  const urged = t.history.filter((e) => e.type === "TicketUrged" && e.data?.round === t.round);
+  if (!urged.length || !IN_DEPARTMENT.includes(t.state)) return null;
+  const last = urged[urged.length - 1];
+  return h(
+    "div",
+    { class: "notice warn", role: "status", dataset: { urged: String(urged.length) } },
+    h("strong", {}, urged.length > 1 ? `已督办 ${urged.length} 次` : "已督办"),
+    `：${last.data.note}（${last.actor_name || "社区"} · ${fmtDateTime(last.occurred_at)}）`,
+  );
 }
 
 function actionsFor(t, user, deps, show) {
@@ -445,6 +463,21 @@ function actionsFor(t, user, deps, show) {
         ),
       );
     }
+  }
+  const late = t.acceptance_overdue || t.resolution_overdue || t.hours_left <= 0;
+  if ((isCommunity || user.roles.includes("district_admin")) && IN_DEPARTMENT.includes(t.state) && late) {
+    forms.push(
+      disclosure(
+        "督办",
+        actionForm({
+          label: "督办",
+          fields: [{ name: "note", label: "督办要求", type: "textarea", required: true, max: 500, hint: "写明要部门做什么、何时反馈" }],
+          submitLabel: "发出督办",
+          send: (v) => command(`${base}/urging`, { note: v.note }),
+          done: done("已督办，承办部门会在工单上看到"),
+        }),
+      ),
+    );
   }
   if (isCommunity) {
     if (t.extension_pending) {

@@ -1,11 +1,12 @@
 // Operator (运维) and district administrators: every service's read models, their lag behind the
-// event streams, the relay's backlog and the events parked in dead letters. Read-only: replay and
-// retry stay in the CLI (`grassroots ops …`).
+// event streams, the relay's backlog and the events parked in dead letters. Operators also rebuild
+// a read model and retry or skip a parked event here (`operator_actions.js`).
 
 import { get } from "../lib/api.js";
 import { SERVICES } from "../lib/capabilities.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { badge, empty, into, pagedList, section, stat, table } from "../lib/ui.js";
+import { mayOperate, parkedActions, rebuildButton } from "./operator_actions.js";
 
 const SERVICE_NAMES = { appraisal: "考核服务", grid: "网格服务", village: "乡村服务", reporting: "报表服务" };
 const STATE_TONES = { running: "ok", live: "ok", caught_up: "ok", rebuilding: "warn", catching_up: "warn", stopped: "bad", failed: "bad", error: "bad" };
@@ -32,7 +33,7 @@ function lastUpdate(projection) {
   return times.length ? fmtDateTime(times[times.length - 1]) : "—";
 }
 
-function overviewOf(service, answer) {
+function overviewOf(service, answer, user) {
   const projections = answer.projections || [];
   const lag = projections.reduce((sum, p) => sum + lagOf(p), 0);
   const parked = projections.reduce((sum, p) => sum + p.parked, 0);
@@ -71,10 +72,22 @@ function overviewOf(service, answer) {
           `${SERVICE_NAMES[service] || service}的读模型`,
         )
       : empty("此服务没有读模型"),
+    projections.length && mayOperate(user)
+      ? h(
+          "details",
+          { class: "disclosure" },
+          h("summary", {}, "重建读模型"),
+          h(
+            "ul",
+            { class: "list disclosure-body", "aria-label": `${SERVICE_NAMES[service] || service}重建读模型` },
+            projections.map((p) => h("li", { dataset: { rebuildRow: p.name } }, h("p", { class: "title" }, p.name), rebuildButton(service, p.name, p.name))),
+          ),
+        )
+      : null,
   ];
 }
 
-function parkedList(service) {
+function parkedList(service, user) {
   const picker = h("select", { name: "state", "aria-label": `${SERVICE_NAMES[service]}搁置事件状态` }, PARKED_STATES.map(([v, t]) => h("option", { value: v }, t)));
   const slot = h("div");
   function show() {
@@ -91,9 +104,10 @@ function parkedList(service) {
             h("div", { class: "spread" }, h("span", { class: "title" }, `${d.projection} · ${d.event_type}`), badge(`尝试 ${d.attempts} 次`, "bad")),
             h("p", { class: "muted small" }, `来源 ${d.source} · 序号 ${d.sequence} · 搁置于 ${fmtDateTime(d.parked_at)}`),
             h("p", { class: "small" }, d.error),
+            d.state === "parked" && mayOperate(user) ? parkedActions(service, d, show) : null,
           ),
         emptyTitle: picker.value === "parked" ? "没有搁置的事件" : "没有记录",
-        emptyHint: picker.value === "parked" ? "读模型处理失败的事件会出现在这里；用命令行 grassroots ops 重试或跳过。" : null,
+        emptyHint: picker.value === "parked" ? "读模型处理失败的事件会出现在这里，可重试或跳过。" : null,
       }),
     );
   }
@@ -102,10 +116,10 @@ function parkedList(service) {
   return h("div", {}, h("div", { class: "field" }, picker), slot);
 }
 
-function serviceCard(service) {
+function serviceCard(service, user) {
   const overview = h("div");
   const refresh = h("button", { type: "button", class: "btn" }, "刷新");
-  const load = () => into(overview, () => get(opsPath(service, "projections")), (answer) => overviewOf(service, answer));
+  const load = () => into(overview, () => get(opsPath(service, "projections")), (answer) => overviewOf(service, answer, user));
   refresh.addEventListener("click", load);
   load();
   return h(
@@ -113,15 +127,15 @@ function serviceCard(service) {
     { class: "card", "aria-label": SERVICE_NAMES[service] || service, dataset: { service } },
     h("div", { class: "spread" }, h("h2", {}, SERVICE_NAMES[service] || service), refresh),
     overview,
-    h("details", { class: "disclosure" }, h("summary", {}, "搁置事件（死信）"), h("div", { class: "disclosure-body" }, parkedList(service))),
+    h("details", { class: "disclosure" }, h("summary", {}, "搁置事件（死信）"), h("div", { class: "disclosure-body" }, parkedList(service, user))),
   );
 }
 
-async function renderProjections(body, { caps }) {
+async function renderProjections(body, { caps, user }) {
   const present = SERVICES.filter((s) => caps[s]?.paths?.["/api/v1/ops/projections"]);
   body.append(
-    h("p", { class: "muted" }, "各服务读模型的处理进度、事件流发布积压与搁置事件。此页只读；重放、重试请使用命令行 grassroots ops。"),
-    ...(present.length ? present.map(serviceCard) : [empty("没有服务提供运维接口")]),
+    h("p", { class: "muted" }, mayOperate(user) ? "各服务读模型的处理进度、事件流发布积压与搁置事件；可重建读模型，重试或跳过搁置事件。" : "各服务读模型的处理进度、事件流发布积压与搁置事件。重建和处理搁置事件由运维人员操作。"),
+    ...(present.length ? present.map((s) => serviceCard(s, user)) : [empty("没有服务提供运维接口")]),
   );
 }
 

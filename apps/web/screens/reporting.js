@@ -518,6 +518,46 @@ function idSearch({ label, name, placeholder, go }) {
   return form;
 }
 
+/** Growth archives found by a person's name and unit (the service refuses an empty search). */
+function nameSearch() {
+  const name = h("input", { type: "search", name: "name", maxlength: 40, autocomplete: "off", placeholder: "如 张伟" });
+  const unit = h("input", { type: "search", name: "unit", maxlength: 100, autocomplete: "off", placeholder: "单位名称中的几个字，可不填" });
+  const hits = h("div");
+  const form = plainForm({
+    label: "按姓名查找",
+    parts: [h("div", { class: "grid2" }, field({ label: "姓名", name: "name", control: name }), field({ label: "单位", name: "unit", control: unit }))],
+    submitLabel: "查找",
+    send: async () => {
+      const params = { name: name.value.trim(), unit: unit.value.trim() };
+      await get(`${API}/archives/people`, { ...params, limit: 1 });
+      return params;
+    },
+    done: (params) =>
+      replace(
+        hits,
+        pagedList({
+          label: "查找结果",
+          limit: 10,
+          load: ({ limit, offset }) => get(`${API}/archives/people`, { ...params, limit, offset }),
+          item: (p) =>
+            h(
+              "li",
+              { dataset: { person: p.person_id } },
+              h(
+                "a",
+                { class: "row-link", href: `/archives/people/${encodeURIComponent(p.person_id)}` },
+                h("div", { class: "spread" }, h("span", { class: "title" }, p.name || p.person_id), p.active ? null : badge("已离开", "warn")),
+                h("p", { class: "muted small" }, p.unit_name || "—"),
+              ),
+            ),
+          emptyTitle: "没有找到此人",
+          emptyHint: "换几个字或去掉单位再试。",
+        }),
+      ),
+  });
+  return h("div", {}, form, hits);
+}
+
 async function renderArchives(body, { user, query: q }) {
   const district = user.roles.includes("district_admin");
   const TABS = [
@@ -567,6 +607,7 @@ async function renderArchives(body, { user, query: q }) {
     picker.addEventListener("change", show);
     replace(
       panel,
+      nameSearch(),
       idSearch({ label: "人员编号", name: "person_id", placeholder: "如 zzb-027", go: (id) => navigate(`/archives/people/${encodeURIComponent(id)}`) }),
       field({ label: "或按单位查找", name: "unit", control: picker }),
       list,

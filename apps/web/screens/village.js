@@ -6,6 +6,7 @@ import { command, get } from "../lib/api.js";
 import { now } from "../lib/clock.js";
 import { fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, attachments, badge, disclosure, empty, field, into, pagedList, section, stat, table, toast } from "../lib/ui.js";
+import { projectFundingForms } from "./village_work.js";
 
 const VILLAGE = "/api/village/api/v1";
 const UPLOADS = `${VILLAGE}/uploads`;
@@ -286,6 +287,7 @@ function projectView(answer, user, show) {
           ),
         )
       : null,
+    mayReport ? projectFundingForms(p, done) : null,
     section(
       "里程碑",
       answer.milestones.length

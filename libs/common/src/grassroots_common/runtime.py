@@ -62,6 +62,8 @@ class Runtime:
     nc: NATS | None = None
     relay: Relay | None = None
     runners: list[ProjectionRunner] = field(default_factory=list)
+    # Rebuilds started from the operator API on this replica, by projection name (``ops_api``).
+    rebuilds: dict[str, object] = field(default_factory=dict)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
@@ -154,6 +156,10 @@ class Runtime:
         on ``stop()``."""
         if self.settings.run_workers:
             self._tasks.append(asyncio.create_task(work(self._stop)))
+
+    def track(self, task: asyncio.Task) -> None:
+        """A background task of a request (a rebuild) that ``stop`` cancels and awaits."""
+        self._tasks.append(task)
 
     def wake_relay(self) -> None:
         if self.relay is not None:

@@ -102,6 +102,15 @@ def dispatcher(principal: Principal, community_id: str | None = None) -> str:
     return community
 
 
+def supervisor(principal: Principal, community_id: str) -> None:
+    """督办 an overdue ticket: the dispatcher of its community, or a district administrator."""
+    if principal.has(*DISTRICT):
+        return
+    if not principal.has("community_admin"):
+        raise Forbidden("role_required", "督办需由工单所在社区的调度员或区级管理员进行")
+    dispatcher(principal, community_id)
+
+
 def department_handler(principal: Principal, department_id: str) -> None:
     """Accept, return, handle, report back, ask for an extension: the department holding the ticket."""
     principal.require("department")

@@ -370,6 +370,24 @@ async def dispatcher_command(
     return await _run(runtime, Ticket, ticket_id, act, meta, idempotency)
 
 
+async def urge_ticket(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    ticket_id: str,
+    note: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    """督办/催办 an overdue ticket: its community's dispatcher or the district."""
+    now = runtime.clock()
+    act = _ticket_action(
+        lambda t: authz.supervisor(principal, t.community_id),
+        lambda t: t.urge(note=note, urged_by=principal.sub, urged_by_name=principal.name, now=now),
+    )
+    return await _run(runtime, Ticket, ticket_id, act, meta, idempotency)
+
+
 async def record_satisfaction(
     runtime: Runtime,
     principal: Principal,

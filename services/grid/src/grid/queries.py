@@ -130,7 +130,13 @@ async def report(pool: asyncpg.Pool, report_id: str) -> dict[str, Any] | None:
 
 
 async def ticket(pool: asyncpg.Pool, ticket_id: str) -> dict[str, Any] | None:
-    row = await pool.fetchrow(f"SELECT * FROM {T}.tickets WHERE ticket_id = $1", ticket_id)
+    """One ticket, with the photos of the grid report it was dispatched from (none when direct)."""
+    row = await pool.fetchrow(
+        f"""SELECT t.*, coalesce(r.photo_upload_ids, '[]'::jsonb) AS report_photo_upload_ids
+            FROM {T}.tickets t LEFT JOIN {R}.reports r ON r.report_id = t.report_id
+            WHERE t.ticket_id = $1""",
+        ticket_id,
+    )
     return dict(row) if row else None
 
 

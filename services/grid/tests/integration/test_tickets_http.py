@@ -100,6 +100,7 @@ async def test_report_to_closed_ticket_with_refusals(grid, auth, clock) -> None:
     # The report's photo goes with the ticket to the department holding it, and to nobody else.
     r = await client.get(f"/api/v1/tickets/{tid}?after={r.json()['position']}", headers=urban)
     assert r.status_code == 200
+    assert r.json()["report_photo_upload_ids"] == [photo]
     assert (await client.get(f"/api/v1/uploads/{photo}", headers=urban)).status_code == 200
     assert (await client.get(f"/api/v1/uploads/{photo}", headers=admin)).status_code == 200
     for outsider in (housing, other_admin):
@@ -199,6 +200,18 @@ async def test_scheduler_marks_overdue_and_escalates_exactly_once_across_restart
     assert [r.events for r in results] == [4, 0]
     events = [e.type for e in await runtime.store.load(tid)]
     assert events.count("TicketOverdue") == 2 and events.count("TicketEscalated") == 3
+    # 督办 by a person: the dispatcher of the ticket's community (or the district), with a request.
+    other_admin = auth("cb", "community_admin", name="外社区", community="com_other")
+    for who, code in ((urban, "role_required"), (other_admin, "not_your_community")):
+        r = await client.post(f"/api/v1/tickets/{tid}/urging", json={"note": "请今日反馈"}, headers=who)
+        assert (r.status_code, r.json()["code"]) == (403, code), r.text
+    r = await client.post(f"/api/v1/tickets/{tid}/urging", json={"note": "请"}, headers=admin)
+    assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+    r = await client.post(f"/api/v1/tickets/{tid}/urging", json={"note": "请于今日下班前反馈"}, headers=admin)
+    assert r.json()["events"] == ["TicketUrged"], r.text
+    r = await client.get(f"/api/v1/tickets/{tid}", headers=urban)
+    urged = [h for h in r.json()["history"] if h["type"] == "TicketUrged"]
+    assert urged[0]["data"]["note"] == "请于今日下班前反馈" and urged[0]["actor_name"] == "调度员"
     r = await client.post(
         f"/api/v1/tickets/{tid}/extension-request",
         json={"reason": "材料未到位", "requested_deadline": "2026-12-30T10:00:00Z"},

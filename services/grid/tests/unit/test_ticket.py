@@ -199,3 +199,28 @@ def test_revisit_only_after_closing_and_once() -> None:
     with pytest.raises(Conflict) as err:
         t.record_satisfaction(satisfaction="satisfied", comment="", recorded_by="ca", calendar=CALENDAR, now=T0)
     assert err.value.code == "ticket_not_closed"
+
+
+def test_urging_only_an_open_ticket_past_a_deadline() -> None:
+    t = Ticket.replay("tkt_1", [dispatched()])
+    with pytest.raises(Conflict) as err:
+        t.urge(note="请尽快签收", urged_by="ca", urged_by_name="调度员", now=T0 + dt.timedelta(hours=1))
+    assert err.value.code == "ticket_not_overdue"
+    t.urge(note="请尽快签收", urged_by="ca", urged_by_name="调度员", now=T0 + dt.timedelta(hours=3))
+    assert raised(t) == ["TicketUrged"]
+    t.accept(handler_id="h", handler_name="h", now=T0 + dt.timedelta(hours=4))
+    with pytest.raises(Conflict) as err:  # accepted late, but the resolution deadline is still ahead
+        t.urge(note="请尽快办理", urged_by="ca", urged_by_name="调度员", now=T0 + dt.timedelta(hours=5))
+    assert err.value.code == "ticket_not_overdue"
+    assert t.deadline is not None
+    late = t.deadline + dt.timedelta(hours=1)
+    with pytest.raises(Invalid) as bad:
+        t.urge(note=" ", urged_by="ca", urged_by_name="调度员", now=late)
+    assert bad.value.code == "urge_note_required"
+    t.urge(note="请今日反馈", urged_by="ca", urged_by_name="调度员", now=late)
+    event = t.take_pending()[-1].event
+    assert event.type_name() == "TicketUrged" and event.note == "请今日反馈" and event.round == 1
+    t.report_back(result="已处理", evidence_upload_ids=[], now=late)
+    with pytest.raises(Conflict) as err:
+        t.urge(note="请今日反馈", urged_by="ca", urged_by_name="调度员", now=late)
+    assert err.value.code == "ticket_not_open"

@@ -54,6 +54,15 @@ def check_person_archive(principal: Principal, person_id: str, unit_id: str | No
     raise Forbidden("archive_forbidden", "只能查看本人或本单位人员的成长档案")
 
 
+def person_search_unit(principal: Principal) -> str | None:
+    """Whose archives a name search covers: every unit for the district, a unit administrator's own."""
+    if reads_all(principal):
+        return None
+    if principal.has("unit_admin"):
+        return _own(principal, "unit")
+    raise Forbidden("archive_forbidden", "按姓名查找成长档案仅向区委组织部和单位管理员开放")
+
+
 def check_village_file(principal: Principal, town_id: str | None, village_id: str) -> None:
     if reads_all(principal):
         return

@@ -229,6 +229,34 @@ async def person(pool: asyncpg.Pool, person_id: str) -> asyncpg.Record | None:
     )
 
 
+async def find_people(
+    pool: asyncpg.Pool, *, name: str | None, unit: str | None, unit_id: str | None, limit: int, offset: int
+) -> tuple[list[asyncpg.Record], int]:
+    """People whose name contains ``name`` and whose unit is ``unit`` (its id, or part of its name);
+    ``unit_id`` narrows to one unit (a unit administrator's own)."""
+    where = """($1::text IS NULL OR p.name ILIKE '%' || $1 || '%')
+               AND ($2::text IS NULL OR p.unit_id = $4 OR u.name ILIKE '%' || $2 || '%')
+               AND ($3::text IS NULL OR p.unit_id = $3)"""
+    source = "rpt_appraisal.people p LEFT JOIN rpt_appraisal.units u USING (unit_id)"
+    args = (_like(name), _like(unit), unit_id, unit.strip() if unit else None)
+    rows = await pool.fetch(
+        f"""SELECT p.person_id, p.name, p.unit_id, coalesce(u.name, p.unit_id) AS unit_name, p.active
+            FROM {source} WHERE {where} ORDER BY p.active DESC, p.name, p.person_id LIMIT $5 OFFSET $6""",
+        *args,
+        limit,
+        offset,
+    )
+    total = await pool.fetchval(f"SELECT count(*) FROM {source} WHERE {where}", *args)
+    return rows, total
+
+
+def _like(term: str | None) -> str | None:
+    """A search term with LIKE's wildcards taken literally."""
+    if term is None or not term.strip():
+        return None
+    return term.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 async def person_quarters(pool: asyncpg.Pool, person_id: str) -> list[asyncpg.Record]:
     return await pool.fetch(
         """SELECT quarter, unit_id, grade, section_chief, deputy_leader, principal_leader, adjustments, appeals,

@@ -190,6 +190,27 @@ async def test_growth_archive_village_file_and_ticket_history(reporting, auth) -
         r = await reporting.get(url, headers=who)
         assert r.status_code == 403 and r.json()["code"] == "archive_forbidden"
 
+    # Found by name and unit, not only by id; a unit administrator searches their own unit only.
+    name, unit_name = archive["name"], archive["unit_name"]
+    r = await reporting.get("/api/v1/archives/people", params={"name": name[1:]}, headers=auth("d1", "district_admin"))
+    assert person in [p["person_id"] for p in r.json()["items"]], r.text
+    r = await reporting.get(
+        "/api/v1/archives/people", params={"name": name, "unit": unit_name[:2]}, headers=auth("d1", "district_admin")
+    )
+    assert [p["person_id"] for p in r.json()["items"]] == [person] and r.json()["items"][0]["unit_name"] == unit_name
+    r = await reporting.get("/api/v1/archives/people", params={"name": name, "unit": "u002"}, headers=auth("d1", "district_admin"))  # fmt: skip
+    assert {p["unit_id"] for p in r.json()["items"]} <= {"u002"} and person not in str(r.json()["items"])
+    r = await reporting.get("/api/v1/archives/people", params={"name": "%"}, headers=auth("d1", "district_admin"))
+    assert r.json()["total"] == 0  # wildcards are taken literally
+    r = await reporting.get("/api/v1/archives/people", headers=auth("d1", "district_admin"))
+    assert (r.status_code, r.json()["code"]) == (422, "search_term_required")
+    r = await reporting.get("/api/v1/archives/people", params={"name": name}, headers=auth("ub", "unit_admin", unit="u002"))  # fmt: skip
+    assert r.json()["total"] == 0 or all(p["unit_id"] == "u002" for p in r.json()["items"])
+    r = await reporting.get("/api/v1/archives/people", params={"unit": "u001"}, headers=auth("ub", "unit_admin", unit="u002"))  # fmt: skip
+    assert (r.status_code, r.json()["code"]) == (403, "unit_out_of_scope")
+    r = await reporting.get("/api/v1/archives/people", params={"name": name}, headers=auth(person, "staff", unit="u001"))  # fmt: skip
+    assert (r.status_code, r.json()["code"]) == (403, "archive_forbidden")
+
     village = next(e.data["village_id"] for e in HISTORY["village"] if e.type == "ProjectFunded")
     r = await reporting.get(f"/api/v1/archives/villages/{village}", headers=auth("d1", "district_admin"))
     assert r.status_code == 200

@@ -185,7 +185,14 @@ async def list_findings(
 
 
 async def list_rectifications(
-    pool: asyncpg.Pool, scope: ReadScope, year: int | None, overdue_only: bool, today: dt.date, limit: int, offset: int
+    pool: asyncpg.Pool,
+    scope: ReadScope,
+    year: int | None,
+    overdue_only: bool,
+    today: dt.date,
+    limit: int,
+    offset: int,
+    flagged_only: bool = False,
 ):
     sql = f"""SELECT c.*, v.name AS village_name,
                      (c.stage <> 'accepted' AND c.deadline IS NOT NULL AND c.deadline < $4) AS overdue
@@ -194,6 +201,8 @@ async def list_rectifications(
     args = [year, scope.town_id, scope.village_id, today]
     if overdue_only:
         sql += " AND c.stage <> 'accepted' AND c.deadline < $4"
+    if flagged_only:
+        sql += " AND (c.stage <> 'screened' OR jsonb_array_length(c.hits) > 0)"
     return await _page(pool, sql, args, "year DESC, stage, village_id", limit, offset)
 
 

@@ -197,6 +197,13 @@ async def test_inspection_and_rectification(village_app, auth) -> None:
     r = await client.get(f"/api/v1/rectifications?year=2026&after={r.json()['position']}", headers=town)
     row = r.json()["items"][0]
     assert row["stage"] == "accepted" and row["measures_done"] == 2 and row["overdue"] is False
+    await client.post("/api/v1/villages", json={**body, "village_id": OTHER, "name": "梁村"}, headers=district)
+    r = await client.post(f"/api/v1/villages/{OTHER}/weakness/2026/screenings", json={"hits": [], "screened_on": "2026-03-02"}, headers=town)  # fmt: skip
+    assert r.status_code == 201, r.text
+    r = await client.get(f"/api/v1/rectifications?year=2026&after={r.json()['position']}", headers=town)
+    assert {c["village_id"] for c in r.json()["items"]} == {VILLAGE, OTHER}
+    r = await client.get("/api/v1/rectifications?year=2026&flagged=true", headers=town)
+    assert [c["village_id"] for c in r.json()["items"]] == [VILLAGE]  # a clean screening is not listed
 
 
 async def test_pilot_plan_and_pairing(village_app, auth) -> None:

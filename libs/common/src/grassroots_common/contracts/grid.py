@@ -359,6 +359,23 @@ class TicketEscalated(Event):
 
 
 @event
+class TicketUrged(Event):
+    """督办/催办 by a person: the community's dispatcher (or the district) presses the department
+    on an overdue ticket, with what is asked of it; the scheduler's ladder is ``TicketEscalated``."""
+
+    stream_type = "ticket"
+
+    ticket_id: str
+    community_id: str
+    department_id: str
+    note: str
+    urged_by: str
+    urged_by_name: str
+    round: int
+    urged_at: dt.datetime
+
+
+@event
 class SatisfactionRecorded(Event):
     """回访: the resident's satisfaction after closing."""
 

@@ -103,6 +103,9 @@ class HistoryEntry(BaseModel):
 
 
 class TicketDetail(TicketOut):
+    report_photo_upload_ids: list[str] = Field(
+        default_factory=list, description="The photos of the grid report the ticket comes from"
+    )
     history: list[HistoryEntry]
 
 

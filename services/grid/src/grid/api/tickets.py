@@ -86,6 +86,10 @@ class ExtensionDecisionBody(Body):
     reason: Text = Field(default="", max_length=500, examples=["同意延期至下周五"])
 
 
+class UrgeBody(Body):
+    note: str = Field(min_length=2, max_length=500, examples=["请于今日下班前反馈办理结果"])
+
+
 class RevisitBody(Body):
     satisfaction: Satisfaction
     comment: Text = Field(default="", max_length=500, examples=["处理及时，很满意"])
@@ -336,5 +340,25 @@ async def revisit(
         ticket_id=ticket_id,
         satisfaction=body.satisfaction,
         comment=body.comment,
+        idempotency=idem(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{ticket_id}/urging", summary="督办/催办 an overdue ticket (the community's dispatcher or the district)")
+async def urge(
+    ticket_id: TicketPath,
+    body: UrgeBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.urge_ticket(
+        runtime,
+        principal,
+        meta,
+        ticket_id=ticket_id,
+        note=body.note,
         idempotency=idem(idempotency_key, principal, request, body),
     )

@@ -26,6 +26,7 @@ from grassroots_common.contracts.grid import (
     TicketReopened,
     TicketReportedBack,
     TicketReturned,
+    TicketUrged,
     TicketVerified,
 )
 from grassroots_common.errors import Conflict, Invalid, NotFound
@@ -427,6 +428,39 @@ class Ticket(Aggregate):
                         escalated_at=now,
                     )
                 )
+
+    def urge(self, *, note: str, urged_by: str, urged_by_name: str, now: dt.datetime) -> None:
+        """督办/催办: only an open ticket past its acceptance or resolution deadline."""
+        self._require_exists()
+        if self.state not in OPEN_STATES:
+            raise Conflict(
+                "ticket_not_open",
+                "该工单已反馈、退单或办结，无需督办",
+                state=self.state,
+                state_name=STATE_NAMES.get(self.state or ""),
+            )
+        assert self.accept_by is not None and self.deadline is not None
+        late = (self.state == "dispatched" and now >= self.accept_by) or now >= self.deadline
+        if not late:
+            raise Conflict(
+                "ticket_not_overdue",
+                "工单尚未超时，不能督办；超过签收或办理时限后可督办",
+                deadline=self.deadline.isoformat(),
+            )
+        if len(note.strip()) < 2:
+            raise Invalid("urge_note_required", "请写明督办要求，例如“请于今日下班前反馈办理结果”", field="note")
+        self._raise(
+            TicketUrged(
+                ticket_id=self.id,
+                community_id=self.community_id,
+                department_id=self.department_id,
+                note=note.strip(),
+                urged_by=urged_by,
+                urged_by_name=urged_by_name,
+                round=self.round,
+                urged_at=now,
+            )
+        )
 
     def record_satisfaction(
         self,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import Path
+from fastapi import Path, Query
 from pydantic import BaseModel
 
-from grassroots_common.errors import NotFound
+from grassroots_common.errors import Forbidden, Invalid, NotFound
 from grassroots_common.http import PrincipalDep, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -89,6 +89,35 @@ class TicketHistory(BaseModel):
     satisfaction: str | None
     timeline: Page[Entry]
     positions: Positions
+
+
+class PersonHit(BaseModel):
+    person_id: str
+    name: str | None
+    unit_id: str | None
+    unit_name: str | None
+    active: bool
+
+
+@router.get("/people", summary="Find growth archives by a person's name and unit")
+async def find_people(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    name: Annotated[str | None, Query(max_length=40, description="姓名（或其中几个字）")] = None,
+    unit: Annotated[str | None, Query(max_length=100, description="单位编号或单位名称中的几个字")] = None,
+) -> Page[PersonHit]:
+    own_unit = authz.person_search_unit(principal)
+    if not (name or "").strip() and not (unit or "").strip():
+        raise Invalid("search_term_required", "请输入姓名或单位再查找", field="name")
+    if own_unit is not None and unit and unit.strip() != own_unit:
+        own_name = await runtime.pool.fetchval("SELECT name FROM rpt_appraisal.units WHERE unit_id = $1", own_unit)
+        if not own_name or unit.strip() not in own_name:
+            raise Forbidden("unit_out_of_scope", "只能查找本单位人员的成长档案")
+    rows, total = await queries.find_people(
+        runtime.pool, name=name, unit=unit, unit_id=own_unit, limit=page.limit, offset=page.offset
+    )
+    return Page(items=[PersonHit(**dict(r)) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
 async def _timeline(runtime, kind: str, subject: str, page) -> Page[Entry]:

@@ -108,6 +108,7 @@ TICKET: dict[str, Title] = {
     "TicketExtensionRefused": lambda d: f"不同意延期：{d.get('reason')}",
     "TicketOverdue": lambda d: f"{'签收' if d.get('stage') == 'acceptance' else '办理'}超时",
     "TicketEscalated": lambda d: f"督办（第 {d.get('level')} 级）：{d.get('escalated_to_name')}",
+    "TicketUrged": lambda d: f"{d.get('urged_by_name')} 督办：{d.get('note')}",
     "SatisfactionRecorded": lambda d: f"回访：{SATISFACTION.get(str(d.get('satisfaction')), d.get('satisfaction'))}",
     "TicketReopened": lambda d: f"重新办理：{d.get('reason')}",
 }

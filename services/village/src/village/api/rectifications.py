@@ -184,9 +184,10 @@ async def list_rectifications(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     town: TownQuery = None,
     overdue: bool = False,
+    flagged: Annotated[bool, Query(description="只列出排查发现问题或已确定为整顿对象的村")] = False,
 ) -> Page[dict[str, Any]]:
     scope = read_scope(principal, town_id=town)
     rows, total = await queries.list_rectifications(
-        runtime.pool, scope, year, overdue, today(runtime), page.limit, page.offset
+        runtime.pool, scope, year, overdue, today(runtime), page.limit, page.offset, flagged_only=flagged
     )
     return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
