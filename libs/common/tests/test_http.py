@@ -183,3 +183,20 @@ async def test_operator_view_lists_projections_and_parked_events(app, serve, aut
         assert r.status_code == 200 and r.json()["total"] == 0
         r = await client.get("/api/v1/ops/projections", headers=auth("p1", "staff"))
         assert r.status_code == 403
+
+
+async def test_capabilities_are_small_cached_and_compressed_json_is_gzipped(app, serve, auth) -> None:
+    async with serve(app) as client:
+        r = await client.get("/capabilities")
+        assert r.status_code == 200
+        assert r.json()["paths"]["/api/v1/notes/{note_id}"] == ["POST"]
+        assert "/healthz" not in r.json()["paths"]
+        assert "max-age" in r.headers["cache-control"]
+        again = await client.get("/capabilities", headers={"If-None-Match": r.headers["etag"]})
+        assert (again.status_code, again.content) == (304, b"")
+
+        schema = await client.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
+        assert schema.headers["content-encoding"] == "gzip"
+        assert schema.json()["paths"]
+        plain = await client.get("/openapi.json", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from grassroots_cli.services import DEFAULT_PORTS, available_services, service
+from grassroots_cli.webapp import WebApp
 from grassroots_common.auth import load_or_create_secret, mint_token
 from grassroots_common.http import problem
 
@@ -127,13 +128,13 @@ def create_gateway() -> FastAPI:
             background=BackgroundTask(response.aclose),
         )
 
+    files = WebApp(web_root)
+
     @app.get("/{path:path}", include_in_schema=False)
-    def web(path: str) -> Response:
-        if not web_root.is_dir():
+    def web(path: str, request: Request) -> Response:
+        answer = files.response(path, request.headers) if web_root.is_dir() else None
+        if answer is None:
             return problem(404, "web_app_missing", "网页应用未安装", "/" + path)
-        candidate = (web_root / path).resolve()
-        if path and candidate.is_file() and web_root.resolve() in candidate.parents:
-            return FileResponse(candidate, headers={"Cache-Control": "no-cache"})
-        return FileResponse(web_root / "index.html", headers={"Cache-Control": "no-cache"})
+        return answer
 
     return app
