@@ -183,10 +183,38 @@ def sign_in(page, people: People):
 # Words a screen must never show its user: an internal key (snake_case, or one of the status and
 # state keys the services use) or a value the page failed to fill in.
 KNOWN_KEYS = (
-    "open closed handled dispatched accepted rejected returned verified revisited reported_back claimed "
-    "fulfilled collected issued acknowledged rectified published finalized running stopped paused "
-    "pending draft submitted approved resolved overdue failed parked rebuilding idle"
-).split()
+    "open",
+    "closed",
+    "handled",
+    "dispatched",
+    "accepted",
+    "rejected",
+    "returned",
+    "verified",
+    "revisited",
+    "reported_back",
+    "claimed",
+    "fulfilled",
+    "collected",
+    "issued",
+    "acknowledged",
+    "rectified",
+    "published",
+    "finalized",
+    "running",
+    "stopped",
+    "paused",
+    "pending",
+    "draft",
+    "submitted",
+    "approved",
+    "resolved",
+    "overdue",
+    "failed",
+    "parked",
+    "rebuilding",
+    "idle",
+)
 UNFILLED = ("undefined", "null", "NaN", "[object Object]", "Invalid Date")
 _SNAKE = re.compile(r"(?<![\w./:@-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w./@-])")
 _KEY = re.compile(r"(?<![\w./:@-])(?:" + "|".join(KNOWN_KEYS) + r")(?![\w./@-])")
@@ -200,7 +228,8 @@ def screen_problems(page) -> list[str]:
     found = page.evaluate(
         """() => ({
             scroll: document.documentElement.scrollWidth,
-            text: document.body.innerText,
+            // An identifier a user may quote (a ticket's number, marked data-ref) is not a key.
+            text: [...document.querySelectorAll('[data-ref]')].reduce((t, el) => t.split(el.innerText).join(' '), document.body.innerText),
             wide: [...document.querySelectorAll('body *')]
                 .filter((el) => {
                     const r = el.getBoundingClientRect();

@@ -52,12 +52,16 @@ def shoot(page, name: str, screen_problems) -> list[str]:
     return problems
 
 
-def test_every_screen_of_every_role_reads_right_at_phone_and_pc_width(browser, platform, people, inspect_screen) -> None:
+def test_every_screen_of_every_role_reads_right_at_phone_and_pc_width(
+    browser, platform, people, inspect_screen
+) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     visited = 0
     for user in users_covering_every_role(people):
-        context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=platform.url)
+        context = browser.new_context(
+            viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=platform.url
+        )
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))

@@ -10,6 +10,7 @@ import { actionForm, badge, disclosure, empty, field, into, pagedList, section, 
 import { shiftWeek, thisQuarter, thisWeek, weekLabel, weeksOfQuarter } from "../lib/weeks.js";
 import { indicatorsFor, schemeFor } from "./shared.js";
 import { logCard } from "./staff.js";
+import { placeLine, scopeName } from "../lib/names.js";
 
 const LOGS = "/api/appraisal/api/v1/logs";
 const READERS = [...LEADER_ROLES, "unit_admin"];
@@ -47,7 +48,7 @@ async function renderUnitLogs(body, { user, caps, query }) {
   }
   picker.addEventListener("change", show);
   body.append(
-    h("p", { class: "muted" }, `单位：${user.scopes?.unit || "—"}`),
+    placeLine("单位", scopeName(user, "unit")),
     field({ label: "按周次筛选", name: "week", control: picker }),
     section("周纪实", slot),
   );

@@ -109,6 +109,8 @@ def create_gateway() -> FastAPI:
             return problem(404, "service_not_found", f"没有名为 {name} 的服务", request.url.path)
         client: httpx.AsyncClient = request.app.state.client
         headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP]
+        if "accept-encoding" not in request.headers:  # else httpx asks for gzip on the client's behalf
+            headers.append(("accept-encoding", "identity"))
         upstream = client.build_request(
             request.method,
             f"{target}/{path}",
