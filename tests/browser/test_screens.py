@@ -67,6 +67,9 @@ def test_every_screen_of_every_role_reads_right_at_phone_and_pc_width(
         page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
         try:
             page.goto("/signin")
+            page.locator("button.user-btn").first.wait_for()
+            if visited == 0:
+                problems += shoot(page, "signin", inspect_screen)
             page.locator(f'button.user-btn[data-sub="{user["sub"]}"]').click()
             page.locator("a.tile").first.wait_for()
             settle(page)

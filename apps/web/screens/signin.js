@@ -2,15 +2,17 @@
 
 import { ApiError, request, session } from "../lib/api.js";
 import { h, replace } from "../lib/dom.js";
-import { ROLE_ORDER, SCOPE_LABELS, primaryRole, roleLabel } from "../lib/roles.js";
+import { ROLE_ORDER, primaryRole, roleLabel } from "../lib/roles.js";
 import { empty, errorBox, into, section } from "../lib/ui.js";
 
+// Before sign-in there is no token to read unit or area names with, so people of one unit or area
+// are kept together (by their scope) and each button says who they are (their title).
 function placeOf(user) {
   const s = user.scopes || {};
   for (const kind of ["unit", "department", "grid", "community", "village", "town"]) {
-    if (s[kind]) return `${SCOPE_LABELS[kind]} ${s[kind]}`;
+    if (s[kind]) return `${kind}:${s[kind]}`;
   }
-  return "全区";
+  return "";
 }
 
 export async function signIn(body, done) {
@@ -42,8 +44,7 @@ export async function signIn(body, done) {
         }
         return section(
           `${roleLabel(role)}（${groups.get(role).length}）`,
-          [...byPlace.entries()].map(([place, people]) => [
-            byPlace.size > 1 || place !== "全区" ? h("h3", {}, place) : null,
+          [...byPlace.values()].map((people) => [
             h(
               "ul",
               { class: "users" },

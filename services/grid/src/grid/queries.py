@@ -240,6 +240,11 @@ async def grid_workload(pool: asyncpg.Pool, community_id: str, since: dt.datetim
 # --- micro-wishes ---------------------------------------------------------------------------
 
 
+async def grid_community(pool: asyncpg.Pool, grid_id: str) -> str | None:
+    """The community a grid belongs to (None for an unknown grid)."""
+    return await pool.fetchval(f"SELECT community_id FROM {H}.grids WHERE grid_id = $1", grid_id)
+
+
 async def wishes(
     pool: asyncpg.Pool,
     *,

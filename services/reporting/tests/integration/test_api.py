@@ -77,6 +77,9 @@ async def test_statistics_authorization(reporting, auth) -> None:
     r = await reporting.get("/api/v1/statistics?period=2026-Q3&unit=u002", headers=admin)
     assert r.status_code == 403 and r.headers["content-type"] == PROBLEM
     assert r.json()["code"] == "unit_out_of_scope"
+    for other in ("town=610305100", "community=com_other"):  # refused, not answered with district-wide figures
+        r = await reporting.get(f"/api/v1/statistics?period=2026-Q3&{other}", headers=admin)
+        assert (r.status_code, r.json()["code"]) == (403, "unit_out_of_scope")
     r = await reporting.get("/api/v1/statistics", headers=auth("s1", "staff", unit="u001"))
     assert r.status_code == 403 and r.headers["content-type"] == PROBLEM
 

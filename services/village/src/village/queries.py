@@ -11,8 +11,10 @@ from typing import Any
 
 import asyncpg
 
+from grassroots_common.auth import Principal
 from grassroots_common.contracts.village import VillagePolicySet
-from village.authz import ReadScope
+from grassroots_common.errors import Forbidden
+from village.authz import ReadScope, read_scope
 from village.domain.policy import DEFAULT_POLICY
 
 # Expected progress of a project today: linear from its start to its due date, 0..100.
@@ -24,6 +26,19 @@ OVERDUE = "(p.progress_pct < 100 AND $1::date > p.due_on)"
 def behind_sql(margin: str) -> str:
     """Behind schedule: overdue, or more than ``margin`` points short of the progress expected by now."""
     return f"({OVERDUE} OR p.progress_pct < {EXPECTED} - {margin})"
+
+
+async def list_scope(
+    pool: asyncpg.Pool, principal: Principal, *, town_id: str | None = None, village_id: str | None = None
+) -> ReadScope:
+    """``read_scope``, and a village asked for by a town must be one of its own: another town's
+    village is refused (403), not answered with an empty list."""
+    scope = read_scope(principal, town_id=town_id, village_id=village_id)
+    if village_id is not None and scope.town_id is not None:
+        town = await pool.fetchval("SELECT town_id FROM rm_villages.villages WHERE village_id = $1", village_id)
+        if town is not None and town != scope.town_id:
+            raise Forbidden("out_of_scope", "只能查看本镇的数据")
+    return scope
 
 
 def _scope(alias: str, first: int = 2) -> str:

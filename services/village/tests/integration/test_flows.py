@@ -38,6 +38,26 @@ async def test_village_cadres_money_and_projects(village_app, auth) -> None:
                 "party_members": 40, "households": 400, "population": 1500}  # fmt: skip
         r = await client.post("/api/v1/villages", json=body, headers=town)
         assert r.status_code == 201, r.text
+    # Another town's villages, or another town's figures, are refused, not answered with an empty list.
+    far_town = {"town_id": "610305100", "name": "城关镇", "party_secretary_name": "刘振华"}
+    assert (await client.post("/api/v1/towns", json=far_town, headers=district)).status_code == 201
+    far = {"town_id": "610305100", "village_id": "610305100201", "name": "六营村", "party_org_name": "中共六营村支部委员会",
+           "party_members": 30, "households": 300, "population": 1200}  # fmt: skip
+    r = await client.post("/api/v1/villages", json=far, headers=district)
+    assert r.status_code == 201, r.text
+    r = await client.get(f"/api/v1/villages?after={r.json()['position']}", headers=district)
+    assert r.status_code == 200
+    for path in ("/api/v1/villages?town=610305100", "/api/v1/projects?village=610305100201",
+                 "/api/v1/findings?village=610305100201", "/api/v1/subsidies?village=610305100201"):  # fmt: skip
+        r = await client.get(path, headers=town)
+        assert (r.status_code, r.json()["code"]) == (403, "out_of_scope"), path
+    for path in (
+        "/api/v1/villages?town=610305100",
+        "/api/v1/findings?town=610305100",
+        "/api/v1/projects?town=610305100",
+    ):
+        r = await client.get(path, headers=secretary)
+        assert (r.status_code, r.json()["code"]) == (403, "out_of_scope"), path
 
     cadres = [("李红梅", "secretary", True), ("赵强", "committee_member", False), ("孙丽", "reserve", False)]
     for name, position, one_shoulder in cadres:

@@ -152,7 +152,7 @@ async def overdue(
     department = None
     if principal.has("department") and not principal.has("community_admin", *authz.DISTRICT):
         department = authz.own_department(principal)
-        community = None
+        community = community_id  # a department's overdue tickets, in one community if it names one
     else:
         community = _community_of(principal, community_id)
     rows, total = await queries.tickets(
@@ -183,7 +183,7 @@ async def department_league(
     until: dt.date | None = None,
     community_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
 ) -> League:
-    authz.read_league(principal)
+    authz.read_league(principal, community_id)
     now = runtime.clock()
     since, until = _period(since, until, now.date())
     rows = await queries.league(

@@ -198,7 +198,7 @@ async def list_findings(
     open_only: Annotated[bool, Query(alias="open")] = False,
     overdue: bool = False,
 ) -> Page[dict[str, Any]]:
-    scope = read_scope(principal, town_id=town, village_id=village)
+    scope = await queries.list_scope(runtime.pool, principal, town_id=town, village_id=village)
     rows, total = await queries.list_findings(
         runtime.pool, scope, open_only, overdue, today(runtime), page.limit, page.offset
     )
