@@ -112,7 +112,8 @@ async function home() {
   }
   replace(
     body,
-    h("p", { class: "muted" }, `你好，${user.name}${user.title ? `（${user.title}）` : ""}`),
+    h("p", { class: "muted" }, `你好，${user.name}`),
+    user.title ? h("p", { class: "muted small" }, user.title) : null,
     blocks.length ? blocks : empty("暂时没有可用的功能", "你的角色对应的服务尚未开放，请稍后再试或联系管理员。"),
   );
 }

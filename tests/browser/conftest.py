@@ -221,4 +221,92 @@ def fits(page):
         viewport = page.viewport_size["width"]
         assert width <= viewport, f"{page.url} is {width} px wide on a {viewport} px screen"
 
+
+# Words a screen must never show its user: an internal key (snake_case, or one of the status and
+# state keys the services use) or a value the page failed to fill in.
+KNOWN_KEYS = (
+    "open",
+    "closed",
+    "handled",
+    "dispatched",
+    "accepted",
+    "rejected",
+    "returned",
+    "verified",
+    "revisited",
+    "reported_back",
+    "claimed",
+    "fulfilled",
+    "collected",
+    "issued",
+    "acknowledged",
+    "rectified",
+    "published",
+    "finalized",
+    "running",
+    "stopped",
+    "paused",
+    "pending",
+    "draft",
+    "submitted",
+    "approved",
+    "resolved",
+    "overdue",
+    "failed",
+    "parked",
+    "rebuilding",
+    "idle",
+)
+UNFILLED = ("undefined", "null", "NaN", "[object Object]", "Invalid Date")
+_SNAKE = re.compile(r"(?<![\w./:@-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w./@-])")
+_KEY = re.compile(r"(?<![\w./:@-])(?:" + "|".join(KNOWN_KEYS) + r")(?![\w./@-])")
+_UNFILLED = re.compile(r"(?<![\w.])(?:undefined|null|NaN|Invalid Date)(?![\w])|\[object Object\]")
+
+
+def screen_problems(page) -> list[str]:
+    """What is wrong on the page as its user sees it: wider than the viewport, or visible text that
+    is an English key (snake_case or a known status key), ``undefined``, ``null`` or ``NaN``."""
+    width = page.viewport_size["width"]
+    found = page.evaluate(
+        """() => ({
+            scroll: document.documentElement.scrollWidth,
+            // An identifier a user may quote (a ticket's number, marked data-ref) is not a key.
+            text: [...document.querySelectorAll('[data-ref]')].reduce((t, el) => t.split(el.innerText).join(' '), document.body.innerText),
+            wide: [...document.querySelectorAll('body *')]
+                .filter((el) => {
+                    const r = el.getBoundingClientRect();
+                    if (r.width === 0 || r.right <= innerWidth + 1) return false;
+                    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+                        if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) return false;
+                    }
+                    return true;
+                })
+                .slice(-3).map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.slice(0, 40)}`),
+        })"""
+    )
+    problems = []
+    if found["scroll"] > width:
+        problems.append(f"page is {found['scroll']} px wide on a {width} px viewport ({'; '.join(found['wide'])})")
+    text = found["text"]
+    for kind, pattern in (("English key", _SNAKE), ("status key", _KEY), ("unfilled value", _UNFILLED)):
+        hits = sorted({m.group(0) for m in pattern.finditer(text)})
+        if hits:
+            problems.append(f"{kind} on screen: {', '.join(hits[:8])}")
+    return problems
+
+
+@pytest.fixture
+def inspect_screen():
+    """``inspect_screen(page)``: the list of what is wrong on the page (see ``screen_problems``)."""
+    return screen_problems
+
+
+@pytest.fixture
+def check_screen():
+    """``check_screen(page)``: fail with what is wrong on the page as its user sees it."""
+
+    def check(page, where: str = "") -> None:
+        problems = screen_problems(page)
+        assert not problems, f"{where or page.url}: " + " | ".join(problems)
+
     return check

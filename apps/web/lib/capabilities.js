@@ -1,17 +1,23 @@
-// What the running services offer, read from their OpenAPI documents: a screen appears only
-// when the endpoints it needs exist, so the app follows the services as their APIs grow.
+// What the running services offer: each answers `GET /capabilities` with its routes and their
+// methods (a few hundred bytes, cached by the browser). A screen appears only when the endpoints
+// it needs exist, so the app follows the services as their APIs grow.
 
 export const SERVICES = ["appraisal", "grid", "village", "reporting"];
 let loaded = null;
 
+/** `{service: {paths: {path: {get: true, …}}}}`, or `null` for a service that did not answer. */
 export function loadCapabilities() {
   if (!loaded) {
     loaded = Promise.all(
       SERVICES.map(async (name) => {
         try {
-          const response = await fetch(`/api/${name}/openapi.json`, { headers: { Accept: "application/json" } });
+          const response = await fetch(`/api/${name}/capabilities`, { headers: { Accept: "application/json" } });
           if (!response.ok) return [name, null];
-          return [name, await response.json()];
+          const answer = await response.json();
+          const paths = Object.fromEntries(
+            Object.entries(answer.paths || {}).map(([path, methods]) => [path, Object.fromEntries(methods.map((m) => [m.toLowerCase(), true]))]),
+          );
+          return [name, { paths }];
         } catch {
           return [name, null];
         }

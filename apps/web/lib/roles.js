@@ -63,9 +63,3 @@ export function roleLabel(role) {
 export function primaryRole(user) {
   return ROLE_ORDER.find((r) => user.roles.includes(r)) || user.roles[0];
 }
-
-export function scopeText(scopes = {}) {
-  return Object.entries(scopes)
-    .map(([k, v]) => `${SCOPE_LABELS[k] || k}：${v}`)
-    .join("，");
-}

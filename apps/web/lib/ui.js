@@ -224,6 +224,7 @@ export function stat(label, value, tone = "") {
 }
 
 /** A simple accessible table; `columns` = [{label, cell: row => node|text, num?}] */
+/** `columns` = [{label, cell(row), num, name}]: `num` aligns figures, `name` keeps a name on one line. */
 export function table(columns, rows, caption) {
   return h(
     "div",
@@ -233,7 +234,7 @@ export function table(columns, rows, caption) {
       {},
       caption ? h("caption", { class: "sr-only" }, caption) : null,
       h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.num ? "num" : "" }, c.label)))),
-      h("tbody", {}, rows.map((row) => h("tr", {}, columns.map((c) => h("td", { class: c.num ? "num" : "" }, c.cell(row)))))),
+      h("tbody", {}, rows.map((row) => h("tr", {}, columns.map((c) => h("td", { class: c.num ? "num" : c.name ? "name" : "" }, c.cell(row)))))),
     ),
   );
 }

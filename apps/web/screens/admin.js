@@ -8,6 +8,7 @@ import { actionForm, badge, busy, clearErrors, disclosure, empty, field, formBan
 import { thisQuarter } from "../lib/weeks.js";
 import { LEAVE_REASONS, personActions, rosterChoices, templateButton } from "./rosteredit.js";
 import { forgetScheme } from "./shared.js";
+import { nameOf, placeLine } from "../lib/names.js";
 
 const API = "/api/appraisal/api/v1";
 const STATUS = { open: ["考核中", "warn"], published: ["公示中", ""], finalized: ["已完成", "ok"] };
@@ -109,7 +110,7 @@ function renderRoster(body, { user, query }) {
     );
   }
   active.addEventListener("change", () => show());
-  body.append(h("p", { class: "muted" }, `单位：${unit}`), section("导入花名册", templateButton(unit), importForm(unit, show)), section("花名册", h("div", { class: "field" }, active), slot));
+  body.append(placeLine("单位", nameOf("unit", unit)), section("导入花名册", templateButton(unit), importForm(unit, show)), section("花名册", h("div", { class: "field" }, active), slot));
   show();
 }
 
@@ -200,7 +201,7 @@ function renderQuarters(body, { user, query }) {
       show(res.position);
     },
   });
-  body.append(h("p", { class: "muted" }, `单位：${unit}`), section("开启新季度", disclosure("开启季度考核", open)), section("各季度", slot));
+  body.append(placeLine("单位", nameOf("unit", unit)), section("开启新季度", disclosure("开启季度考核", open)), section("各季度", slot));
   show();
 }
 
@@ -314,7 +315,7 @@ function renderScheme(body, { user, query }) {
     );
   }
   picker.addEventListener("change", () => show());
-  body.append(h("p", { class: "muted" }, `单位：${unit}`), field({ label: "年度", name: "year", control: picker }), section("指标体系", slot));
+  body.append(placeLine("单位", nameOf("unit", unit)), field({ label: "年度", name: "year", control: picker }), section("指标体系", slot));
   show();
 }
 
@@ -365,7 +366,7 @@ function renderDeadlines(body, { user, query }) {
     },
   );
   body.append(
-    h("p", { class: "muted" }, `单位：${unit}`),
+    placeLine("单位", nameOf("unit", unit)),
     section("当前截止时间", summary, h("p", { class: "muted small" }, "逾期提交的周纪实和月度小结会标记为迟交（北京时间）。")),
     section("修改截止时间", slot),
   );

@@ -5,6 +5,7 @@
 import { command, get } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, attachments, badge, disclosure, empty, into, pagedList, section, stat, toast } from "../lib/ui.js";
+import { placeLine, scopeName } from "../lib/names.js";
 
 const GRID = "/api/grid/api/v1";
 const WISHES = `${GRID}/wishes`;
@@ -48,7 +49,7 @@ function wishItem(w, actions = []) {
     h(
       "p",
       { class: "muted small" },
-      [`${CATEGORY_NAMES[w.category] || w.category}`, `居民 ${w.resident_name}`, w.grid_id ? `网格 ${w.grid_id}` : null, `收集于 ${fmtDateTime(w.collected_at)}`]
+      [`${CATEGORY_NAMES[w.category] || w.category}`, `居民 ${w.resident_name}`, w.grid_id ? `网格 ${w.grid_name || "—"}` : null, `收集于 ${fmtDateTime(w.collected_at)}`]
         .filter(Boolean)
         .join(" · "),
     ),
@@ -181,7 +182,7 @@ function renderWishBoard(body, { user }) {
     ],
     (w, reload) => volunteerActions(w, reload, user),
   );
-  body.append(h("p", { class: "muted" }, `社区：${user.scopes?.community || "全区"}`), section("微心愿", tabs.node));
+  body.append((user.scopes?.community ? placeLine("社区", scopeName(user, "community")) : placeLine("社区", "全区")), section("微心愿", tabs.node));
 }
 
 // --- community ---------------------------------------------------------------------------------
@@ -263,7 +264,7 @@ function renderScreening(body, { user }) {
     },
   });
   body.append(
-    h("p", { class: "muted" }, `社区：${user.scopes?.community || "—"}`),
+    placeLine("社区", scopeName(user, "community")),
     section("登记居民心愿", disclosure("收集一个新心愿", collect)),
     section("心愿审核与回访", tabs.node),
   );

@@ -6,6 +6,7 @@ import { supports } from "../lib/capabilities.js";
 import { fmtNumber, h, replace } from "../lib/dom.js";
 import { empty, field, figureView, into, loading, section, stat, table } from "../lib/ui.js";
 import { shiftWeek, thisQuarter, thisWeek, weekLabel } from "../lib/weeks.js";
+import { placeLine, scopeName } from "../lib/names.js";
 
 const SUBMISSIONS = "/api/reporting/api/v1/submissions";
 const STATISTICS = "/api/reporting/api/v1/statistics";
@@ -92,7 +93,7 @@ async function renderSubmissions(body, { query, user, caps }) {
           ),
           table(
             [
-              { label: "单位", cell: (r) => (names[r.unit_id] ? `${names[r.unit_id]}（${r.unit_id}）` : r.unit_id) },
+              { label: "单位", name: true, cell: (r) => names[r.unit_id] || "—" },
               { label: "已提交", num: true, cell: (r) => fmtNumber(r.submitted) },
               { label: "迟交", num: true, cell: (r) => fmtNumber(r.late) },
               { label: "迟交率", num: true, cell: (r) => (r.submitted ? `${fmtNumber((100 * r.late) / r.submitted, 1)}%` : "—") },
@@ -108,7 +109,7 @@ async function renderSubmissions(body, { query, user, caps }) {
   picker.addEventListener("change", show);
   replace(
     body,
-    h("p", { class: "muted" }, user.roles.includes("district_admin") ? "全区各单位" : `本单位：${user.scopes?.unit || "—"}`),
+    user.roles.includes("district_admin") ? h("p", { class: "muted" }, "全区各单位") : placeLine("本单位", scopeName(user, "unit")),
     h("div", { class: "row" }, field({ label: "周次", name: "week", control: picker }), h("button", { type: "button", class: "btn", onclick: show }, "刷新")),
     section("周纪实提交情况", slot),
     user.roles.some((r) => ["district_admin", "unit_admin"].includes(r)) && supports(caps, "reporting GET /api/v1/statistics") ? reviewProgress(query) : null,

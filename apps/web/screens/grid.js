@@ -5,8 +5,10 @@ import { command, get, query as query_ } from "../lib/api.js";
 import { now } from "../lib/clock.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { navigate } from "../lib/router.js";
+import { OVERDUE_STAGES, TICKET_RUNNING, TICKET_STATES, labelOf, toneOf } from "../lib/labels.js";
 import { GRID_ROLES } from "../lib/roles.js";
 import { actionForm, attachments, badge, clearErrors, disclosure, empty, field, formBanner, into, loading, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
+import { placeLine, scopeName } from "../lib/names.js";
 
 const GRID = "/api/grid/api/v1";
 const UPLOADS = `${GRID}/uploads`;
@@ -28,7 +30,6 @@ const SATISFACTION = [
   ["unsatisfied", "不满意（重新办理）"],
 ];
 const REPORT_STATES = { filed: ["待处理", "warn"], resolved: ["已就地解决", "ok"], escalated: ["已上报社区", ""] };
-const TICKET_TONES = { dispatched: "warn", returned: "bad", closed: "ok", verified: "ok" };
 
 let rulesCache = null;
 function routingRules() {
@@ -82,15 +83,32 @@ const EVENT_NAMES = {
 function historyLine(e) {
   const d = e.data || {};
   const extra = d.reason || d.result || d.comment || d.note || (e.type === "TicketVerified" ? (d.passed ? "核实通过" : "核实未通过") : "");
-  return h("li", {}, h("strong", {}, EVENT_NAMES[e.type] || e.type), ` · ${e.actor_name || e.actor_id || "系统"} · ${fmtDateTime(e.occurred_at)}`, extra ? h("p", { class: "small" }, extra) : null);
+  const what =
+    e.type === "TicketEscalated" ? `超时升级至${d.escalated_to_name || "上一级"}` : e.type === "TicketOverdue" ? labelOf(OVERDUE_STAGES, d.stage, "超时") : EVENT_NAMES[e.type] || "办理";
+  return h("li", {}, h("strong", {}, what), ` · ${e.actor_name || "系统"} · ${fmtDateTime(e.occurred_at)}`, extra ? h("p", { class: "small" }, extra) : null);
 }
 
-function deadlineBadge(t) {
-  if (t.state === "closed") return badge("已办结", "ok");
-  if (t.resolution_overdue || t.acceptance_overdue) return badge(t.acceptance_overdue ? "签收超时" : "办理超时", "bad");
-  if (t.hours_left < 24) return badge(`剩 ${fmtNumber(Math.max(t.hours_left, 0), 1)} 小时`, "warn");
-  return badge(`剩 ${fmtNumber(t.hours_left / 24, 1)} 天`);
+/** The escalations of one overdue spell share a reason: it is said once, on the first of them. */
+function historyLines(history) {
+  let said = null;
+  return history.map((e) => {
+    if (e.type !== "TicketEscalated") return historyLine(e);
+    const repeat = e.data?.reason && e.data.reason === said;
+    said = e.data?.reason || said;
+    return historyLine(repeat ? { ...e, data: { ...e.data, reason: null } } : e);
+  });
 }
+
+/** Time left or overdue, in working days as the rule counts them; nothing once the department is done. */
+function deadlineBadge(t) {
+  if (!TICKET_RUNNING.includes(t.state)) return null;
+  if (t.acceptance_overdue && t.state === "dispatched") return badge("签收超时", "bad");
+  if (t.resolution_overdue || t.hours_left < 0) return badge(t.workdays_overdue ? `办理超时 ${t.workdays_overdue} 个工作日` : "办理超时", "bad");
+  if (t.hours_left < 24) return badge(`剩 ${fmtNumber(Math.max(t.hours_left, 0), 1)} 小时`, "warn");
+  return badge(`剩 ${t.workdays_left} 个工作日`);
+}
+
+const stateBadge = (t) => badge(labelOf(TICKET_STATES, t.state), toneOf(TICKET_STATES, t.state));
 
 function ticketRow(t) {
   return h(
@@ -99,7 +117,7 @@ function ticketRow(t) {
     h(
       "a",
       { class: "row-link", href: `/tickets/${t.ticket_id}` },
-      h("div", { class: "spread" }, h("span", { class: "title" }, t.title), h("span", { class: "row" }, badge(t.state_name || t.state, TICKET_TONES[t.state] || ""), deadlineBadge(t))),
+      h("div", { class: "spread" }, h("span", { class: "title" }, t.title), h("span", { class: "row" }, stateBadge(t), deadlineBadge(t))),
       h("p", { class: "muted small" }, `${categoryName(t.category)} · ${departmentName(t.department_id)} · 派单 ${fmtDateTime(t.dispatched_at)} · 截止 ${fmtDateTime(t.deadline)}`),
     ),
   );
@@ -159,7 +177,7 @@ async function renderReport(body, { caps, user }) {
       navigate(`/grid/reports?after=${result.position}`);
     },
   });
-  body.append(h("p", { class: "muted" }, `网格：${user.scopes?.grid || "—"}`), section("上报问题", form, h("div", { class: "actions" }, locate), position));
+  body.append(placeLine("网格", scopeName(user, "grid")), section("上报问题", form, h("div", { class: "actions" }, locate), position));
 }
 
 function reportRow(r, reload) {
@@ -319,22 +337,18 @@ function ticketBoard(path, after) {
   const slot = h("div");
   const counts = h("div");
   const state = h("select", { name: "state", "aria-label": "按状态筛选" }, h("option", { value: "" }, "全部未办结"));
-  let stateNames = null;
   const list = () =>
     pagedList({
       label: "工单",
       limit: 10,
       load: async ({ limit, offset }) => {
         const page = await get(path, { state: state.value, limit, offset, after: after() });
-        if (!stateNames) {
-          stateNames = Object.fromEntries(page.items.map((t) => [t.state, t.state_name]));
-        }
         replace(
           counts,
-          h("div", { class: "stats" }, Object.entries(page.counts || {}).map(([k, n]) => stat(stateNames?.[k] || k, fmtNumber(n), k === "returned" ? "bad" : ""))),
+          h("div", { class: "stats" }, Object.entries(page.counts || {}).map(([k, n]) => stat(labelOf(TICKET_STATES, k), fmtNumber(n), k === "returned" ? "bad" : ""))),
         );
         if (state.options.length === 1) {
-          for (const k of Object.keys(page.counts || {})) state.append(h("option", { value: k }, stateNames?.[k] || k));
+          for (const k of Object.keys(page.counts || {})) state.append(h("option", { value: k }, labelOf(TICKET_STATES, k)));
         }
         return page;
       },
@@ -367,10 +381,10 @@ async function renderTicket(body, { params, user, query }) {
         return [
           section(
             t.title,
-            h("p", { class: "row" }, badge(t.state_name || t.state, TICKET_TONES[t.state] || ""), deadlineBadge(t), t.extension_pending ? badge("延期待批", "warn") : null),
+            h("p", { class: "row" }, stateBadge(t), deadlineBadge(t), t.extension_pending ? badge("延期待批", "warn") : null),
             h("p", {}, t.text),
             facts([
-              ["工单号", t.ticket_id],
+              ["工单号", h("span", { class: "ref", dataset: { ref: "" } }, t.ticket_id)],
               ["类别", categoryName(t.category)],
               ["地点", t.address],
               ["承办部门", departmentName(t.department_id)],
@@ -390,7 +404,7 @@ async function renderTicket(body, { params, user, query }) {
           actionsFor(t, user, deps, show),
           section(
             "办理记录",
-            t.history.length ? h("ol", { class: "history" }, t.history.map(historyLine)) : empty("暂无办理记录"),
+            t.history.length ? h("ol", { class: "history" }, historyLines(t.history)) : empty("暂无办理记录"),
           ),
         ];
       },
@@ -584,7 +598,7 @@ async function renderLeague(body, { user, query }) {
               table(
                 [
                   { label: "名次", num: true, cell: (r) => r.rank },
-                  { label: "部门", cell: (r) => r.department_name },
+                  { label: "部门", name: true, cell: (r) => r.department_name },
                   { label: "派单", num: true, cell: (r) => fmtNumber(r.assigned) },
                   { label: "按时签收率", num: true, cell: (r) => pct(r.response_rate) },
                   { label: "按时办结率", num: true, cell: (r) => pct(r.on_time_rate) },

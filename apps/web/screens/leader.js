@@ -11,6 +11,7 @@ import { shiftWeek, thisQuarter, thisWeek, weekLabel, weeksOfQuarter } from "../
 import { SCORE_RULE, compositeText, indicatorsFor, schemeFor, scoreFields, scoresOf } from "./shared.js";
 import { logCard } from "./staff.js";
 import { logReview } from "./logreview.js";
+import { placeLine, scopeName } from "../lib/names.js";
 
 const LOGS = "/api/appraisal/api/v1/logs";
 const READERS = [...LEADER_ROLES, "unit_admin"];
@@ -48,6 +49,7 @@ async function renderUnitLogs(body, { user, caps, query }) {
   }
   picker.addEventListener("change", show);
   body.append(
+    placeLine("单位", scopeName(user, "unit")),
     h("p", { class: "muted" }, user.roles.includes("unit_admin") ? "本单位全部人员的周纪实。" : "你审核范围内人员（和你本人）的周纪实。"),
     field({ label: "按周次筛选", name: "week", control: picker }),
     section("周纪实", slot),

@@ -5,11 +5,14 @@
 import { get } from "../lib/api.js";
 import { SERVICES } from "../lib/capabilities.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
+import { PROJECTION_NAMES, PROJECTION_STATES, labelOf, toneOf } from "../lib/labels.js";
 import { badge, empty, into, pagedList, section, stat, table } from "../lib/ui.js";
 import { mayOperate, parkedActions, rebuildButton } from "./operator_actions.js";
 
 const SERVICE_NAMES = { appraisal: "考核服务", grid: "网格服务", village: "乡村服务", reporting: "报表服务" };
-const STATE_TONES = { running: "ok", live: "ok", caught_up: "ok", rebuilding: "warn", catching_up: "warn", stopped: "bad", failed: "bad", error: "bad" };
+const STATE_TONES = Object.fromEntries(Object.entries(PROJECTION_STATES).map(([k, [, tone]]) => [k, tone]));
+const projectionName = (name) => labelOf(PROJECTION_NAMES, name, "其他读模型");
+const stateBadge = (state, prefix = "") => badge(`${prefix}${labelOf(PROJECTION_STATES, state, "未知")}`, toneOf(PROJECTION_STATES, state));
 const PARKED_STATES = [
   ["parked", "待处理"],
   ["retried", "已重试"],
@@ -54,12 +57,12 @@ function overviewOf(service, answer, user) {
           answer.relay.lag_events ? badge("发布积压", "warn") : badge("已同步", "ok"),
         )
       : h("p", { class: "small muted" }, "此服务不发布事件流。"),
-    failing.length ? h("p", { class: "notice warn", role: "status" }, `${failing.length} 个读模型异常：${failing.map((p) => p.name).join("、")}`) : null,
+    failing.length ? h("p", { class: "notice warn", role: "status" }, `${failing.length} 个读模型异常：${failing.map((p) => projectionName(p.name)).join("、")}`) : null,
     projections.length
       ? table(
           [
-            { label: "读模型", cell: (p) => h("span", { dataset: { projection: p.name } }, p.name) },
-            { label: "状态", cell: (p) => [badge(p.state, STATE_TONES[p.state] || ""), p.runner && p.runner !== p.state ? [" ", badge(`运行器 ${p.runner}`, STATE_TONES[p.runner] || "")] : null] },
+            { label: "读模型", name: true, cell: (p) => h("span", { dataset: { projection: p.name } }, projectionName(p.name)) },
+            { label: "状态", cell: (p) => [stateBadge(p.state), p.runner && p.runner !== p.state ? [" ", stateBadge(p.runner, "运行器 ")] : null] },
             { label: "积压", num: true, cell: (p) => fmtNumber(lagOf(p)) },
             { label: "搁置", num: true, cell: (p) => (p.parked ? badge(fmtNumber(p.parked), "bad") : "0") },
             { label: "未知事件", num: true, cell: (p) => fmtNumber(p.unknown_events) },
@@ -101,7 +104,7 @@ function parkedList(service, user) {
           h(
             "li",
             { dataset: { deadLetter: String(d.id) } },
-            h("div", { class: "spread" }, h("span", { class: "title" }, `${d.projection} · ${d.event_type}`), badge(`尝试 ${d.attempts} 次`, "bad")),
+            h("div", { class: "spread" }, h("span", { class: "title" }, `${projectionName(d.projection)} · ${d.event_type}`), badge(`尝试 ${d.attempts} 次`, "bad")),
             h("p", { class: "muted small" }, `来源 ${d.source} · 序号 ${d.sequence} · 搁置于 ${fmtDateTime(d.parked_at)}`),
             h("p", { class: "small" }, d.error),
             d.state === "parked" && mayOperate(user) ? parkedActions(service, d, show) : null,

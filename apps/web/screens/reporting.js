@@ -26,6 +26,7 @@ import {
   toast,
 } from "../lib/ui.js";
 import { shiftWeek, thisMonth, thisQuarter, thisWeek } from "../lib/weeks.js";
+import { nameOf, scopeName } from "../lib/names.js";
 
 const API = "/api/reporting/api/v1";
 const APPRAISAL = "/api/appraisal/api/v1";
@@ -169,7 +170,7 @@ function renderNotice(body, { params }) {
 
 function renderBulletins(body, { user }) {
   body.append(
-    user.roles.includes("district_admin") ? h("p", {}, h("a", { class: "btn primary", href: "/district/bulletins/new" }, "编发新一期简报")) : null,
+    ...(user.roles.includes("district_admin") ? [h("p", {}, h("a", { class: "btn primary", href: "/district/bulletins/new" }, "编发新一期简报"))] : []),
     section(
       "各期简报",
       pagedList({
@@ -358,14 +359,16 @@ async function renderStatistics(body, { user, query: q }) {
       history.replaceState(null, "", query(params) || location.pathname);
       replace(result, loading("正在统计…"));
       try {
-        return { stats: await get(`${API}/statistics`, params), params };
+        const stats = await get(`${API}/statistics`, params);
+        const [unitName, townName, communityName] = await Promise.all([nameOf("unit", stats.scope.unit), nameOf("town", stats.scope.town), nameOf("community", stats.scope.community)]);
+        const scope = [stats.scope.unit && `单位 ${unitName}`, stats.scope.town && `镇 ${townName}`, stats.scope.community && `社区 ${communityName}`].filter(Boolean).join("，");
+        return { stats, params, scope };
       } catch (error) {
         replace(result, empty("没有统计结果", error.errors?.length ? "请按上方提示修改统计条件。" : error.detail));
         throw error;
       }
     },
-    done: ({ stats, params }) => {
-      const scope = [stats.scope.unit && `单位 ${stats.scope.unit}`, stats.scope.town && `镇 ${stats.scope.town}`, stats.scope.community && `社区 ${stats.scope.community}`].filter(Boolean).join("，");
+    done: ({ stats, params, scope }) => {
       replace(
         result,
         h("div", { class: "spread" }, h("p", { class: "muted" }, `${stats.period_label}${scope ? ` · ${scope}` : " · 全部"}`), downloadButton("导出 Excel", `${API}/statistics.xlsx${query(params)}`, `统计报表-${stats.period}.xlsx`)),
@@ -580,7 +583,7 @@ async function renderArchives(body, { user, query: q }) {
   }
 
   async function drawPeople() {
-    const units = district ? await options(() => get(`${APPRAISAL}/units`, { limit: 200 }), (u) => u.unit_id, (u) => u.unit_name) : [[user.scopes?.unit, user.scopes?.unit]];
+    const units = district ? await options(() => get(`${APPRAISAL}/units`, { limit: 200 }), (u) => u.unit_id, (u) => u.unit_name) : [[user.scopes?.unit, await scopeName(user, "unit")]];
     const picker = h("select", { name: "unit" }, units.map(([v, t]) => h("option", { value: v, selected: v === q.get("unit") }, t)));
     const list = h("div");
     function show() {
@@ -655,7 +658,7 @@ async function renderArchives(body, { user, query: q }) {
     );
   }
 
-  body.append(TABS.length > 1 ? bar : null, panel);
+  body.append(...(TABS.length > 1 ? [bar] : []), panel);
   select(TABS.some(([k]) => k === current) ? current : "person");
 }
 

@@ -7,13 +7,15 @@ import { h, replace } from "../lib/dom.js";
 import { ROLE_DUTIES, ROLE_ORDER, SCOPE_LABELS, primaryRole, roleLabel } from "../lib/roles.js";
 import { empty, errorBox, into, section } from "../lib/ui.js";
 
+// Before sign-in there is no token to read unit or area names with, so people of one unit or area
+// are kept together (by their scope) and each button says who they are (their title).
 function placeOf(user) {
   if (user.place) return user.place;
   const s = user.scopes || {};
   for (const kind of ["unit", "department", "grid", "community", "village", "town"]) {
-    if (s[kind]) return `${SCOPE_LABELS[kind]} ${s[kind]}`;
+    if (s[kind]) return `${kind}:${s[kind]}`;
   }
-  return "全区";
+  return "";
 }
 
 /** The claims of a token (the services check its signature; here it only names the user). */

@@ -44,7 +44,7 @@ function projectRow(p) {
     h(
       "a",
       { class: "row-link", href: `/village/projects/${p.project_id}` },
-      h("div", { class: "spread" }, h("span", { class: "title" }, p.name), p.behind_schedule ? badge("进度滞后", "bad") : badge(MODELS[p.model] || p.model)),
+      h("div", { class: "spread" }, h("span", { class: "title" }, p.name), p.behind_schedule ? badge(p.overdue ? "逾期未完成" : "进度滞后", "bad") : badge(MODELS[p.model] || p.model)),
       progressBar(p.progress_pct, p.expected_pct),
       h("p", { class: "muted small" }, [p.village_name, `负责人 ${p.owner_name || "—"}`, `计划 ${p.starts_on} 至 ${p.due_on}`, `最近上报 ${p.last_reported_on || "—"}`].filter(Boolean).join(" · ")),
     ),
@@ -227,6 +227,14 @@ async function renderProject(body, { params, user, query }) {
   await show(query.get("after") || undefined);
 }
 
+/** Where a project stands against its plan: complete, overdue (past its end, not complete), behind, or on plan. */
+function projectStatus(p) {
+  if (p.progress_pct >= 100) return badge("已完成", "ok");
+  if (p.overdue) return badge("逾期未完成", "bad");
+  if (p.behind_schedule) return badge("进度滞后", "bad");
+  return badge("按计划推进", "ok");
+}
+
 function projectView(answer, user, show) {
   const p = answer.project;
   const done = (message) => (res) => {
@@ -237,7 +245,7 @@ function projectView(answer, user, show) {
   return [
     section(
       p.name,
-      h("p", { class: "row" }, badge(MODELS[p.model] || p.model), p.behind_schedule ? badge("进度滞后", "bad") : badge("按计划推进", "ok")),
+      h("p", { class: "row" }, badge(MODELS[p.model] || p.model), projectStatus(p)),
       progressBar(p.progress_pct, p.expected_pct),
       p.description ? h("p", {}, p.description) : null,
       h(

@@ -24,12 +24,13 @@ from pathlib import Path
 import httpx
 import structlog
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from grassroots_cli.services import DEFAULT_PORTS, available_services, service
+from grassroots_cli.webapp import WebApp
 from grassroots_common.auth import load_or_create_secret, mint_token
 from grassroots_common.http import problem
 
@@ -263,6 +264,8 @@ def create_gateway(limits: GatewayLimits | None = None) -> FastAPI:
         headers = [(k, v) for k, v in request.scope["headers"] if k not in HOP_BY_HOP]
         if any(_UNSAFE_HEADER.search(v) for _, v in headers):
             return problem(400, "header_invalid", "请求头中含有不允许的字符（只允许 ASCII）", where)
+        if not any(k == b"accept-encoding" for k, _ in headers):  # else httpx asks for gzip on the client's behalf
+            headers.append((b"accept-encoding", b"identity"))
         peer = request.client.host if request.client else "unknown"
         if not slots.take(peer):
             return _busy(429, "too_many_requests", "同时发出的请求太多，请稍后重试", where, 1)
@@ -295,14 +298,14 @@ def create_gateway(limits: GatewayLimits | None = None) -> FastAPI:
             if release:
                 slots.give_back(peer)
 
+    files = WebApp(web_root)
+
     @app.get("/{path:path}", include_in_schema=False)
-    def web(path: str) -> Response:
-        if not web_root.is_dir():
+    def web(path: str, request: Request) -> Response:
+        answer = files.response(path, request.headers) if web_root.is_dir() else None
+        if answer is None:
             return problem(404, "web_app_missing", "网页应用未安装", "/" + path)
-        candidate = (web_root / path).resolve()
-        if path and candidate.is_file() and web_root.resolve() in candidate.parents:
-            return FileResponse(candidate, headers={"Cache-Control": "no-cache"})
-        return FileResponse(web_root / "index.html", headers={"Cache-Control": "no-cache"})
+        return answer
 
     return app
 

@@ -25,9 +25,11 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from grassroots_common.auth import Principal
+from grassroots_common.capabilities import capabilities_answer
 from grassroots_common.clock import real_now
 from grassroots_common.commands import Idempotency
 from grassroots_common.errors import Forbidden, ProblemError, TooLarge, Unauthorized, Unavailable
@@ -78,6 +80,14 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     )
 }
 
+
+# JSON and text are gzipped for phones on slow links; office documents and photos are zip or
+# JPEG already, so compressing them again costs CPU for nothing.
+NOT_COMPRESSED = (
+    *DEFAULT_EXCLUDED_CONTENT_TYPES,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -265,6 +275,7 @@ def create_app(
     app.state.settings = settings
     app.router.route_class = Route
 
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5, exclude_content_types=NOT_COMPRESSED)
     app.add_middleware(BodyLimit, max_json=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     app.add_middleware(RefuseControlCharacters)
     app.add_middleware(RequestContext)
@@ -316,6 +327,10 @@ def create_app(
         now = runtime.clock() if runtime is not None else real_now()
         offset = getattr(runtime.clock, "offset", dt.timedelta(0)) if runtime is not None else dt.timedelta(0)
         return {"now": now.isoformat(), "moved": offset != dt.timedelta(0), "offset_seconds": offset.total_seconds()}
+
+    @app.get("/capabilities", tags=["ops"], summary="The routes this service offers (path → methods)")
+    async def capabilities(request: Request) -> Response:
+        return capabilities_answer(request, settings.service)
 
     @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:

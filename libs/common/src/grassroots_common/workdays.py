@@ -2,8 +2,9 @@
 
 The State Council publishes each year's holidays and adjusted workdays late in the year before;
 ``chinese_calendar`` knows the years up to its release. Years it knows are seeded into
-``calendar_days``; an administrator enters later years through the calendar API. A year nobody
-entered falls back to Monday–Friday, and the answer says so (``warning``) so users see it.
+``calendar_days``; an administrator enters later years through the calendar API. A year counts as
+entered only once the administrator confirms it is the whole year (``calendar_years``): until then
+it falls back to Monday–Friday for the days not entered, and the answer says so (``warning``).
 """
 
 from __future__ import annotations
@@ -69,6 +70,25 @@ class WorkCalendar:
         return count
 
 
+# The package names its holidays in English; people read them as the State Council's notice does.
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def holiday_name(name: str, is_workday: bool = False) -> str:
+    """A day's name in Chinese: a holiday's, or "<holiday>调休上班" for an adjusted workday."""
+    chinese = HOLIDAY_NAMES.get(name, name)
+    return f"{chinese}调休上班" if is_workday and name in HOLIDAY_NAMES else chinese
+
+
 def package_years() -> dict[int, dict[dt.date, tuple[bool, str]]]:
     """The years the chinese_calendar package knows, as explicit non-default days."""
     import chinese_calendar
@@ -76,10 +96,10 @@ def package_years() -> dict[int, dict[dt.date, tuple[bool, str]]]:
     years: dict[int, dict[dt.date, tuple[bool, str]]] = {}
     for day, name in chinese_calendar.holidays.items():
         if day.weekday() < 5:
-            years.setdefault(day.year, {})[day] = (False, str(name))
+            years.setdefault(day.year, {})[day] = (False, holiday_name(str(name)))
     for day, name in chinese_calendar.workdays.items():
         if day.weekday() >= 5:
-            years.setdefault(day.year, {})[day] = (True, str(name))
+            years.setdefault(day.year, {})[day] = (True, holiday_name(str(name), True))
     return years
 
 
@@ -106,13 +126,17 @@ async def load_calendar(pool: asyncpg.Pool) -> WorkCalendar:
     return WorkCalendar({r["day"]: r["is_workday"] for r in days}, {r["year"] for r in years})
 
 
-async def set_year(pool: asyncpg.Pool, year: int, days: list[tuple[dt.date, bool, str]]) -> None:
-    """Replace one year's holidays and adjusted workdays (administrator's entry)."""
+async def set_year(pool: asyncpg.Pool, year: int, days: list[tuple[dt.date, bool, str]], *, confirmed: bool) -> None:
+    """Replace one year's holidays and adjusted workdays (administrator's entry). The year counts as
+    entered only when ``confirmed`` (the whole year is there); an unconfirmed entry keeps the warning."""
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("DELETE FROM calendar_days WHERE extract(year FROM day) = $1", year)
         await conn.executemany(
             "INSERT INTO calendar_days (day, is_workday, name, source) VALUES ($1, $2, $3, 'admin')", days
         )
+        if not confirmed:
+            await conn.execute("DELETE FROM calendar_years WHERE year = $1", year)
+            return
         await conn.execute(
             """INSERT INTO calendar_years (year, source) VALUES ($1, 'admin')
                ON CONFLICT (year) DO UPDATE SET source = 'admin', updated_at = now()""",

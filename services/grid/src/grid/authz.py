@@ -77,8 +77,9 @@ def act_on_report(principal: Principal, community_id: str, grid_id: str) -> None
         raise Forbidden("not_your_grid", "只能处置本网格的事项")
 
 
-def read_reports(principal: Principal) -> tuple[str | None, str | None]:
-    """Which reports a principal lists: (community, grid) filters; (None, None) for the district."""
+def read_reports(principal: Principal, grid_id: str | None = None) -> tuple[str | None, str | None]:
+    """Which reports a principal lists: (community, grid) filters; (None, None) for the district.
+    Another grid than one's own is refused (403), not answered with one's own grid's reports."""
     if principal.has(*DISTRICT):
         return None, None
     if principal.has("community_admin", *COMMUNITY_WIDE_ROLES):
@@ -87,6 +88,8 @@ def read_reports(principal: Principal) -> tuple[str | None, str | None]:
     grid = principal.scope("grid")
     if grid is None:
         raise Forbidden("grid_scope_missing", "你的账号未归属任何网格，请联系社区管理员")
+    if grid_id is not None and grid_id != grid:
+        raise Forbidden("not_your_grid", "只能查看本网格的上报")
     return _community(principal), grid
 
 
@@ -138,9 +141,12 @@ def read_ticket(principal: Principal, community_id: str, department_id: str, gri
     raise Forbidden("ticket_forbidden", "你无权查看该工单")
 
 
-def read_league(principal: Principal) -> None:
-    """The department league table is shown to dispatchers, departments and the district."""
+def read_league(principal: Principal, community_id: str | None = None) -> None:
+    """The department league table is shown to dispatchers, departments and the district; a
+    dispatcher narrows it to their own community only."""
     principal.require("community_admin", "department", *DISTRICT)
+    if community_id is not None and principal.has("community_admin") and not principal.has("department", *DISTRICT):
+        _same_community(principal, community_id)
 
 
 # --- micro-wishes ---------------------------------------------------------------------------

@@ -246,6 +246,11 @@ async def grid_workload(pool: asyncpg.Pool, community_id: str, since: dt.datetim
 # --- micro-wishes ---------------------------------------------------------------------------
 
 
+async def grid_community(pool: asyncpg.Pool, grid_id: str) -> str | None:
+    """The community a grid belongs to (None for an unknown grid)."""
+    return await pool.fetchval(f"SELECT community_id FROM {H}.grids WHERE grid_id = $1", grid_id)
+
+
 async def wishes(
     pool: asyncpg.Pool,
     *,
@@ -255,14 +260,20 @@ async def wishes(
     limit: int,
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
-    where = Where().eq("community_id", community_id).eq("claimant_id", claimant_id)
+    where = Where().eq("w.community_id", community_id).eq("w.claimant_id", claimant_id)
     if states:
-        where.add("state = ANY(?::text[])", list(states))
-    return await _page(pool, f"{W}.wishes", where, "collected_at DESC, wish_id", limit, offset)
+        where.add("w.state = ANY(?::text[])", list(states))
+    return await _page(pool, WISHES_NAMED, where, "w.collected_at DESC, w.wish_id", limit, offset, WISH_COLUMNS)
+
+
+# A wish with the names of its grid and community, from the hierarchy read model.
+WISHES_NAMED = f"""{W}.wishes w LEFT JOIN {H}.grids g ON g.grid_id = w.grid_id
+    LEFT JOIN {H}.communities c ON c.community_id = w.community_id"""
+WISH_COLUMNS = "w.*, g.name AS grid_name, c.name AS community_name"
 
 
 async def wish(pool: asyncpg.Pool, wish_id: str) -> dict[str, Any] | None:
-    row = await pool.fetchrow(f"SELECT * FROM {W}.wishes WHERE wish_id = $1", wish_id)
+    row = await pool.fetchrow(f"SELECT {WISH_COLUMNS} FROM {WISHES_NAMED} WHERE w.wish_id = $1", wish_id)
     return dict(row) if row else None
 
 

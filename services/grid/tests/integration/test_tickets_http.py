@@ -301,3 +301,38 @@ async def test_waiting_for_dispatch_lists_escalated_reports_without_a_ticket(gri
     assert r.json()["items"][0]["ticket_id"] is not None
     r = await client.get("/api/v1/reports?dispatched=maybe", headers=admin)
     assert r.status_code == 422
+
+
+async def test_lists_outside_ones_scope_are_refused_not_empty(grid, auth) -> None:
+    client, _ = grid
+    await setup_hierarchy(client, auth)
+    district = auth("da", "district_admin", name="区网格办")
+    r = await client.post(
+        "/api/v1/communities",
+        json={"community_id": "com_other", "name": "青松社区", "street": "城关街道", "district": "凤翔区"},
+        headers=district,
+    )
+    assert r.status_code == 200, r.text
+    other_admin = auth("cb", "community_admin", name="外社区", community="com_other")
+    r = await client.post(
+        "/api/v1/communities/com_other/grids", json={"grid_id": "grd_q1", "name": "青松一网格"}, headers=other_admin
+    )
+    assert r.status_code == 200, r.text
+    r = await client.get(f"/api/v1/communities/com_other/grids?after={r.json()['position']}", headers=other_admin)
+    assert [g["grid_id"] for g in r.json()] == ["grd_q1"]
+    admin = auth("ca", "community_admin", name="调度员", community="com_fm")
+    member = auth("gm1", "grid_member", name="李网格", community="com_fm", grid="grd_01")
+    for path in (
+        "/api/v1/boards/overdue?community_id=com_other",
+        "/api/v1/boards/dispatch?community_id=com_other",
+        "/api/v1/figures/departments?community_id=com_other",
+        "/api/v1/figures/grids?community_id=com_other",
+        "/api/v1/wishes?community_id=com_other",
+        "/api/v1/reports?grid_id=grd_q1",
+    ):
+        r = await client.get(path, headers=admin)
+        assert r.status_code == 403, (path, r.status_code, r.text)
+    r = await client.get("/api/v1/reports?grid_id=grd_02", headers=member)
+    assert (r.status_code, r.json()["code"]) == (403, "not_your_grid")
+    assert (await client.get("/api/v1/reports?grid_id=grd_02", headers=admin)).status_code == 200
+    assert (await client.get("/api/v1/figures/departments?community_id=com_fm", headers=admin)).status_code == 200

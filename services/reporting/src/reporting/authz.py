@@ -34,6 +34,8 @@ def statistics_scope(principal: Principal, requested: Scope) -> Scope:
         unit = _own(principal, "unit")
         if requested.unit not in (None, unit):
             raise Forbidden("unit_out_of_scope", "只能查看本单位的统计")
+        if requested.town is not None or requested.community is not None:
+            raise Forbidden("unit_out_of_scope", "单位管理员只能查看本单位的统计，不能按镇或社区筛选")
         return Scope(unit=unit)
     raise Forbidden("role_required", "统计数据仅向区委组织部和单位管理员开放")
 

@@ -1,6 +1,8 @@
 """Word documents (.docx) of notices and bulletins with Chinese official-document typography:
 A4 with GB/T 9704 margins, 方正小标宋/宋体 titles, 黑体 headings, 仿宋 body at 三号 with two-character
-first-line indents and fixed 28-point lines, the red masthead rule of 组工信息, tables of figures.
+first-line indents and fixed 28-point lines, the red masthead rule of 组工信息, tables of figures
+whose columns are as wide as their content needs, section headings in Word's heading style (so they
+show in the navigation pane), and page numbers "— 1 —" at the foot of every page.
 East Asian fonts are set on every run through ``w:eastAsia`` (Word ignores ``font.name`` for CJK)."""
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ BODY_FONT = "仿宋_GB2312"
 NOTE_FONT = "楷体_GB2312"
 TABLE_FONT = "宋体"
 RED = RGBColor(0xC0, 0x00, 0x00)
-SAN_HAO, ER_HAO, XIAO_CHU = Pt(16), Pt(22), Pt(36)
+SAN_HAO, ER_HAO, XIAO_CHU, SI_HAO = Pt(16), Pt(22), Pt(36), Pt(14)
+TEXT_WIDTH = Cm(21 - 2.8 - 2.6)
+TABLE_SIZE = Pt(10.5)
 
 
 def _new() -> DocumentType:
@@ -39,7 +43,35 @@ def _new() -> DocumentType:
     normal.font.name = BODY_FONT
     normal.font.size = SAN_HAO
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    heading = doc.styles["Heading 1"]
+    heading.font.name, heading.font.size, heading.font.bold = HEADING_FONT, SAN_HAO, False
+    heading.font.color.rgb = RGBColor(0, 0, 0)
+    heading.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), HEADING_FONT)
+    _page_numbers(section)
     return doc
+
+
+def _page_numbers(section) -> None:
+    """ "— N —" centred at the foot of every page (宋体 四号), N a PAGE field Word fills in."""
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(p, "— ", TABLE_FONT, SI_HAO)
+    run = _run(p, "", TABLE_FONT, SI_HAO)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind is not None:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == " PAGE ":
+            code = OxmlElement("w:instrText")
+            code.set(qn("xml:space"), "preserve")
+            code.text = text
+            run._r.append(code)
+        else:
+            shown = OxmlElement("w:t")
+            shown.text = text
+            run._r.append(shown)
+    _run(p, " —", TABLE_FONT, SI_HAO)
 
 
 def _run(p: Paragraph, text: str, font: str = BODY_FONT, size: Pt = SAN_HAO, *, bold: bool = False, color=None):
@@ -67,6 +99,17 @@ def _paragraph(doc: DocumentType, align=None, *, indent: bool = False, exact: bo
     return p
 
 
+def _heading(doc: DocumentType, text: str) -> Paragraph:
+    """A section heading: Word's "Heading 1" style (黑体 三号, black), set like the body lines."""
+    p = _paragraph(doc, indent=True)
+    p.style = doc.styles["Heading 1"]
+    fmt = p.paragraph_format
+    fmt.first_line_indent, fmt.space_before, fmt.space_after = Pt(32), Pt(0), Pt(0)
+    fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(28)
+    _run(p, text, HEADING_FONT)
+    return p
+
+
 def _rule(p: Paragraph, side: str = "bottom", color: str = "C00000", size: int = 18) -> None:
     """A horizontal line as a paragraph border (the red rule under the masthead)."""
     pr = p._p.get_or_add_pPr()
@@ -90,12 +133,38 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _text_width(text: str) -> float:
+    """Width in em of ``text`` as set: a CJK character is one em, a digit or Latin letter about half."""
+    return sum(1.0 if ord(c) > 0x2E7F else 0.55 for c in text)
+
+
+def column_widths(columns: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[int]:
+    """Each column as wide as its longest cell (a heading may wrap at two lines), the whole scaled
+    down to the text width when it would not fit; numbers never narrower than four digits."""
+    em = TABLE_SIZE
+    pad = Pt(8)
+    wanted = []
+    for column in columns:
+        heading = _text_width(column["label"])
+        cells = [_text_width(_cell_text(row.get(column["key"]))) for row in rows]
+        wanted.append(max([heading / 2 if heading > 4 else heading, 2.5, *cells]) * em + pad)
+    total = sum(wanted)
+    scale = min(1.0, TEXT_WIDTH / total) if total else 1.0
+    return [int(w * scale) for w in wanted]
+
+
 def _table(doc: DocumentType, figure: dict[str, Any]) -> None:
     columns = figure["columns"]
     rows = figure["rows"]
     table = doc.add_table(rows=1 + len(rows), cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = column_widths(columns, rows)
+    for i, width in enumerate(widths):
+        table.columns[i].width = width
+        for cell in table.columns[i].cells:
+            cell.width = width
     for i, column in enumerate(columns):
         cell = table.rows[0].cells[i]
         cell.text = ""
@@ -133,7 +202,7 @@ def notice_docx(notice: dict[str, Any]) -> bytes:
     _run(_paragraph(doc, indent=True), intro)
     numerals = "一二三四五六七八九十"
     for n, figure in enumerate(notice["sections"]):
-        _run(_paragraph(doc, indent=True), f"{numerals[n % 10]}、{figure['title']}", HEADING_FONT)
+        _heading(doc, f"{numerals[n % 10]}、{figure['title']}")
         _run(_paragraph(doc, indent=True), figure["sentence"])
         if figure["rows"]:
             _table(doc, figure)
@@ -167,7 +236,7 @@ def bulletin_docx(bulletin: dict[str, Any]) -> bytes:
     _run(p, bulletin["title"], TITLE_FONT, ER_HAO)
     for section in bulletin["sections"]:
         if section["heading"]:
-            _run(_paragraph(doc, indent=True), section["heading"], HEADING_FONT)
+            _heading(doc, section["heading"])
         if section.get("text"):
             for line in section["text"].splitlines():
                 if line.strip():

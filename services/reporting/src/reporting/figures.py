@@ -64,16 +64,20 @@ def wan(fen: int | None) -> str:
 
 
 async def log_submission(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
-    weeks = period.weeks
+    """Weekly logs of the period's weeks that have fallen due by ``now``: a quarter under way counts
+    its past weeks only, and each person from the week they were enrolled."""
+    weeks = period.weeks_due(now)
     records = await queries.log_submission(pool, weeks, scope.unit)
     return _submission_figure("log_submission", "周纪实", period.label, records, len(weeks))
 
 
 async def summary_submission(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
-    """Monthly summaries of the months that fell due in the period (a month's notice: the month before)."""
-    months = period.summary_months
+    """Monthly summaries of the months that fell due in the period (a month's notice: the month
+    before), those months only once they have ended, each person from their enrolment."""
+    months = period.summary_months_due(now)
     records = await queries.summary_submission(pool, months, scope.unit)
-    return _submission_figure("summary_submission", "月小结", _months_label(months), records, len(months))
+    label = _months_label([m.code for m in months]) if months else period.label
+    return _submission_figure("summary_submission", "月小结", label, records, len(months))
 
 
 def _months_label(months: list[str]) -> str:
@@ -86,10 +90,11 @@ def _months_label(months: list[str]) -> str:
 
 
 def _submission_figure(key: str, noun: str, label: str, records: list[asyncpg.Record], periods: int) -> Figure:
-    """Submissions by unit against the roster: one per person and week (or month)."""
+    """Submissions by unit against what was due: one per person and week (or month) that fell due
+    while the person was on the roster (never fewer than came in)."""
     rows = []
     for r in records:
-        expected = max(r["people"], r["writers"]) * periods
+        expected = max(r["due"], r["submitted"]) if periods else 0
         rows.append(
             {
                 "unit_id": r["unit_id"],
@@ -107,7 +112,9 @@ def _submission_figure(key: str, noun: str, label: str, records: list[asyncpg.Re
         f"{label}，{len(rows)} 个单位应提交{noun} {expected} 篇，实交 {submitted} 篇，"
         f"提交率 {pct(rate(submitted, expected))}；逾期提交 {late} 篇。"
     )
-    lowest = rows[-1]["submission_rate"] if rows else None
+    if not periods:
+        sentence = f"{label}尚无到期的{noun}。"
+    lowest = rows[-1]["submission_rate"] if rows and periods else None
     if len(rows) > 1 and lowest is not None and lowest < (rows[0]["submission_rate"] or 0):
         sentence += f"提交率最低的是{rows[-1]['unit_name']}（{pct(lowest)}）。"
     return Figure(
@@ -162,6 +169,8 @@ async def review_progress(pool: asyncpg.Pool, period: Period, scope: Scope, now:
         f"{quarter[:4]}年第{quarter[-1]}季度考评：{len(rows)} 个单位 {people} 人参评，主要领导已评定 {done} 人，"
         f"完成率 {pct(rate(done, people))}；评为“好”等次 {good} 人，占 {pct(rate(good, people))}。"
     )
+    if not rows:  # a quarter under way: its appraisal opens after it ends, so there is nothing to count yet
+        sentence = f"{quarter[:4]}年第{quarter[-1]}季度考评尚未开展，暂无考评进度。"
     over = [x["unit_name"] for x in rows if x["good_cap"] is not None and x["good"] > x["good_cap"]]
     if over:
         sentence += f"超出“好”等次比例的单位：{'、'.join(over)}。"

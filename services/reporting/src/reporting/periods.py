@@ -66,6 +66,16 @@ class Period:
             day = _next_month(day)
         return out
 
+    def weeks_due(self, now: dt.datetime) -> list[Span]:
+        """The period's weeks whose log has fallen due by ``now`` (the Monday noon after the week)."""
+        spans = [week_span(code) for code in self.weeks]
+        return [s for s in spans if dt.datetime.combine(s.end, LOG_DEADLINE, BEIJING) <= now]
+
+    def summary_months_due(self, now: dt.datetime) -> list[Span]:
+        """The summary months of the period that have ended by ``now`` (a summary is due after its month)."""
+        spans = [month_span(code) for code in self.summary_months]
+        return [s for s in spans if dt.datetime.combine(s.end, dt.time(), BEIJING) <= now]
+
     @property
     def weeks(self) -> list[str]:
         """ISO weeks whose Thursday falls in the period (each week belongs to one month)."""
@@ -138,6 +148,30 @@ def due(grain: str, now: dt.datetime) -> Period:
     if local < candidate.ends_at + DUE_AFTER[grain]:
         candidate = previous(grain, candidate.start)
     return candidate
+
+
+# A week's log is due at noon on the Monday after it (the units' default deadline).
+LOG_DEADLINE = dt.time(12)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A week or month by its code, as the days ``start`` (inclusive) to ``end`` (exclusive)."""
+
+    code: str
+    start: dt.date
+    end: dt.date
+
+
+def week_span(code: str) -> Span:
+    year, week = (int(x) for x in code.split("-W"))
+    monday = dt.date.fromisocalendar(year, week, 1)
+    return Span(code, monday, monday + dt.timedelta(days=7))
+
+
+def month_span(code: str) -> Span:
+    first = dt.date(int(code[:4]), int(code[5:7]), 1)
+    return Span(code, first, _next_month(first))
 
 
 def _next_month(day: dt.date) -> dt.date:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import asyncpg
 
 from grassroots_common.projections import read_position
+from reporting.periods import Span
 
 
 async def submissions_by_unit(pool: asyncpg.Pool, week: str, unit: str | None) -> list[asyncpg.Record]:
@@ -30,34 +31,43 @@ async def positions(pool: asyncpg.Pool, projections: Iterable[str]) -> dict[str,
     return {name: await read_position(pool, name) for name in sorted(set(projections))}
 
 
-async def log_submission(pool: asyncpg.Pool, weeks: list[str], unit: str | None) -> list[asyncpg.Record]:
+async def log_submission(pool: asyncpg.Pool, weeks: list[Span], unit: str | None) -> list[asyncpg.Record]:
     return await _submissions(pool, "weekly_submissions", "week", weeks, unit)
 
 
-async def summary_submission(pool: asyncpg.Pool, months: list[str], unit: str | None) -> list[asyncpg.Record]:
+async def summary_submission(pool: asyncpg.Pool, months: list[Span], unit: str | None) -> list[asyncpg.Record]:
     return await _submissions(pool, "monthly_submissions", "month", months, unit)
 
 
 async def _submissions(
-    pool: asyncpg.Pool, table: str, column: str, periods: list[str], unit: str | None
+    pool: asyncpg.Pool, table: str, column: str, periods: list[Span], unit: str | None
 ) -> list[asyncpg.Record]:
-    """Per unit: people on the roster, submissions in ``periods`` (weeks or months), late ones, writers."""
+    """Per unit: what was due in ``periods`` (weeks or months that have fallen due) — one per person
+    and period while the person was on the roster, from enrolment to leaving — and what came in."""
     return await pool.fetch(
-        f"""WITH roster AS (
-               SELECT unit_id, count(*) FILTER (WHERE active) AS people FROM rpt_appraisal.people GROUP BY unit_id),
+        f"""WITH due_periods AS (
+               SELECT * FROM unnest($1::text[], $2::date[], $3::date[]) AS d(code, starts, ends)),
+           roster AS (
+               SELECT p.unit_id, count(*) FILTER (WHERE p.active) AS people, count(d.code) AS due
+               FROM rpt_appraisal.people p
+               LEFT JOIN due_periods d ON (p.enrolled_on IS NULL OR d.ends > p.enrolled_on)
+                                      AND (p.left_on IS NULL OR d.starts <= p.left_on)
+               GROUP BY p.unit_id),
            subs AS (
                SELECT unit_id, count(*) AS submitted, count(*) FILTER (WHERE late) AS late,
                       count(DISTINCT person_id) AS writers
                FROM rpt_submissions.{table} WHERE {column} = ANY($1::text[]) GROUP BY unit_id)
            SELECT u.unit_id, coalesce(n.name, u.unit_id) AS unit_name, coalesce(r.people, 0) AS people,
-                  coalesce(s.submitted, 0) AS submitted, coalesce(s.late, 0) AS late,
+                  coalesce(r.due, 0) AS due, coalesce(s.submitted, 0) AS submitted, coalesce(s.late, 0) AS late,
                   coalesce(s.writers, 0) AS writers
            FROM (SELECT unit_id FROM roster UNION SELECT unit_id FROM subs) u
            LEFT JOIN roster r USING (unit_id) LEFT JOIN subs s USING (unit_id)
            LEFT JOIN rpt_appraisal.units n USING (unit_id)
-           WHERE $2::text IS NULL OR u.unit_id = $2
+           WHERE $4::text IS NULL OR u.unit_id = $4
            ORDER BY u.unit_id""",
-        periods,
+        [p.code for p in periods],
+        [p.start for p in periods],
+        [p.end for p in periods],
         unit,
     )
 

@@ -33,7 +33,8 @@ async def test_statistics_for_the_district_state_positions_per_stream(reporting,
     assert set(figures) >= {"log_submission", "review_progress", "ticket_departments", "funds_by_source"}
     units = figures["log_submission"]["rows"]
     assert {u["unit_id"] for u in units} == {"u000", "u001", "u002"}
-    assert all(u["expected"] == 6 * 13 for u in units)  # six people, thirteen weeks
+    # Six people enrolled on Monday 6 July (W28): the quarter's first week (W27) was never theirs to write.
+    assert all(u["expected"] == 6 * 12 for u in units)
     assert sum(u["uses"] for u in figures["result_use_by_kind"]["rows"]) == sum(
         1 for e in HISTORY["appraisal"] if e.type == "ResultApplied"
     )
@@ -77,6 +78,9 @@ async def test_statistics_authorization(reporting, auth) -> None:
     r = await reporting.get("/api/v1/statistics?period=2026-Q3&unit=u002", headers=admin)
     assert r.status_code == 403 and r.headers["content-type"] == PROBLEM
     assert r.json()["code"] == "unit_out_of_scope"
+    for other in ("town=610305100", "community=com_other"):  # refused, not answered with district-wide figures
+        r = await reporting.get(f"/api/v1/statistics?period=2026-Q3&{other}", headers=admin)
+        assert (r.status_code, r.json()["code"]) == (403, "unit_out_of_scope")
     r = await reporting.get("/api/v1/statistics", headers=auth("s1", "staff", unit="u001"))
     assert r.status_code == 403 and r.headers["content-type"] == PROBLEM
 
@@ -261,3 +265,21 @@ async def test_unknown_types_are_counted_and_skipped(reporting, auth) -> None:
     assert after == before + 1
     r = await reporting.get("/api/v1/statistics?period=2026-Q3", headers=auth("d1", "district_admin"))
     assert r.json()["positions"]["tickets"]["grid"]["sequence"] == last.sequence + 2
+
+
+async def test_what_is_due_starts_at_enrolment_and_stops_at_today(reporting, auth) -> None:
+    """The clock reads Wednesday 18 November 2026: of the quarter under way (Q4, W40–W53) only the weeks
+    whose log fell due by then count, and a year before anyone was enrolled owes nothing."""
+    district = auth("d1", "district_admin")
+    r = await reporting.get("/api/v1/statistics?period=2026-Q4", headers=district)
+    logs = next(f for f in r.json()["figures"] if f["key"] == "log_submission")
+    # W40 (28 Sep) .. W46 (9–15 Nov, due Monday 16 Nov noon): seven weeks, not the quarter's fourteen.
+    assert [u["expected"] for u in logs["rows"]] == [6 * 7] * 3
+    r = await reporting.get("/api/v1/statistics?period=2021", headers=district)
+    logs = next(f for f in r.json()["figures"] if f["key"] == "log_submission")
+    assert sum(u["expected"] for u in logs["rows"]) == 0
+    r = await reporting.get("/api/v1/statistics?period=2027-Q1", headers=district)
+    logs = next(f for f in r.json()["figures"] if f["key"] == "log_submission")
+    assert sum(u["expected"] for u in logs["rows"]) == 0 and "尚无到期" in logs["sentence"]
+    review = next(f for f in r.json()["figures"] if f["key"] == "review_progress")
+    assert "0 人" not in review["sentence"] and "尚未开展" in review["sentence"]

@@ -84,5 +84,7 @@ def read_scope(principal: Principal, *, town_id: str | None = None, village_id: 
         own = principal.scope("village")
         if village_id is not None and village_id != own:
             raise Forbidden("out_of_scope", "只能查看本村的数据")
+        if town_id is not None and principal.scope("town") and town_id != principal.scope("town"):
+            raise Forbidden("out_of_scope", "只能查看本村所在镇的数据")
         return ReadScope(town_id, own)
     raise Forbidden("role_required", "此查询需要以下角色之一：区委组织部、镇党委、村党组织书记")

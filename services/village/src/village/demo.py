@@ -460,6 +460,7 @@ def _inspection_round(batch: _Batch, rng: random.Random, year: int, today: dt.da
                         closed_on=on + dt.timedelta(days=20),
                         note="已整改到位",
                         evidence_upload_ids=batch.photo("finding", rv.town_id, rv.village_id),
+                        today=today,
                     )
 
 

@@ -11,12 +11,34 @@ from typing import Any
 
 import asyncpg
 
+from grassroots_common.auth import Principal
 from grassroots_common.contracts.village import VillagePolicySet
-from village.authz import ReadScope
+from grassroots_common.errors import Forbidden
+from village.authz import ReadScope, read_scope
 from village.domain.policy import DEFAULT_POLICY
 
 # Expected progress of a project today: linear from its start to its due date, 0..100.
 EXPECTED = """LEAST(100, GREATEST(0, (($1::date - p.starts_on) * 100) / GREATEST(p.due_on - p.starts_on, 1)))"""
+# Past its plan's end and not complete: overdue, however close to 100 % it is.
+OVERDUE = "(p.progress_pct < 100 AND $1::date > p.due_on)"
+
+
+def behind_sql(margin: str) -> str:
+    """Behind schedule: overdue, or more than ``margin`` points short of the progress expected by now."""
+    return f"({OVERDUE} OR p.progress_pct < {EXPECTED} - {margin})"
+
+
+async def list_scope(
+    pool: asyncpg.Pool, principal: Principal, *, town_id: str | None = None, village_id: str | None = None
+) -> ReadScope:
+    """``read_scope``, and a village asked for by a town must be one of its own: another town's
+    village is refused (403), not answered with an empty list."""
+    scope = read_scope(principal, town_id=town_id, village_id=village_id)
+    if village_id is not None and scope.town_id is not None:
+        town = await pool.fetchval("SELECT town_id FROM rm_villages.villages WHERE village_id = $1", village_id)
+        if town is not None and town != scope.town_id:
+            raise Forbidden("out_of_scope", "只能查看本镇的数据")
+    return scope
 
 
 def _scope(alias: str, first: int = 2) -> str:
@@ -243,19 +265,19 @@ async def list_projects(
 ):
     margin = (await policy(pool)).behind_schedule_margin_pct
     sql = f"""SELECT p.*, v.name AS village_name, {EXPECTED} AS expected_pct,
-                     p.progress_pct < {EXPECTED} - $6 AS behind_schedule
+                     {behind_sql("$6")} AS behind_schedule, {OVERDUE} AS overdue
               FROM rm_village_projects.projects p JOIN rm_villages.villages v USING (village_id)
               WHERE {_scope("p")} AND ($4::int IS NULL OR p.year = $4) AND ($5::text IS NULL OR p.model = $5)"""
     args = [today, scope.town_id, scope.village_id, year, model, margin]
     if behind_only:
-        sql += f" AND p.progress_pct < {EXPECTED} - $6"
+        sql += f" AND {behind_sql('$6')}"
     return await _page(pool, sql, args, "progress_pct DESC, project_id", limit, offset)
 
 
 async def project_detail(pool: asyncpg.Pool, project_id: str, today: dt.date) -> dict | None:
     margin = (await policy(pool)).behind_schedule_margin_pct
     row = await pool.fetchrow(
-        f"""SELECT p.*, {EXPECTED} AS expected_pct, p.progress_pct < {EXPECTED} - $3 AS behind_schedule
+        f"""SELECT p.*, {EXPECTED} AS expected_pct, {behind_sql("$3")} AS behind_schedule, {OVERDUE} AS overdue
             FROM rm_village_projects.projects p WHERE p.project_id = $2""",
         today,
         project_id,
@@ -303,14 +325,14 @@ async def dashboard(pool: asyncpg.Pool, *, year: int, today: dt.date, town_id: s
     active = "p.year <= $3 AND EXTRACT(year FROM p.due_on) >= $3"
     groups = await pool.fetch(
         f"""WITH p AS (
-                SELECT p.*, {EXPECTED} AS expected FROM rm_village_projects.projects p
+                SELECT p.*, {EXPECTED} AS expected, {OVERDUE} AS overdue FROM rm_village_projects.projects p
                 WHERE ($2::text IS NULL OR p.town_id = $2) AND {active}),
             f AS (SELECT village_id, sum(amount_fen) AS amount FROM rm_village_projects.fundings
                   WHERE ($2::text IS NULL OR town_id = $2) AND EXTRACT(year FROM received_on) = $3 GROUP BY village_id),
             i AS (SELECT village_id, sum(amount_fen) AS amount FROM rm_village_projects.investments
                   WHERE ($2::text IS NULL OR town_id = $2) AND EXTRACT(year FROM signed_on) = $3 GROUP BY village_id),
             pv AS (SELECT village_id, count(*) AS projects, avg(progress_pct) AS progress,
-                          count(*) FILTER (WHERE progress_pct < expected - $4) AS behind
+                          count(*) FILTER (WHERE overdue OR progress_pct < expected - $4) AS behind
                    FROM p GROUP BY village_id),
             s AS (SELECT village_id, sum(total_fen) AS amount FROM rm_villages.subsidies
                   WHERE ($2::text IS NULL OR town_id = $2) AND month LIKE $3::text || '-%' GROUP BY village_id),
@@ -367,7 +389,7 @@ async def dashboard(pool: asyncpg.Pool, *, year: int, today: dt.date, town_id: s
         f"""SELECT p.project_id, p.name, p.village_id, v.name AS village_name, p.town_id, p.progress_pct,
                    {EXPECTED} AS expected_pct, p.due_on, p.owner_name
             FROM rm_village_projects.projects p JOIN rm_villages.villages v USING (village_id)
-            WHERE ($2::text IS NULL OR p.town_id = $2) AND {active} AND p.progress_pct < {EXPECTED} - $4
+            WHERE ($2::text IS NULL OR p.town_id = $2) AND {active} AND {behind_sql("$4")}
             ORDER BY {EXPECTED} - p.progress_pct DESC, p.project_id LIMIT 20""",
         today,
         town_id,

@@ -38,6 +38,26 @@ async def test_village_cadres_money_and_projects(village_app, auth) -> None:
                 "party_members": 40, "households": 400, "population": 1500}  # fmt: skip
         r = await client.post("/api/v1/villages", json=body, headers=town)
         assert r.status_code == 201, r.text
+    # Another town's villages, or another town's figures, are refused, not answered with an empty list.
+    far_town = {"town_id": "610305100", "name": "城关镇", "party_secretary_name": "刘振华"}
+    assert (await client.post("/api/v1/towns", json=far_town, headers=district)).status_code == 201
+    far = {"town_id": "610305100", "village_id": "610305100201", "name": "六营村", "party_org_name": "中共六营村支部委员会",
+           "party_members": 30, "households": 300, "population": 1200}  # fmt: skip
+    r = await client.post("/api/v1/villages", json=far, headers=district)
+    assert r.status_code == 201, r.text
+    r = await client.get(f"/api/v1/villages?after={r.json()['position']}", headers=district)
+    assert r.status_code == 200
+    for path in ("/api/v1/villages?town=610305100", "/api/v1/projects?village=610305100201",
+                 "/api/v1/findings?village=610305100201", "/api/v1/subsidies?village=610305100201"):  # fmt: skip
+        r = await client.get(path, headers=town)
+        assert (r.status_code, r.json()["code"]) == (403, "out_of_scope"), path
+    for path in (
+        "/api/v1/villages?town=610305100",
+        "/api/v1/findings?town=610305100",
+        "/api/v1/projects?town=610305100",
+    ):
+        r = await client.get(path, headers=secretary)
+        assert (r.status_code, r.json()["code"]) == (403, "out_of_scope"), path
 
     cadres = [("李红梅", "secretary", True), ("赵强", "committee_member", False), ("孙丽", "reserve", False)]
     for name, position, one_shoulder in cadres:
@@ -113,6 +133,19 @@ async def test_village_cadres_money_and_projects(village_app, auth) -> None:
     r = await client.get(f"/api/v1/projects/{project_id}", headers=stranger)
     assert r.status_code == 403
 
+    # Past its plan's end at 92 %: overdue and behind, not "on plan" (the expected progress is 100 %).
+    ended = {**project, "name": "村集体光伏电站", "starts_on": "2025-01-01", "due_on": "2025-12-31"}
+    r = await client.post("/api/v1/projects", json=ended, headers=secretary)
+    assert r.status_code == 201, r.text
+    ended_id = r.json()["data"]["project_id"]
+    r = await client.post(f"/api/v1/projects/{ended_id}/milestones", json={**m, "progress_pct": 92}, headers=secretary)
+    assert r.status_code == 201, r.text
+    r = await client.get(f"/api/v1/projects/{ended_id}?after={r.json()['position']}", headers=secretary)
+    assert r.json()["project"]["overdue"] and r.json()["project"]["behind_schedule"]
+    r = await client.get("/api/v1/projects?behind=true", headers=secretary)
+    assert ended_id in [p["project_id"] for p in r.json()["items"]]
+    assert project_id not in [p["project_id"] for p in r.json()["items"] if p["overdue"]]
+
     r = await client.get(f"/api/v1/villages/{VILLAGE}?after={position}", headers=secretary)
     file = r.json()
     assert file["village"]["secretary_name"] == "李红梅" and file["village"]["one_shoulder"] is True
@@ -157,6 +190,14 @@ async def test_inspection_and_rectification(village_app, auth) -> None:
     finding_id = r.json()["data"]["finding_ids"][0]
     upload = await client.post("/api/v1/uploads", files={"file": ("a.png", PNG, "image/png")}, headers=secretary)
     close = {"closed_on": "2026-05-01", "note": "已重新粉刷", "evidence_upload_ids": [upload.json()["upload_id"]]}
+    r = await client.post(
+        f"{url}/findings/{finding_id}/close", json={**close, "closed_on": "2099-05-01"}, headers=secretary
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "closed_in_future")
+    r = await client.post(
+        f"{url}/findings/{finding_id}/close", json={**close, "evidence_upload_ids": []}, headers=secretary
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "evidence_required") and "照片" in r.json()["detail"]
     r = await client.post(f"{url}/findings/{finding_id}/close", json=close, headers=secretary)
     assert r.status_code == 200, r.text
     r = await client.get(f"/api/v1/inspection-rounds/{round_id}?after={r.json()['position']}", headers=town)

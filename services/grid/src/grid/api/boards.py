@@ -14,6 +14,7 @@ from grassroots_common.errors import Invalid
 from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
+from grassroots_common.workdays import load_calendar
 from grid import authz, queries
 from grid.api.models import ID_PATTERN, TicketOut
 from grid.api.tickets import enrich
@@ -105,9 +106,9 @@ async def dispatch_board(
     rows, total = await queries.tickets(
         runtime.pool, community_id=community, states=states, limit=page.limit, offset=page.offset
     )
-    now = runtime.clock()
+    now, calendar = runtime.clock(), await load_calendar(runtime.pool)
     return Board(
-        items=[TicketOut.model_validate(enrich(r, now)) for r in rows],
+        items=[TicketOut.model_validate(enrich(r, now, calendar)) for r in rows],
         total=total,
         limit=page.limit,
         offset=page.offset,
@@ -129,9 +130,9 @@ async def department_queue(
     rows, total = await queries.tickets(
         runtime.pool, department_id=department, states=states, limit=page.limit, offset=page.offset
     )
-    now = runtime.clock()
+    now, calendar = runtime.clock(), await load_calendar(runtime.pool)
     return Board(
-        items=[TicketOut.model_validate(enrich(r, now)) for r in rows],
+        items=[TicketOut.model_validate(enrich(r, now, calendar)) for r in rows],
         total=total,
         limit=page.limit,
         offset=page.offset,
@@ -151,7 +152,7 @@ async def overdue(
     department = None
     if principal.has("department") and not principal.has("community_admin", *authz.DISTRICT):
         department = authz.own_department(principal)
-        community = None
+        community = community_id  # a department's overdue tickets, in one community if it names one
     else:
         community = _community_of(principal, community_id)
     rows, total = await queries.tickets(
@@ -163,9 +164,9 @@ async def overdue(
         limit=page.limit,
         offset=page.offset,
     )
-    now = runtime.clock()
+    now, calendar = runtime.clock(), await load_calendar(runtime.pool)
     return Page[TicketOut](
-        items=[TicketOut.model_validate(enrich(r, now)) for r in rows],
+        items=[TicketOut.model_validate(enrich(r, now, calendar)) for r in rows],
         total=total,
         limit=page.limit,
         offset=page.offset,
@@ -182,7 +183,7 @@ async def department_league(
     until: dt.date | None = None,
     community_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
 ) -> League:
-    authz.read_league(principal)
+    authz.read_league(principal, community_id)
     now = runtime.clock()
     since, until = _period(since, until, now.date())
     rows = await queries.league(

@@ -91,6 +91,8 @@ class TicketOut(Out):
     escalation_level: int
     age_hours: float = 0
     hours_left: float = 0
+    workdays_left: int = Field(default=0, description="Working days after today up to the deadline's day")
+    workdays_overdue: int = Field(default=0, description="Working days since the deadline's day, once it passed")
 
 
 class HistoryEntry(BaseModel):
@@ -112,7 +114,9 @@ class TicketDetail(TicketOut):
 class WishOut(Out):
     wish_id: str
     community_id: str
+    community_name: str | None = None
     grid_id: str | None
+    grid_name: str | None = None
     resident_name: str
     title: str
     description: str

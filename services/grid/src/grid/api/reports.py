@@ -9,7 +9,7 @@ from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import Urgency
-from grassroots_common.errors import NotFound
+from grassroots_common.errors import Forbidden, NotFound
 from grassroots_common.fields import Key, Name, Text
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
@@ -72,7 +72,11 @@ async def list_reports(
         Query(description="false: no ticket dispatched from the report yet (待派单); true: a ticket was dispatched"),
     ] = None,
 ) -> Page[ReportOut]:
-    community, own_grid = authz.read_reports(principal)
+    community, own_grid = authz.read_reports(principal, grid_id)
+    if grid_id is not None and community is not None and own_grid is None:
+        grid_community = await queries.grid_community(runtime.pool, grid_id)
+        if grid_community is not None and grid_community != community:
+            raise Forbidden("not_your_community", "只能查看本社区网格的上报")
     rows, total = await queries.reports(
         runtime.pool,
         community_id=community,

@@ -14,6 +14,7 @@ from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Name, Text
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.routing import api_router
+from grassroots_common.workdays import CHINA, WorkCalendar, load_calendar
 from grid import authz, handlers, queries
 from grid.api.models import (
     CATEGORY_PATTERN,
@@ -95,10 +96,15 @@ class RevisitBody(Body):
     comment: Text = Field(default="", max_length=500, examples=["处理及时，很满意"])
 
 
-def enrich(row: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+def enrich(row: dict[str, Any], now: dt.datetime, calendar: WorkCalendar) -> dict[str, Any]:
+    """A ticket row as the API answers it: state name, age, and time left or overdue — the latter in
+    working days, as the time limit counts them."""
     row["state_name"] = STATE_NAMES.get(row["state"], row["state"])
     row["age_hours"] = round((now - row["created_at"]).total_seconds() / 3600, 1)
     row["hours_left"] = round((row["deadline"] - now).total_seconds() / 3600, 1)
+    today, due = now.astimezone(CHINA).date(), row["deadline"].astimezone(CHINA).date()
+    row["workdays_left"] = calendar.workdays_between(today, due) if due >= today else 0
+    row["workdays_overdue"] = calendar.workdays_between(due, today) if now > row["deadline"] else 0
     return row
 
 
@@ -135,7 +141,8 @@ async def get_ticket(
         )
         for e in await runtime.store.load(ticket_id)
     ]
-    return TicketDetail.model_validate({**enrich(row, runtime.clock()), "history": history})
+    calendar = await load_calendar(runtime.pool)
+    return TicketDetail.model_validate({**enrich(row, runtime.clock(), calendar), "history": history})
 
 
 @router.post("/{ticket_id}/redispatch", summary="Dispatch a returned ticket again")

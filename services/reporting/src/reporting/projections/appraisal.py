@@ -22,7 +22,15 @@ UNITS = Table("units", ("unit_id",), {"unit_id": "text", "name": "text"})
 PEOPLE = Table(
     "people",
     ("person_id",),
-    {"person_id": "text", "unit_id": "text", "name": "text", "section_id": "text", "active": "boolean"},
+    {
+        "person_id": "text",
+        "unit_id": "text",
+        "name": "text",
+        "section_id": "text",
+        "active": "boolean",
+        "enrolled_on": "date",
+        "left_on": "date",
+    },
 )
 PERSON_QUARTERS = Table(
     "person_quarters",
@@ -91,6 +99,8 @@ class AppraisalProjection(Projection):
     CREATE TABLE IF NOT EXISTS people (
         person_id text PRIMARY KEY, unit_id text, name text, section_id text, active boolean NOT NULL
     );
+    -- When a person is on the roster: what is due from them starts at enrolment and ends on leaving.
+    ALTER TABLE people ADD COLUMN IF NOT EXISTS enrolled_on date, ADD COLUMN IF NOT EXISTS left_on date;
     CREATE INDEX IF NOT EXISTS people_unit ON people (unit_id);
     CREATE TABLE IF NOT EXISTS person_quarters (
         person_id text NOT NULL, quarter text NOT NULL, unit_id text, name text,
@@ -151,6 +161,10 @@ class AppraisalProjection(Projection):
                 if "section_id" in d:
                     row["section_id"] = text(d, "section_id")
                 row["active"] = e.type != "PersonLeft"
+                if e.type == "PersonEnrolled":
+                    row["enrolled_on"], row["left_on"] = day(d, "enrolled_on"), None
+                elif e.type == "PersonLeft":
+                    row["left_on"] = day(d, "left_on")
             elif e.type in QUARTER_PERSON_EVENTS and person and q:
                 row = person_quarters.setdefault((person, q), _new_person_quarter(person, q))
                 row["unit_id"] = unit or row.get("unit_id")

@@ -161,9 +161,10 @@ async def record_inspection(
 
 
 class CloseFindingBody(BaseModel):
-    closed_on: dt.date
+    closed_on: dt.date = Field(description="The day the rectification was done: not after today")
     note: Text = Field(min_length=2, examples=["已重新粉刷，验收合格"])
-    evidence_upload_ids: UploadIds = Field(min_length=1)
+    # At least one: the domain says so in words ("整改销号需要至少上传 1 张…"), not "至少需要 1 项".
+    evidence_upload_ids: UploadIds
 
     model_config = {"extra": "forbid"}
 
@@ -208,7 +209,7 @@ async def list_findings(
     open_only: Annotated[bool, Query(alias="open")] = False,
     overdue: bool = False,
 ) -> Page[dict[str, Any]]:
-    scope = read_scope(principal, town_id=town, village_id=village)
+    scope = await queries.list_scope(runtime.pool, principal, town_id=town, village_id=village)
     rows, total = await queries.list_findings(
         runtime.pool, scope, open_only, overdue, today(runtime), page.limit, page.offset
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Positions = dict[str, dict[str, int | str]]
 
@@ -219,11 +219,17 @@ class VillageFile(Row):
 
 class ProjectListRow(ProjectRow):
     village_name: str
-    behind_schedule: bool
+    behind_schedule: bool = Field(
+        description="Overdue, or short of the progress expected by now by more than the margin"
+    )
+    overdue: bool = Field(default=False, description="Past its plan's end date and not complete")
 
 
 class ProjectDetailRow(ProjectRow):
-    behind_schedule: bool
+    behind_schedule: bool = Field(
+        description="Overdue, or short of the progress expected by now by more than the margin"
+    )
+    overdue: bool = Field(default=False, description="Past its plan's end date and not complete")
 
 
 class FundingRow(Row):

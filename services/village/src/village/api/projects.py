@@ -32,7 +32,7 @@ from village.api.fields import (
     read_after,
 )
 from village.api.models import ProjectDetail, ProjectListRow
-from village.authz import authorize, read_scope
+from village.authz import authorize
 from village.handlers import projects as handlers
 from village.handlers.context import today
 
@@ -86,7 +86,7 @@ async def list_projects(
     model: Annotated[DevelopmentModel | None, Query()] = None,
     behind: bool = False,
 ) -> Page[ProjectListRow]:
-    scope = read_scope(principal, town_id=town, village_id=village)
+    scope = await queries.list_scope(runtime.pool, principal, town_id=town, village_id=village)
     rows, total = await queries.list_projects(
         runtime.pool,
         scope,

@@ -376,7 +376,7 @@ async def list_subsidies(
     town: TownQuery = None,
     village: VillageQuery = None,
 ) -> dict[str, Any]:
-    scope = read_scope(principal, town_id=town, village_id=village)
+    scope = await queries.list_scope(runtime.pool, principal, town_id=town, village_id=village)
     rows, total, total_fen = await queries.list_subsidies(runtime.pool, scope, month, page.limit, page.offset)
     page_out = Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
     return {**page_out.model_dump(), "total_fen": total_fen}

@@ -150,7 +150,9 @@ class Inspection(Aggregate):
         )
         return total
 
-    def close_finding(self, *, finding_id: str, closed_on: dt.date, note: str, evidence_upload_ids: list[str]) -> None:
+    def close_finding(
+        self, *, finding_id: str, closed_on: dt.date, note: str, evidence_upload_ids: list[str], today: dt.date
+    ) -> None:
         if self.recorded is None:
             raise NotFound("inspection_not_found", "本轮尚未检查该村")
         finding = self.open_findings.get(finding_id)
@@ -158,8 +160,22 @@ class Inspection(Aggregate):
             if any(f.finding_id == finding_id for f in self.recorded.findings):
                 raise Conflict("finding_already_closed", "该问题已整改销号")
             raise NotFound("finding_not_found", "找不到该问题")
+        if closed_on > today:
+            raise Invalid(
+                "closed_in_future",
+                f"整改完成日期不能晚于今天（{today:%Y-%m-%d}），请填写实际完成的日期",
+                field="closed_on",
+            )
+        if closed_on < self.recorded.inspected_on:
+            raise Invalid(
+                "closed_before_inspection",
+                f"整改完成日期不能早于检查日期（{self.recorded.inspected_on:%Y-%m-%d}）",
+                field="closed_on",
+            )
         if not evidence_upload_ids:
-            raise Invalid("evidence_required", "整改销号需要上传整改后的照片或材料", field="evidence_upload_ids")
+            raise Invalid(
+                "evidence_required", "整改销号需要至少上传 1 张整改后的照片或 1 份材料", field="evidence_upload_ids"
+            )
         self._raise(
             FindingClosed(
                 round_id=self.recorded.round_id,

@@ -16,7 +16,7 @@ from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
 from village.authz import authorize
 from village.domain.inspection import Inspection, InspectionRound, inspection_stream_id, round_stream_id
-from village.handlers.context import check_uploads, current_policy, load_village
+from village.handlers.context import check_uploads, current_policy, load_village, today
 
 
 class TeamPlan(BaseModel):
@@ -147,11 +147,18 @@ async def close_finding(
     idempotency: Idempotency | None,
 ) -> CommandResult:
     await check_uploads(runtime, evidence_upload_ids)
+    day = today(runtime)
 
     def act(i: Inspection) -> None:
         if i.recorded is not None:
             authorize(principal, "finding.close", town_id=i.recorded.town_id, village_id=village_id)
-        i.close_finding(finding_id=finding_id, closed_on=closed_on, note=note, evidence_upload_ids=evidence_upload_ids)
+        i.close_finding(
+            finding_id=finding_id,
+            closed_on=closed_on,
+            note=note,
+            evidence_upload_ids=evidence_upload_ids,
+            today=day,
+        )
 
     return await execute(
         runtime.store,

@@ -1,0 +1,73 @@
+// Every key a service answers with, as its user reads it: one place for the app's Chinese labels.
+// `labelOf` never shows a key: an unknown one reads as the fallback.
+
+export function labelOf(labels, key, fallback = "—") {
+  if (key === null || key === undefined || key === "") return fallback;
+  const entry = labels[key];
+  if (entry === undefined) return fallback;
+  return Array.isArray(entry) ? entry[0] : entry;
+}
+
+export function toneOf(labels, key) {
+  const entry = labels[key];
+  return Array.isArray(entry) ? entry[1] || "" : "";
+}
+
+/** Tickets (吹哨派单), as the grid service names them (`domain/ticket.py` STATE_NAMES). */
+export const TICKET_STATES = {
+  dispatched: ["待签收", "warn"],
+  accepted: ["办理中", ""],
+  handled: ["已处置待反馈", ""],
+  reported_back: ["已反馈待核实", ""],
+  verified: ["已核实待办结", "ok"],
+  closed: ["已办结", "ok"],
+  returned: ["已退单待重派", "bad"],
+};
+
+/** States in which the department is still working against the deadline (a countdown shows). */
+export const TICKET_RUNNING = ["dispatched", "accepted", "handled"];
+
+export const OVERDUE_STAGES = { acceptance: "签收超时", resolution: "办理超时" };
+
+export const WISH_STATES = {
+  open: ["待认领", "warn"],
+  claimed: ["已认领", ""],
+  collected: ["已收集", ""],
+  fulfilled: ["已实现", "ok"],
+  revisited: ["已回访", "ok"],
+};
+
+/** Read models (projections) by service, as an operator reads them. */
+export const PROJECTION_NAMES = {
+  growth: "成长档案",
+  logs: "工作纪实",
+  quarters: "季度考核",
+  roster: "人员名册",
+  grid_hierarchy: "网格组织架构",
+  grid_reports: "网格上报",
+  grid_tickets: "派单工单",
+  grid_wishes: "微心愿",
+  appraisal: "考核汇总",
+  archives: "档案",
+  submissions: "纪实提交情况",
+  tickets: "工单汇总",
+  villages: "村庄档案",
+  village_inspections: "督查巡查",
+  village_pairings: "结对帮扶",
+  village_pilots: "试点示范",
+  village_projects: "书记项目",
+  village_rectifications: "整改",
+};
+
+export const PROJECTION_STATES = {
+  running: ["运行中", "ok"],
+  live: ["实时", "ok"],
+  caught_up: ["已追平", "ok"],
+  rebuilding: ["重建中", "warn"],
+  catching_up: ["追赶中", "warn"],
+  stopped: ["已停止", "bad"],
+  failed: ["失败", "bad"],
+  error: ["出错", "bad"],
+  "not running here": ["由其他副本运行", ""],
+  standby: ["待命", ""],
+};
