@@ -1,10 +1,16 @@
 """Foundation benchmark: each figure beside a baseline measured in the same run (the machine is shared).
 
-1. append: single-event transactions, 16 concurrent writers, vs a raw INSERT with the same unique key
-2. relay: store → JetStream, vs the best windowed raw publish of the same messages
-3. rebuild of the reporting submissions projection over N events (default 1,000,000)
-4. command path over HTTP at 32 connections (wrk), vs a minimal endpoint that validates, inserts, publishes
-5. freshness: command answer → event in the reporting read model, at half the measured maximum rate
+``grassroots bench --only <figure>`` runs some of them:
+
+- ``append``: single-event transactions, 16 concurrent writers, vs a raw INSERT with the same unique key
+- ``relay``: store → JetStream, vs the best windowed ``publish_async`` of the same messages
+- ``rebuild``: the reporting submissions projection over N events (default 1,000,000)
+- ``http``: ``POST /api/v1/logs`` without a key at 32 connections (wrk), vs a minimal endpoint that
+  validates, inserts and publishes; then freshness (command answer → reporting read model) at half that rate
+- ``keyed``: the same with an ``Idempotency-Key`` on every request, vs the minimal endpoint's keyed
+  route (its key's record stored in the same statement) and vs the minimal endpoint without a key
+- ``tail``: p99 at an open-loop rate of 70 % of the minimal endpoint's maximum, ours beside minimal's
+- ``peer``: our store beside the ``eventsourcing`` library on the same PostgreSQL (``bench_peer``)
 """
 
 from __future__ import annotations
@@ -58,7 +64,8 @@ local keyed = os.getenv("BENCH_KEYED") == "1"
 request = function()
   counter = counter and counter + step or id
   local token = tokens[(counter % #tokens) + 1]
-  local week = string.format("%s-W%02d", year, (math.floor(counter / #tokens) % 40) + 1)
+  -- keyed requests on weeks 21-40, unkeyed on 1-20: each a person's first log of its week
+  local week = string.format("%s-W%02d", year, (math.floor(counter / #tokens) % 20) + 1 + (keyed and 20 or 0))
   local body = '{"week":"' .. week .. '","items":[{"text":"完成季度考核资料整理","indicators":["qin-1"]}]}'
   local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}
   if keyed then headers["Idempotency-Key"] = year .. "-" .. counter end
@@ -422,6 +429,41 @@ FIGURES = ("append", "relay", "rebuild", "http", "keyed", "tail", "peer")
 HTTP_FIGURES = ("http", "keyed", "tail")
 
 
+def _peer(base: str, quick: bool) -> list[tuple[str, str, str, str, str]]:
+    """Our store beside the ``eventsourcing`` library on the same PostgreSQL (``bench_peer``)."""
+    try:
+        import eventsourcing.postgres  # noqa: F401
+    except ImportError:
+        raise SystemExit(
+            "the peer figure needs the bench dependency group: uv sync --group bench (make bench does)"
+        ) from None
+    from grassroots_cli.bench_peer import Sizes, ours, theirs
+
+    sizes = Sizes(appends=400, aggregates=1000, events_per=10) if quick else Sizes(2000, 10_000, 10)
+    for name in ("peer_ours", "peer_theirs"):
+        asyncio.run(ensure_database(base, name))
+    mine = uvloop.run(ours(dsn_for(base, "peer_ours"), sizes))
+    peer = theirs(dsn_for(base, "peer_theirs"), sizes)
+    targets = {"append, 16 writers": "≥ 10×", "read-all decoded": "≥ 2×", "rehydrate": "≥ 5×"}
+    unit = {"rehydrate": f"aggregates/s ({sizes.aggregates:,} × {sizes.events_per} events)"}
+    return [
+        (
+            f"vs eventsourcing: {name}",
+            f"{mine[name]:,.0f} {unit.get(name, 'events/s')}",
+            f"{peer[name]:,.0f}/s eventsourcing {_version('eventsourcing')}",
+            f"{mine[name] / peer[name]:.1f}×",
+            targets.get(name, "-"),
+        )
+        for name in mine
+    ]
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
+
+
 def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
     """The figures named in ``only`` (``http`` includes freshness, which runs at half its rate)."""
     if shutil.which("wrk") is None:
@@ -480,6 +522,9 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
                 )
             )
 
+        if "peer" in only:
+            console.print("the peer, eventsourcing with its PostgreSQL persistence …")
+            rows.extend(_peer(base, quick))
         if any(figure in only for figure in HTTP_FIGURES):
             secret = "bench-" + new_event_id()
             env = {"NATS_URL": nats.url, "JWT_SECRET": secret, "LOG_LEVEL": "warning", "NATS_PREFIX": "bh"}
