@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import asyncpg
 import httpx
 import orjson
 import uvloop
@@ -291,6 +292,15 @@ def _wrk(
     rate = float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")))
     p99_raw = next(line.split()[1] for line in out.splitlines() if line.strip().startswith("99%"))
     return rate, _ms(p99_raw)
+
+
+async def _wal_bytes(dsn: str) -> int:
+    """The server's WAL position in bytes: what a round wrote, from the difference."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        return int(await conn.fetchval("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')"))
+    finally:
+        await conn.close()
 
 
 def _ms(value: str) -> float:
@@ -599,6 +609,7 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
             rounds, years = (2, (2026, 2024)) if quick else (3, (2026, 2024, 2023))
             per_round = max(seconds // rounds, 3)
             measured: dict[str, tuple[float, float, dict[str, float]]] = {}
+            wal: dict[str, float] = {}  # PostgreSQL WAL bytes per request (the whole server, each round alone)
 
             def alternate(names: tuple[str, ...]) -> None:
                 """Alternating rounds, so the machine's moods fall on both sides alike; a year per round
@@ -609,6 +620,7 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
                 for year in years:
                     for name in names:
                         url, pid, keyed = targets[name]
+                        wal_before = asyncio.run(_wal_bytes(base))
                         (round_rate, round_p99), spent = bench_cpu.measure(
                             {"API process": [pid], **shared},
                             lambda url=url, year=year, keyed=keyed: _wrk(
@@ -618,10 +630,12 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
                         )
                         served[name] += round_rate * per_round
                         p99s[name].append(round_p99)
+                        wal[name] = wal.get(name, 0) + asyncio.run(_wal_bytes(base)) - wal_before
                         for group, value in spent.items():
                             cpu[name][group] = cpu[name].get(group, 0.0) + value
                 for name in names:
                     per_request = {group: value / served[name] * 1000 for group, value in cpu[name].items()}
+                    wal[name] /= served[name]
                     measured[name] = (served[name] / (per_round * rounds), max(p99s[name]), per_request)
 
             def row(name: str, baseline: str, label: str, target: str) -> None:
@@ -660,6 +674,7 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
             if measured:
                 cpu_rows.append(("all", *(f"{sum(measured[name][2].values()):.3f}" for name in measured)))
                 cpu_names.extend(measured)
+                cpu_rows.append(("PostgreSQL WAL, bytes per request", *(f"{wal[name]:,.0f}" for name in measured)))
             if "tail" in only:
                 console.print("tail under an offered load …")
                 offered = measured["minimal"][0] * 0.7
