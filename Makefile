@@ -29,6 +29,7 @@ lint: sync
 	.venv/bin/lint-imports --no-cache
 
 bench: sync
+	$(UV) sync --frozen --quiet --group bench  # the peer library the benchmark compares with
 	.venv/bin/grassroots bench
 
 browser-deps:

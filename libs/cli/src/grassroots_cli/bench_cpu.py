@@ -25,15 +25,22 @@ def _seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime
 
 
-def _named(name: str) -> list[int]:
-    pids = []
+def _server_processes(pgdata: Path) -> list[int]:
+    """The PostgreSQL server of ``pgdata``: its postmaster and every process it started (backends
+    included). Only this one: other PostgreSQL servers on a shared machine are not the benchmark's."""
+    try:
+        postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return []
+    pids = [postmaster]
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                if Path(f"/proc/{entry}/comm").read_text().strip() == name:
-                    pids.append(int(entry))
-            except OSError:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
                 continue
+            if int(fields[1]) == postmaster:  # the parent's pid
+                pids.append(int(entry))
     return pids
 
 
@@ -42,15 +49,15 @@ def _children_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(groups: Mapping[str, list[int]], run: Callable[[], T]) -> tuple[T, dict[str, float]]:
+def measure(groups: Mapping[str, list[int]], run: Callable[[], T], pgdata: Path) -> tuple[T, dict[str, float]]:
     """Run ``run`` (a load generator run as a child process) and answer its result with the CPU
-    seconds each group spent meanwhile: the given processes, every ``postgres`` process (backends
-    included), and the load generator itself."""
-    tracked = {**groups, "PostgreSQL": _named("postgres")}
+    seconds each group spent meanwhile: the given processes, the PostgreSQL server of ``pgdata``
+    (backends included), and the load generator itself."""
+    tracked = {**groups, "PostgreSQL": _server_processes(pgdata)}
     before = {pid: _seconds(pid) for pids in tracked.values() for pid in pids}
     children = _children_seconds()
     result = run()
-    after_pg = _named("postgres")  # backends opened during the run count from zero
+    after_pg = _server_processes(pgdata)  # backends opened during the run count from zero
     tracked["PostgreSQL"] = sorted(set(tracked["PostgreSQL"]) | set(after_pg))
     spent = {
         group: sum(max(_seconds(pid) - before.get(pid, 0.0), 0.0) for pid in pids) for group, pids in tracked.items()

@@ -409,7 +409,9 @@ def bench(
     quick: Annotated[bool, typer.Option(help="Smaller runs (for a smoke check)")] = False,
     only: Annotated[
         list[str] | None,
-        typer.Option(help="Only these figures (repeatable): append, relay, rebuild, http (with freshness)"),
+        typer.Option(
+            help="Only these figures (repeatable): append, relay, rebuild, http (with freshness), keyed, tail, peer"
+        ),
     ] = None,
 ) -> None:
     """Run the foundation benchmark: each figure beside a baseline measured in the same run."""

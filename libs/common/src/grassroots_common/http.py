@@ -506,7 +506,13 @@ def idempotency(key: str | None, principal: Principal, request: Request, body: A
         body = body.model_dump(mode="json")
     elif body is None:
         body = {}
-    return Idempotency.of(key, principal.sub, f"{request.method} {request.url.path}", body)
+    return Idempotency.of(key, principal.sub, f"{request.method} {_url_path(request)}", body)
+
+
+def _url_path(request: Request) -> str:
+    """``request.url.path`` without building the whole URL (host, query, a parse: about a quarter of
+    the key's cost per request): the same escaping starlette applies before it parses."""
+    return request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
 
 
 class ReadAfter:
