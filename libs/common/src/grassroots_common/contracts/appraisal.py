@@ -116,12 +116,12 @@ class PersonDetailsChanged(Event):
 
     stream_type = "roster"
 
-    unit_id: str
-    person_id: str
-    person_name: str
-    position: str
+    unit_id: Key
+    person_id: Key
+    person_name: Name
+    position: Name
     birth_date: dt.date | None
-    id_number_digest: str | None = None
+    id_number_digest: Key | None = None
 
 
 @event

@@ -365,13 +365,13 @@ class TicketUrged(Event):
 
     stream_type = "ticket"
 
-    ticket_id: str
-    community_id: str
-    department_id: str
-    note: str
-    urged_by: str
-    urged_by_name: str
-    round: int
+    ticket_id: Key
+    community_id: Key
+    department_id: Key
+    note: Text
+    urged_by: Key
+    urged_by_name: Name
+    round: Round
     urged_at: dt.datetime
 
 
