@@ -255,7 +255,7 @@ async function renderLeaderReminders(body, { user }) {
         },
       })
     : h("p", { class: "muted" }, "你的审核范围内暂时没有人员。");
-  body.append(section("发出不足提醒", form), section("本单位不足提醒", slot));
+  body.append(section("发出不足提醒", form), section("不足提醒记录", slot));
   show();
 }
 
