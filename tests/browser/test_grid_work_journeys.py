@@ -27,7 +27,7 @@ def test_report_photo_dispatch_accept_then_an_overdue_ticket_urged_to_revisit(pa
         f"{platform.url}/api/grid/api/v1/boards/overdue",
         params={"limit": 200},
         headers={"Authorization": f"Bearer {people.token_for(dispatcher)}"},
-        timeout=30,
+        timeout=60,
     ).json()["items"]
     handlers = {u["scopes"].get("department"): u for u in people.users if "department" in u["roles"]}
     overdue = sorted(

@@ -27,7 +27,7 @@ def api(platform, people, user: dict, path: str, **params: object) -> dict:
         f"{platform.url}/api/village/api/v1{path}",
         params=params,
         headers={"Authorization": f"Bearer {people.token_for(user)}"},
-        timeout=30,
+        timeout=60,
     )
     r.raise_for_status()
     return r.json()

@@ -538,7 +538,10 @@ function actionsFor(t, user, deps, show) {
         }),
       );
     }
-    if (t.state === "closed" && !t.satisfaction) {
+    // Revisited once per closing: a reopened ticket closed again is revisited again.
+    const closedAt = t.history.map((e) => e.type).lastIndexOf("TicketClosed");
+    const revisited = t.history.slice(closedAt + 1).some((e) => e.type === "SatisfactionRecorded");
+    if (t.state === "closed" && !revisited) {
       forms.push(
         disclosure(
           "回访群众",
