@@ -9,6 +9,7 @@ from fastapi import Path
 from pydantic import BaseModel, Field
 
 from grassroots_common.errors import Invalid
+from grassroots_common.fields import Name
 from grassroots_common.http import PrincipalDep, RuntimeDep
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import holiday_name, load_calendar, set_year
@@ -17,7 +18,7 @@ from grassroots_common.workdays import holiday_name, load_calendar, set_year
 class CalendarDay(BaseModel):
     day: dt.date
     is_workday: bool
-    name: str = Field(default="", max_length=40)
+    name: Name = Field(default="", max_length=40)
 
 
 class CalendarYear(BaseModel):

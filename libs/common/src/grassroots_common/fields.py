@@ -110,6 +110,7 @@ def export_safe(value: Any) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     return _XML_REFUSED.sub("", text)
 
+
 MAX_KEY = 128
 MAX_NAME = 200
 MAX_TEXT = 20_000
