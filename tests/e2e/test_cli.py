@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from appraisal.main import create_app as appraisal_app
 from grassroots_cli.main import app as cli
+from grassroots_cli.platform import Platform
+from grassroots_common.clock import OFFSET_ENV, ClockRefused
 from reporting.main import create_app as reporting_app
 
 pytestmark = pytest.mark.slow
@@ -77,3 +79,14 @@ async def test_operator_commands_on_a_running_platform(
     token = (await run("token", "p9", "--role", "staff", "--scope", "unit=u9")).strip()
     claims = jwt.decode(token, options={"verify_signature": False})
     assert claims["roles"] == ["staff"] and claims["scopes"] == {"unit": "u9"}
+
+
+def test_the_platform_refuses_a_moved_clock_without_demo_mode(tmp_path, monkeypatch) -> None:
+    """Refused before anything starts (no server, no data folder): a deploy never runs on it."""
+    data = tmp_path / "data"
+    with pytest.raises(ClockRefused, match="SEED_DEMO"):
+        Platform(data_dir=data, seed_demo=False, clock_offset="+30d").start()
+    monkeypatch.setenv(OFFSET_ENV, "+30d")
+    with pytest.raises(ClockRefused):
+        Platform(data_dir=data, seed_demo=False).start()
+    assert not data.exists()

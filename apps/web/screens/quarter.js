@@ -53,7 +53,7 @@ async function renderSummary(body, { user }) {
         name: "month",
         label: "月份",
         type: "select",
-        options: months.map((m) => [m, `${m.slice(0, 4)}年${Number(m.slice(5))}月${m === due?.month ? (due.overdue ? "（已过截止时间，请尽快补交）" : "（待提交）") : ""}`]),
+        options: months.map((m) => [m, `${m.slice(0, 4)}年${Number(m.slice(5))}月${m === due?.month ? (due.overdue ? "（已逾期，请补交）" : "（待提交）") : ""}`]),
         value: month,
         hint: due ? `${due.month.slice(0, 4)}年${Number(due.month.slice(5))}月小结截止 ${fmtDateTime(due.deadline)}` : undefined,
       },

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grassroots_common.clock import OFFSET_ENV, START_ENV, Clock, ClockRefused, clock_from, parse_offset
+from grassroots_common.clock import OFFSET_ENV, START_ENV, Clock, ClockRefused, advance, clock_from, parse_offset
 from grassroots_common.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -80,3 +80,19 @@ def test_the_deploy_never_moves_the_clock_nor_turns_demo_on() -> None:
         for key, value in items:
             assert not key.startswith("GRASSROOTS_CLOCK"), f"{name} sets {key}"
             assert not (key.endswith("SEED_DEMO") and str(value).lower() == "true"), f"{name} seeds demo data"
+
+
+def test_a_demo_platform_clock_moves_forward_while_it_runs(tmp_path: Path) -> None:
+    clock = clock_from("+1d", None, demo=True, data_dir=tmp_path)
+    assert clock.offset == dt.timedelta(days=1)
+    assert advance(tmp_path, "7d") == dt.timedelta(days=7)
+    assert clock.offset == dt.timedelta(days=8)
+    assert advance(tmp_path, dt.timedelta(hours=12)) == dt.timedelta(days=7, hours=12)
+    assert clock.offset == dt.timedelta(days=8, hours=12)
+    assert clock.status()["moved"] is True
+    # Another process (a service, a restart) reads the same moves.
+    assert clock_from(None, None, demo=True, data_dir=tmp_path).offset == dt.timedelta(days=7, hours=12)
+    with pytest.raises(ClockRefused, match="forward"):
+        advance(tmp_path, "-1d")
+    # Without demo mode the moves are never read.
+    assert not clock_from(None, None, demo=False, data_dir=tmp_path).moved

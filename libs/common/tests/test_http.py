@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.calendar_api import router as calendar_router
-from grassroots_common.clock import ClockRefused
+from grassroots_common.clock import ClockRefused, advance
 from grassroots_common.commands import CommandResult, execute
 from grassroots_common.errors import Conflict
 from grassroots_common.events import Event, event
@@ -321,7 +321,9 @@ async def test_metrics_only_for_this_machine_or_an_operator(app, serve, auth) ->
         assert (await client.get("/docs")).status_code == 404
 
 
-async def test_a_moved_clock_runs_only_in_demo_mode_and_events_occur_on_it(database, make_settings, serve, auth):
+async def test_a_moved_clock_runs_only_in_demo_mode_and_events_occur_on_it(
+    database, make_settings, serve, auth, tmp_path
+):
     async def start(s):
         return await Runtime.start(s, migrations_package="grassroots_common", publishes=False)
 
@@ -332,7 +334,7 @@ async def test_a_moved_clock_runs_only_in_demo_mode_and_events_occur_on_it(datab
     with pytest.raises(ClockRefused, match="SEED_DEMO"):
         async with serve(notes(grassroots_clock_offset="+90d")):
             pass
-    moved = notes(grassroots_clock_offset="+90d", seed_demo=True)
+    moved = notes(grassroots_clock_offset="+90d", seed_demo=True, data_dir=tmp_path)
     async with serve(moved) as client:
         clock = (await client.get("/clock")).json()
         assert clock["moved"] is True and clock["offset_seconds"] == 90 * 86400
@@ -342,6 +344,9 @@ async def test_a_moved_clock_runs_only_in_demo_mode_and_events_occur_on_it(datab
         assert r.status_code == 200, r.text
         (event,) = await moved.state.runtime.store.load("n-clock")
         assert event.occurred_at - dt.datetime.now(dt.UTC) > dt.timedelta(days=89)
+        # Moved further while it runs (grassroots clock --advance): read at once, no restart.
+        advance(tmp_path, "7d")
+        assert (await client.get("/clock")).json()["offset_seconds"] == 97 * 86400
     async with serve(notes()) as client:
         assert (await client.get("/clock")).json()["moved"] is False
 

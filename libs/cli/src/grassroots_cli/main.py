@@ -109,6 +109,23 @@ def token(
 
 
 @app.command()
+def clock(
+    advance_by: Annotated[
+        str | None, typer.Option("--advance", help="Move a running demo platform's clock forward, e.g. 7d or 36h")
+    ] = None,
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Show (or move forward) the clock of a demo platform started with this data folder."""
+    from grassroots_common.clock import ClockRefused, advance, moved_by
+
+    try:
+        total = advance(data_dir, advance_by) if advance_by else moved_by(data_dir / "clock.json")
+    except ClockRefused as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    console.print(f"Moved forward by {total} beyond the start offset (demo platforms under {data_dir} only)")
+
+
+@app.command()
 def streams(data_dir: DataDir = Path("data")) -> None:
     """Each service's stream: message count, first and last sequence."""
 

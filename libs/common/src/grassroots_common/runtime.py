@@ -79,7 +79,12 @@ class Runtime:
     ) -> Runtime:
         """Connect, migrate, install projections; start workers when ``settings.run_workers``.
         A moved clock without demo mode is refused (``ClockRefused``) before anything starts."""
-        clock = clock_from(settings.grassroots_clock_offset, settings.grassroots_clock_start, demo=settings.seed_demo)
+        clock = clock_from(
+            settings.grassroots_clock_offset,
+            settings.grassroots_clock_start,
+            demo=settings.seed_demo,
+            data_dir=settings.data_dir,
+        )
         if clock.moved:
             log.warning("clock.moved", offset_seconds=clock.offset.total_seconds(), now=clock().isoformat())
         pool = await create_pool(settings.database_url, max_size=20)
