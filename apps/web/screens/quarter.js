@@ -260,7 +260,7 @@ async function renderBoard(body, { user, query }) {
                 .filter(Boolean)
                 .join(" · "),
             ),
-            p.adjustments?.length ? h("ul", { class: "items small" }, p.adjustments.map((a) => h("li", {}, `调整：${a.from_grade || "—"} → ${a.to_grade}（${a.reason}）`))) : null,
+            p.adjustments?.length ? h("ul", { class: "items small" }, p.adjustments.map((a) => h("li", {}, `调整：${a.from || "—"} → ${a.to || "—"}（${a.reason}）`))) : null,
             p.grade && user.roles.some((r) => ["principal_leader", "deputy_leader", "unit_admin"].includes(r))
               ? disclosure(
                   "调整等次",
