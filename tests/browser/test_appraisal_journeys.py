@@ -111,7 +111,8 @@ def test_staff_submits_log_and_section_chief_sees_it(page, people, sign_in) -> N
     page.get_by_role("button", name="退出").click()
     sign_in(people.find("district_admin") or DISTRICT)
     page.goto(f"/district/submissions?week={this_week()}")
-    row = page.get_by_role("row").filter(has_text=staff["scopes"]["unit"])
+    # The unit by its name on screen; its id only in the markup.
+    row = page.get_by_role("row").filter(has=page.locator(f'[data-unit="{staff["scopes"]["unit"]}"]'))
     for _ in range(20):
         if row.count():
             break

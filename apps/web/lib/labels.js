@@ -57,6 +57,7 @@ export const PROJECTION_NAMES = {
   village_pilots: "试点示范",
   village_projects: "书记项目",
   village_rectifications: "整改",
+  platform_calendar: "工作日历",
 };
 
 export const PROJECTION_STATES = {

@@ -93,7 +93,7 @@ async function renderSubmissions(body, { query, user, caps }) {
           ),
           table(
             [
-              { label: "单位", name: true, cell: (r) => names[r.unit_id] || "—" },
+              { label: "单位", name: true, cell: (r) => h("span", { dataset: { unit: r.unit_id } }, names[r.unit_id] || "—") },
               { label: "已提交", num: true, cell: (r) => fmtNumber(r.submitted) },
               { label: "迟交", num: true, cell: (r) => fmtNumber(r.late) },
               { label: "迟交率", num: true, cell: (r) => (r.submitted ? `${fmtNumber((100 * r.late) / r.submitted, 1)}%` : "—") },

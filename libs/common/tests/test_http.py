@@ -165,18 +165,6 @@ async def test_health_ready_metrics_and_calendar(app, serve, auth) -> None:
         # A client's made-up method is counted, but never becomes a label value of its own.
         assert 'method="OTHER",route="/healthz",status="405"' in metrics.text
         assert "BREW" not in metrics.text
-        # One day entered does not make the year entered: the warning stays until the whole year is confirmed.
-        new_year = {"days": [{"day": "2027-01-01", "is_workday": False, "name": "元旦"}]}
-        r = await client.put("/api/v1/calendar/2027", json=new_year, headers=auth("d1", "district_admin"))
-        assert r.status_code == 200 and r.json()["entered"] is False
-        assert "尚未确认全年" in r.json()["warning"] and r.json()["days"][0]["name"] == "元旦"
-        r = await client.put(
-            "/api/v1/calendar/2027", json={**new_year, "confirmed": True}, headers=auth("d1", "district_admin")
-        )
-        assert r.status_code == 200 and r.json()["entered"] is True and r.json()["warning"] is None
-        r = await client.get("/api/v1/calendar/2026", headers=auth("p1", "staff"))
-        names = {d["name"] for d in r.json()["days"]}
-        assert "国庆节" in names and not any(n.isascii() for n in names)  # the package's years, in Chinese
         r = await client.put("/api/v1/calendar/2027", json={"days": []}, headers=auth("p1", "staff"))
         assert r.status_code == 403
         r = await client.get("/api/v1/calendar/2028", headers=auth("p1", "staff"))

@@ -1,18 +1,23 @@
-"""The working-day calendar as an API every service mounts: read a year, enter a year."""
+"""The platform's working-day calendar as an API every service mounts: read a year anywhere; enter
+a year in the service that keeps it (appraisal), whose event every service projects."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Depends, Path, Request
 from pydantic import BaseModel, Field
 
-from grassroots_common.errors import Invalid
+from grassroots_common.calendar_entry import CalendarYear as CalendarYearStream
+from grassroots_common.calendar_entry import calendar_stream_id
+from grassroots_common.commands import CommandResult, execute
+from grassroots_common.contracts.calendar import CALENDAR_OWNER, CalendarDayEntry
+from grassroots_common.errors import Conflict
 from grassroots_common.fields import Name
-from grassroots_common.http import PrincipalDep, RuntimeDep
+from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
 from grassroots_common.routing import api_router
-from grassroots_common.workdays import holiday_name, load_calendar, set_year
+from grassroots_common.workdays import holiday_name, load_calendar
 
 
 class CalendarDay(BaseModel):
@@ -46,33 +51,46 @@ router = api_router(prefix="/api/v1/calendar", tags=["calendar"])
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
 
 
-@router.get("/{year}", summary="One year's holidays and adjusted workdays")
-async def get_year(year: YearPath, runtime: RuntimeDep, principal: PrincipalDep) -> CalendarYear:
-    rows = await runtime.pool.fetch(
-        "SELECT day, is_workday, name FROM calendar_days WHERE extract(year FROM day) = $1 ORDER BY day", year
-    )
+Projected = Annotated[dict, Depends(ReadAfter("platform_calendar", CALENDAR_OWNER))]
+
+
+@router.get("/{year}", summary="One year's holidays and adjusted workdays (the platform's one calendar)")
+async def get_year(year: YearPath, runtime: RuntimeDep, principal: PrincipalDep, positions: Projected) -> CalendarYear:
     calendar = await load_calendar(runtime.pool)
+    days = calendar.days_of(year)
     warning = calendar.warning_for(dt.date(year, 1, 1))
-    if warning and rows:
-        warning = f"{year} 年已录入 {len(rows)} 天，尚未确认全年；{warning}"
+    if warning and days:
+        warning = f"{year} 年已录入 {len(days)} 天，尚未确认全年；{warning}"
     return CalendarYear(
         year=year,
         entered=calendar.knows(year),
         warning=warning,
-        days=[
-            CalendarDay(day=r["day"], is_workday=r["is_workday"], name=holiday_name(r["name"], r["is_workday"]))
-            for r in rows
-        ],
+        days=[CalendarDay(day=d, is_workday=w, name=holiday_name(n, w)) for d, w, n in days],
     )
 
 
-@router.put("/{year}", summary="Enter a year's official calendar (district administrators)")
+@router.put("/{year}", summary="Enter a year's official calendar (district administrators, appraisal service)")
 async def put_year(
-    year: YearPath, body: CalendarYearBody, runtime: RuntimeDep, principal: PrincipalDep
-) -> CalendarYear:
+    year: YearPath,
+    body: CalendarYearBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
     principal.require("district_admin", "operator")
-    for entry in body.days:
-        if entry.day.year != year:
-            raise Invalid("calendar_wrong_year", f"{entry.day} 不属于 {year} 年", field="days")
-    await set_year(runtime.pool, year, [(d.day, d.is_workday, d.name) for d in body.days], confirmed=body.confirmed)
-    return await get_year(year, runtime, principal)
+    if runtime.settings.service != CALENDAR_OWNER:
+        raise Conflict(
+            "calendar_kept_elsewhere",
+            f"工作日历全平台只录入一次，请在考核服务录入（/api/{CALENDAR_OWNER}/v1/calendar/{year}）",
+        )
+    days = [CalendarDayEntry(day=d.day, is_workday=d.is_workday, name=d.name) for d in body.days]
+    return await execute(
+        runtime.store,
+        CalendarYearStream,
+        calendar_stream_id(year),
+        lambda c: c.enter(year, days, confirmed=body.confirmed),
+        meta,
+        idempotency=idempotency(idempotency_key, principal, request, body),
+    )

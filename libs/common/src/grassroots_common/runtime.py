@@ -18,6 +18,7 @@ import structlog
 from nats.aio.client import Client as NATS
 
 from grassroots_common.auth import TokenVerifier, load_or_create_secret
+from grassroots_common.calendar_projection import CalendarProjection
 from grassroots_common.clock import Clock, clock_from
 from grassroots_common.db import create_pool
 from grassroots_common.jetstream import StreamSpec, connect, ensure_stream
@@ -27,7 +28,6 @@ from grassroots_common.projections import Projection, ProjectionRunner, SourceBi
 from grassroots_common.relay import Relay
 from grassroots_common.settings import ServiceSettings
 from grassroots_common.store import EventStore
-from grassroots_common.workdays import seed_calendar
 
 log = structlog.get_logger(__name__)
 
@@ -90,7 +90,8 @@ class Runtime:
         pool = await create_pool(settings.database_url, max_size=20)
         async with pool.acquire() as conn:
             await migrate(conn, migrations_package)
-            await seed_calendar(conn)
+        # Every service keeps the platform's one working-day calendar, projected from the same events.
+        projections = (*projections, CalendarProjection())
         for projection in projections:
             await install(pool, projection)
         runtime = cls(

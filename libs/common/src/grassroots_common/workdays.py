@@ -1,19 +1,24 @@
 """Working days on the official calendar, kept as data an administrator extends each year.
 
 The State Council publishes each year's holidays and adjusted workdays late in the year before;
-``chinese_calendar`` knows the years up to its release. Years it knows are seeded into
-``calendar_days``; an administrator enters later years through the calendar API. A year counts as
-entered only once the administrator confirms it is the whole year (``calendar_years``): until then
-it falls back to Monday–Friday for the days not entered, and the answer says so (``warning``).
+``chinese_calendar`` knows the years up to its release: those come from the package, the same code
+in every service. An administrator enters later years once, through the appraisal service's
+calendar API; the entry is an event (``CalendarYearEntered``) every service projects, so no service
+keeps a calendar of its own that could disagree. A year counts as entered only once the
+administrator confirms it is the whole year: until then the days not entered fall back to
+Monday–Friday, and the answer says so (``warning``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import asyncpg
 import structlog
+
+from grassroots_common.calendar_projection import SCHEMA
 
 log = structlog.get_logger(__name__)
 
@@ -26,6 +31,11 @@ class WorkCalendar:
 
     overrides: dict[dt.date, bool] = field(default_factory=dict)
     years: set[int] = field(default_factory=set)
+    names: dict[dt.date, str] = field(default_factory=dict)
+
+    def days_of(self, year: int) -> list[tuple[dt.date, bool, str]]:
+        """The year's explicit days (holidays on weekdays, adjusted workdays), in order."""
+        return [(d, w, self.names.get(d, "")) for d, w in sorted(self.overrides.items()) if d.year == year]
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:
@@ -103,42 +113,31 @@ def package_years() -> dict[int, dict[dt.date, tuple[bool, str]]]:
     return years
 
 
-async def seed_calendar(conn: asyncpg.Connection) -> None:
-    """Seed the years the package knows, once; an administrator's entries are never overwritten."""
-    known = {r["year"] for r in await conn.fetch("SELECT year FROM calendar_years")}
-    for year, days in package_years().items():
-        if year in known or year < 2020:
-            continue
-        async with conn.transaction():
-            await conn.executemany(
-                """INSERT INTO calendar_days (day, is_workday, name, source) VALUES ($1, $2, $3, 'package')
-                   ON CONFLICT (day) DO NOTHING""",
-                [(d, w, n) for d, (w, n) in sorted(days.items())],
-            )
-            await conn.execute(
-                "INSERT INTO calendar_years (year, source) VALUES ($1, 'package') ON CONFLICT DO NOTHING", year
-            )
+@functools.cache
+def package_calendar() -> tuple[dict[dt.date, tuple[bool, str]], frozenset[int]]:
+    """The package's years from 2020 on, computed once: explicit days and the years they cover."""
+    days: dict[dt.date, tuple[bool, str]] = {}
+    years = {y: d for y, d in package_years().items() if y >= 2020}
+    for entries in years.values():
+        days.update(entries)
+    return days, frozenset(years)
 
 
 async def load_calendar(pool: asyncpg.Pool) -> WorkCalendar:
-    days = await pool.fetch("SELECT day, is_workday FROM calendar_days")
-    years = await pool.fetch("SELECT year FROM calendar_years")
-    return WorkCalendar({r["day"]: r["is_workday"] for r in days}, {r["year"] for r in years})
-
-
-async def set_year(pool: asyncpg.Pool, year: int, days: list[tuple[dt.date, bool, str]], *, confirmed: bool) -> None:
-    """Replace one year's holidays and adjusted workdays (administrator's entry). The year counts as
-    entered only when ``confirmed`` (the whole year is there); an unconfirmed entry keeps the warning."""
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("DELETE FROM calendar_days WHERE extract(year FROM day) = $1", year)
-        await conn.executemany(
-            "INSERT INTO calendar_days (day, is_workday, name, source) VALUES ($1, $2, $3, 'admin')", days
-        )
-        if not confirmed:
-            await conn.execute("DELETE FROM calendar_years WHERE year = $1", year)
-            return
-        await conn.execute(
-            """INSERT INTO calendar_years (year, source) VALUES ($1, 'admin')
-               ON CONFLICT (year) DO UPDATE SET source = 'admin', updated_at = now()""",
-            year,
-        )
+    """The platform calendar: the package's years, overlaid year by year by what administrators
+    entered (the ``platform_calendar`` read model every service keeps from the same events)."""
+    package_days, package_year_set = package_calendar()
+    days = dict(package_days)
+    names: dict[dt.date, str] = {d: n for d, (_, n) in package_days.items()}
+    years = set(package_year_set)
+    entered = await pool.fetch(f"SELECT year, confirmed FROM {SCHEMA}.years")
+    if entered:
+        replaced = {r["year"] for r in entered}
+        for day in [d for d in days if d.year in replaced]:
+            del days[day], names[day]
+        rows = await pool.fetch(f"SELECT day, is_workday, name FROM {SCHEMA}.days")
+        for r in rows:
+            days[r["day"]] = (r["is_workday"], r["name"])
+            names[r["day"]] = r["name"]
+        years = (years - replaced) | {r["year"] for r in entered if r["confirmed"]}
+    return WorkCalendar({d: w for d, (w, _) in days.items()}, years, names)
