@@ -256,7 +256,7 @@ def _uvicorn(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.
     )
 
 
-def _wait_ready(url: str, log: Path, timeout: float = 120) -> None:
+def _wait_ready(url: str, log: Path, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
