@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -441,12 +442,6 @@ HTTP_FIGURES = ("http", "keyed", "tail")
 
 def _peer(base: str, quick: bool) -> list[tuple[str, str, str, str, str]]:
     """Our store beside the ``eventsourcing`` library on the same PostgreSQL (``bench_peer``)."""
-    try:
-        import eventsourcing.postgres  # noqa: F401
-    except ImportError:
-        raise SystemExit(
-            "the peer figure needs the bench dependency group: uv sync --group bench (make bench does)"
-        ) from None
     from grassroots_cli.bench_peer import Sizes, compare
 
     sizes = Sizes(appends=600, aggregates=1000, events_per=10) if quick else Sizes(3000, 10_000, 10)
@@ -475,6 +470,8 @@ def _version(package: str) -> str:
 
 def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
     """The figures named in ``only`` (``http`` includes freshness, which runs at half its rate)."""
+    if "peer" in only and importlib.util.find_spec("eventsourcing") is None:
+        raise SystemExit("the peer figure needs the bench dependency group: uv sync --group bench (make bench does)")
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed for the HTTP figures: apt-get install -y wrk")
     folder = Path(tempfile.mkdtemp(prefix="grassroots-bench-"))
