@@ -285,6 +285,9 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.CrashShutdownError,
     asyncpg.TooManyConnectionsError,
     asyncpg.InterfaceError,  # only "connection is closed" (a connection the server dropped mid-request)
+    # "another operation is in progress": a connection the server dropped in the middle of a statement
+    # (seen in tests/e2e/test_faults.py when PostgreSQL is killed under load)
+    asyncpg.InternalClientError,
 )
 RETRY_AFTER_SECONDS = 2
 
