@@ -226,5 +226,11 @@ async def test_kill_a_service_nats_and_postgres_under_load(platform: Platform) -
         print("  failed commands (person, answer, seconds after the first failure):", flush=True)
         for i in range(0, len(listed), 6):
             print("    " + "; ".join(listed[i : i + 6]), flush=True)
+    if "500" in failed:  # what the services logged, to tell why
+        for log_file in sorted((platform.data_dir / "logs").glob("*.log")):
+            lines = log_file.read_text(errors="replace").splitlines()
+            for start in [i for i, line in enumerate(lines) if line.startswith("Traceback")][:3]:
+                end = next((j for j in range(start + 1, len(lines)) if not lines[j].startswith(" ")), start)
+                print(f"  {log_file.name}:", *lines[max(start, end - 8) : end + 1], sep="\n    ", flush=True)
     # A failure is an answer a client can act on (503/504 with Retry-After, or a cut connection), never a 500.
     assert not [f for f in load.failed if f[2] == "500"], failed

@@ -156,13 +156,15 @@ async def test_a_failing_upstream_never_leaves_a_bad_connection_for_the_next_req
 
 
 async def test_slow_clients_of_one_service_do_not_stall_another(monkeypatch) -> None:
-    async with gateway(monkeypatch, connections_per_upstream=30, pool_timeout=0.5) as url:
+    # Connecting is not what is measured here: on a loaded machine it may take a while.
+    async with gateway(monkeypatch, connections_per_upstream=30, pool_timeout=0.5, connect_timeout=20.0) as url:
         clients = [client(url, f"127.0.0.{2 + i}") for i in range(10)]
         try:
             slow_ones = [asyncio.create_task(clients[i % 10].get("/api/appraisal/slow?s=5")) for i in range(200)]
             deadline = time.monotonic() + 60
             while IN_FLIGHT["slow"] < 30:  # appraisal's pool is full, the rest wait for a connection
-                assert time.monotonic() < deadline, IN_FLIGHT
+                done = [t.result().status_code for t in slow_ones if t.done() and not t.exception()]
+                assert time.monotonic() < deadline and len(done) < len(slow_ones), (IN_FLIGHT, sorted(set(done)))
                 await asyncio.sleep(0.01)
             async with client(url, "127.0.0.99") as other:
                 started = time.monotonic()

@@ -277,7 +277,17 @@ async def test_database_down_answers_503_with_retry_after_and_recovers_by_itself
     staff = auth("p1", "staff", unit="u1")
     async with serve(app) as client:
         assert (await client.post("/api/v1/notes/db1", json={"text": "第一条"}, headers=staff)).status_code == 200
+        # Commands in flight when the server goes: each answers 503 (or went through), never 500.
+        in_flight = [
+            asyncio.create_task(client.post(f"/api/v1/notes/f{i}", json={"text": "进行中"}, headers=staff))
+            for i in range(20)
+        ]
+        await asyncio.sleep(0)
         await gate.close()
+        answers = await asyncio.gather(*in_flight)
+        assert {r.status_code for r in answers} <= {200, 503}, [
+            r.text for r in answers if r.status_code not in (200, 503)
+        ]
         for _ in range(3):  # a cut connection, then refused ones: each a 503, never a 500
             r = await client.post("/api/v1/notes/db1", json={"text": "第二条"}, headers=staff)
             assert r.status_code == 503, r.text

@@ -63,6 +63,9 @@ class GatewayLimits:
 
     connections_per_upstream: int = 100
     keepalive_per_upstream: int = 20
+    # An idle kept-alive connection is dropped before the service would close it (uvicorn: 5 s), so
+    # a request never goes out on a connection the service is closing at that moment.
+    keepalive_expiry: float = 2.0
     connect_timeout: float = 2.0
     read_timeout: float = 30.0  # a query waits at most 5 s for its read model; an export takes longer
     pool_timeout: float = 5.0  # waiting for a free connection to a busy upstream
@@ -201,7 +204,9 @@ def create_gateway(limits: GatewayLimits | None = None) -> FastAPI:
             pool=limits.pool_timeout,
         )
         pool_limits = httpx.Limits(
-            max_connections=limits.connections_per_upstream, max_keepalive_connections=limits.keepalive_per_upstream
+            max_connections=limits.connections_per_upstream,
+            max_keepalive_connections=limits.keepalive_per_upstream,
+            keepalive_expiry=limits.keepalive_expiry,
         )
         app.state.clients = {
             name: httpx.AsyncClient(base_url=url, timeout=timeout, limits=pool_limits) for name, url in targets.items()

@@ -196,7 +196,23 @@ class EmbeddedPostgres:
     def restart(self) -> None:
         """Start the server again over the same folder and socket (the URI stays the same)."""
         reap_orphans()
-        self._server.ensure_postgres_running()
+        try:
+            self._server.ensure_postgres_running()
+        except subprocess.TimeoutExpired:
+            # pg_ctl waits 10 s; crash recovery on a loaded machine may take longer, and the server
+            # goes on starting without it.
+            deadline = time.monotonic() + 120
+            while not self.ready():
+                if time.monotonic() > deadline or not self.alive():
+                    raise
+                time.sleep(0.5)
+
+    def ready(self) -> bool:
+        try:
+            lines = (self.folder / "postmaster.pid").read_text().splitlines()
+        except OSError:
+            return False
+        return self.alive() and len(lines) >= 8 and lines[7].strip() == "ready"
 
     @property
     def pgdata(self) -> Path:

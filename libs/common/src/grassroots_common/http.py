@@ -360,11 +360,17 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.AdminShutdownError,
     asyncpg.CrashShutdownError,
     asyncpg.TooManyConnectionsError,
+    asyncpg.InterfaceError,  # only "connection is closed" (a connection the server dropped mid-request)
+    # "another operation is in progress": a connection the server dropped in the middle of a statement
+    # (seen in tests/e2e/test_faults.py when PostgreSQL is killed under load)
+    asyncpg.InternalClientError,
 )
 RETRY_AFTER_SECONDS = 2
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, asyncpg.InterfaceError) and "closed" not in str(exc):
+        raise exc  # a misuse of the driver, not the server going away: a 500 and its traceback
     log.warning("database.unavailable", path=request.url.path, error=repr(exc))
     response = problem(503, "database_unavailable", "数据库暂时不可用，请稍后重试", request.url.path)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
