@@ -8,16 +8,12 @@ that conforms to the declared schema. The quick profile runs in the suite; ``mak
 
 from __future__ import annotations
 
-import contextlib
 import os
-import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 import requests
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -26,8 +22,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-
-from grassroots_common.embedded import free_port
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 DEEP = "FUZZ_EXAMPLES" in os.environ
@@ -55,33 +49,16 @@ def _principals(service: str) -> list[tuple[str, tuple[str, ...], dict[str, str]
     return list(chosen.values())
 
 
-@contextlib.contextmanager
-def serving(app: object) -> Iterator[str]:
-    """The app under uvicorn in a thread of its own (its own event loop), lifespan included."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise AssertionError("the service did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-
-
 @pytest.mark.parametrize("service", ["appraisal", "grid", "village", "reporting"])
-def test_every_operation_answers_a_declared_4xx_or_success(service, database, make_settings, auth) -> None:
+def test_every_operation_answers_a_declared_4xx_or_success(service, database, make_settings, auth, serve_http) -> None:
     main = __import__(f"{service}.main", fromlist=["create_app"])
-    app = main.create_app(make_settings(service, database, seed_demo=os.environ.get("FUZZ_SEED", "1") == "1", read_wait_max=0.05))
+    app = main.create_app(
+        make_settings(service, database, seed_demo=os.environ.get("FUZZ_SEED", "1") == "1", read_wait_max=0.05)
+    )
     headers = [auth(sub, *roles, **scopes) for sub, roles, scopes in _principals(service)]
     failures: list[str] = []
     t0 = time.perf_counter()
-    with serving(app) as base_url, requests.Session() as session:
+    with serve_http(app) as base_url, requests.Session() as session:
         print(f"TIME start {time.perf_counter() - t0:.2f}")
         schema = schemathesis.openapi.from_dict(session.get(base_url + "/openapi.json").json(), config=CONFIG)
         for result in schema.get_all_operations():
@@ -108,7 +85,10 @@ def test_every_operation_answers_a_declared_4xx_or_success(service, database, ma
             t0 = time.perf_counter()
             try:
                 run()
-            except (Exception, BaseExceptionGroup) as exc:  # every operation is tried; all failures are reported together
+            except (
+                Exception,
+                BaseExceptionGroup,
+            ) as exc:  # every operation is tried; all failures are reported together
                 failures.append(f"{operation.label}: {exc}")
             print(f"TIME {time.perf_counter() - t0:.2f} {operation.label}")
     assert not failures, "\n\n".join(failures)
