@@ -264,3 +264,13 @@ async def test_operator_view_lists_projections_and_parked_events(app, serve, aut
         assert r.status_code == 200 and r.json()["total"] == 0
         r = await client.get("/api/v1/ops/projections", headers=auth("p1", "staff"))
         assert r.status_code == 403
+
+
+def test_openapi_declares_each_route_refusals_with_the_problem_schema(app) -> None:
+    schema = app.openapi()
+    assert {"Problem", "FieldProblem"} <= set(schema["components"]["schemas"])
+    take = schema["paths"]["/api/v1/notes/{note_id}"]["post"]["responses"]
+    assert sorted(take) == ["200", "401", "403", "404", "409", "413", "422", "503"]
+    assert sorted(schema["paths"]["/healthz"]["get"]["responses"]) == ["200"]
+    after = next(p for p in schema["paths"]["/api/v1/calendar/{year}"]["get"]["parameters"] if p["name"] == "year")
+    assert after["schema"]["maximum"] <= 2**63 - 1

@@ -236,7 +236,12 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"], summary="PostgreSQL and NATS are reachable")
+    @app.get(
+        "/readyz",
+        tags=["ops"],
+        summary="PostgreSQL and NATS are reachable",
+        responses={503: {"description": "PostgreSQL or NATS is not reachable", "content": {"application/json": {}}}},
+    )
     async def readyz(request: Request) -> JSONResponse:
         runtime: Runtime | None = getattr(request.app.state, "runtime", None)
         db_ok = nats_ok = False

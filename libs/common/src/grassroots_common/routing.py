@@ -301,11 +301,14 @@ def _readable_json(handler: Handler) -> Handler:
     on the request, so FastAPI does not parse it again."""
 
     async def handle(request: Request) -> Response:
-        if _is_json(request.headers.get("content-type", "")) and await request.body():
+        raw = await request.body()
+        if raw and _is_json(request.headers.get("content-type", "")):
             try:
-                await request.json()
+                raw.decode()  # JSON between systems is UTF-8 (RFC 8259); json.loads would guess UTF-16 too
             except UnicodeDecodeError as exc:
                 raise _malformed("json_not_utf8", exc.start, "JSON is not valid UTF-8") from None
+            try:
+                await request.json()
             except RecursionError:
                 raise _malformed("json_too_deep", 0, "JSON nests too deep") from None
             except ValueError:
