@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 
-.PHONY: up test lint bench sync browser-deps clean-data
+.PHONY: up test lint fuzz bench sync browser-deps clean-data
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -27,6 +27,10 @@ lint: sync
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports --no-cache
+
+# The fuzzing of every service's OpenAPI, deep: 100 fresh random examples per operation (make test runs a quick one).
+fuzz: sync
+	FUZZ=deep .venv/bin/pytest tests/fuzz -q
 
 bench: sync
 	$(UV) sync --frozen --quiet --group bench  # the peer library the benchmark compares with

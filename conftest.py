@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -17,6 +18,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from hypothesis import settings as hypothesis_settings
 
@@ -135,6 +137,32 @@ async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
+
+
+@contextlib.contextmanager
+def over_http(app: object) -> Iterator[str]:
+    """Serve an ASGI app for real (uvicorn on a loopback port, in a thread with its own event loop,
+    lifespan included); yields its base URL. For what an in-process transport hides: chunked
+    bodies between processes, a client that is not httpx."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise AssertionError("the app did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture
+def serve_http() -> Callable[[object], contextlib.AbstractContextManager[str]]:
+    return over_http
 
 
 @pytest.fixture

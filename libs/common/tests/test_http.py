@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 from typing import Annotated
 
+import httpx
 import pytest
 from fastapi import Request
 from pydantic import BaseModel, Field
@@ -75,6 +76,32 @@ async def take_note(
     )
 
 
+class TallyBody(BaseModel):
+    count: int  # unbounded on purpose: its fingerprint must still not fail before authorization
+    model_config = {"extra": "forbid"}
+
+
+@router.post("/{note_id}/tally")
+async def tally(
+    note_id: str,
+    body: TallyBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    """The styles the services use at once: the route builds the idempotency before anything is
+    checked, and the action authorizes on the state it decides on."""
+    keyed = idempotency(key, principal, request, body)
+
+    def act(note: Note) -> None:
+        principal.require("staff")
+        note.take(f"计数 {body.count}")
+
+    return await execute(runtime.store, Note, note_id, act, meta, idempotency=keyed)
+
+
 @pytest.fixture
 def app(database, make_settings):
     settings = make_settings("notes", database, max_body_bytes=2048, max_upload_bytes=4096, run_workers=False)
@@ -124,10 +151,64 @@ async def test_idempotency_key_returns_the_first_answer_and_appends_once(app, se
         assert (r.status_code, r.json()["code"]) == (422, "idempotency_key_reused")
 
 
+async def test_authorization_comes_before_any_idempotency_work(app, serve, auth) -> None:
+    staff = auth("p7", "staff") | {"Idempotency-Key": "k-7"}
+    demoted = auth("p7", "grid_member") | {"Idempotency-Key": "k-7"}
+    async with serve(app) as client:
+        r = await client.post("/api/v1/notes/n7/tally", json={"count": 2**70}, headers=demoted)
+        assert (r.status_code, r.json()["code"]) == (403, "role_required")
+        assert r.headers["content-type"] == "application/problem+json"
+
+        first = await client.post("/api/v1/notes/n7/tally", json={"count": 2**70}, headers=staff)
+        assert first.status_code == 200
+        again = await client.post("/api/v1/notes/n7/tally", json={"count": 2**70}, headers=staff)
+        assert again.json() == first.json()  # a retry still gets the first answer
+        # The same principal without the role retrying its own request: refused, not answered.
+        r = await client.post("/api/v1/notes/n7/tally", json={"count": 2**70}, headers=demoted)
+        assert (r.status_code, r.json()["code"]) == (403, "role_required")
+        assert len(await app.state.runtime.store.load("n7")) == 1
+
+
+async def test_a_retry_refused_by_the_state_its_first_attempt_made_gets_the_first_answer(app, serve, auth) -> None:
+    staff = auth("p8", "staff")
+    async with serve(app) as client:
+        for n in range(2):
+            r = await client.post("/api/v1/notes/n8", json={"text": f"第{n}条"}, headers=staff)
+            assert r.status_code == 200
+        keyed = staff | {"Idempotency-Key": "k-8"}
+        first = await client.post("/api/v1/notes/n8", json={"text": "第三条"}, headers=keyed)
+        assert first.status_code == 200
+        again = await client.post("/api/v1/notes/n8", json={"text": "第三条"}, headers=keyed)
+        assert again.json() == first.json()  # the note is full now; the retry is answered, not refused
+        r = await client.post("/api/v1/notes/n8", json={"text": "第四条"}, headers=staff)
+        assert (r.status_code, r.json()["code"]) == (409, "note_full")
+
+
 async def test_body_cap_refuses_large_requests(app, serve, auth) -> None:
     async with serve(app) as client:
         r = await client.post(
             "/api/v1/notes/n3", content=b'{"text": "' + b"x" * 4000 + b'"}', headers=auth("p1", "staff")
+        )
+        assert (r.status_code, r.json()["code"]) == (413, "body_too_large")
+
+        async def chunks(body: bytes):
+            for start in range(0, len(body), 1000):
+                yield body[start : start + 1000]
+
+        # Without a Content-Length (chunked, as the gateway forwards a body): counted as it arrives.
+        r = await client.post(
+            "/api/v1/notes/n3",
+            content=chunks(b'{"text": "' + b"x" * 4000 + b'"}'),
+            headers=auth("p1", "staff") | {"content-type": "application/json"},
+        )
+        assert (r.status_code, r.json()["code"]) == (413, "body_too_large")
+        assert r.headers["content-type"] == "application/problem+json"
+        png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 5000
+        multipart = httpx.Request("POST", "http://t/", files={"file": ("a.png", png, "image/png")})
+        r = await client.post(
+            "/api/v1/uploads",
+            content=chunks(multipart.read()),
+            headers=auth("p1", "staff") | {"content-type": multipart.headers["content-type"]},
         )
         assert (r.status_code, r.json()["code"]) == (413, "body_too_large")
 
@@ -364,3 +445,13 @@ async def test_capabilities_are_small_cached_and_compressed_json_is_gzipped(app,
         assert schema.json()["paths"]
         plain = await client.get("/openapi.json", headers={"Accept-Encoding": "identity"})
         assert "content-encoding" not in plain.headers
+
+
+def test_openapi_declares_each_route_refusals_with_the_problem_schema(app) -> None:
+    schema = app.openapi()
+    assert {"Problem", "FieldProblem"} <= set(schema["components"]["schemas"])
+    take = schema["paths"]["/api/v1/notes/{note_id}"]["post"]["responses"]
+    assert sorted(take) == ["200", "401", "403", "404", "409", "413", "422", "503"]
+    assert sorted(schema["paths"]["/healthz"]["get"]["responses"]) == ["200"]
+    after = next(p for p in schema["paths"]["/api/v1/calendar/{year}"]["get"]["parameters"] if p["name"] == "year")
+    assert after["schema"]["maximum"] <= 2**63 - 1

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
-from grassroots_common.routing import Route, _Plan, api_router
+from grassroots_common.routing import Route, _Plan, _Unplannable, api_router
 
 
 class Kind(StrEnum):
@@ -203,6 +203,88 @@ async def test_route_answers_every_request_as_fastapi_does() -> None:
         assert mine == fastapi, request
     statuses = {status for status, _, _ in ours}
     assert {201, 200, 204, 403, 404, 405, 422} <= statuses  # the cases cover success and every refusal
+
+
+MALFORMED: list[tuple[str, str, dict]] = [
+    ("POST", "/units/u1/logs/weekly", {"content": b'{"week": "2026-W47", "items": [{"text": "\xff\xfe"}]}'}),
+    ("POST", "/units/u1/logs/weekly", {"content": b'{"week": "2026-W47", "items": ' + b"[" * 100_000}),
+    (
+        "POST",
+        "/units/u1/logs/weekly",
+        {"content": b'{"week": "2026-W47", "items": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"},
+    ),
+    ("POST", "/v2/r1/units/u1/logs/weekly", {"content": '{"week": "2026-W47"}'.encode("utf-16")}),
+]
+
+
+async def test_a_body_that_is_not_utf8_or_nests_too_deep_is_refused_alike_by_both_handlers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    json_headers = {"content-type": "application/json"}
+    requests = [(m, u, {**kw, "headers": json_headers}) for m, u, kw in MALFORMED]
+
+    async def send(app: FastAPI) -> list[tuple[int, bytes]]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return [
+                ((r := await client.request(method, url, **kwargs)).status_code, r.content)
+                for method, url, kwargs in requests
+            ]
+
+    planned = await send(build(Route))
+
+    def unplannable(self: _Plan, route: Any, general: Any) -> None:
+        raise _Unplannable("the general handler only")
+
+    monkeypatch.setattr(_Plan, "__init__", unplannable)
+    general = await send(build(Route))
+    assert planned == general
+    kinds = [__import__("json").loads(body)["errors"][0][1] for _, body in planned]
+    assert {status for status, _ in planned} == {422}
+    assert kinds == ["json_not_utf8", "json_too_deep", "json_too_deep", "json_not_utf8"]
+
+
+async def test_integers_without_bounds_are_bounded_to_int64_in_both_handlers() -> None:
+    app = build(Route)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        assert (await client.delete(f"/units/u1/items/{2**63 - 1}")).status_code == 204
+        r = await client.delete(f"/units/u1/items/{2**63}")
+        assert (r.status_code, r.json()["errors"][0][1]) == (422, "less_than_equal")
+        r = await client.delete(f"/v2/r1/units/u1/items/{-(2**63) - 1}")
+        assert (r.status_code, r.json()["errors"][0][1]) == (422, "greater_than_equal")
+        r = await client.get("/units/u1/items?size=500")  # a declared bound stays as it is
+        assert (r.status_code, r.json()["errors"][0][1]) == (422, "less_than_equal")
+    schema = app.openapi()["paths"]["/units/{unit_id}/items/{item_id}"]["delete"]["parameters"][0]["schema"]
+    assert (schema["minimum"], schema["maximum"]) == (-(2**63), 2**63 - 1)
+
+
+def test_every_route_declares_the_refusals_its_shape_allows() -> None:
+    app = FastAPI()
+    router = api_router(prefix="/api/v1/things", tags=["things"])
+
+    @router.get("")
+    async def listing(size: int = 10) -> dict:
+        return {}
+
+    @router.get("/{thing_id}")
+    async def one(thing_id: str) -> dict:
+        return {}
+
+    @router.post("/{thing_id}/notes", responses={"418": {"description": "A teapot"}})
+    async def note(thing_id: str, body: Item) -> dict:
+        return {}
+
+    app.include_router(router)
+    paths = app.openapi()["paths"]
+    declared = {(method, path): sorted(op["responses"]) for path, ops in paths.items() for method, op in ops.items()}
+    assert declared == {
+        ("get", "/api/v1/things"): ["200", "422"],
+        ("get", "/api/v1/things/{thing_id}"): ["200", "404", "422"],
+        ("post", "/api/v1/things/{thing_id}/notes"): ["200", "404", "409", "413", "418", "422"],
+    }
+    refusal = paths["/api/v1/things/{thing_id}"]["get"]["responses"]["404"]["content"]
+    assert refusal["application/problem+json"]["schema"] == {"$ref": "#/components/schemas/Problem"}
 
 
 def APIRoute_() -> type:

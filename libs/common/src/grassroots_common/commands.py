@@ -3,13 +3,19 @@
 A lost race is retried on fresh state a few times, then answered 409. With an ``Idempotency-Key``
 the answer is stored in the same transaction as the events, so a retried request gets the first
 answer back and appends nothing.
+
+Authorization comes before any idempotency work: a key costs nothing until the command runs (the
+body's fingerprint is taken when first needed), and the first answer is looked up only after the
+action has decided, so a principal the action refuses (403) is refused even on a retry.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeVar
 
 import asyncpg
@@ -18,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.errors import Conflict, Invalid, ProblemError
+from grassroots_common.errors import Conflict, Forbidden, Invalid, ProblemError
 from grassroots_common.events import Metadata, NewEvent, UnloadableEvent
 from grassroots_common.store import ConcurrencyError, EventStore, LatestOf, Remember
 
@@ -51,11 +57,14 @@ class CommandResult(BaseModel):
     }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Idempotency:
+    """A request's ``Idempotency-Key``, scoped to its actor and route, and the body it came with."""
+
     key: str
     scope: str
-    fingerprint: str
+    route: str
+    body: Any = field(repr=False)
 
     @classmethod
     def of(cls, key: str | None, actor: str, route: str, body: Any) -> Idempotency | None:
@@ -63,8 +72,19 @@ class Idempotency:
             return None
         if len(key) > 200:
             raise Invalid("idempotency_key_too_long", "Idempotency-Key 不能超过 200 个字符", field="Idempotency-Key")
-        digest = hashlib.sha256(route.encode() + orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
-        return cls(key=key, scope=f"{actor}:{route}", fingerprint=digest)
+        return cls(key=key, scope=f"{actor}:{route}", route=route, body=body)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The route and body, hashed; taken only when the command gets that far."""
+        return hashlib.sha256(self.route.encode() + _canonical(self.body)).hexdigest()
+
+
+def _canonical(body: Any) -> bytes:
+    try:
+        return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer beyond 64 bits: the standard encoder takes any
+        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 async def _remembered(db: asyncpg.Pool | asyncpg.Connection, idem: Idempotency) -> CommandResult | None:
@@ -116,12 +136,21 @@ async def execute(
             # One connection for the load and the append: a command costs two round trips (three
             # with an idempotency key, whose record the append's statement writes).
             async with store.pool.acquire() as conn:
+                aggregate = aggregate_type.from_recorded(stream_id, await store.load(stream_id, conn, latest=latest))
+                try:
+                    data = _decide(action, aggregate)
+                except Forbidden:
+                    raise
+                except ProblemError:
+                    # A retry may be refused because its first attempt already happened: answer that.
+                    first = await _remembered(conn, idempotency) if idempotency is not None and attempt == 0 else None
+                    if first is None:
+                        raise
+                    return first
                 if idempotency is not None and attempt == 0:
                     first = await _remembered(conn, idempotency)
                     if first is not None:
                         return first
-                aggregate = aggregate_type.from_recorded(stream_id, await store.load(stream_id, conn, latest=latest))
-                data = _decide(action, aggregate)
                 pending = aggregate.take_pending()
                 if not pending:
                     return CommandResult(

@@ -36,6 +36,7 @@ from grassroots_common.errors import Forbidden, ProblemError, TooLarge, Unauthor
 from grassroots_common.events import Metadata, UnloadableEvent
 from grassroots_common.fields import KEY_PATTERN
 from grassroots_common.logs import configure_logging
+from grassroots_common.problems import PROBLEM, openapi_components, refuses
 from grassroots_common.projections import read_position, wait_for_position
 from grassroots_common.routing import Route, Router
 from grassroots_common.runtime import Runtime
@@ -43,43 +44,12 @@ from grassroots_common.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
 
-PROBLEM = "application/problem+json"
 REQUEST_LATENCY = Histogram(
     "grassroots_http_request_seconds",
     "HTTP request latency",
     ["method", "route", "status"],
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
-
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {
-        "description": desc,
-        "content": {
-            PROBLEM: {
-                "example": {
-                    "type": f"/problems/{code}",
-                    "title": desc,
-                    "status": status,
-                    "code": code,
-                    "detail": detail,
-                }
-            }
-        },
-    }
-    for status, desc, code, detail in (
-        (401, "Unauthorized", "token_missing", "请先登录"),
-        (403, "Forbidden", "role_required", "此操作需要以下角色之一：staff"),
-        (409, "Conflict with current state", "already_decided", "该级审核已完成，不能重复审核"),
-        (422, "Unprocessable request", "validation_failed", "请求内容有误，请按提示修改"),
-        (
-            503,
-            "Service unavailable (retry after the Retry-After header)",
-            "database_unavailable",
-            "数据库暂时不可用，请稍后重试",
-        ),
-    )
-}
-
 
 # JSON and text are gzipped for phones on slow links; office documents and photos are zip or
 # JPEG already, so compressing them again costs CPU for nothing.
@@ -106,7 +76,13 @@ def problem(status: int, code: str, detail: str, instance: str = "", **extra: An
 
 
 class BodyLimit:
-    """Refuse bodies over the cap (JSON small, uploads larger) before they are read whole."""
+    """Refuse bodies over the cap (JSON small, uploads larger) with a 413, before they are read whole.
+
+    A declared ``Content-Length`` over the cap is refused before the app runs. A body without one
+    (chunked, as the gateway forwards it) is counted as it arrives: past the cap the app's reading
+    fails, and whatever the app then answers (FastAPI turns a failed read into a 400) is replaced
+    by the 413.
+    """
 
     def __init__(self, app: ASGIApp, max_json: int, max_upload: int) -> None:
         self.app = app
@@ -118,24 +94,41 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        content_type = headers.get(b"content-type", b"").decode()
+        content_type = headers.get(b"content-type", b"").decode("latin-1")
         limit = self.max_upload if content_type.startswith("multipart/") else self.max_json
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             await _send_too_large(send, limit, scope.get("path", ""))
             return
         seen = 0
+        exceeded = started = False
 
         async def limited() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    exceeded = True
                     raise TooLarge("body_too_large", f"请求内容超过 {limit // 1024} KB 上限")
             return message
 
-        await self.app(scope, limited, send)
+        async def answer(message: Message) -> None:
+            nonlocal started
+            if exceeded:
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await _send_too_large(send, limit, scope.get("path", ""))
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited, answer)
+        except TooLarge:
+            if started:
+                raise
+            await _send_too_large(send, limit, scope.get("path", ""))
 
 
 async def _send_too_large(send: Send, limit: int, path: str) -> None:
@@ -267,7 +260,6 @@ def create_app(
         # from it); the browsable docs are public only on the embedded default (PUBLIC_DOCS).
         docs_url="/docs" if settings.public_docs else None,
         redoc_url=None,
-        responses=PROBLEM_RESPONSES,
         # Metrics are Prometheus (/metrics) and traces travel as traceparent in event metadata:
         # FastAPI's OpenTelemetry hooks would only look for providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
@@ -276,6 +268,16 @@ def create_app(
     app.router.route_class = Route
 
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5, exclude_content_types=NOT_COMPRESSED)
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's schema, plus the problem+json body every route's refusals refer to."""
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(openapi_components())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
     app.add_middleware(BodyLimit, max_json=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     app.add_middleware(RefuseControlCharacters)
     app.add_middleware(RequestContext)
@@ -299,6 +301,8 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # a body FastAPI or Starlette could not read (a broken form or multipart)
+            return problem(422, "body_malformed", "请求内容无法解析，请检查格式后重试", request.url.path)
         codes = {404: ("not_found", "找不到该地址"), 405: ("method_not_allowed", "不支持该请求方法")}
         code, detail = codes.get(exc.status_code, ("http_error", str(exc.detail)))
         return problem(exc.status_code, code, detail, request.url.path)
@@ -307,7 +311,12 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"], summary="PostgreSQL and NATS are reachable")
+    @app.get(
+        "/readyz",
+        tags=["ops"],
+        summary="PostgreSQL and NATS are reachable",
+        responses={503: {"description": "PostgreSQL or NATS is not reachable", "content": {"application/json": {}}}},
+    )
     async def readyz(request: Request) -> JSONResponse:
         runtime: Runtime | None = getattr(request.app.state, "runtime", None)
         db_ok = nats_ok = False
@@ -410,6 +419,8 @@ _ZH = {
     "datetime_parsing": "时间格式不正确",
     "extra_forbidden": "不允许的字段",
     "json_invalid": "不是有效的 JSON",
+    "json_not_utf8": "不是 UTF-8 编码的 JSON",
+    "json_too_deep": "JSON 嵌套层级太深",
     "model_attributes_type": "应为对象",
     "list_type": "应为列表",
     "dict_type": "应为对象",
@@ -456,6 +467,7 @@ def _zh(err: dict[str, Any]) -> str:
 # --- dependencies -------------------------------------------------------------------------------
 
 
+@refuses(503)
 async def get_runtime(request: Request) -> Runtime:
     runtime = getattr(request.app.state, "runtime", None)
     if runtime is None:
@@ -466,6 +478,7 @@ async def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
+@refuses(401, 403)
 async def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -521,6 +534,18 @@ def _url_path(request: Request) -> str:
     return request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
 
 
+# A store position, ``<tx_id>.<position>``: both are PostgreSQL bigints, so at most 18 digits each
+# keeps every accepted value inside int64 (a larger one would fail in the database, not here).
+AfterQuery = Annotated[
+    str | None,
+    Query(
+        description="A command's `position`: wait until this read model includes it",
+        pattern=r"^\d{1,18}\.\d{1,18}$",
+        examples=["48213.1822"],
+    ),
+]
+
+
 class ReadAfter:
     """``?after=<position>``: wait (bounded) until a projection has applied that command's events."""
 
@@ -528,18 +553,7 @@ class ReadAfter:
         self.projection = projection
         self.source = source
 
-    async def __call__(
-        self,
-        runtime: RuntimeDep,
-        after: Annotated[
-            str | None,
-            Query(
-                description="A command's `position`: wait until this read model includes it",
-                pattern=r"^\d+\.\d+$",
-                examples=["48213.1822"],
-            ),
-        ] = None,
-    ) -> dict[str, dict[str, int | str]]:
+    async def __call__(self, runtime: RuntimeDep, after: AfterQuery = None) -> dict[str, dict[str, int | str]]:
         if after is not None and await self._concerns(runtime, after):
             await wait_for_position(
                 runtime.pool, self.projection, self.source, after, timeout=runtime.settings.read_wait_max

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 from grassroots_common.errors import Invalid
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-PERIOD_PATTERN = r"^\d{4}(-W(0[1-9]|[1-4]\d|5[0-3])|-(0[1-9]|1[0-2])|-Q[1-4])?$"
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
+# Years 2000–2099: the dates of every period (and of the one after it) exist.
+PERIOD_PATTERN = r"^20\d{2}(-W(0[1-9]|[1-4]\d|5[0-3])|-(0[1-9]|1[0-2])|-Q[1-4])?$"
+_WEEK = re.compile(r"^(20\d{2})-W(\d{2})$")
+_MONTH = re.compile(r"^(20\d{2})-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^(20\d{2})-Q([1-4])$")
+_YEAR = re.compile(r"^(20\d{2})$")
 KIND_OF = {"week": "weekly", "month": "monthly", "quarter": "quarterly"}
 
 

@@ -11,7 +11,7 @@ from grassroots_common.errors import Conflict, Invalid
 from grassroots_common.events import Event
 from grassroots_common.workdays import CHINA
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"  # years 2000–2099: the month and the next one exist
 _MONTH = re.compile(MONTH_PATTERN)
 DEADLINE_DAY = 5
 """Default deadline: the 5th of the following month at 18:00, Beijing time."""

@@ -12,12 +12,12 @@ from fastapi import Depends, Query
 from pydantic import Field
 
 from grassroots_common import fields as bounded
-from grassroots_common.http import ReadAfter, RuntimeDep
+from grassroots_common.http import AfterQuery, ReadAfter, RuntimeDep
 from village.projections import PROJECTIONS
 
 TOWN_ID = r"^\d{9}$"
 VILLAGE_ID = r"^\d{12}$"
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^20\d{2}-(0[1-9]|1[0-2])$"  # years 2000–2099: the month and the next one exist
 
 TownId = Annotated[str, Field(pattern=TOWN_ID, examples=["610305101"], description="镇的统计用区划代码（9 位）")]
 VillageId = Annotated[
@@ -49,13 +49,7 @@ def read_after(*projections: str):
     waits = [ReadAfter(p, SOURCE) for p in projections]
     handlers = {p.name: p for p in PROJECTIONS}
 
-    async def dependency(
-        runtime: RuntimeDep,
-        after: Annotated[
-            str | None,
-            Query(description="A command's `position`: wait until the read models include it", pattern=r"^\d+\.\d+$"),
-        ] = None,
-    ) -> dict[str, dict[str, int | str]]:
+    async def dependency(runtime: RuntimeDep, after: AfterQuery = None) -> dict[str, dict[str, int | str]]:
         types: set[str] = set()
         if after is not None:
             tx_id = int(after.split(".")[0])
