@@ -66,6 +66,8 @@ def test_a_backup_restores_into_a_fresh_platform_with_its_events_and_read_models
     assert before["appraisal"]["events"] > 0 and before["appraisal"]["people"], "the demo platform holds no data"
     work = Path(tempfile.mkdtemp(prefix="grassroots-restore-"))
     os.chmod(work, 0o755)
+    if not os.environ.get("XDG_RUNTIME_DIR"):  # the embedded server's socket folder; not left set after
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(work / "run"))
     fresh_pg: EmbeddedPostgres | None = None
     try:
         report = backup(platform.data_dir, work / "backup")
