@@ -60,9 +60,7 @@ def test_a_backup_restores_into_a_fresh_platform_with_its_events_and_read_models
     for name in ("DATABASE_URL", *(f"{s.upper()}_DATABASE_URL" for s in available_services())):
         monkeypatch.delenv(name, raising=False)
     source = Target.resolve(platform.data_dir)
-    before = {
-        name: asyncio.run(_snapshot(source.dsn(name), name == "appraisal")) for name in available_services()
-    }
+    before = {name: asyncio.run(_snapshot(source.dsn(name), name == "appraisal")) for name in available_services()}
     assert before["appraisal"]["events"] > 0 and before["appraisal"]["people"], "the demo platform holds no data"
     work = Path(tempfile.mkdtemp(prefix="grassroots-restore-"))
     os.chmod(work, 0o755)

@@ -29,50 +29,118 @@ PC = {"width": 1366, "height": 768}
 # manual: (whose screens, at which width, [(picture, a route — or "→/prefix": the first link on the
 # page before whose address starts so — )]). A picture is docs/manuals/images/<manual>-<picture>.png.
 WALKS: list[tuple[str, str, dict, list[tuple[str, str]]]] = [
-    ("staff", "staff", PHONE, [
-        ("home", "/"), ("staff-log", "/staff/log"), ("staff-history", "/staff/history"),
-        ("staff-summary", "/staff/summary"), ("staff-quarter", "/staff/quarter"),
-        ("staff-reminders", "/staff/reminders"), ("staff-peer-review", "/staff/peer-review"),
-        ("staff-archive", "/staff/archive"),
-    ]),
-    ("leaders", "principal_leader", PHONE, [
-        ("home", "/"), ("leader-queue", "/leader/queue"), ("leader-review", "→/leader/review/"),
-        ("leader-appeals", "/leader/appeals"), ("unit-logs", "/unit/logs"), ("leader-person", "→/leader/person/"),
-        ("unit-board", "/unit/board"), ("unit-follow-ups", "/unit/follow-ups"),
-        ("leader-reminders", "/leader/reminders"), ("admin-annual", "/admin/annual"),
-    ]),
-    ("unit_admin", "unit_admin", PC, [
-        ("home", "/"), ("admin-roster", "/admin/roster"), ("admin-scheme", "/admin/scheme"),
-        ("admin-quarters", "/admin/quarters"), ("admin-deadlines", "/admin/deadlines"),
-        ("unit-board", "/unit/board"), ("admin-annual", "/admin/annual"),
-        ("admin-result-uses", "/admin/result-uses"), ("unit-follow-ups", "/unit/follow-ups"),
-        ("unit-logs", "/unit/logs"),
-    ]),
-    ("district", "district_admin", PC, [
-        ("home", "/"), ("district-submissions", "/district/submissions"), ("district-notices", "/district/notices"),
-        ("district-bulletins", "/district/bulletins"), ("district-bulletins-new", "/district/bulletins/new"),
-        ("district-statistics", "/district/statistics"), ("archives", "/archives"),
-        ("district-league", "/district/league"), ("district-wishes", "/district/wishes"),
-        ("district-villages", "/district/villages"),
-    ]),
+    (
+        "staff",
+        "staff",
+        PHONE,
+        [
+            ("home", "/"),
+            ("staff-log", "/staff/log"),
+            ("staff-history", "/staff/history"),
+            ("staff-summary", "/staff/summary"),
+            ("staff-quarter", "/staff/quarter"),
+            ("staff-reminders", "/staff/reminders"),
+            ("staff-peer-review", "/staff/peer-review"),
+            ("staff-archive", "/staff/archive"),
+        ],
+    ),
+    (
+        "leaders",
+        "principal_leader",
+        PHONE,
+        [
+            ("home", "/"),
+            ("leader-queue", "/leader/queue"),
+            ("leader-review", "→/leader/review/"),
+            ("leader-appeals", "/leader/appeals"),
+            ("unit-logs", "/unit/logs"),
+            ("leader-person", "→/leader/person/"),
+            ("unit-board", "/unit/board"),
+            ("unit-follow-ups", "/unit/follow-ups"),
+            ("leader-reminders", "/leader/reminders"),
+            ("admin-annual", "/admin/annual"),
+        ],
+    ),
+    (
+        "unit_admin",
+        "unit_admin",
+        PC,
+        [
+            ("home", "/"),
+            ("admin-roster", "/admin/roster"),
+            ("admin-scheme", "/admin/scheme"),
+            ("admin-quarters", "/admin/quarters"),
+            ("admin-deadlines", "/admin/deadlines"),
+            ("unit-board", "/unit/board"),
+            ("admin-annual", "/admin/annual"),
+            ("admin-result-uses", "/admin/result-uses"),
+            ("unit-follow-ups", "/unit/follow-ups"),
+            ("unit-logs", "/unit/logs"),
+        ],
+    ),
+    (
+        "district",
+        "district_admin",
+        PC,
+        [
+            ("home", "/"),
+            ("district-submissions", "/district/submissions"),
+            ("district-notices", "/district/notices"),
+            ("district-bulletins", "/district/bulletins"),
+            ("district-bulletins-new", "/district/bulletins/new"),
+            ("district-statistics", "/district/statistics"),
+            ("archives", "/archives"),
+            ("district-league", "/district/league"),
+            ("district-wishes", "/district/wishes"),
+            ("district-villages", "/district/villages"),
+        ],
+    ),
     ("grid", "grid_worker", PHONE, [("home", "/"), ("grid-report", "/grid/report"), ("grid-reports", "/grid/reports")]),
-    ("grid", "community_admin", PHONE, [
-        ("community-dispatch", "/community/dispatch"), ("tickets", "→/tickets/"),
-        ("community-wishes", "/community/wishes"), ("district-league", "/district/league"),
-    ]),
+    (
+        "grid",
+        "community_admin",
+        PHONE,
+        [
+            ("community-dispatch", "/community/dispatch"),
+            ("tickets", "→/tickets/"),
+            ("community-wishes", "/community/wishes"),
+            ("district-league", "/district/league"),
+        ],
+    ),
     ("grid", "department", PHONE, [("department-queue", "/department/queue")]),
     ("volunteer", "volunteer", PHONE, [("home", "/"), ("volunteer-wishes", "/volunteer/wishes")]),
-    ("village", "village_secretary", PHONE, [
-        ("home", "/"), ("village-file", "/village/file"), ("village-projects", "→/village/projects/"),
-        ("town-weakness", "/town/weakness"),
-    ]),
-    ("village", "town_admin", PHONE, [
-        ("town-villages", "/town/villages"), ("town-inspections", "/town/inspections"),
-        ("town-rounds", "/town/rounds"), ("town-rounds-detail", "→/town/rounds/"),
-    ]),
-    ("operator", "operator", PC, [
-        ("home", "/"), ("ops-projections", "/ops/projections"), ("district-submissions", "/district/submissions"),
-    ]),
+    (
+        "village",
+        "village_secretary",
+        PHONE,
+        [
+            ("home", "/"),
+            ("village-file", "/village/file"),
+            ("village-projects", "→/village/projects/"),
+            ("town-weakness", "/town/weakness"),
+        ],
+    ),
+    (
+        "village",
+        "town_admin",
+        PHONE,
+        [
+            ("town-villages", "/town/villages"),
+            ("town-inspections", "/town/inspections"),
+            ("town-rounds", "/town/rounds"),
+            ("town-rounds-detail", "→/town/rounds/"),
+        ],
+    ),
+    (
+        "operator",
+        "operator",
+        PC,
+        [
+            ("home", "/"),
+            ("ops-projections", "/ops/projections"),
+            ("district-submissions", "/district/submissions"),
+        ],
+    ),
 ]
 
 
@@ -121,9 +189,7 @@ def test_regenerate_manual_pictures(browser, platform, people) -> None:
     assert total < 6 * 1024 * 1024, f"{len(taken)} pictures weigh {total / 1024 / 1024:.1f} MB"
 
 
-def test_help_opens_the_screens_own_section_with_its_pictures_on_a_phone(
-    page, people, sign_in, check_screen
-) -> None:
+def test_help_opens_the_screens_own_section_with_its_pictures_on_a_phone(page, people, sign_in, check_screen) -> None:
     from playwright.sync_api import expect
 
     page.set_viewport_size(PHONE)

@@ -46,7 +46,16 @@ def test_the_route_table_is_read() -> None:
     table = routes()
     assert len(table) > 40 and table["/staff/log"] == ("本周纪实", False)
     assert table["/tickets/:id"][1] is True
-    assert set(manual_names()) == {"staff", "leaders", "unit_admin", "district", "grid", "volunteer", "village", "operator"}
+    assert set(manual_names()) == {
+        "staff",
+        "leaders",
+        "unit_admin",
+        "district",
+        "grid",
+        "volunteer",
+        "village",
+        "operator",
+    }
 
 
 def test_every_role_has_its_manual_in_chinese() -> None:

@@ -18,7 +18,7 @@ export function inline(text, { base, link }) {
   let last = 0;
   for (const m of text.matchAll(INLINE)) {
     if (m.index > last) out.push(text.slice(last, m.index));
-    if (m[2] !== undefined) out.push(h("img", { src: resolve(m[2], base), alt: m[1], loading: "lazy", class: "shot" }));
+    if (m[2] !== undefined) out.push(h("img", { src: resolve(m[2], base), alt: m[1], class: "shot" }));
     else if (m[4] !== undefined) out.push(h("a", { href: link(m[4]) }, inline(m[3], { base, link })));
     else if (m[5] !== undefined) out.push(h("strong", {}, m[5]));
     else out.push(h("code", {}, m[6]));

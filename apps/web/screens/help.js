@@ -44,5 +44,19 @@ export async function renderManual(body, manual) {
   const source = text.replace(/^#\s+.*\n/, "");
   replace(body, h("nav", { class: "help-back" }, h("a", { href: "/help" }, "全部手册")), h("article", { class: "manual" }, markdown(source, { base: BASE, link })));
   const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
-  if (target) target.scrollIntoView();
+  if (!target) return;
+  target.scrollIntoView();
+  // The pictures above the section move it down as they load: scroll again once they have.
+  const above = [...body.querySelectorAll("img")].filter((img) => target.compareDocumentPosition(img) & Node.DOCUMENT_POSITION_PRECEDING);
+  const loaded = above
+    .filter((img) => !img.complete)
+    .map(
+      (img) =>
+        new Promise((done) => {
+          img.addEventListener("load", done, { once: true });
+          img.addEventListener("error", done, { once: true });
+        }),
+    );
+  await Promise.race([Promise.all(loaded), new Promise((done) => setTimeout(done, 5000))]);
+  if (document.body.contains(target)) target.scrollIntoView();
 }

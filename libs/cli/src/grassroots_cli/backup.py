@@ -116,7 +116,16 @@ def restore(source: Path, data_dir: Path) -> dict[str, int]:
             database = f"grassroots_{name}"
             asyncio.run(ensure_database(admin, database))
             dsn = dsn_for(admin, database)
-            _run([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", f"--dbname={dsn}", str(source / f"{name}.dump")])
+            _run(
+                [
+                    pg_tool("pg_restore"),
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    f"--dbname={dsn}",
+                    str(source / f"{name}.dump"),
+                ]
+            )
             counts[name], tx = asyncio.run(_events_and_max_tx(dsn))
             highest = max(highest, tx)
     finally:

@@ -309,7 +309,6 @@ def create_gateway(limits: GatewayLimits | None = None) -> FastAPI:
             return problem(404, "manual_not_found", "找不到该手册或图片", "/docs/manuals/" + name[:100])
         return answer
 
-
     @app.get("/{path:path}", include_in_schema=False)
     def web(path: str, request: Request) -> Response:
         answer = files.response(path, request.headers) if web_root.is_dir() else None

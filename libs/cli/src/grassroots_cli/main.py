@@ -414,7 +414,9 @@ def backup_command(
 
     report = backup(data_dir, out)
     events = ", ".join(f"{name} {n}" for name, n in report.events.items())
-    console.print(f"[green]Backed up[/] into {report.folder}: events {events}; NATS folder {'yes' if report.nats else 'no'}")
+    console.print(
+        f"[green]Backed up[/] into {report.folder}: events {events}; NATS folder {'yes' if report.nats else 'no'}"
+    )
 
 
 @app.command("restore")
@@ -434,7 +436,9 @@ def restore_command(
 def rotate_key(data_dir: DataDir = Path("data")) -> None:
     """Replace the signing key (data/keys/jwt.secret); restart the platform so every old token is refused."""
     rotate_secret(data_dir / "keys" / "jwt.secret")
-    console.print("[green]New signing key written.[/] Restart the platform: tokens signed with the old key are refused.")
+    console.print(
+        "[green]New signing key written.[/] Restart the platform: tokens signed with the old key are refused."
+    )
 
 
 @app.command()
