@@ -19,7 +19,7 @@ export function renderHelpIndex(body, user) {
   const item = (m) => h("li", {}, h("a", { class: "tile", href: `/help/${m}` }, h("span", { class: "t" }, MANUALS[m].title)));
   replace(
     body,
-    h("p", { class: "muted" }, "每个页面右上方的“帮助”会打开本角色手册中讲这个页面的一节。"),
+    h("p", { class: "muted" }, "每个页面右上方的“？帮助”会打开你的角色手册中讲这个页面的一节。"),
     mine.length ? section("我的操作手册", h("ul", { class: "tiles" }, mine.map(item))) : null,
     section("其他角色的手册", h("ul", { class: "tiles" }, others.map(item))),
   );
