@@ -59,6 +59,14 @@ async def _events_and_max_tx(dsn: str) -> tuple[int, int]:
         await conn.close()
 
 
+async def _next_tx(dsn: str) -> int:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return int(await conn.fetchval("SELECT pg_current_xact_id()::text::bigint"))
+    finally:
+        await conn.close()
+
+
 @dataclass(frozen=True)
 class BackupReport:
     folder: Path
@@ -133,6 +141,11 @@ def restore(source: Path, data_dir: Path) -> dict[str, int]:
             pg.stop()
     if pg is not None:
         _raise_epoch_past(pg, highest)
+    elif highest >= asyncio.run(_next_tx(admin)):
+        raise SystemExit(
+            f"restored, but this server's transaction ids are below the restored events' ({highest}): stop it and "
+            f"run pg_resetwal -e {(highest >> 32) + 1} -D <its data folder> before starting the platform"
+        )
     if manifest.get("nats"):
         with tarfile.open(source / NATS_ARCHIVE, "r:gz") as archive:
             archive.extractall(data_dir, filter="data")
