@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 
-.PHONY: up test lint fuzz bench sync browser-deps clean-data
+.PHONY: up test lint fuzz bench sync browser-deps clean-data manuals
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -35,6 +35,10 @@ fuzz: sync
 bench: sync
 	$(UV) sync --frozen --quiet --group bench  # the peer library the benchmark compares with
 	.venv/bin/grassroots bench
+
+# The operation manuals' pictures (docs/manuals/images), taken by the app itself at 390/1366 px.
+manuals: sync browser-deps
+	GRASSROOTS_MANUALS=1 .venv/bin/pytest -q tests/browser/test_manuals.py tests/docs/test_manuals.py
 
 browser-deps:
 	@bash deploy/scripts/browser-deps.sh

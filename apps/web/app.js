@@ -4,6 +4,7 @@ import { session, setUnauthorizedHandler } from "./lib/api.js";
 import { loadCapabilities, supportsAll } from "./lib/capabilities.js";
 import { clockStatus, loadClock, now } from "./lib/clock.js";
 import { h, replace } from "./lib/dom.js";
+import { helpHref, MANUALS } from "./lib/help.js";
 import { ROLE_ORDER, roleLabel } from "./lib/roles.js";
 import { fallback, guard, navigate, route, start } from "./lib/router.js";
 import { empty, loading, toast } from "./lib/ui.js";
@@ -12,6 +13,7 @@ import { screens as communityScreens } from "./screens/community.js";
 import { screens as districtScreens } from "./screens/district.js";
 import { screens as gridScreens } from "./screens/grid.js";
 import { screens as growthScreens } from "./screens/growth.js";
+import { renderHelpIndex, renderManual } from "./screens/help.js";
 import { screens as leaderScreens } from "./screens/leader.js";
 import { screens as operatorScreens } from "./screens/operator.js";
 import { screens as peerScreens } from "./screens/peers.js";
@@ -55,6 +57,7 @@ function drawWho() {
   replace(
     who,
     h("span", { class: "name" }, `${user.name} · ${user.roles.map(roleLabel).join("、")}`),
+    h("a", { class: "help-menu", href: "/help" }, "帮助"),
     h("button", { type: "button", onclick: signOut }, "退出"),
   );
 }
@@ -72,10 +75,15 @@ setUnauthorizedHandler((problem) => {
   navigate("/signin", { replace: true });
 });
 
-/** Show a screen: title, a way home, focus on the heading so screen readers announce it. */
-function frame(title, { home = true } = {}) {
+/** Show a screen: title, a way home, its section of the user's manual, focus on the heading so
+ * screen readers announce it. */
+function frame(title, { home = true, help = null } = {}) {
   document.title = `${title} · 基层治理平台`;
-  replace(crumbs, home ? h("a", { href: "/" }, "‹ 返回首页") : null);
+  replace(
+    crumbs,
+    home ? h("a", { href: "/" }, "‹ 返回首页") : null,
+    help ? h("a", { class: "help-link", href: help, "aria-label": `帮助：${title}` }, "？帮助") : null,
+  );
   const heading = h("h1", { tabindex: "-1" }, title);
   const body = h("div");
   replace(main, heading, body);
@@ -86,7 +94,7 @@ function frame(title, { home = true } = {}) {
 
 async function home() {
   const user = session.user;
-  const body = frame("首页", { home: false });
+  const body = frame("首页", { home: false, help: "/help" });
   body.append(loading("正在读取可用功能…"));
   const caps = await loadCapabilities();
   const byRole = new Map();
@@ -136,10 +144,13 @@ route("/signin", async (ctx) => {
 
 route("/", home);
 
+route("/help", async () => renderHelpIndex(frame("帮助"), session.user));
+route("/help/:manual", async (ctx) => renderManual(frame(MANUALS[ctx.params.manual]?.title || "帮助"), ctx.params.manual));
+
 for (const screen of SCREENS) {
   route(screen.path, async (ctx) => {
     const user = session.user;
-    const body = frame(screen.heading ? screen.heading(ctx) : screen.title);
+    const body = frame(screen.heading ? screen.heading(ctx) : screen.title, { help: helpHref(screen, user) });
     if (!mayUse(screen, user)) {
       body.append(empty("你无权使用此功能", `此页面只对以下角色开放：${screen.roles.map(roleLabel).join("、")}`));
       return;

@@ -52,7 +52,7 @@ export function currentRoute() {
 export async function render() {
   const url = new URL(location.href);
   const found = match(url.pathname);
-  const ctx = { params: found ? found.params : {}, query: url.searchParams, path: url.pathname, meta: found?.meta || {} };
+  const ctx = { params: found ? found.params : {}, query: url.searchParams, path: url.pathname, search: url.search, meta: found?.meta || {} };
   const allowed = beforeEach(ctx);
   if (allowed !== true) {
     if (typeof allowed === "string" && allowed !== url.pathname) return navigate(allowed, { replace: true });
@@ -64,15 +64,19 @@ export async function render() {
 }
 
 export function start() {
-  window.addEventListener("popstate", () => render());
+  window.addEventListener("popstate", () => {
+    if (current && location.pathname === current.path && location.search === current.search) return; // only the anchor moved
+    render();
+  });
   document.addEventListener("click", (event) => {
     const a = event.target.closest("a[href]");
     if (!a || a.target || a.hasAttribute("download") || event.defaultPrevented) return;
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const url = new URL(a.href, location.href);
     if (url.origin !== location.origin || url.pathname.startsWith("/api/")) return;
+    if (url.hash && url.pathname === location.pathname && url.search === location.search) return; // an anchor on this page
     event.preventDefault();
-    navigate(url.pathname + url.search);
+    navigate(url.pathname + url.search + url.hash);
   });
   return render();
 }

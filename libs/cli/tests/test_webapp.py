@@ -69,3 +69,20 @@ def test_unknown_paths_get_the_app_and_files_outside_stay_out(tmp_path: Path) ->
         answer = app.response(path, Headers({}))
         assert b"modulepreload" in answer.body, path
         assert answer.headers["cache-control"] == REVALIDATE
+
+
+def test_manuals_are_served_as_markdown_and_png_and_nothing_else(tmp_path: Path) -> None:
+    from grassroots_cli.webapp import DocFiles
+
+    (tmp_path / "images").mkdir()
+    (tmp_path / "staff.md").write_text("# 公务员操作手册\n" + "正文。\n" * 200)
+    (tmp_path / "images" / "staff-log.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "secret.txt").write_text("no")
+    docs = DocFiles(tmp_path)
+    page = docs.response("staff.md", Headers({"accept-encoding": "gzip"}))
+    assert page.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert gzip.decompress(page.body).decode().startswith("# 公务员操作手册")
+    assert docs.response("staff.md", Headers({"if-none-match": page.headers["etag"]})).status_code == 304
+    assert docs.response("images/staff-log.png", Headers({})).headers["content-type"] == "image/png"
+    for name in ("secret.txt", "../staff.md", "images/../staff.md", "missing.md", "index.html"):
+        assert docs.response(name, Headers({})) is None, name

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from grassroots_common.auth import TokenVerifier, load_or_create_secret, mint_token
+from grassroots_common.auth import TokenVerifier, load_or_create_secret, mint_token, rotate_secret
 from grassroots_common.errors import Forbidden, Unauthorized
 
 
@@ -91,3 +91,18 @@ def test_signing_key_is_private_even_under_a_loose_umask(tmp_path) -> None:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_rotated_key_refuses_the_tokens_of_the_old_one(tmp_path) -> None:
+    path = tmp_path / "keys" / "jwt.secret"
+    old = load_or_create_secret(path)
+    before = mint_token(old, "p1", "张三", ["staff"])
+    new = rotate_secret(path)
+    assert new != old
+    assert load_or_create_secret(path) == new  # what a restarted service reads
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert not path.with_name("jwt.secret.new").exists()
+    verifier = TokenVerifier(secret=load_or_create_secret(path))
+    with pytest.raises(Unauthorized):
+        verifier.verify(before)
+    assert verifier.verify(mint_token(new, "p1", "张三", ["staff"])).sub == "p1"

@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from grassroots_cli.services import DEFAULT_PORTS, available_services, service
-from grassroots_cli.webapp import WebApp
+from grassroots_cli.webapp import DocFiles, WebApp
 from grassroots_common.auth import load_or_create_secret, mint_token
 from grassroots_common.http import problem
 
@@ -51,6 +51,7 @@ HOP_BY_HOP = {
     b"forwarded",
 }
 WEB_ROOT = Path(__file__).resolve().parents[4] / "apps" / "web"
+DOCS_ROOT = Path(__file__).resolve().parents[4] / "docs" / "manuals"
 # Encoded characters that would change where a path goes once a service decodes it ("/", "?", "#",
 # "\"), and control characters, raw or encoded: such a path is refused, never forwarded.
 _UNSAFE_PATH = re.compile(rb"%(2f|3f|23|5c|[01][0-9a-f]|7f)|[\x00-\x20\x7f]", re.IGNORECASE)
@@ -304,6 +305,14 @@ def create_gateway(limits: GatewayLimits | None = None) -> FastAPI:
                 slots.give_back(peer)
 
     files = WebApp(web_root)
+    manuals = DocFiles(Path(os.environ.get("DOCS_ROOT", DOCS_ROOT)))
+
+    @app.get("/docs/manuals/{name:path}", include_in_schema=False)
+    def manual(name: str, request: Request) -> Response:
+        answer = manuals.response(name, request.headers)
+        if answer is None:
+            return problem(404, "manual_not_found", "找不到该手册或图片", "/docs/manuals/" + name[:100])
+        return answer
 
     @app.get("/{path:path}", include_in_schema=False)
     def web(path: str, request: Request) -> Response:

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from grassroots_cli.operator import PUBLISHING, Target, all_projections, bindings_for, find_projection
-from grassroots_common.auth import MAX_TOKEN_LIFETIME, ROLES, load_or_create_secret, mint_token
+from grassroots_common.auth import MAX_TOKEN_LIFETIME, ROLES, load_or_create_secret, mint_token, rotate_secret
 from grassroots_common.events import RecordedEvent
 from grassroots_common.jetstream import consumer_pending, stream_last_sequence
 from grassroots_common.projections import RebuildProgress, rebuild, retry_parked, skip_parked
@@ -419,6 +419,43 @@ def dead_skip(
 ) -> None:
     """Give up on a parked event; the checkpoint moves past it and a stopped projection resumes."""
     _resolve_parked(projection_name, parked_id, "skip", data_dir)
+
+
+@app.command("backup")
+def backup_command(
+    out: Annotated[Path, typer.Argument(metavar="FOLDER", help="A new folder for the backup")],
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Back up the running platform: pg_dump of every service database, the NATS data folder."""
+    from grassroots_cli.backup import backup
+
+    report = backup(data_dir, out)
+    events = ", ".join(f"{name} {n}" for name, n in report.events.items())
+    console.print(
+        f"[green]Backed up[/] into {report.folder}: events {events}; NATS folder {'yes' if report.nats else 'no'}"
+    )
+
+
+@app.command("restore")
+def restore_command(
+    source: Annotated[Path, typer.Argument(metavar="FOLDER", help="A folder grassroots backup wrote")],
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Restore a backup into a stopped platform's (fresh) data folder; then start it with grassroots up."""
+    from grassroots_cli.backup import restore
+
+    counts = restore(source, data_dir)
+    events = ", ".join(f"{name} {n}" for name, n in counts.items())
+    console.print(f"[green]Restored[/] into {data_dir}: events {events}. Start it: grassroots up --data-dir {data_dir}")
+
+
+@app.command("rotate-key")
+def rotate_key(data_dir: DataDir = Path("data")) -> None:
+    """Replace the signing key (data/keys/jwt.secret); restart the platform so every old token is refused."""
+    rotate_secret(data_dir / "keys" / "jwt.secret")
+    console.print(
+        "[green]New signing key written.[/] Restart the platform: tokens signed with the old key are refused."
+    )
 
 
 @app.command()

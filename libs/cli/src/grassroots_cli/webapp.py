@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +100,39 @@ class WebApp:
         if asset is None:
             return None
         common = {"ETag": asset.etag, "Cache-Control": cache, "Vary": "Accept-Encoding"}
+        if asset.etag in headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=common)
+        if asset.gzipped is not None and "gzip" in headers.get("accept-encoding", ""):
+            return Response(asset.gzipped, media_type=asset.media_type, headers={**common, "Content-Encoding": "gzip"})
+        return Response(asset.body, media_type=asset.media_type, headers=common)
+
+
+class DocFiles:
+    """The operation manuals (``docs/manuals``): ``<manual>.md`` and ``images/<name>.png``, nothing
+    else; no router fallback (a missing file is ``None``, the caller answers 404)."""
+
+    NAMES = re.compile(r"[a-z_]+\.md|images/[\w@.-]+\.png")
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self._cache: dict[str, tuple[tuple[int, int], Asset]] = {}
+
+    def response(self, name: str, headers: Headers) -> Response | None:
+        if not self.NAMES.fullmatch(name) or ".." in name:
+            return None
+        path = self.root / name
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self._cache.get(name)
+        if cached is None or cached[0] != key:
+            media = "text/markdown; charset=utf-8" if name.endswith(".md") else "image/png"
+            cached = (key, _asset(path.read_bytes(), media))
+            self._cache[name] = cached
+        asset = cached[1]
+        common = {"ETag": asset.etag, "Cache-Control": REVALIDATE, "Vary": "Accept-Encoding"}
         if asset.etag in headers.get("if-none-match", ""):
             return Response(status_code=304, headers=common)
         if asset.gzipped is not None and "gzip" in headers.get("accept-encoding", ""):

@@ -83,6 +83,21 @@ def load_or_create_secret(path: Path) -> str:
     return secret
 
 
+def rotate_secret(path: Path) -> str:
+    """A new signing key in place of the old one (owner-only, swapped in atomically). Services read
+    the key when they start: after their restart every token signed with the old key is refused."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    secret = secrets.token_urlsafe(48)
+    fresh = path.with_name(path.name + ".new")
+    fresh.unlink(missing_ok=True)
+    fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(secret)
+    os.replace(fresh, path)
+    return secret
+
+
 def mint_token(
     secret: str,
     sub: str,
