@@ -183,7 +183,7 @@ class Relay:
         last_lag_sample = 0.0
         while not stop.is_set():
             if lock is not None and not await lock.acquire():
-                await _wait(stop, 2.0)
+                await _wait(stop, lock.poll_interval)
                 continue
             try:
                 published = await self.publish_pending()
