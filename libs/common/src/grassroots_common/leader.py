@@ -33,7 +33,7 @@ CHECK_INTERVAL = 1.0  # seconds between the holder's checks of its own session
 CHECK_TIMEOUT = 1.0
 # Server side: a session whose peer went silent ends after idle + interval x count seconds.
 KEEPALIVE = {"tcp_keepalives_idle": "2", "tcp_keepalives_interval": "1", "tcp_keepalives_count": "2"}
-LOCK_APPLICATION = "grassroots-lock"
+LOCK_APPLICATION = "gr-lock"
 
 
 def lock_key(name: str) -> int:
@@ -41,7 +41,7 @@ def lock_key(name: str) -> int:
 
 
 def lock_application_name(name: str, holder: str) -> str:
-    """``grassroots-lock <name> <holder>``, within PostgreSQL's 63 bytes."""
+    """``gr-lock <name> <holder>``, within PostgreSQL's 63 bytes."""
     return f"{LOCK_APPLICATION} {name} {holder}".encode()[:63].decode(errors="ignore")
 
 
