@@ -27,7 +27,7 @@ from grassroots_common.embedded import free_port
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of each (alternating)")
+    parser.add_argument("--rounds", type=int, default=2, choices=(1, 2), help="rounds of each (alternating)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="grassroots-scaling-"))
     ports = {f"appraisal-{role}-{k}": free_port() for role in ("api", "worker") for k in (1, 2)} | {
@@ -70,9 +70,9 @@ def main() -> None:
             2: f"{cluster.url}/api/appraisal/api/v1/logs",
         }
         for replicas, url in targets.items():  # warm-up: every token seen once by each replica
-            _wrk(url, script, token_file, 3, year=2019 + replicas, keyed=True)
+            _wrk(url, script, token_file, 3, year=2020 + replicas, keyed=True)
         rates: dict[int, list[float]] = {1: [], 2: []}
-        year = 2030
+        year = 2022  # a year per round (each log a first submission); the rounds end at 2026
         for _ in range(args.rounds):
             for replicas, url in targets.items():
                 year += 1
