@@ -56,3 +56,23 @@ def test_configuration_comes_from_the_environment_only() -> None:
         key, _, value = line.partition(":")
         if re.search(r"(?i)password|secret", key) and value.strip():
             assert "${" in value, f"literal secret in docker-compose.yml: {line.strip()}"
+
+
+def test_the_compose_file_sets_what_the_cluster_topology_defines() -> None:
+    """One source of truth: ``grassroots cluster`` (grassroots_cli.cluster) and the deploy run each
+    process with the same role variables, replicas, NATS nodes and uvicorn options."""
+    from grassroots_cli.cluster import NATS_NODES, REPLICAS, ROLES, UVICORN_OPTIONS, role_environment
+
+    services = compose()["services"]
+    nodes = [name for name in services if name.startswith("nats-")]
+    assert sorted(nodes) == sorted(NATS_NODES)
+    for name in SERVICES:
+        for role in ROLES:
+            svc = services[f"{name}-{role}"]
+            env = svc["environment"]
+            for key, value in role_environment(name, role).items():
+                assert env.get(key) == value, (name, role, key)
+            assert env["NATS_URL"] == ",".join(f"nats://{n}:4222" for n in NATS_NODES)
+            assert svc["deploy"]["replicas"] == REPLICAS
+            command = " ".join(svc["command"])
+            assert " ".join(UVICORN_OPTIONS[role]) in command, (name, role)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 import jwt
 import pytest
@@ -64,6 +65,10 @@ async def test_operator_commands_on_a_running_platform(
 
         streams = await run("streams")
         assert f"{prefix.upper()}_APPRAISAL" in streams
+        # Which process holds each leader lock: here the appraisal app's relay, as host:pid.
+        locks = await run("locks")
+        relay_lock = next(line for line in locks.splitlines() if f"relay:{prefix.upper()}_APPRAISAL" in line)
+        assert f":{os.getpid()}" in relay_lock
         tail = await run("events", "tail", "appraisal", "-n", "5")
         assert "LogSubmitted" in tail
         show = await run("events", "show", "appraisal", "log-p1-2026-W47")

@@ -8,6 +8,7 @@ every client is bounded; each refusal is problem+json.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import time
 from collections.abc import AsyncIterator
@@ -220,3 +221,32 @@ async def test_every_wait_is_bounded(monkeypatch) -> None:
         r = await c.get("/api/appraisal/ping")
         assert_problem(r, 503, "service_unavailable")
         assert r.headers["retry-after"]
+
+
+async def test_a_service_s_replicas_share_its_requests_and_a_dead_one_is_skipped(monkeypatch) -> None:
+    """``<SERVICE>_URL`` lists replicas: the requests go to both; with one gone (nothing listens on
+    its port) every request, a POST without a key included, is answered by the other."""
+    seen: collections.Counter[str] = collections.Counter()
+
+    def tagged(tag: str) -> Starlette:
+        async def who(request: Request) -> PlainTextResponse:
+            seen[tag] += 1
+            return PlainTextResponse(tag)
+
+        return Starlette(routes=[Route("/who", who, methods=["GET", "POST"])])
+
+    async with serving(tagged("a"), free_port()) as a, serving(tagged("b"), free_port()) as b:
+        monkeypatch.setenv("APPRAISAL_URL", f"{a},{b}")
+        app = create_gateway(GatewayLimits())
+        async with serving(app, free_port()) as url, client(url) as c:
+            for _ in range(10):
+                assert (await c.get("/api/appraisal/who")).status_code == 200
+            assert seen["a"] >= 3 and seen["b"] >= 3, seen
+    dead = f"http://127.0.0.1:{free_port()}"
+    async with serving(tagged("c"), free_port()) as live:
+        monkeypatch.setenv("APPRAISAL_URL", f"{dead},{live}")
+        app = create_gateway(GatewayLimits())
+        async with serving(app, free_port()) as url, client(url) as c:
+            for method in ("GET", "POST") * 5:
+                r = await c.request(method, "/api/appraisal/who")
+                assert (r.status_code, r.text) == (200, "c")

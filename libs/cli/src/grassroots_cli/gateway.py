@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from grassroots_cli.balancer import Upstream
 from grassroots_cli.services import DEFAULT_PORTS, available_services, service
 from grassroots_cli.webapp import DocFiles, WebApp
 from grassroots_common.auth import load_or_create_secret, mint_token
@@ -89,7 +90,7 @@ class TokenRequest(BaseModel):
 
 
 def upstreams() -> dict[str, str]:
-    """``<SERVICE>_URL`` per service, else the default local port."""
+    """``<SERVICE>_URL`` per service (one URL, or its replicas' comma-separated), else the default local port."""
     return {
         name: os.environ.get(f"{name.upper()}_URL", f"http://127.0.0.1:{DEFAULT_PORTS[name]}") for name in DEFAULT_PORTS
     }
@@ -209,9 +210,8 @@ def create_gateway(limits: GatewayLimits | None = None) -> FastAPI:
             max_keepalive_connections=limits.keepalive_per_upstream,
             keepalive_expiry=limits.keepalive_expiry,
         )
-        app.state.clients = {
-            name: httpx.AsyncClient(base_url=url, timeout=timeout, limits=pool_limits) for name, url in targets.items()
-        }
+        # Each service's replicas (``<SERVICE>_URL`` may list several), balanced (``balancer.py``).
+        app.state.clients = {name: Upstream.of(name, urls, timeout, pool_limits) for name, urls in targets.items()}
         yield
         for client in app.state.clients.values():
             await client.aclose()
@@ -286,11 +286,15 @@ def create_gateway(limits: GatewayLimits | None = None) -> FastAPI:
             except BodyTooSlow:
                 return problem(408, "body_timeout", "请求内容上传超时，请检查网络后重试", where)
             query = request.scope.get("query_string", b"")
-            url = httpx.URL(client.base_url).copy_with(raw_path=rest + (b"?" + query if query else b""))
             headers.append((b"x-forwarded-for", peer.encode()))
-            upstream = client.build_request(request.method, url, headers=headers, content=body)
             try:
-                response = await _send(client, upstream, retry=request.method in ("GET", "HEAD") or _keyed(headers))
+                response = await client.send(
+                    request.method,
+                    rest + (b"?" + query if query else b""),
+                    headers,
+                    body,
+                    retry=request.method in ("GET", "HEAD") or _keyed(headers),
+                )
             except httpx.PoolTimeout:
                 return _busy(503, "service_busy", f"{name} 服务繁忙，请稍后重试", where, 2)
             except httpx.TimeoutException:
@@ -347,18 +351,6 @@ class Relayed(StreamingResponse):
 
 def _keyed(headers: list[tuple[bytes, bytes]]) -> bool:
     return any(k == b"idempotency-key" for k, _ in headers)
-
-
-async def _send(client: httpx.AsyncClient, request: httpx.Request, *, retry: bool) -> httpx.Response:
-    """Send, and once more on a fresh connection when a kept-alive one turns out dead before any
-    answer (only where repeating cannot add a second effect: reads, and commands with an
-    Idempotency-Key)."""
-    try:
-        return await client.send(request, stream=True)
-    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
-        if not retry:
-            raise
-        return await client.send(request, stream=True)
 
 
 async def _relay(response: httpx.Response, name: str) -> AsyncIterator[bytes]:

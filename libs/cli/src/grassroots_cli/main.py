@@ -11,11 +11,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from nats.js.api import ClusterInfo
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from grassroots_cli.operator import PUBLISHING, Target, all_projections, bindings_for, find_projection
+from grassroots_cli.operator import (
+    PUBLISHING,
+    Target,
+    all_projections,
+    bindings_for,
+    find_projection,
+    leader_locks,
+)
 from grassroots_common.auth import MAX_TOKEN_LIFETIME, ROLES, load_or_create_secret, mint_token, rotate_secret
 from grassroots_common.events import RecordedEvent
 from grassroots_common.jetstream import consumer_pending, stream_last_sequence
@@ -89,6 +97,50 @@ def up(
 
 
 @app.command()
+def cluster(
+    data_dir: DataDir = Path("data-cluster"),
+    port: Annotated[int, typer.Option(envvar="GRASSROOTS_PORT", help="Port of the one origin")] = 8000,
+    demo: Annotated[bool, typer.Option(help="Seed demo data on first start, and offer the demo sign-in")] = True,
+    service_ports: Annotated[
+        int, typer.Option(envvar="GRASSROOTS_SERVICE_PORTS", help="First of 16 ports for the service processes")
+    ] = 8101,
+    nats_port: Annotated[
+        int, typer.Option(envvar="GRASSROOTS_NATS_PORT", help="First client port of the three NATS nodes")
+    ] = 4222,
+) -> None:
+    """Start the deploy's shape on this machine, on loopback: three NATS nodes (streams of 3
+    replicas), PostgreSQL, and for each service two API replicas behind the one origin and two worker
+    processes (one active per lock); every process supervised. Ctrl-C stops all."""
+    from grassroots_cli.cluster import Cluster
+    from grassroots_common.embedded import PortTaken
+
+    topology = Cluster(data_dir=data_dir, port=port, seed_demo=demo, service_base=service_ports, nats_port=nats_port)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        topology.check_ports()
+    except PortTaken as exc:
+        console.print(f"[red]Cannot start:[/] {exc}. Stop that program, or choose other ports (see --help).")
+        raise typer.Exit(1) from exc
+    console.print(f"[bold]Grassroots cluster[/] starting under {data_dir.resolve()} …")
+    try:
+        topology.start()
+        console.print(
+            f"[green]Ready[/] at [bold]{topology.url}[/] in {topology.started_in:.0f}s (NATS {topology.nats_url})"
+        )
+        console.print(
+            f"`grassroots streams --data-dir {data_dir}` and `grassroots locks --data-dir {data_dir}` show it."
+        )
+        while not stop.wait(1.0):
+            pass
+    finally:
+        console.print("Stopping …")
+        topology.stop()
+        console.print("Stopped.")
+
+
+@app.command()
 def token(
     sub: Annotated[str, typer.Argument(help="Subject (person or account id)")],
     role: Annotated[list[str], typer.Option("--role", "-r", help="Role (repeatable)")],
@@ -133,13 +185,13 @@ def streams(data_dir: DataDir = Path("data")) -> None:
         target = Target.resolve(data_dir)
         nc = await target.nats()
         js = nc.jetstream()
-        table = Table("stream", "messages", "first seq", "last seq", "bytes", "consumers")
+        table = Table("stream", "messages", "first seq", "last seq", "bytes", "consumers", "leader", "replicas (lag)")
         for svc in PUBLISHING:
             spec = target.spec(svc)
             try:
                 info = await js.stream_info(spec.name)
             except Exception:
-                table.add_row(spec.name, "-", "-", "-", "-", "-")
+                table.add_row(spec.name, "-", "-", "-", "-", "-", "-", "-")
                 continue
             s = info.state
             table.add_row(
@@ -149,9 +201,46 @@ def streams(data_dir: DataDir = Path("data")) -> None:
                 str(s.last_seq),
                 f"{s.bytes:,}",
                 str(s.consumer_count),
+                *_replication(info.cluster),
             )
         console.print(table)
         await nc.close()
+
+    asyncio.run(run())
+
+
+def _replication(cluster: ClusterInfo | None) -> tuple[str, str]:
+    """The stream's leader, and each other replica with the operations it is behind (or offline)."""
+    if cluster is None:
+        return "-", "-"
+    replicas = [
+        f"{p.name}: {'offline' if p.offline else p.lag or 0}{'' if p.current or p.offline else ' (catching up)'}"
+        for p in cluster.replicas or []
+    ]
+    return cluster.leader or "none (electing)", ", ".join(replicas) or "-"
+
+
+@app.command()
+def locks(data_dir: DataDir = Path("data")) -> None:
+    """Which process holds each leader lock (relays, projections, schedulers), and which stand by."""
+
+    async def run() -> None:
+        target = Target.resolve(data_dir)
+        pool = await target.pool(PUBLISHING[0])
+        try:
+            async with pool.acquire() as conn:
+                states = await leader_locks(conn)
+        finally:
+            await pool.close()
+        table = Table("service", "lock", "held by", "standing by")
+        for lock in states:
+            table.add_row(
+                lock.database.removeprefix("grassroots_"),
+                lock.name,
+                lock.holder or "[red]nobody[/]",
+                ", ".join(lock.standby) or "-",
+            )
+        console.print(table)
 
     asyncio.run(run())
 

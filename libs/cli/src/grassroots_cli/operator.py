@@ -1,4 +1,4 @@
-"""Operator views over a running platform: streams, events, projections, dead letters, replay."""
+"""Operator views over a running platform: streams, events, projections, dead letters, replay, leader locks."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from grassroots_cli.services import PUBLISHERS, available_services, service
 from grassroots_common.db import create_pool
 from grassroots_common.embedded import dsn_for
 from grassroots_common.jetstream import StreamSpec, connect
+from grassroots_common.leader import LOCK_APPLICATION
 from grassroots_common.projections import Projection, SourceBinding, binding
 
 
@@ -77,3 +78,36 @@ def all_projections() -> list[tuple[str, Projection]]:
 
 
 PUBLISHING = PUBLISHERS
+
+
+@dataclass(frozen=True)
+class LockState:
+    """One leader lock: who holds it (``None``: nobody) and who stands by for it."""
+
+    database: str
+    name: str
+    holder: str | None
+    standby: tuple[str, ...]
+
+
+LOCKS_SQL = """
+SELECT a.datname, a.application_name, bool_or(l.granted IS TRUE) AS holds
+  FROM pg_stat_activity a
+  LEFT JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
+ WHERE a.application_name LIKE $1
+ GROUP BY a.datname, a.application_name, a.pid
+"""
+
+
+async def leader_locks(conn: asyncpg.Connection) -> list[LockState]:
+    """Every leader lock of the PostgreSQL server, from ``pg_locks`` and the lock connections'
+    ``application_name`` (``grassroots_common.leader``: ``gr-lock <name> <holder>``)."""
+    found: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    for row in await conn.fetch(LOCKS_SQL, f"{LOCK_APPLICATION} %"):
+        _, name, holder = [*row["application_name"].split(" ", 2), "?", "?"][:3]
+        holders, standby = found.setdefault((row["datname"], name), ([], []))
+        (holders if row["holds"] else standby).append(holder)
+    return [
+        LockState(db, name, holders[0] if holders else None, tuple(sorted(standby)))
+        for (db, name), (holders, standby) in sorted(found.items())
+    ]

@@ -41,7 +41,9 @@ async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asy
     return pool
 
 
-async def connect(dsn: str) -> asyncpg.Connection:
-    conn = await asyncpg.connect(dsn, server_settings={"application_name": "grassroots"})
+async def connect(
+    dsn: str, *, application_name: str = "grassroots", settings: dict[str, str] | None = None
+) -> asyncpg.Connection:
+    conn = await asyncpg.connect(dsn, server_settings={"application_name": application_name, **(settings or {})})
     await init_connection(conn)
     return conn

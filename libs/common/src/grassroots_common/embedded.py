@@ -99,6 +99,12 @@ class NatsServer:
     folder: Path
     port: int
     process: subprocess.Popen | None = None
+    # A node of a JetStream cluster (``grassroots cluster``): its name, its route port, every
+    # node's route URL (its own included, as in deploy/nats), and a monitoring port (``/jsz``).
+    server_name: str = ""
+    cluster_port: int = 0
+    routes: tuple[str, ...] = ()
+    http_port: int = 0
 
     @property
     def url(self) -> str:
@@ -121,7 +127,8 @@ class NatsServer:
                 "-sd",
                 str(self.folder / "jetstream"),
                 "--http_port",
-                "0",
+                str(self.http_port),
+                *self._cluster_args(),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -139,6 +146,20 @@ class NatsServer:
             if self.process.poll() is None:  # the server answering is ours
                 return
         raise TimeoutError("nats-server did not start")
+
+    def _cluster_args(self) -> list[str]:
+        if not self.cluster_port:
+            return []
+        return [
+            "--server_name",
+            self.server_name,
+            "--cluster_name",
+            "grassroots",
+            "--cluster",
+            f"nats://127.0.0.1:{self.cluster_port}",
+            "--routes",
+            ",".join(self.routes),
+        ]
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None

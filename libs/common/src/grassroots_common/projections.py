@@ -278,7 +278,7 @@ class ProjectionRunner:
         while not stop.is_set():
             if self.lock is not None and not await self.lock.acquire():
                 self.status.state = "standby"
-                await _wait(stop, 2.0)
+                await _wait(stop, self.lock.poll_interval)
                 continue
             if await self._stopped_by_policy():
                 self.status.state = "stopped"

@@ -34,6 +34,16 @@ RELAY_LAG = Gauge("grassroots_relay_lag_events", "Committed events not yet publi
 RELAY_ERRORS = Counter("grassroots_relay_errors_total", "Relay publish failures", ["stream"])
 
 
+# Tuned for a cluster: when a stream's leader dies, nothing is stored until its followers elect
+# another (a few seconds), and the relay should publish within a fraction of a second after that.
+# An acknowledgement normally comes in milliseconds, so a batch not acknowledged within a second is
+# given up and the stream asked again (reconcile); retries wait at most RETRY_MAX. A slow answer
+# taken for a lost one costs a reconcile, never a duplicate or a gap (expected last sequence).
+PUBLISH_TIMEOUT = 1.0
+RETRY_MIN = 0.05
+RETRY_MAX = 0.25
+
+
 class RelayPublishError(Exception):
     """The stream refused a message (e.g. a wrong expected sequence after a lost ack)."""
 
@@ -51,7 +61,7 @@ class Relay:
         *,
         batch_size: int = 5000,
         interval: float = 0.03,
-        publish_timeout: float = 2.0,
+        publish_timeout: float = PUBLISH_TIMEOUT,
     ) -> None:
         self.store = store
         self.nc = nc
@@ -179,19 +189,19 @@ class Relay:
 
     async def run(self, stop: asyncio.Event, lock: LeaderLock | None = None) -> None:
         """Publish until ``stop`` is set; as a stand-by when another replica holds the lock."""
-        backoff = 0.1
+        backoff = RETRY_MIN
         last_lag_sample = 0.0
         while not stop.is_set():
             if lock is not None and not await lock.acquire():
-                await _wait(stop, 2.0)
+                await _wait(stop, lock.poll_interval)
                 continue
             try:
                 published = await self.publish_pending()
-                backoff = 0.1
+                backoff = RETRY_MIN
             except Exception as exc:
                 log.warning("relay.publish_failed", stream=self.spec.name, error=repr(exc), retry_in=backoff)
                 await _wait(stop, backoff)
-                backoff = min(backoff * 2, 2.0)
+                backoff = min(backoff * 2, RETRY_MAX)
                 continue
             now = time.monotonic()
             if now - last_lag_sample > 5.0:

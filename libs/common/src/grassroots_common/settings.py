@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 from pydantic import Field
@@ -56,3 +57,9 @@ def load_settings(service: str, **overrides: object) -> ServiceSettings:
             values[name] = specific
     values.update(overrides)
     return ServiceSettings(**values)  # type: ignore[arg-type]
+
+
+def instance_name() -> str:
+    """This process among the replicas: ``GRASSROOTS_INSTANCE`` (the cluster names each process),
+    else host and pid. Lock holders are shown by it."""
+    return os.environ.get("GRASSROOTS_INSTANCE") or f"{socket.gethostname()}:{os.getpid()}"

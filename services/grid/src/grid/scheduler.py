@@ -51,13 +51,17 @@ class DeadlineScheduler:
         lock = LeaderLock(self.runtime.settings.database_url, "grid:deadline-scheduler")
         try:
             while not stop.is_set():
-                if await lock.acquire():
+                held = await lock.acquire()
+                if held:
                     try:
                         await self.run_pass()
                     except Exception as exc:
                         log.warning("scheduler.pass_failed", error=repr(exc))
+                # A standby tries the lock often, to take over soon after the holder dies.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self.interval)
+                    await asyncio.wait_for(
+                        stop.wait(), self.interval if held else min(self.interval, lock.poll_interval)
+                    )
         finally:
             await lock.release()
 

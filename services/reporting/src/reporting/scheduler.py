@@ -38,11 +38,14 @@ async def run(runtime: Runtime, stop: asyncio.Event) -> None:
     try:
         while not stop.is_set():
             try:
-                if await lock.acquire():
+                held = await lock.acquire()
+                if held:
                     await tick(runtime)
             except Exception as exc:
+                held = False
                 log.warning("notice.schedule_failed", error=repr(exc))
+            # A standby tries the lock often, to take over soon after the holder dies.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), INTERVAL_SECONDS)
+                await asyncio.wait_for(stop.wait(), INTERVAL_SECONDS if held else lock.poll_interval)
     finally:
         await lock.release()
