@@ -26,8 +26,18 @@ def generate(document: dict, into: Path) -> None:
     (into / "config.json").write_text(json.dumps({"package_name_override": PACKAGE, "post_hooks": []}))
     generator = Path(sys.executable).with_name("openapi-python-client")
     done = subprocess.run(
-        [str(generator), "generate", "--path", "openapi.json", "--config", "config.json", "--meta", "none"]
-        + ["--output-path", PACKAGE],
+        [
+            str(generator),
+            "generate",
+            "--path",
+            "openapi.json",
+            "--config",
+            "config.json",
+            "--meta",
+            "none",
+            "--output-path",
+            PACKAGE,
+        ],
         cwd=into,
         capture_output=True,
         text=True,
@@ -57,7 +67,9 @@ async def test_a_generated_client_calls_the_service_with_typed_bodies_and_answer
 
         def signed_in(headers: dict[str, str]) -> object:
             client = client_module.Client(base_url="http://test")
-            client.set_async_httpx_client(httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers))
+            client.set_async_httpx_client(
+                httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers)
+            )
             return client
 
         district = signed_in(auth("d1", "district_admin"))
@@ -71,7 +83,9 @@ async def test_a_generated_client_calls_the_service_with_typed_bodies_and_answer
         assert [(u.unit_id, u.unit_name, u.people) for u in page.items] == [("u-gen", "凤翔区委组织部", 0)]
 
         staff = signed_in(auth("s1", "staff", unit="u-gen"))
-        refused = await register.asyncio_detailed(client=staff, body=models.RegisterUnitBody(unit_id="u-2", unit_name="另一个单位"))
+        refused = await register.asyncio_detailed(
+            client=staff, body=models.RegisterUnitBody(unit_id="u-2", unit_name="另一个单位")
+        )
         assert refused.status_code == 403
         assert refused.headers["content-type"] == "application/problem+json"
         assert json.loads(refused.content)["code"]
