@@ -35,7 +35,7 @@ from grassroots_common.migrations import migrate  # noqa: E402
 from grassroots_common.projections import binding, install, rebuild  # noqa: E402
 from reporting import figures, notices, periods  # noqa: E402
 from reporting.projections import PROJECTIONS  # noqa: E402
-from reporting.synthetic import Scale, appraisal_events, envelopes, grid_events, village_events  # noqa: E402
+from grassroots_cli.bench_histories import Scale, appraisal_events, envelopes, grid_events, village_events  # noqa: E402
 
 UNITS = 62
 SOURCES = ("appraisal", "grid", "village")
