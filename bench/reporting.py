@@ -27,6 +27,7 @@ from pathlib import Path
 # Run as a script, this file's folder comes first on sys.path and its name would shadow the package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
+from grassroots_cli.bench_histories import Scale, appraisal_events, envelopes, grid_events, village_events  # noqa: E402
 from grassroots_common.db import create_pool  # noqa: E402
 from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, ensure_database, free_port  # noqa: E402
 from grassroots_common.events import RecordedEvent  # noqa: E402
@@ -35,7 +36,6 @@ from grassroots_common.migrations import migrate  # noqa: E402
 from grassroots_common.projections import binding, install, rebuild  # noqa: E402
 from reporting import figures, notices, periods  # noqa: E402
 from reporting.projections import PROJECTIONS  # noqa: E402
-from reporting.synthetic import Scale, appraisal_events, envelopes, grid_events, village_events  # noqa: E402
 
 UNITS = 62
 SOURCES = ("appraisal", "grid", "village")

@@ -148,11 +148,11 @@ def test_a_double_tap_on_submit_saves_one_revision(page, people, sign_in) -> Non
     page.get_by_label("工作内容").first.fill(f"双击提交只保存一次 {uuid.uuid4().hex[:6]}")
     submit = page.locator("form button[type=submit]")
     posts: list = []
-    page.on("request", lambda r: posts.append(r) if r.method == "POST" and r.url.endswith("/api/v1/logs") else None)
+    page.on("request", lambda r: posts.append(r) if r.method == "POST" and r.url.endswith("/v1/logs") else None)
     submit.dblclick()
     expect(page.locator(".notice.ok")).to_contain_text(f"第 {before + 1} 版")
     # A tap that lands after the first answer is the same action: the same key, no new revision.
-    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/api/v1/logs")) as again:
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/v1/logs")) as again:
         submit.click()
     assert again.value.json()["data"]["revision"] == before + 1
     assert len({r.headers["idempotency-key"] for r in posts}) == 1

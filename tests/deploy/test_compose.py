@@ -49,6 +49,14 @@ def test_proxy_routes_each_service_with_its_name_stripped() -> None:
         assert f"upstream {name}" in conf
 
 
+def test_proxy_maps_the_origin_shape_to_the_service_before_the_stripped_form() -> None:
+    conf = (ROOT / "deploy/proxy/nginx.conf").read_text()
+    v1 = "location ~ ^/api/(appraisal|grid|village|reporting)/v1(/.*)?$"
+    assert v1 in conf and "proxy_pass http://$1/api/v1$2$is_args$args;" in conf
+    # nginx takes the first regex location that matches: the /v1 one must come first.
+    assert conf.index(v1) < conf.index("location ~ ^/api/(appraisal|grid|village|reporting)/(.*)$")
+
+
 def test_configuration_comes_from_the_environment_only() -> None:
     text = (ROOT / "docker-compose.yml").read_text()
     assert "${POSTGRES_PASSWORD" in text and "${JWT_JWKS_URL" in text

@@ -70,6 +70,7 @@ async def ping(request: Request) -> PlainTextResponse:
 UPSTREAM = Starlette(
     routes=[
         Route("/echo/{rest:path}", echo, methods=["GET", "POST"]),
+        Route("/api/v1/{rest:path}", echo, methods=["GET", "POST"]),
         Route("/slow", slow),
         Route("/boom", boom),
         Route("/cut", cut),
@@ -141,6 +142,23 @@ async def test_paths_are_forwarded_as_sent_and_unsafe_ones_refused(monkeypatch) 
         assert "ASCII" in r.json()["detail"]
         assert_problem(await c.get("/api/nosuch/x"), 404, "service_not_found")
         assert_problem(await c.post("/api/dev/token", json={"sub": "p1"}), 404, "demo_signin_off")
+
+
+async def test_the_origin_shape_and_the_old_one_reach_the_same_route(monkeypatch) -> None:
+    async with gateway(monkeypatch) as url, client(url) as c:
+        # /api/<service>/v1/... is the service's /api/v1/...; the old /api/<service>/api/v1/... still is.
+        for path in ("/api/appraisal/v1/logs/a%20b?x=1", "/api/appraisal/api/v1/logs/a%20b?x=1"):
+            r = await c.get(path)
+            assert r.status_code == 200, r.text
+            assert r.json()["raw_path"] == "/api/v1/logs/a%20b"
+            assert r.json()["query"] == "x=1"
+        r = await c.post("/api/grid/v1/units", content=b'{"a": 1}')
+        assert (r.json()["raw_path"], r.json()["body"]) == ("/api/v1/units", '{"a": 1}')
+        r = await c.post("/api/grid/api/v1/units", content=b'{"a": 1}')
+        assert (r.json()["raw_path"], r.json()["body"]) == ("/api/v1/units", '{"a": 1}')
+        # Only a whole /v1 segment is the origin shape; the encoded-path refusals hold for it too.
+        assert (await c.get("/api/appraisal/echo/v1x")).json()["raw_path"] == "/echo/v1x"
+        assert_problem(await c.get("/api/appraisal/v1/logs%2F..%2Fx"), 400, "path_invalid")
 
 
 async def test_a_failing_upstream_never_leaves_a_bad_connection_for_the_next_request(monkeypatch) -> None:

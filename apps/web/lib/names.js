@@ -4,6 +4,7 @@
 
 import { get } from "./api.js";
 import { h } from "./dom.js";
+import { BASE } from "./services.js";
 
 const lists = new Map();
 function once(key, load) {
@@ -13,14 +14,14 @@ function once(key, load) {
 
 const byId = (items, id, name) => Object.fromEntries((items || []).map((x) => [x[id], x[name]]));
 
-export const unitNames = () => once("units", async () => byId((await get("/api/appraisal/api/v1/units", { limit: 200 })).items, "unit_id", "unit_name"));
-export const communityNames = () => once("communities", async () => byId((await get("/api/grid/api/v1/communities", { limit: 200 })).items, "community_id", "name"));
+export const unitNames = () => once("units", async () => byId((await get(`${BASE.appraisal}/units`, { limit: 200 })).items, "unit_id", "unit_name"));
+export const communityNames = () => once("communities", async () => byId((await get(`${BASE.grid}/communities`, { limit: 200 })).items, "community_id", "name"));
 export const gridNames = (community) =>
   once(`grids:${community}`, async () => {
-    const answer = await get(`/api/grid/api/v1/communities/${encodeURIComponent(community)}/grids`, { limit: 200 });
+    const answer = await get(`${BASE.grid}/communities/${encodeURIComponent(community)}/grids`, { limit: 200 });
     return byId(Array.isArray(answer) ? answer : answer.items, "grid_id", "name");
   });
-export const townNames = () => once("towns", async () => byId((await get("/api/village/api/v1/towns", { limit: 200 })).items, "town_id", "name"));
+export const townNames = () => once("towns", async () => byId((await get(`${BASE.village}/towns`, { limit: 200 })).items, "town_id", "name"));
 
 const FALLBACK = { unit: "本单位", community: "本社区", grid: "本网格", town: "本镇" };
 

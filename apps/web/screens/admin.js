@@ -9,8 +9,9 @@ import { thisQuarter } from "../lib/weeks.js";
 import { LEAVE_REASONS, personActions, rosterChoices, templateButton } from "./rosteredit.js";
 import { forgetScheme } from "./shared.js";
 import { nameOf, placeLine } from "../lib/names.js";
+import { BASE } from "../lib/services.js";
 
-const API = "/api/appraisal/api/v1";
+const API = BASE.appraisal;
 const STATUS = { open: ["考核中", "warn"], published: ["公示中", ""], finalized: ["已完成", "ok"] };
 const COLUMNS = "人员编号、姓名、股室、职务、出生日期、身份证号、股组长编号、分管领导编号、主要领导编号";
 

@@ -6,8 +6,9 @@ import { command, get } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, attachments, badge, disclosure, empty, into, pagedList, section, stat, toast } from "../lib/ui.js";
 import { placeLine, scopeName } from "../lib/names.js";
+import { BASE } from "../lib/services.js";
 
-const GRID = "/api/grid/api/v1";
+const GRID = BASE.grid;
 const WISHES = `${GRID}/wishes`;
 const UPLOADS = `${GRID}/uploads`;
 

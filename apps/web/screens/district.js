@@ -7,9 +7,10 @@ import { fmtNumber, h, replace } from "../lib/dom.js";
 import { empty, field, figureView, into, loading, section, stat, table } from "../lib/ui.js";
 import { shiftWeek, thisQuarter, thisWeek, weekLabel } from "../lib/weeks.js";
 import { placeLine, scopeName } from "../lib/names.js";
+import { BASE } from "../lib/services.js";
 
-const SUBMISSIONS = "/api/reporting/api/v1/submissions";
-const STATISTICS = "/api/reporting/api/v1/statistics";
+const SUBMISSIONS = `${BASE.reporting}/submissions`;
+const STATISTICS = `${BASE.reporting}/statistics`;
 
 function recentQuarters(n) {
   const out = [thisQuarter()];
@@ -52,7 +53,7 @@ function reviewProgress(query) {
 
 async function unitNames() {
   try {
-    const page = await get("/api/appraisal/api/v1/units", { limit: 200 });
+    const page = await get(`${BASE.appraisal}/units`, { limit: 200 });
     return Object.fromEntries(page.items.map((u) => [u.unit_id, u.unit_name]));
   } catch {
     return {};

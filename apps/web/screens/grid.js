@@ -9,8 +9,9 @@ import { OVERDUE_STAGES, TICKET_RUNNING, TICKET_STATES, labelOf, toneOf } from "
 import { GRID_ROLES } from "../lib/roles.js";
 import { actionForm, attachments, badge, clearErrors, disclosure, empty, field, formBanner, into, loading, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
 import { placeLine, scopeName } from "../lib/names.js";
+import { BASE } from "../lib/services.js";
 
-const GRID = "/api/grid/api/v1";
+const GRID = BASE.grid;
 const UPLOADS = `${GRID}/uploads`;
 
 const URGENCY = [

@@ -7,8 +7,9 @@ import { fmtDate, fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { LEADER_ROLES } from "../lib/roles.js";
 import { actionForm, badge, disclosure, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
 import { thisQuarter } from "../lib/weeks.js";
+import { BASE } from "../lib/services.js";
 
-const API = "/api/appraisal/api/v1";
+const API = BASE.appraisal;
 const ANNUAL_GRADES = ["优秀", "称职", "基本称职", "不称职"];
 export const RESULT_USE_KINDS = {
   excellence: "评优",

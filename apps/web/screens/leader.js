@@ -12,8 +12,9 @@ import { SCORE_RULE, compositeText, indicatorsFor, schemeFor, scoreFields, score
 import { logCard } from "./staff.js";
 import { logReview } from "./logreview.js";
 import { placeLine, scopeName } from "../lib/names.js";
+import { BASE } from "../lib/services.js";
 
-const LOGS = "/api/appraisal/api/v1/logs";
+const LOGS = `${BASE.appraisal}/logs`;
 const READERS = [...LEADER_ROLES, "unit_admin"];
 
 async function renderUnitLogs(body, { user, caps, query }) {
@@ -99,7 +100,7 @@ function unitQuota(user, after) {
   if (!unit) return slot;
   into(
     slot,
-    () => get(`/api/appraisal/api/v1/units/${encodeURIComponent(unit)}/quarters`, { status: "open", limit: 4, after }),
+    () => get(`${BASE.appraisal}/units/${encodeURIComponent(unit)}/quarters`, { status: "open", limit: 4, after }),
     (page) =>
       page.items.length
         ? page.items.map((q) => h("div", { dataset: { quarter: q.quarter } }, h("p", { class: "muted small" }, `${q.quarter} 本单位“好”等次名额（参评 ${q.participants} 人，比例 ${Math.round(q.good_ratio * 100)}%）`), quota(q, q.quarter)))
@@ -118,7 +119,7 @@ function renderQueue(body, { query, user }) {
         label: "待审核人员",
         limit: 10,
         load: async ({ limit, offset }) => {
-          return get("/api/appraisal/api/v1/me/queue", { limit, offset, after: query.get("after") || undefined });
+          return get(`${BASE.appraisal}/me/queue`, { limit, offset, after: query.get("after") || undefined });
         },
         item: (q) =>
           h(
@@ -140,7 +141,7 @@ function renderQueue(body, { query, user }) {
 
 async function renderReview(body, { params, caps, user }) {
   const { unit, quarter, person } = params;
-  const queue = await get("/api/appraisal/api/v1/me/queue", { limit: 200 });
+  const queue = await get(`${BASE.appraisal}/me/queue`, { limit: 200 });
   const item = queue.items.find((q) => q.person_id === person && q.quarter === quarter);
   const indicators = (await schemeFor(caps, unit, Number(quarter.slice(0, 4)))).filter((i) => i.max_points > 0);
   const names = Object.fromEntries((await indicatorsFor(caps, user)).map((i) => [i.code, i.name]));
@@ -179,7 +180,7 @@ async function renderReview(body, { params, caps, user }) {
           label: "评分",
           fields,
           submitLabel: "提交审核",
-          send: (v) => command(`/api/appraisal/api/v1/units/${unit}/quarters/${quarter}/reviews`, { person_id: person, scores: scoresOf(indicators, v), grade: v.grade, comment: v.comment }),
+          send: (v) => command(`${BASE.appraisal}/units/${unit}/quarters/${quarter}/reviews`, { person_id: person, scores: scoresOf(indicators, v), grade: v.grade, comment: v.comment }),
           done: (res) => {
             const left = res.data?.good_left;
             const score = compositeText(res.data);
@@ -200,7 +201,7 @@ async function renderReview(body, { params, caps, user }) {
 // --- appeals (principal leader) ------------------------------------------------------------------
 
 function appealItem(a, reload) {
-  const base = `/api/appraisal/api/v1/units/${encodeURIComponent(a.unit_id)}/quarters/${a.quarter}`;
+  const base = `${BASE.appraisal}/units/${encodeURIComponent(a.unit_id)}/quarters/${a.quarter}`;
   return h(
     "li",
     { class: "appeal", dataset: { appeal: a.appeal_id } },
@@ -240,7 +241,7 @@ function renderAppeals(body, { user, query }) {
       pagedList({
         label: "待答复的申诉",
         limit: 10,
-        load: ({ limit, offset }) => get("/api/appraisal/api/v1/me/appeals", { limit, offset, after }),
+        load: ({ limit, offset }) => get(`${BASE.appraisal}/me/appeals`, { limit, offset, after }),
         item: (a) => appealItem(a, show),
         emptyTitle: "没有待答复的申诉",
         emptyHint: "结果公示期内干部提出申诉后，会出现在这里。",
@@ -258,7 +259,7 @@ function unitQuotaPublished(user, after) {
   if (!unit) return slot;
   into(
     slot,
-    () => get(`/api/appraisal/api/v1/units/${encodeURIComponent(unit)}/quarters`, { status: "published", limit: 4, after }),
+    () => get(`${BASE.appraisal}/units/${encodeURIComponent(unit)}/quarters`, { status: "published", limit: 4, after }),
     (page) => (page.items.length ? page.items.map((q) => h("div", { dataset: { quarter: q.quarter } }, h("p", { class: "muted small" }, `${q.quarter} 公示中，待答复申诉 ${q.appeals_open} 件`), quota(q, q.quarter))) : empty("本单位没有公示中的季度")),
   );
   return slot;

@@ -5,8 +5,9 @@
 import { command } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { actionForm, disclosure, toast } from "../lib/ui.js";
+import { BASE } from "../lib/services.js";
 
-const LOGS = "/api/appraisal/api/v1/logs";
+const LOGS = `${BASE.appraisal}/logs`;
 
 export function logReview(log, reload) {
   const path = `${LOGS}/${encodeURIComponent(log.person_id)}/${encodeURIComponent(log.week)}`;

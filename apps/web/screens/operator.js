@@ -8,6 +8,7 @@ import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { PROJECTION_NAMES, PROJECTION_STATES, labelOf, toneOf } from "../lib/labels.js";
 import { badge, empty, into, pagedList, section, stat, table } from "../lib/ui.js";
 import { mayOperate, parkedActions, rebuildButton } from "./operator_actions.js";
+import { BASE } from "../lib/services.js";
 
 const SERVICE_NAMES = { appraisal: "考核服务", grid: "网格服务", village: "乡村服务", reporting: "报表服务" };
 const STATE_TONES = Object.fromEntries(Object.entries(PROJECTION_STATES).map(([k, [, tone]]) => [k, tone]));
@@ -19,7 +20,7 @@ const PARKED_STATES = [
   ["skipped", "已跳过"],
 ];
 
-const opsPath = (service, tail) => `/api/${service}/api/v1/ops/${tail}`;
+const opsPath = (service, tail) => `${BASE[service]}/ops/${tail}`;
 
 function lagOf(projection) {
   return projection.sources.reduce((sum, s) => sum + (s.lag || 0), 0);

@@ -5,8 +5,9 @@
 import { command, get } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { busy, toast } from "../lib/ui.js";
+import { BASE } from "../lib/services.js";
 
-const opsPath = (service, tail) => `/api/${service}/api/v1/ops/${tail}`;
+const opsPath = (service, tail) => `${BASE[service]}/ops/${tail}`;
 const POLL_MS = 700;
 
 export const mayOperate = (user) => user.roles.includes("operator");

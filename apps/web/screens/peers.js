@@ -5,8 +5,9 @@ import { command, get } from "../lib/api.js";
 import { fmtDateTime, h, replace } from "../lib/dom.js";
 import { LEADER_ROLES } from "../lib/roles.js";
 import { actionForm, badge, disclosure, pagedList, section, toast } from "../lib/ui.js";
+import { BASE } from "../lib/services.js";
 
-const API = "/api/appraisal/api/v1";
+const API = BASE.appraisal;
 const GRADES = ["好", "较好", "一般", "较差"];
 const STATES = {
   open: ["待我互评", "warn"],

@@ -11,8 +11,9 @@ import { actionForm, badge, disclosure, downloadButton, empty, field, into, page
 import { now } from "../lib/clock.js";
 import { shiftMonth, thisMonth, today } from "../lib/weeks.js";
 import { SCORE_RULE, compositeText, indicatorsFor, scoreFields, scoresOf } from "./shared.js";
+import { BASE } from "../lib/services.js";
 
-const API = "/api/appraisal/api/v1";
+const API = BASE.appraisal;
 const GRADES = ["好", "较好", "一般", "较差"];
 const WRITERS = ["staff", ...LEADER_ROLES];
 const STATUS = { open: ["考核中", "warn"], published: ["已公示", ""], finalized: ["已完成", "ok"] };

@@ -27,11 +27,12 @@ import {
 } from "../lib/ui.js";
 import { shiftWeek, thisMonth, thisQuarter, thisWeek } from "../lib/weeks.js";
 import { nameOf, scopeName } from "../lib/names.js";
+import { BASE } from "../lib/services.js";
 
-const API = "/api/reporting/api/v1";
-const APPRAISAL = "/api/appraisal/api/v1";
-const VILLAGE = "/api/village/api/v1";
-const GRID = "/api/grid/api/v1";
+const API = BASE.reporting;
+const APPRAISAL = BASE.appraisal;
+const VILLAGE = BASE.village;
+const GRID = BASE.grid;
 const DISTRICT = ["district_admin"];
 const READERS = ["district_admin", "unit_admin"];
 

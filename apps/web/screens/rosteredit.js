@@ -5,8 +5,9 @@
 import { command, get } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { actionForm, disclosure, downloadButton, toast } from "../lib/ui.js";
+import { BASE } from "../lib/services.js";
 
-const API = "/api/appraisal/api/v1";
+const API = BASE.appraisal;
 export const LEAVE_REASONS = { transfer: "调离", retirement: "退休", resignation: "辞职", other: "其他" };
 
 function today() {

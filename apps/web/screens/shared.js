@@ -3,6 +3,7 @@
 import { get } from "../lib/api.js";
 import { supports } from "../lib/capabilities.js";
 import { thisMonth } from "../lib/weeks.js";
+import { BASE } from "../lib/services.js";
 
 /** The five dimensions (德能勤绩廉), used as tags when the unit has no scheme for the year. */
 export const DIMENSIONS = [
@@ -20,7 +21,7 @@ export function schemeFor(caps, unit, year = Number(thisMonth().slice(0, 4))) {
   if (!cache.has(key)) {
     const load =
       unit && supports(caps, "appraisal GET /api/v1/units/{unit_id}/schemes/{year}")
-        ? get(`/api/appraisal/api/v1/units/${encodeURIComponent(unit)}/schemes/${year}`).then((s) => s.indicators || [])
+        ? get(`${BASE.appraisal}/units/${encodeURIComponent(unit)}/schemes/${year}`).then((s) => s.indicators || [])
         : Promise.resolve([]);
     cache.set(key, load.catch(() => []));
   }

@@ -6,8 +6,9 @@ import { LEADER_ROLES } from "../lib/roles.js";
 import { badge, busy, chip, clearErrors, errorBox, field, formBanner, into, isBusy, loading, pagedList, section, showErrors, toast } from "../lib/ui.js";
 import { shiftWeek, thisWeek, weekLabel } from "../lib/weeks.js";
 import { indicatorsFor } from "./shared.js";
+import { BASE } from "../lib/services.js";
 
-const LOGS = "/api/appraisal/api/v1/logs";
+const LOGS = `${BASE.appraisal}/logs`;
 const WRITERS = ["staff", ...LEADER_ROLES];
 
 function draftKey(user, week) {

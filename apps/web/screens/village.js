@@ -7,8 +7,9 @@ import { now } from "../lib/clock.js";
 import { fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, attachments, badge, disclosure, empty, field, into, pagedList, section, stat, table, toast } from "../lib/ui.js";
 import { projectFundingForms } from "./village_work.js";
+import { BASE } from "../lib/services.js";
 
-const VILLAGE = "/api/village/api/v1";
+const VILLAGE = BASE.village;
 const UPLOADS = `${VILLAGE}/uploads`;
 
 const LEVELS = { none: ["未评定", ""], town_benchmark: ["镇级标杆村", ""], district: ["区级示范村", "ok"], provincial: ["省级示范村", "ok"] };

@@ -6,8 +6,9 @@
 import { ApiError, command, get } from "../lib/api.js";
 import { fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, badge, busy, clearErrors, disclosure, empty, field, formBanner, into, pagedList, section, showErrors, table, toast } from "../lib/ui.js";
+import { BASE } from "../lib/services.js";
 
-const VILLAGE = "/api/village/api/v1";
+const VILLAGE = BASE.village;
 const UPLOADS = `${VILLAGE}/uploads`;
 
 export const CRITERIA = {

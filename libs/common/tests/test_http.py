@@ -445,6 +445,9 @@ async def test_capabilities_are_small_cached_and_compressed_json_is_gzipped(app,
         assert schema.json()["paths"]
         plain = await client.get("/openapi.json", headers={"Accept-Encoding": "identity"})
         assert "content-encoding" not in plain.headers
+        # The first server is the origin, so a generated client calls the gateway as it is.
+        service = app.state.settings.service
+        assert plain.json()["servers"][0]["url"] == f"/api/{service}"
 
 
 def test_openapi_declares_each_route_refusals_with_the_problem_schema(app) -> None:

@@ -1,4 +1,9 @@
-"""One origin: ``/api/<service>/...`` goes to that service (its name stripped), ``/`` serves the web app.
+"""One origin: ``/api/<service>/v1/...`` goes to that service's ``/api/v1/...``, ``/`` serves the web app.
+
+Any other ``/api/<service>/...`` goes to that service with its name stripped: its ``/healthz``,
+``/openapi.json`` and ``/capabilities``, and for one release the old shape ``/api/<service>/api/v1/...``,
+forwarded as before (not redirected: a redirect would cost every old client a second round trip,
+and a POST's body would have to be sent twice).
 
 On the embedded default the gateway also offers the demo sign-in (``/api/dev/...``): the list of
 demo users and a token for one of them. In deploy the reverse proxy routes the same way and the
@@ -161,6 +166,11 @@ class BodyTooLarge(Exception):
     pass
 
 
+def upstream_path(rest: bytes) -> bytes:
+    """The service's own path for what follows ``/api/<service>`` at the origin: ``/v1/...`` → ``/api/v1/...``."""
+    return b"/api" + rest if rest == b"/v1" or rest.startswith(b"/v1/") else rest
+
+
 async def read_body(request: Request, limits: GatewayLimits) -> bytes:
     """The client's whole body, within the size cap and the body timeout."""
     length = request.headers.get("content-length", "")
@@ -264,7 +274,7 @@ def create_gateway(limits: GatewayLimits | None = None) -> FastAPI:
         if client is None:
             return problem(404, "service_not_found", f"没有名为 {name[:40]} 的服务", where)
         raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
-        rest = raw_path[len(f"/api/{name}") :]
+        rest = upstream_path(raw_path[len(f"/api/{name}") :])
         if not rest.startswith(b"/"):
             return problem(400, "path_invalid", "请求地址中含有不允许的字符", where)
         headers = [(k, v) for k, v in request.scope["headers"] if k not in HOP_BY_HOP]

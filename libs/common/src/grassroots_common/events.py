@@ -176,18 +176,6 @@ class Metadata:
         """As stored with an event: the fields that are set (readers default the others)."""
         return {k: v for k, v in self.as_dict().items() if v or k == "actor_id"}
 
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> Metadata:
-        return cls(
-            actor_id=raw.get("actor_id", ""),
-            actor_name=raw.get("actor_name", ""),
-            actor_roles=tuple(raw.get("actor_roles", ())),
-            correlation_id=raw.get("correlation_id", ""),
-            causation_id=raw.get("causation_id", ""),
-            request_id=raw.get("request_id", ""),
-            traceparent=raw.get("traceparent", ""),
-        )
-
 
 SYSTEM = Metadata(actor_id="system", actor_name="系统", actor_roles=("system",))
 

@@ -260,6 +260,12 @@ def create_app(
         # from it); the browsable docs are public only on the embedded default (PUBLIC_DOCS).
         docs_url="/docs" if settings.public_docs else None,
         redoc_url=None,
+        # At the origin (gateway or proxy) the service lives under /api/<service>; a client generated
+        # from this document calls the origin as it is. "/" is the service reached directly.
+        servers=[
+            {"url": f"/api/{settings.service}", "description": "统一入口（网关）"},
+            {"url": "/", "description": "服务本身"},
+        ],
         # Metrics are Prometheus (/metrics) and traces travel as traceparent in event metadata:
         # FastAPI's OpenTelemetry hooks would only look for providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},

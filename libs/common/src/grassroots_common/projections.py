@@ -31,6 +31,7 @@ from grassroots_common.events import RecordedEvent
 from grassroots_common.jetstream import Puller, PullExpired, StreamSpec, ensure_stream, reset_consumer
 from grassroots_common.leader import LeaderLock, lock_key
 from grassroots_common.replay_reader import ReplayPuller, open_reader
+from grassroots_common.stopping import pause
 from grassroots_common.store import StorePosition
 
 log = structlog.get_logger(__name__)
@@ -278,11 +279,11 @@ class ProjectionRunner:
         while not stop.is_set():
             if self.lock is not None and not await self.lock.acquire():
                 self.status.state = "standby"
-                await _wait(stop, self.lock.poll_interval)
+                await pause(stop, self.lock.poll_interval)
                 continue
             if await self._stopped_by_policy():
                 self.status.state = "stopped"
-                await _wait(stop, 1.0)
+                await pause(stop, 1.0)
                 continue
             puller: Puller | None = None
             try:
@@ -306,7 +307,7 @@ class ProjectionRunner:
             finally:
                 if puller is not None:
                     await puller.stop()
-            await _wait(stop, backoff)
+            await pause(stop, backoff)
             backoff = min(backoff * 2, 2.0)
 
     async def _stopped_by_policy(self) -> bool:
@@ -730,8 +731,3 @@ async def wait_for_position(pool: asyncpg.Pool, projection: str, source: str, to
         if time.monotonic() >= deadline:
             return False
         await asyncio.sleep(0.01)
-
-
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)

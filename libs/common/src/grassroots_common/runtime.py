@@ -185,9 +185,3 @@ class Runtime:
             with contextlib.suppress(Exception):
                 await self.nc.drain()
         await self.pool.close()
-
-
-async def ensure_streams(nc: NATS, specs: Sequence[StreamSpec]) -> None:
-    js = nc.jetstream()
-    for spec in specs:
-        await ensure_stream(js, spec)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from grassroots_cli.bench_histories import Scale, history
 from grassroots_common.projections import apply_batch
 from reporting.main import create_app
 from reporting.projections import PROJECTIONS
-from reporting.synthetic import Scale, history
 
 HISTORY = history(11, Scale(units=3, people_per_unit=6, weeks=3, tickets=30, towns=2, villages_per_town=3))
 

@@ -4,12 +4,12 @@ answer."""
 
 from __future__ import annotations
 
+from grassroots_cli.bench_histories import publish
 from grassroots_common.jetstream import connect
 from grassroots_common.projections import rebuild
 from grassroots_common.runtime import stream_spec
 from reporting.main import create_app
 from reporting.projections import AppraisalProjection, TicketsProjection, VillagesProjection
-from reporting.synthetic import publish
 
 from .conftest import HISTORY
 

@@ -10,7 +10,7 @@ import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
-from grassroots_common.tables import Table
+from grassroots_common.tables import Table, timestamp
 
 SCHEMA = "rm_growth"
 
@@ -55,10 +55,6 @@ FOLLOW_UP_COLUMNS = {
     "visits": "jsonb",
 }
 FOLLOW_UPS = Table("follow_ups", ("unit_id", "quarter", "person_id"), FOLLOW_UP_COLUMNS)
-
-
-def _ts(value: str | dt.datetime | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 class GrowthProjection(Projection):
@@ -137,17 +133,19 @@ class GrowthProjection(Projection):
                 case "AnnualGradeDecided":
                     annual[(d["unit_id"], d["year"], d["person_id"])].update(grade=d["grade"], comment=d["comment"])
                 case "ReminderIssued":
-                    reminders[d["reminder_id"]] = {**d, "issued_at": _ts(d["issued_at"]), "status": "issued"}
+                    reminders[d["reminder_id"]] = {**d, "issued_at": timestamp(d["issued_at"]), "status": "issued"}
                 case "ReminderAcknowledged":
-                    reminders[d["reminder_id"]].update(status="acknowledged", acknowledged_at=_ts(d["acknowledged_at"]))
+                    reminders[d["reminder_id"]].update(
+                        status="acknowledged", acknowledged_at=timestamp(d["acknowledged_at"])
+                    )
                 case "RectificationReported":
                     reminders[d["reminder_id"]].update(
-                        status="rectified", report=d["report"], reported_at=_ts(d["reported_at"])
+                        status="rectified", report=d["report"], reported_at=timestamp(d["reported_at"])
                     )
                 case "FollowUpOpened":
                     follow_ups[(d["unit_id"], d["quarter"], d["person_id"])] = {
                         **{k: d[k] for k in ("unit_id", "quarter", "person_id", "person_name", "grades")},
-                        "opened_at": _ts(d["opened_at"]),
+                        "opened_at": timestamp(d["opened_at"]),
                         "visits": [],
                     }
                 case "MentorAssigned":

@@ -3,14 +3,13 @@ comments and returns) and of monthly summaries (one row per person and month).""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
-from grassroots_common.tables import Table
+from grassroots_common.tables import Table, timestamp
 
 SCHEMA = "rm_logs"
 
@@ -45,10 +44,6 @@ SUMMARY_COLUMNS = {
     "deadline": "timestamptz",
 }
 SUMMARIES = Table("monthly_summaries", ("person_id", "month"), SUMMARY_COLUMNS)
-
-
-def _ts(value: str | dt.datetime) -> dt.datetime:
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 class LogsProjection(Projection):
@@ -103,11 +98,11 @@ class LogsProjection(Projection):
                     logs[key] = {
                         **{k: d[k] for k in ("person_id", "week", "person_name", "unit_id", "items", "revision")},
                         "section_id": d.get("section_id"),
-                        "submitted_at": _ts(d["submitted_at"]),
-                        "deadline": _ts(d["deadline"]),
+                        "submitted_at": timestamp(d["submitted_at"]),
+                        "deadline": timestamp(d["deadline"]),
                         # Lateness and first submission belong to the first revision.
                         "late": row["late"] if row else d["late"],
-                        "first_submitted_at": row["first_submitted_at"] if row else _ts(d["submitted_at"]),
+                        "first_submitted_at": row["first_submitted_at"] if row else timestamp(d["submitted_at"]),
                         "status": "submitted",
                         "comments": row["comments"] if row else [],
                         "returned_reason": None,
@@ -138,10 +133,10 @@ class LogsProjection(Projection):
             first = summaries.get(key) or existing.get(key)
             summaries[key] = {
                 **d,
-                "submitted_at": _ts(d["submitted_at"]),
-                "deadline": _ts(d["deadline"]),
+                "submitted_at": timestamp(d["submitted_at"]),
+                "deadline": timestamp(d["deadline"]),
                 "late": first["late"] if first else d["late"],
-                "first_submitted_at": first["first_submitted_at"] if first else _ts(d["submitted_at"]),
+                "first_submitted_at": first["first_submitted_at"] if first else timestamp(d["submitted_at"]),
             }
         await SUMMARIES.upsert(conn, summaries.values())
 
@@ -156,7 +151,7 @@ class LogsProjection(Projection):
                     "person_id": person_id,
                     "week": e.data["week"],
                     "unit_id": e.data["unit_id"],
-                    "reminded_at": _ts(e.data["reminded_at"]),
+                    "reminded_at": timestamp(e.data["reminded_at"]),
                     "times": times,
                 }
         if reminded:

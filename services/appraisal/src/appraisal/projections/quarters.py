@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections import Projection
-from grassroots_common.tables import Table
+from grassroots_common.tables import Table, timestamp
 
 SCHEMA = "rm_quarters"
 LEVELS = ("section_chief", "deputy_leader", "principal_leader")
@@ -63,12 +62,6 @@ PERSON_COLUMNS = {
     "appeal_answer": "text",
 }
 QUARTER_PEOPLE = Table("quarter_people", ("unit_id", "quarter", "person_id"), PERSON_COLUMNS)
-
-
-def _ts(value: str | dt.datetime | None) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(value)
 
 
 def _advance(row: dict) -> None:
@@ -226,14 +219,16 @@ class QuartersProjection(Projection):
                 q["good_used"] = d["good_used"]
             case "ResultsPublished":
                 q.update(
-                    status="published", published_at=_ts(d["published_at"]), period_ends_at=_ts(d["period_ends_at"])
+                    status="published",
+                    published_at=timestamp(d["published_at"]),
+                    period_ends_at=timestamp(d["period_ends_at"]),
                 )
             case "AppealFiled":
                 person.update(
                     appeal_id=d["appeal_id"],
                     appeal_status="open",
                     appeal_reason=d["reason"],
-                    appeal_filed_at=_ts(d["filed_at"]),
+                    appeal_filed_at=timestamp(d["filed_at"]),
                 )
                 q["appeals_open"] += 1
             case "AppealResolved":
@@ -246,4 +241,4 @@ class QuartersProjection(Projection):
                 q["appeals_open"] -= 1
                 q["good_used"] += (d["new_grade"] == "好") - (d["previous_grade"] == "好")
             case "QuarterFinalized":
-                q.update(status="finalized", finalized_at=_ts(d["finalized_at"]))
+                q.update(status="finalized", finalized_at=timestamp(d["finalized_at"]))

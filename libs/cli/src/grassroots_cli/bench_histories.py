@@ -1,5 +1,7 @@
 """Synthetic event histories in the contract shapes of appraisal, grid and village: the input of
-the convergence tests and of the rebuild benchmark (``bench/reporting.py``)."""
+the reporting convergence tests and of the rebuild benchmark (``bench/reporting.py``).
+
+Bench data, never shipped in a service package: it lives with the benchmark tooling."""
 
 from __future__ import annotations
 
