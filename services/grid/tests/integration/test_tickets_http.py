@@ -153,6 +153,16 @@ async def test_report_to_closed_ticket_with_refusals(grid, auth, clock) -> None:
     assert body["state"] == "dispatched" and body["round"] == 3 and body["department_id"] == "dep_housing"
     assert [h["type"] for h in body["history"]][:3] == ["TicketDispatched", "TicketReturned", "TicketDispatched"]
     assert body["history"][1]["actor_id"] == "dh1"
+    # Why it is so: the same steps in Chinese, with who, when and why; authorized like the ticket.
+    r = await client.get(f"/api/v1/tickets/{tid}/history", headers=housing)
+    steps = r.json()["items"]
+    assert [s["action"] for s in steps[:3]] == ["派单", "退单", "派单"]
+    assert (steps[1]["actor_id"], steps[1]["reason"]) == ("dh1", "此事属物业管理")
+    revisit = next(s for s in steps if s["type"] == "SatisfactionRecorded")
+    assert (revisit["action"], revisit["detail"], revisit["reason"]) == ("回访", "不满意", "又堆上了")
+    assert steps[-1]["action"] == "重新办理" and steps[-1]["detail"].startswith("新期限 ")
+    r = await client.get(f"/api/v1/tickets/{tid}/history", headers=other_grid)
+    assert (r.status_code, r.json()["code"]) == (403, "ticket_forbidden")
     r = await client.get(f"/api/v1/tickets/{tid}", headers=other_grid)
     assert r.status_code == 403
 

@@ -132,6 +132,17 @@ async def test_village_cadres_money_and_projects(village_app, auth) -> None:
     assert sum(f["amount_fen"] for f in detail["fundings"]) == detail["project"]["funded_fen"]
     r = await client.get(f"/api/v1/projects/{project_id}", headers=stranger)
     assert r.status_code == 403
+    # Why the funding is so: each change from the events, with who recorded it; authorized like the project.
+    r = await client.get(f"/api/v1/projects/{project_id}/history", headers=secretary)
+    steps = r.json()["items"]
+    assert [s["action"] for s in steps] == ["登记项目", "资金到位", "资金到位", "报告进度", "报告进度"]
+    assert steps[1]["detail"] == "财政资金（区财政局）200,000.00 元，2026-04-01 到账"
+    assert (steps[2]["actor_name"], steps[2]["detail"][:4]) == ("王建国", "企业投入")
+    assert (steps[4]["detail"], steps[4]["reason"]) == ("完成土地流转：60% → 40%", "暴雨冲毁部分大棚")
+    r = await client.get(f"/api/v1/projects/{project_id}/history", headers=stranger)
+    assert (r.status_code, r.json()["code"]) == (403, "out_of_scope")
+    r = await client.get("/api/v1/projects/prj_none/history", headers=secretary)
+    assert (r.status_code, r.json()["code"]) == (404, "project_not_found")
 
     # Past its plan's end at 92 %: overdue and behind, not "on plan" (the expected progress is 100 %).
     ended = {**project, "name": "村集体光伏电站", "starts_on": "2025-01-01", "due_on": "2025-12-31"}

@@ -12,10 +12,11 @@ from pydantic import BaseModel, Field
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import DevelopmentModel, FundingSource, SupervisorLevel
 from grassroots_common.errors import NotFound
+from grassroots_common.history import History, changes
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
-from village import queries
+from village import history, queries
 from village.api.fields import (
     Fen,
     Key,
@@ -34,6 +35,7 @@ from village.api.fields import (
 from village.api.models import ProjectDetail, ProjectListRow
 from village.authz import authorize
 from village.handlers import projects as handlers
+from village.domain.project import project_stream_id
 from village.handlers.context import today
 
 router = api_router(prefix="/api/v1/projects", tags=["secretary projects"])
@@ -119,6 +121,18 @@ async def project_detail(
     p = found["project"]
     authorize(principal, "village.read", town_id=p["town_id"], village_id=p["village_id"])
     return ProjectDetail.model_validate({**found, "positions": positions})
+
+
+@router.get("/{project_id}/history", summary="Why the figures are so: every funding, investment, milestone and income")
+async def project_history(project_id: ProjectPath, runtime: RuntimeDep, principal: PrincipalDep) -> History:
+    """Answered from the project's events, so it includes a write the read model has not caught up with."""
+    stream_id = project_stream_id(project_id)
+    events = await runtime.store.load(stream_id)
+    if not events:
+        raise NotFound("project_not_found", "找不到该书记项目")
+    registered = events[0].data
+    authorize(principal, "village.read", town_id=registered["town_id"], village_id=registered["village_id"])
+    return History(stream_id=stream_id, items=changes(events, history.describe))
 
 
 class FundBody(BaseModel):
