@@ -40,9 +40,13 @@ def describe(e: RecordedEvent) -> Described | None:
     d = e.data
     match e.type:
         case "TicketDispatched":
-            return Described("派单", f"办理时限 {d.get('time_limit_workdays')} 个工作日，期限 {_day(d.get('deadline'))}")
+            return Described(
+                "派单", f"办理时限 {d.get('time_limit_workdays')} 个工作日，期限 {_day(d.get('deadline'))}"
+            )
         case "TicketAccepted":
-            return Described("签收", f"经办人 {d.get('handler_name', '')}" + ("" if d.get("on_time", True) else "（超时签收）"))
+            return Described(
+                "签收", f"经办人 {d.get('handler_name', '')}" + ("" if d.get("on_time", True) else "（超时签收）")
+            )
         case "TicketReturned":
             return Described("退单", reason=d.get("reason", ""))
         case "TicketHandled":

@@ -24,7 +24,8 @@ def describe(e: RecordedEvent) -> Described | None:
         case "ProjectFunded":
             source = SOURCES.get(d.get("source", ""), "其他")
             return Described(
-                "资金到位", f"{source}（{d.get('funder', '')}）{yuan(d.get('amount_fen'))}，{d.get('received_on', '')} 到账"
+                "资金到位",
+                f"{source}（{d.get('funder', '')}）{yuan(d.get('amount_fen'))}，{d.get('received_on', '')} 到账",
             )
         case "InvestmentAttracted":
             return Described(

@@ -34,8 +34,8 @@ from village.api.fields import (
 )
 from village.api.models import ProjectDetail, ProjectListRow
 from village.authz import authorize
-from village.handlers import projects as handlers
 from village.domain.project import project_stream_id
+from village.handlers import projects as handlers
 from village.handlers.context import today
 
 router = api_router(prefix="/api/v1/projects", tags=["secretary projects"])
