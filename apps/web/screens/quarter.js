@@ -6,6 +6,7 @@
 import { myFollowUps } from "./growth.js";
 import { command, get } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
+import { historyDisclosure } from "../lib/history.js";
 import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
 import { actionForm, badge, disclosure, downloadButton, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
 import { now } from "../lib/clock.js";
@@ -72,7 +73,7 @@ async function renderSummary(body, { user }) {
 
 // --- my quarter ---------------------------------------------------------------------------------
 
-function myQuarterCard(q, indicators, reload) {
+function myQuarterCard(q, indicators, reload, me) {
   const unitQuarter = `${API}/units/${encodeURIComponent(q.unit_id)}/quarters/${encodeURIComponent(q.quarter)}`;
   const done = (message) => (res) => {
     toast(message);
@@ -95,6 +96,7 @@ function myQuarterCard(q, indicators, reload) {
         .map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
     ),
     Object.keys(q.comments || {}).length ? h("ul", { class: "items" }, Object.entries(q.comments).map(([level, text]) => h("li", {}, `${roleLabel(level)}：${text}`))) : null,
+    q.self_grade ? historyDisclosure(q.published ? "评定经过" : "我的自评记录", `${unitQuarter}/people/${encodeURIComponent(me)}/history`, { label: `${q.quarter} 评定经过` }) : null,
   ];
   if (q.status === "open" && !q.self_grade) {
     parts.push(
@@ -151,7 +153,7 @@ async function renderMyQuarter(body, { user, caps, query }) {
         label: "我的季度考核",
         limit: 4,
         load: ({ limit, offset }) => get(`${API}/me/quarters`, { limit, offset, after }),
-        item: (q) => myQuarterCard(q, indicators, show),
+        item: (q) => myQuarterCard(q, indicators, show, user.sub),
         emptyTitle: "还没有参加过季度考核",
         emptyHint: "单位开启季度考核后，这里可以自评、查看结果和申请复核。",
       }),
@@ -280,6 +282,7 @@ async function renderBoard(body, { user, query }) {
                   p.adjustments.map((a) => h("li", { class: "adjustment" }, `${roleLabel(a.level)}调整：${a.from_grade} → ${a.to_grade}（理由：${a.reason}）· ${fmtDateTime(a.at)}`)),
                 )
               : null,
+            historyDisclosure("评定经过", `${base}/people/${encodeURIComponent(p.person_id)}/history`, { label: `${p.person_name} 的评定经过`, emptyTitle: "还没有评定记录" }),
             p.grade && user.roles.some((r) => ["principal_leader", "deputy_leader", "unit_admin"].includes(r))
               ? disclosure(
                   "调整等次",
@@ -452,7 +455,7 @@ export const screens = [
     title: "考核看板",
     desc: "本单位季度等次、好等次名额、等次调整",
     roles: ["principal_leader", "deputy_leader", "unit_admin"],
-    requires: ["appraisal GET /api/v1/units/{unit_id}/quarters/{quarter}/board", "appraisal POST /api/v1/units/{unit_id}/quarters/{quarter}/adjustments"],
+    requires: ["appraisal GET /api/v1/units/{unit_id}/quarters/{quarter}/board", "appraisal POST /api/v1/units/{unit_id}/quarters/{quarter}/adjustments", "appraisal GET /api/v1/units/{unit_id}/quarters/{quarter}/people/{person_id}/history"],
     render: renderBoard,
   },
   {

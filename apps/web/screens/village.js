@@ -4,6 +4,7 @@
 
 import { command, get } from "../lib/api.js";
 import { now } from "../lib/clock.js";
+import { historyList } from "../lib/history.js";
 import { fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, attachments, badge, disclosure, empty, field, into, pagedList, section, stat, table, toast } from "../lib/ui.js";
 import { projectFundingForms } from "./village_work.js";
@@ -334,6 +335,11 @@ function projectView(answer, user, show) {
           )
         : empty("暂无资金记录"),
     ),
+    section(
+      "变更记录",
+      h("p", { class: "muted small" }, "每一笔资金、招商、进度和收益：谁登记、何时、为何。"),
+      historyList(`${VILLAGE}/projects/${p.project_id}/history`, { label: "项目变更记录" }),
+    ),
   ];
 }
 
@@ -536,7 +542,7 @@ export const screens = [
     title: "书记项目",
     hidden: true,
     roles: ["village_secretary", "town_admin", "district_admin"],
-    requires: ["village GET /api/v1/projects/{project_id}"],
+    requires: ["village GET /api/v1/projects/{project_id}", "village GET /api/v1/projects/{project_id}/history"],
     render: renderProject,
   },
   {

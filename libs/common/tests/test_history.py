@@ -30,11 +30,13 @@ def test_changes_keep_order_actor_and_reason_and_leave_out_what_is_not_described
         ),
         recorded(2, "Other", {}, {"actor_id": "p2", "actor_name": "钱卫东"}),
         recorded(3, "Changed", {"from": "较好", "to": "好"}, {"actor_id": "system", "actor_name": "scheduler"}),
+        recorded(4, "Changed", {"from": "好", "to": "一般"}, {"actor_id": "p3"}),
     ]
     out = changes(events, describe)
     assert [(c.version, c.actor_name, c.detail, c.reason) for c in out] == [
         (1, "赵国强", "好 → 较好", "名额"),
         (3, "系统", "较好 → 好", ""),
+        (4, "未记录姓名", "好 → 一般", ""),
     ]
     assert out[1].recorded_at == AT + dt.timedelta(seconds=3)
 

@@ -19,6 +19,7 @@ from grassroots_common.events import RecordedEvent
 from grassroots_common.store import EventStore
 
 SYSTEM_ACTOR = "系统"
+UNNAMED_ACTOR = "未记录姓名"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class Change(BaseModel):
     detail: str = Field(description="The change itself, in Chinese (empty if the action says it all)")
     reason: str = Field(description="The reason the actor gave (empty if none was asked)")
     actor_id: str
-    actor_name: str = Field(description="Who did it; 系统 for the service's own steps")
+    actor_name: str = Field(description="Who did it; 系统 for the service's own steps, 未记录姓名 if the event kept no name")
     occurred_at: dt.datetime
     recorded_at: dt.datetime
 
@@ -70,12 +71,18 @@ def changes(events: Iterable[RecordedEvent], describe: Describe) -> list[Change]
                 detail=said.detail,
                 reason=said.reason,
                 actor_id=actor_id,
-                actor_name=name if name and actor_id != "system" else SYSTEM_ACTOR,
+                actor_name=_actor_name(actor_id, name),
                 occurred_at=e.occurred_at,
                 recorded_at=e.recorded_at,
             )
         )
     return out
+
+
+def _actor_name(actor_id: str, name: str) -> str:
+    if actor_id in ("", "system"):
+        return SYSTEM_ACTOR
+    return name or UNNAMED_ACTOR
 
 
 async def stream_history(store: EventStore, stream_id: str, describe: Describe) -> History:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from grassroots_common.events import RecordedEvent
-from grassroots_common.history import Described
+from grassroots_common.history import Describe, Described
 from grassroots_common.workdays import CHINA
 
 ACTIONS = {
@@ -35,6 +35,22 @@ def _day(raw: str | None) -> str:
     return dt.datetime.fromisoformat(raw).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
+def ticket_history() -> Describe:
+    """How a ticket's events read, in order. The escalations of one overdue spell share a reason:
+    it is said once, on the first of them."""
+    said = ""
+
+    def describe_in_order(e: RecordedEvent) -> Described | None:
+        nonlocal said
+        step = describe(e)
+        if step is None or e.type != "TicketEscalated" or not step.reason:
+            return step
+        repeat, said = step.reason == said, step.reason
+        return Described(step.action, step.detail) if repeat else step
+
+    return describe_in_order
+
+
 def describe(e: RecordedEvent) -> Described | None:
     """One ticket event as the 办理记录 shows it; events of other kinds are left out."""
     d = e.data
@@ -50,7 +66,7 @@ def describe(e: RecordedEvent) -> Described | None:
         case "TicketReturned":
             return Described("退单", reason=d.get("reason", ""))
         case "TicketHandled":
-            return Described("处置", reason=d.get("note", ""))
+            return Described("处置", d.get("note", ""))
         case "TicketReportedBack":
             return Described("反馈办理结果", d.get("result", ""))
         case "TicketVerified":

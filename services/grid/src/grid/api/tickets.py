@@ -152,7 +152,7 @@ async def ticket_history(ticket_id: TicketPath, runtime: RuntimeDep, principal: 
     if row is None:
         raise NotFound("ticket_not_found", "找不到该工单")
     authz.read_ticket(principal, row["community_id"], row["department_id"], row["grid_id"])
-    return await stream_history(runtime.store, ticket_id, history.describe)
+    return await stream_history(runtime.store, ticket_id, history.ticket_history())
 
 
 @router.post("/{ticket_id}/redispatch", summary="Dispatch a returned ticket again")
