@@ -44,7 +44,9 @@ class Change(BaseModel):
     detail: str = Field(description="The change itself, in Chinese (empty if the action says it all)")
     reason: str = Field(description="The reason the actor gave (empty if none was asked)")
     actor_id: str
-    actor_name: str = Field(description="Who did it; 系统 for the service's own steps, 未记录姓名 if the event kept no name")
+    actor_name: str = Field(
+        description="Who did it; 系统 for the service's own steps, 未记录姓名 if the event kept no name"
+    )
     occurred_at: dt.datetime
     recorded_at: dt.datetime
 

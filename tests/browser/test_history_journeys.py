@@ -1,0 +1,49 @@
+"""Why it is so, in the browser: a grade's 评定经过 on the quarter board, a project's 变更记录 after
+a funding, each step with who did it, when and why — read from the events."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+STEP = re.compile(r" · .+ · \d{4}")  # "<action> · <who> · <when>"
+
+
+def test_the_board_shows_how_a_grade_came_to_be(page, people, sign_in, check_screen) -> None:
+    leader = people.need("principal_leader")
+    sign_in(leader)
+    page.get_by_role("link", name="考核看板").click()
+    person = page.locator("li.person", has=page.locator(".badge", has_text=re.compile("^(好|较好|一般|较差)$"))).first
+    expect(person).to_be_visible()
+    name = person.locator(".title").inner_text()
+    person.locator("summary", has_text="评定经过").click()
+    steps = person.get_by_role("list", name=f"{name} 的评定经过")
+    expect(steps.locator("li").first).to_contain_text("个人自评")
+    expect(steps).to_contain_text("审核")
+    expect(steps.locator("li").first).to_contain_text(STEP)
+    check_screen(page, "考核看板（评定经过）")
+
+
+def test_a_funding_appears_in_the_projects_history_with_who_recorded_it(page, people, sign_in, check_screen) -> None:
+    secretary = people.need("village_secretary")
+    funder = f"区农业农村局 {uuid.uuid4().hex[:4]}"
+    sign_in(secretary)
+    page.get_by_role("link", name="村档案").click()
+    page.locator("li[data-project] a").first.click()
+    history = page.get_by_role("list", name="项目变更记录")
+    expect(history.locator("li").first).to_contain_text("登记项目")
+    page.get_by_text("登记到位资金").click()
+    form = page.get_by_role("form", name="登记到位资金")
+    form.get_by_label("出资方").fill(funder)
+    form.get_by_label("金额（元）").fill("12345.5")
+    form.get_by_role("button", name="登记资金").click()
+    step = page.get_by_role("list", name="项目变更记录").locator("li", has_text=funder)
+    expect(step).to_contain_text("资金到位")
+    expect(step).to_contain_text("12,345.50 元")
+    expect(step).to_contain_text(secretary["name"])
+    check_screen(page, "书记项目（变更记录）")
