@@ -4,7 +4,7 @@
 
 import { get } from "./api.js";
 import { fmtDateTime, h } from "./dom.js";
-import { empty, into } from "./ui.js";
+import { empty, field, into } from "./ui.js";
 
 export function changeLine(c) {
   return h(
@@ -37,4 +37,43 @@ export function historyDisclosure(summary, path, options = {}) {
     if (details.open && !inner.firstChild) inner.append(historyList(path, options));
   });
   return details;
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+/** A Date as a datetime-local control's value, in the phone's own time. */
+const localValue = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+
+/**
+ * "As it stood at": a date-time picker for a screen that can show a past state (?as_of=). `value()`
+ * is the chosen time as ISO 8601 (with its zone), or undefined for now (live); the choice is kept in
+ * the address so a reload or a shared link shows the same moment.
+ */
+export function asOfField(initial) {
+  const start = initial ? new Date(initial) : null;
+  const input = h("input", { type: "datetime-local", name: "as_of", max: localValue(new Date()), value: start && !Number.isNaN(start.getTime()) ? localValue(start) : "" });
+  const live = h("button", { type: "button", class: "btn" }, "回到现在");
+  const listeners = [];
+  function changed() {
+    const params = new URLSearchParams(location.search);
+    const at = value();
+    if (at) params.set("as_of", at);
+    else params.delete("as_of");
+    const search = params.toString();
+    history.replaceState(null, "", search ? `?${search}` : location.pathname);
+    live.hidden = !at;
+    for (const fn of listeners) fn(at);
+  }
+  function value() {
+    if (!input.value) return undefined;
+    const at = new Date(input.value);
+    return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+  }
+  input.addEventListener("change", changed);
+  live.addEventListener("click", () => {
+    input.value = "";
+    changed();
+  });
+  live.hidden = !value();
+  const element = h("div", { class: "as-of" }, field({ label: "查看某一时刻的情况", name: "as_of", control: input, hint: "选择日期和时间，按当时已记录的事件重算；清空为当前" }), live);
+  return { element, value, onChange: (fn) => listeners.push(fn) };
 }

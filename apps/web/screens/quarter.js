@@ -6,7 +6,7 @@
 import { myFollowUps } from "./growth.js";
 import { command, get } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
-import { historyDisclosure } from "../lib/history.js";
+import { asOfField, historyDisclosure } from "../lib/history.js";
 import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
 import { actionForm, badge, disclosure, downloadButton, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
 import { now } from "../lib/clock.js";
@@ -226,6 +226,8 @@ async function renderBoard(body, { user, query }) {
     return;
   }
   const picker = h("select", { name: "quarter" }, quarters.items.map((q) => h("option", { value: q.quarter, selected: q.quarter === query.get("quarter") }, `${q.quarter}（${STATUS[q.status]?.[0] || q.status}）`)));
+  // The board as it stood at a chosen time (read-only), or live when the time is cleared.
+  const asOfPicker = asOfField(query.get("as_of"));
   // The 好 quota stays in view below the top bar while the leader works down the board.
   const quotaBar = h("div", { class: "sticky-quota", "aria-live": "polite" });
   const head = h("div");
@@ -237,14 +239,15 @@ async function renderBoard(body, { user, query }) {
     const quarter = picker.value;
     const base = `${API}/units/${encodeURIComponent(unit)}/quarters/${quarter}`;
     const status = quarters.items.find((q) => q.quarter === quarter)?.status;
-    replace(moveSlot, status === "open" && MOVERS.some((r) => user.roles.includes(r)) ? goodMove(user, base, after, show, moved) : null);
+    const asOf = asOfPicker.value();
+    replace(moveSlot, !asOf && status === "open" && MOVERS.some((r) => user.roles.includes(r)) ? goodMove(user, base, after, show, moved) : null);
     replace(
       slot,
       pagedList({
         label: "考核看板",
         limit: 15,
         load: async ({ limit, offset }) => {
-          const board = await get(`${base}/board`, { limit, offset, after });
+          const board = await get(`${base}/board`, { limit, offset, after, as_of: asOf });
           const q = board.quarter;
           replace(
             quotaBar,
@@ -258,6 +261,7 @@ async function renderBoard(body, { user, query }) {
           );
           replace(
             head,
+            board.as_of ? h("p", { class: "notice", role: "status" }, `这是 ${fmtDateTime(board.as_of)} 时的看板（只读），由当时已记录的事件重算`) : null,
             h("p", { class: "muted small" }, `${STATUS[q.status]?.[0] || q.status} · 参评 ${q.participants} 人${q.appeals_open ? ` · 待答复复核 ${q.appeals_open} 件` : ""}`),
             h("div", { class: "row", role: "group", "aria-label": "导出" }, downloadButton("导出 Excel", `${base}/board.xlsx`, `${unit}${quarter}季度考核.xlsx`)),
           );
@@ -283,7 +287,7 @@ async function renderBoard(body, { user, query }) {
                 )
               : null,
             historyDisclosure("评定经过", `${base}/people/${encodeURIComponent(p.person_id)}/history`, { label: `${p.person_name} 的评定经过`, emptyTitle: "还没有评定记录" }),
-            p.grade && user.roles.some((r) => ["principal_leader", "deputy_leader", "unit_admin"].includes(r))
+            !asOf && p.grade && user.roles.some((r) => ["principal_leader", "deputy_leader", "unit_admin"].includes(r))
               ? disclosure(
                   "调整等次",
                   actionForm({
@@ -307,7 +311,8 @@ async function renderBoard(body, { user, query }) {
     );
   }
   picker.addEventListener("change", () => show());
-  body.append(field({ label: "季度", name: "quarter", control: picker }), quotaBar, head, moveSlot, section("考核看板", slot));
+  asOfPicker.onChange(() => show());
+  body.append(field({ label: "季度", name: "quarter", control: picker }), asOfPicker.element, quotaBar, head, moveSlot, section("考核看板", slot));
   show();
 }
 

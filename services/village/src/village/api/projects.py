@@ -9,6 +9,9 @@ from typing import Annotated
 from fastapi import Path, Query, Request
 from pydantic import BaseModel, Field
 
+from grassroots_common.as_of import as_of as past
+from grassroots_common.as_of import check_as_of
+from grassroots_common.clock import real_now
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import DevelopmentModel, FundingSource, SupervisorLevel
 from grassroots_common.errors import NotFound
@@ -16,6 +19,7 @@ from grassroots_common.history import History, changes
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
+from grassroots_common.workdays import CHINA
 from village import history, queries
 from village.api.fields import (
     Fen,
@@ -37,6 +41,7 @@ from village.authz import authorize
 from village.domain.project import project_stream_id
 from village.handlers import projects as handlers
 from village.handlers.context import today
+from village.projections.projects import ProjectsProjection
 
 router = api_router(prefix="/api/v1/projects", tags=["secretary projects"])
 ProjectPath = Annotated[str, Path(max_length=64, examples=["prj_0193a4c2..."])]
@@ -76,6 +81,10 @@ async def register_project(
     )
 
 
+class ProjectPage(Page[ProjectListRow]):
+    as_of: dt.datetime | None = Field(default=None, description="The time the ranking stood at; none: live")
+
+
 @router.get("", summary="Projects ranked by progress (比拼晾晒); filter behind schedule, model, year")
 async def list_projects(
     runtime: RuntimeDep,
@@ -87,24 +96,27 @@ async def list_projects(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     model: Annotated[DevelopmentModel | None, Query()] = None,
     behind: bool = False,
-) -> Page[ProjectListRow]:
+    as_of: Annotated[
+        dt.datetime | None,
+        Query(description="The ranking as it stood at this time (ISO 8601 with a zone), folded from the events"),
+    ] = None,
+) -> ProjectPage:
     scope = await queries.list_scope(runtime.pool, principal, town_id=town, village_id=village)
-    rows, total = await queries.list_projects(
-        runtime.pool,
-        scope,
-        year=year,
-        model=model,
-        behind_only=behind,
-        today=today(runtime),
-        limit=page.limit,
-        offset=page.offset,
-    )
-    return Page[ProjectListRow](
+    at = check_as_of(as_of, real_now())
+    filters = {"year": year, "model": model, "behind_only": behind, "limit": page.limit, "offset": page.offset}
+    if at is None:
+        rows, total = await queries.list_projects(runtime.pool, scope, today=today(runtime), **filters)
+    else:
+        async with past(runtime.store, ProjectsProjection(), at) as then:
+            day = at.astimezone(CHINA).date()
+            rows, total = await queries.list_projects(then.conn, scope, today=day, schema=then.schema, **filters)
+    return ProjectPage(
         items=[ProjectListRow.model_validate(r) for r in rows],
         total=total,
         limit=page.limit,
         offset=page.offset,
         positions=positions,
+        as_of=at,
     )
 
 
