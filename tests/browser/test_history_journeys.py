@@ -3,6 +3,7 @@ a funding, each step with who did it, when and why — read from the events."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 
@@ -47,3 +48,32 @@ def test_a_funding_appears_in_the_projects_history_with_who_recorded_it(page, pe
     expect(step).to_contain_text("12,345.50 元")
     expect(step).to_contain_text(secretary["name"])
     check_screen(page, "书记项目（变更记录）")
+
+
+def _a_minute_ago() -> str:
+    """A time the demo data was already recorded by, as a datetime-local control in Beijing takes it."""
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    return (dt.datetime.now(beijing) - dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_the_board_and_the_ranking_as_they_stood(page, people, sign_in, sign_out, check_screen) -> None:
+    leader = people.need("principal_leader")
+    sign_in(leader)
+    page.get_by_role("link", name="考核看板").click()
+    expect(page.locator("li.person").first).to_be_visible()
+    page.get_by_label("查看某一时刻的情况").fill(_a_minute_ago())
+    expect(page.get_by_role("status").filter(has_text="时的看板（只读）")).to_be_visible()
+    expect(page.locator("li.person").first).to_be_visible()
+    expect(page.get_by_text("调整等次")).to_have_count(0)  # the past is read, not changed
+    assert "as_of=" in page.url
+    check_screen(page, "考核看板（某一时刻）")
+    page.get_by_role("button", name="回到现在").click()
+    expect(page.get_by_role("status").filter(has_text="时的看板")).to_have_count(0)
+    sign_out()
+
+    sign_in(people.need("district_admin"))
+    page.get_by_role("link", name="村级看板").click()
+    page.get_by_label("查看某一时刻的情况").fill(_a_minute_ago())
+    expect(page.get_by_role("status").filter(has_text="时的排名")).to_be_visible()
+    expect(page.locator("li[data-project]").first).to_be_visible()
+    check_screen(page, "村级看板（某一时刻）")
