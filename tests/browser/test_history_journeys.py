@@ -77,3 +77,14 @@ def test_the_board_and_the_ranking_as_they_stood(page, people, sign_in, sign_out
     expect(page.get_by_role("status").filter(has_text="时的排名")).to_be_visible()
     expect(page.locator("li[data-project]").first).to_be_visible()
     check_screen(page, "村级看板（某一时刻）")
+
+
+def test_the_league_table_as_it_stood(page, people, sign_in, check_screen) -> None:
+    sign_in(people.need("district_admin"))
+    page.get_by_role("link", name="部门办件排行").click()
+    expect(page.get_by_role("table", name="职能部门排行")).to_be_visible()
+    page.get_by_label("查看某一时刻的情况").fill(_a_minute_ago())
+    expect(page.get_by_role("status").filter(has_text="时的排行")).to_be_visible()
+    expect(page.get_by_role("table", name="职能部门排行").locator("tbody tr").first).to_be_visible()
+    assert "as_of=" in page.url
+    check_screen(page, "部门办件排行（某一时刻）")

@@ -4,7 +4,7 @@
 import { command, get, query as query_ } from "../lib/api.js";
 import { now } from "../lib/clock.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
-import { historyList } from "../lib/history.js";
+import { asOfField, historyList } from "../lib/history.js";
 import { navigate } from "../lib/router.js";
 import { TICKET_RUNNING, TICKET_STATES, labelOf, toneOf } from "../lib/labels.js";
 import { GRID_ROLES } from "../lib/roles.js";
@@ -542,17 +542,20 @@ async function renderLeague(body, { user, query }) {
   const pct = (v) => (v === null || v === undefined ? "—" : `${fmtNumber(v * (v <= 1 ? 100 : 1), 1)}%`);
   const slot = h("div", { "aria-live": "polite" });
   const overdueSlot = h("div");
+  // The table as it stood at a chosen time, folded from the tickets' events; empty: now.
+  const asOf = asOfField(query.get("as_of"));
   const form = h(
     "form",
     { class: "action-form", novalidate: true, "aria-label": "统计区间" },
     formBanner(),
     h("div", { class: "grid2" }, field({ label: "开始日期", name: "since", control: since }), field({ label: "结束日期", name: "until", control: until })),
     community ? field({ label: "社区", name: "community_id", control: community }) : null,
+    asOf.element,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "btn primary" }, "查看排行")),
   );
   async function show() {
     clearErrors(form);
-    const params = { since: since.value || undefined, until: until.value || undefined, community_id: community?.value || undefined };
+    const params = { since: since.value || undefined, until: until.value || undefined, community_id: community?.value || undefined, as_of: asOf.value() };
     history.replaceState(null, "", query_(params) || location.pathname);
     replace(slot, loading());
     try {
@@ -561,6 +564,7 @@ async function renderLeague(body, { user, query }) {
         slot,
         league.departments.length
           ? [
+              league.as_of ? h("p", { class: "notice", role: "status" }, `这是 ${fmtDateTime(league.as_of)} 时的排行，由当时已记录的事件重算`) : null,
               h("p", { class: "muted small" }, `${league.since} 至 ${league.until}${league.community_id ? ` · ${league.community_id}` : ""}`),
               table(
                 [
@@ -595,6 +599,7 @@ async function renderLeague(body, { user, query }) {
       }),
     );
   }
+  asOf.onChange(() => show());
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     show();
