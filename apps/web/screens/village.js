@@ -429,8 +429,9 @@ function projectList({ town, villageLink = true, pastViews = false }) {
         label: "书记项目",
         limit: 10,
         load: async ({ limit, offset }) => {
-          const page = await get(`${VILLAGE}/projects`, { town, year: thisYear(), behind: behind.checked ? true : undefined, as_of: asOf?.value(), limit, offset });
-          replace(note, page.as_of ? h("p", { class: "notice", role: "status" }, `这是 ${fmtDateTime(page.as_of)} 时的排名，由当时已记录的事件重算`) : null);
+          const at = asOf?.value();
+          const page = await get(`${VILLAGE}/projects`, { town, year: thisYear(), behind: behind.checked ? true : undefined, as_of: at, limit, offset });
+          replace(note, at ? h("p", { class: "notice", role: "status" }, `这是 ${fmtDateTime(at)} 时的排名，由当时已记录的事件重算`) : null);
           return page;
         },
         item: (p) => projectRow(villageLink ? p : { ...p, village_name: null }),

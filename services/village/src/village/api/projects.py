@@ -81,10 +81,6 @@ async def register_project(
     )
 
 
-class ProjectPage(Page[ProjectListRow]):
-    as_of: dt.datetime | None = Field(default=None, description="The time the ranking stood at; none: live")
-
-
 @router.get("", summary="Projects ranked by progress (比拼晾晒); filter behind schedule, model, year")
 async def list_projects(
     runtime: RuntimeDep,
@@ -100,7 +96,8 @@ async def list_projects(
         dt.datetime | None,
         Query(description="The ranking as it stood at this time (ISO 8601 with a zone), folded from the events"),
     ] = None,
-) -> ProjectPage:
+) -> Page[ProjectListRow]:
+    """With ``as_of``: the ranking as it stood then (the caller knows the time it asked for)."""
     scope = await queries.list_scope(runtime.pool, principal, town_id=town, village_id=village)
     at = check_as_of(as_of, real_now())
     filters = {"year": year, "model": model, "behind_only": behind, "limit": page.limit, "offset": page.offset}
@@ -110,13 +107,12 @@ async def list_projects(
         async with past(runtime.store, ProjectsProjection(), at) as then:
             day = at.astimezone(CHINA).date()
             rows, total = await queries.list_projects(then.conn, scope, today=day, schema=then.schema, **filters)
-    return ProjectPage(
+    return Page[ProjectListRow](
         items=[ProjectListRow.model_validate(r) for r in rows],
         total=total,
         limit=page.limit,
         offset=page.offset,
         positions=positions,
-        as_of=at,
     )
 
 
