@@ -4,8 +4,9 @@
 import { command, get, query as query_ } from "../lib/api.js";
 import { now } from "../lib/clock.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
+import { asOfField, historyList } from "../lib/history.js";
 import { navigate } from "../lib/router.js";
-import { OVERDUE_STAGES, TICKET_RUNNING, TICKET_STATES, labelOf, toneOf } from "../lib/labels.js";
+import { TICKET_RUNNING, TICKET_STATES, labelOf, toneOf } from "../lib/labels.js";
 import { GRID_ROLES } from "../lib/roles.js";
 import { actionForm, attachments, badge, clearErrors, disclosure, empty, field, formBanner, into, loading, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
 import { placeLine, scopeName } from "../lib/names.js";
@@ -61,43 +62,6 @@ function facts(pairs) {
 
 function photos(ids, label = "现场照片") {
   return attachments(UPLOADS, ids, label);
-}
-
-const EVENT_NAMES = {
-  TicketDispatched: "派单",
-  TicketAccepted: "签收",
-  TicketReturned: "退单",
-  TicketHandled: "处置",
-  TicketReportedBack: "反馈办理结果",
-  TicketVerified: "社区核实",
-  TicketClosed: "办结",
-  TicketExtensionRequested: "申请延期",
-  TicketExtended: "同意延期",
-  TicketExtensionRefused: "不同意延期",
-  TicketOverdue: "超时",
-  TicketEscalated: "超时升级",
-  SatisfactionRecorded: "回访",
-  TicketReopened: "重新办理",
-  TicketUrged: "督办",
-};
-
-function historyLine(e) {
-  const d = e.data || {};
-  const extra = d.reason || d.result || d.comment || d.note || (e.type === "TicketVerified" ? (d.passed ? "核实通过" : "核实未通过") : "");
-  const what =
-    e.type === "TicketEscalated" ? `超时升级至${d.escalated_to_name || "上一级"}` : e.type === "TicketOverdue" ? labelOf(OVERDUE_STAGES, d.stage, "超时") : EVENT_NAMES[e.type] || "办理";
-  return h("li", {}, h("strong", {}, what), ` · ${e.actor_name || "系统"} · ${fmtDateTime(e.occurred_at)}`, extra ? h("p", { class: "small" }, extra) : null);
-}
-
-/** The escalations of one overdue spell share a reason: it is said once, on the first of them. */
-function historyLines(history) {
-  let said = null;
-  return history.map((e) => {
-    if (e.type !== "TicketEscalated") return historyLine(e);
-    const repeat = e.data?.reason && e.data.reason === said;
-    said = e.data?.reason || said;
-    return historyLine(repeat ? { ...e, data: { ...e.data, reason: null } } : e);
-  });
 }
 
 /** Time left or overdue, in working days as the rule counts them; nothing once the department is done. */
@@ -405,7 +369,7 @@ async function renderTicket(body, { params, user, query }) {
           actionsFor(t, user, deps, show),
           section(
             "办理记录",
-            t.history.length ? h("ol", { class: "history" }, historyLines(t.history)) : empty("暂无办理记录"),
+            historyList(`${GRID}/tickets/${t.ticket_id}/history`, { label: "办理记录", emptyTitle: "暂无办理记录" }),
           ),
         ];
       },
@@ -579,17 +543,20 @@ async function renderLeague(body, { user, query }) {
   const pct = (v) => (v === null || v === undefined ? "—" : `${fmtNumber(v * (v <= 1 ? 100 : 1), 1)}%`);
   const slot = h("div", { "aria-live": "polite" });
   const overdueSlot = h("div");
+  // The table as it stood at a chosen time, folded from the tickets' events; empty: now.
+  const asOf = asOfField(query.get("as_of"));
   const form = h(
     "form",
     { class: "action-form", novalidate: true, "aria-label": "统计区间" },
     formBanner(),
     h("div", { class: "grid2" }, field({ label: "开始日期", name: "since", control: since }), field({ label: "结束日期", name: "until", control: until })),
     community ? field({ label: "社区", name: "community_id", control: community }) : null,
+    asOf.element,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "btn primary" }, "查看排行")),
   );
   async function show() {
     clearErrors(form);
-    const params = { since: since.value || undefined, until: until.value || undefined, community_id: community?.value || undefined };
+    const params = { since: since.value || undefined, until: until.value || undefined, community_id: community?.value || undefined, as_of: asOf.value() };
     history.replaceState(null, "", query_(params) || location.pathname);
     replace(slot, loading());
     try {
@@ -598,6 +565,7 @@ async function renderLeague(body, { user, query }) {
         slot,
         league.departments.length
           ? [
+              league.as_of ? h("p", { class: "notice", role: "status" }, `这是 ${fmtDateTime(league.as_of)} 时的排行，由当时已记录的事件重算`) : null,
               h("p", { class: "muted small" }, `${league.since} 至 ${league.until}${league.community_id ? ` · ${league.community_id}` : ""}`),
               table(
                 [
@@ -632,6 +600,7 @@ async function renderLeague(body, { user, query }) {
       }),
     );
   }
+  asOf.onChange(() => show());
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     show();
@@ -645,6 +614,6 @@ export const screens = [
   { path: "/grid/reports", title: "网格上报", desc: "本网格的上报，就地解决或上报社区", roles: [...GRID_ROLES, "community_admin"], requires: ["grid GET /api/v1/reports"], render: renderReports },
   { path: "/community/dispatch", title: "派单看板", desc: "待派单上报、吹哨派单、核实回访", roles: ["community_admin"], requires: ["grid GET /api/v1/boards/dispatch", "grid POST /api/v1/tickets"], render: renderDispatch },
   { path: "/department/queue", title: "部门工单", desc: "签收、办理、反馈，注意时限", roles: ["department"], requires: ["grid GET /api/v1/boards/department"], render: renderQueue },
-  { path: "/tickets/:id", title: "工单详情", hidden: true, roles: ["community_admin", "department", "district_admin", ...GRID_ROLES], requires: ["grid GET /api/v1/tickets/{ticket_id}"], render: renderTicket },
+  { path: "/tickets/:id", title: "工单详情", hidden: true, roles: ["community_admin", "department", "district_admin", ...GRID_ROLES], requires: ["grid GET /api/v1/tickets/{ticket_id}", "grid GET /api/v1/tickets/{ticket_id}/history"], render: renderTicket },
   { path: "/district/league", title: "部门办件排行", desc: "签收、办结、满意率排行，超期工单督办", roles: ["district_admin", "community_admin"], requires: ["grid GET /api/v1/figures/departments"], render: renderLeague },
 ];

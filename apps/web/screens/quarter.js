@@ -6,6 +6,7 @@
 import { myFollowUps } from "./growth.js";
 import { command, get } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
+import { asOfField, historyDisclosure } from "../lib/history.js";
 import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
 import { actionForm, badge, disclosure, downloadButton, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
 import { now } from "../lib/clock.js";
@@ -73,7 +74,7 @@ async function renderSummary(body, { user }) {
 
 // --- my quarter ---------------------------------------------------------------------------------
 
-function myQuarterCard(q, indicators, reload) {
+function myQuarterCard(q, indicators, reload, me) {
   const unitQuarter = `${API}/units/${encodeURIComponent(q.unit_id)}/quarters/${encodeURIComponent(q.quarter)}`;
   const done = (message) => (res) => {
     toast(message);
@@ -96,6 +97,7 @@ function myQuarterCard(q, indicators, reload) {
         .map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
     ),
     Object.keys(q.comments || {}).length ? h("ul", { class: "items" }, Object.entries(q.comments).map(([level, text]) => h("li", {}, `${roleLabel(level)}：${text}`))) : null,
+    q.self_grade ? historyDisclosure(q.published ? "评定经过" : "我的自评记录", `${unitQuarter}/people/${encodeURIComponent(me)}/history`, { label: `${q.quarter} 评定经过` }) : null,
   ];
   if (q.status === "open" && !q.self_grade) {
     parts.push(
@@ -152,7 +154,7 @@ async function renderMyQuarter(body, { user, caps, query }) {
         label: "我的季度考核",
         limit: 4,
         load: ({ limit, offset }) => get(`${API}/me/quarters`, { limit, offset, after }),
-        item: (q) => myQuarterCard(q, indicators, show),
+        item: (q) => myQuarterCard(q, indicators, show, user.sub),
         emptyTitle: "还没有参加过季度考核",
         emptyHint: "单位开启季度考核后，这里可以自评、查看结果和申请复核。",
       }),
@@ -225,6 +227,8 @@ async function renderBoard(body, { user, query }) {
     return;
   }
   const picker = h("select", { name: "quarter" }, quarters.items.map((q) => h("option", { value: q.quarter, selected: q.quarter === query.get("quarter") }, `${q.quarter}（${STATUS[q.status]?.[0] || q.status}）`)));
+  // The board as it stood at a chosen time (read-only), or live when the time is cleared.
+  const asOfPicker = asOfField(query.get("as_of"));
   // The 好 quota stays in view below the top bar while the leader works down the board.
   const quotaBar = h("div", { class: "sticky-quota", "aria-live": "polite" });
   const head = h("div");
@@ -236,14 +240,15 @@ async function renderBoard(body, { user, query }) {
     const quarter = picker.value;
     const base = `${API}/units/${encodeURIComponent(unit)}/quarters/${quarter}`;
     const status = quarters.items.find((q) => q.quarter === quarter)?.status;
-    replace(moveSlot, status === "open" && MOVERS.some((r) => user.roles.includes(r)) ? goodMove(user, base, after, show, moved) : null);
+    const asOf = asOfPicker.value();
+    replace(moveSlot, !asOf && status === "open" && MOVERS.some((r) => user.roles.includes(r)) ? goodMove(user, base, after, show, moved) : null);
     replace(
       slot,
       pagedList({
         label: "考核看板",
         limit: 15,
         load: async ({ limit, offset }) => {
-          const board = await get(`${base}/board`, { limit, offset, after });
+          const board = await get(`${base}/board`, { limit, offset, after, as_of: asOf });
           const q = board.quarter;
           replace(
             quotaBar,
@@ -257,6 +262,7 @@ async function renderBoard(body, { user, query }) {
           );
           replace(
             head,
+            board.as_of ? h("p", { class: "notice", role: "status" }, `这是 ${fmtDateTime(board.as_of)} 时的看板（只读），由当时已记录的事件重算`) : null,
             h("p", { class: "muted small" }, `${STATUS[q.status]?.[0] || q.status} · 参评 ${q.participants} 人${q.appeals_open ? ` · 待答复复核 ${q.appeals_open} 件` : ""}`),
             h("div", { class: "row", role: "group", "aria-label": "导出" }, downloadButton("导出 Excel", `${base}/board.xlsx`, `${unit}${quarter}季度考核.xlsx`)),
           );
@@ -281,7 +287,8 @@ async function renderBoard(body, { user, query }) {
                   p.adjustments.map((a) => h("li", { class: "adjustment" }, `${roleLabel(a.level)}调整：${a.from_grade} → ${a.to_grade}（理由：${a.reason}）· ${fmtDateTime(a.at)}`)),
                 )
               : null,
-            p.grade && user.roles.some((r) => ["principal_leader", "deputy_leader", "unit_admin"].includes(r))
+            historyDisclosure("评定经过", `${base}/people/${encodeURIComponent(p.person_id)}/history`, { label: `${p.person_name} 的评定经过`, emptyTitle: "还没有评定记录" }),
+            !asOf && p.grade && user.roles.some((r) => ["principal_leader", "deputy_leader", "unit_admin"].includes(r))
               ? disclosure(
                   "调整等次",
                   actionForm({
@@ -305,7 +312,8 @@ async function renderBoard(body, { user, query }) {
     );
   }
   picker.addEventListener("change", () => show());
-  body.append(field({ label: "季度", name: "quarter", control: picker }), quotaBar, head, moveSlot, section("考核看板", slot));
+  asOfPicker.onChange(() => show());
+  body.append(field({ label: "季度", name: "quarter", control: picker }), asOfPicker.element, quotaBar, head, moveSlot, section("考核看板", slot));
   show();
 }
 
@@ -453,7 +461,7 @@ export const screens = [
     title: "考核看板",
     desc: "本单位季度等次、好等次名额、等次调整",
     roles: ["principal_leader", "deputy_leader", "unit_admin"],
-    requires: ["appraisal GET /api/v1/units/{unit_id}/quarters/{quarter}/board", "appraisal POST /api/v1/units/{unit_id}/quarters/{quarter}/adjustments"],
+    requires: ["appraisal GET /api/v1/units/{unit_id}/quarters/{quarter}/board", "appraisal POST /api/v1/units/{unit_id}/quarters/{quarter}/adjustments", "appraisal GET /api/v1/units/{unit_id}/quarters/{quarter}/people/{person_id}/history"],
     render: renderBoard,
   },
   {

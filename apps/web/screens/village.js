@@ -4,7 +4,8 @@
 
 import { command, get } from "../lib/api.js";
 import { now } from "../lib/clock.js";
-import { fmtNumber, h, replace } from "../lib/dom.js";
+import { asOfField, historyList } from "../lib/history.js";
+import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, attachments, badge, disclosure, empty, field, into, pagedList, section, stat, table, toast } from "../lib/ui.js";
 import { projectFundingForms } from "./village_work.js";
 import { BASE } from "../lib/services.js";
@@ -335,6 +336,11 @@ function projectView(answer, user, show) {
           )
         : empty("暂无资金记录"),
     ),
+    section(
+      "变更记录",
+      h("p", { class: "muted small" }, "每一笔资金、招商、进度和收益：谁登记、何时、为何。"),
+      historyList(`${VILLAGE}/projects/${p.project_id}/history`, { label: "项目变更记录" }),
+    ),
   ];
 }
 
@@ -411,24 +417,33 @@ function yearPicker(onChange) {
   return picker;
 }
 
-function projectList({ town, villageLink = true }) {
+function projectList({ town, villageLink = true, pastViews = false }) {
   const behind = h("input", { type: "checkbox", name: "behind" });
   const slot = h("div");
+  // The district's ranking as it stood at a chosen time (比拼晾晒 of a past day), or live.
+  const asOf = pastViews ? asOfField(new URLSearchParams(location.search).get("as_of")) : null;
+  const note = h("div");
   function show() {
     replace(
       slot,
       pagedList({
         label: "书记项目",
         limit: 10,
-        load: ({ limit, offset }) => get(`${VILLAGE}/projects`, { town, year: thisYear(), behind: behind.checked ? true : undefined, limit, offset }),
+        load: async ({ limit, offset }) => {
+          const at = asOf?.value();
+          const page = await get(`${VILLAGE}/projects`, { town, year: thisYear(), behind: behind.checked ? true : undefined, as_of: at, limit, offset });
+          replace(note, at ? h("p", { class: "notice", role: "status" }, `这是 ${fmtDateTime(at)} 时的排名，由当时已记录的事件重算`) : null);
+          return page;
+        },
         item: (p) => projectRow(villageLink ? p : { ...p, village_name: null }),
         emptyTitle: behind.checked ? "没有进度滞后的项目" : "还没有书记项目",
       }),
     );
   }
   behind.addEventListener("change", show);
+  asOf?.onChange(show);
   show();
-  return [h("label", { class: "row" }, behind, "只看进度滞后"), slot];
+  return [asOf?.element || null, h("label", { class: "row" }, behind, "只看进度滞后"), note, slot];
 }
 
 async function renderDistrictVillages(body) {
@@ -437,7 +452,7 @@ async function renderDistrictVillages(body) {
   const refresh = h("button", { type: "button", class: "btn" }, "刷新");
   const picker = yearPicker(load);
   refresh.addEventListener("click", () => load(Number(picker.value)));
-  body.append(h("div", { class: "row" }, field({ label: "年度", name: "year", control: picker }), refresh), slot, section("全区书记项目", projectList({})));
+  body.append(h("div", { class: "row" }, field({ label: "年度", name: "year", control: picker }), refresh), slot, section("全区书记项目", projectList({ pastViews: true })));
   load(thisYear());
 }
 
@@ -537,7 +552,7 @@ export const screens = [
     title: "书记项目",
     hidden: true,
     roles: ["village_secretary", "town_admin", "district_admin"],
-    requires: ["village GET /api/v1/projects/{project_id}"],
+    requires: ["village GET /api/v1/projects/{project_id}", "village GET /api/v1/projects/{project_id}/history"],
     render: renderProject,
   },
   {

@@ -352,6 +352,30 @@ class EventStore:
         )
         return [_record(r) for r in rows]
 
+    async def recorded_until(
+        self,
+        at: dt.datetime,
+        after: StorePosition,
+        *,
+        types: Sequence[str] | None = None,
+        limit: int = 1000,
+        conn: asyncpg.Connection | None = None,
+    ) -> list[RecordedEvent]:
+        """Events recorded at or before ``at`` (of ``types``, if given) after ``after``, in commit
+        order: what the store held at that time, for folding a read model as it stood then."""
+        rows = await (conn or self.pool).fetch(
+            f"""SELECT {_COLUMNS} FROM public.events
+                WHERE recorded_at <= $1 AND ($2::text[] IS NULL OR type = ANY($2))
+                  AND (tx_id, position) > ($3, $4)
+                ORDER BY tx_id, position LIMIT $5""",
+            at,
+            list(types) if types is not None else None,
+            after.tx_id,
+            after.position,
+            limit,
+        )
+        return [_record(r) for r in rows]
+
     async def read_envelopes(self, after: StorePosition, limit: int = 1000) -> list[asyncpg.Record]:
         """Like ``read_all`` but with the JSON envelope built by PostgreSQL (for the relay: no
         decode and re-encode in Python). Rows: tx_id, position, event_id, stream_id, stream_type,

@@ -96,6 +96,19 @@ def may_read_person(principal: Principal, unit_id: str, person_id: str, chain: R
     return any(principal.has(level) and getattr(chain, f"{level}_id") == principal.sub for level in LEADER_ROLES)
 
 
+def require_grade_reader(principal: Principal, unit_id: str, person_id: str, chain: ReviewingChain) -> bool:
+    """A person's grade and how it came to be: the person, their reviewing chain, the unit's
+    administrator and principal leader (who see the whole board), the district. True if the reader
+    sees unpublished grades too; the person alone sees the leaders' grades only once published."""
+    if principal.has("principal_leader") and principal.scope("unit") == unit_id:
+        return True
+    if principal.sub != person_id and may_read_person(principal, unit_id, person_id, chain):
+        return True
+    if principal.sub == person_id:
+        return False
+    raise Forbidden("grade_forbidden", "你无权查看此人的考核评定经过")
+
+
 def board_chain(principal: Principal) -> tuple[str, str] | None:
     """Which rows of the unit's board a reader sees: all for administrators and the principal
     leader; a deputy leader or section chief the people of their chain (unpublished grades stay

@@ -178,8 +178,11 @@ async def scheme(pool: asyncpg.Pool, unit: str, year: int) -> asyncpg.Record | N
 # --- quarters ----------------------------------------------------------------------------------
 
 
-async def quarter(pool: asyncpg.Pool, unit: str, quarter: str) -> asyncpg.Record | None:
-    return await pool.fetchrow("SELECT * FROM rm_quarters.quarters WHERE unit_id = $1 AND quarter = $2", unit, quarter)
+async def quarter(
+    pool: asyncpg.Pool | asyncpg.Connection, unit: str, quarter: str, *, schema: str = "rm_quarters"
+) -> asyncpg.Record | None:
+    """``schema``: another fold of the quarters projection (a board as it stood, ``as_of``)."""
+    return await pool.fetchrow(f"SELECT * FROM {schema}.quarters WHERE unit_id = $1 AND quarter = $2", unit, quarter)
 
 
 async def list_quarters(
@@ -193,7 +196,7 @@ async def list_quarters(
 
 
 async def board(
-    pool: asyncpg.Pool,
+    pool: asyncpg.Pool | asyncpg.Connection,
     *,
     unit: str,
     quarter: str,
@@ -201,6 +204,7 @@ async def board(
     chain: tuple[str, str] | None,
     limit: int,
     offset: int,
+    schema: str = "rm_quarters",
 ) -> tuple[list, int]:
     args: list = []
     filters = (("unit_id", unit), ("quarter", quarter), ("section_id", section))
@@ -209,7 +213,7 @@ async def board(
     clause = _where(filters, args)
     return await _page(
         pool,
-        f"SELECT * FROM rm_quarters.quarter_people {clause}",
+        f"SELECT * FROM {schema}.quarter_people {clause}",
         "section_id NULLS FIRST, person_id",
         args,
         limit,
@@ -251,15 +255,17 @@ async def unit_name(pool: asyncpg.Pool, unit: str) -> str | None:
     return await pool.fetchval("SELECT unit_name FROM rm_roster.units WHERE unit_id = $1", unit)
 
 
-async def board_progress(pool: asyncpg.Pool, unit: str, quarter: str) -> asyncpg.Record:
+async def board_progress(
+    pool: asyncpg.Pool | asyncpg.Connection, unit: str, quarter: str, *, schema: str = "rm_quarters"
+) -> asyncpg.Record:
     return await pool.fetchrow(
-        """SELECT count(*) AS participants,
+        f"""SELECT count(*) AS participants,
                   count(*) FILTER (WHERE self_grade IS NOT NULL) AS self_assessed,
                   count(*) FILTER (WHERE next_level = 'section_chief') AS at_section_chief,
                   count(*) FILTER (WHERE next_level = 'deputy_leader') AS at_deputy_leader,
                   count(*) FILTER (WHERE next_level = 'principal_leader') AS at_principal_leader,
                   count(*) FILTER (WHERE next_level IS NULL) AS decided
-           FROM rm_quarters.quarter_people WHERE unit_id = $1 AND quarter = $2""",
+           FROM {schema}.quarter_people WHERE unit_id = $1 AND quarter = $2""",
         unit,
         quarter,
     )

@@ -118,6 +118,29 @@ async def test_quarter_from_opening_to_finalization(database, make_settings, ser
         trail = [(a["from_grade"], a["to_grade"], a["level"], a["reason"]) for a in rows["s4"]["adjustments"]]
         assert trail == [("好", "较好", "principal_leader", move["reason"])]
         assert [(a["from_grade"], a["to_grade"]) for a in rows["s7"]["adjustments"]] == [("较好", "好")]
+        # Why s4's grade is so, from the events: each level with who, when and why.
+        r = await client.get(f"{Q}/2026-Q3/people/s4/history", headers=h["boss"])
+        steps = r.json()["items"]
+        assert [s["action"] for s in steps] == [
+            "个人自评",
+            "股组长审核",
+            "分管领导审核",
+            "主要领导审核",
+            "主要领导调整等次",
+        ]
+        assert steps[1]["detail"].startswith("评定等次 好") and steps[1]["reason"] == "工作扎实"
+        assert (steps[-1]["detail"], steps[-1]["reason"], steps[-1]["actor_id"]) == (
+            "好 → 较好",
+            move["reason"],
+            "boss",
+        )
+        # The person sees only their self-assessment before publication; another colleague nothing.
+        r = await client.get(f"{Q}/2026-Q3/people/s4/history", headers=h["s4"])
+        assert [s["action"] for s in r.json()["items"]] == ["个人自评"]
+        r = await client.get(f"{Q}/2026-Q3/people/s4/history", headers=h["s3"])
+        assert (r.status_code, r.json()["code"]) == (403, "grade_forbidden")
+        r = await client.get(f"{Q}/2026-Q3/people/nobody/history", headers=h["boss"])
+        assert (r.status_code, r.json()["code"]) == (404, "participant_not_found")
         # Composite = common + individual (no highlights or deductions here): 90; none without scores.
         assert rows["s1"]["composite_score"] == 90 and rows["c1"]["composite_score"] is None
         r = await client.post(
@@ -165,6 +188,11 @@ async def test_quarter_from_opening_to_finalization(database, make_settings, ser
         r = await client.get(f"/api/v1/me/quarters?after={r.json()['position']}", headers=h["s7"])
         mine = r.json()["items"][0]
         assert mine["status"] == "finalized" and mine["grade"] == "好"
+        r = await client.get(f"{Q}/2026-Q3/people/s4/history", headers=h["s4"])
+        steps = r.json()["items"]
+        assert [s["action"] for s in steps][-4:] == ["公示结果", "提出申诉", "申诉处理", "结果确定"]
+        assert (steps[-2]["detail"], steps[-2]["reason"]) == ("维持原等次 较好", "经复核，维持原等次")
+        assert steps[-1]["detail"] == "最终等次 较好" and "主要领导调整等次" in [s["action"] for s in steps]
         r = await client.post(
             f"{Q}/2026-Q3/adjustments",
             json={"person_id": "s5", "to_grade": "一般", "reason": "调整"},

@@ -168,10 +168,17 @@ async def state_counts(
 
 
 async def league(
-    pool: asyncpg.Pool, *, community_id: str | None, since: dt.datetime, until: dt.datetime, now: dt.datetime
+    pool: asyncpg.Pool | asyncpg.Connection,
+    *,
+    community_id: str | None,
+    since: dt.datetime,
+    until: dt.datetime,
+    now: dt.datetime,
+    schema: str = T,
 ) -> list[dict[str, Any]]:
     """Per department, over the dispatch rounds of the period: response, on-time resolution and
-    satisfaction rates, and mean hours to accept and to report back."""
+    satisfaction rates, and mean hours to accept and to report back. ``schema``: another fold of
+    the tickets projection (the table as it stood, ``as_of``; ``now`` is then that time)."""
     where = (
         Where().add("a.dispatched_at >= ?", since).add("a.dispatched_at < ?", until).eq("a.community_id", community_id)
     )
@@ -192,7 +199,7 @@ async def league(
                    count(*) FILTER (WHERE a.satisfaction IN ('satisfied', 'basically')) AS satisfied,
                    avg(extract(epoch FROM a.accepted_at - a.dispatched_at)) / 3600 AS mean_hours_to_accept,
                    avg(extract(epoch FROM a.reported_at - a.dispatched_at)) / 3600 AS mean_hours_to_resolve
-            FROM {T}.assignments a LEFT JOIN {H}.departments d ON d.department_id = a.department_id
+            FROM {schema}.assignments a LEFT JOIN {H}.departments d ON d.department_id = a.department_id
             {where.sql}
             GROUP BY a.department_id, d.name""",
         *where.args,

@@ -3,6 +3,8 @@ the ticket's lifecycle with refusals, the deadline scheduler, boards and figures
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from grid.main import create_app
@@ -115,6 +117,7 @@ async def test_report_to_closed_ticket_with_refusals(grid, auth, clock) -> None:
     # 退单 → no acceptance of a returned ticket → re-dispatch to another department.
     r = await client.post(f"/api/v1/tickets/{tid}/return", json={"reason": "此事属物业管理"}, headers=urban)
     assert r.status_code == 200, r.text
+    returned = dt.datetime.now(dt.UTC)
     r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=urban)
     assert r.status_code == 409 and r.json()["code"] == "ticket_returned"
     r = await client.post(f"/api/v1/tickets/{tid}/redispatch", json={"department_id": "dep_housing"}, headers=admin)
@@ -153,6 +156,16 @@ async def test_report_to_closed_ticket_with_refusals(grid, auth, clock) -> None:
     assert body["state"] == "dispatched" and body["round"] == 3 and body["department_id"] == "dep_housing"
     assert [h["type"] for h in body["history"]][:3] == ["TicketDispatched", "TicketReturned", "TicketDispatched"]
     assert body["history"][1]["actor_id"] == "dh1"
+    # Why it is so: the same steps in Chinese, with who, when and why; authorized like the ticket.
+    r = await client.get(f"/api/v1/tickets/{tid}/history", headers=housing)
+    steps = r.json()["items"]
+    assert [s["action"] for s in steps[:3]] == ["派单", "退单", "派单"]
+    assert (steps[1]["actor_id"], steps[1]["reason"]) == ("dh1", "此事属物业管理")
+    revisit = next(s for s in steps if s["type"] == "SatisfactionRecorded")
+    assert (revisit["action"], revisit["detail"], revisit["reason"]) == ("回访", "不满意", "又堆上了")
+    assert steps[-1]["action"] == "重新办理" and steps[-1]["detail"].startswith("新期限 ")
+    r = await client.get(f"/api/v1/tickets/{tid}/history", headers=other_grid)
+    assert (r.status_code, r.json()["code"]) == (403, "ticket_forbidden")
     r = await client.get(f"/api/v1/tickets/{tid}", headers=other_grid)
     assert r.status_code == 403
 
@@ -162,6 +175,12 @@ async def test_report_to_closed_ticket_with_refusals(grid, auth, clock) -> None:
     league = {row["department_id"]: row for row in r.json()["departments"]}
     assert league["dep_urban"]["returned"] == 1
     assert league["dep_housing"]["resolved_on_time"] == 1 and league["dep_housing"]["satisfaction_rate"] == 0.0
+    # The table as it stood when urban had returned it: housing had no round yet.
+    r = await client.get("/api/v1/figures/departments", params={"as_of": returned.isoformat()}, headers=admin)
+    then = {row["department_id"]: row for row in r.json()["departments"]}
+    assert then["dep_urban"]["returned"] == 1 and "dep_housing" not in then and r.json()["as_of"] is not None
+    r = await client.get("/api/v1/figures/departments", headers=admin)
+    assert {row["department_id"]: row for row in r.json()["departments"]} == league  # the live table is untouched
     r = await client.get("/api/v1/figures/grids", headers=admin)
     workload = {row["grid_id"]: row for row in r.json()}
     assert workload["grd_01"]["escalated"] == 1 and workload["grd_01"]["open_tickets"] == 1

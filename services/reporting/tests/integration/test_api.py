@@ -283,3 +283,41 @@ async def test_what_is_due_starts_at_enrolment_and_stops_at_today(reporting, aut
     assert sum(u["expected"] for u in logs["rows"]) == 0 and "尚无到期" in logs["sentence"]
     review = next(f for f in r.json()["figures"] if f["key"] == "review_progress")
     assert "0 人" not in review["sentence"] and "尚未开展" in review["sentence"]
+
+
+async def test_growth_archive_joins_wishes_tickets_and_projects_of_the_same_person(reporting, auth) -> None:
+    """One archive per cadre: the grid's and the villages' events name the person by the roster id."""
+    from .conftest import feed
+
+    person = "u001-p002"
+    last = {source: max(e.sequence for e in events) for source, events in HISTORY.items()}
+    like = {source: events[-1] for source, events in HISTORY.items()}
+
+    def event(source: str, n: int, type_: str, data: dict):
+        return dataclasses.replace(
+            like[source], event_id=str(uuid.uuid4()), type=type_, data=data, sequence=last[source] + n, schema_version=1
+        )
+
+    await feed(
+        reporting.runtime.pool,
+        {
+            "grid": [
+                event("grid", 1, "WishClaimed", {"wish_id": "w-x", "community_id": "c1", "claimant_id": person}),
+                event("grid", 2, "TicketAccepted", {"ticket_id": "t-x", "handler_id": person, "on_time": True}),
+            ],
+            "village": [
+                event(
+                    "village",
+                    1,
+                    "ProjectRegistered",
+                    {"project_id": "p-x", "village_id": "v-x", "owner_id": person, "name": "光伏电站"},
+                ),
+            ],
+        },
+    )
+    r = await reporting.get(f"/api/v1/archives/people/{person}?limit=200", headers=auth("d1", "district_admin"))
+    titles = [e["title"] for e in r.json()["timeline"]["items"]]
+    assert "认领微心愿（党员接单）" in titles and "签收承办工单" in titles and "牵头书记项目：光伏电站" in titles
+    assert any("考核结果公示" in t for t in titles)  # with the appraisal line, in one archive
+    r = await reporting.get("/api/v1/archives/people/u001-p003?limit=200", headers=auth("d1", "district_admin"))
+    assert "牵头书记项目：光伏电站" not in [e["title"] for e in r.json()["timeline"]["items"]]

@@ -253,7 +253,7 @@ async def pilot(pool: asyncpg.Pool, village_id: str) -> dict | None:
 
 
 async def list_projects(
-    pool: asyncpg.Pool,
+    pool: asyncpg.Pool | asyncpg.Connection,
     scope: ReadScope,
     *,
     year: int | None,
@@ -262,11 +262,13 @@ async def list_projects(
     today: dt.date,
     limit: int,
     offset: int,
+    schema: str = "rm_village_projects",
 ):
+    """``schema``: another fold of the projects projection (the ranking as it stood, ``as_of``)."""
     margin = (await policy(pool)).behind_schedule_margin_pct
     sql = f"""SELECT p.*, v.name AS village_name, {EXPECTED} AS expected_pct,
                      {behind_sql("$6")} AS behind_schedule, {OVERDUE} AS overdue
-              FROM rm_village_projects.projects p JOIN rm_villages.villages v USING (village_id)
+              FROM {schema}.projects p JOIN rm_villages.villages v USING (village_id)
               WHERE {_scope("p")} AND ($4::int IS NULL OR p.year = $4) AND ($5::text IS NULL OR p.model = $5)"""
     args = [today, scope.town_id, scope.village_id, year, model, margin]
     if behind_only:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from village.main import create_app
@@ -110,6 +112,7 @@ async def test_village_cadres_money_and_projects(village_app, auth) -> None:
     m = {"title": "完成土地流转", "progress_pct": 60, "evidence_upload_ids": evidence}
     r = await client.post(f"/api/v1/projects/{project_id}/milestones", json=m, headers=secretary)
     assert r.status_code == 201, r.text
+    at_sixty = dt.datetime.now(dt.UTC)
     r = await client.post(
         f"/api/v1/projects/{project_id}/milestones", json={**m, "progress_pct": 40}, headers=secretary
     )
@@ -132,6 +135,25 @@ async def test_village_cadres_money_and_projects(village_app, auth) -> None:
     assert sum(f["amount_fen"] for f in detail["fundings"]) == detail["project"]["funded_fen"]
     r = await client.get(f"/api/v1/projects/{project_id}", headers=stranger)
     assert r.status_code == 403
+    # Why the funding is so: each change from the events, with who recorded it; authorized like the project.
+    r = await client.get(f"/api/v1/projects/{project_id}/history", headers=secretary)
+    steps = r.json()["items"]
+    assert [s["action"] for s in steps] == ["登记项目", "资金到位", "资金到位", "报告进度", "报告进度"]
+    assert steps[1]["detail"] == "财政资金（区财政局）200,000.00 元，2026-04-01 到账"
+    assert (steps[2]["actor_name"], steps[2]["detail"][:4]) == ("王建国", "企业投入")
+    assert (steps[4]["detail"], steps[4]["reason"]) == ("完成土地流转：60% → 40%", "暴雨冲毁部分大棚")
+    # The ranking as it stood at a past time: folded from the events recorded by then.
+    r = await client.get("/api/v1/projects", params={"as_of": at_sixty.isoformat()}, headers=secretary)
+    then = {p["project_id"]: p for p in r.json()["items"]}
+    assert then[project_id]["progress_pct"] == 60
+    r = await client.get("/api/v1/projects", params={"as_of": "2026-01-01T00:00:00+08:00"}, headers=secretary)
+    assert project_id not in [p["project_id"] for p in r.json()["items"]]
+    r = await client.get("/api/v1/projects", headers=secretary)
+    assert {p["project_id"]: p for p in r.json()["items"]}[project_id]["progress_pct"] == 40
+    r = await client.get(f"/api/v1/projects/{project_id}/history", headers=stranger)
+    assert (r.status_code, r.json()["code"]) == (403, "out_of_scope")
+    r = await client.get("/api/v1/projects/prj_none/history", headers=secretary)
+    assert (r.status_code, r.json()["code"]) == (404, "project_not_found")
 
     # Past its plan's end at 92 %: overdue and behind, not "on plan" (the expected progress is 100 %).
     ended = {**project, "name": "村集体光伏电站", "starts_on": "2025-01-01", "due_on": "2025-12-31"}

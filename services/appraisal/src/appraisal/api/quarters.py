@@ -22,14 +22,20 @@ from appraisal.domain.quarter import (
     DEFAULT_PUBLICATION_WORKDAYS,
     QUARTER_PATTERN,
 )
+from appraisal.projections.quarters import QuartersProjection
 from appraisal.workbook import XLSX, attachment, quarter_workbook
+from grassroots_common.as_of import as_of as past
+from grassroots_common.as_of import check_as_of
+from grassroots_common.auth import Principal
+from grassroots_common.clock import real_now
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import Grade
 from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Text
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
-from grassroots_common.paging import Page, PageDep
+from grassroots_common.paging import Page, PageDep, PageParams
 from grassroots_common.routing import api_router
+from grassroots_common.workdays import CHINA
 
 router = api_router(prefix="/api/v1/units/{unit_id}/quarters", tags=["quarters"])
 
@@ -171,6 +177,7 @@ class PersonProgressOut(BaseModel):
 class BoardOut(Page[PersonProgressOut]):
     quarter: QuarterOut
     progress: dict[str, int]
+    as_of: dt.datetime | None = Field(default=None, description="The time the board stood at; none: live")
 
 
 class ResultOut(BaseModel):
@@ -522,21 +529,45 @@ async def board(
     page: PageDep,
     positions: Positions,
     section: Annotated[str | None, Query(max_length=60)] = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        Query(description="The board as it stood at this time (ISO 8601 with a zone), folded from the events"),
+    ] = None,
 ) -> BoardOut:
     authz.require_unit_reader(principal, unit_id)
-    row = await queries.quarter(runtime.pool, unit_id, quarter)
+    at = check_as_of(as_of, real_now())
+    if at is None:
+        return await _board(runtime.pool, "rm_quarters", unit_id, quarter, principal, page, positions, section)
+    async with past(runtime.store, QuartersProjection(), at) as then:
+        return await _board(then.conn, then.schema, unit_id, quarter, principal, page, positions, section, at)
+
+
+async def _board(
+    db: asyncpg.Pool | asyncpg.Connection,
+    schema: str,
+    unit_id: str,
+    quarter: str,
+    principal: Principal,
+    page: PageParams,
+    positions: dict,
+    section: str | None,
+    at: dt.datetime | None = None,
+) -> BoardOut:
+    row = await queries.quarter(db, unit_id, quarter, schema=schema)
     if row is None:
-        raise NotFound("quarter_not_found", f"{quarter} 季度考核尚未开启")
+        when = f"{at.astimezone(CHINA):%Y-%m-%d %H:%M} 时" if at else ""
+        raise NotFound("quarter_not_found", f"{when}{quarter} 季度考核尚未开启")
     rows, total = await queries.board(
-        runtime.pool,
+        db,
         unit=unit_id,
         quarter=quarter,
         section=section,
         chain=authz.board_chain(principal),
         limit=page.limit,
         offset=page.offset,
+        schema=schema,
     )
-    progress = await queries.board_progress(runtime.pool, unit_id, quarter)
+    progress = await queries.board_progress(db, unit_id, quarter, schema=schema)
     return BoardOut(
         items=[PersonProgressOut.model_validate(dict(r)) for r in rows],
         total=total,
@@ -545,6 +576,7 @@ async def board(
         positions=positions,
         quarter=quarter_out(row),
         progress=dict(progress),
+        as_of=at,
     )
 
 

@@ -7,18 +7,22 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from grassroots_common.as_of import as_of as past
+from grassroots_common.as_of import check_as_of
 from grassroots_common.auth import Principal
+from grassroots_common.clock import real_now
 from grassroots_common.errors import Invalid
 from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
-from grassroots_common.workdays import load_calendar
+from grassroots_common.workdays import CHINA, load_calendar
 from grid import authz, queries
 from grid.api.models import ID_PATTERN, TicketOut
 from grid.api.tickets import enrich
 from grid.domain.ticket import STATE_NAMES
+from grid.projections.tickets import TicketsProjection
 
 router = api_router(prefix="/api/v1", tags=["boards and figures"])
 
@@ -54,6 +58,7 @@ class League(BaseModel):
     until: dt.date
     community_id: str | None
     departments: list[LeagueRow]
+    as_of: dt.datetime | None = Field(default=None, description="The time the table stood at; none: live")
 
 
 class WorkloadRow(BaseModel):
@@ -182,15 +187,27 @@ async def department_league(
     since: dt.date | None = None,
     until: dt.date | None = None,
     community_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        Query(description="The table as it stood at this time (ISO 8601 with a zone), folded from the events"),
+    ] = None,
 ) -> League:
     authz.read_league(principal, community_id)
-    now = runtime.clock()
-    since, until = _period(since, until, now.date())
-    rows = await queries.league(
-        runtime.pool, community_id=community_id, since=_utc(since), until=_utc(until + dt.timedelta(days=1)), now=now
-    )
+    at = check_as_of(as_of, real_now())
+    now = at or runtime.clock()
+    since, until = _period(since, until, now.astimezone(CHINA).date() if at else now.date())
+    period = {"community_id": community_id, "since": _utc(since), "until": _utc(until + dt.timedelta(days=1))}
+    if at is None:
+        rows = await queries.league(runtime.pool, now=now, **period)
+    else:
+        async with past(runtime.store, TicketsProjection(), at) as then:
+            rows = await queries.league(then.conn, now=at, schema=then.schema, **period)
     return League(
-        since=since, until=until, community_id=community_id, departments=[LeagueRow.model_validate(r) for r in rows]
+        since=since,
+        until=until,
+        community_id=community_id,
+        departments=[LeagueRow.model_validate(r) for r in rows],
+        as_of=at,
     )
 
 

@@ -12,10 +12,11 @@ from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import Satisfaction, TicketKind
 from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Name, Text
+from grassroots_common.history import History, stream_history
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import CHINA, WorkCalendar, load_calendar
-from grid import authz, handlers, queries
+from grid import authz, handlers, history, queries
 from grid.api.models import (
     CATEGORY_PATTERN,
     ID_PATTERN,
@@ -143,6 +144,15 @@ async def get_ticket(
     ]
     calendar = await load_calendar(runtime.pool)
     return TicketDetail.model_validate({**enrich(row, runtime.clock(), calendar), "history": history})
+
+
+@router.get("/{ticket_id}/history", summary="Why the ticket is so: every step with its actor, time and reason")
+async def ticket_history(ticket_id: TicketPath, runtime: RuntimeDep, principal: PrincipalDep) -> History:
+    row = await queries.ticket(runtime.pool, ticket_id)
+    if row is None:
+        raise NotFound("ticket_not_found", "找不到该工单")
+    authz.read_ticket(principal, row["community_id"], row["department_id"], row["grid_id"])
+    return await stream_history(runtime.store, ticket_id, history.ticket_history())
 
 
 @router.post("/{ticket_id}/redispatch", summary="Dispatch a returned ticket again")

@@ -113,13 +113,21 @@ TICKET: dict[str, Title] = {
     "TicketReopened": lambda d: f"重新办理：{d.get('reason')}",
 }
 _PER_PERSON_LISTS = frozenset({"ResultsPublished", "QuarterFinalized"})
+# One archive per cadre across services: what a person did in the grid and the villages joins their
+# appraisal line. The identity is the roster's person id, which is also the sign-in subject every
+# service records as the actor (a claimant, a ticket's handler, a project's owner).
+ACROSS: dict[str, tuple[str, Title]] = {
+    "WishClaimed": ("claimant_id", lambda d: "认领微心愿（党员接单）"),
+    "TicketAccepted": ("handler_id", lambda d: f"签收承办工单{'' if d.get('on_time') else '（超时签收）'}"),
+    "ProjectRegistered": ("owner_id", lambda d: f"牵头书记项目：{d.get('name')}"),
+}
 
 
 class ArchivesProjection(Projection):
     name = "archives"
     schema = "rpt_archives"
     sources = ("appraisal", "grid", "village")
-    event_types = frozenset(PERSON) | frozenset(VILLAGE) | frozenset(TICKET)
+    event_types = frozenset(PERSON) | frozenset(VILLAGE) | frozenset(TICKET) | frozenset(ACROSS)
     ddl = """
     CREATE TABLE IF NOT EXISTS entries (
         subject_kind text NOT NULL, subject_id text NOT NULL, event_id text NOT NULL, at timestamptz NOT NULL,
@@ -149,6 +157,13 @@ class ArchivesProjection(Projection):
 
 
 def _subjects(e: RecordedEvent) -> list[tuple[str, str, dict]]:
+    own = _own_subjects(e)
+    if e.type in ACROSS and (person := text(e.data, ACROSS[e.type][0])):
+        own.append(("person", person, e.data))
+    return own
+
+
+def _own_subjects(e: RecordedEvent) -> list[tuple[str, str, dict]]:
     d = e.data
     if e.type in _PER_PERSON_LISTS:
         listed = d.get("results") if isinstance(d.get("results"), list) else []
@@ -169,6 +184,8 @@ def _subjects(e: RecordedEvent) -> list[tuple[str, str, dict]]:
 def _title(kind: str, event_type: str, data: dict) -> str:
     table = {"person": PERSON, "village": VILLAGE, "ticket": TICKET}[kind]
     try:
+        if kind == "person" and event_type in ACROSS:
+            return ACROSS[event_type][1](data)
         return table[event_type](data)
     except Exception:
         # A shape this build does not know still gets an entry: its type names it.

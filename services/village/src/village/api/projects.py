@@ -9,13 +9,18 @@ from typing import Annotated
 from fastapi import Path, Query, Request
 from pydantic import BaseModel, Field
 
+from grassroots_common.as_of import as_of as past
+from grassroots_common.as_of import check_as_of
+from grassroots_common.clock import real_now
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import DevelopmentModel, FundingSource, SupervisorLevel
 from grassroots_common.errors import NotFound
+from grassroots_common.history import History, changes
 from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
-from village import queries
+from grassroots_common.workdays import CHINA
+from village import history, queries
 from village.api.fields import (
     Fen,
     Key,
@@ -33,8 +38,10 @@ from village.api.fields import (
 )
 from village.api.models import ProjectDetail, ProjectListRow
 from village.authz import authorize
+from village.domain.project import project_stream_id
 from village.handlers import projects as handlers
 from village.handlers.context import today
+from village.projections.projects import ProjectsProjection
 
 router = api_router(prefix="/api/v1/projects", tags=["secretary projects"])
 ProjectPath = Annotated[str, Path(max_length=64, examples=["prj_0193a4c2..."])]
@@ -85,18 +92,21 @@ async def list_projects(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     model: Annotated[DevelopmentModel | None, Query()] = None,
     behind: bool = False,
+    as_of: Annotated[
+        dt.datetime | None,
+        Query(description="The ranking as it stood at this time (ISO 8601 with a zone), folded from the events"),
+    ] = None,
 ) -> Page[ProjectListRow]:
+    """With ``as_of``: the ranking as it stood then (the caller knows the time it asked for)."""
     scope = await queries.list_scope(runtime.pool, principal, town_id=town, village_id=village)
-    rows, total = await queries.list_projects(
-        runtime.pool,
-        scope,
-        year=year,
-        model=model,
-        behind_only=behind,
-        today=today(runtime),
-        limit=page.limit,
-        offset=page.offset,
-    )
+    at = check_as_of(as_of, real_now())
+    filters = {"year": year, "model": model, "behind_only": behind, "limit": page.limit, "offset": page.offset}
+    if at is None:
+        rows, total = await queries.list_projects(runtime.pool, scope, today=today(runtime), **filters)
+    else:
+        async with past(runtime.store, ProjectsProjection(), at) as then:
+            day = at.astimezone(CHINA).date()
+            rows, total = await queries.list_projects(then.conn, scope, today=day, schema=then.schema, **filters)
     return Page[ProjectListRow](
         items=[ProjectListRow.model_validate(r) for r in rows],
         total=total,
@@ -119,6 +129,18 @@ async def project_detail(
     p = found["project"]
     authorize(principal, "village.read", town_id=p["town_id"], village_id=p["village_id"])
     return ProjectDetail.model_validate({**found, "positions": positions})
+
+
+@router.get("/{project_id}/history", summary="Why the figures are so: every funding, investment, milestone and income")
+async def project_history(project_id: ProjectPath, runtime: RuntimeDep, principal: PrincipalDep) -> History:
+    """Answered from the project's events, so it includes a write the read model has not caught up with."""
+    stream_id = project_stream_id(project_id)
+    events = await runtime.store.load(stream_id)
+    if not events:
+        raise NotFound("project_not_found", "找不到该书记项目")
+    registered = events[0].data
+    authorize(principal, "village.read", town_id=registered["town_id"], village_id=registered["village_id"])
+    return History(stream_id=stream_id, items=changes(events, history.describe))
 
 
 class FundBody(BaseModel):

@@ -1,0 +1,91 @@
+"""How a ticket's events read in its history (办理记录): the grid's labels for ``stream_history``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from grassroots_common.events import RecordedEvent
+from grassroots_common.history import Describe, Described
+from grassroots_common.workdays import CHINA
+
+ACTIONS = {
+    "TicketDispatched": "派单",
+    "TicketAccepted": "签收",
+    "TicketReturned": "退单",
+    "TicketHandled": "处置",
+    "TicketReportedBack": "反馈办理结果",
+    "TicketVerified": "社区核实",
+    "TicketClosed": "办结",
+    "TicketExtensionRequested": "申请延期",
+    "TicketExtended": "同意延期",
+    "TicketExtensionRefused": "不同意延期",
+    "TicketOverdue": "超时",
+    "TicketEscalated": "超时升级",
+    "SatisfactionRecorded": "回访",
+    "TicketReopened": "重新办理",
+    "TicketUrged": "督办",
+}
+OVERDUE = {"acceptance": "签收超时", "resolution": "办理超时"}
+SATISFACTION = {"satisfied": "满意", "basically": "基本满意", "partly": "部分解决", "unsatisfied": "不满意"}
+
+
+def _day(raw: str | None) -> str:
+    if not raw:
+        return ""
+    return dt.datetime.fromisoformat(raw).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+
+
+def ticket_history() -> Describe:
+    """How a ticket's events read, in order. The escalations of one overdue spell share a reason:
+    it is said once, on the first of them."""
+    said = ""
+
+    def describe_in_order(e: RecordedEvent) -> Described | None:
+        nonlocal said
+        step = describe(e)
+        if step is None or e.type != "TicketEscalated" or not step.reason:
+            return step
+        repeat, said = step.reason == said, step.reason
+        return Described(step.action, step.detail) if repeat else step
+
+    return describe_in_order
+
+
+def describe(e: RecordedEvent) -> Described | None:
+    """One ticket event as the 办理记录 shows it; events of other kinds are left out."""
+    d = e.data
+    match e.type:
+        case "TicketDispatched":
+            return Described(
+                "派单", f"办理时限 {d.get('time_limit_workdays')} 个工作日，期限 {_day(d.get('deadline'))}"
+            )
+        case "TicketAccepted":
+            return Described(
+                "签收", f"经办人 {d.get('handler_name', '')}" + ("" if d.get("on_time", True) else "（超时签收）")
+            )
+        case "TicketReturned":
+            return Described("退单", reason=d.get("reason", ""))
+        case "TicketHandled":
+            return Described("处置", d.get("note", ""))
+        case "TicketReportedBack":
+            return Described("反馈办理结果", d.get("result", ""))
+        case "TicketVerified":
+            return Described("社区核实", "核实通过" if d.get("passed") else "核实未通过", d.get("comment", ""))
+        case "TicketExtensionRequested":
+            return Described("申请延期", f"申请延至 {_day(d.get('requested_deadline'))}", d.get("reason", ""))
+        case "TicketExtended":
+            return Described("同意延期", f"{_day(d.get('previous_deadline'))} → {_day(d.get('new_deadline'))}")
+        case "TicketExtensionRefused":
+            return Described("不同意延期", reason=d.get("reason", ""))
+        case "TicketOverdue":
+            return Described(OVERDUE.get(d.get("stage", ""), "超时"), f"应于 {_day(d.get('due_at'))} 前完成")
+        case "TicketEscalated":
+            return Described(f"超时升级至{d.get('escalated_to_name') or '上一级'}", reason=d.get("reason", ""))
+        case "SatisfactionRecorded":
+            return Described("回访", SATISFACTION.get(d.get("satisfaction", ""), ""), d.get("comment", ""))
+        case "TicketReopened":
+            return Described("重新办理", f"新期限 {_day(d.get('deadline'))}", d.get("reason", ""))
+        case "TicketUrged":
+            return Described("督办", reason=d.get("note", ""))
+    label = ACTIONS.get(e.type)
+    return Described(label) if label else None
