@@ -221,6 +221,8 @@ def fits(page):
         viewport = page.viewport_size["width"]
         assert width <= viewport, f"{page.url} is {width} px wide on a {viewport} px screen"
 
+    return check
+
 
 # Words a screen must never show its user: an internal key (snake_case, or one of the status and
 # state keys the services use) or a value the page failed to fill in.
