@@ -39,6 +39,27 @@ CHROMIUM_ARGS = [
 ]
 
 
+# How long the session's platform may take to start (every service imports, migrates and seeds its
+# demo data). On a loaded machine this takes minutes, so it has its own budget: the first test that
+# sets the platform up is given it on top of the suite's per-test timeout (pytest-timeout counts
+# fixture set-up as part of the test), the others keep the per-test timeout alone.
+PLATFORM_START_TIMEOUT = 600.0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("GRASSROOTS_BROWSER_URL"):
+        return
+    here = Path(__file__).parent
+    first = next(
+        (i for i in items if here in i.path.parents and "platform" in getattr(i, "fixturenames", ())),
+        None,
+    )
+    if first is not None and first.get_closest_marker("timeout") is None:
+        per_test = float(config.getini("timeout") or 0)
+        if per_test:
+            first.add_marker(pytest.mark.timeout(per_test + PLATFORM_START_TIMEOUT))
+
+
 @dataclass
 class RunningPlatform:
     """A platform someone else started (``grassroots up``): its gateway URL and data folder."""
@@ -66,7 +87,7 @@ def platform() -> Iterator[Platform | RunningPlatform]:
         log_format="json",
     )
     try:
-        running.start()
+        running.start(timeout=PLATFORM_START_TIMEOUT)
         yield running
     finally:
         running.stop()
