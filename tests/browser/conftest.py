@@ -119,6 +119,8 @@ def page(browser, platform: Platform, request: pytest.FixtureRequest) -> Iterato
     context = browser.new_context(
         viewport={"width": 360, "height": 760}, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=platform.url
     )
+    # A page load (the app's modules, its first reads) on a loaded machine can outlast Playwright's 30 s.
+    context.set_default_navigation_timeout(60_000)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
