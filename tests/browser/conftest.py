@@ -39,6 +39,27 @@ CHROMIUM_ARGS = [
 ]
 
 
+# How long the session's platform may take to start (every service imports, migrates and seeds its
+# demo data). On a loaded machine this takes minutes, so it has its own budget: the first test that
+# sets the platform up is given it on top of the suite's per-test timeout (pytest-timeout counts
+# fixture set-up as part of the test), the others keep the per-test timeout alone.
+PLATFORM_START_TIMEOUT = 600.0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("GRASSROOTS_BROWSER_URL"):
+        return
+    here = Path(__file__).parent
+    first = next(
+        (i for i in items if here in i.path.parents and "platform" in getattr(i, "fixturenames", ())),
+        None,
+    )
+    if first is not None and first.get_closest_marker("timeout") is None:
+        per_test = float(config.getini("timeout") or 0)
+        if per_test:
+            first.add_marker(pytest.mark.timeout(per_test + PLATFORM_START_TIMEOUT))
+
+
 @dataclass
 class RunningPlatform:
     """A platform someone else started (``grassroots up``): its gateway URL and data folder."""
@@ -66,7 +87,7 @@ def platform() -> Iterator[Platform | RunningPlatform]:
         log_format="json",
     )
     try:
-        running.start()
+        running.start(timeout=PLATFORM_START_TIMEOUT)
         yield running
     finally:
         running.stop()
@@ -98,6 +119,8 @@ def page(browser, platform: Platform, request: pytest.FixtureRequest) -> Iterato
     context = browser.new_context(
         viewport={"width": 360, "height": 760}, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=platform.url
     )
+    # A page load (the app's modules, its first reads) on a loaded machine can outlast Playwright's 30 s.
+    context.set_default_navigation_timeout(60_000)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -220,6 +243,8 @@ def fits(page):
         width = page.evaluate("document.documentElement.scrollWidth")
         viewport = page.viewport_size["width"]
         assert width <= viewport, f"{page.url} is {width} px wide on a {viewport} px screen"
+
+    return check
 
 
 # Words a screen must never show its user: an internal key (snake_case, or one of the status and

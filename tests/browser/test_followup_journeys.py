@@ -67,7 +67,7 @@ def test_unit_admin_assigns_a_mentor_and_records_a_follow_up_visit(page, people,
     form = row.get_by_role("form", name=f"记录 {name} 的回访")
     form.get_by_label("回访情况").fill("谈话")
     form.get_by_role("button", name="保存回访").click()
-    expect(form.locator('[data-error-for="notes"]')).to_contain_text("太短")
+    expect(form.locator('[data-error-for="notes"]')).to_contain_text("至少 5 个字")
     notes = f"谈心谈话，明确下季度改进目标 {uuid.uuid4().hex[:4]}"
     form.get_by_label("回访情况").fill(notes)
     form.get_by_role("button", name="保存回访").click()
@@ -91,7 +91,7 @@ def test_principal_leader_moves_a_good_in_one_step(page, people, sign_in) -> Non
     taker = form.get_by_label("改评为“好”的人").locator("option:checked").inner_text().split("（")[0]
     form.get_by_label("调整理由（必填）").fill("好")
     form.get_by_role("button", name="确认调换").click()
-    expect(form.locator('[data-error-for="reason"]')).to_contain_text("太短")
+    expect(form.locator('[data-error-for="reason"]')).to_contain_text("至少 2 个字")
 
     form.get_by_label("调整理由（必填）").fill("第三季度专项整治任务由其牵头完成，经党组会研究调换")
     form.get_by_role("button", name="确认调换").click()
