@@ -8,8 +8,10 @@
    refused a 好 beyond the cap and moves a 好 with a reason the audit trail shows; the principal
    leader reviews; the administrator publishes; an appeal is filed and upheld; finalization is
    refused while the publication period runs;
-2. after the publication period (the moved clock): finalization, the year's other quarters and the
-   annual review with its 优秀 candidates and quota;
+2. the year's other quarters (through the API) reach publication; the platform's clock is moved
+   past the publication periods (``grassroots clock --advance``, which every running service
+   follows); the quarters are finalized and the annual review is opened: two 优秀 candidates for
+   one place (20 % of six), the second refused once the quota is used;
 3. a shortcoming reminder issued, acknowledged and rectified; a result use recorded and seen in
    the statistics and the growth archive;
 4. the annual review of a demo year (candidates, the 优秀 quota) and the refusal to open a year
@@ -575,9 +577,10 @@ def test_finalization_and_the_annual_review(page, sign_in, unit, platform, peopl
     names = unit.names
     first = page.locator(f'li.annual-person[data-person="{unit.pid("s1")}"]')
     second = page.locator(f'li.annual-person[data-person="{unit.pid("s2")}"]')
-    expect(first).to_contain_text("优秀候选")
-    expect(second).to_contain_text("优秀候选")
-    expect(page.locator("li.annual-person", has_text="优秀候选")).to_have_count(2)
+    candidate = page.locator(".badge", has_text="优秀候选")
+    expect(first.locator(candidate)).to_be_visible()
+    expect(second.locator(candidate)).to_be_visible()
+    expect(page.locator("li.annual-person").filter(has=candidate)).to_have_count(2)
     decision = Task("确定一人年度等次")
     unit.tasks.append(decision)
     decision.click(first.get_by_text("确定年度等次"))
