@@ -651,6 +651,14 @@ def test_a_reminder_rectified_and_a_result_use_in_the_statistics_and_archive(pag
     home(page, "一键统计")
     expect(page.locator('[data-figure="result_use_by_kind"]')).to_contain_text("评先树模")
     page.goto(f"/archives/people/{pid('s1')}")
+    # A year's records run over more than one page of the growth record, oldest first: the
+    # result use, the latest, is on the last page.
+    expect(page.get_by_text("成长记录", exact=True).first).to_be_visible()
+    for number in range(2, 6):
+        if page.get_by_text(f"结果运用·评先树模：{basis}").count():
+            break
+        page.get_by_role("button", name="下一页").click()
+        expect(page.get_by_text(f"第 {number} / ")).to_be_visible()
     expect(page.get_by_text(f"结果运用·评先树模：{basis}")).to_be_visible()
     expect(page.get_by_text(names["s1"]).first).to_be_visible()
 
