@@ -653,7 +653,7 @@ def test_a_reminder_rectified_and_a_result_use_in_the_statistics_and_archive(pag
     page.goto(f"/archives/people/{pid('s1')}")
     # A year's records run over more than one page of the growth record, oldest first: the
     # result use, the latest, is on the last page.
-    expect(page.get_by_text("成长记录", exact=True).first).to_be_visible()
+    expect(page.get_by_text("入列考核名册").first).to_be_visible()
     for number in range(2, 6):
         if page.get_by_text(f"结果运用·评先树模：{basis}").count():
             break
