@@ -8,8 +8,10 @@
    refused a 好 beyond the cap and moves a 好 with a reason the audit trail shows; the principal
    leader reviews; the administrator publishes; an appeal is filed and upheld; finalization is
    refused while the publication period runs;
-2. after the publication period (the moved clock): finalization, the year's other quarters and the
-   annual review with its 优秀 candidates and quota;
+2. the year's other quarters (through the API) reach publication; the platform's clock is moved
+   past the publication periods (``grassroots clock --advance``, which every running service
+   follows); the quarters are finalized and the annual review is opened: two 优秀 candidates for
+   one place (20 % of six), the second refused once the quota is used;
 3. a shortcoming reminder issued, acknowledged and rectified; a result use recorded and seen in
    the statistics and the growth archive;
 4. the annual review of a demo year (candidates, the 优秀 quota) and the refusal to open a year
@@ -24,14 +26,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+import subprocess
+import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
+
+from grassroots_cli.services import SERVICES
 
 pytestmark = pytest.mark.browser
 
@@ -142,12 +150,12 @@ class Api:
     def __init__(self, platform, people, unit: Unit) -> None:
         self.base = f"{platform.url}/api/appraisal/api/v1"
         self.people, self.unit = people, unit
-        self.quarter = f"{self.base}/units/{unit.unit_id}/quarters/{unit.quarter}"
+        self.quarters = f"{self.base}/units/{unit.unit_id}/quarters"
 
-    def send(self, key: str, path: str, body: dict) -> dict:
+    def post(self, key: str, url: str, body: dict) -> dict:
         token = self.people.token_for(self.unit.users[key])
         r = httpx.post(
-            f"{self.quarter}{path}",
+            url,
             json=body,
             headers={"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex},
             timeout=30,
@@ -155,20 +163,45 @@ class Api:
         assert r.status_code == 200, r.text
         return r.json()
 
-    def self_assess(self, key: str) -> None:
-        self.send(key, "/self-assessment", {"scores": SCORES, "grade": "较好", "summary": "本季度按时完成各项工作任务"})
+    def get(self, key: str, url: str) -> dict:
+        token = self.people.token_for(self.unit.users[key])
+        r = httpx.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def send(self, key: str, path: str, body: dict, quarter: str | None = None) -> dict:
+        return self.post(key, f"{self.quarters}/{quarter or self.unit.quarter}{path}", body)
+
+    def self_assess(self, key: str, quarter: str | None = None) -> None:
+        body = {"scores": SCORES, "grade": "较好", "summary": "本季度按时完成各项工作任务"}
+        self.send(key, "/self-assessment", body, quarter)
 
     def peer(self, reviewer: str, person: str) -> None:
         self.send(reviewer, "/peer-reviews", {"person_id": self.unit.pid(person), "grade": "较好", "comment": ""})
 
-    def review(self, key: str, person: str, grade: str) -> None:
+    def review(self, key: str, person: str, grade: str, quarter: str | None = None) -> None:
         body = {
             "person_id": self.unit.pid(person),
             "scores": SCORES,
             "grade": grade,
             "comment": "工作扎实，按时完成任务",
         }
-        self.send(key, "/reviews", body)
+        self.send(key, "/reviews", body, quarter)
+
+    def quarter_to_publication(self, quarter: str) -> None:
+        """One of the year's other quarters, from opening to publication, as its people send it:
+        s1 and s2 at 好 (the cap), everyone else at 较好."""
+        self.post("admin", self.quarters, {"quarter": quarter, "peer_reviews_required": 0})
+        for key in ("dep", "c1", "s1", "s2", "s3", "s4"):
+            self.self_assess(key, quarter)
+        grades = {"s1": "好", "s2": "好", "s3": "较好", "s4": "较好"}
+        for person, grade in grades.items():
+            self.review("c1", person, grade, quarter)
+        for person, grade in {"c1": "较好", **grades}.items():
+            self.review("dep", person, grade, quarter)
+        for person, grade in {"dep": "较好", "c1": "较好", **grades}.items():
+            self.review("boss", person, grade, quarter)
+        self.send("admin", "/publication", {"workdays": 1}, quarter)
 
 
 def roster_sheet(unit: Unit) -> bytes:
@@ -452,36 +485,123 @@ def test_a_quarter_from_the_roster_to_the_appeal(page, sign_in, unit, platform, 
     print_time_to_task(capsys, unit.tasks)
 
 
-def walk_past_the_publication_period(platform) -> None:
-    """Move the platform's clock past the publication period. The moved clock (demo only:
-    ``GRASSROOTS_CLOCK_OFFSET`` / ``GRASSROOTS_CLOCK_START``) is read when the services start, so
-    walking a deadline here means restarting them on a later offset; until this journey's platform
-    can do that, the steps after a deadline stop here."""
-    pytest.skip("finalization and the year's other quarters need the platform's moved clock")
+def other_quarters(quarter: str) -> list[str]:
+    year = quarter[:4]
+    return [f"{year}-Q{n}" for n in range(1, 5) if f"{year}-Q{n}" != quarter]
 
 
-def test_finalization_and_the_annual_review(page, sign_in, unit, platform) -> None:
+def service_clocks(platform) -> list[dt.datetime]:
+    """Each service's now, as its ``/clock`` reports it through the gateway."""
+    return [
+        dt.datetime.fromisoformat(httpx.get(f"{platform.url}/api/{name}/clock", timeout=10).json()["now"])
+        for name in SERVICES
+    ]
+
+
+def wait_for(what: str, check, timeout: float = 20.0):
+    """``check()`` until it answers something true, or fail naming ``what`` after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:.0f} s for {what}")
+        time.sleep(0.2)
+
+
+def walk_past_the_publication_period(platform, api: Api, year: str) -> dt.datetime:
+    """Move the platform's clock (demo mode: ``grassroots clock --advance``, kept in the data
+    folder's ``clock.json``, which every service follows while it runs) just past the end of the
+    latest publication period of the year's quarters, a period counted in working days; then wait
+    until every service's ``/clock`` reports a moment after it."""
+
+    def published() -> list[dt.datetime] | None:
+        rows = api.get("admin", f"{api.quarters}?limit=10")["items"]
+        ends = [
+            dt.datetime.fromisoformat(r["period_ends_at"])
+            for r in rows
+            if r["year"] == int(year) and r["period_ends_at"] is not None
+        ]
+        return ends if len(ends) == 4 else None
+
+    ends = max(wait_for("the four quarters' publication periods", published))
+    behind = ends - min(service_clocks(platform)) + dt.timedelta(minutes=5)
+    if behind > dt.timedelta(0):
+        cli = Path(sys.executable).with_name("grassroots")
+        run = subprocess.run(
+            [
+                str(cli),
+                "clock",
+                "--advance",
+                f"{math.ceil(behind.total_seconds())}s",
+                "--data-dir",
+                str(platform.data_dir),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert run.returncode == 0, run.stderr
+    wait_for("every service's clock past the publication period", lambda: min(service_clocks(platform)) > ends)
+    return ends
+
+
+def test_finalization_and_the_annual_review(page, sign_in, unit, platform, people, capsys) -> None:
     if "quarter" not in unit.done:
         pytest.skip("needs the quarter journey above")
-    walk_past_the_publication_period(platform)
+    api = Api(platform, people, unit)
+    year = unit.quarter[:4]
+    others = other_quarters(unit.quarter)
+    for quarter in others:
+        api.quarter_to_publication(quarter)
+    walk_past_the_publication_period(platform, api, year)
+    for quarter in others:
+        api.send("admin", "/finalization", {}, quarter)
+
+    page.set_viewport_size(PC)
     sign_in(unit.users["admin"])
     home(page, "季度考核管理")
     row = page.locator(f'li[data-quarter="{unit.quarter}"]')
     row.get_by_text("结束公示，确认结果").click()
     row.get_by_role("form", name=f"确认 {unit.quarter} 结果").get_by_role("button", name="确认结果").click()
     expect(page.locator(f'li[data-quarter="{unit.quarter}"]')).to_contain_text("已完成")
+    for quarter in others:
+        expect(page.locator(f'li[data-quarter="{quarter}"]')).to_contain_text("已完成")
+
+    # --- the annual review: two 优秀 candidates (好 in half the quarters or more), one place -----
     home(page, "年度考核")
-    page.get_by_role("form", name=f"开启 {unit.quarter[:4]} 年度考核").get_by_role(
-        "button", name="开启年度考核"
-    ).click()
+    page.get_by_role("form", name=f"开启 {year} 年度考核").get_by_role("button", name="开启年度考核").click()
     quota = page.get_by_role("group", name="优秀名额")
-    expect(quota).to_be_visible()
-    candidate = page.locator("li.annual-person", has_text="优秀候选").first
-    candidate.get_by_text("确定年度等次").click()
-    decide = candidate.get_by_role("form")
+    expect(quota.locator("[data-excellent-left]")).to_have_text("1")
+    names = unit.names
+    first = page.locator(f'li.annual-person[data-person="{unit.pid("s1")}"]')
+    second = page.locator(f'li.annual-person[data-person="{unit.pid("s2")}"]')
+    candidate = page.locator(".badge", has_text="优秀候选")
+    expect(first.locator(candidate)).to_be_visible()
+    expect(second.locator(candidate)).to_be_visible()
+    expect(page.locator("li.annual-person").filter(has=candidate)).to_have_count(2)
+    decision = Task("确定一人年度等次")
+    unit.tasks.append(decision)
+    decision.click(first.get_by_text("确定年度等次"))
+    decide = first.get_by_role("form", name=f"确定 {names['s1']} 的年度等次")
+    decision.pick(decide.get_by_label("年度等次"), "优秀")
+    decision.click(decide.get_by_role("button", name="确定等次"))
+    expect(page.locator(f'li.annual-person[data-person="{unit.pid("s1")}"]')).to_contain_text("年度 优秀")
+    decision.done()
+    expect(quota.locator("[data-excellent-left]")).to_have_text("0")
+
+    second = page.locator(f'li.annual-person[data-person="{unit.pid("s2")}"]')
+    second.get_by_text("确定年度等次").click()
+    decide = second.get_by_role("form", name=f"确定 {names['s2']} 的年度等次")
     decide.get_by_label("年度等次").select_option("优秀")
     decide.get_by_role("button", name="确定等次").click()
-    expect(page.locator("li.annual-person", has_text="年度 优秀").first).to_be_visible()
+    expect(decide.locator(".form-error")).to_contain_text("已用完")
+    decide.get_by_label("年度等次").select_option("称职")
+    decide.get_by_role("button", name="确定等次").click()
+    expect(page.locator(f'li.annual-person[data-person="{unit.pid("s2")}"]')).to_contain_text("年度 称职")
+    unit.done.add("year")
+    print_time_to_task(capsys, unit.tasks[-1:])
 
 
 def test_a_reminder_rectified_and_a_result_use_in_the_statistics_and_archive(page, sign_in, unit) -> None:
@@ -531,6 +651,14 @@ def test_a_reminder_rectified_and_a_result_use_in_the_statistics_and_archive(pag
     home(page, "一键统计")
     expect(page.locator('[data-figure="result_use_by_kind"]')).to_contain_text("评先树模")
     page.goto(f"/archives/people/{pid('s1')}")
+    # A year's records run over more than one page of the growth record, oldest first: the
+    # result use, the latest, is on the last page.
+    expect(page.get_by_text("入列考核名册").first).to_be_visible()
+    for number in range(2, 6):
+        if page.get_by_text(f"结果运用·评先树模：{basis}").count():
+            break
+        page.get_by_role("button", name="下一页").click()
+        expect(page.get_by_text(f"第 {number} / ")).to_be_visible()
     expect(page.get_by_text(f"结果运用·评先树模：{basis}")).to_be_visible()
     expect(page.get_by_text(names["s1"]).first).to_be_visible()
 
