@@ -52,7 +52,11 @@ async def test_streams_feed_the_read_models_and_the_demo_documents(
         assert any("partly" in a for a in answers.values())
         for row in tickets["rows"]:
             given = answers.get(row["department_id"], [])
-            for key, answer in (("satisfaction_rate", "satisfied"), ("partly_rate", "partly"), ("unsolved_rate", "unsatisfied")):
+            for key, answer in (
+                ("satisfaction_rate", "satisfied"),
+                ("partly_rate", "partly"),
+                ("unsolved_rate", "unsatisfied"),
+            ):
                 assert row[key] == rate(given.count(answer), len(given)), (row, key)
 
         async def documents():

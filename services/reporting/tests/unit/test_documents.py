@@ -19,7 +19,13 @@ ROWS = [
     {"unit_name": "中共凤翔区委组织部机关", "expected": 120, "submitted": 118, "submission_rate": 98.3},
     {"unit_name": "区人力资源和社会保障局", "expected": 96, "submitted": 90, "submission_rate": 93.75},
 ]
-FIGURE = {"key": "log_submission", "title": "周纪实提交情况", "sentence": "应交 216 篇。", "columns": COLUMNS, "rows": ROWS}
+FIGURE = {
+    "key": "log_submission",
+    "title": "周纪实提交情况",
+    "sentence": "应交 216 篇。",
+    "columns": COLUMNS,
+    "rows": ROWS,
+}
 NOTICE = {"code": "凤组通〔2026〕1号", "title": "关于周纪实提交情况的通报", "sections": [FIGURE],
           "issuer": "中共凤翔区委组织部", "generated_at": dt.datetime(2026, 11, 18, tzinfo=dt.UTC)}  # fmt: skip
 

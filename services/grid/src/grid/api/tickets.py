@@ -336,7 +336,10 @@ async def decide_extension(
     )
 
 
-@router.post("/{ticket_id}/revisit", summary="Record the revisit (回访): satisfied, partly solved or not solved; the latter two reopen")
+@router.post(
+    "/{ticket_id}/revisit",
+    summary="Record the revisit (回访): satisfied, partly solved or not solved; the latter two reopen",
+)
 async def revisit(
     ticket_id: TicketPath,
     body: RevisitBody,
