@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_partly_solved_revisit_reopens_the_ticket_with_a_note(page, people, sign_in, sign_out, platform, fits, check_screen) -> None:  # fmt: skip
+def test_partly_solved_revisit_reopens_the_ticket_with_a_note(page, people, sign_in, sign_out, platform, check_screen) -> None:  # fmt: skip
     handler = people.need("department")
     dispatcher = people.need("community_admin")
     grid = f"{platform.url}/api/grid/api/v1"
@@ -61,7 +61,6 @@ def test_partly_solved_revisit_reopens_the_ticket_with_a_note(page, people, sign
     expect(history).to_contain_text("重新办理")
     expect(page.locator("main")).to_contain_text("待签收")
     expect(page.locator("main")).to_contain_text("部分解决")
-    fits()
     check_screen(page, "the reopened ticket")
     sign_out()
 
@@ -79,5 +78,4 @@ def test_partly_solved_revisit_reopens_the_ticket_with_a_note(page, people, sign
     table = page.get_by_role("table", name="职能部门排行")
     expect(table).to_contain_text("部分解决率")
     expect(table).to_contain_text("未解决率")
-    fits()
     check_screen(page, "the league table")
