@@ -32,11 +32,14 @@ export function waiting(sub, slot) {
   return read(sub).find((e) => e.slot === slot) || null;
 }
 
-/** Keep a command to send later: `{slot, path, body, key}` (key: the user's action's). Answers the entry kept. */
-export function enqueue(sub, { slot, path, body, key }) {
+/**
+ * Keep a command to send later: `{slot, path, body, key, clears}` (key: the user's action's;
+ * clears: the localStorage keys, a draft's, to remove once it is done). Answers the entry kept.
+ */
+export function enqueue(sub, { slot, path, body, key, clears = [] }) {
   const list = read(sub);
   const same = list.find((e) => e.slot === slot && e.path === path && JSON.stringify(e.body) === JSON.stringify(body));
-  const entry = { slot, path, body, key: same ? same.key : key, queued_at: new Date().toISOString() };
+  const entry = { slot, path, body, key: same ? same.key : key, clears, queued_at: new Date().toISOString() };
   write(sub, [...list.filter((e) => e.slot !== slot), entry]);
   schedule();
   return entry;
@@ -68,6 +71,7 @@ async function send() {
     let detail;
     try {
       detail = { slot: entry.slot, result: await command(entry.path, entry.body, { key: entry.key }) };
+      for (const key of entry.clears || []) localStorage.removeItem(key);
     } catch (error) {
       if (!(error instanceof ApiError) || error.network || error.status === 401 || error.status >= 500) {
         schedule();

@@ -249,14 +249,14 @@ async function renderLog(body, { user, query, caps }) {
     const payload = { week, items };
     const key = asActionOf(submit, () => actionKey(`POST ${LOGS} ${JSON.stringify(payload)}`));
     if (navigator.onLine === false) {
-      showWaiting(enqueue(user.sub, { slot, path: LOGS, body: payload, key }));
+      showWaiting(enqueue(user.sub, { slot, path: LOGS, body: payload, key, clears: [draftKey(user, week)] }));
       return;
     }
     try {
       await sent(await busy(submit, () => command(LOGS, payload, { key })));
     } catch (error) {
       if (error instanceof ApiError && error.network) {
-        showWaiting(enqueue(user.sub, { slot, path: LOGS, body: payload, key }));
+        showWaiting(enqueue(user.sub, { slot, path: LOGS, body: payload, key, clears: [draftKey(user, week)] }));
         return;
       }
       showErrors(form, error);
