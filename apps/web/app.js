@@ -6,6 +6,7 @@ import { clockStatus, loadClock, now } from "./lib/clock.js";
 import { h, replace } from "./lib/dom.js";
 import { helpHref, MANUALS } from "./lib/help.js";
 import { ROLE_ORDER, roleLabel } from "./lib/roles.js";
+import { flush as flushOutbox, startOutbox } from "./lib/outbox.js";
 import { fallback, guard, navigate, route, start } from "./lib/router.js";
 import { empty, loading, toast } from "./lib/ui.js";
 import { screens as appraisalAdminScreens } from "./screens/admin.js";
@@ -137,6 +138,7 @@ route("/signin", async (ctx) => {
   await signIn(body, (user) => {
     drawWho();
     toast(`已登录：${user.name}`);
+    flushOutbox(); // what a closed tab left waiting is sent once signed in again
     const next = ctx.query.get("next");
     navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
   });
@@ -186,6 +188,7 @@ function drawClockBanner() {
 }
 
 drawWho();
+startOutbox();
 loadClock().then(() => {
   drawClockBanner();
   start();

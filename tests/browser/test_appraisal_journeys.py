@@ -132,8 +132,9 @@ def test_draft_is_kept_when_the_network_drops(page, people, sign_in) -> None:
         expect(page.get_by_role("alert").filter(has_text="网络中断")).to_be_visible()
     finally:
         page.context.set_offline(False)
+    # Back online, the waiting log is sent by itself (test_offline_log_journeys.py follows it further).
+    expect(page.locator(".notice.ok")).to_contain_text("已提交")
     page.reload()
-    expect(page.locator(".notice")).to_contain_text("已恢复本机保存的草稿")
     expect(page.get_by_label("工作内容").first).to_have_value("断网时写下的工作内容")
 
 

@@ -27,6 +27,9 @@ export const TICKET_STATES = {
 /** States in which the department is still working against the deadline (a countdown shows). */
 export const TICKET_RUNNING = ["dispatched", "accepted", "handled"];
 
+/** A ticket's revisit answer (回访, `SatisfactionRecorded`): partly and not solved reopen the ticket. */
+export const REVISIT_ANSWERS = { satisfied: ["满意（已解决）", "ok"], partly: ["部分解决", "warn"], unsatisfied: ["未解决", "bad"] };
+
 export const OVERDUE_STAGES = { acceptance: "签收超时", resolution: "办理超时" };
 
 export const WISH_STATES = {

@@ -6,7 +6,7 @@ import { now } from "../lib/clock.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { asOfField, historyList } from "../lib/history.js";
 import { navigate } from "../lib/router.js";
-import { TICKET_RUNNING, TICKET_STATES, labelOf, toneOf } from "../lib/labels.js";
+import { REVISIT_ANSWERS, TICKET_RUNNING, TICKET_STATES, labelOf, toneOf } from "../lib/labels.js";
 import { GRID_ROLES } from "../lib/roles.js";
 import { actionForm, attachments, badge, clearErrors, disclosure, empty, field, formBanner, into, loading, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
 import { placeLine, scopeName } from "../lib/names.js";
@@ -26,10 +26,10 @@ const KINDS = [
   ["consultation", "咨询（1 个工作日）"],
   ["emergency", "紧急（当日）"],
 ];
-const SATISFACTION = [
-  ["satisfied", "满意"],
-  ["basically", "基本满意"],
-  ["unsatisfied", "不满意（重新办理）"],
+const REVISIT_OPTIONS = [
+  ["satisfied", "满意（已解决）"],
+  ["partly", "部分解决（重新办理）"],
+  ["unsatisfied", "未解决（重新办理）"],
 ];
 const REPORT_STATES = { filed: ["待处理", "warn"], resolved: ["已就地解决", "ok"], escalated: ["已上报社区", ""] };
 
@@ -360,7 +360,7 @@ async function renderTicket(body, { params, user, query }) {
               ["办理期限", `${fmtDateTime(t.deadline)}（${t.time_limit_workdays} 个工作日）`],
               ["办理结果", t.result],
               ["退单原因", t.return_reason],
-              ["满意度", t.satisfaction ? Object.fromEntries(SATISFACTION)[t.satisfaction] : null],
+              ["满意度", t.satisfaction ? labelOf(REVISIT_ANSWERS, t.satisfaction) : null],
             ]),
             photos(t.report_photo_upload_ids, "上报照片"),
             photos(t.evidence_upload_ids, "佐证材料"),
@@ -513,8 +513,9 @@ function actionsFor(t, user, deps, show) {
           actionForm({
             label: "回访",
             fields: [
-              { name: "satisfaction", label: "满意度", type: "select", options: SATISFACTION },
+              { name: "satisfaction", label: "满意度", type: "select", options: REVISIT_OPTIONS },
               { name: "comment", label: "回访记录", type: "textarea", max: 500 },
+              { name: "note", label: "转告承办部门（部分解决或未解决时填写还有什么没解决）", type: "textarea", max: 500 },
             ],
             submitLabel: "记录回访",
             send: (v) => command(`${base}/revisit`, v),
@@ -575,6 +576,8 @@ async function renderLeague(body, { user, query }) {
                   { label: "按时签收率", num: true, cell: (r) => pct(r.response_rate) },
                   { label: "按时办结率", num: true, cell: (r) => pct(r.on_time_rate) },
                   { label: "满意率", num: true, cell: (r) => pct(r.satisfaction_rate) },
+                  { label: "部分解决率", num: true, cell: (r) => pct(r.partly_rate) },
+                  { label: "未解决率", num: true, cell: (r) => pct(r.unsolved_rate) },
                   { label: "平均签收（小时）", num: true, cell: (r) => fmtNumber(r.mean_hours_to_accept, 1) },
                   { label: "超期", num: true, cell: (r) => fmtNumber(r.overdue) },
                   { label: "退单", num: true, cell: (r) => fmtNumber(r.returned) },

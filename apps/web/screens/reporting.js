@@ -28,6 +28,7 @@ import {
 import { shiftWeek, thisMonth, thisQuarter, thisWeek } from "../lib/weeks.js";
 import { nameOf, scopeName } from "../lib/names.js";
 import { BASE } from "../lib/services.js";
+import { REVISIT_ANSWERS, labelOf } from "../lib/labels.js";
 
 const API = BASE.reporting;
 const APPRAISAL = BASE.appraisal;
@@ -495,7 +496,7 @@ function renderTicketArchive(body, ticket) {
           ["承办部门", t.department_id],
           ["派单时间", t.dispatched_at ? fmtDateTime(t.dispatched_at) : null],
           ["办理时限", t.deadline ? fmtDateTime(t.deadline) : null],
-          ["满意度", t.satisfaction],
+          ["满意度", t.satisfaction ? labelOf(REVISIT_ANSWERS, t.satisfaction) : null],
         ]),
         h("p", {}, h("a", { href: `/tickets/${encodeURIComponent(t.ticket_id)}` }, "打开工单")),
       ),

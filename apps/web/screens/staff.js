@@ -1,9 +1,10 @@
 // Staff (公务员): this week's log in one screen with a draft kept on the device; history.
 
-import { ApiError, command, get } from "../lib/api.js";
+import { ApiError, actionKey, command, get } from "../lib/api.js";
 import { fmtDateTime, h, replace, uid } from "../lib/dom.js";
 import { LEADER_ROLES } from "../lib/roles.js";
-import { badge, busy, chip, clearErrors, errorBox, field, formBanner, into, isBusy, loading, pagedList, section, showErrors, toast } from "../lib/ui.js";
+import { enqueue, flush, waiting } from "../lib/outbox.js";
+import { asActionOf, badge, busy, chip, clearErrors, errorBox, field, formBanner, into, isBusy, loading, pagedList, section, showErrors, toast } from "../lib/ui.js";
 import { shiftWeek, thisWeek, weekLabel } from "../lib/weeks.js";
 import { indicatorsFor } from "./shared.js";
 import { BASE } from "../lib/services.js";
@@ -196,6 +197,46 @@ async function renderLog(body, { user, query, caps }) {
     drawItems(true);
   });
 
+  // Sent at once when online; else kept with its Idempotency-Key (made here, at the tap) and
+  // sent when the phone is back online — from this screen or any other, even after a closed tab.
+  const slot = `log.${week}`;
+  function showWaiting(entry) {
+    replace(
+      status,
+      h(
+        "p",
+        { class: "notice warn", role: "alert", dataset: { outbox: "waiting" } },
+        `等待发送：网络中断，本周纪实已保存在本机（${fmtDateTime(entry.queued_at)}），网络恢复后会自动提交，不会重复提交。`,
+      ),
+    );
+  }
+  async function sent(result) {
+    localStorage.removeItem(draftKey(user, week));
+    toast(result.data?.late ? "已提交（迟交）" : "本周纪实已提交");
+    replace(status, h("p", { class: "notice ok", role: "status" }, `已提交${result.data?.late ? "（迟交）" : ""}，第 ${result.data?.revision ?? 1} 版。`));
+    submit.textContent = "重新提交";
+    // Read our own write before showing history.
+    await get(LOGS, { person: user.sub, week, after: result.position, limit: 1 }).catch(() => null);
+  }
+  function onOutbox(event) {
+    if (!document.contains(form)) {
+      window.removeEventListener("gr:outbox", onOutbox);
+      return;
+    }
+    if (event.detail.slot !== slot) return;
+    if (event.detail.result) sent(event.detail.result);
+    else {
+      replace(status, h("p", { class: "notice warn", role: "alert" }, "网络恢复后提交本周纪实未成功，请按提示修改后重新提交。"));
+      showErrors(form, event.detail.error);
+    }
+  }
+  window.addEventListener("gr:outbox", onOutbox);
+  const queued = waiting(user.sub, slot);
+  if (queued) {
+    showWaiting(queued);
+    flush();
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (isBusy(submit)) return;
@@ -206,17 +247,17 @@ async function renderLog(body, { user, query, caps }) {
       return;
     }
     saveDraft();
+    const payload = { week, items };
+    const key = asActionOf(submit, () => actionKey(`POST ${LOGS} ${JSON.stringify(payload)}`));
+    if (navigator.onLine === false) {
+      showWaiting(enqueue(user.sub, { slot, path: LOGS, body: payload, key, clears: [draftKey(user, week)] }));
+      return;
+    }
     try {
-      const result = await busy(submit, () => command(LOGS, { week, items }));
-      localStorage.removeItem(draftKey(user, week));
-      toast(result.data?.late ? "已提交（迟交）" : "本周纪实已提交");
-      replace(status, h("p", { class: "notice ok", role: "status" }, `已提交${result.data?.late ? "（迟交）" : ""}，第 ${result.data?.revision ?? 1} 版。`));
-      // Read our own write before showing history.
-      await get(LOGS, { person: user.sub, week, after: result.position, limit: 1 }).catch(() => null);
-      submit.textContent = "重新提交";
+      await sent(await busy(submit, () => command(LOGS, payload, { key })));
     } catch (error) {
       if (error instanceof ApiError && error.network) {
-        replace(status, h("p", { class: "notice warn", role: "alert" }, "网络中断，未能提交。草稿已保存在本机，网络恢复后再点“提交”即可。"));
+        showWaiting(enqueue(user.sub, { slot, path: LOGS, body: payload, key, clears: [draftKey(user, week)] }));
         return;
       }
       showErrors(form, error);

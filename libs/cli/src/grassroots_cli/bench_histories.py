@@ -253,7 +253,7 @@ def grid_events(rng: random.Random, scale: Scale) -> Iterator[tuple[str, Event]]
                     stream,
                     g.SatisfactionRecorded(
                         **common,
-                        satisfaction=rng.choice(("satisfied", "satisfied", "basically", "unsatisfied")),
+                        satisfaction=rng.choice(("satisfied", "satisfied", "partly", "unsatisfied")),
                         recorded_by="cadmin",
                         recorded_at=done + dt.timedelta(days=1),
                     ),

@@ -487,16 +487,17 @@ async def _ticket_story(
     )
     if ticket.state != "closed" or not await later(rng.uniform(4, 48)):
         return
-    satisfaction = rng.choices(["satisfied", "basically", "unsatisfied"], weights=[78, 17, 5])[0]
+    satisfaction = rng.choices(["satisfied", "partly", "unsatisfied"], weights=[88, 8, 4])[0]
     await writer.step(
         ticket,
         DISPATCH_META,
         at,
         lambda: ticket.record_satisfaction(
             satisfaction=satisfaction,
-            comment={"satisfied": "处理及时，很满意", "basically": "基本解决", "unsatisfied": "问题反复出现"}[
+            comment={"satisfied": "处理及时，很满意", "partly": "解决了一部分", "unsatisfied": "问题反复出现"}[
                 satisfaction
             ],
+            note={"satisfied": "", "partly": "居民反映还有遗留问题，请再到现场查看", "unsatisfied": ""}[satisfaction],
             recorded_by=DISPATCHER[0],
             calendar=calendar,
             now=at,

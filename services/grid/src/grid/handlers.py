@@ -396,6 +396,7 @@ async def record_satisfaction(
     ticket_id: str,
     satisfaction: str,
     comment: str,
+    note: str = "",
     idempotency: Idempotency | None,
 ) -> CommandResult:
     calendar = await load_calendar(runtime.pool)
@@ -405,7 +406,12 @@ async def record_satisfaction(
         meta,
         ticket_id=ticket_id,
         command=lambda t, now: t.record_satisfaction(
-            satisfaction=satisfaction, comment=comment, recorded_by=principal.sub, calendar=calendar, now=now
+            satisfaction=satisfaction,
+            comment=comment,
+            note=note,
+            recorded_by=principal.sub,
+            calendar=calendar,
+            now=now,
         ),
         idempotency=idempotency,
     )

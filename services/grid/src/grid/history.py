@@ -82,7 +82,9 @@ def describe(e: RecordedEvent) -> Described | None:
         case "TicketEscalated":
             return Described(f"超时升级至{d.get('escalated_to_name') or '上一级'}", reason=d.get("reason", ""))
         case "SatisfactionRecorded":
-            return Described("回访", SATISFACTION.get(d.get("satisfaction", ""), ""), d.get("comment", ""))
+            return Described(
+                "回访", SATISFACTION.get(d.get("satisfaction", ""), ""), d.get("note") or d.get("comment", "")
+            )
         case "TicketReopened":
             return Described("重新办理", f"新期限 {_day(d.get('deadline'))}", d.get("reason", ""))
         case "TicketUrged":

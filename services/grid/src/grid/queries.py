@@ -177,8 +177,11 @@ async def league(
     schema: str = T,
 ) -> list[dict[str, Any]]:
     """Per department, over the dispatch rounds of the period: response, on-time resolution and
-    satisfaction rates, and mean hours to accept and to report back. ``schema``: another fold of
-    the tickets projection (the table as it stood, ``as_of``; ``now`` is then that time)."""
+    satisfaction rates, and mean hours to accept and to report back. Of the revisited rounds, the
+    satisfied, partly solved and unsolved shares (the latter two reopened the ticket); a
+    ``basically`` a read model kept from before the 部分解决 answer counts as satisfied, as its
+    event now reads. ``schema``: another fold of the tickets projection (the table as it stood,
+    ``as_of``; ``now`` is then that time)."""
     where = (
         Where().add("a.dispatched_at >= ?", since).add("a.dispatched_at < ?", until).eq("a.community_id", community_id)
     )
@@ -197,6 +200,8 @@ async def league(
                    count(*) FILTER (WHERE a.overdue) AS overdue,
                    count(a.satisfaction) AS revisited,
                    count(*) FILTER (WHERE a.satisfaction IN ('satisfied', 'basically')) AS satisfied,
+                   count(*) FILTER (WHERE a.satisfaction = 'partly') AS partly,
+                   count(*) FILTER (WHERE a.satisfaction = 'unsatisfied') AS unsolved,
                    avg(extract(epoch FROM a.accepted_at - a.dispatched_at)) / 3600 AS mean_hours_to_accept,
                    avg(extract(epoch FROM a.reported_at - a.dispatched_at)) / 3600 AS mean_hours_to_resolve
             FROM {schema}.assignments a LEFT JOIN {H}.departments d ON d.department_id = a.department_id
@@ -211,6 +216,8 @@ async def league(
         row["response_rate"] = _rate(row["responded_on_time"], row["response_due"])
         row["on_time_rate"] = _rate(row["resolved_on_time"], row["resolution_due"])
         row["satisfaction_rate"] = _rate(row["satisfied"], row["revisited"])
+        row["partly_rate"] = _rate(row["partly"], row["revisited"])
+        row["unsolved_rate"] = _rate(row["unsolved"], row["revisited"])
         out.append(row)
     out.sort(key=lambda r: (-(r["on_time_rate"] or 0), -(r["response_rate"] or 0), r["department_name"]))
     for rank, row in enumerate(out, start=1):

@@ -355,3 +355,45 @@ async def test_lists_outside_ones_scope_are_refused_not_empty(grid, auth) -> Non
     assert (r.status_code, r.json()["code"]) == (403, "not_your_grid")
     assert (await client.get("/api/v1/reports?grid_id=grd_02", headers=admin)).status_code == 200
     assert (await client.get("/api/v1/figures/departments?community_id=com_fm", headers=admin)).status_code == 200
+
+
+async def test_partly_solved_revisit_reopens_and_counts_in_the_league(grid, auth) -> None:
+    client, _ = grid
+    await setup_hierarchy(client, auth)
+    admin = auth("ca", "community_admin", name="调度员", community="com_fm")
+    urban = auth("dh1", "department", name="城管承办人", department="dep_urban")
+    dispatch = {"category": "sanitation", "kind": "help_request", "title": "垃圾堆积", "text": "东大街垃圾堆积"}
+
+    async def closed_ticket() -> str:
+        r = await client.post("/api/v1/tickets", json=dispatch, headers=admin)
+        tid = r.json()["data"]["ticket_id"]
+        for path, body, who in (
+            ("acceptance", None, urban),
+            ("report-back", {"result": "已清运", "evidence_upload_ids": []}, urban),
+            ("verification", {"passed": True}, admin),
+        ):
+            r = await client.post(f"/api/v1/tickets/{tid}/{path}", json=body, headers=who)
+            assert r.status_code == 200, r.text
+        return tid
+
+    partly, solved = await closed_ticket(), await closed_ticket()
+    r = await client.post(f"/api/v1/tickets/{partly}/revisit", json={"satisfaction": "basically"}, headers=admin)
+    assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+    r = await client.post(
+        f"/api/v1/tickets/{partly}/revisit",
+        json={"satisfaction": "partly", "comment": "楼道清了", "note": "楼后的垃圾还没清运"},
+        headers=admin,
+    )
+    assert r.json()["events"] == ["SatisfactionRecorded", "TicketReopened"]
+    r = await client.post(f"/api/v1/tickets/{solved}/revisit", json={"satisfaction": "satisfied"}, headers=admin)
+    assert r.json()["events"] == ["SatisfactionRecorded"]
+
+    r = await client.get(f"/api/v1/tickets/{partly}?after={r.json()['position']}", headers=urban)
+    body = r.json()
+    assert (body["state"], body["round"], body["department_id"]) == ("dispatched", 2, "dep_urban")
+    reopened = [h for h in body["history"] if h["type"] == "TicketReopened"]
+    assert reopened[0]["data"]["reason"] == "楼后的垃圾还没清运"
+    r = await client.get("/api/v1/figures/departments", headers=admin)
+    row = {row["department_id"]: row for row in r.json()["departments"]}["dep_urban"]
+    assert (row["revisited"], row["satisfied"], row["partly"], row["unsolved"]) == (2, 1, 1, 0)
+    assert (row["satisfaction_rate"], row["partly_rate"], row["unsolved_rate"]) == (0.5, 0.5, 0.0)

@@ -8,6 +8,7 @@ import pytest
 
 from grassroots_common.contracts.grid import TicketDispatched
 from grassroots_common.errors import Conflict, Invalid
+from grassroots_common.events import load_event, upcast
 from grassroots_common.workdays import WorkCalendar
 from grid.domain.deadlines import time_limit
 from grid.domain.ticket import Routing, Ticket
@@ -192,6 +193,63 @@ def test_unsatisfied_revisit_reopens_a_new_round() -> None:
     assert raised(t)[-2:] == ["SatisfactionRecorded", "TicketReopened"]
     assert t.state == "dispatched" and t.round == 2
     assert t.accept_by == later + dt.timedelta(hours=2)
+
+
+def closed_ticket() -> Ticket:
+    t = Ticket.replay("tkt_1", [dispatched()])
+    t.accept(handler_id="h", handler_name="h", now=T0)
+    t.report_back(result="已处理", evidence_upload_ids=[], now=T0)
+    t.verify(passed=True, comment="", verified_by="ca", close=True, now=T0)
+    t.take_pending()
+    return t
+
+
+def test_partly_solved_reopens_with_the_note_to_the_department() -> None:
+    t = closed_ticket()
+    t.record_satisfaction(
+        satisfaction="partly",
+        comment="楼道清了，楼后没清",
+        note="楼后的垃圾还没清运",
+        recorded_by="ca",
+        calendar=CALENDAR,
+        now=T0 + dt.timedelta(days=1),
+    )
+    recorded, reopened = [p.event for p in t.take_pending()]
+    assert (recorded.satisfaction, recorded.note) == ("partly", "楼后的垃圾还没清运")
+    assert reopened.type_name() == "TicketReopened" and reopened.reason == "楼后的垃圾还没清运"
+    assert (reopened.department_id, reopened.round) == ("dep_a", 2) and t.state == "dispatched"
+
+
+def test_not_solved_without_words_reopens_with_a_default_note() -> None:
+    t = closed_ticket()
+    t.record_satisfaction(satisfaction="unsatisfied", comment="", recorded_by="ca", calendar=CALENDAR, now=T0)
+    assert [p.event for p in t.take_pending()][-1].reason == "群众不满意：问题未解决"
+
+
+def test_satisfied_closes_the_matter_and_keeps_no_note() -> None:
+    t = closed_ticket()
+    t.record_satisfaction(
+        satisfaction="satisfied", comment="很好", note="无", recorded_by="ca", calendar=CALENDAR, now=T0
+    )
+    events = [p.event for p in t.take_pending()]
+    assert [e.type_name() for e in events] == ["SatisfactionRecorded"] and events[0].note == ""
+    assert t.state == "closed"
+
+
+def test_an_unknown_revisit_answer_is_refused() -> None:
+    t = closed_ticket()
+    with pytest.raises(Invalid) as err:
+        t.record_satisfaction(satisfaction="basically", comment="", recorded_by="ca", calendar=CALENDAR, now=T0)
+    assert (err.value.code, t.pending) == ("revisit_answer_unknown", [])
+
+
+def test_a_schema_1_revisit_still_loads_and_basically_reads_as_satisfied() -> None:
+    common = {"ticket_id": "t", "community_id": "c", "department_id": "d", "recorded_by": "ca"}
+    common["recorded_at"] = T0.isoformat()
+    for old, new in (("basically", "satisfied"), ("unsatisfied", "unsatisfied"), ("satisfied", "satisfied")):
+        version, data = upcast("SatisfactionRecorded", 1, {**common, "satisfaction": old})
+        event = load_event("SatisfactionRecorded", data)
+        assert (version, event.satisfaction, event.note) == (2, new, "")
 
 
 def test_revisit_only_after_closing_and_once() -> None:

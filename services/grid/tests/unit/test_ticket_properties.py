@@ -29,6 +29,7 @@ COMMANDS = st.sampled_from(
         "refuse_extension",
         "check",
         "satisfied",
+        "partly",
         "unsatisfied",
     ]
 )
@@ -75,7 +76,7 @@ def run(t: Ticket, command: str, now: dt.datetime) -> None:
             t.decide_extension(approve=False, reason="不同意", decided_by="ca", now=now)
         case "check":
             t.check_deadlines(now=now)
-        case "satisfied" | "unsatisfied":
+        case "satisfied" | "partly" | "unsatisfied":
             t.record_satisfaction(satisfaction=command, comment="", recorded_by="ca", calendar=CALENDAR, now=now)
 
 

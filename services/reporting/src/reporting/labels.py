@@ -11,7 +11,8 @@ RESULT_USES = {
     "reminder_talk": "提醒约谈",
 }
 LEVELS = {"section_chief": "股组长", "deputy_leader": "分管领导", "principal_leader": "主要领导"}
-SATISFACTION = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
+SATISFACTION = {"satisfied": "满意（已解决）", "partly": "部分解决", "unsatisfied": "未解决"}
+"""A ticket's revisit answer (``SatisfactionRecorded``, schema 2)."""
 FUNDING_SOURCES = {
     "fiscal": "财政资金",
     "pairing_unit": "包联单位",

@@ -122,6 +122,8 @@ async def ticket_departments(
                   count(*) FILTER (WHERE status = 'closed') AS closed,
                   count(*) FILTER (WHERE satisfaction IS NOT NULL) AS revisited,
                   count(*) FILTER (WHERE satisfaction IN ('satisfied', 'basically')) AS satisfied,
+                  count(*) FILTER (WHERE satisfaction = 'partly') AS partly,
+                  count(*) FILTER (WHERE satisfaction = 'unsatisfied') AS unsolved,
                   count(*) FILTER (WHERE reported_at IS NULL AND deadline < $4) AS overdue_open,
                   sum(returns) AS returns, sum(escalations) AS escalations
            FROM rpt_tickets.tickets t

@@ -8,6 +8,7 @@ from grassroots_cli.bench_histories import publish
 from grassroots_common.jetstream import connect
 from grassroots_common.projections import rebuild
 from grassroots_common.runtime import stream_spec
+from reporting.figures import rate
 from reporting.main import create_app
 from reporting.projections import AppraisalProjection, TicketsProjection, VillagesProjection
 
@@ -43,6 +44,20 @@ async def test_streams_feed_the_read_models_and_the_demo_documents(
         stats = await wait_until(caught_up, timeout=30)
         tickets = next(f for f in stats["figures"] if f["key"] == "ticket_departments")
         assert sum(d["dispatched"] for d in tickets["rows"]) == 30
+        # A revisit answering partly solved or not solved counts against the satisfaction rate.
+        answers: dict[str, list[str]] = {}
+        for e in HISTORY["grid"]:
+            if e.type == "SatisfactionRecorded":
+                answers.setdefault(e.data["department_id"], []).append(e.data["satisfaction"])
+        assert any("partly" in a for a in answers.values())
+        for row in tickets["rows"]:
+            given = answers.get(row["department_id"], [])
+            for key, answer in (
+                ("satisfaction_rate", "satisfied"),
+                ("partly_rate", "partly"),
+                ("unsolved_rate", "unsatisfied"),
+            ):
+                assert row[key] == rate(given.count(answer), len(given)), (row, key)
 
         async def documents():
             n = (await client.get("/api/v1/notices", headers=district)).json()

@@ -13,9 +13,9 @@ Times are timezone-aware (UTC on the wire); deadlines are ends of working days i
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
-from grassroots_common.events import Event, event
+from grassroots_common.events import Event, event, register_upcaster
 from grassroots_common.fields import Count, Hours, Key, Latitude, Level, Longitude, Name, Round, Text, Workdays
 
 GridRole = Literal["grid_guide", "grid_chief", "grid_head", "grid_worker", "grid_member"]
@@ -26,7 +26,10 @@ TicketKind = Literal["emergency", "consultation", "help_request", "complaint"]
 """紧急, 咨询, 求助, 投诉: decides the default time limit (0, 1, 5, 10 working days)."""
 
 Satisfaction = Literal["satisfied", "basically", "unsatisfied"]
-"""满意, 基本满意, 不满意 (an unsatisfied ticket reopens)."""
+"""满意, 基本满意, 不满意: a micro-wish's revisit."""
+
+RevisitAnswer = Literal["satisfied", "partly", "unsatisfied"]
+"""A ticket's revisit (回访): 满意（已解决）, 部分解决, 未解决. Partly and not solved reopen the ticket."""
 
 OverdueStage = Literal["acceptance", "resolution"]
 ClaimantKind = Literal["party_member", "unit", "volunteer"]
@@ -377,17 +380,31 @@ class TicketUrged(Event):
 
 @event
 class SatisfactionRecorded(Event):
-    """回访: the resident's satisfaction after closing."""
+    """回访: whether the resident's matter is solved, after closing. ``satisfaction`` is the
+    answer (``RevisitAnswer``); ``comment`` the resident's words; ``note`` what the department is
+    told when a partly solved or unsolved answer reopens the ticket.
+
+    Schema 2 (the 部分解决 answer): schema 1 answered 满意/基本满意/不满意; a 基本满意 did not
+    reopen the ticket and counted as satisfied, so it reads as ``satisfied``."""
 
     stream_type = "ticket"
+    schema_version = 2
 
     ticket_id: Key
     community_id: Key
     department_id: Key
-    satisfaction: Satisfaction
+    satisfaction: RevisitAnswer
     comment: Text = ""
+    note: Text = ""
     recorded_by: Name
     recorded_at: dt.datetime
+
+
+@register_upcaster("SatisfactionRecorded", 1)
+def _satisfaction_v1(data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("satisfaction") == "basically":
+        return {**data, "satisfaction": "satisfied"}
+    return data
 
 
 @event

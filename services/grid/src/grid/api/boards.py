@@ -46,9 +46,13 @@ class LeagueRow(BaseModel):
     overdue: int
     revisited: int
     satisfied: int
+    partly: int
+    unsolved: int
     response_rate: float | None
     on_time_rate: float | None
     satisfaction_rate: float | None
+    partly_rate: float | None
+    unsolved_rate: float | None
     mean_hours_to_accept: float | None
     mean_hours_to_resolve: float | None
 

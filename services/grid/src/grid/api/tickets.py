@@ -9,7 +9,7 @@ from fastapi import Depends, Path, Request
 from pydantic import Field
 
 from grassroots_common.commands import CommandResult
-from grassroots_common.contracts.grid import Satisfaction, TicketKind
+from grassroots_common.contracts.grid import RevisitAnswer, TicketKind
 from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Name, Text
 from grassroots_common.history import History, stream_history
@@ -93,8 +93,14 @@ class UrgeBody(Body):
 
 
 class RevisitBody(Body):
-    satisfaction: Satisfaction
+    satisfaction: RevisitAnswer = Field(description="satisfied 满意（已解决）, partly 部分解决, unsatisfied 未解决")
     comment: Text = Field(default="", max_length=500, examples=["处理及时，很满意"])
+    note: Text = Field(
+        default="",
+        max_length=500,
+        description="部分解决或未解决时转告承办部门的说明（重新办理的理由）",
+        examples=["楼道里的杂物已清，楼后的还没清"],
+    )
 
 
 def enrich(row: dict[str, Any], now: dt.datetime, calendar: WorkCalendar) -> dict[str, Any]:
@@ -340,7 +346,10 @@ async def decide_extension(
     )
 
 
-@router.post("/{ticket_id}/revisit", summary="Record the resident's satisfaction (回访); unsatisfied reopens")
+@router.post(
+    "/{ticket_id}/revisit",
+    summary="Record the revisit (回访): satisfied, partly solved or not solved; the latter two reopen",
+)
 async def revisit(
     ticket_id: TicketPath,
     body: RevisitBody,
@@ -357,6 +366,7 @@ async def revisit(
         ticket_id=ticket_id,
         satisfaction=body.satisfaction,
         comment=body.comment,
+        note=body.note,
         idempotency=idem(idempotency_key, principal, request, body),
     )
 

@@ -2,7 +2,7 @@
 
 dispatched → accepted → handled → reported back → verified → closed; a department may return it
 (退单) before reporting back, the community re-dispatches it (a new round); a department may ask
-for an extension before its deadline; an unsatisfied revisit reopens it (a new round at the same
+for an extension before its deadline; a revisit answering partly solved or not solved reopens it (a new round at the same
 department). The deadline checks raise overdue and escalation events once per round and rung.
 """
 
@@ -35,6 +35,8 @@ from grassroots_common.workdays import WorkCalendar
 from grid.domain.deadlines import LADDER, accept_deadline, resolution_deadline
 
 OPEN_STATES = ("dispatched", "accepted", "handled")
+REVISIT_ANSWERS = {"satisfied": "满意（已解决）", "partly": "部分解决", "unsatisfied": "未解决"}
+REOPEN_REASONS = {"partly": "群众回访：问题部分解决，请继续办理", "unsatisfied": "群众不满意：问题未解决"}
 STATE_NAMES = {
     "dispatched": "待签收",
     "accepted": "办理中",
@@ -470,13 +472,19 @@ class Ticket(Aggregate):
         recorded_by: str,
         calendar: WorkCalendar,
         now: dt.datetime,
+        note: str = "",
     ) -> None:
-        """回访 after closing; an unsatisfied resident reopens the ticket at the same department."""
+        """回访 after closing: satisfied closes the matter; partly solved or not solved reopens the
+        ticket at the same department (a new round), with ``note`` (else the resident's comment)
+        telling the department what is left."""
         self._require_exists()
         if self.state != "closed":
             raise Conflict("ticket_not_closed", "工单办结后才能回访", state=self.state)
         if self.revisited:
             raise Conflict("already_revisited", "该工单本轮已回访")
+        if satisfaction not in REVISIT_ANSWERS:
+            raise Invalid("revisit_answer_unknown", "请选择回访结果：满意、部分解决或未解决", field="satisfaction")
+        reopens = satisfaction != "satisfied"
         self._raise(
             SatisfactionRecorded(
                 ticket_id=self.id,
@@ -484,17 +492,18 @@ class Ticket(Aggregate):
                 department_id=self.department_id,
                 satisfaction=satisfaction,  # type: ignore[arg-type]
                 comment=comment.strip(),
+                note=note.strip() if reopens else "",
                 recorded_by=recorded_by,
                 recorded_at=now,
             )
         )
-        if satisfaction == "unsatisfied":
+        if reopens:
             self._raise(
                 TicketReopened(
                     ticket_id=self.id,
                     community_id=self.community_id,
                     department_id=self.department_id,
-                    reason=comment.strip() or "群众不满意",
+                    reason=note.strip() or comment.strip() or REOPEN_REASONS[satisfaction],
                     accept_by=accept_deadline(now, self.accept_within_hours),
                     deadline=resolution_deadline(calendar, now, self.time_limit_workdays),
                     round=self.round + 1,
