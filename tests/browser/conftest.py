@@ -150,7 +150,8 @@ class People:
     @property
     def users(self) -> list[dict]:
         if self._users is None:
-            self._users = httpx.get(f"{self.platform.url}/api/dev/demo-users", timeout=10).json()
+            # The first read right after the platform is up may be slow on a loaded machine.
+            self._users = httpx.get(f"{self.platform.url}/api/dev/demo-users", timeout=60).json()
         return self._users
 
     def find(self, role: str, **scopes: str) -> dict | None:
