@@ -7,6 +7,7 @@ import asyncio
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import asyncpg
@@ -16,6 +17,25 @@ from grassroots_cli.backup import backup, restore
 from grassroots_cli.operator import Target
 from grassroots_cli.services import available_services
 from grassroots_common.embedded import EmbeddedPostgres, dsn_for
+
+
+def _on_own_thread(call, *args):
+    """``call(*args)`` on a thread of its own: Playwright's sync API keeps an event loop running on
+    this one, and the snapshot, the backup and the restore each run their own (``asyncio.run``)."""
+    out: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            out["value"] = call(*args)
+        except BaseException as exc:  # re-raised on the test's thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]  # type: ignore[misc]
+    return out["value"]
 
 
 async def _snapshot(dsn: str, with_roster: bool) -> dict:
@@ -60,7 +80,10 @@ def test_a_backup_restores_into_a_fresh_platform_with_its_events_and_read_models
     for name in ("DATABASE_URL", *(f"{s.upper()}_DATABASE_URL" for s in available_services())):
         monkeypatch.delenv(name, raising=False)
     source = Target.resolve(platform.data_dir)
-    before = {name: asyncio.run(_snapshot(source.dsn(name), name == "appraisal")) for name in available_services()}
+    before = {
+        name: _on_own_thread(asyncio.run, _snapshot(source.dsn(name), name == "appraisal"))
+        for name in available_services()
+    }
     assert before["appraisal"]["events"] > 0 and before["appraisal"]["people"], "the demo platform holds no data"
     work = Path(tempfile.mkdtemp(prefix="grassroots-restore-"))
     os.chmod(work, 0o755)
@@ -68,12 +91,12 @@ def test_a_backup_restores_into_a_fresh_platform_with_its_events_and_read_models
         monkeypatch.setenv("XDG_RUNTIME_DIR", str(work / "run"))
     fresh_pg: EmbeddedPostgres | None = None
     try:
-        report = backup(platform.data_dir, work / "backup")
+        report = _on_own_thread(backup, platform.data_dir, work / "backup")
         assert {p.name for p in (work / "backup").iterdir()} >= {f"{s}.dump" for s in available_services()}
         assert all(report.events[s] >= before[s]["events"] for s in available_services())
 
         fresh = work / "fresh"
-        counts = restore(work / "backup", fresh)
+        counts = _on_own_thread(restore, work / "backup", fresh)
         assert all(counts[s] >= before[s]["events"] for s in available_services())
         if report.nats:
             assert (fresh / "nats" / "jetstream").is_dir()
@@ -81,7 +104,9 @@ def test_a_backup_restores_into_a_fresh_platform_with_its_events_and_read_models
         fresh_pg = EmbeddedPostgres(fresh / "postgres")
         admin = fresh_pg.start()
         for name in available_services():
-            after = asyncio.run(_after(dsn_for(admin, f"grassroots_{name}"), before[name]["last"], name == "appraisal"))
+            after = _on_own_thread(
+                asyncio.run, _after(dsn_for(admin, f"grassroots_{name}"), before[name]["last"], name == "appraisal")
+            )
             assert after["events"] == before[name]["events"], name
             assert after["ids"] == before[name]["ids"], name
             # New events must commit after the restored ones, or the relay would never read them.
@@ -90,7 +115,7 @@ def test_a_backup_restores_into_a_fresh_platform_with_its_events_and_read_models
                 assert after["people"] == before[name]["people"]
 
         with pytest.raises(SystemExit, match="running"):
-            restore(work / "backup", fresh)  # never over a running platform
+            _on_own_thread(restore, work / "backup", fresh)  # never over a running platform
     finally:
         if fresh_pg is not None:
             fresh_pg.stop()

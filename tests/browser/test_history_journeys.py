@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import uuid
 
 import pytest
@@ -50,10 +51,24 @@ def test_a_funding_appears_in_the_projects_history_with_who_recorded_it(page, pe
     check_screen(page, "书记项目（变更记录）")
 
 
+_PAST: list[str] = []
+
+
 def _a_minute_ago() -> str:
-    """A time the demo data was already recorded by, as a datetime-local control in Beijing takes it."""
-    beijing = dt.timezone(dt.timedelta(hours=8))
-    return (dt.datetime.now(beijing) - dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+    """A time the demo data was already recorded by, as a datetime-local control in Beijing takes
+    it (to the minute). Called once a screen has shown the data, so the data was recorded by now;
+    the first whole minute after that is the answer, once the clock has passed it (a platform
+    started moments ago has nothing a minute back)."""
+    if not _PAST:
+        beijing = dt.timezone(dt.timedelta(hours=8))
+        shown = dt.datetime.now(beijing)
+        minute = shown.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+        deadline = time.monotonic() + 75
+        while dt.datetime.now(beijing) < minute + dt.timedelta(seconds=1):
+            assert time.monotonic() < deadline, "the clock did not pass the next minute"
+            time.sleep(0.2)
+        _PAST.append(minute.strftime("%Y-%m-%dT%H:%M"))
+    return _PAST[0]
 
 
 def test_the_board_and_the_ranking_as_they_stood(page, people, sign_in, sign_out, check_screen) -> None:

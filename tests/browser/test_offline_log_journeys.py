@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-LOGS = re.compile(r"/api/appraisal/api/v1/logs$")
+LOGS = re.compile(r"/api/appraisal/v1/logs$")
 
 
 def revision_shown(page) -> int:

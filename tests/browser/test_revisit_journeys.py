@@ -57,7 +57,8 @@ def test_partly_solved_revisit_reopens_the_ticket_with_a_note(page, people, sign
     page.get_by_label("转告承办部门", exact=False).fill("楼后的杂物还没清运，请再到现场处理")
     page.get_by_role("button", name="记录回访").click()
     history = page.locator("ol.history")
-    expect(history).to_contain_text("回访：部分解决")
+    # The ticket's history is the service's (action, then the answer beneath it).
+    expect(history.locator("li", has_text="回访")).to_contain_text("部分解决")
     expect(history).to_contain_text("重新办理")
     expect(page.locator("main")).to_contain_text("待签收")
     expect(page.locator("main")).to_contain_text("部分解决")
