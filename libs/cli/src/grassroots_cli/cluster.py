@@ -178,21 +178,7 @@ class Cluster(Platform):
                 for s in self.services
             },
         }
-        gateway_args = [
-            "-m",
-            "uvicorn",
-            "grassroots_cli.gateway:create_gateway",
-            "--factory",
-            "--host",
-            self.host,
-            "--port",
-            str(self.port),
-            "--loop",
-            "uvloop",
-            "--no-access-log",
-            "--no-proxy-headers",
-        ]
-        self._add_process("gateway", gateway_args, gateway_env, logs / "gateway.log")
+        self._add_process("gateway", self.gateway_args(), gateway_env, logs / "gateway.log")
         self._wait_urls({"gateway": f"{self.url}/healthz"}, timeout)
         self.started_in = time.monotonic() - began
         if self.supervise:

@@ -181,7 +181,18 @@ class Platform:
             "JWT_SECRET_FILE": str(secret_file),
             **{f"{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in self.service_ports.items()},
         }
-        gateway_args = [
+        self._add_process("gateway", self.gateway_args(), gateway_env, logs / "gateway.log")
+        self.wait_ready(timeout)
+        self.started_in = time.monotonic() - began
+        if self.supervise:
+            for child in self.children.values():
+                watcher = threading.Thread(target=self._watch, args=(child,), name=f"watch-{child.name}", daemon=True)
+                watcher.start()
+                self._watchers.append(watcher)
+
+    def gateway_args(self) -> list[str]:
+        """The one origin's command line (the same in every topology)."""
+        return [
             "-m",
             "uvicorn",
             "grassroots_cli.gateway:create_gateway",
@@ -196,14 +207,6 @@ class Platform:
             # The gateway is the edge: the client's own address bounds its requests, whatever it claims.
             "--no-proxy-headers",
         ]
-        self._add_process("gateway", gateway_args, gateway_env, logs / "gateway.log")
-        self.wait_ready(timeout)
-        self.started_in = time.monotonic() - began
-        if self.supervise:
-            for child in self.children.values():
-                watcher = threading.Thread(target=self._watch, args=(child,), name=f"watch-{child.name}", daemon=True)
-                watcher.start()
-                self._watchers.append(watcher)
 
     def _add_process(self, name: str, args: list[str], env: dict[str, str], logfile: Path) -> None:
         def start() -> None:
