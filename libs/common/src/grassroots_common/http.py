@@ -38,7 +38,7 @@ from grassroots_common.fields import KEY_PATTERN
 from grassroots_common.logs import configure_logging
 from grassroots_common.problems import PROBLEM, openapi_components, refuses
 from grassroots_common.projections import read_position, wait_for_position
-from grassroots_common.routing import Route, Router
+from grassroots_common.routing import Route, Router, bound_integers
 from grassroots_common.runtime import Runtime
 from grassroots_common.settings import ServiceSettings
 
@@ -278,6 +278,7 @@ def create_app(
     def openapi() -> dict[str, Any]:
         """FastAPI's schema, plus the problem+json body every route's refusals refer to."""
         if app.openapi_schema is None:
+            bound_integers(app)  # the plans bound them at their first request: the schema states them from the start
             schema = FastAPI.openapi(app)
             schema.setdefault("components", {}).setdefault("schemas", {}).update(openapi_components())
         return app.openapi_schema
