@@ -72,7 +72,7 @@ def _park_a_grid_event(platform) -> int:
     """Park a department's registration in the grid's hierarchy read model, as a failing handler
     would (the handler itself does not fail on demo data); answer the parked id."""
     from grassroots_cli.operator import Target
-    from grassroots_common.projections import park
+    from grassroots_common.projections.dead_letters import park
     from grassroots_common.store import EventStore
     from grid.projections.hierarchy import HierarchyProjection
 

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from grassroots_cli.gateway import create_gateway
-from grassroots_common.http import BodyLimit
+from grassroots_common.http.middleware import BodyLimit
 
 
 async def upload(request: Request) -> JSONResponse:

@@ -12,7 +12,8 @@ from nats.aio.client import Client as NATS
 from appraisal.main import create_app as appraisal_app
 from grassroots_common.db import create_pool
 from grassroots_common.jetstream import connect
-from grassroots_common.projections import binding, rebuild
+from grassroots_common.projections.projection import binding
+from grassroots_common.projections.rebuild import rebuild
 from grassroots_common.runtime import stream_spec
 from reporting.main import create_app as reporting_app
 from reporting.projections import SubmissionsProjection

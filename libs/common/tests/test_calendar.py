@@ -11,7 +11,7 @@ from grassroots_common.calendar_api import router as calendar_router
 from grassroots_common.calendar_entry import CalendarYear
 from grassroots_common.contracts.calendar import CalendarDayEntry, CalendarYearEntered
 from grassroots_common.errors import Invalid
-from grassroots_common.http import create_app
+from grassroots_common.http.app import create_app
 from grassroots_common.runtime import Runtime
 
 NEW_YEAR = {"day": "2027-01-01", "is_workday": False, "name": "元旦"}

@@ -17,7 +17,8 @@ from grassroots_common.clock import ClockRefused, advance
 from grassroots_common.commands import CommandResult, execute
 from grassroots_common.errors import Conflict
 from grassroots_common.events import Event, event
-from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, create_app, idempotency
+from grassroots_common.http.app import create_app
+from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.routing import api_router
 from grassroots_common.runtime import Runtime
 from grassroots_common.uploads import uploads_router

@@ -15,18 +15,11 @@ from grassroots_common.event_batch import EventBatch
 from grassroots_common.events import Event, Metadata, NewEvent, RecordedEvent, event
 from grassroots_common.jetstream import Delivery, StreamSpec, connect, ensure_stream
 from grassroots_common.migrations import migrate
-from grassroots_common.projections import (
-    Projection,
-    ProjectionRunner,
-    PureFoldProjection,
-    SourceBinding,
-    apply_batch,
-    fold_ahead,
-    install,
-    rebuild,
-    retry_parked,
-    skip_parked,
-)
+from grassroots_common.projections.checkpoints import apply_batch, install
+from grassroots_common.projections.dead_letters import retry_parked, skip_parked
+from grassroots_common.projections.projection import Projection, PureFoldProjection, SourceBinding, fold_ahead
+from grassroots_common.projections.rebuild import rebuild
+from grassroots_common.projections.runner import ProjectionRunner
 from grassroots_common.relay import Relay, RelayPublishError
 from grassroots_common.store import EventStore
 

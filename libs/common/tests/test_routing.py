@@ -351,7 +351,7 @@ async def test_router_skips_other_prefixes_and_still_routes_its_own() -> None:
 
 
 def test_a_service_app_takes_only_routers_made_by_api_router(make_settings, database) -> None:
-    from grassroots_common.http import create_app
+    from grassroots_common.http.app import create_app
 
     with pytest.raises(TypeError, match="api_router"):
         create_app(

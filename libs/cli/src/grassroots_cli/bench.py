@@ -43,7 +43,9 @@ from grassroots_common.events import Metadata, NewEvent, RecordedEvent
 from grassroots_common.ids import new_event_id
 from grassroots_common.jetstream import StreamSpec, connect, ensure_stream
 from grassroots_common.migrations import migrate
-from grassroots_common.projections import binding, install, rebuild
+from grassroots_common.projections.checkpoints import install
+from grassroots_common.projections.projection import binding
+from grassroots_common.projections.rebuild import rebuild
 from grassroots_common.relay import Relay
 from grassroots_common.store import EventStore
 

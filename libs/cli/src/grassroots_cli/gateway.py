@@ -38,7 +38,7 @@ from grassroots_cli.balancer import Upstream
 from grassroots_cli.services import DEFAULT_PORTS, available_services, service
 from grassroots_cli.webapp import DocFiles, WebApp
 from grassroots_common.auth import load_or_create_secret, mint_token
-from grassroots_common.http import problem
+from grassroots_common.http.refusals import problem
 
 log = structlog.get_logger(__name__)
 

@@ -27,7 +27,8 @@ from grassroots_cli.operator import (
 from grassroots_common.auth import MAX_TOKEN_LIFETIME, ROLES, load_or_create_secret, mint_token, rotate_secret
 from grassroots_common.events import RecordedEvent
 from grassroots_common.jetstream import consumer_pending, stream_last_sequence
-from grassroots_common.projections import RebuildProgress, rebuild, retry_parked, skip_parked
+from grassroots_common.projections.dead_letters import retry_parked, skip_parked
+from grassroots_common.projections.rebuild import RebuildProgress, rebuild
 
 app = typer.Typer(help="Grassroots platform: run it, watch it, replay it.", no_args_is_help=True)
 events_app = typer.Typer(help="Browse the events of a stream or of one aggregate.")

@@ -15,7 +15,7 @@ from grassroots_common.db import create_pool
 from grassroots_common.embedded import dsn_for
 from grassroots_common.jetstream import StreamSpec, connect
 from grassroots_common.leader import LOCK_APPLICATION
-from grassroots_common.projections import Projection, SourceBinding, binding
+from grassroots_common.projections.projection import Projection, SourceBinding, binding
 
 
 @dataclass

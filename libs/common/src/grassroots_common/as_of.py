@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from grassroots_common.errors import Invalid
-from grassroots_common.projections import Projection
+from grassroots_common.projections.projection import Projection
 from grassroots_common.store import EventStore, StorePosition
 
 BATCH = 2000

@@ -15,7 +15,14 @@ from grassroots_common.commands import CommandResult, execute
 from grassroots_common.contracts.calendar import CALENDAR_OWNER, CalendarDayEntry
 from grassroots_common.errors import Conflict
 from grassroots_common.fields import Name
-from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
+from grassroots_common.http.dependencies import (
+    IdempotencyKeyHeader,
+    MetadataDep,
+    PrincipalDep,
+    ReadAfter,
+    RuntimeDep,
+    idempotency,
+)
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import holiday_name, load_calendar
 

@@ -9,7 +9,7 @@ import asyncpg
 
 from grassroots_common.contracts.calendar import CALENDAR_OWNER
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections import PureFoldProjection
+from grassroots_common.projections.projection import PureFoldProjection
 
 SCHEMA = "platform_calendar"
 

@@ -370,7 +370,7 @@ def _readable_json(handler: Handler) -> Handler:
 
 
 def _malformed(kind: str, position: int, message: str) -> RequestValidationError:
-    """Shaped as FastAPI shapes a JSON decode error; the app's handler words it (``http.py``)."""
+    """Shaped as FastAPI shapes a JSON decode error; the app's handler words it (``http.refusals``)."""
     return RequestValidationError([{"type": kind, "loc": ("body", position), "msg": message, "input": {}}])
 
 

@@ -24,7 +24,9 @@ from grassroots_common.db import create_pool
 from grassroots_common.jetstream import StreamSpec, connect, ensure_stream
 from grassroots_common.leader import LeaderLock
 from grassroots_common.migrations import migrate
-from grassroots_common.projections import Projection, ProjectionRunner, SourceBinding, binding, install
+from grassroots_common.projections.checkpoints import install
+from grassroots_common.projections.projection import Projection, SourceBinding, binding
+from grassroots_common.projections.runner import ProjectionRunner
 from grassroots_common.relay import Relay
 from grassroots_common.settings import ServiceSettings
 from grassroots_common.store import EventStore
@@ -62,7 +64,7 @@ class Runtime:
     nc: NATS | None = None
     relay: Relay | None = None
     runners: list[ProjectionRunner] = field(default_factory=list)
-    # Rebuilds started from the operator API on this replica, by projection name (``ops_api``).
+    # Rebuilds started from the operator API on this replica, by projection name (``http.operations``).
     rebuilds: dict[str, object] = field(default_factory=dict)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task] = field(default_factory=list)

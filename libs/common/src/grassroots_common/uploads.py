@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from grassroots_common.auth import Principal
 from grassroots_common.errors import Forbidden, Invalid, NotFound, TooLarge
-from grassroots_common.http import PrincipalDep, RuntimeDep
+from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
 from grassroots_common.ids import new_id
 from grassroots_common.routing import api_router
 from grassroots_common.runtime import Runtime

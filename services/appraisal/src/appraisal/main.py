@@ -8,7 +8,7 @@ from appraisal.api import ROUTERS
 from appraisal.demo import seed
 from appraisal.projections import PROJECTIONS
 from grassroots_common.calendar_api import router as calendar_router
-from grassroots_common.http import create_app as create_service_app
+from grassroots_common.http.app import create_app as create_service_app
 from grassroots_common.runtime import Runtime
 from grassroots_common.settings import ServiceSettings, load_settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from grassroots_common.projections import park
+from grassroots_common.projections.dead_letters import park
 from grid.main import create_app
 
 

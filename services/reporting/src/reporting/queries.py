@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import asyncpg
 
-from grassroots_common.projections import read_position
+from grassroots_common.projections.read_after import read_position
 from reporting.periods import Span
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grassroots_cli.bench_histories import Scale, history
-from grassroots_common.projections import apply_batch
+from grassroots_common.projections.checkpoints import apply_batch
 from reporting.main import create_app
 from reporting.projections import PROJECTIONS
 

@@ -11,7 +11,7 @@ import zipfile
 import openpyxl
 from docx import Document
 
-from grassroots_common.projections import apply_batch
+from grassroots_common.projections.checkpoints import apply_batch
 from reporting import scheduler
 from reporting.projections import TicketsProjection
 

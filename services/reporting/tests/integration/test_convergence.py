@@ -19,7 +19,8 @@ from grassroots_cli.bench_histories import Scale, history
 from grassroots_common.db import create_pool
 from grassroots_common.events import RecordedEvent
 from grassroots_common.migrations import migrate
-from grassroots_common.projections import Projection, apply_batch
+from grassroots_common.projections.checkpoints import apply_batch
+from grassroots_common.projections.projection import Projection
 from reporting.projections import PROJECTIONS
 
 HISTORY = history(7, Scale(units=2, people_per_unit=5, weeks=2, tickets=10, towns=2, villages_per_town=2))

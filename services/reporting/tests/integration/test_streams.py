@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from grassroots_cli.bench_histories import publish
 from grassroots_common.jetstream import connect
-from grassroots_common.projections import rebuild
+from grassroots_common.projections.rebuild import rebuild
 from grassroots_common.runtime import stream_spec
 from reporting.figures import rate
 from reporting.main import create_app

@@ -12,7 +12,7 @@ from appraisal.domain.quarter import QUARTER_PATTERN, UnitQuarter, quarter_strea
 from appraisal.history import grade_history
 from grassroots_common.errors import NotFound
 from grassroots_common.history import History, changes
-from grassroots_common.http import PrincipalDep, RuntimeDep
+from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
 from grassroots_common.routing import api_router
 
 router = api_router(prefix="/api/v1/units/{unit_id}/quarters", tags=["quarters"])

@@ -14,7 +14,14 @@ from appraisal.domain.weeks import WEEK_PATTERN
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import WorkItem
 from grassroots_common.fields import Key, Text
-from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
+from grassroots_common.http.dependencies import (
+    IdempotencyKeyHeader,
+    MetadataDep,
+    PrincipalDep,
+    ReadAfter,
+    RuntimeDep,
+    idempotency,
+)
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 

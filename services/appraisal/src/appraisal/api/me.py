@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from appraisal import authz, handlers, queries
 from appraisal.domain.summary import current_month, month_due, previous_month
-from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 

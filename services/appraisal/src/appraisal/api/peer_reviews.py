@@ -11,7 +11,7 @@ from fastapi import Depends
 from pydantic import BaseModel, Field
 
 from appraisal import authz, queries
-from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 

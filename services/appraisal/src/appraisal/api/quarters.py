@@ -32,7 +32,14 @@ from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import Grade
 from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Text
-from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep, idempotency
+from grassroots_common.http.dependencies import (
+    IdempotencyKeyHeader,
+    MetadataDep,
+    PrincipalDep,
+    ReadAfter,
+    RuntimeDep,
+    idempotency,
+)
 from grassroots_common.paging import Page, PageDep, PageParams
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import CHINA

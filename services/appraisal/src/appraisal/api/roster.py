@@ -25,7 +25,7 @@ from grassroots_common.contracts.appraisal import (
 )
 from grassroots_common.errors import Invalid, NotFound, TooLarge
 from grassroots_common.fields import Key, Name
-from grassroots_common.http import (
+from grassroots_common.http.dependencies import (
     IdempotencyKeyHeader,
     MetadataDep,
     PrincipalDep,

@@ -14,7 +14,7 @@ from grassroots_common.as_of import check_as_of
 from grassroots_common.auth import Principal
 from grassroots_common.clock import real_now
 from grassroots_common.errors import Invalid
-from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import CHINA, load_calendar

@@ -12,7 +12,7 @@ from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import GridRole
 from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Name, Text
-from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from grid import authz, handlers, queries

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from grassroots_common.auth import Principal
 from grassroots_common.commands import Idempotency
-from grassroots_common.http import idempotency
+from grassroots_common.http.dependencies import idempotency
 
 ID_PATTERN = r"^[A-Za-z0-9_\-]{1,64}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, examples=["tkt_0193a1b2c3d4"])]

@@ -13,7 +13,7 @@ from grassroots_common.contracts.grid import RevisitAnswer, TicketKind
 from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Name, Text
 from grassroots_common.history import History, stream_history
-from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import CHINA, WorkCalendar, load_calendar
 from grid import authz, handlers, history, queries

@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections import Projection
+from grassroots_common.projections.projection import Projection
 from grassroots_common.tables import Table, timestamp
 from grid.domain.deadlines import next_due
 

@@ -9,7 +9,7 @@ from fastapi import Path, Query
 from pydantic import BaseModel
 
 from grassroots_common.errors import Forbidden, Invalid, NotFound
-from grassroots_common.http import PrincipalDep, RuntimeDep
+from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from reporting import authz, queries

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, model_validator
 
 from grassroots_common.fields import Key, Name, Text
-from grassroots_common.http import PrincipalDep, RuntimeDep
+from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from reporting import authz, bulletins, periods

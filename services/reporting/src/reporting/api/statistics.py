@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from grassroots_common.auth import Principal
-from grassroots_common.http import PrincipalDep, RuntimeDep
+from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
 from grassroots_common.routing import api_router
 from grassroots_common.runtime import Runtime
 from reporting import authz, figures, periods

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 from pydantic import BaseModel
 
-from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.routing import api_router
 from reporting import authz, queries
 

@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections import Projection
+from grassroots_common.projections.projection import Projection
 from grassroots_common.tables import Table
 from reporting.eventdata import text
 from reporting.labels import FUNDING_SOURCES, LEVELS, RESULT_USES, SATISFACTION

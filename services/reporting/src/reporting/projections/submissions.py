@@ -11,7 +11,7 @@ import asyncpg
 import orjson
 
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections import PureFoldProjection
+from grassroots_common.projections.projection import PureFoldProjection
 from reporting.eventdata import flag, integer, moment, text
 
 Submission = tuple[str, bool, int, dt.datetime]  # unit, late (first submission), revisions, first submitted

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Path
 
-from grassroots_common.http import PrincipalDep, RuntimeDep
+from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
 from grassroots_common.routing import api_router
 from village import queries
 from village.api.fields import TOWN_ID, YearQuery, read_after

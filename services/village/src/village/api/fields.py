@@ -12,7 +12,7 @@ from fastapi import Depends, Query
 from pydantic import Field
 
 from grassroots_common import fields as bounded
-from grassroots_common.http import AfterQuery, ReadAfter, RuntimeDep
+from grassroots_common.http.dependencies import AfterQuery, ReadAfter, RuntimeDep
 from village.projections import PROJECTIONS
 
 TOWN_ID = r"^\d{9}$"

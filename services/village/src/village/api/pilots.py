@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import FundingSource
 from grassroots_common.errors import NotFound
-from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.routing import api_router
 from village import queries
 from village.api.fields import VILLAGE_ID, Fen, Line, Name, Percent, Text, UploadIds, read_after

@@ -16,7 +16,7 @@ from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import DevelopmentModel, FundingSource, SupervisorLevel
 from grassroots_common.errors import NotFound
 from grassroots_common.history import History, changes
-from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import CHINA

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import CadrePosition, DemonstrationLevel, VillagePolicySet
 from grassroots_common.errors import NotFound
-from grassroots_common.http import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from village import queries

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections import Projection
+from grassroots_common.projections.projection import Projection
 from grassroots_common.tables import Rows, Table
 
 SCHEMA = "rm_village_inspections"

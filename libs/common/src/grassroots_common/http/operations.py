@@ -16,10 +16,12 @@ from pydantic import BaseModel, Field
 
 from grassroots_common.auth import Principal
 from grassroots_common.errors import Conflict, Forbidden, NotFound
-from grassroots_common.http import PrincipalDep, RuntimeDep
+from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
 from grassroots_common.jetstream import consumer_pending, stream_last_sequence
 from grassroots_common.paging import Page, PageDep
-from grassroots_common.projections import Projection, RebuildProgress, rebuild, retry_parked, skip_parked
+from grassroots_common.projections.dead_letters import retry_parked, skip_parked
+from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.rebuild import RebuildProgress, rebuild
 from grassroots_common.routing import api_router
 from grassroots_common.runtime import Runtime
 
