@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from grassroots_common.calendar_entry import CalendarYear as CalendarYearStream
 from grassroots_common.calendar_entry import calendar_stream_id
+from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.commands import CommandResult, execute
 from grassroots_common.contracts.calendar import CALENDAR_OWNER, CalendarDayEntry
 from grassroots_common.errors import Conflict
@@ -24,7 +25,7 @@ from grassroots_common.http.dependencies import (
     idempotency,
 )
 from grassroots_common.routing import api_router
-from grassroots_common.workdays import holiday_name, load_calendar
+from grassroots_common.workdays import holiday_name
 
 
 class CalendarDay(BaseModel):

@@ -1,8 +1,10 @@
 """Every service's read model of the platform calendar: the years administrators entered
-(``CalendarYearEntered`` from the appraisal service's stream), each entry replacing the year's."""
+(``CalendarYearEntered`` from the appraisal service's stream), each entry replacing the year's;
+and the platform calendar loaded from it (``load_calendar``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import asyncpg
@@ -10,6 +12,7 @@ import asyncpg
 from grassroots_common.contracts.calendar import CALENDAR_OWNER
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import PureFoldProjection
+from grassroots_common.workdays import WorkCalendar, package_calendar
 
 SCHEMA = "platform_calendar"
 
@@ -50,3 +53,23 @@ class CalendarProjection(PureFoldProjection[dict[int, Entry]]):
                ON CONFLICT (year) DO UPDATE SET confirmed = EXCLUDED.confirmed""",
             [(year, confirmed) for year, (confirmed, _) in folded.items()],
         )
+
+
+async def load_calendar(pool: asyncpg.Pool) -> WorkCalendar:
+    """The platform calendar: the package's years, overlaid year by year by what administrators
+    entered (the ``platform_calendar`` read model every service keeps from the same events)."""
+    package_days, package_year_set = package_calendar()
+    days = dict(package_days)
+    names: dict[dt.date, str] = {d: n for d, (_, n) in package_days.items()}
+    years = set(package_year_set)
+    entered = await pool.fetch(f"SELECT year, confirmed FROM {SCHEMA}.years")
+    if entered:
+        replaced = {r["year"] for r in entered}
+        for day in [d for d in days if d.year in replaced]:
+            del days[day], names[day]
+        rows = await pool.fetch(f"SELECT day, is_workday, name FROM {SCHEMA}.days")
+        for r in rows:
+            days[r["day"]] = (r["is_workday"], r["name"])
+            names[r["day"]] = r["name"]
+        years = (years - replaced) | {r["year"] for r in entered if r["confirmed"]}
+    return WorkCalendar({d: w for d, (w, _) in days.items()}, years, names)

@@ -7,6 +7,9 @@ calendar API; the entry is an event (``CalendarYearEntered``) every service proj
 keeps a calendar of its own that could disagree. A year counts as entered only once the
 administrator confirms it is the whole year: until then the days not entered fall back to
 Monday–Friday, and the answer says so (``warning``).
+
+This module is the calendar's arithmetic, pure: a domain decides with a ``WorkCalendar`` it is
+given. Loading one from the read model is ``calendar_projection.load_calendar``.
 """
 
 from __future__ import annotations
@@ -14,13 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
-
-import asyncpg
-import structlog
-
-from grassroots_common.calendar_projection import SCHEMA
-
-log = structlog.get_logger(__name__)
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -121,23 +117,3 @@ def package_calendar() -> tuple[dict[dt.date, tuple[bool, str]], frozenset[int]]
     for entries in years.values():
         days.update(entries)
     return days, frozenset(years)
-
-
-async def load_calendar(pool: asyncpg.Pool) -> WorkCalendar:
-    """The platform calendar: the package's years, overlaid year by year by what administrators
-    entered (the ``platform_calendar`` read model every service keeps from the same events)."""
-    package_days, package_year_set = package_calendar()
-    days = dict(package_days)
-    names: dict[dt.date, str] = {d: n for d, (_, n) in package_days.items()}
-    years = set(package_year_set)
-    entered = await pool.fetch(f"SELECT year, confirmed FROM {SCHEMA}.years")
-    if entered:
-        replaced = {r["year"] for r in entered}
-        for day in [d for d in days if d.year in replaced]:
-            del days[day], names[day]
-        rows = await pool.fetch(f"SELECT day, is_workday, name FROM {SCHEMA}.days")
-        for r in rows:
-            days[r["day"]] = (r["is_workday"], r["name"])
-            names[r["day"]] = r["name"]
-        years = (years - replaced) | {r["year"] for r in entered if r["confirmed"]}
-    return WorkCalendar({d: w for d, (w, _) in days.items()}, years, names)

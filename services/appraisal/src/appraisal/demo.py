@@ -25,6 +25,7 @@ from appraisal.domain.summary import MonthlySummary, summary_deadline, summary_s
 from appraisal.domain.weekly_log import WeeklyLog, log_stream_id
 from appraisal.domain.weeks import log_deadline, week_of
 from grassroots_common.aggregate import Aggregate
+from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.contracts.appraisal import (
     AnnualCandidate,
     AnnualGrade,
@@ -37,7 +38,7 @@ from grassroots_common.contracts.appraisal import (
 from grassroots_common.demo import DemoUser
 from grassroots_common.events import Metadata, NewEvent
 from grassroots_common.runtime import Runtime
-from grassroots_common.workdays import CHINA, WorkCalendar, load_calendar
+from grassroots_common.workdays import CHINA, WorkCalendar
 
 SEED = 20220501
 

@@ -10,8 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
-from appraisal import authz, queries
-from appraisal.domain import roster_sheet
+from appraisal import authz, queries, roster_sheet
 from appraisal.domain.annual import AnnualReview, annual_stream_id
 from appraisal.domain.log_reminder import LogReminders, log_reminder_stream_id
 from appraisal.domain.quarter import UnitQuarter, parse_quarter, previous_quarter, quarter_stream_id
@@ -23,6 +22,7 @@ from appraisal.domain.summary import MonthlySummary, summary_stream_id
 from appraisal.domain.weekly_log import WeeklyLog, log_stream_id
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.auth import Principal
+from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.commands import CommandResult, Idempotency, execute
 from grassroots_common.contracts.appraisal import (
     AnnualGrade,
@@ -40,7 +40,7 @@ from grassroots_common.events import Metadata, RecordedEvent
 from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
 from grassroots_common.store import LatestOf
-from grassroots_common.workdays import CHINA, load_calendar
+from grassroots_common.workdays import CHINA
 
 A = TypeVar("A", bound=Aggregate)
 

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from appraisal.domain.roster import NewPerson, Roster
-from appraisal.domain.roster_sheet import read_roster_sheet
+from appraisal.roster_sheet import read_roster_sheet
 from grassroots_common.contracts.appraisal import PersonEnrolled, ReviewingChain, RosterImported, SectionDefined
 from grassroots_common.errors import Conflict, Invalid
 
@@ -133,7 +133,7 @@ def test_details_are_corrected_and_a_correction_that_duplicates_someone_is_refus
 def test_template_has_the_headers_the_import_reads() -> None:
     from openpyxl import load_workbook
 
-    from appraisal.domain.roster_sheet import COLUMNS, column_title, template_workbook
+    from appraisal.roster_sheet import COLUMNS, column_title, template_workbook
 
     book = load_workbook(io.BytesIO(template_workbook()))
     assert [c.value for c in book["花名册"][1]] == list(COLUMNS.values())

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from faker import Faker
 
 from grassroots_common.aggregate import Aggregate
+from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.demo import DemoUser
 from grassroots_common.events import SYSTEM, Metadata, NewEvent
 from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
 from grassroots_common.store import EventStore
-from grassroots_common.workdays import CHINA, WorkCalendar, load_calendar
+from grassroots_common.workdays import CHINA, WorkCalendar
 from grid.domain.community import Community
 from grid.domain.directory import DIRECTORY_STREAM, Directory
 from grid.domain.report import Report

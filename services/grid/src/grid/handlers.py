@@ -9,12 +9,12 @@ from typing import Any, TypeVar
 from grassroots_common import uploads
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.auth import Principal
+from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.commands import CommandResult, Idempotency, execute
 from grassroots_common.errors import Conflict, Invalid, NotFound
 from grassroots_common.events import Metadata
 from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
-from grassroots_common.workdays import load_calendar
 from grid import authz
 from grid.domain.community import Community
 from grid.domain.directory import DIRECTORY_STREAM, Directory

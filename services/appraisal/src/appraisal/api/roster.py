@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from appraisal import authz, handlers, queries
 from appraisal.api.deps import Body, UnitId
 from appraisal.domain.roster import NewPerson
-from appraisal.domain.roster_sheet import read_roster_sheet, template_workbook
+from appraisal.roster_sheet import read_roster_sheet, template_workbook
 from appraisal.workbook import attachment
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import (

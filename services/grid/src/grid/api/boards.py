@@ -12,12 +12,13 @@ from pydantic import BaseModel, Field
 from grassroots_common.as_of import as_of as past
 from grassroots_common.as_of import check_as_of
 from grassroots_common.auth import Principal
+from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.clock import real_now
 from grassroots_common.errors import Invalid
 from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
-from grassroots_common.workdays import CHINA, load_calendar
+from grassroots_common.workdays import CHINA
 from grid import authz, queries
 from grid.api.models import ID_PATTERN, TicketOut
 from grid.api.tickets import enrich

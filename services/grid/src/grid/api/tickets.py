@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 from pydantic import Field
 
+from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import RevisitAnswer, TicketKind
 from grassroots_common.errors import NotFound
@@ -15,7 +16,7 @@ from grassroots_common.fields import Key, Name, Text
 from grassroots_common.history import History, stream_history
 from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.routing import api_router
-from grassroots_common.workdays import CHINA, WorkCalendar, load_calendar
+from grassroots_common.workdays import CHINA, WorkCalendar
 from grid import authz, handlers, history, queries
 from grid.api.models import (
     CATEGORY_PATTERN,

@@ -1,4 +1,5 @@
 """Reading a roster spreadsheet (.xlsx): one person per row, columns found by their Chinese headers.
+It parses a file, so it stands outside the domain, which is given the rows (``SheetRow``).
 
 Rows with errors are reported with their row number and field; the others are returned for the
 roster to enroll (where duplicates and unknown reviewers are caught).
