@@ -65,6 +65,14 @@ class Principal:
     def scope(self, kind: str) -> str | None:
         return self.scopes.get(kind)
 
+    def unit(self) -> str:
+        """The principal's unit. A principal without one gets the same refusal from every command
+        and read that acts within a unit, in every service: 403 ``unit_scope_missing``."""
+        unit_id = self.scopes.get("unit")
+        if unit_id is None:
+            raise Forbidden("unit_scope_missing", "你的账号未归属任何单位，请联系单位管理员")
+        return unit_id
+
 
 def load_or_create_secret(path: Path) -> str:
     """The embedded default's signing key: generated once, owner-only from the first byte (the file

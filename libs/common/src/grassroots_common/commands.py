@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.errors import Conflict, Forbidden, Invalid, ProblemError
+from grassroots_common.errors import Conflict, DomainError, Forbidden, Invalid
 from grassroots_common.events import Metadata, NewEvent, UnloadableEvent
 from grassroots_common.store import ConcurrencyError, EventStore, LatestOf, Remember
 
@@ -117,7 +117,7 @@ async def execute(
     """Run ``action`` on the current aggregate and store the events it raises.
 
     ``action`` may return extra data for the answer (e.g. a new id). It must raise a
-    ``ProblemError`` to refuse; raising no event is allowed and appends nothing. ``latest`` is
+    ``DomainError`` to refuse; raising no event is allowed and appends nothing. ``latest`` is
     read with the aggregate, on every attempt, and is filled in when ``action`` runs.
 
     ``usually_new`` (a stream per person and period, mostly written once): first decide on an empty
@@ -141,7 +141,7 @@ async def execute(
                     data = _decide(action, aggregate)
                 except Forbidden:
                     raise
-                except ProblemError:
+                except DomainError:
                     # A retry may be refused because its first attempt already happened: answer that.
                     first = await _remembered(conn, idempotency) if idempotency is not None and attempt == 0 else None
                     if first is None:
@@ -187,7 +187,7 @@ async def _first(
     aggregate = aggregate_type.from_recorded(stream_id, [])
     try:
         data = _decide(action, aggregate)
-    except ProblemError:
+    except DomainError:
         return None  # perhaps refused only because the stream is not in fact empty: decide on it
     pending = aggregate.take_pending()
     if len(pending) != 1:

@@ -1,7 +1,10 @@
-"""Errors every service raises, answered as ``application/problem+json`` (RFC 9457).
+"""Errors every service raises, by kind: a rule refused a value, the state refused a command, the
+principal may not, a record is missing, and so on.
 
 Each error has a stable ``code`` clients can branch on and a ``message`` in Chinese a user can act
-on; ``field`` names the request field it concerns so a form can show it next to that field.
+on; ``field`` names the request field it concerns so a form can show it next to that field. An
+error names its kind only: the HTTP layer answers each kind with its status as problem+json
+(``grassroots_common.http.refusals``).
 """
 
 from __future__ import annotations
@@ -9,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 
-class ProblemError(Exception):
-    status: int = 400
-    title: str = "Bad request"
+class DomainError(Exception):
+    """A refusal, by its kind (the subclass)."""
 
     def __init__(self, code: str, message: str, *, field: str | None = None, **extra: Any) -> None:
         super().__init__(message)
@@ -20,55 +22,30 @@ class ProblemError(Exception):
         self.field = field
         self.extra = extra
 
-    def body(self, instance: str = "") -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "type": f"/problems/{self.code}",
-            "title": self.title,
-            "status": self.status,
-            "code": self.code,
-            "detail": self.message,
-            "instance": instance,
-        }
-        if self.field:
-            body["errors"] = [{"field": self.field, "code": self.code, "message": self.message}]
-        body.update(self.extra)
-        return body
+
+class Invalid(DomainError):
+    """The request is well-formed but a value breaks a rule."""
 
 
-class Invalid(ProblemError):
-    """The request is well-formed but a value breaks a rule (422)."""
-
-    status = 422
-    title = "Unprocessable request"
+class Conflict(DomainError):
+    """The command does not fit the current state: a state-machine rule refused it."""
 
 
-class Conflict(ProblemError):
-    """The command does not fit the current state (409): a state-machine rule refused it."""
-
-    status = 409
-    title = "Conflict with current state"
+class Forbidden(DomainError):
+    """The principal may not do this, or not here."""
 
 
-class Forbidden(ProblemError):
-    status = 403
-    title = "Forbidden"
+class Unauthorized(DomainError):
+    """Who is asking is not known: no token, or one that does not verify."""
 
 
-class Unauthorized(ProblemError):
-    status = 401
-    title = "Unauthorized"
+class NotFound(DomainError):
+    """The record the request names does not exist."""
 
 
-class NotFound(ProblemError):
-    status = 404
-    title = "Not found"
+class TooLarge(DomainError):
+    """The request is larger than its cap."""
 
 
-class TooLarge(ProblemError):
-    status = 413
-    title = "Payload too large"
-
-
-class Unavailable(ProblemError):
-    status = 503
-    title = "Service unavailable"
+class Unavailable(DomainError):
+    """The service cannot answer yet (starting) or for now."""

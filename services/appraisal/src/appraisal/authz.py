@@ -17,13 +17,6 @@ UNIT_READERS = ("unit_admin", *LEADER_ROLES)
 APPRAISED_ROLES = ("staff", *LEADER_ROLES)
 
 
-def own_unit(principal: Principal) -> str:
-    unit_id = principal.scope("unit")
-    if unit_id is None:
-        raise Forbidden("unit_scope_missing", "你的账号未归属任何单位，请联系单位管理员")
-    return unit_id
-
-
 def require_appraised_role(principal: Principal) -> None:
     principal.require(*APPRAISED_ROLES)
 
@@ -31,7 +24,7 @@ def require_appraised_role(principal: Principal) -> None:
 def require_appraised(principal: Principal) -> str:
     """A civil servant acting on their own records; answers their unit."""
     require_appraised_role(principal)
-    return own_unit(principal)
+    return principal.unit()
 
 
 def require_district(principal: Principal) -> None:
@@ -40,7 +33,7 @@ def require_district(principal: Principal) -> None:
 
 def require_unit_admin(principal: Principal, unit_id: str) -> None:
     principal.require("unit_admin")
-    if principal.scope("unit") != unit_id:
+    if principal.unit() != unit_id:
         raise Forbidden("other_unit", "只能管理本单位的考核事务")
 
 
@@ -49,7 +42,7 @@ def require_unit_reader(principal: Principal, unit_id: str) -> None:
     if principal.has("district_admin"):
         return
     principal.require(*UNIT_READERS)
-    if principal.scope("unit") != unit_id:
+    if principal.unit() != unit_id:
         raise Forbidden("other_unit", "只能查看本单位的考核信息")
 
 
@@ -123,7 +116,7 @@ def board_chain(principal: Principal) -> tuple[str, str] | None:
 
 def require_unit_role(principal: Principal, unit_id: str, role: str) -> None:
     principal.require(role)
-    if principal.scope("unit") != unit_id:
+    if principal.unit() != unit_id:
         raise Forbidden("other_unit", "只能办理本单位的考核事务")
 
 
@@ -140,12 +133,14 @@ def require_annual_decider(principal: Principal, unit_id: str) -> None:
     if principal.has("unit_admin", "principal_leader") and principal.scope("unit") == unit_id:
         return
     principal.require("unit_admin", "principal_leader")
+    principal.unit()
     raise Forbidden("other_unit", "只能办理本单位的考核事务")
 
 
 def require_unit_member(principal: Principal, unit_id: str) -> None:
-    """Anyone of the unit (published results, sections, scheme), and district administrators."""
-    if not principal.has("district_admin") and principal.scope("unit") != unit_id:
+    """Anyone of the unit (published results, sections, scheme), and district administrators. Every
+    check of a unit refuses a principal without one alike (``Principal.unit``: unit_scope_missing)."""
+    if not principal.has("district_admin") and principal.unit() != unit_id:
         raise Forbidden("other_unit", "只能查看本单位的信息")
 
 
@@ -179,9 +174,9 @@ def records_scope(principal: Principal, person: str | None, what: str, code: str
     if principal.has("district_admin"):
         return RecordsScope(person, None)
     if principal.has("unit_admin"):
-        return RecordsScope(person, own_unit(principal))
+        return RecordsScope(person, principal.unit())
     if principal.has(*LEADER_ROLES):
-        return RecordsScope(person, own_unit(principal), principal.sub)
+        return RecordsScope(person, principal.unit(), principal.sub)
     if person is not None and person != principal.sub:
         raise Forbidden(code, f"只能查看自己的{what}")
     return RecordsScope(principal.sub, None)
@@ -210,4 +205,4 @@ def adjusting_level(principal: Principal, chains: list[ReviewingChain]) -> Revie
 
 def unit_filter(principal: Principal) -> str | None:
     """The unit a list is limited to: none for district administrators, else one's own."""
-    return None if principal.has("district_admin") else own_unit(principal)
+    return None if principal.has("district_admin") else principal.unit()

@@ -106,9 +106,7 @@ async def submit_log(
     items: list[WorkItem],
     idempotency: Idempotency | None,
 ) -> CommandResult:
-    unit_id = principal.scope("unit")
-    if unit_id is None:
-        raise Invalid("unit_missing", "你的账号未归属任何单位，请联系单位管理员")
+    unit_id = principal.unit()
     now = runtime.clock()
     setting = _deadline_setting(unit_id)
 
@@ -132,7 +130,7 @@ async def submit_log(
 
 
 async def _reviewer_of(runtime: Runtime, principal: Principal, person_id: str) -> None:
-    roster = await _load(runtime, Roster, roster_stream_id(authz.own_unit(principal)))
+    roster = await _load(runtime, Roster, roster_stream_id(principal.unit()))
     authz.require_in_chain(principal, roster.member(person_id).chain)
 
 
@@ -796,7 +794,7 @@ async def issue_reminder(
     shortcomings: str,
     idempotency: Idempotency | None,
 ) -> CommandResult:
-    unit_id = authz.own_unit(principal)
+    unit_id = principal.unit()
     roster = await _load(runtime, Roster, roster_stream_id(unit_id))
     member = roster.member(person_id)
     authz.require_in_chain(principal, member.chain)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import structlog
 from prometheus_client import Counter, Histogram
 
-from grassroots_common.errors import ProblemError
+from grassroots_common.errors import DomainError
 from grassroots_common.events import SYSTEM
 from grassroots_common.leader import LeaderLock
 from grassroots_common.runtime import Runtime
@@ -95,7 +95,7 @@ class DeadlineScheduler:
             async with gate:
                 try:
                     answer = await handlers.check_deadlines(self.runtime, ticket_id, now, SYSTEM)
-                except ProblemError as exc:
+                except DomainError as exc:
                     log.warning("scheduler.ticket_refused", ticket_id=ticket_id, code=exc.code)
                     return
             if answer.events:

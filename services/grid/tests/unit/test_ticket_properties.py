@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grassroots_common.errors import ProblemError
+from grassroots_common.errors import DomainError
 from grassroots_common.workdays import WorkCalendar
 from grid.domain.ticket import Routing, Ticket
 
@@ -106,7 +106,7 @@ def test_invariants_hold_for_any_command_sequence(steps: list[tuple[str, int]]) 
         replayed_version = Ticket.replay(t.id, history)
         try:
             run(t, command, now)
-        except ProblemError:
+        except DomainError:
             # A refused command raises nothing and changes nothing.
             assert t.pending == []
             assert (t.state, t.deadline, t.extension_requested) == before

@@ -86,7 +86,9 @@ def check_ticket_history(principal: Principal, community_id: str | None, departm
 
 
 def _own(principal: Principal, kind: str) -> str:
+    if kind == "unit":
+        return principal.unit()
     value = principal.scope(kind)
     if value is None:
-        raise Forbidden(f"{kind}_scope_missing", "你的账号未归属任何单位" if kind == "unit" else "你的账号缺少归属范围")
+        raise Forbidden(f"{kind}_scope_missing", "你的账号缺少归属范围")
     return value

@@ -18,7 +18,7 @@ from grassroots_common.contracts.village import (
     ProjectIncomeReported,
     ProjectRegistered,
 )
-from grassroots_common.errors import Conflict, Invalid, ProblemError
+from grassroots_common.errors import Conflict, DomainError, Invalid
 from village.domain.pilot import PilotPlan
 from village.domain.project import Project
 
@@ -52,7 +52,7 @@ def test_milestone_backwards_needs_a_reason() -> None:
 
 
 def test_unregistered_project_is_not_found() -> None:
-    with pytest.raises(ProblemError) as exc:
+    with pytest.raises(DomainError) as exc:
         Project("p").fund(funding_id="f", source="fiscal", funder="x", amount_fen=1, received_on=DAY)
     assert exc.value.code == "project_not_found"
 

@@ -19,14 +19,20 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from grassroots_common.capabilities import capabilities_answer
 from grassroots_common.clock import real_now
-from grassroots_common.errors import Forbidden, ProblemError
+from grassroots_common.errors import DomainError, Forbidden
 from grassroots_common.events import UnloadableEvent
 from grassroots_common.http.dependencies import get_principal, get_runtime
 from grassroots_common.http.middleware import NOT_COMPRESSED, BodyLimit, RefuseControlCharacters, RequestContext
 from grassroots_common.http.operations import router as ops_router
-from grassroots_common.http.refusals import DATABASE_UNAVAILABLE, database_unavailable, problem, validation_failed
+from grassroots_common.http.refusals import (
+    DATABASE_UNAVAILABLE,
+    database_unavailable,
+    problem,
+    refusal,
+    validation_failed,
+)
 from grassroots_common.logs import configure_logging
-from grassroots_common.problems import PROBLEM, openapi_components
+from grassroots_common.problems import openapi_components
 from grassroots_common.routing import Route, Router, bound_integers
 from grassroots_common.runtime import Runtime
 from grassroots_common.settings import ServiceSettings
@@ -96,9 +102,9 @@ def create_app(
     app.add_middleware(RefuseControlCharacters)
     app.add_middleware(RequestContext)
 
-    @app.exception_handler(ProblemError)
-    async def on_problem(request: Request, exc: ProblemError) -> JSONResponse:
-        return JSONResponse(exc.body(request.url.path), status_code=exc.status, media_type=PROBLEM)
+    @app.exception_handler(DomainError)
+    async def on_problem(request: Request, exc: DomainError) -> JSONResponse:
+        return refusal(exc, request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,5 +1,5 @@
-"""The problem+json answers the app gives itself: input that does not validate (each field named,
-in Chinese), the database unavailable, and the shape every refusal shares."""
+"""The problem+json answers: each kind of error answered with its status, input that does not
+validate (each field named, in Chinese), the database unavailable, and the shape every refusal shares."""
 
 from __future__ import annotations
 
@@ -11,6 +11,16 @@ import structlog
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
+from grassroots_common.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    TooLarge,
+    Unauthorized,
+    Unavailable,
+)
 from grassroots_common.fields import KEY_PATTERN
 from grassroots_common.problems import PROBLEM
 
@@ -21,6 +31,44 @@ def problem(status: int, code: str, detail: str, instance: str = "", **extra: An
     body = {"type": f"/problems/{code}", "title": detail, "status": status, "code": code, "detail": detail}
     body["instance"] = instance
     body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+# Each kind of error, answered with its status and title (an error carries its kind, never a status).
+STATUSES: dict[type[DomainError], tuple[int, str]] = {
+    Invalid: (422, "Unprocessable request"),
+    Conflict: (409, "Conflict with current state"),
+    Forbidden: (403, "Forbidden"),
+    Unauthorized: (401, "Unauthorized"),
+    NotFound: (404, "Not found"),
+    TooLarge: (413, "Payload too large"),
+    Unavailable: (503, "Service unavailable"),
+}
+UNKINDED = (400, "Bad request")
+
+
+def status_of(error: DomainError) -> tuple[int, str]:
+    """The status and title that answer ``error``: its kind's, or the nearest kind it derives from."""
+    for kind in type(error).__mro__:
+        if kind in STATUSES:
+            return STATUSES[kind]
+    return UNKINDED
+
+
+def refusal(error: DomainError, instance: str = "") -> JSONResponse:
+    """``error`` as problem+json: its code and message, the field it concerns, and what it adds."""
+    status, title = status_of(error)
+    body: dict[str, Any] = {
+        "type": f"/problems/{error.code}",
+        "title": title,
+        "status": status,
+        "code": error.code,
+        "detail": error.message,
+        "instance": instance,
+    }
+    if error.field:
+        body["errors"] = [{"field": error.field, "code": error.code, "message": error.message}]
+    body.update(error.extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 

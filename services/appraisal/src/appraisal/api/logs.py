@@ -208,7 +208,7 @@ async def remind_missing(
         runtime,
         principal,
         meta,
-        unit_id=authz.own_unit(principal),
+        unit_id=principal.unit(),
         week=body.week,
         idempotency=idempotency(idempotency_key, principal, request, body),
     )
@@ -224,7 +224,7 @@ async def log_status(
     unit: Annotated[str | None, Query(max_length=40)] = None,
     state: Annotated[Literal["missing", "late", "on_time"] | None, Query()] = None,
 ) -> LogStatusPage:
-    unit = unit or authz.own_unit(principal)
+    unit = unit or principal.unit()
     authz.require_unit_reader(principal, unit)
     rows, total, counts = await queries.log_status(
         runtime.pool, unit=unit, week=week, only=state, limit=page.limit, offset=page.offset

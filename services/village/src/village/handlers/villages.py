@@ -8,7 +8,7 @@ from typing import Literal
 from grassroots_common.auth import Principal
 from grassroots_common.commands import CommandResult, Idempotency, execute
 from grassroots_common.contracts.village import CadrePosition, DemonstrationLevel, VillagePolicySet
-from grassroots_common.errors import NotFound, ProblemError
+from grassroots_common.errors import DomainError, NotFound
 from grassroots_common.events import Metadata
 from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
@@ -223,7 +223,7 @@ async def compute_subsidies(
             result = await compute_subsidy(
                 runtime, principal, meta, village_id=village_id, month=month, idempotency=None
             )
-        except ProblemError as exc:
+        except DomainError as exc:
             skipped.append({"village_id": village_id, "code": exc.code, "detail": exc.message})
             continue
         issued.append({"village_id": village_id, "total_fen": result.data["total_fen"], "position": result.position})
