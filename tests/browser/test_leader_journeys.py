@@ -123,3 +123,33 @@ def test_section_chief_reviews_from_the_queue_and_the_quota_changes(page, people
         str(left - 1)
     )
     expect(page.locator(f'li[data-person="{person}"]')).to_have_count(0)
+
+
+def test_a_section_chief_reads_the_logs_of_their_reviewing_chain_only(page, people, sign_in, platform) -> None:
+    """本单位纪实 for a section chief: themselves and the people they review, never the unit's
+    principal leader or another section (the API filters it; the screen shows what it answers)."""
+    chief = people.need("section_chief")
+    unit = chief["scopes"]["unit"]
+    admin = people.find("unit_admin", unit=unit) or {
+        "sub": f"{unit}-browser-admin",
+        "name": "单位管理员",
+        "roles": ["unit_admin"],
+        "scopes": {"unit": unit},
+    }
+    api = f"{platform.url}/api/appraisal/api/v1/units/{unit}/people"
+    with httpx.Client(headers={"Authorization": f"Bearer {people.token_for(admin)}"}, timeout=30) as client:
+        roster = client.get(api, params={"limit": 200}).json()["items"]
+    links = ("section_chief_id", "deputy_leader_id", "principal_leader_id")
+    chain = {p["person_id"] for p in roster if chief["sub"] in (p[k] for k in links)} | {chief["sub"]}
+    outside = {p["person_id"] for p in roster} - chain
+    assert outside, "the demo unit has people outside the section chief's chain"
+
+    sign_in(chief)
+    page.get_by_role("link", name="本单位纪实").click()
+    expect(page.get_by_text("你审核范围内人员（和你本人）的周纪实")).to_be_visible()
+    listing = page.get_by_role("list", name="本单位周纪实")
+    expect(listing.locator("li.log").first).to_be_visible()
+    shown = {li.get_attribute("data-person") for li in listing.locator("li.log").all()}
+    assert shown and shown <= chain, f"logs outside the chain: {shown - chain}"
+    principals = {p["principal_leader_id"] for p in roster if p["principal_leader_id"]} - {chief["sub"]}
+    assert not shown & principals

@@ -379,7 +379,8 @@ async function activePeople(unit) {
 function followUpItem(f, roster, user, reload) {
   const base = `${API}/units/${encodeURIComponent(f.unit_id)}/quarters/${f.quarter}/follow-ups/${encodeURIComponent(f.person_id)}`;
   const names = { [user.sub]: user.name, ...Object.fromEntries(roster.map((p) => [p.person_id, p.person_name])) };
-  const mentors = roster.filter((p) => p.person_id !== f.person_id);
+  // A change of mentor offers everyone but the person and the mentor the row shows.
+  const mentors = roster.filter((p) => p.person_id !== f.person_id && p.person_id !== f.mentor_id);
   return h(
     "li",
     { class: "follow-up", dataset: { person: f.person_id, quarter: f.quarter } },

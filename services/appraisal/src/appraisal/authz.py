@@ -46,6 +46,27 @@ def require_unit_reader(principal: Principal, unit_id: str) -> None:
         raise Forbidden("other_unit", "只能查看本单位的考核信息")
 
 
+def unit_logs_reader(principal: Principal, unit_id: str) -> str | None:
+    """Whose logs of a unit a reader sees (the week's submission status): None for the whole unit
+    (district administrators, the unit's administrator), else the leader's id — themselves and the
+    people of their reviewing chain, as ``GET /logs`` shows them. Anyone else, or another unit: 403."""
+    require_unit_reader(principal, unit_id)
+    if principal.has("district_admin", "unit_admin"):
+        return None
+    return principal.sub
+
+
+def unit_board_reader(principal: Principal, unit_id: str) -> str | None:
+    """Whose rows of a unit's boards (annual review, appeals, follow-ups, result uses) a reader
+    sees: None for the whole unit (district administrators, the unit's administrator and its
+    principal leader, who decides for the unit), else a deputy leader's or section chief's id —
+    themselves and the people of their reviewing chain, as on the quarter board. Anyone else: 403."""
+    require_unit_reader(principal, unit_id)
+    if principal.has("district_admin", "unit_admin", "principal_leader"):
+        return None
+    return principal.sub
+
+
 def require_self(principal: Principal, person_id: str) -> None:
     if principal.sub != person_id:
         raise Forbidden("not_yourself", "只能办理本人的事项")

@@ -45,7 +45,16 @@ def _and(clause: str, condition: str) -> str:
 
 
 # The person's name as the roster holds it: a token's name may be missing or just the id.
-_LOG_SELECT = ", ".join(f"l.{c}" for c in LOG_COLUMNS if c != "person_name")
+_LOG_SELECT = ", ".join(f"l.{c}" for c in LOG_COLUMNS if c not in ("person_name", "comments"))
+# Each comment's reviewer as the roster names them now (a renamed reviewer shows the new name);
+# a reviewer the roster does not hold is named by their link in the writer's reviewing chain.
+_COMMENTS = """(SELECT coalesce(jsonb_agg(c.comment || jsonb_build_object('reviewer_name', coalesce(
+                       r.person_name,
+                       CASE c.comment->>'reviewer_id' WHEN p.section_chief_id THEN '股组长'
+                            WHEN p.deputy_leader_id THEN '分管领导' WHEN p.principal_leader_id THEN '主要领导'
+                            ELSE '审核领导' END)) ORDER BY c.n), '[]'::jsonb)
+                FROM jsonb_array_elements(l.comments) WITH ORDINALITY AS c(comment, n)
+                LEFT JOIN rm_roster.people r ON r.person_id = c.comment->>'reviewer_id') AS comments"""
 _SUMMARY_SELECT = ", ".join(f"m.{c}" for c in SUMMARY_COLUMNS if c != "person_name")
 
 
@@ -62,35 +71,44 @@ async def list_logs(
     args: list = []
     clause = _where((("l.person_id", person), ("l.unit_id", unit), ("l.week", week)), args)
     clause = _and(clause, _in_chain("l.person_id", reviewer, args))
-    sql = f"""SELECT {_LOG_SELECT}, coalesce(p.person_name, l.person_name) AS person_name
+    sql = f"""SELECT {_LOG_SELECT}, coalesce(p.person_name, l.person_name) AS person_name, {_COMMENTS}
               FROM rm_logs.weekly_logs l LEFT JOIN rm_roster.people p ON p.person_id = l.person_id {clause}"""
     return await _page(pool, sql, "week DESC, person_id", args, limit, offset)
 
 
 async def log_status(
-    pool: asyncpg.Pool, *, unit: str, week: str, only: str | None, limit: int, offset: int
+    pool: asyncpg.Pool,
+    *,
+    unit: str,
+    week: str,
+    only: str | None,
+    reviewer: str | None = None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[asyncpg.Record], int, asyncpg.Record]:
-    """Every active person of the unit with their log for the week: missing, late or on time."""
-    base = """SELECT p.person_id, p.person_name, p.section_id,
+    """Every active person of the unit (of ``reviewer``'s chain, for a leader) with their log for
+    the week: missing, late or on time."""
+    args: list = [unit, week]
+    chain = _and("WHERE p.unit_id = $1 AND p.active", _in_chain("p.person_id", reviewer, args))
+    base = f"""SELECT p.person_id, p.person_name, p.section_id,
                      CASE WHEN l.person_id IS NULL THEN 'missing' WHEN l.late THEN 'late' ELSE 'on_time' END AS state,
                      l.first_submitted_at, l.deadline, coalesce(l.status, 'missing') AS log_status,
                      r.reminded_at, coalesce(r.times, 0) AS reminders
               FROM rm_roster.people p
               LEFT JOIN rm_logs.weekly_logs l ON l.person_id = p.person_id AND l.week = $2
               LEFT JOIN rm_logs.log_reminders r ON r.person_id = p.person_id AND r.week = $2
-              WHERE p.unit_id = $1 AND p.active"""
-    args: list = [unit, week]
-    sql = f"SELECT * FROM ({base}) AS s" + (" WHERE state = $3" if only else "")
-    if only:
-        args.append(only)
-    rows, total = await _page(pool, sql, "state, person_id", args, limit, offset)
+              {chain}"""
     counts = await pool.fetchrow(
         f"""SELECT count(*) AS people, count(*) FILTER (WHERE state = 'missing') AS missing,
                    count(*) FILTER (WHERE state = 'late') AS late, count(*) FILTER (WHERE state = 'on_time') AS on_time
             FROM ({base}) AS s""",
-        unit,
-        week,
+        *args,
     )
+    sql = f"SELECT * FROM ({base}) AS s"
+    if only:
+        args.append(only)
+        sql += f" WHERE state = ${len(args)}"
+    rows, total = await _page(pool, sql, "state, person_id", args, limit, offset)
     return rows, total, counts
 
 
@@ -287,6 +305,7 @@ async def appeals(
     quarter: str | None,
     status: str | None,
     principal: str | None,
+    reviewer: str | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list, int]:
@@ -294,7 +313,7 @@ async def appeals(
     clause = _where(
         (("unit_id", unit), ("quarter", quarter), ("appeal_status", status), ("principal_leader_id", principal)), args
     )
-    clause = clause + (" AND " if clause else "WHERE ") + "appeal_id IS NOT NULL"
+    clause = _and(_and(clause, "appeal_id IS NOT NULL"), _in_chain("person_id", reviewer, args))
     return await _page(
         pool, f"SELECT * FROM rm_quarters.quarter_people {clause}", "appeal_filed_at", args, limit, offset
     )
@@ -339,10 +358,14 @@ async def my_peer_review_count(pool: asyncpg.Pool, *, reviewer: str) -> int:
     )
 
 
+# The mentor as the roster names them now (the event holds the name when assigned).
+_FOLLOW_UP_SELECT = """SELECT f.unit_id, f.quarter, f.person_id, f.person_name, f.grades, f.opened_at, f.mentor_id,
+                              coalesce(m.person_name, f.mentor_name) AS mentor_name, f.visits
+                       FROM rm_growth.follow_ups f LEFT JOIN rm_roster.people m ON m.person_id = f.mentor_id"""
+
+
 async def my_follow_ups(pool: asyncpg.Pool, *, person: str, limit: int, offset: int) -> tuple[list, int]:
-    return await _page(
-        pool, "SELECT * FROM rm_growth.follow_ups WHERE person_id = $1", "quarter DESC", [person], limit, offset
-    )
+    return await _page(pool, f"{_FOLLOW_UP_SELECT} WHERE f.person_id = $1", "f.quarter DESC", [person], limit, offset)
 
 
 async def person_names(pool: asyncpg.Pool, person_ids: set[str]) -> dict[str, str]:
@@ -370,13 +393,16 @@ async def published_results(
 
 
 async def annual_board(
-    pool: asyncpg.Pool, *, unit: str, year: int, limit: int, offset: int
+    pool: asyncpg.Pool, *, unit: str, year: int, reviewer: str | None = None, limit: int, offset: int
 ) -> tuple[list, int, int, int]:
+    """The annual board's rows (``reviewer``'s chain for a leader) and the unit's 优秀 quota."""
+    args: list = [unit, year]
+    clause = _and("WHERE unit_id = $1 AND year = $2", _in_chain("person_id", reviewer, args))
     rows, total = await _page(
         pool,
-        "SELECT * FROM rm_growth.annual_people WHERE unit_id = $1 AND year = $2",
+        f"SELECT * FROM rm_growth.annual_people {clause}",
         "excellent_eligible DESC, person_id",
-        [unit, year],
+        args,
         limit,
         offset,
     )
@@ -405,15 +431,20 @@ async def reminders(
     return await _page(pool, f"SELECT * FROM rm_growth.reminders {clause}", "issued_at DESC", args, limit, offset)
 
 
-async def follow_ups(pool: asyncpg.Pool, *, unit: str, limit: int, offset: int) -> tuple[list, int]:
-    return await _page(
-        pool, "SELECT * FROM rm_growth.follow_ups WHERE unit_id = $1", "quarter DESC, person_id", [unit], limit, offset
-    )
+async def follow_ups(
+    pool: asyncpg.Pool, *, unit: str, reviewer: str | None = None, limit: int, offset: int
+) -> tuple[list, int]:
+    args: list = [unit]
+    clause = _and("WHERE f.unit_id = $1", _in_chain("f.person_id", reviewer, args))
+    return await _page(pool, f"{_FOLLOW_UP_SELECT} {clause}", "f.quarter DESC, f.person_id", args, limit, offset)
 
 
-async def result_uses(pool: asyncpg.Pool, *, unit: str, year: int | None, limit: int, offset: int) -> tuple[list, int]:
+async def result_uses(
+    pool: asyncpg.Pool, *, unit: str, year: int | None, reviewer: str | None = None, limit: int, offset: int
+) -> tuple[list, int]:
     args: list = []
     clause = _where((("unit_id", unit), ("year", year)), args)
+    clause = _and(clause, _in_chain("person_id", reviewer, args))
     return await _page(
         pool, f"SELECT * FROM rm_growth.result_uses {clause}", "decided_on DESC, person_id", args, limit, offset
     )

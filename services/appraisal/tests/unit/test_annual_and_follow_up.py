@@ -12,7 +12,7 @@ from appraisal.domain.quarter import UnitQuarter
 from appraisal.domain.reminder import Reminder
 from appraisal.domain.result_use import ResultUses, result_use_stream_id
 from appraisal.domain.scheme import composite_score, score_card, validate_indicators
-from grassroots_common.contracts.appraisal import FollowUpOpened, Indicator
+from grassroots_common.contracts.appraisal import FollowUpOpened, Indicator, MentorAssigned
 from grassroots_common.errors import Conflict, Forbidden, Invalid
 from grassroots_common.workdays import WorkCalendar
 
@@ -68,8 +68,21 @@ def test_two_weak_quarters_open_a_follow_up_and_ask_for_a_mentor() -> None:
     assert err.value.code == "no_follow_up"
     q.assign_mentor(person_id="p1", mentor_id="p2", mentor_name="人员2", now=NOW2)
     with pytest.raises(Conflict) as err:
-        q.assign_mentor(person_id="p1", mentor_id="p0", mentor_name="人员0", now=NOW2)
-    assert err.value.code == "mentor_already_assigned"
+        q.assign_mentor(person_id="p1", mentor_id="p2", mentor_name="人员2", now=NOW2)
+    assert err.value.code == "mentor_unchanged"
+
+
+def test_a_mentor_is_changed_and_the_latest_assignment_is_the_mentor() -> None:
+    """The follow-up screen offers 更换导师 on a row that shows a mentor: the domain accepts the
+    change (it refused every second assignment with 已为此人指定导师, the row showing another)."""
+    q = UnitQuarter.replay("q", fully_reviewed(["好", "较好", "一般"]))
+    q.publish(now=NOW, calendar=WorkCalendar(), workdays=5)
+    q.finalize(now=NOW2, earlier_grades={"p1": {"2026-Q2": "较好"}}, follow_up_after=2)
+    q.assign_mentor(person_id="p1", mentor_id="p2", mentor_name="人员2", now=NOW2)
+    q.assign_mentor(person_id="p1", mentor_id="p0", mentor_name="人员0", now=NOW2)
+    assigned = [p.event for p in q.take_pending() if isinstance(p.event, MentorAssigned)]
+    assert [e.mentor_id for e in assigned] == ["p2", "p0"]
+    assert q.people["p1"].mentor_id == "p0"
 
 
 def test_reminder_acknowledged_before_rectification_by_the_person_only() -> None:

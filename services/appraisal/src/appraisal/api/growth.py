@@ -195,9 +195,9 @@ async def decide_annual(
 async def annual_board(
     unit_id: UnitId, year: Year, runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Positions
 ) -> AnnualBoardOut:
-    authz.require_unit_reader(principal, unit_id)
+    reviewer = authz.unit_board_reader(principal, unit_id)
     rows, total, cap, used = await queries.annual_board(
-        runtime.pool, unit=unit_id, year=year, limit=page.limit, offset=page.offset
+        runtime.pool, unit=unit_id, year=year, reviewer=reviewer, limit=page.limit, offset=page.offset
     )
     return AnnualBoardOut(
         items=[AnnualPersonOut.model_validate(dict(r)) for r in rows],
@@ -300,8 +300,10 @@ async def list_reminders(
 async def follow_ups(
     unit_id: UnitId, runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Positions
 ) -> Page[FollowUpOut]:
-    authz.require_unit_reader(principal, unit_id)
-    rows, total = await queries.follow_ups(runtime.pool, unit=unit_id, limit=page.limit, offset=page.offset)
+    reviewer = authz.unit_board_reader(principal, unit_id)
+    rows, total = await queries.follow_ups(
+        runtime.pool, unit=unit_id, reviewer=reviewer, limit=page.limit, offset=page.offset
+    )
     return Page[FollowUpOut](
         items=[FollowUpOut.model_validate(dict(r)) for r in rows],
         total=total,
@@ -345,8 +347,10 @@ async def result_uses(
     positions: Positions,
     year: Annotated[int | None, Query(ge=2020, le=2100)] = None,
 ) -> Page[ResultUseOut]:
-    authz.require_unit_reader(principal, unit_id)
-    rows, total = await queries.result_uses(runtime.pool, unit=unit_id, year=year, limit=page.limit, offset=page.offset)
+    reviewer = authz.unit_board_reader(principal, unit_id)
+    rows, total = await queries.result_uses(
+        runtime.pool, unit=unit_id, year=year, reviewer=reviewer, limit=page.limit, offset=page.offset
+    )
     return Page[ResultUseOut](
         items=[ResultUseOut.model_validate(dict(r)) for r in rows],
         total=total,

@@ -214,7 +214,10 @@ async def remind_missing(
     )
 
 
-@router.get("/status", summary="Who in a unit submitted a week's log: missing, late or on time")
+@router.get(
+    "/status",
+    summary="Who submitted a week's log: missing, late or on time (the unit for its administrator, a leader's reviewing chain)",
+)
 async def log_status(
     runtime: RuntimeDep,
     principal: PrincipalDep,
@@ -225,9 +228,9 @@ async def log_status(
     state: Annotated[Literal["missing", "late", "on_time"] | None, Query()] = None,
 ) -> LogStatusPage:
     unit = unit or principal.unit()
-    authz.require_unit_reader(principal, unit)
+    reviewer = authz.unit_logs_reader(principal, unit)
     rows, total, counts = await queries.log_status(
-        runtime.pool, unit=unit, week=week, only=state, limit=page.limit, offset=page.offset
+        runtime.pool, unit=unit, week=week, only=state, reviewer=reviewer, limit=page.limit, offset=page.offset
     )
     return LogStatusPage(
         items=[LogStateOut.model_validate(dict(r)) for r in rows],

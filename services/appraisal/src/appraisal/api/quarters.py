@@ -648,13 +648,14 @@ async def list_appeals(
     positions: Positions,
     status: Annotated[Literal["open", "resolved"] | None, Query()] = "open",
 ) -> Page[AppealOut]:
-    authz.require_unit_reader(principal, unit_id)
+    reviewer = authz.unit_board_reader(principal, unit_id)
     rows, total = await queries.appeals(
         runtime.pool,
         unit=unit_id,
         quarter=quarter,
         status=status,
         principal=None,
+        reviewer=reviewer,
         limit=page.limit,
         offset=page.offset,
     )

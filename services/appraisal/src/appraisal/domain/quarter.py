@@ -515,11 +515,13 @@ class UnitQuarter(Aggregate):
                 )
 
     def assign_mentor(self, *, person_id: str, mentor_id: str, mentor_name: str, now: dt.datetime) -> None:
+        """Assign the person's mentor, or change it (更换导师: the mentor left, or another suits
+        better): the latest MentorAssigned is the mentor, the earlier ones stay in the history."""
         person = self._follow_up(person_id)
         if mentor_id == person_id:
             raise Invalid("mentor_is_self", "导师不能是本人", field="mentor_id")
-        if person.mentor_id is not None:
-            raise Conflict("mentor_already_assigned", "已为此人指定导师")
+        if person.mentor_id == mentor_id:
+            raise Conflict("mentor_unchanged", f"{mentor_name}已是此人的导师", field="mentor_id")
         self._raise(
             MentorAssigned(
                 unit_id=self.unit_id,

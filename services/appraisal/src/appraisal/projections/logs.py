@@ -110,9 +110,9 @@ class LogsProjection(Projection):
                 case "LogCommented":
                     row["comments"] = [
                         *row["comments"],
+                        # The reviewer's name is joined from the roster when read (queries.list_logs).
                         {
                             "reviewer_id": d["reviewer_id"],
-                            "reviewer_name": d["reviewer_name"],
                             "comment": d["comment"],
                             "at": e.occurred_at.isoformat(),
                         },
