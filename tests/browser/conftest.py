@@ -16,6 +16,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,7 +93,10 @@ def started_platform(**env: str) -> Iterator[Platform]:
     try:
         os.environ.update(env)
         try:
-            running.start(timeout=PLATFORM_START_TIMEOUT)
+            # On a thread of its own: once Playwright's sync API runs, it holds this thread's event
+            # loop, and the start runs event loops of its own (asyncio.run).
+            with ThreadPoolExecutor(1) as starter:
+                starter.submit(running.start, timeout=PLATFORM_START_TIMEOUT).result()
         finally:
             for k, v in saved.items():
                 if v is None:
