@@ -1,4 +1,4 @@
-// The app shell: session, role-aware home, routes of every screen module, focus management.
+// The app shell: session, role-aware home, routes of every screen module (fetched on first use), focus management.
 
 import { session, setUnauthorizedHandler } from "./lib/api.js";
 import { loadCapabilities, supportsAll } from "./lib/capabilities.js";
@@ -7,39 +7,19 @@ import { h, replace } from "./lib/dom.js";
 import { helpHref, MANUALS } from "./lib/help.js";
 import { ROLE_ORDER, roleLabel } from "./lib/roles.js";
 import { flush as flushOutbox, startOutbox } from "./lib/outbox.js";
-import { fallback, guard, navigate, route, start } from "./lib/router.js";
-import { empty, loading, toast } from "./lib/ui.js";
-import { screens as appraisalAdminScreens } from "./screens/admin.js";
-import { screens as communityScreens } from "./screens/community.js";
-import { screens as districtScreens } from "./screens/district.js";
-import { screens as gridScreens } from "./screens/grid.js";
-import { screens as growthScreens } from "./screens/growth.js";
-import { renderHelpIndex, renderManual } from "./screens/help.js";
-import { screens as leaderScreens } from "./screens/leader.js";
-import { screens as operatorScreens } from "./screens/operator.js";
-import { screens as peerScreens } from "./screens/peers.js";
-import { screens as quarterScreens } from "./screens/quarter.js";
-import { screens as reportingScreens } from "./screens/reporting.js";
-import { signIn } from "./screens/signin.js";
-import { screens as staffScreens } from "./screens/staff.js";
-import { screens as villageScreens } from "./screens/village.js";
-import { screens as villageWorkScreens } from "./screens/village_work.js";
+import { currentRoute, fallback, guard, navigate, route, start } from "./lib/router.js";
+import { empty, errorBox, loading, toast } from "./lib/ui.js";
+import { isLoaded, loadModule, ROUTES } from "./screens/routes.js";
 
-const SCREENS = [
-  ...staffScreens,
-  ...leaderScreens,
-  ...quarterScreens,
-  ...peerScreens,
-  ...appraisalAdminScreens,
-  ...growthScreens,
-  ...districtScreens,
-  ...reportingScreens,
-  ...gridScreens,
-  ...communityScreens,
-  ...villageScreens,
-  ...villageWorkScreens,
-  ...operatorScreens,
-];
+// The screen modules, in ROUTES' order (also the order of the home page's tiles), each fetched
+// when a route of it is first shown.
+const SCREEN_FILES = Object.keys(ROUTES).filter((file) => !["signin.js", "help.js"].includes(file));
+
+/** Every screen of every module (the home page lists them all). */
+async function allScreens() {
+  const modules = await Promise.all(SCREEN_FILES.map(loadModule));
+  return modules.flatMap((m) => m.screens);
+}
 
 const main = document.getElementById("main");
 const crumbs = document.getElementById("crumbs");
@@ -97,9 +77,15 @@ async function home() {
   const user = session.user;
   const body = frame("首页", { home: false, help: "/help" });
   body.append(loading("正在读取可用功能…"));
-  const caps = await loadCapabilities();
+  let caps, screens;
+  try {
+    [caps, screens] = await Promise.all([loadCapabilities(), allScreens()]);
+  } catch {
+    replace(body, errorBox({ network: true, message: "页面未能下载，请检查网络后重试。" }, home));
+    return;
+  }
   const byRole = new Map();
-  for (const screen of SCREENS) {
+  for (const screen of screens) {
     if (!screen.title || screen.hidden || !mayUse(screen, user)) continue;
     if (!supportsAll(caps, screen.requires || [])) continue;
     const role = ROLE_ORDER.find((r) => user.roles.includes(r) && screen.roles.includes(r));
@@ -135,6 +121,7 @@ guard((ctx) => {
 
 route("/signin", async (ctx) => {
   const body = frame("登录", { home: false });
+  const { signIn } = await loadModule("signin.js");
   await signIn(body, (user) => {
     drawWho();
     toast(`已登录：${user.name}`);
@@ -146,30 +133,60 @@ route("/signin", async (ctx) => {
 
 route("/", home);
 
-route("/help", async () => renderHelpIndex(frame("帮助"), session.user));
-route("/help/:manual", async (ctx) => renderManual(frame(MANUALS[ctx.params.manual]?.title || "帮助"), ctx.params.manual));
+route("/help", async () => {
+  const body = frame("帮助");
+  const { renderHelpIndex } = await loadModule("help.js");
+  renderHelpIndex(body, session.user);
+});
+route("/help/:manual", async (ctx) => {
+  const body = frame(MANUALS[ctx.params.manual]?.title || "帮助");
+  const { renderManual } = await loadModule("help.js");
+  await renderManual(body, ctx.params.manual);
+});
 
-for (const screen of SCREENS) {
-  route(screen.path, async (ctx) => {
-    const user = session.user;
-    const body = frame(screen.heading ? screen.heading(ctx) : screen.title, { help: helpHref(screen, user) });
-    if (!mayUse(screen, user)) {
-      body.append(empty("你无权使用此功能", `此页面只对以下角色开放：${screen.roles.map(roleLabel).join("、")}`));
-      return;
-    }
-    const caps = await loadCapabilities();
-    if (!supportsAll(caps, screen.requires || [])) {
-      body.append(empty("此功能暂未开通", "对应服务的接口尚未提供，请稍后再试。"));
-      return;
-    }
-    await screen.render(body, { ...ctx, user, caps });
-  });
-}
-
-fallback(() => {
+function notFound() {
   const body = frame("找不到页面");
   body.append(empty("找不到该页面", "请从首页进入。"));
-});
+}
+
+/** A screen's route: its module fetched (a wait shown the first time), then the screen drawn. */
+async function showScreen(file, path, ctx) {
+  if (!isLoaded(file)) replace(main, loading("正在加载…"));
+  let screens;
+  try {
+    ({ screens } = await loadModule(file));
+  } catch {
+    if (ctx !== currentRoute()) return;
+    const body = frame("无法打开页面");
+    const retry = () => navigate(location.pathname + location.search, { replace: true });
+    body.append(errorBox({ network: true, message: "页面未能下载，请检查网络后重试。" }, retry));
+    return;
+  }
+  if (ctx !== currentRoute()) return; // the user went on while the module was fetched
+  const screen = screens.find((s) => s.path === path);
+  if (!screen) {
+    notFound();
+    return;
+  }
+  const user = session.user;
+  const body = frame(screen.heading ? screen.heading(ctx) : screen.title, { help: helpHref(screen, user) });
+  if (!mayUse(screen, user)) {
+    body.append(empty("你无权使用此功能", `此页面只对以下角色开放：${screen.roles.map(roleLabel).join("、")}`));
+    return;
+  }
+  const caps = await loadCapabilities();
+  if (!supportsAll(caps, screen.requires || [])) {
+    body.append(empty("此功能暂未开通", "对应服务的接口尚未提供，请稍后再试。"));
+    return;
+  }
+  await screen.render(body, { ...ctx, user, caps });
+}
+
+for (const file of SCREEN_FILES) {
+  for (const path of ROUTES[file]) route(path, (ctx) => showScreen(file, path, ctx));
+}
+
+fallback(notFound);
 
 // Sticky things below the top bar (the quota bar) sit at its height, which the banner changes.
 const top = document.getElementById("top");

@@ -16,6 +16,8 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,16 +49,23 @@ PLATFORM_START_TIMEOUT = 600.0
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if os.environ.get("GRASSROOTS_BROWSER_URL"):
+    """The platform's start budget goes to the first test that starts one: the first to use the
+    session's platform, and the first test of each module that starts a platform of its own
+    (``OWN_PLATFORM = True`` in the module)."""
+    per_test = float(config.getini("timeout") or 0)
+    if not per_test:
         return
     here = Path(__file__).parent
-    first = next(
-        (i for i in items if here in i.path.parents and "platform" in getattr(i, "fixturenames", ())),
-        None,
-    )
-    if first is not None and first.get_closest_marker("timeout") is None:
-        per_test = float(config.getini("timeout") or 0)
-        if per_test:
+    firsts: dict[object, pytest.Item] = {}
+    for item in items:
+        if here not in item.path.parents or "platform" not in getattr(item, "fixturenames", ()):
+            continue
+        own = getattr(item.module, "OWN_PLATFORM", False)
+        if not own and os.environ.get("GRASSROOTS_BROWSER_URL"):
+            continue
+        firsts.setdefault(item.path if own else "session", item)
+    for first in firsts.values():
+        if first.get_closest_marker("timeout") is None:
             first.add_marker(pytest.mark.timeout(per_test + PLATFORM_START_TIMEOUT))
 
 
@@ -66,6 +75,47 @@ class RunningPlatform:
 
     url: str
     data_dir: Path
+
+
+@contextmanager
+def started_platform(**env: str) -> Iterator[Platform]:
+    """A whole platform of its own (a fresh data folder, free ports), stopped and removed after.
+    ``env`` is set for its processes only (they copy the environment when they start)."""
+    folder = Path(tempfile.mkdtemp(prefix="grassroots-browser-"))
+    running = Platform(
+        data_dir=folder,
+        port=free_port(),
+        service_ports={name: free_port() for name in SERVICES},
+        nats_port=free_port(),
+        log_format="json",
+    )
+    saved = {k: os.environ.get(k) for k in env}
+    try:
+        os.environ.update(env)
+        try:
+            # On a thread of its own: once Playwright's sync API runs, it holds this thread's event
+            # loop, and the start runs event loops of its own (asyncio.run).
+            with ThreadPoolExecutor(1) as starter:
+                starter.submit(running.start, timeout=PLATFORM_START_TIMEOUT).result()
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        yield running
+    finally:
+        running.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def own_platform():
+    """``own_platform(**env)``: a context manager starting a platform of its own, for a module
+    whose journey must not share the session's (it moves the clock, which only goes forward)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    return started_platform
 
 
 @pytest.fixture(scope="session")
@@ -78,26 +128,17 @@ def platform() -> Iterator[Platform | RunningPlatform]:
             data_dir=Path(os.environ.get("GRASSROOTS_BROWSER_DATA_DIR", "data")).resolve(),
         )
         return
-    folder = Path(tempfile.mkdtemp(prefix="grassroots-browser-"))
-    running = Platform(
-        data_dir=folder,
-        port=free_port(),
-        service_ports={name: free_port() for name in SERVICES},
-        nats_port=free_port(),
-        log_format="json",
-    )
-    try:
-        running.start(timeout=PLATFORM_START_TIMEOUT)
+    with started_platform() as running:
         yield running
-    finally:
-        running.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def browser(platform: Platform) -> Iterator[object]:
+def browser() -> Iterator[object]:
+    """One Chromium for the session, whichever platform a test's pages go to."""
     from playwright.sync_api import sync_playwright
 
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -174,6 +215,12 @@ class People:
 @pytest.fixture(scope="session")
 def people(platform: Platform) -> People:
     return People(platform)
+
+
+@pytest.fixture(scope="session")
+def people_of():
+    """``people_of(platform)``: the demo users of a platform a module started for itself."""
+    return People
 
 
 def _sign_in(page, user: dict) -> None:

@@ -1,15 +1,23 @@
-"""The grid journey in the browser: a grid member's report with a photo is dispatched, and the
-department sees the reporter's photo on the ticket and accepts it; an overdue ticket is pressed
-(督办) by the dispatcher — a refusal shown by the field — and the department, seeing the 督办,
-reports back; the dispatcher verifies, and revisits the resident.
+"""The grid journey in the browser, one ticket through the whole chain, each step by its role: a
+grid member's report with a photo is dispatched; the department sees the reporter's photo on the
+ticket and accepts it; time passes (the platform's clock is moved past the ticket's deadline) and
+the dispatcher presses the overdue ticket (督办) — a refusal shown by the field first; the
+department, seeing the 督办, reports back; the dispatcher verifies it and revisits the resident.
 
-Time does not pass in a browser test: the overdue ticket is one the demo data left past its
-deadline (accepted by the same department, not yet reported back)."""
+The clock only moves forward, so the journey runs on a platform of its own: the session's keeps
+real time for every other journey."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
+import subprocess
+import sys
+import time
 import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -17,27 +25,57 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
+OWN_PLATFORM = True
 
-def test_report_photo_dispatch_accept_then_an_overdue_ticket_urged_to_revisit(page, people, sign_in, sign_out, platform, photo) -> None:  # fmt: skip
+
+@pytest.fixture(scope="module")
+def platform(own_platform):
+    # The deadline scheduler passes every 2 s here, so the overdue mark follows the moved clock soon.
+    with own_platform(GRID_SCHEDULER_INTERVAL_SECONDS="2") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def people(platform, people_of):
+    return people_of(platform)
+
+
+def wait_for(what: str, check, timeout: float = 60.0):
+    """``check()`` until it answers something true, or fail naming ``what`` after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:.0f} s for {what}")
+        time.sleep(0.3)
+
+
+def grid_now(platform) -> dt.datetime:
+    return dt.datetime.fromisoformat(httpx.get(f"{platform.url}/api/grid/clock", timeout=10).json()["now"])
+
+
+def move_clock_past(platform, moment: dt.datetime) -> None:
+    """``grassroots clock --advance`` (demo mode: kept in the data folder's ``clock.json``, which
+    every running service follows) to just past ``moment``; then wait until grid's now is past it."""
+    behind = moment - grid_now(platform) + dt.timedelta(minutes=5)
+    cli = Path(sys.executable).with_name("grassroots")
+    run = subprocess.run(
+        [str(cli), "clock", "--advance", f"{math.ceil(behind.total_seconds())}s", "--data-dir", str(platform.data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    wait_for("grid's clock past the ticket's deadline", lambda: grid_now(platform) > moment)
+
+
+def test_report_photo_dispatch_accept_overdue_urged_reported_verified_revisited(page, people, sign_in, sign_out, platform, photo) -> None:  # fmt: skip
     member = people.need("grid_member")
     community = member["scopes"]["community"]
     dispatcher = people.need("community_admin", community=community)
-    # The department of a demo handler that holds an overdue ticket (in progress, else not accepted).
-    board = httpx.get(
-        f"{platform.url}/api/grid/api/v1/boards/overdue",
-        params={"limit": 200},
-        headers={"Authorization": f"Bearer {people.token_for(dispatcher)}"},
-        timeout=60,
-    ).json()["items"]
     handlers = {u["scopes"].get("department"): u for u in people.users if "department" in u["roles"]}
-    overdue = sorted(
-        (t for t in board if t["department_id"] in handlers), key=lambda t: t["state"] not in ("accepted", "handled")
-    )
-    if not overdue:
-        pytest.skip("the demo data left no overdue open ticket at a department with a demo handler")
-    ticket = overdue[0]
-    handler = handlers[ticket["department_id"]]
-    department = handler["scopes"]["department"]
     marker = f"路灯不亮 {uuid.uuid4().hex[:6]}"
 
     # A report with a photo, escalated by the grid member.
@@ -56,15 +94,21 @@ def test_report_photo_dispatch_accept_then_an_overdue_ticket_urged_to_revisit(pa
     expect(page.locator("li.report", has_text=marker)).to_contain_text("已上报社区")
     sign_out()
 
-    # Dispatched to the handler's department.
+    # Dispatched to a department with a demo handler; the dispatcher sees the reporter's photo.
     sign_in(dispatcher)
     page.get_by_role("link", name="派单看板").click()
     waiting = page.locator("li.report", has_text=marker)
     waiting.get_by_text("派单", exact=True).click()
+    choices = waiting.get_by_label("承办部门").locator("option").evaluate_all("(os) => os.map((o) => o.value)")
+    department = next((d for d in choices if d in handlers), None)
+    if department is None:
+        pytest.skip("no demo handler at a department this community dispatches to")
+    handler = handlers[department]
     waiting.get_by_label("承办部门").select_option(department)
     waiting.get_by_role("button", name="吹哨派单").click()
     expect(page.get_by_role("heading", name="工单详情")).to_be_visible()
     expect(page.get_by_role("group", name="上报照片 1 份").locator("img")).to_be_visible()
+    ticket_id = urlsplit(page.url).path.rsplit("/", 1)[-1]
     sign_out()
 
     # The department sees the reporter's photo on the ticket, and accepts it.
@@ -76,10 +120,24 @@ def test_report_photo_dispatch_accept_then_an_overdue_ticket_urged_to_revisit(pa
     expect(page.locator("main")).to_contain_text("办理中")
     sign_out()
 
-    # An overdue ticket of the same department: the dispatcher presses it (督办).
+    # Within its time limit the ticket cannot be pressed: the dispatcher sees the time left, no 督办.
     sign_in(dispatcher)
-    page.goto(f"/tickets/{ticket['ticket_id']}")
-    expect(page.locator("main")).to_contain_text(re.compile("签收超时|办理超时"))
+    page.goto(f"/tickets/{ticket_id}")
+    expect(page.locator("main")).to_contain_text(re.compile(r"剩 [\d.]+ (个工作日|小时)"))
+    expect(page.locator("summary", has_text="督办")).to_have_count(0)
+
+    # Time passes: the platform's clock moves past this ticket's deadline, and the scheduler marks it.
+    as_dispatcher = {"Authorization": f"Bearer {people.token_for(dispatcher)}"}
+
+    def ticket() -> dict:
+        return httpx.get(f"{platform.url}/api/grid/v1/tickets/{ticket_id}", headers=as_dispatcher, timeout=30).json()
+
+    move_clock_past(platform, dt.datetime.fromisoformat(ticket()["deadline"]))
+    wait_for("the scheduler to mark the ticket overdue", lambda: ticket()["resolution_overdue"])
+
+    # Now overdue, the dispatcher presses it (督办): a note too short is refused by the field.
+    page.goto(f"/tickets/{ticket_id}")
+    expect(page.locator("main")).to_contain_text("办理超时")
     page.locator("summary", has_text="督办").click()
     form = page.get_by_role("form", name="督办")
     form.get_by_label("督办要求").fill("请")
@@ -93,11 +151,8 @@ def test_report_photo_dispatch_accept_then_an_overdue_ticket_urged_to_revisit(pa
 
     # The department sees the 督办 on the ticket and reports back with evidence.
     sign_in(handler)
-    page.goto(f"/tickets/{ticket['ticket_id']}")
+    page.goto(f"/tickets/{ticket_id}")
     expect(page.locator("[data-urged]")).to_contain_text("已超期，请于今日下班前反馈办理结果")
-    if ticket["state"] == "dispatched":
-        page.get_by_role("button", name="签收").click()
-        expect(page.locator("main")).to_contain_text("办理中")
     page.locator("summary", has_text="反馈办理结果").click()
     page.get_by_label("办理结果", exact=True).fill("已完成维修并经现场确认")
     page.get_by_label("佐证材料（照片或 PDF）").set_input_files(str(photo))
@@ -108,7 +163,7 @@ def test_report_photo_dispatch_accept_then_an_overdue_ticket_urged_to_revisit(pa
 
     # The dispatcher verifies and closes it, then revisits the resident.
     sign_in(dispatcher)
-    page.goto(f"/tickets/{ticket['ticket_id']}")
+    page.goto(f"/tickets/{ticket_id}")
     page.get_by_label("核实意见").fill("现场核实已整改")
     page.get_by_role("button", name="提交核实").click()
     expect(page.locator("main")).to_contain_text("已办结")

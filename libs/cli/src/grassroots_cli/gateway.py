@@ -31,12 +31,11 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from grassroots_cli.balancer import Upstream
 from grassroots_cli.services import DEFAULT_PORTS, available_services, service
-from grassroots_cli.webapp import DocFiles, WebApp
+from grassroots_cli.webserver import add_http_problems, add_web_routes
 from grassroots_common.auth import load_or_create_secret, mint_token
 from grassroots_common.http.refusals import problem
 
@@ -56,8 +55,6 @@ HOP_BY_HOP = {
     b"x-forwarded-for",
     b"forwarded",
 }
-WEB_ROOT = Path(__file__).resolve().parents[4] / "apps" / "web"
-DOCS_ROOT = Path(__file__).resolve().parents[4] / "docs" / "manuals"
 # Encoded characters that would change where a path goes once a service decodes it ("/", "?", "#",
 # "\"), and control characters, raw or encoded: such a path is refused, never forwarded.
 _UNSAFE_PATH = re.compile(rb"%(2f|3f|23|5c|[01][0-9a-f]|7f)|[\x00-\x20\x7f]", re.IGNORECASE)
@@ -204,7 +201,6 @@ def create_gateway(limits: GatewayLimits | None = None) -> FastAPI:
     targets = upstreams()
     limits = limits or GatewayLimits.from_env()
     dev_signin = os.environ.get("GATEWAY_DEV_SIGNIN", "false").lower() == "true"
-    web_root = Path(os.environ.get("WEB_ROOT", WEB_ROOT))
     slots = ClientSlots(limits.requests_per_client)
 
     @asynccontextmanager
@@ -229,11 +225,7 @@ def create_gateway(limits: GatewayLimits | None = None) -> FastAPI:
     app = FastAPI(title="Grassroots gateway", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(PathGuard)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        codes = {404: ("not_found", "找不到该地址"), 405: ("method_not_allowed", "不支持该请求方法")}
-        code, detail = codes.get(exc.status_code, ("http_error", "请求有误"))
-        return problem(exc.status_code, code, detail, request.url.path[:200])
+    add_http_problems(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -318,23 +310,7 @@ def create_gateway(limits: GatewayLimits | None = None) -> FastAPI:
             if release:
                 slots.give_back(peer)
 
-    files = WebApp(web_root)
-    manuals = DocFiles(Path(os.environ.get("DOCS_ROOT", DOCS_ROOT)))
-
-    @app.get("/docs/manuals/{name:path}", include_in_schema=False)
-    def manual(name: str, request: Request) -> Response:
-        answer = manuals.response(name, request.headers)
-        if answer is None:
-            return problem(404, "manual_not_found", "找不到该手册或图片", "/docs/manuals/" + name[:100])
-        return answer
-
-    @app.get("/{path:path}", include_in_schema=False)
-    def web(path: str, request: Request) -> Response:
-        answer = files.response(path, request.headers) if web_root.is_dir() else None
-        if answer is None:
-            return problem(404, "web_app_missing", "网页应用未安装", "/" + path)
-        return answer
-
+    add_web_routes(app)
     return app
 
 
