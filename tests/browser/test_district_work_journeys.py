@@ -1,7 +1,8 @@
 """The district's and the operator's jobs in the browser.
 
 District: the statistics exported, a notice and a bulletin downloaded as Word, a civil servant's
-growth archive found by name and unit (an empty search refused with the service's message).
+growth archive found by name and unit (an empty search refused with the service's message), and
+one archive joining a cadre's appraisal with the tickets she handled in the grid.
 Operator: a read model rebuilt from the screen with its progress; a parked event retried.
 """
 
@@ -16,6 +17,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
+
+from grassroots_common.demo import HR_TICKET_HANDLER
+
+APPRAISAL = {"PersonEnrolled", "SelfAssessed", "ReviewRecorded", "ResultsPublished", "QuarterFinalized"}
 
 pytestmark = pytest.mark.browser
 
@@ -131,3 +136,34 @@ def test_operator_rebuilds_a_read_model_and_retries_a_parked_event(page, people,
     expect(grid.locator(f'li[data-dead-letter="{parked_id}"]')).to_have_count(0)
     grid.get_by_label(re.compile("搁置事件状态")).select_option("retried")
     expect(grid.locator(f'li[data-dead-letter="{parked_id}"]')).to_be_visible()
+
+
+def test_one_archive_joins_a_cadres_appraisal_and_the_tickets_she_handled(page, people, sign_in, fits) -> None:
+    """The growth archive across services: the HR bureau's ticket handler is a person of its roster
+    (one person id in both services), so her archive holds her appraisal and the tickets she took."""
+    person_id, name = HR_TICKET_HANDLER
+    sign_in(people.need("district_admin"))
+    page.goto("/archives")
+    form = page.get_by_role("form", name="按姓名查找")
+    form.get_by_label("姓名").fill(name)
+    form.get_by_role("button", name="查找").click()
+    page.get_by_role("list", name="查找结果").locator(f'li[data-person="{person_id}"] a').click()
+    expect(page.get_by_role("region", name=name)).to_contain_text("人力资源和社会保障局")
+    records = page.get_by_role("list", name="成长记录")
+    expect(records.locator("li.entry").first).to_be_visible()
+    seen: set[str] = set()
+    for _ in range(40):  # a few years of records, 15 to a page
+        here = set(records.locator("li.entry").evaluate_all("els => els.map((e) => e.dataset.type)"))
+        if "TicketAccepted" in here and "TicketAccepted" not in seen:
+            expect(records.locator('li.entry[data-type="TicketAccepted"]').first).to_contain_text("签收承办工单")
+        seen |= here
+        if "TicketAccepted" in seen and seen & APPRAISAL:
+            break
+        forward = page.get_by_role("button", name="下一页")
+        if not forward.is_enabled():
+            break
+        forward.click()
+        expect(page.locator(".state-loading")).to_have_count(0)
+    assert "TicketAccepted" in seen, seen
+    assert seen & APPRAISAL, seen
+    fits()

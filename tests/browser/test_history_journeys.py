@@ -1,5 +1,6 @@
 """Why it is so, in the browser: a grade's 评定经过 on the quarter board, a project's 变更记录 after
-a funding, each step with who did it, when and why — read from the events."""
+a funding, each step with who did it, when and why — read from the events; and the board, the
+ranking, the league table and the statistics as they stood at a chosen time."""
 
 from __future__ import annotations
 
@@ -103,3 +104,16 @@ def test_the_league_table_as_it_stood(page, people, sign_in, check_screen) -> No
     expect(page.get_by_role("table", name="职能部门排行").locator("tbody tr").first).to_be_visible()
     assert "as_of=" in page.url
     check_screen(page, "部门办件排行（某一时刻）")
+
+
+def test_the_statistics_as_they_stood(page, people, sign_in, check_screen) -> None:
+    sign_in(people.need("district_admin"))
+    page.get_by_role("link", name="一键统计").click()
+    expect(page.locator('[data-figure="log_submission"]')).to_be_visible()
+    page.get_by_label("查看某一时刻的情况").fill(_a_minute_ago())
+    expect(page.get_by_role("status").filter(has_text="时的统计")).to_be_visible()
+    expect(page.locator('[data-figure="ticket_departments"]')).to_be_visible()
+    assert "as_of=" in page.url
+    check_screen(page, "一键统计（某一时刻）")
+    page.get_by_role("button", name="回到现在").click()
+    expect(page.get_by_role("status").filter(has_text="时的统计")).to_have_count(0)

@@ -20,9 +20,7 @@ import shutil
 import signal
 import tempfile
 import time
-import uuid
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -31,55 +29,13 @@ import pytest
 
 from grassroots_cli.cluster import NATS_NODES, Cluster
 from grassroots_cli.operator import leader_locks
-from grassroots_common.auth import mint_token
 from grassroots_common.embedded import dsn_for, free_port
 from grassroots_common.jetstream import connect
 
 pytestmark = pytest.mark.slow
 
-WEEK = "2026-W47"
-PEOPLE = 40
-WORKERS = 4
+WEEK = "2026-W47"  # the week the load (conftest.py) submits
 SERVICES = ("appraisal", "reporting")
-
-
-@dataclass
-class Load:
-    """A bounded load: ``WORKERS`` clients, each one keyed command at a time (as the web app sends)."""
-
-    url: str
-    secret: str
-    ok: dict[str, int] = field(default_factory=collections.Counter)
-    failed: list[tuple[float, str, str]] = field(default_factory=list)
-    last_ok: float = 0.0
-    stop: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def run(self) -> None:
-        await asyncio.gather(*(self._worker(w) for w in range(WORKERS)))
-
-    async def _worker(self, w: int) -> None:
-        tokens = {
-            f"p{i:03d}": mint_token(self.secret, f"p{i:03d}", f"干部{i}", ["staff"], {"unit": "u1"})
-            for i in range(w, PEOPLE, WORKERS)
-        }
-        n = 0
-        async with httpx.AsyncClient(base_url=self.url, timeout=15) as client:
-            while not self.stop.is_set():
-                person = list(tokens)[n % len(tokens)]
-                n += 1
-                body = {"week": WEEK, "items": [{"text": f"第{n}次整理台账", "indicators": []}]}
-                headers = {"Authorization": f"Bearer {tokens[person]}", "Idempotency-Key": str(uuid.uuid4())}
-                try:
-                    r = await client.post("/api/appraisal/api/v1/logs", json=body, headers=headers)
-                    status = str(r.status_code)
-                except httpx.HTTPError as exc:
-                    status = type(exc).__name__
-                if status.startswith("2"):
-                    self.ok[person] += 1
-                    self.last_ok = time.monotonic()
-                else:
-                    self.failed.append((time.monotonic(), person, status))
-                    await asyncio.sleep(0.2)  # a client told to come back later does not hammer
 
 
 @pytest.fixture
@@ -99,18 +55,11 @@ def cluster() -> Iterator[Cluster]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-async def until(probe: Callable[[], Awaitable[bool]], timeout: float, what: str) -> float:
-    """Seconds until ``probe`` holds (a deadline, never a fixed sleep)."""
-    started = time.monotonic()
-    while not await probe():
-        assert time.monotonic() - started < timeout, f"{what}: not within {timeout}s"
-        await asyncio.sleep(0.05)
-    return time.monotonic() - started
-
-
-async def test_kill_the_stream_leader_workers_and_an_api_replica_under_load(cluster: Cluster) -> None:
+async def test_kill_the_stream_leader_workers_and_an_api_replica_under_load(
+    cluster: Cluster, command_load, until
+) -> None:
     secret = (cluster.data_dir / "keys" / "jwt.secret").read_text().strip()
-    load = Load(cluster.url, secret)
+    load = command_load(cluster.url, secret, keyed=True)
     runner = asyncio.create_task(load.run())
     admin = await asyncpg.connect(dsn_for(cluster.database_url, "grassroots_appraisal"))
     nc = await connect(cluster.nats_url, "cluster-fault-test")

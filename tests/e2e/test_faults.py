@@ -17,8 +17,7 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -27,55 +26,12 @@ import pytest
 
 from grassroots_cli.platform import Platform
 from grassroots_cli.services import SERVICES
-from grassroots_common.auth import mint_token
 from grassroots_common.embedded import dsn_for, free_port
 from grassroots_common.jetstream import connect
 
 pytestmark = pytest.mark.slow
 
-WEEK = "2026-W47"
-PEOPLE = 40
-WORKERS = 4
-
-
-@dataclass
-class Load:
-    """A bounded load: ``WORKERS`` clients, each one command at a time."""
-
-    url: str
-    secret: str
-    ok: dict[str, int] = field(default_factory=collections.Counter)  # person -> 2xx submissions
-    failed: list[tuple[float, str, str]] = field(default_factory=list)
-    last_ok: float = 0.0
-    stop: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def run(self) -> None:
-        await asyncio.gather(*(self._worker(w) for w in range(WORKERS)))
-
-    async def _worker(self, w: int) -> None:
-        tokens = {
-            f"p{i:03d}": mint_token(self.secret, f"p{i:03d}", f"干部{i}", ["staff"], {"unit": "u1"})
-            for i in range(w, PEOPLE, WORKERS)
-        }
-        n = 0
-        async with httpx.AsyncClient(base_url=self.url, timeout=15) as client:
-            while not self.stop.is_set():
-                person = list(tokens)[n % len(tokens)]
-                n += 1
-                body = {"week": WEEK, "items": [{"text": f"第{n}次整理台账", "indicators": []}]}
-                try:
-                    r = await client.post(
-                        "/api/appraisal/api/v1/logs", json=body, headers={"Authorization": f"Bearer {tokens[person]}"}
-                    )
-                    status = str(r.status_code)
-                except httpx.HTTPError as exc:
-                    status = type(exc).__name__
-                if status.startswith("2"):
-                    self.ok[person] += 1
-                    self.last_ok = time.monotonic()
-                else:
-                    self.failed.append((time.monotonic(), person, status))
-                    await asyncio.sleep(0.2)  # a client told to come back later does not hammer
+WEEK = "2026-W47"  # the week the load (conftest.py) submits
 
 
 @pytest.fixture
@@ -97,18 +53,9 @@ def platform() -> Iterator[Platform]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-async def until(probe: Callable[[], Awaitable[bool]], timeout: float, what: str) -> float:
-    """Seconds until ``probe`` holds (a deadline, never a fixed sleep)."""
-    started = time.monotonic()
-    while not await probe():
-        assert time.monotonic() - started < timeout, f"{what}: not within {timeout}s"
-        await asyncio.sleep(0.1)
-    return time.monotonic() - started
-
-
-async def test_kill_a_service_nats_and_postgres_under_load(platform: Platform) -> None:
+async def test_kill_a_service_nats_and_postgres_under_load(platform: Platform, command_load, until) -> None:
     secret = (platform.data_dir / "keys" / "jwt.secret").read_text().strip()
-    load = Load(platform.url, secret)
+    load = command_load(platform.url, secret)
     runner = asyncio.create_task(load.run())
 
     async def ready(name: str) -> bool:

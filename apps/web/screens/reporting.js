@@ -5,6 +5,7 @@
 
 import { ApiError, command, get, query } from "../lib/api.js";
 import { fmtDate, fmtDateTime, h, replace, uid } from "../lib/dom.js";
+import { asOfField } from "../lib/history.js";
 import { LEADER_ROLES } from "../lib/roles.js";
 import { navigate } from "../lib/router.js";
 import {
@@ -347,6 +348,8 @@ async function renderStatistics(body, { user, query: q }) {
   const unit = select("unit", units, "全部单位");
   const town = select("town", towns, "全部镇");
   const community = select("community", communities, "全部社区");
+  // The figures as they stood at a chosen time, folded again from the events; empty: now.
+  const asOf = asOfField(q.get("as_of"));
   const result = h("div", { "aria-live": "polite" });
   const form = plainForm({
     label: "统计条件",
@@ -354,10 +357,11 @@ async function renderStatistics(body, { user, query: q }) {
       field({ label: "统计期间", name: "period", control: period, hint: PERIOD_HINT }),
       district ? h("div", { class: "grid2" }, field({ label: "单位（考核数据）", name: "unit", control: unit }), field({ label: "镇（乡村数据）", name: "town", control: town })) : null,
       district ? field({ label: "社区（网格数据）", name: "community", control: community }) : null,
+      asOf.element,
     ],
     submitLabel: "统计",
     send: async () => {
-      const params = { period: period.value.trim(), unit: district ? unit.value : undefined, town: district ? town.value : undefined, community: district ? community.value : undefined };
+      const params = { period: period.value.trim(), unit: district ? unit.value : undefined, town: district ? town.value : undefined, community: district ? community.value : undefined, as_of: asOf.value() };
       history.replaceState(null, "", query(params) || location.pathname);
       replace(result, loading("正在统计…"));
       try {
@@ -373,12 +377,14 @@ async function renderStatistics(body, { user, query: q }) {
     done: ({ stats, params, scope }) => {
       replace(
         result,
+        stats.as_of ? h("p", { class: "notice", role: "status" }, `这是 ${fmtDateTime(stats.as_of)} 时的统计，由当时已记录的事件重算`) : null,
         h("div", { class: "spread" }, h("p", { class: "muted" }, `${stats.period_label}${scope ? ` · ${scope}` : " · 全部"}`), downloadButton("导出 Excel", `${API}/statistics.xlsx${query(params)}`, `统计报表-${stats.period}.xlsx`)),
         stats.figures.map((f) => section(f.title, figureView(f, { heading: false }))),
       );
     },
   });
   body.append(section("统计条件", form), result);
+  asOf.onChange(() => form.requestSubmit());
   form.requestSubmit();
 }
 

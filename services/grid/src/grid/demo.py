@@ -20,7 +20,7 @@ from faker import Faker
 
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.calendar_projection import load_calendar
-from grassroots_common.demo import DemoUser
+from grassroots_common.demo import HR_TICKET_HANDLER, DemoUser
 from grassroots_common.events import SYSTEM, Metadata, NewEvent
 from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
@@ -134,10 +134,15 @@ ROSTER = roster()
 _BY_ID = {p.person_id: p for p in ROSTER}
 DISPATCHER = ("ca_fengming", "赵文静")
 HANDLERS = {
-    dep: (f"dh_{dep.removeprefix('dep_')}", name)
-    for dep, name in zip(
-        DEPARTMENTS, ["刘志强", "陈国庆", "杨建军", "黄丽娟", "周海燕", "吴振华", "徐晓东", "孙红梅"], strict=True
-    )
+    **{
+        dep: (f"dh_{dep.removeprefix('dep_')}", name)
+        for dep, name in zip(
+            [d for d in DEPARTMENTS if d != "dep_hr"],
+            ["刘志强", "陈国庆", "杨建军", "黄丽娟", "周海燕", "吴振华", "徐晓东"],
+            strict=True,
+        )
+    },
+    "dep_hr": HR_TICKET_HANDLER,  # a person of the appraisal roster: her growth archive joins both services
 }
 VOLUNTEERS = [("pm_01", "马秀兰", "volunteer"), ("pm_02", "郭建平", "volunteer"), ("pm_03", "何志明", "volunteer")]
 UNIT = ("ua_hospital", "区人民医院党支部", "unit_admin")

@@ -63,7 +63,7 @@ def wan(fen: int | None) -> str:
     return f"{(fen or 0) / 1_000_000:,.2f}万元"
 
 
-async def log_submission(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
+async def log_submission(pool: queries.Reads, period: Period, scope: Scope, now: dt.datetime) -> Figure:
     """Weekly logs of the period's weeks that have fallen due by ``now``: a quarter under way counts
     its past weeks only, and each person from the week they were enrolled."""
     weeks = period.weeks_due(now)
@@ -71,7 +71,7 @@ async def log_submission(pool: asyncpg.Pool, period: Period, scope: Scope, now: 
     return _submission_figure("log_submission", "周纪实", period.label, records, len(weeks))
 
 
-async def summary_submission(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
+async def summary_submission(pool: queries.Reads, period: Period, scope: Scope, now: dt.datetime) -> Figure:
     """Monthly summaries of the months that fell due in the period (a month's notice: the month
     before), those months only once they have ended, each person from their enrolment."""
     months = period.summary_months_due(now)
@@ -133,7 +133,7 @@ def _submission_figure(key: str, noun: str, label: str, records: list[asyncpg.Re
     )
 
 
-async def review_progress(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
+async def review_progress(pool: queries.Reads, period: Period, scope: Scope, now: dt.datetime) -> Figure:
     # The period's last quarter that has started (a year or a quarter not yet opened reports the latest one).
     quarter, found = period.quarter, []
     for candidate in reversed(period.quarters):
@@ -195,7 +195,7 @@ async def review_progress(pool: asyncpg.Pool, period: Period, scope: Scope, now:
     )
 
 
-async def result_use_by_kind(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
+async def result_use_by_kind(pool: queries.Reads, period: Period, scope: Scope, now: dt.datetime) -> Figure:
     totals: dict[tuple[str, bool], int] = defaultdict(int)
     for r in await queries.result_uses(pool, period.start, period.end, scope.unit):
         totals[(r["kind"], r["positive"])] += r["uses"]
@@ -224,7 +224,7 @@ async def result_use_by_kind(pool: asyncpg.Pool, period: Period, scope: Scope, n
     )
 
 
-async def result_use_by_unit(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
+async def result_use_by_unit(pool: queries.Reads, period: Period, scope: Scope, now: dt.datetime) -> Figure:
     units: dict[str, dict[str, Any]] = {}
     for r in await queries.result_uses(pool, period.start, period.end, scope.unit):
         row = units.setdefault(
@@ -250,7 +250,7 @@ async def result_use_by_unit(pool: asyncpg.Pool, period: Period, scope: Scope, n
     )
 
 
-async def ticket_departments(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
+async def ticket_departments(pool: queries.Reads, period: Period, scope: Scope, now: dt.datetime) -> Figure:
     as_of = min(now, period.ends_at)
     rows = []
     for r in await queries.ticket_departments(pool, period.starts_at, period.ends_at, scope.community, as_of):
@@ -297,7 +297,7 @@ async def ticket_departments(pool: asyncpg.Pool, period: Period, scope: Scope, n
     )
 
 
-async def grid_overview(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
+async def grid_overview(pool: queries.Reads, period: Period, scope: Scope, now: dt.datetime) -> Figure:
     rows = []
     for r in await queries.grid_overview(pool, period.starts_at, period.ends_at, scope.community):
         rows.append({**dict(r), "in_grid_rate": rate(r["in_grid"], r["reports"])})
@@ -321,7 +321,9 @@ async def grid_overview(pool: asyncpg.Pool, period: Period, scope: Scope, now: d
     )
 
 
-async def _project_rows(pool: asyncpg.Pool, period: Period, scope: Scope, *, behind_only: bool) -> list[dict[str, Any]]:
+async def _project_rows(
+    pool: queries.Reads, period: Period, scope: Scope, *, behind_only: bool
+) -> list[dict[str, Any]]:
     rows = await queries.projects(
         pool, scope.town, period.end, BEHIND_MARGIN_PCT, behind_only=behind_only, limit=PROJECTS_LISTED
     )
@@ -356,7 +358,7 @@ _PROJECT_COLUMNS = [
 ]
 
 
-async def project_ranking(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
+async def project_ranking(pool: queries.Reads, period: Period, scope: Scope, now: dt.datetime) -> Figure:
     rows = await _project_rows(pool, period, scope, behind_only=False)
     counts = await queries.project_counts(pool, scope.town, period.end, BEHIND_MARGIN_PCT)
     sentence = f"截至{period.end - dt.timedelta(days=1):%Y年%m月%d日}，书记项目 {counts['total']} 个，滞后 {counts['behind']} 个。"
@@ -366,7 +368,7 @@ async def project_ranking(pool: asyncpg.Pool, period: Period, scope: Scope, now:
     return Figure("project_ranking", title, _PROJECT_COLUMNS, rows, sentence)
 
 
-async def projects_behind(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
+async def projects_behind(pool: queries.Reads, period: Period, scope: Scope, now: dt.datetime) -> Figure:
     rows = await _project_rows(pool, period, scope, behind_only=True)
     behind = (await queries.project_counts(pool, scope.town, period.end, BEHIND_MARGIN_PCT))["behind"]
     names = "、".join(f"{x['village_name']}“{x['name']}”" for x in rows[:5])
@@ -374,7 +376,7 @@ async def projects_behind(pool: asyncpg.Pool, period: Period, scope: Scope, now:
     return Figure("projects_behind", "进度滞后的书记项目（按滞后程度）", _PROJECT_COLUMNS, rows, sentence)
 
 
-async def funds_by_source(pool: asyncpg.Pool, period: Period, scope: Scope, now: dt.datetime) -> Figure:
+async def funds_by_source(pool: queries.Reads, period: Period, scope: Scope, now: dt.datetime) -> Figure:
     rows = [
         {
             "source": r["source"],
@@ -396,7 +398,7 @@ async def funds_by_source(pool: asyncpg.Pool, period: Period, scope: Scope, now:
     )
 
 
-Builder = Callable[[asyncpg.Pool, Period, Scope, dt.datetime], Awaitable[Figure]]
+Builder = Callable[[queries.Reads, Period, Scope, dt.datetime], Awaitable[Figure]]
 FIGURES: dict[str, Builder] = {
     "log_submission": log_submission,
     "summary_submission": summary_submission,
@@ -423,9 +425,21 @@ PROJECTIONS_OF = {
 }
 
 
+def projections_of(keys: list[str]) -> set[str]:
+    """The projections the figures ``keys`` read."""
+    return {p for k in keys for p in PROJECTIONS_OF[k]}
+
+
 async def build(
     pool: asyncpg.Pool, keys: list[str], period: Period, scope: Scope, now: dt.datetime
 ) -> tuple[list[Figure], dict[str, dict[str, int | str]]]:
     """The figures and the positions they reflect (read before the figures: at least that fresh)."""
-    positions = await queries.positions(pool, {p for k in keys for p in PROJECTIONS_OF[k]})
-    return [await FIGURES[k](pool, period, scope, now) for k in keys], positions
+    positions = await queries.positions(pool, projections_of(keys))
+    return await build_from(pool, keys, period, scope, now), positions
+
+
+async def build_from(
+    db: queries.Reads, keys: list[str], period: Period, scope: Scope, now: dt.datetime
+) -> list[Figure]:
+    """The figures read from ``db``: the live read models or past folds of them."""
+    return [await FIGURES[k](db, period, scope, now) for k in keys]

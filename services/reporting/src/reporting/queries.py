@@ -5,11 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any, Protocol
 
 import asyncpg
 
 from grassroots_common.projections.read_after import read_position
 from reporting.periods import Span
+
+
+class Reads(Protocol):
+    """What the figures' queries read through: a pool, a connection, or past folds
+    (``reporting.past.PastReader``)."""
+
+    async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]: ...
+
+    async def fetchrow(self, query: str, *args: Any) -> asyncpg.Record | None: ...
+
+    async def fetchval(self, query: str, *args: Any) -> Any: ...
 
 
 async def submissions_by_unit(pool: asyncpg.Pool, week: str, unit: str | None) -> list[asyncpg.Record]:
@@ -31,16 +43,16 @@ async def positions(pool: asyncpg.Pool, projections: Iterable[str]) -> dict[str,
     return {name: await read_position(pool, name) for name in sorted(set(projections))}
 
 
-async def log_submission(pool: asyncpg.Pool, weeks: list[Span], unit: str | None) -> list[asyncpg.Record]:
+async def log_submission(pool: Reads, weeks: list[Span], unit: str | None) -> list[asyncpg.Record]:
     return await _submissions(pool, "weekly_submissions", "week", weeks, unit)
 
 
-async def summary_submission(pool: asyncpg.Pool, months: list[Span], unit: str | None) -> list[asyncpg.Record]:
+async def summary_submission(pool: Reads, months: list[Span], unit: str | None) -> list[asyncpg.Record]:
     return await _submissions(pool, "monthly_submissions", "month", months, unit)
 
 
 async def _submissions(
-    pool: asyncpg.Pool, table: str, column: str, periods: list[Span], unit: str | None
+    pool: Reads, table: str, column: str, periods: list[Span], unit: str | None
 ) -> list[asyncpg.Record]:
     """Per unit: what was due in ``periods`` (weeks or months that have fallen due) — one per person
     and period while the person was on the roster, from enrolment to leaving — and what came in."""
@@ -72,7 +84,7 @@ async def _submissions(
     )
 
 
-async def review_progress(pool: asyncpg.Pool, quarter: str, unit: str | None) -> list[asyncpg.Record]:
+async def review_progress(pool: Reads, quarter: str, unit: str | None) -> list[asyncpg.Record]:
     return await pool.fetch(
         """WITH pq AS (
                SELECT unit_id, count(*) AS people,
@@ -97,7 +109,7 @@ async def review_progress(pool: asyncpg.Pool, quarter: str, unit: str | None) ->
     )
 
 
-async def result_uses(pool: asyncpg.Pool, start: dt.date, end: dt.date, unit: str | None) -> list[asyncpg.Record]:
+async def result_uses(pool: Reads, start: dt.date, end: dt.date, unit: str | None) -> list[asyncpg.Record]:
     return await pool.fetch(
         """SELECT r.unit_id, coalesce(n.name, r.unit_id) AS unit_name, r.kind, r.positive, sum(r.uses) AS uses
            FROM rpt_appraisal.result_uses r LEFT JOIN rpt_appraisal.units n USING (unit_id)
@@ -110,7 +122,7 @@ async def result_uses(pool: asyncpg.Pool, start: dt.date, end: dt.date, unit: st
 
 
 async def ticket_departments(
-    pool: asyncpg.Pool, start: dt.datetime, end: dt.datetime, community: str | None, now: dt.datetime
+    pool: Reads, start: dt.datetime, end: dt.datetime, community: str | None, now: dt.datetime
 ) -> list[asyncpg.Record]:
     return await pool.fetch(
         """SELECT t.department_id, coalesce(n.name, t.department_id) AS department_name,
@@ -138,7 +150,7 @@ async def ticket_departments(
 
 
 async def grid_overview(
-    pool: asyncpg.Pool, start: dt.datetime, end: dt.datetime, community: str | None
+    pool: Reads, start: dt.datetime, end: dt.datetime, community: str | None
 ) -> list[asyncpg.Record]:
     return await pool.fetch(
         """WITH r AS (
@@ -169,7 +181,7 @@ _EXPECTED = """CASE WHEN p.starts_on IS NULL OR p.due_on IS NULL OR p.due_on <= 
 
 
 async def projects(
-    pool: asyncpg.Pool, town: str | None, as_of: dt.date, margin: int, *, behind_only: bool, limit: int
+    pool: Reads, town: str | None, as_of: dt.date, margin: int, *, behind_only: bool, limit: int
 ) -> list[asyncpg.Record]:
     """Projects by progress (or, behind schedule only, by how far behind), with the progress the
     time elapsed by ``as_of`` calls for."""
@@ -193,7 +205,7 @@ async def projects(
     )
 
 
-async def project_counts(pool: asyncpg.Pool, town: str | None, as_of: dt.date, margin: int) -> asyncpg.Record:
+async def project_counts(pool: Reads, town: str | None, as_of: dt.date, margin: int) -> asyncpg.Record:
     return await pool.fetchrow(
         f"""SELECT count(*) AS total, count(*) FILTER (WHERE p.progress + $3 < {_EXPECTED}) AS behind
             FROM rpt_villages.projects p WHERE p.name IS NOT NULL AND ($1::text IS NULL OR p.town_id = $1)""",
@@ -203,7 +215,7 @@ async def project_counts(pool: asyncpg.Pool, town: str | None, as_of: dt.date, m
     )
 
 
-async def funds_by_source(pool: asyncpg.Pool, start: dt.date, end: dt.date, town: str | None) -> list[asyncpg.Record]:
+async def funds_by_source(pool: Reads, start: dt.date, end: dt.date, town: str | None) -> list[asyncpg.Record]:
     return await pool.fetch(
         """SELECT source, sum(amount_fen)::bigint AS amount_fen, sum(grants)::bigint AS grants,
                   count(DISTINCT project_id) AS projects

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from grassroots_common.as_of import check_as_of
 from grassroots_common.auth import Principal
+from grassroots_common.clock import real_now
 from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
 from grassroots_common.routing import api_router
 from grassroots_common.runtime import Runtime
 from reporting import authz, figures, periods
 from reporting.api.models import XLSX, FigureOut, Positions, attachment
+from reporting.past import past_read_models
 from reporting.workbook import workbook
 
 router = api_router(prefix="/api/v1/statistics", tags=["statistics"])
@@ -26,6 +30,10 @@ PeriodQuery = Annotated[
         examples=["2026-Q3"],
         description="Week, month, quarter or year; default: this quarter",
     ),
+]
+AsOfQuery = Annotated[
+    dt.datetime | None,
+    Query(description="The figures as they stood at this time (ISO 8601 with a zone), folded from the events"),
 ]
 APPRAISAL = ["log_submission", "summary_submission", "review_progress", "result_use_by_kind", "result_use_by_unit"]
 
@@ -42,6 +50,7 @@ class StatisticsOut(BaseModel):
     scope: ScopeOut
     figures: list[FigureOut]
     positions: Positions
+    as_of: dt.datetime | None = None
 
 
 async def _statistics(
@@ -51,19 +60,28 @@ async def _statistics(
     unit: str | None,
     town: str | None,
     community: str | None,
+    as_of: dt.datetime | None,
 ) -> StatisticsOut:
     scope = authz.statistics_scope(principal, figures.Scope(unit=unit, town=town, community=community))
-    now = runtime.clock()
+    at = check_as_of(as_of, real_now())
+    # In the past, "now" is that time: what had fallen due by then, from the events recorded by then.
+    now = at or runtime.clock()
     p = periods.parse(period) if period else periods.containing("quarter", now.astimezone(periods.BEIJING).date())
     # A unit administrator sees their unit's appraisal figures; grid and village figures are district-wide.
     keys = APPRAISAL if scope.unit and not authz.reads_all(principal) else list(figures.FIGURES)
-    built, positions = await figures.build(runtime.pool, keys, p, scope, now)
+    if at is None:
+        built, positions = await figures.build(runtime.pool, keys, p, scope, now)
+    else:
+        async with past_read_models(runtime, figures.projections_of(keys), at) as then:
+            built = await figures.build_from(then, keys, p, scope, now)
+            positions = then.past.positions
     return StatisticsOut(
         period=p.code,
         period_label=p.label,
         scope=ScopeOut(unit=scope.unit, town=scope.town, community=scope.community),
         figures=[FigureOut(**f.as_dict()) for f in built],
         positions=positions,
+        as_of=at,
     )
 
 
@@ -75,8 +93,9 @@ async def statistics(
     unit: Id = None,
     town: Id = None,
     community: Id = None,
+    as_of: AsOfQuery = None,
 ) -> StatisticsOut:
-    return await _statistics(runtime, principal, period, unit, town, community)
+    return await _statistics(runtime, principal, period, unit, town, community, as_of)
 
 
 @router.get(".xlsx", summary="The same tables as an Excel workbook (一键导出)", response_class=Response)
@@ -87,14 +106,16 @@ async def statistics_workbook(
     unit: Id = None,
     town: Id = None,
     community: Id = None,
+    as_of: AsOfQuery = None,
 ) -> Response:
-    stats = await _statistics(runtime, principal, period, unit, town, community)
+    stats = await _statistics(runtime, principal, period, unit, town, community, as_of)
     about = {
         "期间": stats.period_label,
         "单位": stats.scope.unit or "全部",
         "镇": stats.scope.town or "全部",
         "社区": stats.scope.community or "全部",
         "生成时间": runtime.clock().isoformat(),
+        **({"统计时点": stats.as_of.astimezone(periods.BEIJING).strftime("%Y-%m-%d %H:%M")} if stats.as_of else {}),
         "数据位置": stats.positions,
     }
     body = workbook(f"统计报表 {stats.period_label}", [f.model_dump() for f in stats.figures], about)
