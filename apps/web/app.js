@@ -15,6 +15,7 @@ import { screens as districtScreens } from "./screens/district.js";
 import { screens as gridScreens } from "./screens/grid.js";
 import { screens as growthScreens } from "./screens/growth.js";
 import { renderHelpIndex, renderManual } from "./screens/help.js";
+import { drawInboxBadge, screens as inboxScreens } from "./screens/inbox.js";
 import { screens as leaderScreens } from "./screens/leader.js";
 import { screens as operatorScreens } from "./screens/operator.js";
 import { screens as peerScreens } from "./screens/peers.js";
@@ -26,6 +27,7 @@ import { screens as villageScreens } from "./screens/village.js";
 import { screens as villageWorkScreens } from "./screens/village_work.js";
 
 const SCREENS = [
+  ...inboxScreens,
   ...staffScreens,
   ...leaderScreens,
   ...quarterScreens,
@@ -58,6 +60,7 @@ function drawWho() {
   replace(
     who,
     h("span", { class: "name" }, `${user.name} · ${user.roles.map(roleLabel).join("、")}`),
+    h("a", { id: "inbox-link", class: "inbox-link", href: "/inbox", hidden: true }, "收件箱"),
     h("a", { class: "help-menu", href: "/help" }, "帮助"),
     h("button", { type: "button", onclick: signOut }, "退出"),
   );
@@ -90,7 +93,15 @@ function frame(title, { home = true, help = null } = {}) {
   replace(main, heading, body);
   heading.focus({ preventScroll: true });
   window.scrollTo(0, 0);
+  refreshInbox();
   return body;
+}
+
+/** The header's inbox count, read again on every screen (a task done elsewhere leaves the inbox). */
+async function refreshInbox() {
+  const link = document.getElementById("inbox-link");
+  if (!link || !session.user) return;
+  await drawInboxBadge(link, session.user, await loadCapabilities());
 }
 
 async function home() {
