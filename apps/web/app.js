@@ -38,6 +38,7 @@ function drawWho() {
   replace(
     who,
     h("span", { class: "name" }, `${user.name} · ${user.roles.map(roleLabel).join("、")}`),
+    h("a", { id: "inbox-link", class: "inbox-link", href: "/inbox", hidden: true }, "收件箱"),
     h("a", { class: "help-menu", href: "/help" }, "帮助"),
     h("button", { type: "button", onclick: signOut }, "退出"),
   );
@@ -70,7 +71,17 @@ function frame(title, { home = true, help = null } = {}) {
   replace(main, heading, body);
   heading.focus({ preventScroll: true });
   window.scrollTo(0, 0);
+  refreshInbox().catch(() => {}); // a count that could not be read is left as it was
   return body;
+}
+
+/** The header's inbox count, read again on every screen (a task done elsewhere leaves the inbox). */
+async function refreshInbox() {
+  const link = document.getElementById("inbox-link");
+  if (!link || !session.user) return;
+  // The inbox's module is fetched after the screen is drawn: the count never delays a screen.
+  const [{ drawInboxBadge }, caps] = await Promise.all([loadModule("inbox.js"), loadCapabilities()]);
+  await drawInboxBadge(link, session.user, caps);
 }
 
 async function home() {

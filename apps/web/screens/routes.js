@@ -6,6 +6,7 @@
 // gateway reads this list too (grassroots_cli.webapp), to preload the module of the page it serves;
 // every `path` a module's screens declare is listed here, and only those (libs/cli/tests/test_webapp.py).
 export const ROUTES = {
+  "inbox.js": ["/inbox"],
   "staff.js": ["/staff/log", "/staff/history"],
   "leader.js": ["/leader/queue", "/leader/review/:unit/:quarter/:person", "/leader/appeals", "/unit/logs", "/leader/person/:person"],
   "quarter.js": ["/staff/summary", "/staff/quarter", "/staff/reminders", "/unit/board", "/unit/follow-ups"],

@@ -17,8 +17,10 @@ so ``pg_locks`` joined with ``pg_stat_activity`` says who runs what (``grassroot
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import zlib
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 import structlog
@@ -106,3 +108,23 @@ class LeaderLock:
                 await self._conn.close()
         self._conn = None
         self.held = False
+
+
+async def run_as_leader(
+    lock: LeaderLock, stop: asyncio.Event, work: Callable[[], Awaitable[object]], interval: float
+) -> None:
+    """The one way a service runs a scheduled worker: ``work`` every ``interval`` seconds while
+    this replica holds ``lock``, until ``stop``. A stand-by tries the lock often, to take over soon
+    after the holder dies; a pass that fails is logged and the next one runs as planned."""
+    try:
+        while not stop.is_set():
+            held = await lock.acquire()
+            if held:
+                try:
+                    await work()
+                except Exception as exc:
+                    log.warning("leader.pass_failed", lock=lock.name, error=repr(exc))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval if held else min(interval, lock.poll_interval))
+    finally:
+        await lock.release()

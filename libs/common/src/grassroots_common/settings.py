@@ -6,7 +6,7 @@ import os
 import socket
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,6 +45,24 @@ class ServiceSettings(BaseSettings):
     public_docs: bool = False
     host: str = "127.0.0.1"
     port: int = 8100
+    # Reminders (the reporting service's notification port): where each reminder is sent once.
+    # "log" appends JSON lines to ``notify_log_file`` (default ``<data dir>/notifications.jsonl``);
+    # "webhook" POSTs JSON to ``notify_webhook_url`` (a WeCom or SMS gateway sits behind it).
+    notify_channel: str = Field(default="log", pattern="^(log|webhook)$")
+    notify_log_file: Path | None = None
+    notify_webhook_url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://")
+    notify_webhook_timeout: float = Field(default=5.0, gt=0, le=60)
+    notify_webhook_retries: int = Field(default=3, ge=0, le=10)
+    # Tickets show in their holder's inbox this many working days before their deadline (0: the day).
+    remind_ticket_workdays: int = Field(default=1, ge=0, le=10)
+    # A weekly log's reminder is sent this many hours before its deadline (the inbox shows it all week).
+    remind_log_lead_hours: float = Field(default=72, ge=0, le=168)
+
+    @model_validator(mode="after")
+    def _webhook_has_url(self) -> ServiceSettings:
+        if self.notify_channel == "webhook" and not self.notify_webhook_url:
+            raise ValueError("NOTIFY_CHANNEL=webhook needs NOTIFY_WEBHOOK_URL")
+        return self
 
 
 def load_settings(service: str, **overrides: object) -> ServiceSettings:

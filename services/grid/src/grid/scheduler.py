@@ -10,7 +10,6 @@ event twice. Time comes from ``runtime.clock`` so tests move it by hand.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from prometheus_client import Counter, Histogram
 
 from grassroots_common.errors import DomainError
 from grassroots_common.events import SYSTEM
-from grassroots_common.leader import LeaderLock
+from grassroots_common.leader import LeaderLock, run_as_leader
 from grassroots_common.runtime import Runtime
 from grid import handlers
 from grid.projections.tickets import SCHEMA
@@ -49,21 +48,7 @@ class DeadlineScheduler:
 
     async def run(self, stop: asyncio.Event) -> None:
         lock = LeaderLock(self.runtime.settings.database_url, "grid:deadline-scheduler")
-        try:
-            while not stop.is_set():
-                held = await lock.acquire()
-                if held:
-                    try:
-                        await self.run_pass()
-                    except Exception as exc:
-                        log.warning("scheduler.pass_failed", error=repr(exc))
-                # A standby tries the lock often, to take over soon after the holder dies.
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        stop.wait(), self.interval if held else min(self.interval, lock.poll_interval)
-                    )
-        finally:
-            await lock.release()
+        await run_as_leader(lock, stop, self.run_pass, self.interval)
 
     async def due(self, now: dt.datetime, after: tuple[dt.datetime, str] | None) -> list[tuple[dt.datetime, str]]:
         """One page of due tickets, in (next_due_at, ticket_id) order, from the partial index."""

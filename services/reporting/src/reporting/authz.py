@@ -85,6 +85,12 @@ def check_ticket_history(principal: Principal, community_id: str | None, departm
     raise Forbidden("ticket_history_forbidden", "只能查看本社区或本部门承办的工单")
 
 
+def check_inbox(principal: Principal, person_id: str) -> None:
+    """An inbox is read by its person alone: not by a leader, an administrator or the district."""
+    if principal.sub != person_id:
+        raise Forbidden("inbox_forbidden", "只能查看本人的收件箱")
+
+
 def _own(principal: Principal, kind: str) -> str:
     if kind == "unit":
         return principal.unit()

@@ -2,6 +2,7 @@
 
 from reporting.projections.appraisal import AppraisalProjection
 from reporting.projections.archives import ArchivesProjection
+from reporting.projections.inbox import InboxProjection
 from reporting.projections.submissions import SubmissionsProjection
 from reporting.projections.tickets import TicketsProjection
 from reporting.projections.villages import VillagesProjection
@@ -12,12 +13,14 @@ PROJECTIONS = [
     TicketsProjection(),
     VillagesProjection(),
     ArchivesProjection(),
+    InboxProjection(),
 ]
 
 __all__ = [
     "PROJECTIONS",
     "AppraisalProjection",
     "ArchivesProjection",
+    "InboxProjection",
     "SubmissionsProjection",
     "TicketsProjection",
     "VillagesProjection",
