@@ -33,12 +33,12 @@ import httpx
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
 from grassroots_common.auth import mint_token  # noqa: E402
+from grassroots_common.calendar_projection import load_calendar  # noqa: E402
 from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, ensure_database, free_port  # noqa: E402
 from grassroots_common.events import SYSTEM, NewEvent, event_class  # noqa: E402
 from grassroots_common.runtime import Runtime  # noqa: E402
 from grassroots_common.settings import ServiceSettings  # noqa: E402
 from grassroots_common.store import StorePosition  # noqa: E402
-from grassroots_common.workdays import load_calendar  # noqa: E402
 from grid.domain.ticket import Routing, Ticket  # noqa: E402
 from grid.projections.tickets import SCHEMA, TicketsProjection  # noqa: E402
 from grid.scheduler import DeadlineScheduler, PassResult  # noqa: E402

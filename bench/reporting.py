@@ -33,7 +33,9 @@ from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, en
 from grassroots_common.events import RecordedEvent  # noqa: E402
 from grassroots_common.jetstream import StreamSpec, connect, ensure_stream  # noqa: E402
 from grassroots_common.migrations import migrate  # noqa: E402
-from grassroots_common.projections import binding, install, rebuild  # noqa: E402
+from grassroots_common.projections.checkpoints import install  # noqa: E402
+from grassroots_common.projections.projection import binding  # noqa: E402
+from grassroots_common.projections.rebuild import rebuild  # noqa: E402
 from reporting import figures, notices, periods  # noqa: E402
 from reporting.projections import PROJECTIONS  # noqa: E402
 

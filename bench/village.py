@@ -39,7 +39,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 from grassroots_common.auth import mint_token  # noqa: E402
 from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, ensure_database, free_port  # noqa: E402
 from grassroots_common.events import RecordedEvent  # noqa: E402
-from grassroots_common.projections import Projection, binding, rebuild  # noqa: E402
+from grassroots_common.projections.projection import Projection, binding  # noqa: E402
+from grassroots_common.projections.rebuild import rebuild  # noqa: E402
 from grassroots_common.runtime import Runtime, stream_spec  # noqa: E402
 from grassroots_common.settings import ServiceSettings  # noqa: E402
 from village import queries  # noqa: E402

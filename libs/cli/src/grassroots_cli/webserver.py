@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from grassroots_cli.webapp import DocFiles, WebApp
-from grassroots_common.http import problem
+from grassroots_common.http.refusals import problem
 
 WEB_ROOT = Path(__file__).resolve().parents[4] / "apps" / "web"
 DOCS_ROOT = Path(__file__).resolve().parents[4] / "docs" / "manuals"

@@ -18,7 +18,7 @@ import asyncpg
 import structlog
 from prometheus_client import Counter
 
-from grassroots_common.workdays import load_calendar
+from grassroots_common.calendar_projection import load_calendar
 from reporting import inbox
 from reporting.notify import DeliveryFailed, Notifier
 from reporting.reminders import Reminder

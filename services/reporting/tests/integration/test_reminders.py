@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI, Request, Response
 
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections import apply_batch
+from grassroots_common.projections.checkpoints import apply_batch
 from grassroots_common.workdays import CHINA
 from reporting import scheduler
 from reporting.main import create_app

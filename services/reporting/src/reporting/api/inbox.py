@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 from fastapi import Depends, Path
 from pydantic import BaseModel, Field
 
-from grassroots_common.http import PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.calendar_projection import load_calendar
+from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.routing import api_router
-from grassroots_common.workdays import load_calendar
 from reporting import authz, inbox, queries
 from reporting.api.models import Positions
 

@@ -17,7 +17,7 @@ import asyncpg
 import orjson
 
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections import Projection
+from grassroots_common.projections.projection import Projection
 from grassroots_common.tables import Table
 from reporting.eventdata import day, integer, moment, quarter, text
 
