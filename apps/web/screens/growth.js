@@ -6,7 +6,7 @@ import { command, get } from "../lib/api.js";
 import { fmtDate, fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { LEADER_ROLES } from "../lib/roles.js";
 import { actionForm, badge, disclosure, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
-import { thisQuarter } from "../lib/weeks.js";
+import { thisQuarter, today } from "../lib/weeks.js";
 import { BASE } from "../lib/services.js";
 
 const API = BASE.appraisal;
@@ -23,10 +23,6 @@ export const RESULT_USE_KINDS = {
 };
 const NEGATIVE_KINDS = new Set(["discipline", "reminder_talk"]);
 const REMINDER_STATUS = { issued: ["待确认", "warn"], acknowledged: ["待报整改", "warn"], rectified: ["已整改", "ok"] };
-
-function today() {
-  return new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
-}
 
 function unitPath(unit) {
   return `${API}/units/${encodeURIComponent(unit)}`;

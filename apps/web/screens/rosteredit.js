@@ -6,13 +6,10 @@ import { command, get } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { actionForm, disclosure, downloadButton, toast } from "../lib/ui.js";
 import { BASE } from "../lib/services.js";
+import { today } from "../lib/weeks.js";
 
 const API = BASE.appraisal;
 export const LEAVE_REASONS = { transfer: "调离", retirement: "退休", resignation: "辞职", other: "其他" };
-
-function today() {
-  return new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
-}
 
 /** The empty workbook whose headers are the ones the import reads. */
 export function templateButton(unit) {
