@@ -299,6 +299,11 @@ async def _hierarchy(writer: Writer, at: dt.datetime) -> None:
     await writer.step(community, DISPATCH_META, at, grids_and_people)
 
 
+# Some stories stop at a step whatever the clock says, so that the board shows every state on any day
+# (a story otherwise stops only where its next step would be in the future).
+HOLDS = {7: "handled", 11: "reported_back"}
+
+
 def _working_time(base: dt.datetime, rng: random.Random) -> dt.datetime:
     local = base.astimezone(CHINA).replace(hour=rng.randint(8, 16), minute=rng.randint(0, 59), second=0, microsecond=0)
     return local.astimezone(dt.UTC)
@@ -368,7 +373,8 @@ async def _report_story(
     at += dt.timedelta(hours=rng.uniform(0.2, 3))
     if at > now:
         return
-    await _ticket_story(writer, directory, calendar, report, category, text, rng, at, now, photos)
+    hold = HOLDS.get(n % 23)
+    await _ticket_story(writer, directory, calendar, report, category, text, rng, at, now, photos, hold)
 
 
 async def _ticket_story(
@@ -382,6 +388,7 @@ async def _ticket_story(
     at: dt.datetime,
     now: dt.datetime,
     photos: list[str],
+    hold: str | None = None,
 ) -> None:
     ticket = Ticket(ticket_id_for_report(report.id))
     kind = rng.choice(KINDS[:3]) if rng.random() > 0.08 else "emergency"
@@ -467,7 +474,7 @@ async def _ticket_story(
         await _deadlines(writer, ticket, now)
         return
     await writer.step(ticket, h, at, lambda: ticket.handle(note="已安排人员现场处置", now=at))
-    if not await later(work * 0.4):
+    if hold == "handled" or not await later(work * 0.4):
         await _deadlines(writer, ticket, now)
         return
     await writer.step(
@@ -476,7 +483,7 @@ async def _ticket_story(
         at,
         lambda: ticket.report_back(result="已处理完毕，现场已恢复", evidence_upload_ids=[photos[2]], now=at),
     )
-    if not await later(rng.uniform(2, 30)):
+    if hold == "reported_back" or not await later(rng.uniform(2, 30)):
         return
     passed = rng.random() > 0.05
     await writer.step(

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from grassroots_common import fields as bounded
 from grassroots_common.http.dependencies import AfterQuery, ReadAfter, RuntimeDep
+from grassroots_common.runtime import Runtime
 from village.projections import PROJECTIONS
 
 TOWN_ID = r"^\d{9}$"
@@ -43,6 +44,19 @@ VillageQuery = Annotated[str | None, Query(pattern=VILLAGE_ID, description="村"
 SOURCE = "village"
 
 
+async def _last_handled_before(runtime: Runtime, event_types: frozenset[str] | None, after: str) -> str | None:
+    """The store position of the last event of ``event_types`` at or before ``after``."""
+    tx_id, _, position = after.partition(".")
+    row = await runtime.pool.fetchrow(
+        """SELECT tx_id, position FROM events WHERE type = ANY($1::text[]) AND (tx_id, position) <= ($2, $3)
+           ORDER BY tx_id DESC, position DESC LIMIT 1""",
+        sorted(event_types or ()),
+        int(tx_id),
+        int(position),
+    )
+    return None if row is None else f"{row['tx_id']}.{row['position']}"
+
+
 def read_after(*projections: str):
     """``?after=<position>`` over several read models: wait until each one that handles the
     command's events includes it (a read model filtered to other event types never reaches it)."""
@@ -57,8 +71,12 @@ def read_after(*projections: str):
             types = {r["type"] for r in rows}
         positions: dict[str, dict[str, int | str]] = {}
         for wait in waits:
-            concerned = any(handlers[wait.projection].handles(t) for t in types)
-            reached = await wait(runtime, after if concerned else None)
+            handler = handlers[wait.projection]
+            if after is None or any(handler.handles(t) for t in types):
+                target = after
+            else:  # a joined read model (the villages' names): up to its own last event before the write
+                target = await _last_handled_before(runtime, handler.event_types, after)
+            reached = await wait(runtime, target)
             positions[wait.projection] = reached.get(SOURCE, {})
         return positions
 

@@ -86,7 +86,7 @@ async def list_rounds(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("village_inspections")],
+    positions: Annotated[dict, read_after("village_inspections", "villages")],
 ) -> Page[dict[str, Any]]:
     read_scope(principal)
     rows, total = await queries.list_rounds(runtime.pool, page.limit, page.offset)
@@ -98,7 +98,7 @@ async def round_detail(
     round_id: RoundPath,
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    positions: Annotated[dict, read_after("village_inspections")],
+    positions: Annotated[dict, read_after("village_inspections", "villages")],
     town: TownQuery = None,
 ) -> dict[str, Any]:
     scope = read_scope(principal, town_id=town)
@@ -203,7 +203,7 @@ async def list_findings(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("village_inspections")],
+    positions: Annotated[dict, read_after("village_inspections", "villages")],
     town: TownQuery = None,
     village: VillageQuery = None,
     open_only: Annotated[bool, Query(alias="open")] = False,

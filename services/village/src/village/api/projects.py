@@ -86,7 +86,7 @@ async def list_projects(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("village_projects")],
+    positions: Annotated[dict, read_after("village_projects", "villages")],
     town: TownQuery = None,
     village: VillageQuery = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
@@ -121,7 +121,7 @@ async def project_detail(
     project_id: ProjectPath,
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    positions: Annotated[dict, read_after("village_projects")],
+    positions: Annotated[dict, read_after("village_projects", "villages")],
 ) -> ProjectDetail:
     found = await queries.project_detail(runtime.pool, project_id, today(runtime))
     if found is None:

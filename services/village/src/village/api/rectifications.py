@@ -180,7 +180,7 @@ async def list_rectifications(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("village_rectifications")],
+    positions: Annotated[dict, read_after("village_rectifications", "villages")],
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     town: TownQuery = None,
     overdue: bool = False,
