@@ -3,6 +3,7 @@
 // show it on every screen: what happened, who, when; the change itself; the reason given.
 
 import { get } from "./api.js";
+import { now as platformNow } from "./clock.js";
 import { fmtDateTime, h } from "./dom.js";
 import { empty, field, into } from "./ui.js";
 
@@ -50,7 +51,7 @@ const localValue = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.g
  */
 export function asOfField(initial) {
   const start = initial ? new Date(initial) : null;
-  const input = h("input", { type: "datetime-local", name: "as_of", max: localValue(new Date()), value: start && !Number.isNaN(start.getTime()) ? localValue(start) : "" });
+  const input = h("input", { type: "datetime-local", name: "as_of", max: localValue(platformNow()), value: start && !Number.isNaN(start.getTime()) ? localValue(start) : "" });
   const live = h("button", { type: "button", class: "btn" }, "回到现在");
   const listeners = [];
   function changed() {

@@ -7,6 +7,7 @@ import { ApiError, command, get } from "../lib/api.js";
 import { fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, badge, busy, clearErrors, disclosure, empty, field, formBanner, into, pagedList, section, showErrors, table, toast } from "../lib/ui.js";
 import { BASE } from "../lib/services.js";
+import { today } from "../lib/weeks.js";
 
 const VILLAGE = BASE.village;
 const UPLOADS = `${VILLAGE}/uploads`;
@@ -20,7 +21,6 @@ export const CRITERIA = {
 const STAGES = { screened: ["已排查", ""], designated: ["已确定为整顿对象", "bad"], rectifying: ["整顿中", "warn"], accepted: ["已验收销号", "ok"] };
 export const SOURCES = { fiscal: "财政资金", pairing_unit: "包联单位", enterprise: "企业投入", village_collective: "村集体", other: "其他" };
 
-const today = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
 const thisYear = () => Number(today().slice(0, 4));
 const toFen = (value) => (value === null || value === "" || Number.isNaN(value) ? null : Math.round(Number(value) * 100));
 const lines = (text) =>
