@@ -3,14 +3,13 @@ unit's indicator scheme per year."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import asyncpg
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection
-from grassroots_common.tables import Table
+from grassroots_common.tables import Table, date
 
 SCHEMA = "rm_roster"
 
@@ -30,10 +29,6 @@ PEOPLE_COLUMNS = {
     "left_reason": "text",
 }
 PEOPLE = Table("people", ("person_id",), PEOPLE_COLUMNS)
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 class RosterProjection(Projection):
@@ -96,18 +91,18 @@ class RosterProjection(Projection):
                     people[d["person_id"]] = {
                         **{k: d[k] for k in ("person_id", "unit_id", "person_name", "section_id", "position")},
                         **d["chain"],
-                        "birth_date": _date(d["birth_date"]),
+                        "birth_date": date(d["birth_date"]),
                         "active": True,
-                        "enrolled_on": _date(d["enrolled_on"]),
+                        "enrolled_on": date(d["enrolled_on"]),
                     }
                 case "ReviewingChainChanged":
                     people[d["person_id"]].update(section_id=d["section_id"], **d["chain"])
                 case "PersonDetailsChanged":
                     people[d["person_id"]].update(
-                        person_name=d["person_name"], position=d["position"], birth_date=_date(d["birth_date"])
+                        person_name=d["person_name"], position=d["position"], birth_date=date(d["birth_date"])
                     )
                 case "PersonLeft":
-                    people[d["person_id"]].update(active=False, left_on=_date(d["left_on"]), left_reason=d["reason"])
+                    people[d["person_id"]].update(active=False, left_on=date(d["left_on"]), left_reason=d["reason"])
                 case "RosterImported":
                     imports.append({**d, "imported_at": e.occurred_at})
                 case "SchemeDefined":
