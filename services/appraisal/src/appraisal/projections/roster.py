@@ -7,8 +7,18 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.appraisal import (
+    PersonDetailsChanged,
+    PersonEnrolled,
+    PersonLeft,
+    ReviewingChainChanged,
+    RosterImported,
+    SchemeDefined,
+    SectionDefined,
+    UnitRegistered,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table, date
 
 SCHEMA = "rm_roster"
@@ -35,17 +45,15 @@ class RosterProjection(Projection):
     name = "roster"
     schema = SCHEMA
     sources = ("appraisal",)
-    event_types = frozenset(
-        {
-            "UnitRegistered",
-            "SectionDefined",
-            "PersonEnrolled",
-            "ReviewingChainChanged",
-            "PersonDetailsChanged",
-            "PersonLeft",
-            "RosterImported",
-            "SchemeDefined",
-        }
+    event_types = types_of(
+        UnitRegistered,
+        SectionDefined,
+        PersonEnrolled,
+        ReviewingChainChanged,
+        PersonDetailsChanged,
+        PersonLeft,
+        RosterImported,
+        SchemeDefined,
     )
     ddl = """
     CREATE TABLE IF NOT EXISTS units (unit_id text PRIMARY KEY, unit_name text NOT NULL);
