@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from appraisal import authz, handlers, queries
 from appraisal.api.deps import Body
 from appraisal.domain.weeks import WEEK_PATTERN
+from appraisal.projections import LogsProjection
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import WorkItem
 from grassroots_common.fields import Key, Text
@@ -89,7 +90,7 @@ async def list_logs(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, Depends(ReadAfter("logs", "appraisal"))],
+    positions: Annotated[dict, Depends(ReadAfter(LogsProjection))],
     person: Annotated[str | None, Query(max_length=80)] = None,
     week: Annotated[str | None, Query(pattern=WEEK_PATTERN)] = None,
 ) -> Page[LogOut]:
@@ -222,7 +223,7 @@ async def log_status(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, Depends(ReadAfter("logs", "appraisal"))],
+    positions: Annotated[dict, Depends(ReadAfter(LogsProjection))],
     week: Annotated[str, Query(pattern=WEEK_PATTERN)],
     unit: Annotated[str | None, Query(max_length=40)] = None,
     state: Annotated[Literal["missing", "late", "on_time"] | None, Query()] = None,

@@ -10,12 +10,13 @@ from pydantic import BaseModel
 
 from appraisal import authz, handlers, queries
 from appraisal.domain.summary import current_month, month_due, previous_month
+from appraisal.projections import QuartersProjection
 from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 
 router = api_router(prefix="/api/v1/me", tags=["me"])
-Positions = Annotated[dict, Depends(ReadAfter("quarters", "appraisal"))]
+Positions = Annotated[dict, Depends(ReadAfter(QuartersProjection))]
 
 
 class QueueItemOut(BaseModel):

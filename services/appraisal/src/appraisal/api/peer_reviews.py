@@ -11,12 +11,13 @@ from fastapi import Depends
 from pydantic import BaseModel, Field
 
 from appraisal import authz, queries
+from appraisal.projections import QuartersProjection
 from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 
 router = api_router(prefix="/api/v1/me", tags=["me"])
-Positions = Annotated[dict, Depends(ReadAfter("quarters", "appraisal"))]
+Positions = Annotated[dict, Depends(ReadAfter(QuartersProjection))]
 
 
 class PeerReviewItemOut(BaseModel):

@@ -55,7 +55,7 @@ Scores = Annotated[
 ]
 Comment = Annotated[Text, Field(min_length=2, max_length=500, examples=["工作扎实，按时完成各项任务"])]
 Reason = Annotated[Text, Field(min_length=2, max_length=500, examples=["第三季度牵头完成换届筹备，表现突出"])]
-Positions = Annotated[dict, Depends(ReadAfter("quarters", "appraisal"))]
+Positions = Annotated[dict, Depends(ReadAfter(QuartersProjection))]
 
 
 class OpenQuarterBody(Body):

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from appraisal import authz, handlers, queries
 from appraisal.api.deps import Body, UnitId
 from appraisal.domain.roster import NewPerson
+from appraisal.projections import RosterProjection
 from appraisal.roster_sheet import read_roster_sheet, template_workbook
 from appraisal.workbook import attachment
 from grassroots_common.commands import CommandResult
@@ -38,7 +39,7 @@ from grassroots_common.routing import api_router
 
 router = api_router(prefix="/api/v1/units", tags=["roster and scheme"])
 
-Positions = Annotated[dict, Depends(ReadAfter("roster", "appraisal"))]
+Positions = Annotated[dict, Depends(ReadAfter(RosterProjection))]
 Id = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 MAX_SHEET_BYTES = 2 * 1024 * 1024

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from appraisal import authz, handlers, queries
 from appraisal.api.deps import Body
 from appraisal.domain.summary import MONTH_PATTERN
+from appraisal.projections import LogsProjection
 from grassroots_common.commands import CommandResult
 from grassroots_common.fields import Key, Text
 from grassroots_common.http.dependencies import (
@@ -72,7 +73,7 @@ async def list_summaries(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, Depends(ReadAfter("logs", "appraisal"))],
+    positions: Annotated[dict, Depends(ReadAfter(LogsProjection))],
     person: Annotated[str | None, Query(max_length=40)] = None,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Page[SummaryOut]:

@@ -27,7 +27,7 @@ from grid.projections.tickets import TicketsProjection
 
 router = api_router(prefix="/api/v1", tags=["boards and figures"])
 
-Positions = Annotated[dict, Depends(ReadAfter("grid_tickets", "grid"))]
+Positions = Annotated[dict, Depends(ReadAfter(TicketsProjection))]
 STATE_FILTER = f"^({'|'.join(STATE_NAMES)})$"
 
 

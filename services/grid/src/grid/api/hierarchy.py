@@ -17,11 +17,12 @@ from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from grid import authz, handlers, queries
 from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Body, Id, Out, idem
+from grid.projections import HierarchyProjection
 
 router = api_router(prefix="/api/v1", tags=["hierarchy"])
 
 CommunityPath = Annotated[str, Path(pattern=ID_PATTERN)]
-Hierarchy = Annotated[dict, Depends(ReadAfter("grid_hierarchy", "grid"))]
+Hierarchy = Annotated[dict, Depends(ReadAfter(HierarchyProjection))]
 
 
 class RegisterCommunityBody(Body):

@@ -16,11 +16,12 @@ from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from grid import authz, handlers, queries
 from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Body, Id, ReportOut, UploadIds, idem
+from grid.projections import ReportsProjection
 
 router = api_router(prefix="/api/v1/reports", tags=["patrol reports"])
 
 ReportPath = Annotated[str, Path(pattern=ID_PATTERN)]
-Positions = Annotated[dict, Depends(ReadAfter("grid_reports", "grid"))]
+Positions = Annotated[dict, Depends(ReadAfter(ReportsProjection))]
 
 
 class FileReportBody(Body):

@@ -29,11 +29,12 @@ from grid.api.models import (
     idem,
 )
 from grid.domain.ticket import STATE_NAMES
+from grid.projections import TicketsProjection
 
 router = api_router(prefix="/api/v1/tickets", tags=["tickets"])
 
 TicketPath = Annotated[str, Path(pattern=ID_PATTERN)]
-Positions = Annotated[dict, Depends(ReadAfter("grid_tickets", "grid"))]
+Positions = Annotated[dict, Depends(ReadAfter(TicketsProjection))]
 
 
 class DispatchBody(Body):

@@ -17,11 +17,12 @@ from grassroots_common.routing import api_router
 from grid import authz, handlers, queries
 from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Body, Id, ResourceOut, UploadIds, WishOut, idem
 from grid.domain.wish import WISH_STATES
+from grid.projections import WishesProjection
 
 router = api_router(prefix="/api/v1", tags=["micro-wishes"])
 
 WishPath = Annotated[str, Path(pattern=ID_PATTERN)]
-Positions = Annotated[dict, Depends(ReadAfter("grid_wishes", "grid"))]
+Positions = Annotated[dict, Depends(ReadAfter(WishesProjection))]
 LISTS = {
     "demand": ("open",),
     "service": ("claimed", "fulfilled", "revisited"),

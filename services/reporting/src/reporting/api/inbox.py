@@ -14,6 +14,7 @@ from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, Runtime
 from grassroots_common.routing import api_router
 from reporting import authz, inbox, queries
 from reporting.api.models import Positions
+from reporting.projections import InboxProjection
 
 router = api_router(prefix="/api/v1/inbox", tags=["inbox"])
 
@@ -42,7 +43,7 @@ async def read_inbox(
     person_id: PersonId,
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    _waited: Annotated[dict, Depends(ReadAfter("inbox", "appraisal"))],
+    _waited: Annotated[dict, Depends(ReadAfter(InboxProjection))],
 ) -> Inbox:
     authz.check_inbox(principal, person_id)
     now = runtime.clock()

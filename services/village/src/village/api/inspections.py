@@ -31,6 +31,7 @@ from village.api.fields import (
 from village.authz import read_scope
 from village.handlers import inspections as handlers
 from village.handlers.context import today
+from village.projections import InspectionsProjection, VillagesProjection
 
 router = api_router(prefix="/api/v1/inspection-rounds", tags=["inspections"])
 RoundPath = Annotated[str, Path(max_length=64, examples=["rnd_0193a4c2..."])]
@@ -86,7 +87,7 @@ async def list_rounds(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("village_inspections", "villages")],
+    positions: Annotated[dict, read_after(InspectionsProjection, VillagesProjection)],
 ) -> Page[dict[str, Any]]:
     read_scope(principal)
     rows, total = await queries.list_rounds(runtime.pool, page.limit, page.offset)
@@ -98,7 +99,7 @@ async def round_detail(
     round_id: RoundPath,
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    positions: Annotated[dict, read_after("village_inspections", "villages")],
+    positions: Annotated[dict, read_after(InspectionsProjection, VillagesProjection)],
     town: TownQuery = None,
 ) -> dict[str, Any]:
     scope = read_scope(principal, town_id=town)
@@ -203,7 +204,7 @@ async def list_findings(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("village_inspections", "villages")],
+    positions: Annotated[dict, read_after(InspectionsProjection, VillagesProjection)],
     town: TownQuery = None,
     village: VillageQuery = None,
     open_only: Annotated[bool, Query(alias="open")] = False,

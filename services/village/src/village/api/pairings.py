@@ -17,6 +17,7 @@ from village import queries
 from village.api.fields import Fen, Line, Name, TownQuery, VillageId, Year, YearQuery, read_after
 from village.authz import read_scope
 from village.handlers import pairings as handlers
+from village.projections import PairingsProjection
 
 router = api_router(prefix="/api/v1/pairings", tags=["pairing"])
 UnitId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$", examples=["u_agri"])]
@@ -89,7 +90,7 @@ async def list_units(
     principal: PrincipalDep,
     page: PageDep,
     year: YearQuery,
-    positions: Annotated[dict, read_after("village_pairings")],
+    positions: Annotated[dict, read_after(PairingsProjection)],
     town: TownQuery = None,
     behind: bool = False,
 ) -> Page[dict[str, Any]]:

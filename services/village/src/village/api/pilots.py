@@ -18,6 +18,7 @@ from village.api.fields import VILLAGE_ID, Fen, Line, Name, Percent, Text, Uploa
 from village.authz import authorize
 from village.handlers import pilots as handlers
 from village.handlers.context import load_village
+from village.projections import PilotsProjection
 
 router = api_router(prefix="/api/v1/villages/{village_id}/pilot", tags=["pilot"])
 VillagePath = Annotated[str, Path(pattern=VILLAGE_ID)]
@@ -74,7 +75,7 @@ async def get_plan(
     village_id: VillagePath,
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    positions: Annotated[dict, read_after("village_pilots")],
+    positions: Annotated[dict, read_after(PilotsProjection)],
 ) -> dict[str, Any]:
     village = await load_village(runtime, village_id)
     authorize(principal, "village.read", town_id=village.town_id, village_id=village_id)

@@ -41,6 +41,7 @@ from village.authz import authorize
 from village.domain.project import project_stream_id
 from village.handlers import projects as handlers
 from village.handlers.context import today
+from village.projections import VillagesProjection
 from village.projections.projects import ProjectsProjection
 
 router = api_router(prefix="/api/v1/projects", tags=["secretary projects"])
@@ -86,7 +87,7 @@ async def list_projects(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("village_projects", "villages")],
+    positions: Annotated[dict, read_after(ProjectsProjection, VillagesProjection)],
     town: TownQuery = None,
     village: VillageQuery = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
@@ -121,7 +122,7 @@ async def project_detail(
     project_id: ProjectPath,
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    positions: Annotated[dict, read_after("village_projects", "villages")],
+    positions: Annotated[dict, read_after(ProjectsProjection, VillagesProjection)],
 ) -> ProjectDetail:
     found = await queries.project_detail(runtime.pool, project_id, today(runtime))
     if found is None:

@@ -19,6 +19,7 @@ from village.api.fields import VILLAGE_ID, Key, Name, Text, TownQuery, UploadIds
 from village.authz import read_scope
 from village.handlers import weakness as handlers
 from village.handlers.context import today
+from village.projections import RectificationsProjection, VillagesProjection
 
 router = api_router(prefix="/api/v1", tags=["rectification"])
 VillagePath = Annotated[str, Path(pattern=VILLAGE_ID)]
@@ -180,7 +181,7 @@ async def list_rectifications(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("village_rectifications", "villages")],
+    positions: Annotated[dict, read_after(RectificationsProjection, VillagesProjection)],
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     town: TownQuery = None,
     overdue: bool = False,

@@ -37,6 +37,14 @@ from village.api.models import VillageFile
 from village.authz import authorize, read_scope
 from village.handlers import villages as handlers
 from village.handlers.context import today
+from village.projections import (
+    InspectionsProjection,
+    PairingsProjection,
+    PilotsProjection,
+    ProjectsProjection,
+    RectificationsProjection,
+    VillagesProjection,
+)
 
 router = api_router(prefix="/api/v1", tags=["villages"])
 VillagePath = Annotated[str, Path(pattern=VILLAGE_ID, examples=["610305101201"])]
@@ -141,7 +149,10 @@ async def register_town(
 
 @router.get("/towns", summary="Towns with their number of villages")
 async def list_towns(
-    runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Annotated[dict, read_after("villages")]
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Annotated[dict, read_after(VillagesProjection)],
 ) -> Page[dict[str, Any]]:
     read_scope(principal)
     rows, total = await queries.list_towns(runtime.pool, page.limit, page.offset)
@@ -184,7 +195,7 @@ async def list_villages(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("villages")],
+    positions: Annotated[dict, read_after(VillagesProjection)],
     town: TownQuery = None,
     level: Annotated[DemonstrationLevel | None, Query()] = None,
 ) -> Page[dict[str, Any]]:
@@ -201,12 +212,12 @@ async def village_file(
     positions: Annotated[
         dict,
         read_after(
-            "villages",
-            "village_projects",
-            "village_inspections",
-            "village_rectifications",
-            "village_pilots",
-            "village_pairings",
+            VillagesProjection,
+            ProjectsProjection,
+            InspectionsProjection,
+            RectificationsProjection,
+            PilotsProjection,
+            PairingsProjection,
         ),
     ],
 ) -> VillageFile:
@@ -308,7 +319,7 @@ async def reserve_shortfall(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("villages")],
+    positions: Annotated[dict, read_after(VillagesProjection)],
     town: TownQuery = None,
 ) -> Page[dict[str, Any]]:
     scope = read_scope(principal, town_id=town)
@@ -371,7 +382,7 @@ async def list_subsidies(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("villages")],
+    positions: Annotated[dict, read_after(VillagesProjection)],
     month: Annotated[str | None, Query(pattern=MONTH)] = None,
     town: TownQuery = None,
     village: VillageQuery = None,
@@ -442,7 +453,7 @@ async def list_bonuses(
     principal: PrincipalDep,
     page: PageDep,
     year: YearQuery,
-    positions: Annotated[dict, read_after("villages")],
+    positions: Annotated[dict, read_after(VillagesProjection)],
     town: TownQuery = None,
 ) -> dict[str, Any]:
     scope = read_scope(principal, town_id=town)
