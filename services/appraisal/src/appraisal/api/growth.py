@@ -7,10 +7,10 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import Body, UnitId
+from appraisal.api.deps import UnitId
 from appraisal.domain.annual import DEFAULT_EXCELLENT_RATIO
 from appraisal.domain.quarter import QUARTER_PATTERN
 from appraisal.projections import GrowthProjection
@@ -25,6 +25,7 @@ from grassroots_common.http.dependencies import (
     RuntimeDep,
     idempotency,
 )
+from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 
@@ -70,7 +71,7 @@ class ResultUseBody(Body):
     )
 
 
-class AnnualPersonOut(BaseModel):
+class AnnualPersonOut(Answer):
     unit_id: str
     year: int
     person_id: str
@@ -88,7 +89,7 @@ class AnnualBoardOut(Page[AnnualPersonOut]):
     excellent_left: int
 
 
-class ReminderOut(BaseModel):
+class ReminderOut(Answer):
     reminder_id: str
     unit_id: str
     person_id: str
@@ -104,7 +105,7 @@ class ReminderOut(BaseModel):
     reported_at: dt.datetime | None
 
 
-class FollowUpOut(BaseModel):
+class FollowUpOut(Answer):
     unit_id: str
     quarter: str
     person_id: str
@@ -116,7 +117,7 @@ class FollowUpOut(BaseModel):
     visits: list[dict]
 
 
-class ResultUseOut(BaseModel):
+class ResultUseOut(Answer):
     unit_id: str
     person_id: str
     person_name: str
@@ -128,14 +129,14 @@ class ResultUseOut(BaseModel):
     backfill_reason: str | None = None
 
 
-class VisitOut(BaseModel):
+class VisitOut(Answer):
     visited_on: dt.date
     visited_by_id: str
     visited_by_name: str | None
     notes: str
 
 
-class MyFollowUpOut(BaseModel):
+class MyFollowUpOut(Answer):
     unit_id: str
     quarter: str
     grades: dict[str, str]

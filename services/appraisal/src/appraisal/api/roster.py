@@ -8,10 +8,10 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import Body, UnitId
+from appraisal.api.deps import UnitId
 from appraisal.domain.roster import NewPerson
 from appraisal.projections import RosterProjection
 from appraisal.roster_sheet import read_roster_sheet, template_workbook
@@ -34,6 +34,7 @@ from grassroots_common.http.dependencies import (
     RuntimeDep,
     idempotency,
 )
+from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 
@@ -114,14 +115,14 @@ class DeadlinesBody(Body):
     summary_hour: int = Field(ge=0, le=23, description="月小结截止：几点（北京时间）", examples=[18])
 
 
-class UnitOut(BaseModel):
+class UnitOut(Answer):
     unit_id: str
     unit_name: str
     people: int
     sections: int
 
 
-class PersonOut(BaseModel):
+class PersonOut(Answer):
     person_id: str
     unit_id: str
     person_name: str
@@ -138,12 +139,12 @@ class PersonOut(BaseModel):
     left_reason: str | None
 
 
-class SectionOut(BaseModel):
+class SectionOut(Answer):
     section_id: str
     section_name: str
 
 
-class SchemeOut(BaseModel):
+class SchemeOut(Answer):
     unit_id: str
     year: int
     revision: int

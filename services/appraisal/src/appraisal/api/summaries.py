@@ -6,10 +6,9 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import Body
 from appraisal.domain.summary import MONTH_PATTERN
 from appraisal.projections import LogsProjection
 from grassroots_common.commands import CommandResult
@@ -22,6 +21,7 @@ from grassroots_common.http.dependencies import (
     RuntimeDep,
     idempotency,
 )
+from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 
@@ -35,7 +35,7 @@ class SubmitSummaryBody(Body):
     )
 
 
-class SummaryOut(BaseModel):
+class SummaryOut(Answer):
     person_id: str
     person_name: str
     unit_id: str

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from grassroots_common.fields import Key, Name, Text
 from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
+from grassroots_common.http.models import Answer
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from reporting import authz, bulletins, periods
@@ -80,7 +81,7 @@ class CreateBulletinBody(BaseModel):
     }
 
 
-class BulletinSectionOut(BaseModel):
+class BulletinSectionOut(Answer):
     heading: str
     kind: Literal["text", "figure"]
     text: str = ""
@@ -89,7 +90,7 @@ class BulletinSectionOut(BaseModel):
     figure: dict[str, Any] | None = None
 
 
-class BulletinOut(BaseModel):
+class BulletinOut(Answer):
     id: int
     series: str
     year: int

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from grassroots_common.fields import Key
 from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
+from grassroots_common.http.models import Answer
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from reporting import authz, notices, periods
@@ -32,7 +33,7 @@ class GenerateNoticeBody(BaseModel):
     model_config = {"extra": "forbid", "json_schema_extra": {"examples": [{"kind": "weekly", "period": "2026-W47"}]}}
 
 
-class NoticeOut(BaseModel):
+class NoticeOut(Answer):
     id: int
     code: str
     kind: NoticeKind

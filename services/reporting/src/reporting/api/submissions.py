@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Query
-from pydantic import BaseModel
 
 from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.models import Answer
 from grassroots_common.routing import api_router
 from reporting import authz, queries
 from reporting.projections import SubmissionsProjection
@@ -15,14 +15,14 @@ from reporting.projections import SubmissionsProjection
 router = api_router(prefix="/api/v1/submissions", tags=["submissions"])
 
 
-class UnitSubmissions(BaseModel):
+class UnitSubmissions(Answer):
     unit_id: str
     submitted: int
     late: int
     revised: int
 
 
-class WeekSubmissions(BaseModel):
+class WeekSubmissions(Answer):
     week: str
     units: list[UnitSubmissions]
     positions: dict[str, dict[str, int | str]]

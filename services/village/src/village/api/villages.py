@@ -13,6 +13,7 @@ from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import CadrePosition, DemonstrationLevel, VillagePolicySet
 from grassroots_common.errors import NotFound
 from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.models import Answer
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from village import queries
@@ -360,7 +361,7 @@ class SubsidyRunBody(BaseModel):
     model_config = {"extra": "forbid"}
 
 
-class SubsidyRun(BaseModel):
+class SubsidyRun(Answer):
     month: str
     town_id: str | None
     issued: list[dict[str, Any]]
