@@ -17,15 +17,20 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-import grassroots_common.contracts  # noqa: F401  (registers every event type)
+import grassroots_common.contracts as contracts
 from grassroots_common.db import create_pool
-from grassroots_common.events import Event, Metadata, NewEvent, known_types
+from grassroots_common.events import Event, Metadata, NewEvent, event_class
 from grassroots_common.migrations import migrate
 from grassroots_common.store import EventStore
 
 META = Metadata(actor_id="u1", actor_name="测试")
 CONTRACTS = sorted(
-    (c for c in known_types().values() if c.__module__.startswith("grassroots_common.contracts")),
+    (
+        c
+        for module in (getattr(contracts, name) for name in contracts.__all__)
+        for c in vars(module).values()
+        if isinstance(c, type) and issubclass(c, Event) and event_class(c.__name__) is c
+    ),
     key=lambda c: c.__name__,
 )
 

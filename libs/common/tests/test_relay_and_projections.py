@@ -17,7 +17,7 @@ from grassroots_common.jetstream import Delivery, StreamSpec, connect, ensure_st
 from grassroots_common.migrations import migrate
 from grassroots_common.projections.checkpoints import apply_batch, install
 from grassroots_common.projections.dead_letters import retry_parked, skip_parked
-from grassroots_common.projections.projection import Projection, PureFoldProjection, SourceBinding, fold_ahead
+from grassroots_common.projections.projection import Projection, PureFoldProjection, SourceBinding, fold_ahead, types_of
 from grassroots_common.projections.rebuild import rebuild
 from grassroots_common.projections.runner import ProjectionRunner
 from grassroots_common.relay import Relay, RelayPublishError
@@ -36,7 +36,7 @@ class Totals(Projection):
     name = "totals"
     schema = "rm_totals"
     sources = ("demo",)
-    event_types = frozenset({"CounterBumped"})
+    event_types = types_of(CounterBumped)
     ddl = "CREATE TABLE IF NOT EXISTS totals (stream_id text PRIMARY KEY, total bigint NOT NULL, n int NOT NULL)"
     poison: set[int] = set()
 
@@ -68,7 +68,7 @@ class PureTotals(PureFoldProjection[dict[str, tuple[int, int]]]):
     name = "pure_totals"
     schema = "rm_pure_totals"
     sources = ("demo",)
-    event_types = frozenset({"CounterBumped"})
+    event_types = types_of(CounterBumped)
     ddl = """CREATE TABLE IF NOT EXISTS totals (stream_id text PRIMARY KEY, total bigint NOT NULL, n int NOT NULL);
              CREATE INDEX IF NOT EXISTS totals_n ON totals (n)"""
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from grassroots_common.calendar_entry import CalendarYear as CalendarYearStream
 from grassroots_common.calendar_entry import calendar_stream_id
-from grassroots_common.calendar_projection import load_calendar
+from grassroots_common.calendar_projection import CalendarProjection, load_calendar
 from grassroots_common.commands import CommandResult, execute
 from grassroots_common.contracts.calendar import CALENDAR_OWNER, CalendarDayEntry
 from grassroots_common.errors import Conflict
@@ -59,7 +59,7 @@ router = api_router(prefix="/api/v1/calendar", tags=["calendar"])
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
 
 
-Projected = Annotated[dict, Depends(ReadAfter("platform_calendar", CALENDAR_OWNER))]
+Projected = Annotated[dict, Depends(ReadAfter(CalendarProjection))]
 
 
 @router.get("/{year}", summary="One year's holidays and adjusted workdays (the platform's one calendar)")

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from grassroots_common.contracts.calendar import CALENDAR_OWNER
+from grassroots_common.contracts.calendar import CALENDAR_OWNER, CalendarYearEntered
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import PureFoldProjection
+from grassroots_common.projections.projection import PureFoldProjection, types_of
 from grassroots_common.workdays import WorkCalendar, package_calendar
 
 SCHEMA = "platform_calendar"
@@ -23,7 +23,7 @@ class CalendarProjection(PureFoldProjection[dict[int, Entry]]):
     name = "platform_calendar"
     schema = SCHEMA
     sources = (CALENDAR_OWNER,)
-    event_types = frozenset({"CalendarYearEntered"})
+    event_types = types_of(CalendarYearEntered)
     ddl = """
     CREATE TABLE IF NOT EXISTS years (year integer PRIMARY KEY, confirmed boolean NOT NULL);
     CREATE TABLE IF NOT EXISTS days (

@@ -67,10 +67,6 @@ def event_class(type_name: str) -> type[Event] | None:
     return _REGISTRY.get(type_name)
 
 
-def known_types() -> dict[str, type[Event]]:
-    return dict(_REGISTRY)
-
-
 _READ_BACK = {STORED: True}
 """Validation context of an event read from the store (``grassroots_common.fields``)."""
 

@@ -14,6 +14,7 @@ from grassroots_common.commands import Idempotency
 from grassroots_common.errors import Unauthorized, Unavailable
 from grassroots_common.events import Metadata
 from grassroots_common.problems import refuses
+from grassroots_common.projections.projection import Projection
 from grassroots_common.projections.read_after import read_position, wait_for_position
 from grassroots_common.runtime import Runtime
 
@@ -98,24 +99,30 @@ AfterQuery = Annotated[
 
 
 class ReadAfter:
-    """``?after=<position>``: wait (bounded) until a projection has applied that command's events."""
+    """``?after=<position>``: wait (bounded) until a projection has applied that command's events.
 
-    def __init__(self, projection: str, source: str) -> None:
+    ``ReadAfter(LogsProjection)`` names the read model by its class; the position is in its one
+    source's store (name ``source`` for a projection that reads several)."""
+
+    def __init__(self, projection: type[Projection], source: str | None = None) -> None:
+        if source is None:
+            if len(projection.sources) != 1:
+                raise ValueError(f"{projection.__name__} reads {projection.sources}: name the source")
+            source = projection.sources[0]
         self.projection = projection
+        self.name = projection.name
         self.source = source
 
     async def __call__(self, runtime: RuntimeDep, after: AfterQuery = None) -> dict[str, dict[str, int | str]]:
         if after is not None and await self._concerns(runtime, after):
-            await wait_for_position(
-                runtime.pool, self.projection, self.source, after, timeout=runtime.settings.read_wait_max
-            )
-        return await read_position(runtime.pool, self.projection)
+            await wait_for_position(runtime.pool, self.name, self.source, after, timeout=runtime.settings.read_wait_max)
+        return await read_position(runtime.pool, self.name)
 
     async def _concerns(self, runtime: Runtime, after: str) -> bool:
         """Whether the command behind ``after`` raised an event this read model handles: a read
         model filtered to other types never reaches that position, so waiting would only time out.
         Known only for the service's own store; for another service's position, wait (bounded)."""
-        projection = next((p for p in runtime.projections if p.name == self.projection), None)
+        projection = next((p for p in runtime.projections if p.name == self.name), None)
         if projection is None or self.source != runtime.settings.service or projection.event_types is None:
             return True
         rows = await runtime.pool.fetch("SELECT DISTINCT type FROM events WHERE tx_id = $1", int(after.split(".")[0]))

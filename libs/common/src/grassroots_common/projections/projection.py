@@ -4,17 +4,30 @@ and where it reads each source."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import asyncpg
 
 from grassroots_common.event_batch import EventBatch
-from grassroots_common.events import RecordedEvent
+from grassroots_common.events import Event, RecordedEvent
 from grassroots_common.jetstream import StreamSpec
 
 F = TypeVar("F")
+V = TypeVar("V")
+
+
+def types_of(*events: type[Event]) -> frozenset[str]:
+    """The type names of contract classes, for ``Projection.event_types`` and a projection's own
+    groups of events: projections name the events they handle by class, so the usages of an event
+    class reach every read model that consumes it."""
+    return frozenset(e.type_name() for e in events)
+
+
+def keyed_by_type(by_class: Mapping[type[Event], V]) -> dict[str, V]:
+    """A table keyed by contract classes, keyed by their type names (what a recorded event carries)."""
+    return {e.type_name(): value for e, value in by_class.items()}
 
 
 class Projection(ABC):
@@ -28,7 +41,7 @@ class Projection(ABC):
     name: str = ""
     schema: str = ""
     sources: tuple[str, ...] = ()
-    event_types: frozenset[str] | None = None
+    event_types: frozenset[str] | None = None  # ``types_of(LogSubmitted, ...)``; None: every event
     ddl: str = ""
     on_failure: str = "continue"  # or "stop"
 

@@ -7,12 +7,13 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import Body, UnitId
+from appraisal.api.deps import UnitId
 from appraisal.domain.annual import DEFAULT_EXCELLENT_RATIO
 from appraisal.domain.quarter import QUARTER_PATTERN
+from appraisal.projections import GrowthProjection
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import AnnualGrade, ResultUseKind
 from grassroots_common.fields import Key, Text
@@ -24,11 +25,12 @@ from grassroots_common.http.dependencies import (
     RuntimeDep,
     idempotency,
 )
+from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 
 router = api_router(prefix="/api/v1", tags=["annual review, reminders, result use"])
-Positions = Annotated[dict, Depends(ReadAfter("growth", "appraisal"))]
+Positions = Annotated[dict, Depends(ReadAfter(GrowthProjection))]
 Year = Annotated[int, Path(ge=2020, le=2100)]
 PersonId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", examples=["p_0192"])]
 ReminderId = Annotated[str, Path(min_length=1, max_length=60)]
@@ -69,7 +71,7 @@ class ResultUseBody(Body):
     )
 
 
-class AnnualPersonOut(BaseModel):
+class AnnualPersonOut(Answer):
     unit_id: str
     year: int
     person_id: str
@@ -87,7 +89,7 @@ class AnnualBoardOut(Page[AnnualPersonOut]):
     excellent_left: int
 
 
-class ReminderOut(BaseModel):
+class ReminderOut(Answer):
     reminder_id: str
     unit_id: str
     person_id: str
@@ -103,7 +105,7 @@ class ReminderOut(BaseModel):
     reported_at: dt.datetime | None
 
 
-class FollowUpOut(BaseModel):
+class FollowUpOut(Answer):
     unit_id: str
     quarter: str
     person_id: str
@@ -115,7 +117,7 @@ class FollowUpOut(BaseModel):
     visits: list[dict]
 
 
-class ResultUseOut(BaseModel):
+class ResultUseOut(Answer):
     unit_id: str
     person_id: str
     person_name: str
@@ -127,14 +129,14 @@ class ResultUseOut(BaseModel):
     backfill_reason: str | None = None
 
 
-class VisitOut(BaseModel):
+class VisitOut(Answer):
     visited_on: dt.date
     visited_by_id: str
     visited_by_name: str | None
     notes: str
 
 
-class MyFollowUpOut(BaseModel):
+class MyFollowUpOut(Answer):
     unit_id: str
     quarter: str
     grades: dict[str, str]

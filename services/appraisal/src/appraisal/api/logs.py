@@ -9,8 +9,8 @@ from fastapi import Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import Body
 from appraisal.domain.weeks import WEEK_PATTERN
+from appraisal.projections import LogsProjection
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import WorkItem
 from grassroots_common.fields import Key, Text
@@ -22,6 +22,7 @@ from grassroots_common.http.dependencies import (
     RuntimeDep,
     idempotency,
 )
+from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 
@@ -35,19 +36,18 @@ class WorkItemIn(BaseModel):
     )
 
 
-class SubmitLogBody(BaseModel):
+class SubmitLogBody(Body):
     week: Key = Field(pattern=WEEK_PATTERN, examples=["2026-W47"], description="ISO week")
     items: list[WorkItemIn] = Field(min_length=1, max_length=30)
 
     model_config = {
-        "extra": "forbid",
         "json_schema_extra": {
             "examples": [{"week": "2026-W47", "items": [{"text": "起草季度考核通报", "indicators": ["ji-1"]}]}]
         },
     }
 
 
-class LogOut(BaseModel):
+class LogOut(Answer):
     person_id: str
     person_name: str
     unit_id: str
@@ -89,7 +89,7 @@ async def list_logs(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, Depends(ReadAfter("logs", "appraisal"))],
+    positions: Annotated[dict, Depends(ReadAfter(LogsProjection))],
     person: Annotated[str | None, Query(max_length=80)] = None,
     week: Annotated[str | None, Query(pattern=WEEK_PATTERN)] = None,
 ) -> Page[LogOut]:
@@ -127,7 +127,7 @@ class ReturnBody(Body):
     reason: Text = Field(min_length=2, max_length=500, examples=["工作内容过于笼统，请写明具体事项和成效"])
 
 
-class LogStateOut(BaseModel):
+class LogStateOut(Answer):
     person_id: str
     person_name: str
     section_id: str | None
@@ -222,7 +222,7 @@ async def log_status(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, Depends(ReadAfter("logs", "appraisal"))],
+    positions: Annotated[dict, Depends(ReadAfter(LogsProjection))],
     week: Annotated[str, Query(pattern=WEEK_PATTERN)],
     unit: Annotated[str | None, Query(max_length=40)] = None,
     state: Annotated[Literal["missing", "late", "on_time"] | None, Query()] = None,

@@ -6,19 +6,20 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends
-from pydantic import BaseModel
 
 from appraisal import authz, handlers, queries
 from appraisal.domain.summary import current_month, month_due, previous_month
+from appraisal.projections import QuartersProjection
 from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.models import Answer
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 
 router = api_router(prefix="/api/v1/me", tags=["me"])
-Positions = Annotated[dict, Depends(ReadAfter("quarters", "appraisal"))]
+Positions = Annotated[dict, Depends(ReadAfter(QuartersProjection))]
 
 
-class QueueItemOut(BaseModel):
+class QueueItemOut(Answer):
     unit_id: str
     quarter: str
     person_id: str
@@ -37,7 +38,7 @@ class QueueItemOut(BaseModel):
     good_left: int
 
 
-class MyQuarterOut(BaseModel):
+class MyQuarterOut(Answer):
     unit_id: str
     quarter: str
     status: str
@@ -56,7 +57,7 @@ class MyQuarterOut(BaseModel):
     appeal_answer: str | None
 
 
-class AppealWaitingOut(BaseModel):
+class AppealWaitingOut(Answer):
     unit_id: str
     quarter: str
     appeal_id: str
@@ -67,7 +68,7 @@ class AppealWaitingOut(BaseModel):
     appeal_filed_at: dt.datetime
 
 
-class SummaryDueOut(BaseModel):
+class SummaryDueOut(Answer):
     month: str
     deadline: dt.datetime
     overdue: bool

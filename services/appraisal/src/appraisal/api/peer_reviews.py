@@ -8,18 +8,20 @@ from typing import Annotated, Literal
 
 import asyncpg
 from fastapi import Depends
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from appraisal import authz, queries
+from appraisal.projections import QuartersProjection
 from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.models import Answer
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 
 router = api_router(prefix="/api/v1/me", tags=["me"])
-Positions = Annotated[dict, Depends(ReadAfter("quarters", "appraisal"))]
+Positions = Annotated[dict, Depends(ReadAfter(QuartersProjection))]
 
 
-class PeerReviewItemOut(BaseModel):
+class PeerReviewItemOut(Answer):
     unit_id: str
     quarter: str
     person_id: str

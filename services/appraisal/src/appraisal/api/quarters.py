@@ -12,10 +12,10 @@ from typing import Annotated, Literal
 import asyncpg
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import Body, UnitId
+from appraisal.api.deps import UnitId
 from appraisal.domain.quarter import (
     DEFAULT_FOLLOW_UP_QUARTERS,
     DEFAULT_GOOD_RATIO,
@@ -40,6 +40,7 @@ from grassroots_common.http.dependencies import (
     RuntimeDep,
     idempotency,
 )
+from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep, PageParams
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import CHINA
@@ -55,7 +56,7 @@ Scores = Annotated[
 ]
 Comment = Annotated[Text, Field(min_length=2, max_length=500, examples=["工作扎实，按时完成各项任务"])]
 Reason = Annotated[Text, Field(min_length=2, max_length=500, examples=["第三季度牵头完成换届筹备，表现突出"])]
-Positions = Annotated[dict, Depends(ReadAfter("quarters", "appraisal"))]
+Positions = Annotated[dict, Depends(ReadAfter(QuartersProjection))]
 
 
 class OpenQuarterBody(Body):
@@ -127,7 +128,7 @@ class ResolveBody(Body):
     reason: Reason
 
 
-class QuarterOut(BaseModel):
+class QuarterOut(Answer):
     unit_id: str
     quarter: str
     year: int
@@ -145,7 +146,7 @@ class QuarterOut(BaseModel):
     appeals_open: int
 
 
-class AdjustmentOut(BaseModel):
+class AdjustmentOut(Answer):
     """One grade adjustment in a person's audit trail (a 好 moved is two: the giver's and the taker's)."""
 
     from_grade: Grade
@@ -155,7 +156,7 @@ class AdjustmentOut(BaseModel):
     at: dt.datetime
 
 
-class PersonProgressOut(BaseModel):
+class PersonProgressOut(Answer):
     unit_id: str
     quarter: str
     person_id: str
@@ -187,7 +188,7 @@ class BoardOut(Page[PersonProgressOut]):
     as_of: dt.datetime | None = Field(default=None, description="The time the board stood at; none: live")
 
 
-class ResultOut(BaseModel):
+class ResultOut(Answer):
     unit_id: str
     quarter: str
     person_id: str
@@ -200,7 +201,7 @@ class ResultOut(BaseModel):
     period_ends_at: dt.datetime | None
 
 
-class AppealOut(BaseModel):
+class AppealOut(Answer):
     unit_id: str
     quarter: str
     person_id: str

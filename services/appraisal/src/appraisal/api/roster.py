@@ -8,11 +8,12 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import Body, UnitId
+from appraisal.api.deps import UnitId
 from appraisal.domain.roster import NewPerson
+from appraisal.projections import RosterProjection
 from appraisal.roster_sheet import read_roster_sheet, template_workbook
 from appraisal.workbook import attachment
 from grassroots_common.commands import CommandResult
@@ -33,12 +34,13 @@ from grassroots_common.http.dependencies import (
     RuntimeDep,
     idempotency,
 )
+from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 
 router = api_router(prefix="/api/v1/units", tags=["roster and scheme"])
 
-Positions = Annotated[dict, Depends(ReadAfter("roster", "appraisal"))]
+Positions = Annotated[dict, Depends(ReadAfter(RosterProjection))]
 Id = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 MAX_SHEET_BYTES = 2 * 1024 * 1024
@@ -113,14 +115,14 @@ class DeadlinesBody(Body):
     summary_hour: int = Field(ge=0, le=23, description="月小结截止：几点（北京时间）", examples=[18])
 
 
-class UnitOut(BaseModel):
+class UnitOut(Answer):
     unit_id: str
     unit_name: str
     people: int
     sections: int
 
 
-class PersonOut(BaseModel):
+class PersonOut(Answer):
     person_id: str
     unit_id: str
     person_name: str
@@ -137,12 +139,12 @@ class PersonOut(BaseModel):
     left_reason: str | None
 
 
-class SectionOut(BaseModel):
+class SectionOut(Answer):
     section_id: str
     section_name: str
 
 
-class SchemeOut(BaseModel):
+class SchemeOut(Answer):
     unit_id: str
     year: int
     revision: int

@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import Body
 from appraisal.domain.summary import MONTH_PATTERN
+from appraisal.projections import LogsProjection
 from grassroots_common.commands import CommandResult
 from grassroots_common.fields import Key, Text
 from grassroots_common.http.dependencies import (
@@ -21,6 +21,7 @@ from grassroots_common.http.dependencies import (
     RuntimeDep,
     idempotency,
 )
+from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 
@@ -34,7 +35,7 @@ class SubmitSummaryBody(Body):
     )
 
 
-class SummaryOut(BaseModel):
+class SummaryOut(Answer):
     person_id: str
     person_name: str
     unit_id: str
@@ -72,7 +73,7 @@ async def list_summaries(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, Depends(ReadAfter("logs", "appraisal"))],
+    positions: Annotated[dict, Depends(ReadAfter(LogsProjection))],
     person: Annotated[str | None, Query(max_length=40)] = None,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Page[SummaryOut]:

@@ -8,8 +8,19 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.appraisal import (
+    AnnualGradeDecided,
+    AnnualReviewOpened,
+    FollowUpOpened,
+    FollowUpVisited,
+    MentorAssigned,
+    RectificationReported,
+    ReminderAcknowledged,
+    ReminderIssued,
+    ResultApplied,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table, timestamp
 
 SCHEMA = "rm_growth"
@@ -61,18 +72,16 @@ class GrowthProjection(Projection):
     name = "growth"
     schema = SCHEMA
     sources = ("appraisal",)
-    event_types = frozenset(
-        {
-            "AnnualReviewOpened",
-            "AnnualGradeDecided",
-            "ReminderIssued",
-            "ReminderAcknowledged",
-            "RectificationReported",
-            "FollowUpOpened",
-            "MentorAssigned",
-            "FollowUpVisited",
-            "ResultApplied",
-        }
+    event_types = types_of(
+        AnnualReviewOpened,
+        AnnualGradeDecided,
+        ReminderIssued,
+        ReminderAcknowledged,
+        RectificationReported,
+        FollowUpOpened,
+        MentorAssigned,
+        FollowUpVisited,
+        ResultApplied,
     )
     ddl = """
     CREATE TABLE IF NOT EXISTS annual_people (

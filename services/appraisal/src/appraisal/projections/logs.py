@@ -7,8 +7,15 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.appraisal import (
+    LogCommented,
+    LogReturned,
+    LogsReminded,
+    LogSubmitted,
+    SummarySubmitted,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table, timestamp
 
 SCHEMA = "rm_logs"
@@ -50,7 +57,7 @@ class LogsProjection(Projection):
     name = "logs"
     schema = SCHEMA
     sources = ("appraisal",)
-    event_types = frozenset({"LogSubmitted", "LogCommented", "LogReturned", "SummarySubmitted", "LogsReminded"})
+    event_types = types_of(LogSubmitted, LogCommented, LogReturned, SummarySubmitted, LogsReminded)
     ddl = """
     CREATE TABLE IF NOT EXISTS weekly_logs (
         person_id    text NOT NULL,

@@ -7,8 +7,19 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.appraisal import (
+    AppealFiled,
+    AppealResolved,
+    GradeAdjusted,
+    PeerReviewed,
+    QuarterFinalized,
+    QuarterOpened,
+    ResultsPublished,
+    ReviewRecorded,
+    SelfAssessed,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table, timestamp
 
 SCHEMA = "rm_quarters"
@@ -78,18 +89,16 @@ class QuartersProjection(Projection):
     name = "quarters"
     schema = SCHEMA
     sources = ("appraisal",)
-    event_types = frozenset(
-        {
-            "QuarterOpened",
-            "SelfAssessed",
-            "PeerReviewed",
-            "ReviewRecorded",
-            "GradeAdjusted",
-            "ResultsPublished",
-            "AppealFiled",
-            "AppealResolved",
-            "QuarterFinalized",
-        }
+    event_types = types_of(
+        QuarterOpened,
+        SelfAssessed,
+        PeerReviewed,
+        ReviewRecorded,
+        GradeAdjusted,
+        ResultsPublished,
+        AppealFiled,
+        AppealResolved,
+        QuarterFinalized,
     )
     ddl = """
     CREATE TABLE IF NOT EXISTS quarters (

@@ -3,14 +3,23 @@ unit's indicator scheme per year."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.appraisal import (
+    PersonDetailsChanged,
+    PersonEnrolled,
+    PersonLeft,
+    ReviewingChainChanged,
+    RosterImported,
+    SchemeDefined,
+    SectionDefined,
+    UnitRegistered,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
-from grassroots_common.tables import Table
+from grassroots_common.projections.projection import Projection, types_of
+from grassroots_common.tables import Table, date
 
 SCHEMA = "rm_roster"
 
@@ -32,25 +41,19 @@ PEOPLE_COLUMNS = {
 PEOPLE = Table("people", ("person_id",), PEOPLE_COLUMNS)
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
 class RosterProjection(Projection):
     name = "roster"
     schema = SCHEMA
     sources = ("appraisal",)
-    event_types = frozenset(
-        {
-            "UnitRegistered",
-            "SectionDefined",
-            "PersonEnrolled",
-            "ReviewingChainChanged",
-            "PersonDetailsChanged",
-            "PersonLeft",
-            "RosterImported",
-            "SchemeDefined",
-        }
+    event_types = types_of(
+        UnitRegistered,
+        SectionDefined,
+        PersonEnrolled,
+        ReviewingChainChanged,
+        PersonDetailsChanged,
+        PersonLeft,
+        RosterImported,
+        SchemeDefined,
     )
     ddl = """
     CREATE TABLE IF NOT EXISTS units (unit_id text PRIMARY KEY, unit_name text NOT NULL);
@@ -96,18 +99,18 @@ class RosterProjection(Projection):
                     people[d["person_id"]] = {
                         **{k: d[k] for k in ("person_id", "unit_id", "person_name", "section_id", "position")},
                         **d["chain"],
-                        "birth_date": _date(d["birth_date"]),
+                        "birth_date": date(d["birth_date"]),
                         "active": True,
-                        "enrolled_on": _date(d["enrolled_on"]),
+                        "enrolled_on": date(d["enrolled_on"]),
                     }
                 case "ReviewingChainChanged":
                     people[d["person_id"]].update(section_id=d["section_id"], **d["chain"])
                 case "PersonDetailsChanged":
                     people[d["person_id"]].update(
-                        person_name=d["person_name"], position=d["position"], birth_date=_date(d["birth_date"])
+                        person_name=d["person_name"], position=d["position"], birth_date=date(d["birth_date"])
                     )
                 case "PersonLeft":
-                    people[d["person_id"]].update(active=False, left_on=_date(d["left_on"]), left_reason=d["reason"])
+                    people[d["person_id"]].update(active=False, left_on=date(d["left_on"]), left_reason=d["reason"])
                 case "RosterImported":
                     imports.append({**d, "imported_at": e.occurred_at})
                 case "SchemeDefined":

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grassroots_common.as_of import as_of as past
 from grassroots_common.as_of import check_as_of
@@ -16,6 +16,7 @@ from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.clock import real_now
 from grassroots_common.errors import Invalid
 from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.models import Answer
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import CHINA
@@ -27,7 +28,7 @@ from grid.projections.tickets import TicketsProjection
 
 router = api_router(prefix="/api/v1", tags=["boards and figures"])
 
-Positions = Annotated[dict, Depends(ReadAfter("grid_tickets", "grid"))]
+Positions = Annotated[dict, Depends(ReadAfter(TicketsProjection))]
 STATE_FILTER = f"^({'|'.join(STATE_NAMES)})$"
 
 
@@ -35,7 +36,7 @@ class Board(Page[TicketOut]):
     counts: dict[str, int]
 
 
-class LeagueRow(BaseModel):
+class LeagueRow(Answer):
     rank: int
     department_id: str
     department_name: str
@@ -58,7 +59,7 @@ class LeagueRow(BaseModel):
     mean_hours_to_resolve: float | None
 
 
-class League(BaseModel):
+class League(Answer):
     since: dt.date
     until: dt.date
     community_id: str | None
@@ -66,7 +67,7 @@ class League(BaseModel):
     as_of: dt.datetime | None = Field(default=None, description="The time the table stood at; none: live")
 
 
-class WorkloadRow(BaseModel):
+class WorkloadRow(Answer):
     grid_id: str
     name: str
     members: int

@@ -13,15 +13,17 @@ from grassroots_common.contracts.grid import GridRole
 from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Name, Text
 from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from grid import authz, handlers, queries
-from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Body, Id, Out, idem
+from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, idem
+from grid.projections import HierarchyProjection
 
 router = api_router(prefix="/api/v1", tags=["hierarchy"])
 
 CommunityPath = Annotated[str, Path(pattern=ID_PATTERN)]
-Hierarchy = Annotated[dict, Depends(ReadAfter("grid_hierarchy", "grid"))]
+Hierarchy = Annotated[dict, Depends(ReadAfter(HierarchyProjection))]
 
 
 class RegisterCommunityBody(Body):
@@ -32,7 +34,7 @@ class RegisterCommunityBody(Body):
     leader_name: Name = Field(default="", max_length=40, examples=["王建国"])
 
 
-class CommunityOut(Out):
+class CommunityOut(Answer):
     community_id: str
     name: str
     street: str
@@ -50,7 +52,7 @@ class DefineGridBody(Body):
     households: int = Field(default=0, ge=0, le=100_000)
 
 
-class GridOut(Out):
+class GridOut(Answer):
     grid_id: str
     community_id: str
     name: str
@@ -70,7 +72,7 @@ class RemoveMemberBody(Body):
     reason: Text = Field(min_length=2, max_length=200, examples=["调离本社区"])
 
 
-class MemberOut(Out):
+class MemberOut(Answer):
     community_id: str
     person_id: str
     grid_id: str | None
@@ -84,7 +86,7 @@ class RegisterDepartmentBody(Body):
     name: Name = Field(min_length=2, max_length=60, examples=["区城市管理执法局"])
 
 
-class DepartmentOut(Out):
+class DepartmentOut(Answer):
     department_id: str
     name: str
     registered_at: dt.datetime
@@ -99,7 +101,7 @@ class RoutingRuleBody(Body):
     accept_within_hours: float = Field(default=2.0, gt=0, le=72)
 
 
-class RoutingRuleOut(Out):
+class RoutingRuleOut(Answer):
     category: str
     category_name: str
     default_department_id: str

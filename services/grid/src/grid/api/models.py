@@ -6,11 +6,12 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from grassroots_common.auth import Principal
 from grassroots_common.commands import Idempotency
 from grassroots_common.http.dependencies import idempotency
+from grassroots_common.http.models import Answer
 
 ID_PATTERN = r"^[A-Za-z0-9_\-]{1,64}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, examples=["tkt_0193a1b2c3d4"])]
@@ -18,20 +19,12 @@ UploadIds = Annotated[list[Id], Field(default=[], max_length=9, description="Ids
 CATEGORY_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 def idem(key: str | None, principal: Principal, request: Request, body: BaseModel | None) -> Idempotency | None:
     """The ``Idempotency-Key`` of a command, bound to its route and body."""
     return idempotency(key, principal, request, body if body is not None else {})
 
 
-class Out(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class ReportOut(Out):
+class ReportOut(Answer):
     report_id: str
     community_id: str
     grid_id: str
@@ -52,7 +45,7 @@ class ReportOut(Out):
     ticket_id: str | None
 
 
-class TicketOut(Out):
+class TicketOut(Answer):
     ticket_id: str
     community_id: str
     grid_id: str | None
@@ -95,7 +88,7 @@ class TicketOut(Out):
     workdays_overdue: int = Field(default=0, description="Working days since the deadline's day, once it passed")
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(Answer):
     version: int
     type: str
     occurred_at: dt.datetime
@@ -111,7 +104,7 @@ class TicketDetail(TicketOut):
     history: list[HistoryEntry]
 
 
-class WishOut(Out):
+class WishOut(Answer):
     wish_id: str
     community_id: str
     community_name: str | None = None
@@ -138,7 +131,7 @@ class WishOut(Out):
     revisited_at: dt.datetime | None
 
 
-class ResourceOut(Out):
+class ResourceOut(Answer):
     resource_id: str
     community_id: str
     offerer_id: str

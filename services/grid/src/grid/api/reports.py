@@ -12,15 +12,17 @@ from grassroots_common.contracts.grid import Urgency
 from grassroots_common.errors import Forbidden, NotFound
 from grassroots_common.fields import Key, Name, Text
 from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.models import Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from grid import authz, handlers, queries
-from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Body, Id, ReportOut, UploadIds, idem
+from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, ReportOut, UploadIds, idem
+from grid.projections import ReportsProjection
 
 router = api_router(prefix="/api/v1/reports", tags=["patrol reports"])
 
 ReportPath = Annotated[str, Path(pattern=ID_PATTERN)]
-Positions = Annotated[dict, Depends(ReadAfter("grid_reports", "grid"))]
+Positions = Annotated[dict, Depends(ReadAfter(ReportsProjection))]
 
 
 class FileReportBody(Body):

@@ -15,13 +15,13 @@ from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Name, Text
 from grassroots_common.history import History, stream_history
 from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.models import Body
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import CHINA, WorkCalendar
 from grid import authz, handlers, history, queries
 from grid.api.models import (
     CATEGORY_PATTERN,
     ID_PATTERN,
-    Body,
     HistoryEntry,
     Id,
     TicketDetail,
@@ -29,11 +29,12 @@ from grid.api.models import (
     idem,
 )
 from grid.domain.ticket import STATE_NAMES
+from grid.projections import TicketsProjection
 
 router = api_router(prefix="/api/v1/tickets", tags=["tickets"])
 
 TicketPath = Annotated[str, Path(pattern=ID_PATTERN)]
-Positions = Annotated[dict, Depends(ReadAfter("grid_tickets", "grid"))]
+Positions = Annotated[dict, Depends(ReadAfter(TicketsProjection))]
 
 
 class DispatchBody(Body):

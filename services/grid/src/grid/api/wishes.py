@@ -5,23 +5,25 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import Satisfaction
 from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Name, Text
 from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from grid import authz, handlers, queries
-from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Body, Id, ResourceOut, UploadIds, WishOut, idem
+from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, ResourceOut, UploadIds, WishOut, idem
 from grid.domain.wish import WISH_STATES
+from grid.projections import WishesProjection
 
 router = api_router(prefix="/api/v1", tags=["micro-wishes"])
 
 WishPath = Annotated[str, Path(pattern=ID_PATTERN)]
-Positions = Annotated[dict, Depends(ReadAfter("grid_wishes", "grid"))]
+Positions = Annotated[dict, Depends(ReadAfter(WishesProjection))]
 LISTS = {
     "demand": ("open",),
     "service": ("claimed", "fulfilled", "revisited"),
@@ -71,7 +73,7 @@ class WishBoard(Page[WishOut]):
     counts: dict[str, int]
 
 
-class WishCounts(BaseModel):
+class WishCounts(Answer):
     community_id: str | None
     counts: dict[str, int]
     total: int

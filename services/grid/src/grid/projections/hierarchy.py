@@ -7,8 +7,16 @@ from typing import Any
 
 import asyncpg
 
+from grassroots_common.contracts.grid import (
+    CommunityRegistered,
+    DepartmentRegistered,
+    GridDefined,
+    GridMemberAssigned,
+    GridMemberRemoved,
+    RoutingRuleSet,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table, timestamp
 
 SCHEMA = "rm_grid_hierarchy"
@@ -72,15 +80,8 @@ class HierarchyProjection(Projection):
     name = "grid_hierarchy"
     schema = SCHEMA
     sources = ("grid",)
-    event_types = frozenset(
-        {
-            "CommunityRegistered",
-            "GridDefined",
-            "GridMemberAssigned",
-            "GridMemberRemoved",
-            "DepartmentRegistered",
-            "RoutingRuleSet",
-        }
+    event_types = types_of(
+        CommunityRegistered, GridDefined, GridMemberAssigned, GridMemberRemoved, DepartmentRegistered, RoutingRuleSet
     )
     ddl = (
         "\n".join(t.create() for t in (COMMUNITIES, GRIDS, MEMBERS, DEPARTMENTS, RULES))

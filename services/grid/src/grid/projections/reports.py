@@ -7,8 +7,9 @@ from typing import Any
 
 import asyncpg
 
+from grassroots_common.contracts.grid import ReportEscalated, ReportFiled, ResolvedInGrid, TicketDispatched
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table, timestamp
 
 SCHEMA = "rm_grid_reports"
@@ -43,7 +44,7 @@ class ReportsProjection(Projection):
     name = "grid_reports"
     schema = SCHEMA
     sources = ("grid",)
-    event_types = frozenset({"ReportFiled", "ResolvedInGrid", "ReportEscalated", "TicketDispatched"})
+    event_types = types_of(ReportFiled, ResolvedInGrid, ReportEscalated, TicketDispatched)
     ddl = (
         REPORTS.create()
         + """

@@ -9,8 +9,24 @@ from typing import Any
 
 import asyncpg
 
+from grassroots_common.contracts.grid import (
+    SatisfactionRecorded,
+    TicketAccepted,
+    TicketClosed,
+    TicketDispatched,
+    TicketEscalated,
+    TicketExtended,
+    TicketExtensionRefused,
+    TicketExtensionRequested,
+    TicketHandled,
+    TicketOverdue,
+    TicketReopened,
+    TicketReportedBack,
+    TicketReturned,
+    TicketVerified,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table, timestamp
 from grid.domain.deadlines import next_due
 
@@ -86,23 +102,21 @@ ASSIGNMENTS = Table(
     },
 )
 
-EVENT_TYPES = frozenset(
-    {
-        "TicketDispatched",
-        "TicketAccepted",
-        "TicketReturned",
-        "TicketHandled",
-        "TicketReportedBack",
-        "TicketVerified",
-        "TicketClosed",
-        "TicketExtensionRequested",
-        "TicketExtended",
-        "TicketExtensionRefused",
-        "TicketOverdue",
-        "TicketEscalated",
-        "SatisfactionRecorded",
-        "TicketReopened",
-    }
+EVENT_TYPES = types_of(
+    TicketDispatched,
+    TicketAccepted,
+    TicketReturned,
+    TicketHandled,
+    TicketReportedBack,
+    TicketVerified,
+    TicketClosed,
+    TicketExtensionRequested,
+    TicketExtended,
+    TicketExtensionRefused,
+    TicketOverdue,
+    TicketEscalated,
+    SatisfactionRecorded,
+    TicketReopened,
 )
 
 

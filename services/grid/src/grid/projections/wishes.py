@@ -7,8 +7,18 @@ from typing import Any
 
 import asyncpg
 
+from grassroots_common.contracts.grid import (
+    ResourceOffered,
+    WishClaimed,
+    WishCollected,
+    WishFulfilled,
+    WishRejected,
+    WishReleased,
+    WishRevisited,
+    WishScreened,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table, timestamp
 
 SCHEMA = "rm_grid_wishes"
@@ -62,17 +72,15 @@ class WishesProjection(Projection):
     name = "grid_wishes"
     schema = SCHEMA
     sources = ("grid",)
-    event_types = frozenset(
-        {
-            "WishCollected",
-            "WishScreened",
-            "WishRejected",
-            "WishClaimed",
-            "WishReleased",
-            "WishFulfilled",
-            "WishRevisited",
-            "ResourceOffered",
-        }
+    event_types = types_of(
+        WishCollected,
+        WishScreened,
+        WishRejected,
+        WishClaimed,
+        WishReleased,
+        WishFulfilled,
+        WishRevisited,
+        ResourceOffered,
     )
     ddl = (
         WISHES.create()

@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel
 
 from grassroots_common.errors import Forbidden, Invalid, NotFound
 from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
+from grassroots_common.http.models import Answer
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from reporting import authz, queries
@@ -20,7 +20,7 @@ router = api_router(prefix="/api/v1/archives", tags=["archives"])
 Id = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 
-class Entry(BaseModel):
+class Entry(Answer):
     at: dt.datetime
     source: str
     type: str
@@ -28,7 +28,7 @@ class Entry(BaseModel):
     detail: dict[str, Any] | None
 
 
-class QuarterGrade(BaseModel):
+class QuarterGrade(Answer):
     quarter: str
     unit_id: str | None
     grade: str | None
@@ -41,13 +41,13 @@ class QuarterGrade(BaseModel):
     finalized: bool
 
 
-class AnnualGrade(BaseModel):
+class AnnualGrade(Answer):
     year: int
     unit_id: str | None
     grade: str | None
 
 
-class GrowthArchive(BaseModel):
+class GrowthArchive(Answer):
     person_id: str
     name: str | None
     unit_id: str | None
@@ -59,13 +59,13 @@ class GrowthArchive(BaseModel):
     positions: Positions
 
 
-class VillageIncome(BaseModel):
+class VillageIncome(Answer):
     year: int
     income_fen: int | None
     bonus_fen: int | None
 
 
-class VillageFile(BaseModel):
+class VillageFile(Answer):
     village_id: str
     name: str | None
     town_id: str | None
@@ -78,7 +78,7 @@ class VillageFile(BaseModel):
     positions: Positions
 
 
-class TicketHistory(BaseModel):
+class TicketHistory(Answer):
     ticket_id: str
     title: str | None
     status: str | None
@@ -91,7 +91,7 @@ class TicketHistory(BaseModel):
     positions: Positions
 
 
-class PersonHit(BaseModel):
+class PersonHit(Answer):
     person_id: str
     name: str | None
     unit_id: str | None

@@ -7,10 +7,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from grassroots_common.fields import Key, Name, Text
 from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
+from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from reporting import authz, bulletins, periods
@@ -25,7 +26,7 @@ FigureKey = Literal[tuple(FIGURES)]  # type: ignore[valid-type]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 
-class FigureBlockIn(BaseModel):
+class FigureBlockIn(Body):
     key: FigureKey = Field(description="Which figure: see GET /api/v1/statistics for the catalogue")
     period: Key = Field(pattern=periods.PERIOD_PATTERN, examples=["2026-Q3"])
     display: Literal["table", "sentence"] = "table"
@@ -33,15 +34,11 @@ class FigureBlockIn(BaseModel):
     town: Id | None = None
     community: Id | None = None
 
-    model_config = {"extra": "forbid"}
 
-
-class SectionIn(BaseModel):
+class SectionIn(Body):
     heading: Name = Field(default="", max_length=100, examples=["一、平时考核推进情况"])
     text: Text | None = Field(default=None, max_length=20_000, examples=["全区各单位扎实推进周纪实工作。"])
     figure: FigureBlockIn | None = None
-
-    model_config = {"extra": "forbid"}
 
     @model_validator(mode="after")
     def has_content(self) -> SectionIn:
@@ -50,7 +47,7 @@ class SectionIn(BaseModel):
         return self
 
 
-class CreateBulletinBody(BaseModel):
+class CreateBulletinBody(Body):
     title: Name = Field(
         min_length=4, max_length=120, examples=["凤翔区“周纪实、月小结、季考评、年评鉴”推动平时考核走深走实"]
     )
@@ -63,7 +60,6 @@ class CreateBulletinBody(BaseModel):
     )
 
     model_config = {
-        "extra": "forbid",
         "json_schema_extra": {
             "examples": [
                 {
@@ -80,7 +76,7 @@ class CreateBulletinBody(BaseModel):
     }
 
 
-class BulletinSectionOut(BaseModel):
+class BulletinSectionOut(Answer):
     heading: str
     kind: Literal["text", "figure"]
     text: str = ""
@@ -89,7 +85,7 @@ class BulletinSectionOut(BaseModel):
     figure: dict[str, Any] | None = None
 
 
-class BulletinOut(BaseModel):
+class BulletinOut(Answer):
     id: int
     series: str
     year: int

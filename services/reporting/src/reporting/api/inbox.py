@@ -7,20 +7,22 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import Depends, Path
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.models import Answer
 from grassroots_common.routing import api_router
 from reporting import authz, inbox, queries
 from reporting.api.models import Positions
+from reporting.projections import InboxProjection
 
 router = api_router(prefix="/api/v1/inbox", tags=["inbox"])
 
 PersonId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 
-class InboxItem(BaseModel):
+class InboxItem(Answer):
     key: str = Field(description="The reminder's identity: recipient|kind|subject|period")
     kind: Literal["log_due", "log_review", "quarter_review", "ticket_due"]
     title: str = Field(examples=["本周日志未提交"])
@@ -30,7 +32,7 @@ class InboxItem(BaseModel):
     count: int = Field(ge=1, description="How many tasks the item stands for (logs or people waiting)")
 
 
-class Inbox(BaseModel):
+class Inbox(Answer):
     person_id: str
     count: int = Field(ge=0, description="Items in the inbox (the header's badge)")
     items: list[InboxItem]
@@ -42,7 +44,7 @@ async def read_inbox(
     person_id: PersonId,
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    _waited: Annotated[dict, Depends(ReadAfter("inbox", "appraisal"))],
+    _waited: Annotated[dict, Depends(ReadAfter(InboxProjection))],
 ) -> Inbox:
     authz.check_inbox(principal, person_id)
     now = runtime.clock()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from pydantic import BaseModel
+from grassroots_common.http.models import Answer
 
 Positions = dict[str, dict[str, dict[str, int | str]]]
 """projection -> source stream -> ``sequence`` applied and store ``checkpoint``."""
@@ -13,12 +13,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class Column(BaseModel):
+class Column(Answer):
     key: str
     label: str
 
 
-class FigureOut(BaseModel):
+class FigureOut(Answer):
     key: str
     title: str
     columns: list[Column]

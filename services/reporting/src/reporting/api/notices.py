@@ -7,10 +7,11 @@ from typing import Annotated, Literal
 
 from fastapi import Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grassroots_common.fields import Key
 from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
+from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from reporting import authz, notices, periods
@@ -23,16 +24,16 @@ router = api_router(prefix="/api/v1/notices", tags=["notices"])
 NoticeKind = Literal["weekly", "monthly", "quarterly"]
 
 
-class GenerateNoticeBody(BaseModel):
+class GenerateNoticeBody(Body):
     kind: NoticeKind = Field(description="weekly 周通报, monthly 月通报, quarterly 季度通报")
     period: Key = Field(
         pattern=periods.PERIOD_PATTERN, examples=["2026-W47"], description="2026-W47, 2026-11 or 2026-Q4"
     )
 
-    model_config = {"extra": "forbid", "json_schema_extra": {"examples": [{"kind": "weekly", "period": "2026-W47"}]}}
+    model_config = {"json_schema_extra": {"examples": [{"kind": "weekly", "period": "2026-W47"}]}}
 
 
-class NoticeOut(BaseModel):
+class NoticeOut(Answer):
     id: int
     code: str
     kind: NoticeKind

@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import Query
 from fastapi.responses import Response
-from pydantic import BaseModel
 
 from grassroots_common.as_of import check_as_of
 from grassroots_common.auth import Principal
 from grassroots_common.clock import real_now
 from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
+from grassroots_common.http.models import Answer
 from grassroots_common.routing import api_router
 from grassroots_common.runtime import Runtime
 from reporting import authz, figures, periods
@@ -38,13 +38,13 @@ AsOfQuery = Annotated[
 APPRAISAL = ["log_submission", "summary_submission", "review_progress", "result_use_by_kind", "result_use_by_unit"]
 
 
-class ScopeOut(BaseModel):
+class ScopeOut(Answer):
     unit: str | None
     town: str | None
     community: str | None
 
 
-class StatisticsOut(BaseModel):
+class StatisticsOut(Answer):
     period: str
     period_label: str
     scope: ScopeOut

@@ -11,8 +11,25 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.appraisal import (
+    AnnualGradeDecided,
+    AppealFiled,
+    AppealResolved,
+    GradeAdjusted,
+    PeerReviewed,
+    PersonEnrolled,
+    PersonLeft,
+    QuarterFinalized,
+    QuarterOpened,
+    ResultApplied,
+    ResultsPublished,
+    ReviewingChainChanged,
+    ReviewRecorded,
+    SelfAssessed,
+    UnitRegistered,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table
 from reporting.eventdata import day, integer, moment, quarter, text
 
@@ -77,11 +94,9 @@ RESULT_USES = Table(
     {"unit_id": "text", "decided_on": "date", "kind": "text", "positive": "boolean", "uses": "integer"},
 )
 
-ROSTER_EVENTS = frozenset({"PersonEnrolled", "ReviewingChainChanged", "PersonLeft"})
-QUARTER_PERSON_EVENTS = frozenset(
-    {"SelfAssessed", "PeerReviewed", "ReviewRecorded", "GradeAdjusted", "AppealFiled", "AppealResolved"}
-)
-QUARTER_UNIT_EVENTS = frozenset({"QuarterOpened", "ResultsPublished", "QuarterFinalized"})
+ROSTER_EVENTS = types_of(PersonEnrolled, ReviewingChainChanged, PersonLeft)
+QUARTER_PERSON_EVENTS = types_of(SelfAssessed, PeerReviewed, ReviewRecorded, GradeAdjusted, AppealFiled, AppealResolved)
+QUARTER_UNIT_EVENTS = types_of(QuarterOpened, ResultsPublished, QuarterFinalized)
 
 
 class AppraisalProjection(Projection):
@@ -92,7 +107,7 @@ class AppraisalProjection(Projection):
         ROSTER_EVENTS
         | QUARTER_PERSON_EVENTS
         | QUARTER_UNIT_EVENTS
-        | {"UnitRegistered", "AnnualGradeDecided", "ResultApplied"}
+        | types_of(UnitRegistered, AnnualGradeDecided, ResultApplied)
     )
     ddl = """
     CREATE TABLE IF NOT EXISTS units (unit_id text PRIMARY KEY, name text);

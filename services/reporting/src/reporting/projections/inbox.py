@@ -16,8 +16,23 @@ from typing import Any
 import asyncpg
 import orjson
 
+from grassroots_common.contracts.appraisal import (
+    DeadlinesConfigured,
+    LogCommented,
+    LogReturned,
+    LogSubmitted,
+    PeerReviewed,
+    PersonEnrolled,
+    PersonLeft,
+    QuarterFinalized,
+    QuarterOpened,
+    ResultsPublished,
+    ReviewingChainChanged,
+    ReviewRecorded,
+    SelfAssessed,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table
 from reporting.eventdata import day, integer, moment, quarter, text
 
@@ -72,10 +87,10 @@ QUARTER_PEOPLE = Table(
     },
 )
 
-ROSTER_EVENTS = frozenset({"PersonEnrolled", "ReviewingChainChanged", "PersonLeft"})
-LOG_EVENTS = frozenset({"LogSubmitted", "LogCommented", "LogReturned"})
-QUARTER_PERSON_EVENTS = frozenset({"SelfAssessed", "PeerReviewed", "ReviewRecorded"})
-QUARTER_UNIT_EVENTS = frozenset({"QuarterOpened", "ResultsPublished", "QuarterFinalized"})
+ROSTER_EVENTS = types_of(PersonEnrolled, ReviewingChainChanged, PersonLeft)
+LOG_EVENTS = types_of(LogSubmitted, LogCommented, LogReturned)
+QUARTER_PERSON_EVENTS = types_of(SelfAssessed, PeerReviewed, ReviewRecorded)
+QUARTER_UNIT_EVENTS = types_of(QuarterOpened, ResultsPublished, QuarterFinalized)
 
 
 @dataclass(slots=True)
@@ -197,7 +212,9 @@ class InboxProjection(Projection):
     name = "inbox"
     schema = "rpt_inbox"
     sources = ("appraisal",)
-    event_types = ROSTER_EVENTS | LOG_EVENTS | QUARTER_PERSON_EVENTS | QUARTER_UNIT_EVENTS | {"DeadlinesConfigured"}
+    event_types = (
+        ROSTER_EVENTS | LOG_EVENTS | QUARTER_PERSON_EVENTS | QUARTER_UNIT_EVENTS | types_of(DeadlinesConfigured)
+    )
     ddl = (
         "\n".join(t.create() for t in (ROSTER, DEADLINES, LOGS, QUARTER_PEOPLE))
         + """

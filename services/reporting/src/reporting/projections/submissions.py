@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 import asyncpg
 import orjson
 
+from grassroots_common.contracts.appraisal import LogSubmitted, SummarySubmitted
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import PureFoldProjection
+from grassroots_common.projections.projection import PureFoldProjection, types_of
 from reporting.eventdata import flag, integer, moment, text
 
 Submission = tuple[str, bool, int, dt.datetime]  # unit, late (first submission), revisions, first submitted
@@ -41,7 +42,7 @@ class SubmissionsProjection(PureFoldProjection[Submissions]):
     name = "submissions"
     schema = "rpt_submissions"
     sources = ("appraisal",)
-    event_types = frozenset({"LogSubmitted", "SummarySubmitted"})
+    event_types = types_of(LogSubmitted, SummarySubmitted)
     ddl = """
     CREATE TABLE IF NOT EXISTS weekly_submissions (
         unit_id      text NOT NULL,

@@ -10,8 +10,34 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.grid import (
+    CommunityRegistered,
+    DepartmentRegistered,
+    ReportEscalated,
+    ReportFiled,
+    ResolvedInGrid,
+    SatisfactionRecorded,
+    TicketAccepted,
+    TicketClosed,
+    TicketDispatched,
+    TicketEscalated,
+    TicketExtended,
+    TicketHandled,
+    TicketOverdue,
+    TicketReopened,
+    TicketReportedBack,
+    TicketReturned,
+    TicketVerified,
+    WishClaimed,
+    WishCollected,
+    WishFulfilled,
+    WishRejected,
+    WishReleased,
+    WishRevisited,
+    WishScreened,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table
 from reporting.eventdata import flag, moment, text
 
@@ -72,27 +98,25 @@ WISHES = Table(
 )
 NAMES = Table("names", ("kind", "id"), {"kind": "text", "id": "text", "name": "text"})
 
-TICKET_EVENTS = frozenset(
-    {
-        "TicketDispatched",
-        "TicketAccepted",
-        "TicketReturned",
-        "TicketHandled",
-        "TicketReportedBack",
-        "TicketVerified",
-        "TicketClosed",
-        "TicketExtended",
-        "TicketOverdue",
-        "TicketEscalated",
-        "SatisfactionRecorded",
-        "TicketReopened",
-    }
+TICKET_EVENTS = types_of(
+    TicketDispatched,
+    TicketAccepted,
+    TicketReturned,
+    TicketHandled,
+    TicketReportedBack,
+    TicketVerified,
+    TicketClosed,
+    TicketExtended,
+    TicketOverdue,
+    TicketEscalated,
+    SatisfactionRecorded,
+    TicketReopened,
 )
-REPORT_EVENTS = frozenset({"ReportFiled", "ResolvedInGrid", "ReportEscalated"})
-WISH_EVENTS = frozenset(
-    {"WishCollected", "WishScreened", "WishRejected", "WishClaimed", "WishReleased", "WishFulfilled", "WishRevisited"}
+REPORT_EVENTS = types_of(ReportFiled, ResolvedInGrid, ReportEscalated)
+WISH_EVENTS = types_of(
+    WishCollected, WishScreened, WishRejected, WishClaimed, WishReleased, WishFulfilled, WishRevisited
 )
-NAME_EVENTS = frozenset({"DepartmentRegistered", "CommunityRegistered"})
+NAME_EVENTS = types_of(DepartmentRegistered, CommunityRegistered)
 _WISH_STATUS = {
     "WishCollected": "collected",
     "WishScreened": "listed",

@@ -7,8 +7,26 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.village import (
+    BonusAwarded,
+    FindingClosed,
+    IncomeReported,
+    InspectionRecorded,
+    InvestmentAttracted,
+    MilestoneReported,
+    PairingCommitted,
+    PairingDelivered,
+    ProjectFunded,
+    ProjectIncomeReported,
+    ProjectRegistered,
+    RectificationAccepted,
+    TownRegistered,
+    VillageDesignatedWeak,
+    VillageRegistered,
+    VillageStatusChanged,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table
 from reporting.eventdata import day, integer, text
 
@@ -98,15 +116,13 @@ PAIRINGS = Table(
     },
 )
 
-VILLAGE_EVENTS = frozenset(
-    {"VillageRegistered", "VillageStatusChanged", "VillageDesignatedWeak", "RectificationAccepted"}
+VILLAGE_EVENTS = types_of(VillageRegistered, VillageStatusChanged, VillageDesignatedWeak, RectificationAccepted)
+PROJECT_EVENTS = types_of(
+    ProjectRegistered, ProjectFunded, InvestmentAttracted, MilestoneReported, ProjectIncomeReported
 )
-PROJECT_EVENTS = frozenset(
-    {"ProjectRegistered", "ProjectFunded", "InvestmentAttracted", "MilestoneReported", "ProjectIncomeReported"}
-)
-INCOME_EVENTS = frozenset({"IncomeReported", "BonusAwarded"})
-INSPECTION_EVENTS = frozenset({"InspectionRecorded", "FindingClosed"})
-PAIRING_EVENTS = frozenset({"PairingCommitted", "PairingDelivered"})
+INCOME_EVENTS = types_of(IncomeReported, BonusAwarded)
+INSPECTION_EVENTS = types_of(InspectionRecorded, FindingClosed)
+PAIRING_EVENTS = types_of(PairingCommitted, PairingDelivered)
 
 
 class VillagesProjection(Projection):
@@ -114,7 +130,7 @@ class VillagesProjection(Projection):
     schema = "rpt_villages"
     sources = ("village",)
     event_types = (
-        VILLAGE_EVENTS | PROJECT_EVENTS | INCOME_EVENTS | INSPECTION_EVENTS | PAIRING_EVENTS | {"TownRegistered"}
+        VILLAGE_EVENTS | PROJECT_EVENTS | INCOME_EVENTS | INSPECTION_EVENTS | PAIRING_EVENTS | types_of(TownRegistered)
     )
     ddl = """
     CREATE TABLE IF NOT EXISTS villages (

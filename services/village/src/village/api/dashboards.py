@@ -14,9 +14,10 @@ from village.api.fields import TOWN_ID, YearQuery, read_after
 from village.api.models import Dashboard
 from village.authz import authorize
 from village.handlers.context import today
-from village.projections import PROJECTION_NAMES
+from village.projections import PROJECTIONS
 
 router = api_router(prefix="/api/v1/dashboards", tags=["dashboards"])
+EVERY_READ_MODEL = tuple(type(p) for p in PROJECTIONS)  # a dashboard joins them all
 
 
 @router.get("/district", summary="District dashboard: per-town figures and ranking for a year")
@@ -24,7 +25,7 @@ async def district(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     year: YearQuery,
-    positions: Annotated[dict, read_after(*PROJECTION_NAMES)],
+    positions: Annotated[dict, read_after(*EVERY_READ_MODEL)],
 ) -> Dashboard:
     authorize(principal, "district.read")
     found = await queries.dashboard(runtime.pool, year=year, today=today(runtime), town_id=None)
@@ -37,7 +38,7 @@ async def town(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     year: YearQuery,
-    positions: Annotated[dict, read_after(*PROJECTION_NAMES)],
+    positions: Annotated[dict, read_after(*EVERY_READ_MODEL)],
 ) -> Dashboard:
     authorize(principal, "town.read", town_id=town_id)
     found = await queries.dashboard(runtime.pool, year=year, today=today(runtime), town_id=town_id)

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from grassroots_common import fields as bounded
 from grassroots_common.http.dependencies import AfterQuery, ReadAfter, RuntimeDep
+from grassroots_common.projections.projection import Projection
 from grassroots_common.runtime import Runtime
 from village.projections import PROJECTIONS
 
@@ -57,7 +58,7 @@ async def _last_handled_before(runtime: Runtime, event_types: frozenset[str] | N
     return None if row is None else f"{row['tx_id']}.{row['position']}"
 
 
-def read_after(*projections: str):
+def read_after(*projections: type[Projection]):
     """``?after=<position>`` over several read models: wait until each one that handles the
     command's events includes it (a read model filtered to other event types never reaches it)."""
     waits = [ReadAfter(p, SOURCE) for p in projections]
@@ -71,13 +72,13 @@ def read_after(*projections: str):
             types = {r["type"] for r in rows}
         positions: dict[str, dict[str, int | str]] = {}
         for wait in waits:
-            handler = handlers[wait.projection]
+            handler = handlers[wait.name]
             if after is None or any(handler.handles(t) for t in types):
                 target = after
             else:  # a joined read model (the villages' names): up to its own last event before the write
                 target = await _last_handled_before(runtime, handler.event_types, after)
             reached = await wait(runtime, target)
-            positions[wait.projection] = reached.get(SOURCE, {})
+            positions[wait.name] = reached.get(SOURCE, {})
         return positions
 
     return Depends(dependency)

@@ -7,12 +7,13 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import ChecklistAspect
 from grassroots_common.errors import NotFound
 from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.models import Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from village import queries
@@ -31,21 +32,20 @@ from village.api.fields import (
 from village.authz import read_scope
 from village.handlers import inspections as handlers
 from village.handlers.context import today
+from village.projections import InspectionsProjection, VillagesProjection
 
 router = api_router(prefix="/api/v1/inspection-rounds", tags=["inspections"])
 RoundPath = Annotated[str, Path(max_length=64, examples=["rnd_0193a4c2..."])]
 VillagePath = Annotated[str, Path(pattern=VILLAGE_ID)]
 
 
-class TeamBody(BaseModel):
+class TeamBody(Body):
     name: Name = Field(examples=["第一检查组"])
     members: list[Name] = Field(min_length=1, max_length=10, examples=[["张伟", "刘洋"]])
     village_ids: list[VillageId] = Field(min_length=1, max_length=200)
 
-    model_config = {"extra": "forbid"}
 
-
-class OpenRoundBody(BaseModel):
+class OpenRoundBody(Body):
     name: Name = Field(examples=["2026 年村级活动场所第一轮全覆盖检查"])
     year: Year
     opened_on: dt.date
@@ -54,8 +54,6 @@ class OpenRoundBody(BaseModel):
         default=None, max_length=30, description="省略则使用当前政策的检查清单（默认 7 个方面）"
     )
     teams: list[TeamBody] = Field(min_length=1, max_length=100)
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("", summary="Open an inspection round with its teams and villages", status_code=201)
@@ -86,7 +84,7 @@ async def list_rounds(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("village_inspections", "villages")],
+    positions: Annotated[dict, read_after(InspectionsProjection, VillagesProjection)],
 ) -> Page[dict[str, Any]]:
     read_scope(principal)
     rows, total = await queries.list_rounds(runtime.pool, page.limit, page.offset)
@@ -98,7 +96,7 @@ async def round_detail(
     round_id: RoundPath,
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    positions: Annotated[dict, read_after("village_inspections", "villages")],
+    positions: Annotated[dict, read_after(InspectionsProjection, VillagesProjection)],
     town: TownQuery = None,
 ) -> dict[str, Any]:
     scope = read_scope(principal, town_id=town)
@@ -108,15 +106,13 @@ async def round_detail(
     return {**found, "positions": positions}
 
 
-class FindingBody(BaseModel):
+class FindingBody(Body):
     aspect_id: Annotated[Key, Field(min_length=1, max_length=40, examples=["environment"])]
     text: Text = Field(min_length=2, examples=["活动室墙面脱落，需重新粉刷"])
     deadline: dt.date
 
-    model_config = {"extra": "forbid"}
 
-
-class InspectionBody(BaseModel):
+class InspectionBody(Body):
     inspected_on: dt.date
     scores: dict[Annotated[Key, Field(max_length=40)], Annotated[int, Field(ge=0, le=1000)]] = Field(
         examples=[
@@ -132,8 +128,6 @@ class InspectionBody(BaseModel):
         ]
     )
     findings: list[FindingBody] = Field(default=[], max_length=50)
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/{round_id}/villages/{village_id}", summary="Record the inspection of one village", status_code=201)
@@ -160,13 +154,11 @@ async def record_inspection(
     )
 
 
-class CloseFindingBody(BaseModel):
+class CloseFindingBody(Body):
     closed_on: dt.date = Field(description="The day the rectification was done: not after today")
     note: Text = Field(min_length=2, examples=["已重新粉刷，验收合格"])
     # At least one: the domain says so in words ("整改销号需要至少上传 1 张…"), not "至少需要 1 项".
     evidence_upload_ids: UploadIds
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post(
@@ -203,7 +195,7 @@ async def list_findings(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("village_inspections", "villages")],
+    positions: Annotated[dict, read_after(InspectionsProjection, VillagesProjection)],
     town: TownQuery = None,
     village: VillageQuery = None,
     open_only: Annotated[bool, Query(alias="open")] = False,

@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from grassroots_common.http.models import Answer
 
 Positions = dict[str, dict[str, int | str]]
 
 
-class Row(BaseModel):
+class Row(Answer):
     model_config = ConfigDict(extra="allow")
 
 

@@ -6,29 +6,29 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Path, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import PairingDeliveryKind
 from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.models import Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from village import queries
 from village.api.fields import Fen, Line, Name, TownQuery, VillageId, Year, YearQuery, read_after
 from village.authz import read_scope
 from village.handlers import pairings as handlers
+from village.projections import PairingsProjection
 
 router = api_router(prefix="/api/v1/pairings", tags=["pairing"])
 UnitId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$", examples=["u_agri"])]
 
 
-class CommitBody(BaseModel):
+class CommitBody(Body):
     unit_id: UnitId
     unit_name: Name = Field(examples=["区农业农村局"])
     year: Year
     village_id: VillageId
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("", summary="A unit takes a village for the year (targets from the policy)", status_code=201)
@@ -49,14 +49,12 @@ async def commit(
     )
 
 
-class DeliveryBody(BaseModel):
+class DeliveryBody(Body):
     village_id: VillageId
     kind: PairingDeliveryKind
     title: Annotated[Line, Field(min_length=2, max_length=200, examples=["协调帮扶资金"])]
     amount_fen: Fen = 0
     delivered_on: dt.date
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post(
@@ -89,7 +87,7 @@ async def list_units(
     principal: PrincipalDep,
     page: PageDep,
     year: YearQuery,
-    positions: Annotated[dict, read_after("village_pairings")],
+    positions: Annotated[dict, read_after(PairingsProjection)],
     town: TownQuery = None,
     behind: bool = False,
 ) -> Page[dict[str, Any]]:

@@ -6,24 +6,26 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Path, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import FundingSource
 from grassroots_common.errors import NotFound
 from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.models import Body
 from grassroots_common.routing import api_router
 from village import queries
 from village.api.fields import VILLAGE_ID, Fen, Line, Name, Percent, Text, UploadIds, read_after
 from village.authz import authorize
 from village.handlers import pilots as handlers
 from village.handlers.context import load_village
+from village.projections import PilotsProjection
 
 router = api_router(prefix="/api/v1/villages/{village_id}/pilot", tags=["pilot"])
 VillagePath = Annotated[str, Path(pattern=VILLAGE_ID)]
 
 
-class ItemBody(BaseModel):
+class ItemBody(Body):
     aspect: Name = Field(examples=["提升村容村貌"])
     title: Annotated[Line, Field(min_length=2, max_length=100, examples=["沿街门面统一改造"])]
     starts_on: dt.date
@@ -32,18 +34,14 @@ class ItemBody(BaseModel):
     budget_source: FundingSource
     budget_use: Text = ""
 
-    model_config = {"extra": "forbid"}
 
-
-class PlanBody(BaseModel):
+class PlanBody(Body):
     title: Annotated[Line, Field(min_length=2, max_length=100, examples=["陈村镇紫荆村红色美丽村庄建设实施方案"])]
     starts_on: dt.date
     due_on: dt.date
     items: list[ItemBody] | None = Field(
         default=None, max_length=60, description="省略则按政策模板生成（默认 5 个方面 17 项）"
     )
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("", summary="Define the pilot plan (实施方案)", status_code=201)
@@ -74,7 +72,7 @@ async def get_plan(
     village_id: VillagePath,
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    positions: Annotated[dict, read_after("village_pilots")],
+    positions: Annotated[dict, read_after(PilotsProjection)],
 ) -> dict[str, Any]:
     village = await load_village(runtime, village_id)
     authorize(principal, "village.read", town_id=village.town_id, village_id=village_id)
@@ -84,13 +82,11 @@ async def get_plan(
     return {**found, "positions": positions}
 
 
-class ItemProgressBody(BaseModel):
+class ItemProgressBody(Body):
     progress_pct: Percent
     reason: Text = Field(default="", description="进度回退时必须说明原因")
     note: Text = ""
     evidence_upload_ids: UploadIds
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/items/{item_id}/progress", summary="Report progress of one item")

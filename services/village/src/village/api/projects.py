@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grassroots_common.as_of import as_of as past
 from grassroots_common.as_of import check_as_of
@@ -17,6 +17,7 @@ from grassroots_common.contracts.village import DevelopmentModel, FundingSource,
 from grassroots_common.errors import NotFound
 from grassroots_common.history import History, changes
 from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.models import Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import CHINA
@@ -41,13 +42,14 @@ from village.authz import authorize
 from village.domain.project import project_stream_id
 from village.handlers import projects as handlers
 from village.handlers.context import today
+from village.projections import VillagesProjection
 from village.projections.projects import ProjectsProjection
 
 router = api_router(prefix="/api/v1/projects", tags=["secretary projects"])
 ProjectPath = Annotated[str, Path(max_length=64, examples=["prj_0193a4c2..."])]
 
 
-class RegisterBody(BaseModel):
+class RegisterBody(Body):
     village_id: VillageId
     name: Annotated[Line, Field(min_length=2, max_length=100, examples=["紫荆村优质小麦规模种植"])]
     description: Text = ""
@@ -59,8 +61,6 @@ class RegisterBody(BaseModel):
     budget_fen: Fen
     starts_on: dt.date
     due_on: dt.date
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("", summary="Register a secretary project", status_code=201)
@@ -86,7 +86,7 @@ async def list_projects(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("village_projects", "villages")],
+    positions: Annotated[dict, read_after(ProjectsProjection, VillagesProjection)],
     town: TownQuery = None,
     village: VillageQuery = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
@@ -121,7 +121,7 @@ async def project_detail(
     project_id: ProjectPath,
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    positions: Annotated[dict, read_after("village_projects", "villages")],
+    positions: Annotated[dict, read_after(ProjectsProjection, VillagesProjection)],
 ) -> ProjectDetail:
     found = await queries.project_detail(runtime.pool, project_id, today(runtime))
     if found is None:
@@ -143,13 +143,11 @@ async def project_history(project_id: ProjectPath, runtime: RuntimeDep, principa
     return History(stream_id=stream_id, items=changes(events, history.describe))
 
 
-class FundBody(BaseModel):
+class FundBody(Body):
     source: FundingSource = Field(examples=["fiscal"])
     funder: Name = Field(examples=["区财政局"])
     amount_fen: PositiveFen
     received_on: dt.date
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/{project_id}/fundings", summary="Record funding received (ProjectFunded)", status_code=201)
@@ -172,12 +170,10 @@ async def fund(
     )
 
 
-class InvestmentBody(BaseModel):
+class InvestmentBody(Body):
     investor: Name = Field(examples=["宝鸡某农业科技有限公司"])
     amount_fen: PositiveFen
     signed_on: dt.date
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/{project_id}/investments", summary="Record investment attracted (招商引资)", status_code=201)
@@ -200,13 +196,11 @@ async def attract(
     )
 
 
-class MilestoneBody(BaseModel):
+class MilestoneBody(Body):
     title: Annotated[Line, Field(min_length=2, max_length=200, examples=["完成土地流转 580 亩"])]
     progress_pct: Percent
     reason: Text = Field(default="", description="进度回退时必须说明原因")
     evidence_upload_ids: UploadIds
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/{project_id}/milestones", summary="Report a milestone with progress and photos", status_code=201)
@@ -229,12 +223,10 @@ async def report_milestone(
     )
 
 
-class ProjectIncomeBody(BaseModel):
+class ProjectIncomeBody(Body):
     year: Year
     amount_fen: PositiveFen
     note: Text = ""
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/{project_id}/income", summary="Report income the project produced", status_code=201)

@@ -7,11 +7,12 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import WeaknessCriterion
 from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.models import Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from village import queries
@@ -19,6 +20,7 @@ from village.api.fields import VILLAGE_ID, Key, Name, Text, TownQuery, UploadIds
 from village.authz import read_scope
 from village.handlers import weakness as handlers
 from village.handlers.context import today
+from village.projections import RectificationsProjection, VillagesProjection
 
 router = api_router(prefix="/api/v1", tags=["rectification"])
 VillagePath = Annotated[str, Path(pattern=VILLAGE_ID)]
@@ -26,12 +28,10 @@ YearPath = Annotated[int, Path(ge=2000, le=2100)]
 CASE = "/villages/{village_id}/weakness/{year}"
 
 
-class ScreenBody(BaseModel):
+class ScreenBody(Body):
     hits: list[WeaknessCriterion] = Field(max_length=4, description="排查中发现的问题类别（可为空）")
     screened_on: dt.date
     note: Text = ""
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post(CASE + "/screenings", summary="Record a screening against the four criteria", status_code=201)
@@ -56,11 +56,9 @@ async def screen(
     )
 
 
-class DesignateBody(BaseModel):
+class DesignateBody(Body):
     criteria: list[WeaknessCriterion] = Field(min_length=1, max_length=4)
     reason: Text = Field(min_length=2, examples=["班子战斗力不强，村容村貌较差"])
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post(CASE + "/designation", summary="Designate the village a rectification target")
@@ -85,13 +83,11 @@ async def designate(
     )
 
 
-class PlanBody(BaseModel):
+class PlanBody(Body):
     responsible_leader: Name = Field(examples=["区委常委 张志强"])
     work_group: list[Name] = Field(min_length=1, max_length=20)
     measures: list[Annotated[Text, Field(min_length=2, max_length=300)]] = Field(min_length=1, max_length=30)
     deadline: dt.date
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post(CASE + "/plan", summary="Set the rectification plan: leader, work group, measures, deadline")
@@ -116,13 +112,11 @@ async def plan(
     )
 
 
-class ProgressBody(BaseModel):
+class ProgressBody(Body):
     measure_id: Annotated[Key, Field(min_length=1, max_length=20, examples=["m1"])]
     done: bool = False
     note: Text = Field(min_length=2)
     evidence_upload_ids: UploadIds
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post(CASE + "/progress", summary="Report progress on one measure (done closes it)")
@@ -147,10 +141,8 @@ async def progress(
     )
 
 
-class AcceptBody(BaseModel):
+class AcceptBody(Body):
     note: Text = ""
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post(CASE + "/acceptance", summary="Accept the rectification and remove the village from the list (销号)")
@@ -180,7 +172,7 @@ async def list_rectifications(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("village_rectifications", "villages")],
+    positions: Annotated[dict, read_after(RectificationsProjection, VillagesProjection)],
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     town: TownQuery = None,
     overdue: bool = False,

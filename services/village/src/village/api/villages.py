@@ -7,12 +7,13 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import CadrePosition, DemonstrationLevel, VillagePolicySet
 from grassroots_common.errors import NotFound
 from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from village import queries
@@ -37,6 +38,14 @@ from village.api.models import VillageFile
 from village.authz import authorize, read_scope
 from village.handlers import villages as handlers
 from village.handlers.context import today
+from village.projections import (
+    InspectionsProjection,
+    PairingsProjection,
+    PilotsProjection,
+    ProjectsProjection,
+    RectificationsProjection,
+    VillagesProjection,
+)
 
 router = api_router(prefix="/api/v1", tags=["villages"])
 VillagePath = Annotated[str, Path(pattern=VILLAGE_ID, examples=["610305101201"])]
@@ -50,31 +59,25 @@ BONUS_MAX_FEN = 10_000_000 * 100
 SubsidyRate = Annotated[int, Field(gt=0, le=SUBSIDY_MAX_FEN, description="每月补贴（分），大于 0", examples=[300_000])]
 
 
-class BonusTierIn(BaseModel):
+class BonusTierIn(Body):
     """A tier of the team bonus: a bonus of 0 is no tier, so it is refused."""
 
     threshold_fen: Fen = Field(examples=[5_000_000])
     bonus_fen: int = Field(gt=0, le=BONUS_MAX_FEN, description="奖补（分），大于 0", examples=[300_000])
 
-    model_config = {"extra": "forbid"}
 
-
-class ChecklistAspectIn(BaseModel):
+class ChecklistAspectIn(Body):
     aspect_id: Annotated[Key, Field(min_length=1, max_length=40, examples=["organization"])]
     name: Name = Field(examples=["组织建设"])
     max_score: int = Field(ge=1, le=1000, examples=[20])
 
-    model_config = {"extra": "forbid"}
 
-
-class PilotItemTemplateIn(BaseModel):
+class PilotItemTemplateIn(Body):
     aspect: Name = Field(examples=["提升村容村貌"])
     title: Annotated[Line, Field(min_length=1, max_length=100, examples=["沿街门面统一改造"])]
 
-    model_config = {"extra": "forbid"}
 
-
-class PolicyBody(BaseModel):
+class PolicyBody(Body):
     subsidy_one_shoulder_fen: SubsidyRate
     subsidy_other_fen: SubsidyRate
     bonus_tiers: list[BonusTierIn] = Field(min_length=1, max_length=10)
@@ -85,8 +88,6 @@ class PolicyBody(BaseModel):
     pairing_industry_projects: int = Field(ge=0, le=10)
     behind_schedule_margin_pct: int = Field(ge=0, le=100)
     pilot_template: list[PilotItemTemplateIn] = Field(min_length=1, max_length=60)
-
-    model_config = {"extra": "forbid"}
 
 
 @router.get("/policy", summary="The configurable rules (subsidy rates, bonus tiers, checklist, targets)")
@@ -113,12 +114,10 @@ async def set_policy(
     )
 
 
-class RegisterTownBody(BaseModel):
+class RegisterTownBody(Body):
     town_id: TownId
     name: Name = Field(examples=["陈村镇"])
     party_secretary_name: Name = Field(examples=["王建国"])
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/towns", summary="Register a town", status_code=201)
@@ -141,14 +140,17 @@ async def register_town(
 
 @router.get("/towns", summary="Towns with their number of villages")
 async def list_towns(
-    runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Annotated[dict, read_after("villages")]
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    positions: Annotated[dict, read_after(VillagesProjection)],
 ) -> Page[dict[str, Any]]:
     read_scope(principal)
     rows, total = await queries.list_towns(runtime.pool, page.limit, page.offset)
     return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
 
 
-class RegisterVillageBody(BaseModel):
+class RegisterVillageBody(Body):
     town_id: TownId
     village_id: VillageId
     name: Name = Field(examples=["紫荆村"])
@@ -157,8 +159,6 @@ class RegisterVillageBody(BaseModel):
     party_members: int = Field(ge=0, le=10_000, examples=[48])
     households: int = Field(ge=0, le=100_000, examples=[420])
     population: int = Field(ge=0, le=500_000, examples=[1680])
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/villages", summary="Register a village with its party organization", status_code=201)
@@ -184,7 +184,7 @@ async def list_villages(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("villages")],
+    positions: Annotated[dict, read_after(VillagesProjection)],
     town: TownQuery = None,
     level: Annotated[DemonstrationLevel | None, Query()] = None,
 ) -> Page[dict[str, Any]]:
@@ -201,12 +201,12 @@ async def village_file(
     positions: Annotated[
         dict,
         read_after(
-            "villages",
-            "village_projects",
-            "village_inspections",
-            "village_rectifications",
-            "village_pilots",
-            "village_pairings",
+            VillagesProjection,
+            ProjectsProjection,
+            InspectionsProjection,
+            RectificationsProjection,
+            PilotsProjection,
+            PairingsProjection,
         ),
     ],
 ) -> VillageFile:
@@ -217,12 +217,10 @@ async def village_file(
     return VillageFile.model_validate({**found, "positions": positions})
 
 
-class StatusBody(BaseModel):
+class StatusBody(Body):
     level: DemonstrationLevel = Field(examples=["district"])
     reason: Text = Field(min_length=2, examples=["2026 年区级示范村评定"])
     effective_on: dt.date
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/villages/{village_id}/status", summary="Change the demonstration status (示范村等级)")
@@ -245,13 +243,11 @@ async def change_status(
     )
 
 
-class AppointBody(BaseModel):
+class AppointBody(Body):
     name: Name = Field(examples=["李明"])
     position: CadrePosition = Field(examples=["secretary"])
     one_shoulder: bool = Field(default=False, description="书记、主任“一肩挑”")
     appointed_on: dt.date
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/villages/{village_id}/cadres", summary="Appoint a cadre or a reserve cadre", status_code=201)
@@ -274,11 +270,9 @@ async def appoint_cadre(
     )
 
 
-class LeaveBody(BaseModel):
+class LeaveBody(Body):
     left_on: dt.date
     reason: Text = Field(min_length=2, examples=["工作调整"])
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/villages/{village_id}/cadres/{cadre_id}/leave", summary="A cadre leaves the roster")
@@ -308,7 +302,7 @@ async def reserve_shortfall(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("villages")],
+    positions: Annotated[dict, read_after(VillagesProjection)],
     town: TownQuery = None,
 ) -> Page[dict[str, Any]]:
     scope = read_scope(principal, town_id=town)
@@ -316,10 +310,8 @@ async def reserve_shortfall(
     return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
 
 
-class SubsidyBody(BaseModel):
+class SubsidyBody(Body):
     month: Month
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/villages/{village_id}/subsidies", summary="Issue one village's monthly subsidy sheet")
@@ -342,14 +334,12 @@ async def compute_subsidy(
     )
 
 
-class SubsidyRunBody(BaseModel):
+class SubsidyRunBody(Body):
     month: Month
     town_id: TownId | None = Field(default=None, description="省略则为全区（仅区委组织部）")
 
-    model_config = {"extra": "forbid"}
 
-
-class SubsidyRun(BaseModel):
+class SubsidyRun(Answer):
     month: str
     town_id: str | None
     issued: list[dict[str, Any]]
@@ -371,7 +361,7 @@ async def list_subsidies(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, read_after("villages")],
+    positions: Annotated[dict, read_after(VillagesProjection)],
     month: Annotated[str | None, Query(pattern=MONTH)] = None,
     town: TownQuery = None,
     village: VillageQuery = None,
@@ -382,12 +372,10 @@ async def list_subsidies(
     return {**page_out.model_dump(), "total_fen": total_fen}
 
 
-class IncomeBody(BaseModel):
+class IncomeBody(Body):
     year: Year
     income_fen: Fen = Field(examples=[12_000_000])
     note: Text = ""
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/villages/{village_id}/income", summary="Report (or correct) the year's collective-economy income")
@@ -410,10 +398,8 @@ async def report_income(
     )
 
 
-class BonusBody(BaseModel):
+class BonusBody(Body):
     year: Year
-
-    model_config = {"extra": "forbid"}
 
 
 @router.post("/villages/{village_id}/bonus", summary="Decide the team bonus from the tiers (once per year)")
@@ -442,7 +428,7 @@ async def list_bonuses(
     principal: PrincipalDep,
     page: PageDep,
     year: YearQuery,
-    positions: Annotated[dict, read_after("villages")],
+    positions: Annotated[dict, read_after(VillagesProjection)],
     town: TownQuery = None,
 ) -> dict[str, Any]:
     scope = read_scope(principal, town_id=town)

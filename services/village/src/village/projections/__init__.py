@@ -15,11 +15,9 @@ PROJECTIONS = [
     PilotsProjection(),
     PairingsProjection(),
 ]
-PROJECTION_NAMES = tuple(p.name for p in PROJECTIONS)
 
 __all__ = [
     "PROJECTIONS",
-    "PROJECTION_NAMES",
     "InspectionsProjection",
     "PairingsProjection",
     "PilotsProjection",

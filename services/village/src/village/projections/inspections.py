@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.village import FindingClosed, InspectionRecorded, InspectionRoundOpened
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Rows, Table
 
 SCHEMA = "rm_village_inspections"
@@ -67,7 +68,7 @@ class InspectionsProjection(Projection):
     name = "village_inspections"
     schema = SCHEMA
     sources = ("village",)
-    event_types = frozenset({"InspectionRoundOpened", "InspectionRecorded", "FindingClosed"})
+    event_types = types_of(InspectionRoundOpened, InspectionRecorded, FindingClosed)
     ddl = """
     CREATE TABLE IF NOT EXISTS rounds (
         round_id text PRIMARY KEY, name text NOT NULL, year int NOT NULL, opened_on date NOT NULL,

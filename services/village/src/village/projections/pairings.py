@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.village import PairingCommitted, PairingDelivered
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Rows, Table
 
 SCHEMA = "rm_village_pairings"
@@ -51,7 +52,7 @@ class PairingsProjection(Projection):
     name = "village_pairings"
     schema = SCHEMA
     sources = ("village",)
-    event_types = frozenset({"PairingCommitted", "PairingDelivered"})
+    event_types = types_of(PairingCommitted, PairingDelivered)
     ddl = """
     CREATE TABLE IF NOT EXISTS pairings (
         unit_id text NOT NULL, year int NOT NULL, village_id text NOT NULL, unit_name text NOT NULL,

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.village import PilotItemProgressed, PilotPlanDefined
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Rows, Table
 
 SCHEMA = "rm_village_pilots"
@@ -52,7 +53,7 @@ class PilotsProjection(Projection):
     name = "village_pilots"
     schema = SCHEMA
     sources = ("village",)
-    event_types = frozenset({"PilotPlanDefined", "PilotItemProgressed"})
+    event_types = types_of(PilotPlanDefined, PilotItemProgressed)
     ddl = """
     CREATE TABLE IF NOT EXISTS plans (
         village_id text PRIMARY KEY, plan_id text NOT NULL, town_id text NOT NULL, title text NOT NULL,

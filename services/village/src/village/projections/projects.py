@@ -7,8 +7,15 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.village import (
+    InvestmentAttracted,
+    MilestoneReported,
+    ProjectFunded,
+    ProjectIncomeReported,
+    ProjectRegistered,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Rows, Table
 
 SCHEMA = "rm_village_projects"
@@ -72,8 +79,8 @@ class ProjectsProjection(Projection):
     name = "village_projects"
     schema = SCHEMA
     sources = ("village",)
-    event_types = frozenset(
-        {"ProjectRegistered", "ProjectFunded", "InvestmentAttracted", "MilestoneReported", "ProjectIncomeReported"}
+    event_types = types_of(
+        ProjectRegistered, ProjectFunded, InvestmentAttracted, MilestoneReported, ProjectIncomeReported
     )
     ddl = """
     CREATE TABLE IF NOT EXISTS projects (

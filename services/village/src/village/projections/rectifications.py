@@ -7,8 +7,15 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.village import (
+    RectificationAccepted,
+    RectificationPlanned,
+    RectificationProgressed,
+    VillageDesignatedWeak,
+    WeaknessScreened,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Rows, Table
 
 SCHEMA = "rm_village_weakness"
@@ -44,14 +51,8 @@ class RectificationsProjection(Projection):
     name = "village_rectifications"
     schema = SCHEMA
     sources = ("village",)
-    event_types = frozenset(
-        {
-            "WeaknessScreened",
-            "VillageDesignatedWeak",
-            "RectificationPlanned",
-            "RectificationProgressed",
-            "RectificationAccepted",
-        }
+    event_types = types_of(
+        WeaknessScreened, VillageDesignatedWeak, RectificationPlanned, RectificationProgressed, RectificationAccepted
     )
     ddl = """
     CREATE TABLE IF NOT EXISTS cases (

@@ -6,8 +6,19 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from grassroots_common.contracts.village import (
+    BonusAwarded,
+    CadreAppointed,
+    CadreLeft,
+    IncomeReported,
+    SubsidyComputed,
+    TownRegistered,
+    VillagePolicySet,
+    VillageRegistered,
+    VillageStatusChanged,
+)
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection
+from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Rows, Table
 
 SCHEMA = "rm_villages"
@@ -100,18 +111,16 @@ class VillagesProjection(Projection):
     name = "villages"
     schema = SCHEMA
     sources = ("village",)
-    event_types = frozenset(
-        {
-            "VillagePolicySet",
-            "TownRegistered",
-            "VillageRegistered",
-            "VillageStatusChanged",
-            "CadreAppointed",
-            "CadreLeft",
-            "SubsidyComputed",
-            "IncomeReported",
-            "BonusAwarded",
-        }
+    event_types = types_of(
+        VillagePolicySet,
+        TownRegistered,
+        VillageRegistered,
+        VillageStatusChanged,
+        CadreAppointed,
+        CadreLeft,
+        SubsidyComputed,
+        IncomeReported,
+        BonusAwarded,
     )
     ddl = """
     CREATE TABLE IF NOT EXISTS policy (id int PRIMARY KEY, data jsonb NOT NULL);
