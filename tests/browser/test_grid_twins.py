@@ -102,7 +102,8 @@ def test_a_twin_is_joined_and_a_duplicate_merged(page, people, sign_in, sign_out
 
     sign_in(dispatcher)
     page.get_by_role("link", name="派单看板").click()
-    waiting = page.locator("li.report", has_text=duplicate)
+    # Each waiting report names the other in its merge choices: find it by its own title.
+    waiting = page.locator("li.report").filter(has=page.locator("p.title", has_text=duplicate))
     waiting.get_by_text("合并重复上报").click()
     into = waiting.get_by_label("并入（保留的上报）")
     value = into.locator("option", has_text=original).get_attribute("value")
@@ -110,7 +111,7 @@ def test_a_twin_is_joined_and_a_duplicate_merged(page, people, sign_in, sign_out
     check_screen(page, "the dispatch board merging a duplicate at 390 px")
     waiting.get_by_role("button", name="确认合并").click()
     expect(page.get_by_role("status").filter(has_text="已合并")).to_be_visible()
-    expect(page.locator("li.report", has_text=duplicate)).to_have_count(0)
+    expect(page.locator("li.report").filter(has=page.locator("p.title", has_text=duplicate))).to_have_count(0)
     sign_out()
 
     # The first reporter sees both co-reporters on the original.
