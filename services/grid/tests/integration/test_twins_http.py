@@ -157,7 +157,7 @@ async def test_twins_join_and_merge(grid, auth, clock) -> None:
     r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": other_category}, headers=admin)
     assert (r.status_code, r.json()["code"]) == (409, "report_already_merged")
     r = await client.post(f"/api/v1/reports/{other_category}/merge", json={"into": duplicate}, headers=admin)
-    assert r.status_code == 409
+    assert (r.status_code, r.json()["code"]) == (409, "target_merged")
     r = await client.post(f"/api/v1/reports/{duplicate}/escalation", json={"reason": "需处理"}, headers=third)
     assert (r.status_code, r.json()["code"]) == (409, "report_merged")
 
