@@ -31,7 +31,21 @@ const REVISIT_OPTIONS = [
   ["partly", "部分解决（重新办理）"],
   ["unsatisfied", "未解决（重新办理）"],
 ];
-const REPORT_STATES = { filed: ["待处理", "warn"], resolved: ["已就地解决", "ok"], escalated: ["已上报社区", ""] };
+const REPORT_STATES = { filed: ["待处理", "warn"], resolved: ["已就地解决", "ok"], escalated: ["已上报社区", ""], merged: ["已合并", ""] };
+
+/** A twin's state as its reporters know it: the ticket's once one is dispatched, else the report's. */
+function twinState(t) {
+  if (t.ticket_state) return badge(labelOf(TICKET_STATES, t.ticket_state), toneOf(TICKET_STATES, t.ticket_state));
+  const [label, tone] = REPORT_STATES[t.state] || ["处理中", ""];
+  return badge(label, tone);
+}
+
+const coReporterNames = (list) => (list || []).map((c) => c.person_name).join("、");
+
+/** Reports of this category within 50 m, open or closed in the last 7 days (`exclude`: a report itself). */
+function findTwins(category, coords, exclude) {
+  return get(`${GRID}/reports/twins`, { category, latitude: coords.latitude, longitude: coords.longitude, ...(exclude ? { exclude } : {}) });
+}
 
 let rulesCache = null;
 function routingRules() {
@@ -104,6 +118,50 @@ async function renderReport(body, { caps, user }) {
   ];
   if (canUpload) fields.push({ name: "photo_upload_ids", label: "现场照片（最多 9 张）", type: "files", hint: "JPEG、PNG、WebP" });
   const coords = { latitude: null, longitude: null };
+  const twinsSlot = h("div", { class: "twins", "aria-live": "polite" });
+  let category = "";
+  // Asked as soon as the category and the position are both known: the same matter found nearby is
+  // joined, not filed again.
+  async function lookForTwins() {
+    if (!category || coords.latitude === null) return replace(twinsSlot);
+    let found = [];
+    try {
+      found = await findTwins(category, coords);
+    } catch {
+      return replace(twinsSlot);
+    }
+    if (!found.length) return replace(twinsSlot);
+    replace(
+      twinsSlot,
+      h(
+        "div",
+        { class: "notice warn", role: "region", "aria-label": "附近已有相同问题" },
+        h("strong", {}, "附近已有相同问题"),
+        h("p", { class: "small" }, "50 米内有同类问题正在处理或刚办结。如是同一件事，请加入原上报，不必重复上报，办理进展会同步给你。"),
+        h("ul", { class: "list" }, found.map((t) => twinRow(t))),
+      ),
+    );
+  }
+  function twinRow(t) {
+    return h(
+      "li",
+      { class: "twin", dataset: { twin: t.report_id } },
+      h("div", { class: "spread" }, h("span", { class: "title" }, t.title), h("span", { class: "row" }, twinState(t))),
+      h("p", { class: "muted small" }, `${t.address} · 相距约 ${t.distance_m} 米 · ${t.reporter_name} 上报于 ${fmtDateTime(t.filed_at)}${t.co_reporters ? ` · 另有 ${t.co_reporters} 人反映` : ""}`),
+      t.joined
+        ? h("p", { class: "small" }, badge("你已上报或已加入", "ok"))
+        : actionForm({
+            label: `加入上报：${t.title.slice(0, 20)}`,
+            fields: [{ name: "note", label: "补充情况（可选）", type: "textarea", max: 500 }],
+            submitLabel: "是同一问题，加入此上报",
+            send: (v) => command(`${GRID}/reports/${t.report_id}/co-reporters`, { note: v.note }),
+            done: (result) => {
+              toast("已加入，办理进展会同步给你");
+              navigate(`/grid/reports?after=${result.position}`);
+            },
+          }),
+    );
+  }
   const locate = h("button", { type: "button", class: "btn" }, "使用当前位置");
   locate.addEventListener("click", () => {
     if (!navigator.geolocation) {
@@ -116,6 +174,7 @@ async function renderReport(body, { caps, user }) {
         coords.latitude = Number(p.coords.latitude.toFixed(6));
         coords.longitude = Number(p.coords.longitude.toFixed(6));
         position.textContent = `已定位：${coords.latitude}, ${coords.longitude}`;
+        lookForTwins();
       },
       () => {
         position.textContent = "定位失败，请填写地点。";
@@ -142,10 +201,14 @@ async function renderReport(body, { caps, user }) {
       navigate(`/grid/reports?after=${result.position}`);
     },
   });
-  body.append(placeLine("网格", scopeName(user, "grid")), section("上报问题", form, h("div", { class: "actions" }, locate), position));
+  form.querySelector('[name="category"]').addEventListener("change", (event) => {
+    category = event.target.value;
+    lookForTwins();
+  });
+  body.append(placeLine("网格", scopeName(user, "grid")), section("上报问题", h("div", { class: "actions" }, locate), position, twinsSlot, form));
 }
 
-function reportRow(r, reload) {
+function reportRow(r, reload, user) {
   const [label, tone] = REPORT_STATES[r.state] || [r.state, ""];
   const actions =
     r.state === "filed"
@@ -185,13 +248,16 @@ function reportRow(r, reload) {
     h("p", { class: "muted small" }, `${categoryName(r.category)} · ${r.address} · ${r.reporter_name} · ${fmtDateTime(r.filed_at)}`),
     r.resolution ? h("p", {}, `处理结果：${r.resolution}`) : null,
     r.escalation_reason ? h("p", {}, `上报原因：${r.escalation_reason}`) : null,
+    r.co_reporters?.length ? h("p", { class: "small", dataset: { coReporters: "" } }, `共同上报：${coReporterNames(r.co_reporters)}`) : null,
+    user && r.co_reporters?.some((c) => c.person_id === user.sub) ? h("p", { class: "small" }, badge("我加入的", "ok")) : null,
+    r.merged_into ? h("p", { class: "small muted" }, "已作为重复上报合并，上报人已加入保留的那一条") : null,
     r.ticket_id ? h("p", {}, h("a", { href: `/tickets/${r.ticket_id}` }, "查看工单")) : null,
     photos(r.photo_upload_ids),
     actions,
   );
 }
 
-async function renderReports(body, { query }) {
+async function renderReports(body, { query, user }) {
   await loadNames();
   const state = h("select", { name: "state", id: "report-state" }, [["", "全部"], ["filed", "待处理"], ["escalated", "已上报社区"], ["resolved", "已就地解决"]].map(([v, t]) => h("option", { value: v }, t)));
   const slot = h("div");
@@ -204,7 +270,7 @@ async function renderReports(body, { query }) {
         label: "网格上报",
         limit: 10,
         load: ({ limit, offset }) => get(`${GRID}/reports`, { state: state.value, limit, offset, after }),
-        item: (r) => reportRow(r, show),
+        item: (r) => reportRow(r, show, user),
         emptyTitle: "暂无上报",
         emptyHint: "巡查发现问题后点“上报问题”。",
       }),
@@ -214,7 +280,7 @@ async function renderReports(body, { query }) {
   body.append(
     h("div", { class: "actions" }, h("a", { class: "btn primary", href: "/grid/report" }, "上报问题")),
     h("div", { class: "field" }, h("label", { for: "report-state" }, "状态"), state),
-    section("本网格上报", slot),
+    section("本网格上报及我加入的", slot),
   );
   show();
 }
@@ -252,6 +318,7 @@ async function renderDispatch(body, { query }) {
             h("p", { class: "small" }, `上报原因：${r.escalation_reason || "—"}`),
             photos(r.photo_upload_ids),
             disclosure("派单", dispatchForm(rules, deps, r)),
+            mergeSlot(r, reload),
           ),
         emptyTitle: "没有待派单的上报",
         emptyHint: "网格员上报社区的问题会出现在这里。",
@@ -265,6 +332,43 @@ async function renderDispatch(body, { query }) {
     section("派单看板", board),
   );
   reload();
+}
+
+/** "合并重复上报": offered when a twin of the report (50 m, same category) exists to keep instead. */
+function mergeSlot(r, reload) {
+  const slot = h("div");
+  if (r.latitude === null || r.longitude === null) return slot;
+  findTwins(r.category, r, r.report_id)
+    .then((found) => {
+      if (!found.length) return;
+      replace(
+        slot,
+        disclosure(
+          "合并重复上报",
+          actionForm({
+            label: `合并重复上报：${r.text.slice(0, 20)}`,
+            fields: [
+              {
+                name: "into",
+                label: "并入（保留的上报）",
+                type: "select",
+                required: true,
+                options: found.map((t) => [t.report_id, `${t.title.slice(0, 24)}（${t.address}，相距 ${t.distance_m} 米）`]),
+                value: found[0].report_id,
+              },
+            ],
+            submitLabel: "确认合并",
+            send: (v) => command(`${GRID}/reports/${r.report_id}/merge`, { into: v.into }),
+            done: (res) => {
+              toast(`已合并，${r.reporter_name}已加入保留的上报`);
+              reload(res.position);
+            },
+          }),
+        ),
+      );
+    })
+    .catch(() => {});
+  return slot;
 }
 
 function dispatchForm(rules, deps, report) {
@@ -355,6 +459,8 @@ async function renderTicket(body, { params, user, query }) {
               ["承办部门", departmentName(t.department_id)],
               ["协办部门", t.co_department_ids?.length ? t.co_department_ids.map(departmentName).join("、") : null],
               ["来源", t.report_id ? "网格上报" : "社区直接派单"],
+              ["上报人", t.report_reporter_name],
+              ["共同上报", t.report_co_reporters?.length ? coReporterNames(t.report_co_reporters) : null],
               ["派单时间", fmtDateTime(t.dispatched_at)],
               ["签收期限", fmtDateTime(t.accept_by)],
               ["办理期限", `${fmtDateTime(t.deadline)}（${t.time_limit_workdays} 个工作日）`],

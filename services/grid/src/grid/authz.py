@@ -93,6 +93,18 @@ def read_reports(principal: Principal, grid_id: str | None = None) -> tuple[str 
     return _community(principal), grid
 
 
+def twins(principal: Principal) -> str:
+    """Look for a new report's twins: the grid roles and the dispatcher, in their own community."""
+    principal.require("community_admin", *GRID_ROLES)
+    return _community(principal)
+
+
+def join_report(principal: Principal) -> str:
+    """Join a report as a co-reporter: a grid member of its community (any of its grids)."""
+    principal.require(*GRID_ROLES)
+    return _community(principal)
+
+
 # --- tickets --------------------------------------------------------------------------------
 
 
@@ -129,7 +141,13 @@ def own_department(principal: Principal) -> str:
     return department
 
 
-def read_ticket(principal: Principal, community_id: str, department_id: str, grid_id: str | None) -> None:
+def read_ticket(
+    principal: Principal,
+    community_id: str,
+    department_id: str,
+    grid_id: str | None,
+    co_reporter_ids: list[str] | None = None,
+) -> None:
     if principal.has(*DISTRICT):
         return
     if principal.has("community_admin", *COMMUNITY_WIDE_ROLES) and principal.scope("community") == community_id:
@@ -137,6 +155,8 @@ def read_ticket(principal: Principal, community_id: str, department_id: str, gri
     if principal.has("department") and principal.scope("department") == department_id:
         return
     if principal.has(*IN_GRID_ROLES) and grid_id is not None and principal.scope("grid") == grid_id:
+        return
+    if principal.has(*GRID_ROLES) and principal.sub in (co_reporter_ids or ()):
         return
     raise Forbidden("ticket_forbidden", "你无权查看该工单")
 

@@ -11,7 +11,7 @@ from grassroots_common.aggregate import Aggregate
 from grassroots_common.auth import Principal
 from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.commands import CommandResult, Idempotency, execute
-from grassroots_common.errors import Conflict, Invalid, NotFound
+from grassroots_common.errors import Conflict, Forbidden, Invalid, NotFound
 from grassroots_common.events import Metadata
 from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
@@ -224,6 +224,100 @@ async def escalate_report(
     now = runtime.clock()
     act = _report_action(principal, lambda r: r.escalate(reason=reason, by=principal.sub, now=now))
     return await _run(runtime, Report, report_id, act, meta, idempotency)
+
+
+async def _ticket_of(runtime: Runtime, report_id: str) -> Ticket:
+    ticket_id = ticket_id_for_report(report_id)
+    return Ticket.from_recorded(ticket_id, await runtime.store.load(ticket_id))
+
+
+async def join_report(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    report_id: str,
+    note: str,
+    photo_upload_ids: list[str],
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    """A grid member who found the same matter joins the report as a co-reporter."""
+    community_id = authz.join_report(principal)
+    await _require_uploads(runtime, photo_upload_ids, "photo_upload_ids")
+    ticket = await _ticket_of(runtime, report_id)
+    now = runtime.clock()
+
+    def act(r: Report) -> dict:
+        if r.filed is None or r.community_id != community_id:
+            raise NotFound("report_not_found", "本社区没有该上报")
+        r.join(
+            person_id=principal.sub,
+            person_name=principal.name,
+            note=note,
+            photo_upload_ids=photo_upload_ids,
+            ticket_closed_at=ticket.closed_at,
+            now=now,
+        )
+        return {"report_id": r.id}
+
+    return await _run(runtime, Report, report_id, act, meta, idempotency)
+
+
+async def merge_report(
+    runtime: Runtime,
+    principal: Principal,
+    meta: Metadata,
+    *,
+    report_id: str,
+    into: str,
+    idempotency: Idempotency | None,
+) -> CommandResult:
+    """Merge a duplicate into the report it repeats: ``ReportMerged`` on the duplicate, then its
+    reporter joins the kept one (``ReportJoined``, ``via="merge"``). Both steps are idempotent, so
+    a merge interrupted between them completes when it is sent again."""
+    community_id = authz.dispatcher(principal)
+    kept = Report.from_recorded(into, await runtime.store.load(into))
+    if kept.filed is not None and kept.community_id != community_id:
+        raise Forbidden("not_your_community", "只能合并本社区的上报", field="into")
+    duplicate_ticket = await _ticket_of(runtime, report_id)
+    kept_ticket = await _ticket_of(runtime, into) if into != report_id else duplicate_ticket
+    now = runtime.clock()
+
+    def merge(d: Report) -> dict:
+        if d.filed is None:
+            raise NotFound("report_not_found", "找不到该上报")
+        authz.dispatcher(principal, d.community_id)
+        d.merge_into(
+            kept,
+            has_ticket=duplicate_ticket.state is not None,
+            kept_ticket_closed_at=kept_ticket.closed_at,
+            by=principal.sub,
+            now=now,
+        )
+        assert d.filed is not None
+        return {
+            "report_id": d.id,
+            "into_report_id": into,
+            "reporter_id": d.filed.reporter_id,
+            "reporter_name": d.filed.reporter_name,
+        }
+
+    merged = await _run(runtime, Report, report_id, merge, meta, idempotency)
+    data = merged.data or {}
+
+    def join(k: Report) -> None:
+        k.join(
+            person_id=data["reporter_id"],
+            person_name=data["reporter_name"],
+            ticket_closed_at=None,
+            now=now,
+            merged_report_id=report_id,
+        )
+
+    joined = await _run(runtime, Report, into, join, meta, None)
+    # The later append's position, so that reading after it shows both reports changed.
+    latest = joined if joined.events else merged
+    return latest.model_copy(update={"data": {"report_id": report_id, "into_report_id": into}})
 
 
 # --- tickets --------------------------------------------------------------------------------

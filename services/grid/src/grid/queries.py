@@ -112,10 +112,16 @@ async def reports(
     grid_id: str | None,
     state: str | None,
     dispatched: bool | None = None,
+    co_reporter_id: str | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
-    where = Where().eq("community_id", community_id).eq("grid_id", grid_id).eq("state", state)
+    """``co_reporter_id`` with ``grid_id``: the grid's reports and those the person joined elsewhere."""
+    where = Where().eq("community_id", community_id).eq("state", state)
+    if grid_id is not None and co_reporter_id is not None:
+        where.add("(grid_id = ? OR co_reporter_ids @> jsonb_build_array(?::text))", grid_id, co_reporter_id)
+    else:
+        where.eq("grid_id", grid_id)
     if dispatched is not None:
         where.add("ticket_id IS NOT NULL" if dispatched else "ticket_id IS NULL")
     return await _page(pool, f"{R}.reports", where, "filed_at DESC, report_id", limit, offset)
@@ -126,13 +132,68 @@ async def report(pool: asyncpg.Pool, report_id: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+EARTH_RADIUS_M = 6_371_000.0
+METRES_PER_DEGREE = 111_195.0
+
+
+async def twins(
+    pool: asyncpg.Pool,
+    *,
+    community_id: str,
+    category: str,
+    latitude: float,
+    longitude: float,
+    radius_m: float,
+    closed_within: dt.timedelta,
+    now: dt.datetime,
+    exclude: str | None = None,
+    limit: int = 10,
+) -> list[dict[str, Any]]:
+    """Reports of the category within ``radius_m`` (haversine) that are open, or were closed (in
+    the grid, or their ticket) within ``closed_within`` of ``now``; merged duplicates are left out.
+    Nearest first."""
+    margin = radius_m / METRES_PER_DEGREE
+    rows = await pool.fetch(
+        f"""SELECT * FROM (
+              SELECT r.report_id, r.grid_id, r.reporter_id, r.reporter_name, r.category, r.text, r.address,
+                     r.state, r.filed_at, r.ticket_id, r.co_reporters, r.co_reporter_ids,
+                     t.title AS ticket_title, t.state AS ticket_state,
+                     CASE WHEN r.state = 'resolved' THEN r.settled_at
+                          WHEN t.state = 'closed' THEN t.closed_at END AS closed_at,
+                     2 * {EARTH_RADIUS_M} * asin(sqrt(
+                         power(sin(radians(r.latitude - $3) / 2), 2)
+                         + cos(radians($3)) * cos(radians(r.latitude))
+                           * power(sin(radians(r.longitude - $4) / 2), 2))) AS distance_m
+              FROM {R}.reports r LEFT JOIN {T}.tickets t ON t.ticket_id = r.ticket_id
+              WHERE r.community_id = $1 AND r.category = $2 AND r.state <> 'merged'
+                AND r.latitude BETWEEN $3 - $5 AND $3 + $5 AND r.longitude IS NOT NULL
+                AND ($8::text IS NULL OR r.report_id <> $8)
+            ) c
+            WHERE c.distance_m <= $6 AND (c.closed_at IS NULL OR c.closed_at >= $7)
+            ORDER BY c.distance_m, c.filed_at DESC LIMIT $9""",
+        community_id,
+        category,
+        latitude,
+        longitude,
+        margin,
+        radius_m,
+        now - closed_within,
+        exclude,
+        limit,
+    )
+    return [dict(r) for r in rows]
+
+
 # --- tickets --------------------------------------------------------------------------------
 
 
 async def ticket(pool: asyncpg.Pool, ticket_id: str) -> dict[str, Any] | None:
     """One ticket, with the photos of the grid report it was dispatched from (none when direct)."""
     row = await pool.fetchrow(
-        f"""SELECT t.*, coalesce(r.photo_upload_ids, '[]'::jsonb) AS report_photo_upload_ids
+        f"""SELECT t.*, coalesce(r.photo_upload_ids, '[]'::jsonb) AS report_photo_upload_ids,
+                   r.reporter_name AS report_reporter_name,
+                   coalesce(r.co_reporters, '[]'::jsonb) AS report_co_reporters,
+                   coalesce(r.co_reporter_ids, '[]'::jsonb) AS report_co_reporter_ids
             FROM {T}.tickets t LEFT JOIN {R}.reports r ON r.report_id = t.report_id
             WHERE t.ticket_id = $1""",
         ticket_id,

@@ -177,6 +177,43 @@ class ReportEscalated(Event):
     escalated_at: dt.datetime
 
 
+@event
+class ReportJoined(Event):
+    """Another person reports the same matter (a twin within 50 m): they join the report as a
+    co-reporter instead of filing a second one (``via="join"``), or the dispatcher merged their
+    duplicate into it (``via="merge"``, ``merged_report_id`` names the duplicate)."""
+
+    stream_type = "report"
+
+    report_id: Key
+    community_id: Key
+    grid_id: Key
+    person_id: Key
+    person_name: Name
+    note: Text = ""
+    photo_upload_ids: list[Key] = []
+    via: Literal["join", "merge"] = "join"
+    merged_report_id: Key | None = None
+    joined_at: dt.datetime
+
+
+@event
+class ReportMerged(Event):
+    """The dispatcher merged this duplicate into ``into_report_id`` (same category and community);
+    its reporter becomes a co-reporter there, and it is handled no further on its own."""
+
+    stream_type = "report"
+
+    report_id: Key
+    community_id: Key
+    grid_id: Key
+    into_report_id: Key
+    reporter_id: Key
+    reporter_name: Name
+    merged_by: Name
+    merged_at: dt.datetime
+
+
 # --- tickets (stream_type "ticket") -----------------------------------------------------------
 
 

@@ -24,6 +24,14 @@ def idem(key: str | None, principal: Principal, request: Request, body: BaseMode
     return idempotency(key, principal, request, body if body is not None else {})
 
 
+class CoReporterOut(Answer):
+    person_id: str
+    person_name: str
+    note: str = ""
+    via: str = Field(description="join: joined the report; merge: their duplicate was merged into it")
+    joined_at: dt.datetime
+
+
 class ReportOut(Answer):
     report_id: str
     community_id: str
@@ -43,6 +51,28 @@ class ReportOut(Answer):
     resolution: str | None
     escalation_reason: str | None
     ticket_id: str | None
+    co_reporters: list[CoReporterOut] = Field(default_factory=list, description="Who joined the report")
+    merged_into: str | None = Field(default=None, description="A merged duplicate: the report it was merged into")
+
+
+class TwinOut(Answer):
+    """A report the new one may repeat: same category and community, within 50 m, open or
+    closed within the last 7 days."""
+
+    report_id: str
+    title: str = Field(description="The ticket's title once dispatched, else the report's text")
+    text: str
+    address: str
+    category: str
+    reporter_name: str
+    state: str = Field(description="The report's state: filed, escalated, resolved")
+    ticket_id: str | None
+    ticket_state: str | None = Field(description="The state of the ticket dispatched from it, if any")
+    distance_m: int = Field(description="Metres from the given position (haversine)")
+    filed_at: dt.datetime
+    closed_at: dt.datetime | None
+    co_reporters: int = Field(description="How many joined it")
+    joined: bool = Field(description="The caller filed or joined it already")
 
 
 class TicketOut(Answer):
@@ -100,6 +130,10 @@ class HistoryEntry(Answer):
 class TicketDetail(TicketOut):
     report_photo_upload_ids: list[str] = Field(
         default_factory=list, description="The photos of the grid report the ticket comes from"
+    )
+    report_reporter_name: str | None = Field(default=None, description="Who filed the grid report")
+    report_co_reporters: list[CoReporterOut] = Field(
+        default_factory=list, description="Who joined the grid report (every one is kept informed)"
     )
     history: list[HistoryEntry]
 

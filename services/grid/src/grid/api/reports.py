@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -16,7 +17,8 @@ from grassroots_common.http.models import Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 from grid import authz, handlers, queries
-from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, ReportOut, UploadIds, idem
+from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, ReportOut, TwinOut, UploadIds, idem
+from grid.domain.report import REJOIN_DAYS, TWIN_RADIUS_M
 from grid.projections import ReportsProjection
 
 router = api_router(prefix="/api/v1/reports", tags=["patrol reports"])
@@ -47,6 +49,15 @@ class EscalateBody(Body):
     reason: Text = Field(min_length=2, max_length=500, examples=["涉及管网破损，需住建部门处理"])
 
 
+class JoinBody(Body):
+    note: Text = Field(default="", max_length=500, examples=["今早路过又看到了，比昨天更多"])
+    photo_upload_ids: UploadIds
+
+
+class MergeBody(Body):
+    into: Id = Field(description="The report to keep; this one is its duplicate")
+
+
 @router.post("", summary="File a report from patrol (category, text, address, photos, urgency)")
 async def file_report(
     body: FileReportBody,
@@ -67,7 +78,7 @@ async def list_reports(
     principal: PrincipalDep,
     page: PageDep,
     positions: Positions,
-    state: Annotated[str | None, Query(pattern="^(filed|resolved|escalated)$")] = None,
+    state: Annotated[str | None, Query(pattern="^(filed|resolved|escalated|merged)$")] = None,
     grid_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     dispatched: Annotated[
         bool | None,
@@ -83,6 +94,7 @@ async def list_reports(
         runtime.pool,
         community_id=community,
         grid_id=own_grid or grid_id,
+        co_reporter_id=principal.sub if own_grid else None,
         state=state,
         dispatched=dispatched,
         limit=page.limit,
@@ -97,6 +109,42 @@ async def list_reports(
     )
 
 
+@router.get("/twins", summary="Twins of a report about to be filed: same category, within 50 m, open or lately closed")
+async def report_twins(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    positions: Positions,
+    category: Annotated[str, Query(pattern=CATEGORY_PATTERN)],
+    latitude: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False)],
+    longitude: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False)],
+    exclude: Annotated[str | None, Query(pattern=ID_PATTERN, description="A report to leave out (merging)")] = None,
+) -> list[TwinOut]:
+    community = authz.twins(principal)
+    rows = await queries.twins(
+        runtime.pool,
+        community_id=community,
+        category=category,
+        latitude=latitude,
+        longitude=longitude,
+        radius_m=TWIN_RADIUS_M,
+        closed_within=dt.timedelta(days=REJOIN_DAYS),
+        now=runtime.clock(),
+        exclude=exclude,
+    )
+    return [
+        TwinOut.model_validate(
+            {
+                **r,
+                "title": r["ticket_title"] or r["text"],
+                "distance_m": round(r["distance_m"]),
+                "co_reporters": len(r["co_reporters"] or []),
+                "joined": r["reporter_id"] == principal.sub or principal.sub in (r["co_reporter_ids"] or []),
+            }
+        )
+        for r in rows
+    ]
+
+
 @router.get("/{report_id}", summary="One report")
 async def get_report(
     report_id: ReportPath, runtime: RuntimeDep, principal: PrincipalDep, positions: Positions
@@ -105,7 +153,8 @@ async def get_report(
     if row is None:
         raise NotFound("report_not_found", "找不到该上报")
     community, grid = authz.read_reports(principal)
-    if (community and row["community_id"] != community) or (grid and row["grid_id"] != grid):
+    joined = principal.sub in (row["co_reporter_ids"] or [])
+    if (community and row["community_id"] != community) or (grid and row["grid_id"] != grid and not joined):
         raise NotFound("report_not_found", "找不到该上报")
     return ReportOut.model_validate(row)
 
@@ -147,5 +196,46 @@ async def escalate_report(
         meta,
         report_id=report_id,
         reason=body.reason,
+        idempotency=idem(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{report_id}/co-reporters", summary="Join a report as a co-reporter (the same matter, found again)")
+async def join_report(
+    report_id: ReportPath,
+    body: JoinBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.join_report(
+        runtime,
+        principal,
+        meta,
+        report_id=report_id,
+        note=body.note,
+        photo_upload_ids=body.photo_upload_ids,
+        idempotency=idem(idempotency_key, principal, request, body),
+    )
+
+
+@router.post("/{report_id}/merge", summary="Merge this duplicate into another report (the dispatcher)")
+async def merge_report(
+    report_id: ReportPath,
+    body: MergeBody,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandResult:
+    return await handlers.merge_report(
+        runtime,
+        principal,
+        meta,
+        report_id=report_id,
+        into=body.into,
         idempotency=idem(idempotency_key, principal, request, body),
     )

@@ -138,7 +138,9 @@ async def get_ticket(
     row = await queries.ticket(runtime.pool, ticket_id)
     if row is None:
         raise NotFound("ticket_not_found", "找不到该工单")
-    authz.read_ticket(principal, row["community_id"], row["department_id"], row["grid_id"])
+    authz.read_ticket(
+        principal, row["community_id"], row["department_id"], row["grid_id"], row["report_co_reporter_ids"]
+    )
     history = [
         HistoryEntry(
             version=e.version,
@@ -159,7 +161,9 @@ async def ticket_history(ticket_id: TicketPath, runtime: RuntimeDep, principal: 
     row = await queries.ticket(runtime.pool, ticket_id)
     if row is None:
         raise NotFound("ticket_not_found", "找不到该工单")
-    authz.read_ticket(principal, row["community_id"], row["department_id"], row["grid_id"])
+    authz.read_ticket(
+        principal, row["community_id"], row["department_id"], row["grid_id"], row["report_co_reporter_ids"]
+    )
     return await stream_history(runtime.store, ticket_id, history.ticket_history())
 
 

@@ -80,6 +80,7 @@ class Ticket(Aggregate):
         self.extension_requested: dt.datetime | None = None
         self.revisited = False
         self.returned_by: list[str] = []
+        self.closed_at: dt.datetime | None = None
         self.dispatched: TicketDispatched | None = None
 
     # --- evolve -----------------------------------------------------------------------------
@@ -112,6 +113,7 @@ class Ticket(Aggregate):
                 self.state = "verified" if event.passed else "accepted"
             case TicketClosed():
                 self.state = "closed"
+                self.closed_at = event.closed_at
                 self.revisited = False
             case TicketExtensionRequested():
                 self.extension_requested = event.requested_deadline
@@ -131,6 +133,7 @@ class Ticket(Aggregate):
                 self.revisited = True
             case TicketReopened():
                 self.state = "dispatched"
+                self.closed_at = None
                 self.round = event.round
                 self._new_round(event.accept_by, event.deadline)
 

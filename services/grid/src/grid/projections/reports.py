@@ -1,4 +1,6 @@
-"""Read model of patrol reports: one row per report, with the ticket dispatched from it."""
+"""Read model of patrol reports: one row per report, with the ticket dispatched from it, its
+co-reporters (``ReportJoined``: ``co_reporters`` with names, ``co_reporter_ids`` to find a person's
+reports) and, for a merged duplicate, the report it was merged into."""
 
 from __future__ import annotations
 
@@ -7,7 +9,14 @@ from typing import Any
 
 import asyncpg
 
-from grassroots_common.contracts.grid import ReportEscalated, ReportFiled, ResolvedInGrid, TicketDispatched
+from grassroots_common.contracts.grid import (
+    ReportEscalated,
+    ReportFiled,
+    ReportJoined,
+    ReportMerged,
+    ResolvedInGrid,
+    TicketDispatched,
+)
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table, timestamp
@@ -36,6 +45,9 @@ REPORTS = Table(
         "resolution": "text",
         "escalation_reason": "text",
         "ticket_id": "text",
+        "co_reporters": "jsonb",
+        "co_reporter_ids": "jsonb",
+        "merged_into": "text",
     },
 )
 
@@ -44,13 +56,18 @@ class ReportsProjection(Projection):
     name = "grid_reports"
     schema = SCHEMA
     sources = ("grid",)
-    event_types = types_of(ReportFiled, ResolvedInGrid, ReportEscalated, TicketDispatched)
+    event_types = types_of(ReportFiled, ResolvedInGrid, ReportEscalated, ReportJoined, ReportMerged, TicketDispatched)
     ddl = (
         REPORTS.create()
         + """
     CREATE INDEX IF NOT EXISTS reports_grid ON reports (grid_id, filed_at DESC);
     CREATE INDEX IF NOT EXISTS reports_community ON reports (community_id, state, filed_at DESC);
     CREATE INDEX IF NOT EXISTS reports_photos ON reports USING gin (photo_upload_ids);
+    ALTER TABLE reports ADD COLUMN IF NOT EXISTS co_reporters jsonb;
+    ALTER TABLE reports ADD COLUMN IF NOT EXISTS co_reporter_ids jsonb;
+    ALTER TABLE reports ADD COLUMN IF NOT EXISTS merged_into text;
+    CREATE INDEX IF NOT EXISTS reports_co_reporters ON reports USING gin (co_reporter_ids);
+    CREATE INDEX IF NOT EXISTS reports_twins ON reports (community_id, category, latitude);
     """
     )
 
@@ -65,7 +82,13 @@ class ReportsProjection(Projection):
             if report_id is None:
                 continue
             if e.type == "ReportFiled":
-                rows[report_id] = {**d, "state": "filed", "filed_at": timestamp(d["filed_at"])}
+                rows[report_id] = {
+                    **d,
+                    "state": "filed",
+                    "filed_at": timestamp(d["filed_at"]),
+                    "co_reporters": [],
+                    "co_reporter_ids": [],
+                }
                 continue
             row = rows.get(report_id)
             if row is None:
@@ -77,6 +100,20 @@ class ReportsProjection(Projection):
                     row.update(
                         state="escalated", settled_at=timestamp(d["escalated_at"]), escalation_reason=d["reason"]
                     )
+                case "ReportJoined":
+                    joined = {
+                        "person_id": d["person_id"],
+                        "person_name": d["person_name"],
+                        "note": d.get("note", ""),
+                        "via": d.get("via", "join"),
+                        "joined_at": d["joined_at"],
+                    }
+                    row.update(
+                        co_reporters=[*(row.get("co_reporters") or []), joined],
+                        co_reporter_ids=[*(row.get("co_reporter_ids") or []), d["person_id"]],
+                    )
+                case "ReportMerged":
+                    row.update(state="merged", settled_at=timestamp(d["merged_at"]), merged_into=d["into_report_id"])
                 case "TicketDispatched":
                     row.update(ticket_id=d["ticket_id"])
         await REPORTS.upsert(conn, list(rows.values()))

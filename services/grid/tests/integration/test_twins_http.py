@@ -1,0 +1,215 @@
+"""Twins over HTTP: a report finds the open or lately closed reports of its category within 50 m
+in its community, a second grid member joins one, the dispatcher merges a duplicate, and every
+reporter sees the report (and its ticket) with the co-reporters by name."""
+
+from __future__ import annotations
+
+import pytest
+
+from grid.main import create_app
+
+HERE = (34.5213, 107.3926)
+NEAR = (34.5215, 107.3928)  # ≈ 29 m away
+FAR = (34.5213, 107.3936)  # ≈ 92 m away
+
+
+@pytest.fixture
+async def grid(database, make_settings, serve, clock, monkeypatch):
+    monkeypatch.setenv("GRID_SCHEDULER_INTERVAL_SECONDS", "3600")
+    app = create_app(make_settings("grid", database))
+    async with serve(app) as client:
+        app.state.runtime.clock = clock
+        yield client
+
+
+async def setup(client, auth) -> None:
+    district = auth("da", "district_admin", name="区网格办")
+    r = await client.post(
+        "/api/v1/departments", json={"department_id": "dep_urban", "name": "城管局"}, headers=district
+    )
+    assert r.status_code == 200, r.text
+    for category, name in (("sanitation", "环境卫生"), ("roads", "道路设施")):
+        r = await client.put(
+            f"/api/v1/routing-rules/{category}",
+            json={"category_name": name, "default_department_id": "dep_urban"},
+            headers=district,
+        )
+        assert r.status_code == 200, r.text
+    r = await client.post(
+        "/api/v1/communities",
+        json={"community_id": "com_fm", "name": "凤鸣社区", "street": "城关街道", "district": "凤翔区"},
+        headers=district,
+    )
+    assert r.status_code == 200, r.text
+    admin = auth("ca", "community_admin", name="调度员", community="com_fm")
+    for grid_id in ("grd_01", "grd_02"):
+        r = await client.post(
+            "/api/v1/communities/com_fm/grids", json={"grid_id": grid_id, "name": f"网格{grid_id}"}, headers=admin
+        )
+        assert r.status_code == 200, r.text
+
+
+positions: list[str] = []
+
+
+async def file(client, who, at=HERE, category="sanitation", text="东大街 12 号垃圾堆积") -> str:
+    body = {"category": category, "text": text, "address": "东大街 12 号", "latitude": at[0], "longitude": at[1]}
+    r = await client.post("/api/v1/reports", json=body, headers=who)
+    assert r.status_code == 200, r.text
+    positions.append(r.json()["position"])
+    return r.json()["data"]["report_id"]
+
+
+async def twins(client, who, at=NEAR, category="sanitation", **params):
+    return await client.get(
+        "/api/v1/reports/twins",
+        params={"category": category, "latitude": at[0], "longitude": at[1], **params},
+        headers=who,
+    )
+
+
+async def test_twins_join_and_merge(grid, auth, clock) -> None:
+    client = grid
+    await setup(client, auth)
+    first = auth("gm1", "grid_member", name="李网格", community="com_fm", grid="grd_01")
+    second = auth("gm2", "grid_member", name="王网格", community="com_fm", grid="grd_02")
+    third = auth("gm3", "grid_member", name="赵网格", community="com_fm", grid="grd_02")
+    admin = auth("ca", "community_admin", name="调度员", community="com_fm")
+    other_admin = auth("cb", "community_admin", name="外社区", community="com_other")
+    department = auth("dh", "department", name="城管承办人", department="dep_urban")
+    unscoped = auth("gx", "grid_member", name="无社区")
+
+    kept = await file(client, first)
+
+    async def found(who, **kw):
+        r = await twins(client, who, **kw)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    [twin] = await found(second, after=positions[-1])
+    assert (twin["report_id"], twin["state"], twin["ticket_state"], twin["joined"]) == (kept, "filed", None, False)
+    assert 20 <= twin["distance_m"] <= 40
+    assert twin["title"] == "东大街 12 号垃圾堆积" and twin["reporter_name"] == "李网格"
+    assert await found(second, at=FAR) == []
+    assert await found(second, category="roads") == []
+    assert await found(other_admin) == []
+    assert (await found(first))[0]["joined"] is True
+    for refused, code in ((department, "role_required"), (unscoped, "community_scope_missing")):
+        r = await twins(client, refused)
+        assert (r.status_code, r.json()["code"]) == (403, code)
+    r = await client.get(
+        "/api/v1/reports/twins", params={"category": "sanitation", "latitude": 91, "longitude": 1}, headers=second
+    )
+    assert r.status_code == 422
+
+    # Join: once per person; not the reporter; not outside the community.
+    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={"note": "又看到了"}, headers=second)
+    assert r.status_code == 200, r.text
+    assert r.json()["events"] == ["ReportJoined"]
+    joined_at = r.json()["position"]
+    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={}, headers=second)
+    assert (r.status_code, r.json()["code"]) == (409, "already_joined")
+    assert r.headers["content-type"].startswith("application/problem+json")
+    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={}, headers=first)
+    assert (r.status_code, r.json()["code"]) == (409, "own_report")
+    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={}, headers=admin)
+    assert r.status_code == 403
+    r = await client.post(
+        f"/api/v1/reports/{kept}/co-reporters",
+        json={},
+        headers=auth("gz", "grid_member", name="外网格", community="com_other", grid="grd_x"),
+    )
+    assert (r.status_code, r.json()["code"]) == (404, "report_not_found")
+    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={"stray": 1}, headers=third)
+    assert r.status_code == 422
+
+    # The co-reporter of another grid lists and reads the report, with the co-reporters by name.
+    r = await client.get(f"/api/v1/reports?after={joined_at}", headers=second)
+    assert [i["report_id"] for i in r.json()["items"]] == [kept]
+    r = await client.get(f"/api/v1/reports/{kept}", headers=second)
+    assert r.status_code == 200
+    assert [(c["person_name"], c["via"], c["note"]) for c in r.json()["co_reporters"]] == [
+        ("王网格", "join", "又看到了")
+    ]
+    assert (await client.get(f"/api/v1/reports/{kept}", headers=third)).status_code == 404
+
+    # A duplicate filed anyway: the dispatcher merges it.
+    duplicate = await file(client, third, at=NEAR, text="东大街垃圾没人清")
+    other_category = await file(client, third, at=NEAR, category="roads", text="东大街路面塌陷")
+    r = await client.get(f"/api/v1/reports?after={positions[-1]}", headers=admin)
+    assert r.json()["total"] == 3
+    r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": duplicate}, headers=admin)
+    assert (r.status_code, r.json()["code"]) == (422, "merge_into_itself")
+    r = await client.post(f"/api/v1/reports/{other_category}/merge", json={"into": kept}, headers=admin)
+    assert (r.status_code, r.json()["code"]) == (409, "category_mismatch")
+    r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": kept}, headers=third)
+    assert r.status_code == 403
+    r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": kept}, headers=other_admin)
+    assert (r.status_code, r.json()["code"]) == (403, "not_your_community")
+    r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": "rpt_missing"}, headers=admin)
+    assert r.status_code == 404
+    r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": kept}, headers=admin)
+    assert r.status_code == 200, r.text
+    assert r.json()["events"] == ["ReportJoined"] and r.json()["stream_id"] == kept
+    merged_at = r.json()["position"]
+    r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": kept}, headers=admin)
+    assert r.status_code == 200 and r.json()["events"] == []
+    r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": other_category}, headers=admin)
+    assert (r.status_code, r.json()["code"]) == (409, "report_already_merged")
+    r = await client.post(f"/api/v1/reports/{other_category}/merge", json={"into": duplicate}, headers=admin)
+    assert (r.status_code, r.json()["code"]) == (409, "target_merged")
+    r = await client.post(f"/api/v1/reports/{duplicate}/escalation", json={"reason": "需处理"}, headers=third)
+    assert (r.status_code, r.json()["code"]) == (409, "report_merged")
+
+    r = await client.get(f"/api/v1/reports/{kept}?after={merged_at}", headers=third)
+    assert [(c["person_name"], c["via"]) for c in r.json()["co_reporters"]] == [("王网格", "join"), ("赵网格", "merge")]
+    r = await client.get(f"/api/v1/reports/{duplicate}", headers=third)
+    assert (r.json()["state"], r.json()["merged_into"]) == ("merged", kept)
+    assert [t["report_id"] for t in await found(second)] == [kept]
+
+    # The ticket from the kept report: its co-reporters (of another grid) read it with every name.
+    r = await client.post(f"/api/v1/reports/{kept}/escalation", json={"reason": "需城管处理"}, headers=first)
+    assert r.status_code == 200, r.text
+    dispatch = {"category": "sanitation", "kind": "help_request", "title": "东大街垃圾", "text": "东大街垃圾堆积"}
+    r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": kept}, headers=admin)
+    assert r.status_code == 200, r.text
+    ticket_id = r.json()["data"]["ticket_id"]
+    r = await client.get(f"/api/v1/tickets/{ticket_id}?after={r.json()['position']}", headers=second)
+    assert r.status_code == 200, r.text
+    assert r.json()["report_reporter_name"] == "李网格"
+    assert [c["person_name"] for c in r.json()["report_co_reporters"]] == ["王网格", "赵网格"]
+    [twin] = await found(second)
+    assert (twin["title"], twin["ticket_state"], twin["joined"], twin["co_reporters"]) == (
+        "东大街垃圾",
+        "dispatched",
+        True,
+        2,
+    )
+
+    # A duplicate that already has a ticket is not merged (its ticket is closed on its own).
+    dispatched = await file(client, third, at=NEAR, text="东大街又堆了垃圾")
+    r = await client.post(f"/api/v1/reports/{dispatched}/escalation", json={"reason": "需城管处理"}, headers=third)
+    assert r.status_code == 200
+    r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": dispatched}, headers=admin)
+    assert r.status_code == 200, r.text
+    r = await client.post(f"/api/v1/reports/{dispatched}/merge", json={"into": kept}, headers=admin)
+    assert (r.status_code, r.json()["code"]) == (409, "duplicate_has_ticket")
+
+
+async def test_a_report_closed_over_seven_days_ago_is_no_twin(grid, auth, clock) -> None:
+    client = grid
+    await setup(client, auth)
+    first = auth("gm1", "grid_member", name="李网格", community="com_fm", grid="grd_01")
+    second = auth("gm2", "grid_member", name="王网格", community="com_fm", grid="grd_02")
+    report = await file(client, first)
+    r = await client.post(f"/api/v1/reports/{report}/resolution", json={"resolution": "已清运现场"}, headers=first)
+    assert r.status_code == 200, r.text
+    after = r.json()["position"]
+    clock.advance(days=6)
+    r = await twins(client, second, after=after)
+    assert [(t["report_id"], t["state"]) for t in r.json()] == [(report, "resolved")]
+    clock.advance(days=2)
+    r = await twins(client, second)
+    assert r.json() == []
+    r = await client.post(f"/api/v1/reports/{report}/co-reporters", json={}, headers=second)
+    assert (r.status_code, r.json()["code"]) == (409, "report_closed_long_ago")
