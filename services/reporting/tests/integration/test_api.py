@@ -321,3 +321,35 @@ async def test_growth_archive_joins_wishes_tickets_and_projects_of_the_same_pers
     assert any("考核结果公示" in t for t in titles)  # with the appraisal line, in one archive
     r = await reporting.get("/api/v1/archives/people/u001-p003?limit=200", headers=auth("d1", "district_admin"))
     assert "牵头书记项目：光伏电站" not in [e["title"] for e in r.json()["timeline"]["items"]]
+
+
+async def test_a_duplicate_merged_into_another_report_is_no_report_of_its_own(reporting) -> None:
+    runtime = reporting.runtime
+    last = HISTORY["grid"][-1]
+    place = {"community_id": "com_merge", "grid_id": "grd_merge", "category": "environment"}
+    kept, duplicate = f"rpt_{uuid.uuid4().hex[:12]}", f"rpt_{uuid.uuid4().hex[:12]}"
+
+    def event(n: int, type_: str, data: dict) -> object:
+        return dataclasses.replace(
+            last, event_id=str(uuid.uuid4()), type=type_, data=data, sequence=last.sequence + 10 + n
+        )
+
+    filed = {**place, "filed_at": "2026-07-01T02:00:00+00:00"}
+    async with runtime.pool.acquire() as conn:
+        await apply_batch(
+            conn,
+            TicketsProjection(),
+            [
+                event(0, "ReportFiled", {**filed, "report_id": kept}),
+                event(1, "ReportFiled", {**filed, "report_id": duplicate}),
+            ],
+            source="grid",
+        )
+        await apply_batch(
+            conn,
+            TicketsProjection(),
+            [event(2, "ReportMerged", {**place, "report_id": duplicate, "into_report_id": kept})],
+            source="grid",
+        )
+        rows = await conn.fetch("SELECT report_id FROM rpt_tickets.reports WHERE community_id = 'com_merge'")
+    assert {r["report_id"] for r in rows} == {kept}

@@ -15,6 +15,7 @@ from grassroots_common.contracts.grid import (
     DepartmentRegistered,
     ReportEscalated,
     ReportFiled,
+    ReportMerged,
     ResolvedInGrid,
     SatisfactionRecorded,
     TicketAccepted,
@@ -112,7 +113,8 @@ TICKET_EVENTS = types_of(
     SatisfactionRecorded,
     TicketReopened,
 )
-REPORT_EVENTS = types_of(ReportFiled, ResolvedInGrid, ReportEscalated)
+# A duplicate merged into another report (grid's twins) is no report of its own any more.
+REPORT_EVENTS = types_of(ReportFiled, ResolvedInGrid, ReportEscalated, ReportMerged)
 WISH_EVENTS = types_of(
     WishCollected, WishScreened, WishRejected, WishClaimed, WishReleased, WishFulfilled, WishRevisited
 )
@@ -161,11 +163,15 @@ class TicketsProjection(Projection):
         reports = await REPORTS.load(conn, report_keys)
         wishes = await WISHES.load(conn, wish_keys)
         names: dict[tuple, dict] = {}
+        merged: set[tuple] = set()
         for e in events:
             d = e.data
             if e.type in TICKET_EVENTS and (ticket_id := text(d, "ticket_id")):
                 row = tickets.setdefault((ticket_id,), _new_ticket(ticket_id))
                 _evolve_ticket(row, e.type, d)
+            elif e.type == "ReportMerged" and (report_id := text(d, "report_id")):
+                merged.add((report_id,))
+                reports.pop((report_id,), None)
             elif e.type in REPORT_EVENTS and (report_id := text(d, "report_id")):
                 row = reports.setdefault((report_id,), _new_report(report_id))
                 _evolve_report(row, e.type, d)
@@ -178,6 +184,7 @@ class TicketsProjection(Projection):
                 names[("community", com)] = {"kind": "community", "id": com, "name": text(d, "name")}
         await TICKETS.upsert(conn, tickets.values())
         await REPORTS.upsert(conn, reports.values())
+        await REPORTS.delete(conn, merged)
         await WISHES.upsert(conn, wishes.values())
         await NAMES.upsert(conn, names.values())
 
