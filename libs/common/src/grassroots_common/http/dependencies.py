@@ -17,6 +17,7 @@ from grassroots_common.problems import refuses
 from grassroots_common.projections.projection import Projection
 from grassroots_common.projections.read_after import read_position, wait_for_position
 from grassroots_common.runtime import Runtime
+from grassroots_common.store import StorePosition
 
 
 @refuses(503)
@@ -98,6 +99,11 @@ AfterQuery = Annotated[
 ]
 
 
+# How far before a command's position a joined read model's last event is looked for: read-your-writes
+# concerns what was written moments before; anything older has long been applied.
+_JOINED_WINDOW = 10_000
+
+
 class ReadAfter:
     """``?after=<position>``: wait (bounded) until a projection has applied that command's events.
 
@@ -114,16 +120,35 @@ class ReadAfter:
         self.source = source
 
     async def __call__(self, runtime: RuntimeDep, after: AfterQuery = None) -> dict[str, dict[str, int | str]]:
-        if after is not None and await self._concerns(runtime, after):
-            await wait_for_position(runtime.pool, self.name, self.source, after, timeout=runtime.settings.read_wait_max)
+        if after is not None and (target := await self._target(runtime, after)) is not None:
+            await wait_for_position(
+                runtime.pool, self.name, self.source, target, timeout=runtime.settings.read_wait_max
+            )
         return await read_position(runtime.pool, self.name)
 
-    async def _concerns(self, runtime: Runtime, after: str) -> bool:
-        """Whether the command behind ``after`` raised an event this read model handles: a read
-        model filtered to other types never reaches that position, so waiting would only time out.
-        Known only for the service's own store; for another service's position, wait (bounded)."""
+    async def _target(self, runtime: Runtime, after: str) -> str | None:
+        """The position to wait for. ``after`` itself when the command behind it raised an event this
+        read model handles. Otherwise the read model's own last event shortly before it (a read
+        model filtered to other types never reaches ``after``, so waiting for it would only time
+        out; a read joined to another one, the roster beside the logs, still needs what was written
+        just before); None when there is none. Known only for the service's own store; for another
+        service's position, ``after``."""
         projection = next((p for p in runtime.projections if p.name == self.name), None)
         if projection is None or self.source != runtime.settings.service or projection.event_types is None:
-            return True
-        rows = await runtime.pool.fetch("SELECT DISTINCT type FROM events WHERE tx_id = $1", int(after.split(".")[0]))
-        return any(projection.handles(r["type"]) for r in rows)
+            return after
+        target = StorePosition.parse(after)
+        rows = await runtime.pool.fetch("SELECT DISTINCT type FROM events WHERE tx_id = $1", target.tx_id)
+        if any(projection.handles(r["type"]) for r in rows):
+            return after
+        row = await runtime.pool.fetchrow(
+            """SELECT tx_id, position FROM events
+               WHERE position <= $2::bigint + $4::bigint AND position > $2::bigint - $4::bigint
+                 AND (tx_id, position) <= ($1::bigint, $2::bigint)
+                 AND type = ANY($3::text[])
+               ORDER BY tx_id DESC, position DESC LIMIT 1""",
+            target.tx_id,
+            target.position,
+            sorted(projection.event_types),
+            _JOINED_WINDOW,
+        )
+        return None if row is None else str(StorePosition(row["tx_id"], row["position"]))

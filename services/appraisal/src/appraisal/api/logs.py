@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
 from appraisal.domain.weeks import WEEK_PATTERN
-from appraisal.projections import LogsProjection
+from appraisal.projections import LogsProjection, RosterProjection
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import WorkItem
 from grassroots_common.fields import Key, Text
@@ -90,6 +90,7 @@ async def list_logs(
     principal: PrincipalDep,
     page: PageDep,
     positions: Annotated[dict, Depends(ReadAfter(LogsProjection))],
+    roster_read: Annotated[dict, Depends(ReadAfter(RosterProjection))],  # joined: the people and their chains
     person: Annotated[str | None, Query(max_length=80)] = None,
     week: Annotated[str | None, Query(pattern=WEEK_PATTERN)] = None,
 ) -> Page[LogOut]:
@@ -223,6 +224,7 @@ async def log_status(
     principal: PrincipalDep,
     page: PageDep,
     positions: Annotated[dict, Depends(ReadAfter(LogsProjection))],
+    roster_read: Annotated[dict, Depends(ReadAfter(RosterProjection))],  # joined: the people and their chains
     week: Annotated[str, Query(pattern=WEEK_PATTERN)],
     unit: Annotated[str | None, Query(max_length=40)] = None,
     state: Annotated[Literal["missing", "late", "on_time"] | None, Query()] = None,

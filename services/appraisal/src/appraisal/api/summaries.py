@@ -10,7 +10,7 @@ from pydantic import Field
 
 from appraisal import authz, handlers, queries
 from appraisal.domain.summary import MONTH_PATTERN
-from appraisal.projections import LogsProjection
+from appraisal.projections import LogsProjection, RosterProjection
 from grassroots_common.commands import CommandResult
 from grassroots_common.fields import Key, Text
 from grassroots_common.http.dependencies import (
@@ -74,6 +74,7 @@ async def list_summaries(
     principal: PrincipalDep,
     page: PageDep,
     positions: Annotated[dict, Depends(ReadAfter(LogsProjection))],
+    roster_read: Annotated[dict, Depends(ReadAfter(RosterProjection))],  # joined: the people and their chains
     person: Annotated[str | None, Query(max_length=40)] = None,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Page[SummaryOut]:

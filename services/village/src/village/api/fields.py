@@ -14,8 +14,6 @@ from pydantic import Field
 from grassroots_common import fields as bounded
 from grassroots_common.http.dependencies import AfterQuery, ReadAfter, RuntimeDep
 from grassroots_common.projections.projection import Projection
-from grassroots_common.runtime import Runtime
-from village.projections import PROJECTIONS
 
 TOWN_ID = r"^\d{9}$"
 VILLAGE_ID = r"^\d{12}$"
@@ -45,39 +43,15 @@ VillageQuery = Annotated[str | None, Query(pattern=VILLAGE_ID, description="村"
 SOURCE = "village"
 
 
-async def _last_handled_before(runtime: Runtime, event_types: frozenset[str] | None, after: str) -> str | None:
-    """The store position of the last event of ``event_types`` at or before ``after``."""
-    tx_id, _, position = after.partition(".")
-    row = await runtime.pool.fetchrow(
-        """SELECT tx_id, position FROM events WHERE type = ANY($1::text[]) AND (tx_id, position) <= ($2, $3)
-           ORDER BY tx_id DESC, position DESC LIMIT 1""",
-        sorted(event_types or ()),
-        int(tx_id),
-        int(position),
-    )
-    return None if row is None else f"{row['tx_id']}.{row['position']}"
-
-
 def read_after(*projections: type[Projection]):
-    """``?after=<position>`` over several read models: wait until each one that handles the
-    command's events includes it (a read model filtered to other event types never reaches it)."""
+    """``?after=<position>`` over several read models (a list joined to the villages' names):
+    wait until each includes the command, or its own last event before it."""
     waits = [ReadAfter(p, SOURCE) for p in projections]
-    handlers = {p.name: p for p in PROJECTIONS}
 
     async def dependency(runtime: RuntimeDep, after: AfterQuery = None) -> dict[str, dict[str, int | str]]:
-        types: set[str] = set()
-        if after is not None:
-            tx_id = int(after.split(".")[0])
-            rows = await runtime.pool.fetch("SELECT DISTINCT type FROM events WHERE tx_id = $1", tx_id)
-            types = {r["type"] for r in rows}
         positions: dict[str, dict[str, int | str]] = {}
         for wait in waits:
-            handler = handlers[wait.name]
-            if after is None or any(handler.handles(t) for t in types):
-                target = after
-            else:  # a joined read model (the villages' names): up to its own last event before the write
-                target = await _last_handled_before(runtime, handler.event_types, after)
-            reached = await wait(runtime, target)
+            reached = await wait(runtime, after)
             positions[wait.name] = reached.get(SOURCE, {})
         return positions
 
