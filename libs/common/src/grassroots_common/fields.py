@@ -82,8 +82,12 @@ def normalize_text(value: Any, info: ValidationInfo) -> Any:
     """Text as kept: line breaks unified, NFC, control characters refused (dropped when stored).
     Runs before the string's own checks, so that a route's tighter ``max_length`` composes with it
     in every spelling (``Name = Field(max_length=60)`` included) and counts the normalized text."""
-    if not isinstance(value, str) or (value.isascii() and value.isprintable()):
-        return value  # the common case: nothing to do
+    if not isinstance(value, str):
+        return value
+    if value.isprintable():  # the common case: no line break, no control character, no surrogate
+        if value.isascii() or unicodedata.is_normalized("NFC", value):
+            return value
+        return unicodedata.normalize("NFC", value)
     value = _LINE_BREAKS.sub("\n", value)
     bad = _REFUSED.search(value)
     if bad is not None:

@@ -20,7 +20,7 @@ from prometheus_client import Counter
 from pydantic import ValidationError
 
 from grassroots_common.clock import real_now
-from grassroots_common.events import Metadata, NewEvent, RecordedEvent, load_event, stored_json, upcast
+from grassroots_common.events import _REGISTRY, Metadata, NewEvent, RecordedEvent, load_event, stored_json, upcast
 
 EVENTS_APPENDED = Counter("grassroots_events_appended_total", "Events appended to the store", ["stream_type"])
 
@@ -185,20 +185,25 @@ _COLUMNS = (
 
 
 def _record(row: asyncpg.Record) -> RecordedEvent:
-    schema_version, data = upcast(row["type"], row["schema_version"], row["data"])
+    """The row of ``_COLUMNS`` (by position: read for every event loaded), upcast if it is older
+    than its registered class."""
+    position, tx_id, event_id, stream_id, stream_type, version, type_name, schema_version, data = row[:9]
+    registered = _REGISTRY.get(type_name)
+    if registered is not None and registered.schema_version != schema_version:
+        schema_version, data = upcast(type_name, schema_version, data)
     return RecordedEvent(
-        event_id=row["event_id"],
-        stream_id=row["stream_id"],
-        stream_type=row["stream_type"],
-        version=row["version"],
-        type=row["type"],
-        schema_version=schema_version,
-        data=data,
-        metadata=row["metadata"],
-        occurred_at=row["occurred_at"],
-        recorded_at=row["recorded_at"],
-        position=row["position"],
-        tx_id=row["tx_id"],
+        event_id,
+        stream_id,
+        stream_type,
+        version,
+        type_name,
+        schema_version,
+        data,
+        row[9],
+        row[10],
+        row[11],
+        position,
+        tx_id,
     )
 
 
