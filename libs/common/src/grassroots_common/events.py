@@ -102,6 +102,12 @@ def load_event(type_name: str, data: dict[str, Any]) -> Event:
     return cls.__pydantic_validator__.validate_python(data, context=_READ_BACK)
 
 
+def current_schema_version(type_name: str) -> int | None:
+    """The schema version of the registered class of ``type_name``; None for a type this process does not know."""
+    cls = _REGISTRY.get(type_name)
+    return None if cls is None else cls.schema_version
+
+
 def stored_json(event: Event) -> str:
     """The event as the store keeps it (its JSON), after checking that it loads back as the same
     event exactly as a reader will load it (JSON decoded, then validated by its registered

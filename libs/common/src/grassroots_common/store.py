@@ -20,7 +20,15 @@ from prometheus_client import Counter
 from pydantic import ValidationError
 
 from grassroots_common.clock import real_now
-from grassroots_common.events import _REGISTRY, Metadata, NewEvent, RecordedEvent, load_event, stored_json, upcast
+from grassroots_common.events import (
+    Metadata,
+    NewEvent,
+    RecordedEvent,
+    current_schema_version,
+    load_event,
+    stored_json,
+    upcast,
+)
 
 EVENTS_APPENDED = Counter("grassroots_events_appended_total", "Events appended to the store", ["stream_type"])
 
@@ -188,8 +196,8 @@ def _record(row: asyncpg.Record) -> RecordedEvent:
     """The row of ``_COLUMNS`` (by position: read for every event loaded), upcast if it is older
     than its registered class."""
     position, tx_id, event_id, stream_id, stream_type, version, type_name, schema_version, data = row[:9]
-    registered = _REGISTRY.get(type_name)
-    if registered is not None and registered.schema_version != schema_version:
+    current = current_schema_version(type_name)
+    if current is not None and current != schema_version:
         schema_version, data = upcast(type_name, schema_version, data)
     return RecordedEvent(
         event_id,
