@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import asyncpg
 from nats.aio.client import Client as NATS
 
+from grassroots_common import keystore
 from grassroots_common.errors import Invalid, Unavailable
 from grassroots_common.events import RecordedEvent
 from grassroots_common.jetstream import Puller, reset_consumer
@@ -146,6 +147,7 @@ async def _fold_stream(
                 idle = 0
                 seen += len(deliveries)
                 kept: list[RecordedEvent] = []
+                await keystore.prepare(d.data for d in deliveries)
                 for d in deliveries:
                     e = RecordedEvent.from_json(d.data, d.sequence, b.source)
                     if e.recorded_at <= at and projection.handles(e.type):

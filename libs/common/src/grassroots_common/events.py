@@ -15,6 +15,7 @@ from typing import Any, ClassVar, TypeVar
 import orjson
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from grassroots_common import personal
 from grassroots_common.fields import STORED
 from grassroots_common.ids import new_event_id
 
@@ -234,6 +235,9 @@ class RecordedEvent:
     def from_json(cls, raw: bytes, sequence: int = 0, source: str = "") -> RecordedEvent:
         body = orjson.loads(raw)
         type_name, schema_version, data = body["type"], body["schema_version"], body["data"]
+        if personal.sealed_in_json(raw):  # the persons it names, opened (their keys fetched before)
+            data = personal.open_data(data)
+            personal.open_metadata(body["metadata"])
         registered = _REGISTRY.get(type_name)
         if registered is not None and registered.schema_version != schema_version:
             schema_version, data = upcast(type_name, schema_version, data)

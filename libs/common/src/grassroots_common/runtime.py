@@ -17,12 +17,16 @@ import asyncpg
 import structlog
 from nats.aio.client import Client as NATS
 
+from grassroots_common import keystore
 from grassroots_common.auth import TokenVerifier, load_or_create_secret
 from grassroots_common.calendar_projection import CalendarProjection
 from grassroots_common.clock import Clock, clock_from
 from grassroots_common.db import create_pool
+from grassroots_common.embedded import dsn_for
+from grassroots_common.erasure import ErasureProjection, scrub_erased
 from grassroots_common.jetstream import StreamSpec, connect, ensure_stream
-from grassroots_common.leader import LeaderLock
+from grassroots_common.keystore import Keystore
+from grassroots_common.leader import LeaderLock, run_as_leader
 from grassroots_common.migrations import migrate
 from grassroots_common.projections.checkpoints import install
 from grassroots_common.projections.projection import Projection, SourceBinding, binding
@@ -36,6 +40,11 @@ log = structlog.get_logger(__name__)
 
 def stream_spec(settings: ServiceSettings, service: str) -> StreamSpec:
     return StreamSpec(service, settings.nats_prefix, settings.stream_replicas)
+
+
+def keys_dsn(settings: ServiceSettings) -> str:
+    """Where the persons' keys live: ``keys_database_url``, or ``grassroots_keys`` beside the events."""
+    return settings.keys_database_url or dsn_for(settings.database_url, "grassroots_keys")
 
 
 def token_verifier(settings: ServiceSettings) -> TokenVerifier:
@@ -66,6 +75,7 @@ class Runtime:
     runners: list[ProjectionRunner] = field(default_factory=list)
     # Rebuilds started from the operator API on this replica, by projection name (``http.operations``).
     rebuilds: dict[str, object] = field(default_factory=dict)
+    keystore: Keystore | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
@@ -89,11 +99,13 @@ class Runtime:
         )
         if clock.moved:
             log.warning("clock.moved", offset_seconds=clock.offset.total_seconds(), now=clock().isoformat())
+        held = await keystore.attach(keys_dsn(settings))
         pool = await create_pool(settings.database_url, max_size=20)
         async with pool.acquire() as conn:
             await migrate(conn, migrations_package)
-        # Every service keeps the platform's one working-day calendar, projected from the same events.
-        projections = (*projections, CalendarProjection())
+        # Every service keeps the platform's one working-day calendar, projected from the same
+        # events, and the erasures of persons, after which it rebuilds its read models.
+        projections = (*projections, CalendarProjection(), ErasureProjection())
         for projection in projections:
             await install(pool, projection)
         runtime = cls(
@@ -105,6 +117,7 @@ class Runtime:
             projections=projections,
             sources=sources or ((settings.service,) if publishes else ()),
             clock=clock,
+            keystore=held,
         )
         # Events occur at the service's "now", whichever clock a test sets on the runtime later.
         runtime.store.clock = runtime.now
@@ -148,6 +161,15 @@ class Runtime:
             runner = ProjectionRunner(self.pool, self.nc, projection, self.bindings(projection), dsn=dsn)
             self.runners.append(runner)
             self._tasks.append(asyncio.create_task(runner.run(self._stop)))
+        bindings = {p.name: self.bindings(p) for p in self.projections}
+        scrub = LeaderLock(dsn, f"scrub:{self.settings.service}")
+        self._tasks.append(
+            asyncio.create_task(
+                run_as_leader(
+                    scrub, self._stop, lambda: scrub_erased(self.pool, self.nc, self.projections, bindings), 2.0
+                )
+            )
+        )
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -187,3 +209,5 @@ class Runtime:
             with contextlib.suppress(Exception):
                 await self.nc.drain()
         await self.pool.close()
+        if self.keystore is not None:
+            await keystore.detach(self.keystore)

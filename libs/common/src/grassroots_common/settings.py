@@ -15,6 +15,9 @@ class ServiceSettings(BaseSettings):
 
     service: str = "service"
     database_url: str = "postgresql://postgres@localhost/postgres"
+    # The persons' keys (grassroots_common.personal), apart from the events; shared by every
+    # service. Default: the database ``grassroots_keys`` on the server of ``database_url``.
+    keys_database_url: str | None = None
     nats_url: str = "nats://127.0.0.1:4222"
     # Prefix of stream names and subjects: isolates tests (and tenants) sharing one NATS server.
     nats_prefix: str = ""

@@ -19,12 +19,14 @@ import asyncpg
 from prometheus_client import Counter
 from pydantic import ValidationError
 
+from grassroots_common import keystore, personal
 from grassroots_common.clock import real_now
 from grassroots_common.events import (
     Metadata,
     NewEvent,
     RecordedEvent,
     current_schema_version,
+    event_class,
     load_event,
     stored_json,
     upcast,
@@ -153,7 +155,13 @@ _APPEND_NEXT = (
 
 
 def _one(
-    stream_id: str, stream_type: str, expected_version: int, e: NewEvent, metadata: Metadata, now: dt.datetime
+    stream_id: str,
+    stream_type: str,
+    expected_version: int,
+    e: NewEvent,
+    text: str,
+    metadata: dict[str, Any],
+    now: dt.datetime,
 ) -> tuple[Any, ...]:
     """The parameters ``$1`` to ``$9`` of ``_ONE``."""
     return (
@@ -163,10 +171,25 @@ def _one(
         e.event_id,
         e.event.type_name(),
         e.event.schema_version,
-        stored_json(e.event),
-        metadata.stored(),
+        text,
+        metadata,
         e.occurred_at or now,
     )
+
+
+async def _as_stored(events: Sequence[NewEvent], metadata: Metadata) -> tuple[list[str], dict[str, Any]]:
+    """The events' JSON and the metadata as appended: checked to load back (``stored_json``), and
+    with the persons they name sealed when a keystore is attached (``grassroots_common.personal``)."""
+    texts = [stored_json(e.event) for e in events]
+    stored = metadata.stored()
+    held = keystore.current()
+    if held is None:
+        return texts, stored
+    actor = metadata.actor_id
+    await held.ensure(personal.subjects_of((e.event for e in events), actor, bool(metadata.actor_name)))
+    return [
+        personal.sealed_json(e.event, t, actor) for e, t in zip(events, texts, strict=True)
+    ], personal.seal_metadata(stored)
 
 
 def _remembering(append: str, args: tuple[Any, ...], remember: Remember | None) -> tuple[str, tuple[Any, ...]]:
@@ -195,7 +218,10 @@ _COLUMNS = (
 def _record(row: asyncpg.Record) -> RecordedEvent:
     """The row of ``_COLUMNS`` (by position: read for every event loaded), upcast if it is older
     than its registered class."""
-    position, tx_id, event_id, stream_id, stream_type, version, type_name, schema_version, data = row[:9]
+    position, tx_id, event_id, stream_id, stream_type, version, type_name, schema_version, data, metadata = row[:10]
+    if personal.may_be_sealed(type_name, event_class(type_name)):
+        personal.open_data(data)
+    personal.open_metadata(metadata)
     current = current_schema_version(type_name)
     if current is not None and current != schema_version:
         schema_version, data = upcast(type_name, schema_version, data)
@@ -207,12 +233,26 @@ def _record(row: asyncpg.Record) -> RecordedEvent:
         type_name,
         schema_version,
         data,
-        row[9],
+        metadata,
         row[10],
         row[11],
         position,
         tx_id,
     )
+
+
+async def _records(rows: Sequence[asyncpg.Record]) -> list[RecordedEvent]:
+    """The rows as events, the persons they name opened: keys this process lacks are fetched first."""
+    try:
+        return [_record(r) for r in rows]
+    except personal.KeyMissing:
+        held = keystore.current()
+        if held is None:
+            raise
+        await held.fetch(
+            {s for r in rows for s in personal.subjects_in(r["data"]) | personal.subjects_in(r["metadata"])}
+        )
+        return [_record(r) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,9 +303,10 @@ class EventStore:
         if not events:
             raise ValueError("nothing to append")
         now = self.clock()
+        texts, stored = await _as_stored(events, metadata)
         if len(events) == 1:
             sql = _APPEND_ONE_NEW if expected_version == 0 else _APPEND_ONE_NEXT
-            args: tuple[Any, ...] = _one(stream_id, stream_type, expected_version, events[0], metadata, now)
+            args: tuple[Any, ...] = _one(stream_id, stream_type, expected_version, events[0], texts[0], stored, now)
         else:
             sql = _APPEND_NEW if expected_version == 0 else _APPEND_NEXT
             args = (
@@ -275,8 +316,8 @@ class EventStore:
                 [e.event_id for e in events],
                 [e.event.type_name() for e in events],
                 [e.event.schema_version for e in events],
-                [stored_json(e.event) for e in events],
-                metadata.stored(),
+                texts,
+                stored,
                 [e.occurred_at or now for e in events],
             )
         sql, args = _remembering(sql, args, remember)
@@ -321,7 +362,8 @@ class EventStore:
         one statement. ``None`` if either was not so (the setting is then forgotten): load and
         decide again. A command on a stream that is usually new saves the load's round trip."""
         guard = (latest.stream_id, latest.event.version if latest.event is not None else 0)
-        args = (*_one(stream_id, stream_type, 0, event, metadata, self.clock()), *guard)
+        texts, stored = await _as_stored((event,), metadata)
+        args = (*_one(stream_id, stream_type, 0, event, texts[0], stored, self.clock()), *guard)
         sql, args = _remembering(_first_unless_newer(latest, 10), args, remember)
         rows = await (conn or self.pool).fetch(sql, *args)
         if not rows:
@@ -336,7 +378,7 @@ class EventStore:
         """The stream's events in order; with ``latest``, that event too (set on it), in one query."""
         if latest is None:
             sql = f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY version"
-            return [_record(r) for r in await (conn or self.pool).fetch(sql, stream_id)]
+            return await _records(await (conn or self.pool).fetch(sql, stream_id))
         rows = await (conn or self.pool).fetch(
             f"""SELECT * FROM (
                     SELECT {_COLUMNS}, false AS latest FROM events WHERE stream_id = $1
@@ -348,9 +390,10 @@ class EventStore:
             stream_id,
             latest.stream_id,
         )
-        latest.event = _record(rows[-1]) if rows and rows[-1]["latest"] else None
+        records = await _records(rows)
+        latest.event = records[-1] if rows and rows[-1]["latest"] else None
         self._remember_setting(latest)
-        return [_record(r) for r in rows if not r["latest"]]
+        return [e for e, r in zip(records, rows, strict=True) if not r["latest"]]
 
     async def read_all(self, after: StorePosition, limit: int = 1000) -> list[RecordedEvent]:
         """Committed events after ``after`` in commit-safe order, at most ``limit``."""
@@ -363,7 +406,7 @@ class EventStore:
             after.position,
             limit,
         )
-        return [_record(r) for r in rows]
+        return await _records(rows)
 
     async def recorded_until(
         self,
@@ -387,7 +430,7 @@ class EventStore:
             after.position,
             limit,
         )
-        return [_record(r) for r in rows]
+        return await _records(rows)
 
     async def read_envelopes(self, after: StorePosition, limit: int = 1000) -> list[asyncpg.Record]:
         """Like ``read_all`` but with the JSON envelope built by PostgreSQL (for the relay: no
@@ -418,7 +461,7 @@ class EventStore:
                 ORDER BY version DESC LIMIT 1""",
             stream_id,
         )
-        return _record(row) if row else None
+        return (await _records([row]))[0] if row else None
 
     async def unloadable(self, batch: int = 2000) -> list[UnloadableStream]:
         """Every stream with an event that does not load as a command or a projection would load
@@ -430,9 +473,13 @@ class EventStore:
         while rows := await self.pool.fetch(
             f"SELECT {_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2", after, batch
         ):
+            held = keystore.current()
+            if held is not None:
+                await held.fetch({s for r in rows for s in personal.subjects_in(r["data"])})
             for row in rows:
                 try:
-                    load_event(row["type"], upcast(row["type"], row["schema_version"], row["data"])[1])
+                    data = personal.open_data(row["data"])
+                    load_event(row["type"], upcast(row["type"], row["schema_version"], data)[1])
                 except Exception as exc:  # an upcaster is any code: its own failure is one too
                     seen = found.get(row["stream_id"])
                     if seen is not None:

@@ -4,6 +4,6 @@ Consumers (reporting) import these models, never the producing service. Importin
 registers every event type.
 """
 
-from grassroots_common.contracts import appraisal, grid, village
+from grassroots_common.contracts import appraisal, erasure, grid, village
 
-__all__ = ["appraisal", "grid", "village"]
+__all__ = ["appraisal", "erasure", "grid", "village"]

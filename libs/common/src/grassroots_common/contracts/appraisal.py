@@ -15,12 +15,13 @@ there too), ``annual_review`` (unit and year), ``reminder`` (one shortcoming rem
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from grassroots_common.events import Event, event
 from grassroots_common.fields import Count, Key, Name, Points, Ratio, Revision, Text, Workdays, Year
+from grassroots_common.personal import Of
 
 Grade = Literal["好", "较好", "一般", "较差"]
 AnnualGrade = Literal["优秀", "称职", "基本称职", "不称职"]
@@ -89,11 +90,11 @@ class PersonEnrolled(Event):
 
     unit_id: Key
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     section_id: Key | None
     position: Name
-    birth_date: dt.date | None
-    id_number_digest: Key | None
+    birth_date: Annotated[dt.date | None, Of("person_id", erased=None)]
+    id_number_digest: Annotated[Key | None, Of("person_id", erased=None)]
     chain: ReviewingChain
     enrolled_on: dt.date
 
@@ -104,7 +105,7 @@ class ReviewingChainChanged(Event):
 
     unit_id: Key
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     section_id: Key | None
     chain: ReviewingChain
 
@@ -118,10 +119,10 @@ class PersonDetailsChanged(Event):
 
     unit_id: Key
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     position: Name
-    birth_date: dt.date | None
-    id_number_digest: Key | None = None
+    birth_date: Annotated[dt.date | None, Of("person_id", erased=None)]
+    id_number_digest: Annotated[Key | None, Of("person_id", erased=None)] = None
 
 
 @event
@@ -132,7 +133,7 @@ class PersonLeft(Event):
 
     unit_id: Key
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     reason: Literal["transfer", "retirement", "resignation", "other"]
     left_on: dt.date
 
@@ -214,7 +215,7 @@ class LogSubmitted(Event):
     stream_type = "weekly_log"
 
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     unit_id: Key
     section_id: Key | None = None
     week: Key
@@ -233,7 +234,7 @@ class LogCommented(Event):
     person_id: Key
     week: Key
     reviewer_id: Key
-    reviewer_name: Name
+    reviewer_name: Annotated[Name, Of("reviewer_id")]
     comment: Text
 
 
@@ -247,7 +248,7 @@ class LogReturned(Event):
     person_id: Key
     week: Key
     reviewer_id: Key
-    reviewer_name: Name
+    reviewer_name: Annotated[Name, Of("reviewer_id")]
     reason: Text
 
 
@@ -270,7 +271,7 @@ class SummarySubmitted(Event):
     stream_type = "monthly_summary"
 
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     unit_id: Key
     section_id: Key | None
     month: Key
@@ -286,7 +287,7 @@ class SummarySubmitted(Event):
 
 class Participant(BaseModel):
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     section_id: Key | None
     chain: ReviewingChain
 
@@ -314,7 +315,7 @@ class SelfAssessed(Event):
     unit_id: Key
     quarter: Key
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     scores: dict[Key, Points]
     composite_score: Points
     grade: Grade
@@ -331,7 +332,7 @@ class PeerReviewed(Event):
     quarter: Key
     person_id: Key
     reviewer_id: Key
-    reviewer_name: Name
+    reviewer_name: Annotated[Name, Of("reviewer_id")]
     grade: Grade
     comment: Text
 
@@ -348,10 +349,10 @@ class ReviewRecorded(Event):
     unit_id: Key
     quarter: Key
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     level: ReviewLevel
     reviewer_id: Key
-    reviewer_name: Name
+    reviewer_name: Annotated[Name, Of("reviewer_id")]
     scores: dict[Key, Points]
     # None when no level gave scores (a grade alone): no composite is shown then.
     composite_score: Points | None = None
@@ -370,7 +371,7 @@ class GradeAdjusted(Event):
     unit_id: Key
     quarter: Key
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     from_grade: Grade
     to_grade: Grade
     level: Literal["deputy_leader", "principal_leader"]
@@ -381,7 +382,7 @@ class GradeAdjusted(Event):
 
 class QuarterResult(BaseModel):
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     section_id: Key | None
     grade: Grade
     # None when no level gave scores (a grade alone): no composite is shown then.
@@ -412,7 +413,7 @@ class AppealFiled(Event):
     quarter: Key
     appeal_id: Key
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     grade: Grade
     reason: Text
     filed_at: dt.datetime
@@ -450,7 +451,7 @@ class QuarterFinalized(Event):
 
 class AnnualCandidate(BaseModel):
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     section_id: Key | None
     quarter_grades: dict[Key, Grade]
     excellent_eligible: bool
@@ -477,7 +478,7 @@ class AnnualGradeDecided(Event):
     unit_id: Key
     year: Year
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     grade: AnnualGrade
     comment: Text
     excellent_used: Count
@@ -496,9 +497,9 @@ class ReminderIssued(Event):
     reminder_id: Key
     unit_id: Key
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     issued_by_id: Key
-    issued_by_name: Name
+    issued_by_name: Annotated[Name, Of("issued_by_id")]
     quarter: Key | None
     shortcomings: Text
     issued_at: dt.datetime
@@ -534,7 +535,7 @@ class FollowUpOpened(Event):
 
     unit_id: Key
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     quarter: Key
     grades: dict[Key, Grade]
     opened_at: dt.datetime
@@ -548,7 +549,7 @@ class MentorAssigned(Event):
     person_id: Key
     quarter: Key
     mentor_id: Key
-    mentor_name: Name
+    mentor_name: Annotated[Name, Of("mentor_id")]
     assigned_at: dt.datetime
 
 
@@ -577,7 +578,7 @@ class ResultApplied(Event):
 
     unit_id: Key
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     kind: ResultUseKind
     positive: bool
     year: Year

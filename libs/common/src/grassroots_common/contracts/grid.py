@@ -13,10 +13,11 @@ Times are timezone-aware (UTC on the wire); deadlines are ends of working days i
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from grassroots_common.events import Event, event, register_upcaster
 from grassroots_common.fields import Count, Hours, Key, Latitude, Level, Longitude, Name, Round, Text, Workdays
+from grassroots_common.personal import Of
 
 GridRole = Literal["grid_guide", "grid_chief", "grid_head", "grid_worker", "grid_member"]
 """网格指导员, 总网格长 (community-wide: no grid), 网格长, 专职网格员, 网格员 (in one grid)."""
@@ -76,7 +77,7 @@ class GridMemberAssigned(Event):
     community_id: Key
     grid_id: Key | None
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     role: GridRole
     assigned_at: dt.datetime
 
@@ -135,7 +136,7 @@ class ReportFiled(Event):
     community_id: Key
     grid_id: Key
     reporter_id: Key
-    reporter_name: Name
+    reporter_name: Annotated[Name, Of("reporter_id")]
     category: Key
     text: Text
     address: Name
@@ -189,7 +190,7 @@ class ReportJoined(Event):
     community_id: Key
     grid_id: Key
     person_id: Key
-    person_name: Name
+    person_name: Annotated[Name, Of("person_id")]
     note: Text = ""
     photo_upload_ids: list[Key] = []
     via: Literal["join", "merge"] = "join"
@@ -209,7 +210,7 @@ class ReportMerged(Event):
     grid_id: Key
     into_report_id: Key
     reporter_id: Key
-    reporter_name: Name
+    reporter_name: Annotated[Name, Of("reporter_id")]
     merged_by: Name
     merged_at: dt.datetime
 
@@ -256,7 +257,7 @@ class TicketAccepted(Event):
     community_id: Key
     department_id: Key
     handler_id: Key
-    handler_name: Name
+    handler_name: Annotated[Name, Of("handler_id")]
     on_time: bool
     accepted_at: dt.datetime
 
@@ -410,7 +411,7 @@ class TicketUrged(Event):
     department_id: Key
     note: Text
     urged_by: Key
-    urged_by_name: Name
+    urged_by_name: Annotated[Name, Of("urged_by")]
     round: Round
     urged_at: dt.datetime
 
@@ -510,7 +511,7 @@ class WishClaimed(Event):
     wish_id: Key
     community_id: Key
     claimant_id: Key
-    claimant_name: Name
+    claimant_name: Annotated[Name, Of("claimant_id")]
     claimant_kind: ClaimantKind
     resource_id: Key | None = None
     claimed_at: dt.datetime
@@ -563,7 +564,7 @@ class ResourceOffered(Event):
     resource_id: Key
     community_id: Key
     offerer_id: Key
-    offerer_name: Name
+    offerer_name: Annotated[Name, Of("offerer_id")]
     offerer_kind: ClaimantKind
     title: Name
     description: Text

@@ -11,12 +11,13 @@ Money is integer fen (fields ending in ``_fen``), never float. Every event about
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel
 
 from grassroots_common.events import Event, event
 from grassroots_common.fields import Count, Fen, Key, Name, Percent, Score, Text, Year
+from grassroots_common.personal import ACTOR, Of
 
 DemonstrationLevel = Literal["none", "town_benchmark", "district", "provincial"]
 CadrePosition = Literal["secretary", "director", "deputy_secretary", "committee_member", "reserve"]
@@ -115,7 +116,7 @@ class CadreAppointed(Event):
     town_id: Key
     village_id: Key
     cadre_id: Key
-    name: Name
+    name: Annotated[Name, Of("cadre_id")]
     position: CadrePosition
     one_shoulder: bool
     appointed_on: dt.date
@@ -128,7 +129,7 @@ class CadreLeft(Event):
     town_id: Key
     village_id: Key
     cadre_id: Key
-    name: Name
+    name: Annotated[Name, Of("cadre_id")]
     position: CadrePosition
     left_on: dt.date
     reason: Text
@@ -136,7 +137,7 @@ class CadreLeft(Event):
 
 class SubsidyLine(BaseModel):
     cadre_id: Key
-    name: Name
+    name: Annotated[Name, Of("cadre_id")]
     position: CadrePosition
     one_shoulder: bool
     amount_fen: Fen
@@ -270,7 +271,7 @@ class WeaknessScreened(Event):
     village_id: Key
     year: Year
     hits: list[WeaknessCriterion]
-    screened_by: Name
+    screened_by: Annotated[Name, Of(ACTOR)]
     screened_on: dt.date
     note: Text
 
@@ -331,7 +332,7 @@ class RectificationAccepted(Event):
     village_id: Key
     year: Year
     accepted_on: dt.date
-    accepted_by: Name
+    accepted_by: Annotated[Name, Of(ACTOR)]
     overdue: bool
     note: Text
 
@@ -393,7 +394,7 @@ class ProjectRegistered(Event):
     name: Name
     description: Text
     owner_id: Key
-    owner_name: Name
+    owner_name: Annotated[Name, Of("owner_id")]
     supervisor_level: SupervisorLevel
     supervisor_name: Name
     model: DevelopmentModel

@@ -7,7 +7,8 @@ import asyncpg
 import orjson
 from prometheus_client import Counter
 
-from grassroots_common.events import RecordedEvent
+from grassroots_common import keystore, personal
+from grassroots_common.events import RecordedEvent, event_class
 from grassroots_common.projections.checkpoints import apply_handled, enter_schema, read_checkpoint, save_checkpoint
 from grassroots_common.projections.projection import Projection
 
@@ -31,7 +32,7 @@ async def park(
             event.sequence,
             event.event_id,
             event.type,
-            event.to_json().decode(),
+            personal.sealed_envelope(event, event_class(event.type)),
             error[:4000],
             attempts,
         )
@@ -57,7 +58,9 @@ async def retry_parked(pool: asyncpg.Pool, projection: Projection, parked_id: in
         )
         if row is None:
             raise LookupError(f"no parked event {parked_id} for {projection.name}")
-        event = RecordedEvent.from_json(envelope_bytes(row["envelope"]), row["sequence"], row["source"])
+        raw = envelope_bytes(row["envelope"])
+        await keystore.prepare((raw,))
+        event = RecordedEvent.from_json(raw, row["sequence"], row["source"])
         await enter_schema(conn, projection.schema)
         await apply_handled(conn, projection, [event], projection.name)
         await conn.execute("SET LOCAL search_path TO public")
@@ -81,7 +84,9 @@ async def skip_parked(pool: asyncpg.Pool, projection: Projection, parked_id: int
         )
         if row is None:
             raise LookupError(f"no parked event {parked_id} for {projection.name}")
-        event = RecordedEvent.from_json(envelope_bytes(row["envelope"]), row["sequence"], row["source"])
+        raw = envelope_bytes(row["envelope"])
+        await keystore.prepare((raw,))
+        event = RecordedEvent.from_json(raw, row["sequence"], row["source"])
         done = await read_checkpoint(conn, projection.name, row["source"], lock=True)
         if event.sequence > done:
             await save_checkpoint(conn, projection.name, row["source"], event)

@@ -15,6 +15,7 @@ import asyncpg
 import structlog
 from nats.aio.client import Client as NATS
 
+from grassroots_common import keystore
 from grassroots_common.event_batch import EventBatch
 from grassroots_common.jetstream import Puller, reset_consumer
 from grassroots_common.projections.checkpoints import (
@@ -176,6 +177,7 @@ async def _replay_source(
                     deliveries = await puller.next_batch(batch_size, timeout=2.0, min_items=batch_size)
                     if not deliveries:
                         continue
+                    await keystore.prepare(d.data for d in deliveries)
                     events = EventBatch(deliveries, b.source)
                     # Folded on a worker thread while PostgreSQL writes the batch before: the event
                     # loop stays free to carry that batch's statements as each answer comes back.
@@ -274,6 +276,7 @@ async def _drain_tail(
                 if (await js.consumer_info(b.spec.name, name)).num_pending == 0:
                     break
                 continue
+            await keystore.prepare(d.data for d in deliveries)
             events = EventBatch(deliveries, b.source).up_to(target)
             if events:
                 async with conn.transaction():

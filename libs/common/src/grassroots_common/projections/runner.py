@@ -12,6 +12,7 @@ import structlog
 from nats.aio.client import Client as NATS
 from prometheus_client import Gauge
 
+from grassroots_common import keystore
 from grassroots_common.event_batch import EventBatch
 from grassroots_common.events import RecordedEvent
 from grassroots_common.jetstream import Puller, PullExpired, ensure_stream, reset_consumer
@@ -118,6 +119,7 @@ class ProjectionRunner:
                 raise PullExpired("reconnected: realign the consumer with the checkpoint")
             if not deliveries:
                 continue
+            await keystore.prepare(d.data for d in deliveries)
             events = EventBatch(deliveries, b.source)
             await self._apply_with_retries(b.source, events)
             await self.nc.publish(deliveries[-1].reply, b"+ACK")

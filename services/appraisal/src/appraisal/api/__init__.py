@@ -1,5 +1,6 @@
 """HTTP routes of the appraisal service: each translates a request into a command or a query."""
 
+from appraisal.api.erasures import router as erasures_router
 from appraisal.api.grade_history import router as grade_history_router
 from appraisal.api.growth import router as growth_router
 from appraisal.api.logs import router as logs_router
@@ -18,6 +19,7 @@ ROUTERS = [
     me_router,
     peer_reviews_router,
     grade_history_router,
+    erasures_router,
 ]
 
 __all__ = ["ROUTERS"]
