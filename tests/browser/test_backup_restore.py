@@ -57,6 +57,15 @@ async def _snapshot(dsn: str, with_roster: bool) -> dict:
         await conn.close()
 
 
+async def _keys(dsn: str) -> list[tuple]:
+    """The persons' keys: a restore without them would read every name as erased."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        return [tuple(r) for r in await conn.fetch("SELECT subject_id, key FROM person_keys ORDER BY 1")]
+    finally:
+        await conn.close()
+
+
 async def _after(dsn: str, last: int, with_roster: bool) -> dict:
     conn = await asyncpg.connect(dsn)
     try:
@@ -85,6 +94,8 @@ def test_a_backup_restores_into_a_fresh_platform_with_its_events_and_read_models
         for name in available_services()
     }
     assert before["appraisal"]["events"] > 0 and before["appraisal"]["people"], "the demo platform holds no data"
+    keys_before = _on_own_thread(asyncio.run, _keys(source.keys_dsn()))
+    assert keys_before, "no person's key: the demo platform's names are not sealed"
     work = Path(tempfile.mkdtemp(prefix="grassroots-restore-"))
     os.chmod(work, 0o755)
     if not os.environ.get("XDG_RUNTIME_DIR"):  # the embedded server's socket folder; not left set after
@@ -92,7 +103,7 @@ def test_a_backup_restores_into_a_fresh_platform_with_its_events_and_read_models
     fresh_pg: EmbeddedPostgres | None = None
     try:
         report = _on_own_thread(backup, platform.data_dir, work / "backup")
-        assert {p.name for p in (work / "backup").iterdir()} >= {f"{s}.dump" for s in available_services()}
+        assert {p.name for p in (work / "backup").iterdir()} >= {f"{s}.dump" for s in [*available_services(), "keys"]}
         assert all(report.events[s] >= before[s]["events"] for s in available_services())
 
         fresh = work / "fresh"
@@ -113,6 +124,9 @@ def test_a_backup_restores_into_a_fresh_platform_with_its_events_and_read_models
             assert after["next_tx"] > before[name]["max_tx"], name
             if name == "appraisal":
                 assert after["people"] == before[name]["people"]
+
+        keys_after = _on_own_thread(asyncio.run, _keys(dsn_for(admin, "grassroots_keys")))
+        assert set(keys_before) <= set(keys_after)  # every key taken before the backup, restored
 
         with pytest.raises(SystemExit, match="running"):
             _on_own_thread(restore, work / "backup", fresh)  # never over a running platform

@@ -71,8 +71,10 @@ async def test_operator_commands_on_a_running_platform(
         assert f":{os.getpid()}" in relay_lock
         tail = await run("events", "tail", "appraisal", "-n", "5")
         assert "LogSubmitted" in tail
+        # The names open with the persons' keys; a sealed value would print as its person's id.
+        assert "\x1e" not in tail and "\x1c" not in tail
         show = await run("events", "show", "appraisal", "log-p1-2026-W47")
-        assert "LogSubmitted" in show
+        assert "LogSubmitted" in show and "\x1e" not in show
         projections = await run("projections")
         assert "submissions" in projections and "running" in projections
         replayed = await run("replay", "reporting.submissions")

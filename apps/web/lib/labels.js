@@ -61,6 +61,7 @@ export const PROJECTION_NAMES = {
   village_projects: "书记项目",
   village_rectifications: "整改",
   platform_calendar: "工作日历",
+  platform_erasures: "个人信息删除记录",
 };
 
 export const PROJECTION_STATES = {

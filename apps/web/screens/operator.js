@@ -84,7 +84,7 @@ function overviewOf(service, answer, user) {
           h(
             "ul",
             { class: "list disclosure-body", "aria-label": `${SERVICE_NAMES[service] || service}重建读模型` },
-            projections.map((p) => h("li", { dataset: { rebuildRow: p.name } }, h("p", { class: "title" }, p.name), rebuildButton(service, p.name, p.name))),
+            projections.map((p) => h("li", { dataset: { rebuildRow: p.name } }, h("p", { class: "title" }, projectionName(p.name)), rebuildButton(service, p.name, projectionName(p.name)))),
           ),
         )
       : null,

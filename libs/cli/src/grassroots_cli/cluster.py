@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from grassroots_cli.platform import Child, Platform
+from grassroots_cli.platform import Child, Platform, exited
 from grassroots_cli.services import available_services
 from grassroots_common.clock import OFFSET_ENV, START_ENV, clock_from
 from grassroots_common.embedded import (
@@ -122,7 +122,7 @@ class Cluster(Platform):
         (self.data_dir / "runtime.json").write_text(
             json.dumps({"nats_url": self.nats_url, "database_url": self.database_url, "nats_prefix": self.nats_prefix})
         )
-        for name in self.services:
+        for name in [*self.services, "keys"]:  # grassroots_keys: the persons' keys, apart from the events
             asyncio.run(ensure_database(self.database_url, f"grassroots_{name}"))
         self.wait_jetstream(timeout)
         logs = self.data_dir / "logs"
@@ -202,7 +202,7 @@ class Cluster(Platform):
             for name, url in list(pending.items()):
                 proc = self.processes.get(name)
                 if proc is not None and proc.poll() is not None:
-                    raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.data_dir}/logs/{name}.log")
+                    raise RuntimeError(exited(name, proc.returncode, self.data_dir / "logs" / f"{name}.log"))
                 try:
                     if httpx.get(url, timeout=1.0).status_code == 200:
                         del pending[name]

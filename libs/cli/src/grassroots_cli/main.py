@@ -24,6 +24,7 @@ from grassroots_cli.operator import (
     find_projection,
     leader_locks,
 )
+from grassroots_common import keystore
 from grassroots_common.auth import MAX_TOKEN_LIFETIME, ROLES, load_or_create_secret, mint_token, rotate_secret
 from grassroots_common.events import RecordedEvent
 from grassroots_common.jetstream import consumer_pending, stream_last_sequence
@@ -276,10 +277,10 @@ def events_tail(
         spec = target.spec(service_name)
         info = await js.stream_info(spec.name)
         first = max(info.state.first_seq, info.state.last_seq - count + 1)
-        events = []
-        for seq in range(first, info.state.last_seq + 1):
-            msg = await js.get_msg(spec.name, seq=seq)
-            events.append(RecordedEvent.from_json(msg.data or b"{}", seq, service_name))
+        await target.keys()
+        messages = [(seq, await js.get_msg(spec.name, seq=seq)) for seq in range(first, info.state.last_seq + 1)]
+        await keystore.prepare(msg.data or b"{}" for _, msg in messages)
+        events = [RecordedEvent.from_json(msg.data or b"{}", seq, service_name) for seq, msg in messages]
         _print_events(events)
         await nc.close()
 

@@ -11,9 +11,11 @@ import asyncpg
 from nats.aio.client import Client as NATS
 
 from grassroots_cli.services import PUBLISHERS, available_services, service
+from grassroots_common import keystore
 from grassroots_common.db import create_pool
 from grassroots_common.embedded import dsn_for
 from grassroots_common.jetstream import StreamSpec, connect
+from grassroots_common.keystore import KEYS_DATABASE
 from grassroots_common.leader import LOCK_APPLICATION
 from grassroots_common.projections.projection import Projection, SourceBinding, binding
 
@@ -42,6 +44,10 @@ class Target:
         specific = os.environ.get(f"{service_name.upper()}_DATABASE_URL")
         return specific or dsn_for(self.database_url, f"grassroots_{service_name}")
 
+    def keys_dsn(self) -> str:
+        """The persons' keys (PIPL erasure): ``KEYS_DATABASE_URL``, or ``grassroots_keys`` beside the events."""
+        return os.environ.get("KEYS_DATABASE_URL") or dsn_for(self.database_url, KEYS_DATABASE)
+
     def spec(self, service_name: str) -> StreamSpec:
         return StreamSpec(service_name, self.nats_prefix)
 
@@ -49,7 +55,14 @@ class Target:
         return await connect(self.nats_url, "grassroots-cli")
 
     async def pool(self, service_name: str) -> asyncpg.Pool:
+        """A pool on the service's database; the persons' keys attached first, so the events the
+        command reads open their personal fields (erased persons read as erased)."""
+        await self.keys()
         return await create_pool(self.dsn(service_name), max_size=4)
+
+    async def keys(self) -> None:
+        """Attach the persons' keystore on this event loop (once; it lives as long as the command)."""
+        await keystore.attach(self.keys_dsn())
 
 
 def find_projection(name: str) -> tuple[str, Projection]:

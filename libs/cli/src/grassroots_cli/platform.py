@@ -54,6 +54,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def exited(name: str, code: int | None, log: Path, lines: int = 30) -> str:
+    """Why a start failed: the process, its exit code and the end of its log (a CI run removes
+    the data folder, so the log's last lines are all that is left to read)."""
+    try:
+        tail = log.read_text(errors="replace").splitlines()[-lines:]
+    except OSError:
+        tail = []
+    return "\n".join([f"{name} exited with {code}; see {log}", *tail])
+
+
 @dataclass
 class Child:
     """A supervised process: how to start it again and how to tell it is alive."""
@@ -134,7 +144,7 @@ class Platform:
         (self.data_dir / "runtime.json").write_text(
             json.dumps({"nats_url": self.nats_url, "database_url": self.database_url, "nats_prefix": self.nats_prefix})
         )
-        for name in services:
+        for name in [*services, "keys"]:  # grassroots_keys: the persons' keys, apart from the events
             asyncio.run(ensure_database(self.database_url, f"grassroots_{name}"))
         logs = self.data_dir / "logs"
         logs.mkdir(exist_ok=True)
@@ -250,7 +260,7 @@ class Platform:
             for name, url in list(pending.items()):
                 proc = self.processes[name]
                 if proc.poll() is not None:
-                    raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.data_dir}/logs/{name}.log")
+                    raise RuntimeError(exited(name, proc.returncode, self.data_dir / "logs" / f"{name}.log"))
                 try:
                     if httpx.get(url, timeout=1.0).status_code == 200:
                         del pending[name]

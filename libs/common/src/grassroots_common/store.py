@@ -219,8 +219,7 @@ def _record(row: asyncpg.Record) -> RecordedEvent:
     """The row of ``_COLUMNS`` (by position: read for every event loaded), upcast if it is older
     than its registered class."""
     position, tx_id, event_id, stream_id, stream_type, version, type_name, schema_version, data, metadata = row[:10]
-    if personal.may_be_sealed(type_name, event_class(type_name)):
-        personal.open_data(data)
+    personal.open_stored(data, event_class(type_name), schema_version)
     personal.open_metadata(metadata)
     current = current_schema_version(type_name)
     if current is not None and current != schema_version:
