@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
 import orjson
@@ -27,6 +27,12 @@ from grassroots_common.aggregate import Aggregate
 from grassroots_common.errors import Conflict, DomainError, Forbidden, Invalid
 from grassroots_common.events import Metadata, NewEvent, UnloadableEvent
 from grassroots_common.store import ConcurrencyError, EventStore, LatestOf, Remember
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from grassroots_common.auth import Principal
+    from grassroots_common.runtime import Runtime
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -81,10 +87,55 @@ class Idempotency:
 
 
 def _canonical(body: Any) -> bytes:
+    if isinstance(body, bytes):  # the request's raw body, as it came
+        return body
     try:
         return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # an integer beyond 64 bits: the standard encoder takes any
         return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class CommandContext:
+    """What every command handler gets: the service's runtime, who asks, the request's metadata and
+    its idempotency (from the ``Idempotency-Key`` and the raw body), made by one HTTP dependency
+    (``http.dependencies.CommandDep``) or by a test or a scheduler directly.
+
+    ``ctx.execute(Aggregate, stream_id, action)`` is the one write path of a handler."""
+
+    runtime: Runtime
+    principal: Principal
+    meta: Metadata
+    idempotency: Idempotency | None = None
+
+    def now(self) -> dt.datetime:
+        return self.runtime.clock()
+
+    async def load(self, aggregate_type: type[A], stream_id: str) -> A:
+        """The aggregate as its events have it now (to check a rule before deciding elsewhere)."""
+        return aggregate_type.from_recorded(stream_id, await self.runtime.store.load(stream_id))
+
+    async def execute(
+        self,
+        aggregate_type: type[A],
+        stream_id: str,
+        action: Callable[[A], dict[str, Any] | None],
+        *,
+        latest: LatestOf | None = None,
+        usually_new: bool = False,
+    ) -> CommandResult:
+        """``execute`` with this request's metadata and idempotency; the relay is woken after an append."""
+        return await execute(
+            self.runtime.store,
+            aggregate_type,
+            stream_id,
+            action,
+            self.meta,
+            idempotency=self.idempotency,
+            on_appended=self.runtime.wake_relay,
+            latest=latest,
+            usually_new=usually_new,
+        )
 
 
 async def _remembered(db: asyncpg.Pool | asyncpg.Connection, idem: Idempotency) -> CommandResult | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from appraisal import authz, queries, roster_sheet
@@ -23,7 +24,7 @@ from appraisal.domain.weekly_log import WeeklyLog, log_stream_id
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.auth import Principal
 from grassroots_common.calendar_projection import load_calendar
-from grassroots_common.commands import CommandResult, Idempotency, execute
+from grassroots_common.commands import CommandContext, CommandResult, Idempotency, execute
 from grassroots_common.contracts.appraisal import (
     AnnualGrade,
     DeadlinesConfigured,
@@ -97,17 +98,18 @@ def _deadlines(setting: RecordedEvent | None) -> SubmissionDeadlines:
 # --- weekly log and monthly summary ------------------------------------------------------------
 
 
-async def submit_log(
-    runtime: Runtime,
-    principal: Principal,
-    meta: Metadata,
-    *,
-    week: str,
-    items: list[WorkItem],
-    idempotency: Idempotency | None,
-) -> CommandResult:
+@dataclass(frozen=True, slots=True)
+class SubmitLog:
+    """Submit, or revise, one's log of a week."""
+
+    week: str
+    items: list[WorkItem]
+
+
+async def submit_log(ctx: CommandContext, command: SubmitLog) -> CommandResult:
+    principal, week, items = ctx.principal, command.week, command.items
     unit_id = principal.unit()
-    now = runtime.clock()
+    now = ctx.now()
     setting = _deadline_setting(unit_id)
 
     def act(log: WeeklyLog) -> dict:
@@ -124,9 +126,7 @@ async def submit_log(
         return {"week": week, "revision": log.revision, "late": bool(log.first_late)}
 
     # A week's log is mostly submitted once: decide on an empty log first (one round trip).
-    return await _run(
-        runtime, WeeklyLog, log_stream_id(principal.sub, week), act, meta, idempotency, setting, usually_new=True
-    )
+    return await ctx.execute(WeeklyLog, log_stream_id(principal.sub, week), act, latest=setting, usually_new=True)
 
 
 async def _reviewer_of(runtime: Runtime, principal: Principal, person_id: str) -> None:

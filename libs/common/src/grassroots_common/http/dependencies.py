@@ -10,7 +10,7 @@ from fastapi import Depends, Header, Query, Request
 from pydantic import BaseModel
 
 from grassroots_common.auth import Principal
-from grassroots_common.commands import Idempotency
+from grassroots_common.commands import CommandContext, Idempotency
 from grassroots_common.errors import Unauthorized, Unavailable
 from grassroots_common.events import Metadata
 from grassroots_common.problems import refuses
@@ -85,6 +85,25 @@ def _url_path(request: Request) -> str:
     """``request.url.path`` without building the whole URL (host, query, a parse: about a quarter of
     the key's cost per request): the same escaping starlette applies before it parses."""
     return request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+
+
+async def get_command_context(
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    meta: MetadataDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CommandContext:
+    """The command's context. A key's record is scoped to the actor and the route (method and path)
+    and fingerprints the raw body as it came: a retry sends the same bytes."""
+    idem = None
+    if idempotency_key:
+        route = f"{request.method} {_url_path(request)}"
+        idem = Idempotency.of(idempotency_key, principal.sub, route, await request.body())
+    return CommandContext(runtime, principal, meta, idem)
+
+
+CommandDep = Annotated[CommandContext, Depends(get_command_context)]
 
 
 # A store position, ``<tx_id>.<position>``: both are PostgreSQL bigints, so at most 18 digits each

@@ -15,6 +15,7 @@ from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import WorkItem
 from grassroots_common.fields import Key, Text
 from grassroots_common.http.dependencies import (
+    CommandDep,
     IdempotencyKeyHeader,
     MetadataDep,
     PrincipalDep,
@@ -65,23 +66,10 @@ class LogOut(Answer):
 
 
 @router.post("", summary="Submit or revise this week's log", status_code=200)
-async def submit_log(
-    body: SubmitLogBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    authz.require_appraised_role(principal)
-    return await handlers.submit_log(
-        runtime,
-        principal,
-        meta,
-        week=body.week,
-        items=[WorkItem(text=i.text.strip(), indicators=i.indicators) for i in body.items],
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def submit_log(body: SubmitLogBody, ctx: CommandDep) -> CommandResult:
+    authz.require_appraised_role(ctx.principal)
+    items = [WorkItem(text=i.text.strip(), indicators=i.indicators) for i in body.items]
+    return await handlers.submit_log(ctx, handlers.SubmitLog(week=body.week, items=items))
 
 
 @router.get("", summary="Weekly logs: your own, or your unit's for administrators and leaders")
