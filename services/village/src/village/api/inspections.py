@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import Path, Query, Request
+from fastapi import Path, Query
 from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import ChecklistAspect
 from grassroots_common.errors import NotFound
-from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.dependencies import CommandDep, PrincipalDep, RuntimeDep
 from grassroots_common.http.models import Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -57,26 +57,16 @@ class OpenRoundBody(Body):
 
 
 @router.post("", summary="Open an inspection round with its teams and villages", status_code=201)
-async def open_round(
-    body: OpenRoundBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.open_round(
-        runtime,
-        principal,
-        meta,
+async def open_round(body: OpenRoundBody, ctx: CommandDep) -> CommandResult:
+    command = handlers.OpenRound(
         name=body.name,
         year=body.year,
         opened_on=body.opened_on,
         due_on=body.due_on,
         checklist=body.checklist,
         teams=[handlers.TeamPlan(**t.model_dump()) for t in body.teams],
-        idempotency=idempotency(idempotency_key, principal, request, body),
     )
+    return await handlers.open_round(ctx, command)
 
 
 @router.get("", summary="Inspection rounds with their coverage and average score")
@@ -132,26 +122,16 @@ class InspectionBody(Body):
 
 @router.post("/{round_id}/villages/{village_id}", summary="Record the inspection of one village", status_code=201)
 async def record_inspection(
-    round_id: RoundPath,
-    village_id: VillagePath,
-    body: InspectionBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    round_id: RoundPath, village_id: VillagePath, body: InspectionBody, ctx: CommandDep
 ) -> CommandResult:
-    return await handlers.record_inspection(
-        runtime,
-        principal,
-        meta,
+    command = handlers.RecordInspection(
         round_id=round_id,
         village_id=village_id,
         inspected_on=body.inspected_on,
         scores=body.scores,
         findings=[handlers.FindingPlan(**f.model_dump()) for f in body.findings],
-        idempotency=idempotency(idempotency_key, principal, request, body),
     )
+    return await handlers.record_inspection(ctx, command)
 
 
 class CloseFindingBody(Body):
@@ -169,22 +149,12 @@ async def close_finding(
     village_id: VillagePath,
     finding_id: Annotated[str, Path(max_length=64)],
     body: CloseFindingBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    ctx: CommandDep,
 ) -> CommandResult:
-    return await handlers.close_finding(
-        runtime,
-        principal,
-        meta,
-        round_id=round_id,
-        village_id=village_id,
-        finding_id=finding_id,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+    command = handlers.CloseFinding(
+        round_id=round_id, village_id=village_id, finding_id=finding_id, **body.model_dump()
     )
+    return await handlers.close_finding(ctx, command)
 
 
 findings_router = api_router(prefix="/api/v1/findings", tags=["inspections"])

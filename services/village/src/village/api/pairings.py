@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import Path, Request
+from fastapi import Path
 from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import PairingDeliveryKind
-from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.dependencies import CommandDep, PrincipalDep, RuntimeDep
 from grassroots_common.http.models import Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -32,21 +32,8 @@ class CommitBody(Body):
 
 
 @router.post("", summary="A unit takes a village for the year (targets from the policy)", status_code=201)
-async def commit(
-    body: CommitBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.commit(
-        runtime,
-        principal,
-        meta,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def commit(body: CommitBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.commit(ctx, handlers.CommitPairing(**body.model_dump()))
 
 
 class DeliveryBody(Body):
@@ -64,21 +51,9 @@ async def deliver(
     unit_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,40}$")],
     year: Annotated[int, Path(ge=2000, le=2100)],
     body: DeliveryBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    ctx: CommandDep,
 ) -> CommandResult:
-    return await handlers.deliver(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        year=year,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+    return await handlers.deliver(ctx, handlers.RecordDelivery(unit_id=unit_id, year=year, **body.model_dump()))
 
 
 @router.get("", summary="Pairing units of a year with what they delivered; `behind=true` lists units behind")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import Path, Request
+from fastapi import Path
 from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import FundingSource
 from grassroots_common.errors import NotFound
-from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.dependencies import CommandDep, PrincipalDep, RuntimeDep
 from grassroots_common.http.models import Body
 from grassroots_common.routing import api_router
 from village import queries
@@ -45,26 +45,15 @@ class PlanBody(Body):
 
 
 @router.post("", summary="Define the pilot plan (实施方案)", status_code=201)
-async def define_plan(
-    village_id: VillagePath,
-    body: PlanBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.define_plan(
-        runtime,
-        principal,
-        meta,
+async def define_plan(village_id: VillagePath, body: PlanBody, ctx: CommandDep) -> CommandResult:
+    command = handlers.DefinePilotPlan(
         village_id=village_id,
         title=body.title,
         starts_on=body.starts_on,
         due_on=body.due_on,
         items=None if body.items is None else [handlers.ItemPlan(**i.model_dump()) for i in body.items],
-        idempotency=idempotency(idempotency_key, principal, request, body),
     )
+    return await handlers.define_plan(ctx, command)
 
 
 @router.get("", summary="The plan with progress per item and per aspect")
@@ -94,18 +83,7 @@ async def progress_item(
     village_id: VillagePath,
     item_id: Annotated[str, Path(max_length=10, examples=["i01"])],
     body: ItemProgressBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    ctx: CommandDep,
 ) -> CommandResult:
-    return await handlers.progress_item(
-        runtime,
-        principal,
-        meta,
-        village_id=village_id,
-        item_id=item_id,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+    command = handlers.ReportItemProgress(village_id=village_id, item_id=item_id, **body.model_dump())
+    return await handlers.progress_item(ctx, command)

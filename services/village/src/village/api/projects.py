@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Path, Query, Request
+from fastapi import Path, Query
 from pydantic import Field
 
 from grassroots_common.as_of import as_of as past
@@ -16,7 +16,7 @@ from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import DevelopmentModel, FundingSource, SupervisorLevel
 from grassroots_common.errors import NotFound
 from grassroots_common.history import History, changes
-from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.dependencies import CommandDep, PrincipalDep, RuntimeDep
 from grassroots_common.http.models import Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -64,21 +64,8 @@ class RegisterBody(Body):
 
 
 @router.post("", summary="Register a secretary project", status_code=201)
-async def register_project(
-    body: RegisterBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.register_project(
-        runtime,
-        principal,
-        meta,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def register_project(body: RegisterBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.register_project(ctx, handlers.RegisterProject(**body.model_dump()))
 
 
 @router.get("", summary="Projects ranked by progress (比拼晾晒); filter behind schedule, model, year")
@@ -151,23 +138,8 @@ class FundBody(Body):
 
 
 @router.post("/{project_id}/fundings", summary="Record funding received (ProjectFunded)", status_code=201)
-async def fund(
-    project_id: ProjectPath,
-    body: FundBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.fund(
-        runtime,
-        principal,
-        meta,
-        project_id=project_id,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def fund(project_id: ProjectPath, body: FundBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.fund(ctx, handlers.FundProject(project_id=project_id, **body.model_dump()))
 
 
 class InvestmentBody(Body):
@@ -177,23 +149,8 @@ class InvestmentBody(Body):
 
 
 @router.post("/{project_id}/investments", summary="Record investment attracted (招商引资)", status_code=201)
-async def attract(
-    project_id: ProjectPath,
-    body: InvestmentBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.attract(
-        runtime,
-        principal,
-        meta,
-        project_id=project_id,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def attract(project_id: ProjectPath, body: InvestmentBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.attract(ctx, handlers.AttractInvestment(project_id=project_id, **body.model_dump()))
 
 
 class MilestoneBody(Body):
@@ -204,23 +161,9 @@ class MilestoneBody(Body):
 
 
 @router.post("/{project_id}/milestones", summary="Report a milestone with progress and photos", status_code=201)
-async def report_milestone(
-    project_id: ProjectPath,
-    body: MilestoneBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.report_milestone(
-        runtime,
-        principal,
-        meta,
-        project_id=project_id,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def report_milestone(project_id: ProjectPath, body: MilestoneBody, ctx: CommandDep) -> CommandResult:
+    command = handlers.ReportMilestone(project_id=project_id, **body.model_dump())
+    return await handlers.report_milestone(ctx, command)
 
 
 class ProjectIncomeBody(Body):
@@ -230,20 +173,6 @@ class ProjectIncomeBody(Body):
 
 
 @router.post("/{project_id}/income", summary="Report income the project produced", status_code=201)
-async def report_income(
-    project_id: ProjectPath,
-    body: ProjectIncomeBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.report_income(
-        runtime,
-        principal,
-        meta,
-        project_id=project_id,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def report_income(project_id: ProjectPath, body: ProjectIncomeBody, ctx: CommandDep) -> CommandResult:
+    command = handlers.ReportProjectIncome(project_id=project_id, **body.model_dump())
+    return await handlers.report_income(ctx, command)

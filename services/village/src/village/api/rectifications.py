@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import Path, Query, Request
+from fastapi import Path, Query
 from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import WeaknessCriterion
-from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.dependencies import CommandDep, PrincipalDep, RuntimeDep
 from grassroots_common.http.models import Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -35,25 +35,8 @@ class ScreenBody(Body):
 
 
 @router.post(CASE + "/screenings", summary="Record a screening against the four criteria", status_code=201)
-async def screen(
-    village_id: VillagePath,
-    year: YearPath,
-    body: ScreenBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.screen(
-        runtime,
-        principal,
-        meta,
-        village_id=village_id,
-        year=year,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def screen(village_id: VillagePath, year: YearPath, body: ScreenBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.screen(ctx, handlers.ScreenVillage(village_id=village_id, year=year, **body.model_dump()))
 
 
 class DesignateBody(Body):
@@ -62,25 +45,9 @@ class DesignateBody(Body):
 
 
 @router.post(CASE + "/designation", summary="Designate the village a rectification target")
-async def designate(
-    village_id: VillagePath,
-    year: YearPath,
-    body: DesignateBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.designate(
-        runtime,
-        principal,
-        meta,
-        village_id=village_id,
-        year=year,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def designate(village_id: VillagePath, year: YearPath, body: DesignateBody, ctx: CommandDep) -> CommandResult:
+    command = handlers.DesignateTarget(village_id=village_id, year=year, **body.model_dump())
+    return await handlers.designate(ctx, command)
 
 
 class PlanBody(Body):
@@ -91,25 +58,9 @@ class PlanBody(Body):
 
 
 @router.post(CASE + "/plan", summary="Set the rectification plan: leader, work group, measures, deadline")
-async def plan(
-    village_id: VillagePath,
-    year: YearPath,
-    body: PlanBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.plan(
-        runtime,
-        principal,
-        meta,
-        village_id=village_id,
-        year=year,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def plan(village_id: VillagePath, year: YearPath, body: PlanBody, ctx: CommandDep) -> CommandResult:
+    command = handlers.PlanRectification(village_id=village_id, year=year, **body.model_dump())
+    return await handlers.plan(ctx, command)
 
 
 class ProgressBody(Body):
@@ -120,25 +71,9 @@ class ProgressBody(Body):
 
 
 @router.post(CASE + "/progress", summary="Report progress on one measure (done closes it)")
-async def progress(
-    village_id: VillagePath,
-    year: YearPath,
-    body: ProgressBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.progress(
-        runtime,
-        principal,
-        meta,
-        village_id=village_id,
-        year=year,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def progress(village_id: VillagePath, year: YearPath, body: ProgressBody, ctx: CommandDep) -> CommandResult:
+    command = handlers.ReportRectificationProgress(village_id=village_id, year=year, **body.model_dump())
+    return await handlers.progress(ctx, command)
 
 
 class AcceptBody(Body):
@@ -146,25 +81,9 @@ class AcceptBody(Body):
 
 
 @router.post(CASE + "/acceptance", summary="Accept the rectification and remove the village from the list (销号)")
-async def accept(
-    village_id: VillagePath,
-    year: YearPath,
-    body: AcceptBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.accept(
-        runtime,
-        principal,
-        meta,
-        village_id=village_id,
-        year=year,
-        note=body.note,
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def accept(village_id: VillagePath, year: YearPath, body: AcceptBody, ctx: CommandDep) -> CommandResult:
+    command = handlers.AcceptRectification(village_id=village_id, year=year, note=body.note)
+    return await handlers.accept(ctx, command)
 
 
 @router.get("/rectifications", summary="Screened and designated villages with plan status; overdue plans")

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import Path, Query, Request
+from fastapi import Path, Query
 from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import CadrePosition, DemonstrationLevel, VillagePolicySet
 from grassroots_common.errors import NotFound
-from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, RuntimeDep, idempotency
+from grassroots_common.http.dependencies import CommandDep, PrincipalDep, RuntimeDep
 from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
@@ -97,21 +97,8 @@ async def get_policy(runtime: RuntimeDep, principal: PrincipalDep) -> VillagePol
 
 
 @router.put("/policy", summary="Change the configurable rules (district organization department)")
-async def set_policy(
-    body: PolicyBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.set_policy(
-        runtime,
-        principal,
-        meta,
-        policy=VillagePolicySet(**body.model_dump()),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def set_policy(body: PolicyBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.set_policy(ctx, handlers.SetPolicy(policy=VillagePolicySet(**body.model_dump())))
 
 
 class RegisterTownBody(Body):
@@ -121,21 +108,8 @@ class RegisterTownBody(Body):
 
 
 @router.post("/towns", summary="Register a town", status_code=201)
-async def register_town(
-    body: RegisterTownBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.register_town(
-        runtime,
-        principal,
-        meta,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def register_town(body: RegisterTownBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.register_town(ctx, handlers.RegisterTown(**body.model_dump()))
 
 
 @router.get("/towns", summary="Towns with their number of villages")
@@ -162,21 +136,8 @@ class RegisterVillageBody(Body):
 
 
 @router.post("/villages", summary="Register a village with its party organization", status_code=201)
-async def register_village(
-    body: RegisterVillageBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.register_village(
-        runtime,
-        principal,
-        meta,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def register_village(body: RegisterVillageBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.register_village(ctx, handlers.RegisterVillage(**body.model_dump()))
 
 
 @router.get("/villages", summary="Villages you may see, with secretary, status and reserve shortfall")
@@ -224,23 +185,8 @@ class StatusBody(Body):
 
 
 @router.post("/villages/{village_id}/status", summary="Change the demonstration status (示范村等级)")
-async def change_status(
-    village_id: VillagePath,
-    body: StatusBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.change_status(
-        runtime,
-        principal,
-        meta,
-        village_id=village_id,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def change_status(village_id: VillagePath, body: StatusBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.change_status(ctx, handlers.ChangeStatus(village_id=village_id, **body.model_dump()))
 
 
 class AppointBody(Body):
@@ -251,23 +197,8 @@ class AppointBody(Body):
 
 
 @router.post("/villages/{village_id}/cadres", summary="Appoint a cadre or a reserve cadre", status_code=201)
-async def appoint_cadre(
-    village_id: VillagePath,
-    body: AppointBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.appoint_cadre(
-        runtime,
-        principal,
-        meta,
-        village_id=village_id,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def appoint_cadre(village_id: VillagePath, body: AppointBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.appoint_cadre(ctx, handlers.AppointCadre(village_id=village_id, **body.model_dump()))
 
 
 class LeaveBody(Body):
@@ -280,21 +211,10 @@ async def release_cadre(
     village_id: VillagePath,
     cadre_id: Annotated[str, Path(max_length=64)],
     body: LeaveBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    ctx: CommandDep,
 ) -> CommandResult:
-    return await handlers.release_cadre(
-        runtime,
-        principal,
-        meta,
-        village_id=village_id,
-        cadre_id=cadre_id,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+    command = handlers.ReleaseCadre(village_id=village_id, cadre_id=cadre_id, **body.model_dump())
+    return await handlers.release_cadre(ctx, command)
 
 
 @router.get("/cadres/reserve-shortfall", summary="Villages with fewer reserve cadres than the target")
@@ -315,23 +235,8 @@ class SubsidyBody(Body):
 
 
 @router.post("/villages/{village_id}/subsidies", summary="Issue one village's monthly subsidy sheet")
-async def compute_subsidy(
-    village_id: VillagePath,
-    body: SubsidyBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.compute_subsidy(
-        runtime,
-        principal,
-        meta,
-        village_id=village_id,
-        month=body.month,
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def compute_subsidy(village_id: VillagePath, body: SubsidyBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.compute_subsidy(ctx, handlers.ComputeSubsidy(village_id=village_id, month=body.month))
 
 
 class SubsidyRunBody(Body):
@@ -348,12 +253,9 @@ class SubsidyRun(Answer):
 
 
 @router.post("/subsidies", summary="Issue the monthly subsidy sheets of a town (or the district) in one call")
-async def compute_subsidies(
-    body: SubsidyRunBody, runtime: RuntimeDep, principal: PrincipalDep, meta: MetadataDep
-) -> SubsidyRun:
-    return SubsidyRun(
-        **await handlers.compute_subsidies(runtime, principal, meta, town_id=body.town_id, month=body.month)
-    )
+async def compute_subsidies(body: SubsidyRunBody, ctx: CommandDep) -> SubsidyRun:
+    command = handlers.ComputeSubsidies(month=body.month, town_id=body.town_id)
+    return SubsidyRun(**await handlers.compute_subsidies(ctx, command))
 
 
 @router.get("/subsidies", summary="Issued subsidy sheets with their total")
@@ -379,23 +281,8 @@ class IncomeBody(Body):
 
 
 @router.post("/villages/{village_id}/income", summary="Report (or correct) the year's collective-economy income")
-async def report_income(
-    village_id: VillagePath,
-    body: IncomeBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.report_income(
-        runtime,
-        principal,
-        meta,
-        village_id=village_id,
-        **body.model_dump(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def report_income(village_id: VillagePath, body: IncomeBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.report_income(ctx, handlers.ReportIncome(village_id=village_id, **body.model_dump()))
 
 
 class BonusBody(Body):
@@ -403,23 +290,8 @@ class BonusBody(Body):
 
 
 @router.post("/villages/{village_id}/bonus", summary="Decide the team bonus from the tiers (once per year)")
-async def award_bonus(
-    village_id: VillagePath,
-    body: BonusBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.award_bonus(
-        runtime,
-        principal,
-        meta,
-        village_id=village_id,
-        year=body.year,
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def award_bonus(village_id: VillagePath, body: BonusBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.award_bonus(ctx, handlers.AwardBonus(village_id=village_id, year=body.year))
 
 
 @router.get("/bonuses", summary="The bonus list of a year: income, tier and bonus per village")
