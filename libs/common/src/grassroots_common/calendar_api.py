@@ -6,24 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path
 from pydantic import BaseModel, Field
 
 from grassroots_common.calendar_entry import CalendarYear as CalendarYearStream
 from grassroots_common.calendar_entry import calendar_stream_id
 from grassroots_common.calendar_projection import CalendarProjection, load_calendar
-from grassroots_common.commands import CommandResult, execute
+from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.calendar import CALENDAR_OWNER, CalendarDayEntry
 from grassroots_common.errors import Conflict
 from grassroots_common.fields import Name
-from grassroots_common.http.dependencies import (
-    IdempotencyKeyHeader,
-    MetadataDep,
-    PrincipalDep,
-    ReadAfter,
-    RuntimeDep,
-    idempotency,
-)
+from grassroots_common.http.dependencies import CommandDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import holiday_name
 
@@ -78,27 +71,14 @@ async def get_year(year: YearPath, runtime: RuntimeDep, principal: PrincipalDep,
 
 
 @router.put("/{year}", summary="Enter a year's official calendar (district administrators, appraisal service)")
-async def put_year(
-    year: YearPath,
-    body: CalendarYearBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    principal.require("district_admin", "operator")
-    if runtime.settings.service != CALENDAR_OWNER:
+async def put_year(year: YearPath, body: CalendarYearBody, ctx: CommandDep) -> CommandResult:
+    ctx.principal.require("district_admin", "operator")
+    if ctx.runtime.settings.service != CALENDAR_OWNER:
         raise Conflict(
             "calendar_kept_elsewhere",
             f"工作日历全平台只录入一次，请在考核服务录入（/api/{CALENDAR_OWNER}/v1/calendar/{year}）",
         )
     days = [CalendarDayEntry(day=d.day, is_workday=d.is_workday, name=d.name) for d in body.days]
-    return await execute(
-        runtime.store,
-        CalendarYearStream,
-        calendar_stream_id(year),
-        lambda c: c.enter(year, days, confirmed=body.confirmed),
-        meta,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+    return await ctx.execute(
+        CalendarYearStream, calendar_stream_id(year), lambda c: c.enter(year, days, confirmed=body.confirmed)
     )
