@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path
 from pydantic import Field
 
 from appraisal import queries
@@ -18,14 +18,7 @@ from grassroots_common.commands import CommandResult
 from grassroots_common.erasure import ErasureProjection, erase_person, erasures
 from grassroots_common.errors import Forbidden, Unavailable
 from grassroots_common.fields import Key, Text
-from grassroots_common.http.dependencies import (
-    IdempotencyKeyHeader,
-    MetadataDep,
-    PrincipalDep,
-    ReadAfter,
-    RuntimeDep,
-    idempotency,
-)
+from grassroots_common.http.dependencies import CommandDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.http.models import Answer, Body
 from grassroots_common.keystore import Keystore
 from grassroots_common.routing import api_router
@@ -92,23 +85,17 @@ async def subject(person_id: PersonPath, runtime: RuntimeDep, principal: Princip
 
 
 @router.post("", summary="Erase a person's personal data: their key deleted, every read model rebuilt (operators)")
-async def erase(
-    body: ErasureBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    _require_operator(principal)
+async def erase(body: ErasureBody, ctx: CommandDep) -> CommandResult:
+    _require_operator(ctx.principal)
+    runtime = ctx.runtime
     return await erase_person(
         runtime.store,
         _keystore(runtime),
         body.person_id,
         body.reason,
-        meta,
+        ctx.meta,
         runtime.now(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        idempotency=ctx.idempotency,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query
 from pydantic import Field
 
 from appraisal import authz, handlers, queries
@@ -18,12 +18,10 @@ from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import AnnualGrade, ResultUseKind
 from grassroots_common.fields import Key, Text
 from grassroots_common.http.dependencies import (
-    IdempotencyKeyHeader,
-    MetadataDep,
+    CommandDep,
     PrincipalDep,
     ReadAfter,
     RuntimeDep,
-    idempotency,
 )
 from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
@@ -147,49 +145,21 @@ class MyFollowUpOut(Answer):
 
 
 @router.post("/units/{unit_id}/annual-reviews", summary="Open the annual review from the finalized quarters")
-async def open_annual(
-    unit_id: UnitId,
-    body: OpenAnnualBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def open_annual(unit_id: UnitId, body: OpenAnnualBody, ctx: CommandDep) -> CommandResult:
     return await handlers.open_annual_review(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        year=body.year,
-        excellent_ratio=body.excellent_ratio,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx, handlers.OpenAnnualReview(unit_id=unit_id, year=body.year, excellent_ratio=body.excellent_ratio)
     )
 
 
 @router.post(
     "/units/{unit_id}/annual-reviews/{year}/grades", summary="Decide a person's annual grade (principal leader)"
 )
-async def decide_annual(
-    unit_id: UnitId,
-    year: Year,
-    body: AnnualGradeBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def decide_annual(unit_id: UnitId, year: Year, body: AnnualGradeBody, ctx: CommandDep) -> CommandResult:
     return await handlers.decide_annual_grade(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        year=year,
-        person_id=body.person_id,
-        grade=body.grade,
-        comment=body.comment.strip(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.DecideAnnualGrade(
+            unit_id=unit_id, year=year, person_id=body.person_id, grade=body.grade, comment=body.comment.strip()
+        ),
     )
 
 
@@ -214,60 +184,22 @@ async def annual_board(
 
 
 @router.post("/reminders", summary="Issue a shortcoming reminder to someone in my reviewing chain")
-async def issue_reminder(
-    body: ReminderBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def issue_reminder(body: ReminderBody, ctx: CommandDep) -> CommandResult:
     return await handlers.issue_reminder(
-        runtime,
-        principal,
-        meta,
-        person_id=body.person_id,
-        quarter=body.quarter,
-        shortcomings=body.shortcomings.strip(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.IssueReminder(person_id=body.person_id, quarter=body.quarter, shortcomings=body.shortcomings.strip()),
     )
 
 
 @router.post("/reminders/{reminder_id}/acknowledgement", summary="Acknowledge a reminder sent to me")
-async def acknowledge(
-    reminder_id: ReminderId,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.acknowledge_reminder(
-        runtime,
-        principal,
-        meta,
-        reminder_id=reminder_id,
-        idempotency=idempotency(idempotency_key, principal, request, None),
-    )
+async def acknowledge(reminder_id: ReminderId, ctx: CommandDep) -> CommandResult:
+    return await handlers.acknowledge_reminder(ctx, handlers.AcknowledgeReminder(reminder_id=reminder_id))
 
 
 @router.post("/reminders/{reminder_id}/rectification", summary="Report how I rectified the shortcomings")
-async def rectify(
-    reminder_id: ReminderId,
-    body: RectificationBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def rectify(reminder_id: ReminderId, body: RectificationBody, ctx: CommandDep) -> CommandResult:
     return await handlers.report_rectification(
-        runtime,
-        principal,
-        meta,
-        reminder_id=reminder_id,
-        report=body.report.strip(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx, handlers.ReportRectification(reminder_id=reminder_id, report=body.report.strip())
     )
 
 
@@ -316,27 +248,18 @@ async def follow_ups(
 
 
 @router.post("/units/{unit_id}/result-uses", summary="Record a use of a person's results (五挂钩)")
-async def apply_result(
-    unit_id: UnitId,
-    body: ResultUseBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def apply_result(unit_id: UnitId, body: ResultUseBody, ctx: CommandDep) -> CommandResult:
     return await handlers.apply_result(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        person_id=body.person_id,
-        kind=body.kind,
-        year=body.year,
-        basis=body.basis.strip(),
-        decided_on=body.decided_on,
-        backfill_reason=body.backfill_reason,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.ApplyResult(
+            unit_id=unit_id,
+            person_id=body.person_id,
+            kind=body.kind,
+            year=body.year,
+            basis=body.basis.strip(),
+            decided_on=body.decided_on,
+            backfill_reason=body.backfill_reason,
+        ),
     )
 
 

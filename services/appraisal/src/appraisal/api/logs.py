@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
@@ -16,12 +16,9 @@ from grassroots_common.contracts.appraisal import WorkItem
 from grassroots_common.fields import Key, Text
 from grassroots_common.http.dependencies import (
     CommandDep,
-    IdempotencyKeyHeader,
-    MetadataDep,
     PrincipalDep,
     ReadAfter,
     RuntimeDep,
-    idempotency,
 )
 from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
@@ -141,65 +138,23 @@ class LogStatusPage(Page[LogStateOut]):
 
 
 @router.post("/{person_id}/{week}/comments", summary="Comment on a log of someone in my reviewing chain")
-async def comment_log(
-    person_id: PersonPath,
-    week: WeekPath,
-    body: CommentBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def comment_log(person_id: PersonPath, week: WeekPath, body: CommentBody, ctx: CommandDep) -> CommandResult:
     return await handlers.comment_log(
-        runtime,
-        principal,
-        meta,
-        person_id=person_id,
-        week=week,
-        comment=body.comment.strip(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx, handlers.CommentLog(person_id=person_id, week=week, comment=body.comment.strip())
     )
 
 
 @router.post("/{person_id}/{week}/return", summary="Return a log for revision (reviewer in the person's chain)")
-async def return_log(
-    person_id: PersonPath,
-    week: WeekPath,
-    body: ReturnBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def return_log(person_id: PersonPath, week: WeekPath, body: ReturnBody, ctx: CommandDep) -> CommandResult:
     return await handlers.return_log(
-        runtime,
-        principal,
-        meta,
-        person_id=person_id,
-        week=week,
-        reason=body.reason.strip(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx, handlers.ReturnLog(person_id=person_id, week=week, reason=body.reason.strip())
     )
 
 
 @router.post("/reminders", summary="Remind everyone in my unit whose log for the week is missing (unit administrator)")
-async def remind_missing(
-    body: RemindBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def remind_missing(body: RemindBody, ctx: CommandDep) -> CommandResult:
     return await handlers.remind_missing_logs(
-        runtime,
-        principal,
-        meta,
-        unit_id=principal.unit(),
-        week=body.week,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx, handlers.RemindMissingLogs(unit_id=ctx.principal.unit(), week=body.week)
     )
 
 

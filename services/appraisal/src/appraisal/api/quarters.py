@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 import asyncpg
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query
 from fastapi.responses import Response
 from pydantic import Field
 
@@ -33,12 +33,10 @@ from grassroots_common.contracts.appraisal import Grade
 from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Text
 from grassroots_common.http.dependencies import (
-    IdempotencyKeyHeader,
-    MetadataDep,
+    CommandDep,
     PrincipalDep,
     ReadAfter,
     RuntimeDep,
-    idempotency,
 )
 from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep, PageParams
@@ -220,146 +218,75 @@ def quarter_out(row: asyncpg.Record) -> QuarterOut:
 
 
 @router.post("", summary="Open the quarter for the unit's roster (unit administrator)")
-async def open_quarter(
-    unit_id: UnitId,
-    body: OpenQuarterBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def open_quarter(unit_id: UnitId, body: OpenQuarterBody, ctx: CommandDep) -> CommandResult:
     return await handlers.open_quarter(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        quarter=body.quarter,
-        good_ratio=body.good_ratio,
-        peer_reviews_required=body.peer_reviews_required,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.OpenQuarter(
+            unit_id=unit_id,
+            quarter=body.quarter,
+            good_ratio=body.good_ratio,
+            peer_reviews_required=body.peer_reviews_required,
+        ),
     )
 
 
 @router.post("/{quarter}/self-assessment", summary="Submit my self-assessment")
-async def self_assess(
-    unit_id: UnitId,
-    quarter: Quarter,
-    body: SelfAssessBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def self_assess(unit_id: UnitId, quarter: Quarter, body: SelfAssessBody, ctx: CommandDep) -> CommandResult:
     return await handlers.self_assess(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        quarter=quarter,
-        scores=body.scores,
-        grade=body.grade,
-        summary=body.summary.strip(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.SelfAssess(
+            unit_id=unit_id, quarter=quarter, scores=body.scores, grade=body.grade, summary=body.summary.strip()
+        ),
     )
 
 
 @router.post("/{quarter}/peer-reviews", summary="Review a colleague (internal peer review)")
-async def peer_review(
-    unit_id: UnitId,
-    quarter: Quarter,
-    body: PeerReviewBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def peer_review(unit_id: UnitId, quarter: Quarter, body: PeerReviewBody, ctx: CommandDep) -> CommandResult:
     return await handlers.peer_review(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        quarter=quarter,
-        person_id=body.person_id,
-        grade=body.grade,
-        comment=body.comment.strip(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.PeerReview(
+            unit_id=unit_id, quarter=quarter, person_id=body.person_id, grade=body.grade, comment=body.comment.strip()
+        ),
     )
 
 
 @router.post("/{quarter}/reviews", summary="Record my review of a person at my level of their chain")
-async def review(
-    unit_id: UnitId,
-    quarter: Quarter,
-    body: ReviewBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def review(unit_id: UnitId, quarter: Quarter, body: ReviewBody, ctx: CommandDep) -> CommandResult:
     return await handlers.record_review(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        quarter=quarter,
-        person_id=body.person_id,
-        scores=body.scores,
-        grade=body.grade,
-        comment=body.comment.strip(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.RecordReview(
+            unit_id=unit_id,
+            quarter=quarter,
+            person_id=body.person_id,
+            scores=body.scores,
+            grade=body.grade,
+            comment=body.comment.strip(),
+        ),
     )
 
 
 @router.post("/{quarter}/adjustments", summary="Change a person's grade, with a reason (deputy or principal leader)")
-async def adjust(
-    unit_id: UnitId,
-    quarter: Quarter,
-    body: AdjustBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def adjust(unit_id: UnitId, quarter: Quarter, body: AdjustBody, ctx: CommandDep) -> CommandResult:
     return await handlers.adjust_grade(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        quarter=quarter,
-        person_id=body.person_id,
-        to_grade=body.to_grade,
-        reason=body.reason,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.AdjustGrade(
+            unit_id=unit_id, quarter=quarter, person_id=body.person_id, to_grade=body.to_grade, reason=body.reason
+        ),
     )
 
 
 @router.post("/{quarter}/good-moves", summary="Move a 好 from one person to another in one step")
-async def move_good(
-    unit_id: UnitId,
-    quarter: Quarter,
-    body: MoveGoodBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def move_good(unit_id: UnitId, quarter: Quarter, body: MoveGoodBody, ctx: CommandDep) -> CommandResult:
     return await handlers.move_good(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        quarter=quarter,
-        from_person_id=body.from_person_id,
-        to_person_id=body.to_person_id,
-        from_new_grade=body.from_new_grade,
-        reason=body.reason,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.MoveGood(
+            unit_id=unit_id,
+            quarter=quarter,
+            from_person_id=body.from_person_id,
+            to_person_id=body.to_person_id,
+            from_new_grade=body.from_new_grade,
+            reason=body.reason,
+        ),
     )
 
 
@@ -367,45 +294,18 @@ async def move_good(
 async def publish(
     unit_id: UnitId,
     quarter: Quarter,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
+    ctx: CommandDep,
     body: PublishBody | None = None,
-    idempotency_key: IdempotencyKeyHeader = None,
 ) -> CommandResult:
     body = body or PublishBody()
     return await handlers.publish_results(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        quarter=quarter,
-        workdays=body.workdays,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx, handlers.PublishResults(unit_id=unit_id, quarter=quarter, workdays=body.workdays)
     )
 
 
 @router.post("/{quarter}/appeals", summary="Appeal my published result within the publication period")
-async def appeal(
-    unit_id: UnitId,
-    quarter: Quarter,
-    body: AppealBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.file_appeal(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        quarter=quarter,
-        reason=body.reason,
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def appeal(unit_id: UnitId, quarter: Quarter, body: AppealBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.file_appeal(ctx, handlers.FileAppeal(unit_id=unit_id, quarter=quarter, reason=body.reason))
 
 
 @router.post("/{quarter}/appeals/{appeal_id}/resolution", summary="Resolve an appeal (principal leader)")
@@ -414,23 +314,18 @@ async def resolve(
     quarter: Quarter,
     appeal_id: Annotated[str, Path(max_length=60)],
     body: ResolveBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    ctx: CommandDep,
 ) -> CommandResult:
     return await handlers.resolve_appeal(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        quarter=quarter,
-        appeal_id=appeal_id,
-        outcome=body.outcome,
-        new_grade=body.new_grade,
-        reason=body.reason,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.ResolveAppeal(
+            unit_id=unit_id,
+            quarter=quarter,
+            appeal_id=appeal_id,
+            outcome=body.outcome,
+            new_grade=body.new_grade,
+            reason=body.reason,
+        ),
     )
 
 
@@ -442,71 +337,33 @@ async def resolve(
 async def finalize(
     unit_id: UnitId,
     quarter: Quarter,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
+    ctx: CommandDep,
     body: FinalizeBody | None = None,
-    idempotency_key: IdempotencyKeyHeader = None,
 ) -> CommandResult:
     body = body or FinalizeBody()
     return await handlers.finalize_quarter(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        quarter=quarter,
-        follow_up_after=body.follow_up_after,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx, handlers.FinalizeQuarter(unit_id=unit_id, quarter=quarter, follow_up_after=body.follow_up_after)
     )
 
 
 @router.post("/{quarter}/follow-ups/{person_id}/mentor", summary="Assign a mentor (导师帮带) to a followed-up person")
 async def assign_mentor(
-    unit_id: UnitId,
-    quarter: Quarter,
-    person_id: PersonPath,
-    body: MentorBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    unit_id: UnitId, quarter: Quarter, person_id: PersonPath, body: MentorBody, ctx: CommandDep
 ) -> CommandResult:
     return await handlers.assign_mentor(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        quarter=quarter,
-        person_id=person_id,
-        mentor_id=body.mentor_id,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx, handlers.AssignMentor(unit_id=unit_id, quarter=quarter, person_id=person_id, mentor_id=body.mentor_id)
     )
 
 
 @router.post("/{quarter}/follow-ups/{person_id}/visits", summary="Record a follow-up visit (季度回访)")
 async def record_visit(
-    unit_id: UnitId,
-    quarter: Quarter,
-    person_id: PersonPath,
-    body: VisitBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    unit_id: UnitId, quarter: Quarter, person_id: PersonPath, body: VisitBody, ctx: CommandDep
 ) -> CommandResult:
     return await handlers.record_visit(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        quarter=quarter,
-        person_id=person_id,
-        notes=body.notes.strip(),
-        visited_on=body.visited_on,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.RecordVisit(
+            unit_id=unit_id, quarter=quarter, person_id=person_id, notes=body.notes.strip(), visited_on=body.visited_on
+        ),
     )
 
 

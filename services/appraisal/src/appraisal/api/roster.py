@@ -16,7 +16,7 @@ from appraisal.domain.roster import NewPerson
 from appraisal.projections import RosterProjection
 from appraisal.roster_sheet import read_roster_sheet, template_workbook
 from appraisal.workbook import attachment
-from grassroots_common.commands import CommandResult
+from grassroots_common.commands import CommandContext, CommandResult
 from grassroots_common.contracts.appraisal import (
     Dimension,
     Indicator,
@@ -27,6 +27,7 @@ from grassroots_common.contracts.appraisal import (
 from grassroots_common.errors import Invalid, NotFound, TooLarge
 from grassroots_common.fields import Key, Name
 from grassroots_common.http.dependencies import (
+    CommandDep,
     IdempotencyKeyHeader,
     MetadataDep,
     PrincipalDep,
@@ -157,42 +158,16 @@ def _chain(chain: ChainIn) -> ReviewingChain:
 
 
 @router.post("", summary="Register a unit (district administrator)")
-async def register_unit(
-    body: RegisterUnitBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def register_unit(body: RegisterUnitBody, ctx: CommandDep) -> CommandResult:
     return await handlers.register_unit(
-        runtime,
-        principal,
-        meta,
-        unit_id=body.unit_id,
-        unit_name=body.unit_name.strip(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx, handlers.RegisterUnit(unit_id=body.unit_id, unit_name=body.unit_name.strip())
     )
 
 
 @router.post("/{unit_id}/sections", summary="Create or rename a section (unit administrator)")
-async def define_section(
-    unit_id: UnitId,
-    body: SectionBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def define_section(unit_id: UnitId, body: SectionBody, ctx: CommandDep) -> CommandResult:
     return await handlers.define_section(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        section_id=body.section_id,
-        section_name=body.section_name.strip(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx, handlers.DefineSection(unit_id=unit_id, section_id=body.section_id, section_name=body.section_name.strip())
     )
 
 
@@ -203,35 +178,14 @@ async def get_deadlines(unit_id: UnitId, runtime: RuntimeDep, principal: Princip
 
 
 @router.put("/{unit_id}/deadlines", summary="Set the unit's submission deadlines (unit administrator)")
-async def configure_deadlines(
-    unit_id: UnitId,
-    body: DeadlinesBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def configure_deadlines(unit_id: UnitId, body: DeadlinesBody, ctx: CommandDep) -> CommandResult:
     return await handlers.configure_deadlines(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        deadlines=SubmissionDeadlines(**body.model_dump()),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx, handlers.ConfigureDeadlines(unit_id=unit_id, deadlines=SubmissionDeadlines(**body.model_dump()))
     )
 
 
 @router.post("/{unit_id}/people", summary="Enroll one person (duplicates by name + birth date or ID number refused)")
-async def enroll(
-    unit_id: UnitId,
-    body: EnrollBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def enroll(unit_id: UnitId, body: EnrollBody, ctx: CommandDep) -> CommandResult:
     person = NewPerson(
         person_id=body.person_id,
         person_name=body.person_name.strip(),
@@ -241,14 +195,7 @@ async def enroll(
         id_number=body.id_number.upper() if body.id_number else None,
         chain=_chain(body.chain),
     )
-    return await handlers.enroll_person(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        person=person,
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+    return await handlers.enroll_person(ctx, handlers.EnrollPerson(unit_id=unit_id, person=person))
 
 
 @router.post(
@@ -273,41 +220,31 @@ async def import_roster(
     if not content.startswith(b"PK"):
         raise Invalid("sheet_unreadable", "请上传 .xlsx 格式的花名册", field="file")
     rows, errors = read_roster_sheet(content)
+    # Not ``CommandDep``, which fingerprints the raw body: a multipart body is consumed by the form
+    # by then, and its boundary differs on every retry. A retried upload of the same file with the
+    # same key answers the first import again: the file's digest is the fingerprint.
+    digest = {"sha256": hashlib.sha256(content).hexdigest()}
+    ctx = CommandContext(runtime, principal, meta, idempotency(idempotency_key, principal, request, digest))
+    file_name = "".join(ch for ch in (file.filename or "") if ch.isprintable())[:120] or "roster.xlsx"
     return await handlers.import_roster(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        file_name="".join(ch for ch in (file.filename or "") if ch.isprintable())[:120] or "roster.xlsx",
-        rows=rows,
-        errors=errors,
-        # A retried upload of the same file with the same key answers the first import again.
-        idempotency=idempotency(idempotency_key, principal, request, {"sha256": hashlib.sha256(content).hexdigest()}),
+        ctx, handlers.ImportRoster(unit_id=unit_id, file_name=file_name, rows=rows, errors=errors)
     )
 
 
 @router.put("/{unit_id}/people/{person_id}", summary="Correct a person's name, post, birth date or ID number")
 async def change_details(
-    unit_id: UnitId,
-    person_id: PersonPath,
-    body: PersonDetailsBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    unit_id: UnitId, person_id: PersonPath, body: PersonDetailsBody, ctx: CommandDep
 ) -> CommandResult:
     return await handlers.change_person_details(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        person_id=person_id,
-        person_name=body.person_name.strip(),
-        position=body.position.strip(),
-        birth_date=body.birth_date,
-        id_number=body.id_number.upper() if body.id_number else None,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.ChangePersonDetails(
+            unit_id=unit_id,
+            person_id=person_id,
+            person_name=body.person_name.strip(),
+            position=body.position.strip(),
+            birth_date=body.birth_date,
+            id_number=body.id_number.upper() if body.id_number else None,
+        ),
     )
 
 
@@ -323,70 +260,31 @@ async def roster_template(unit_id: UnitId, principal: PrincipalDep) -> Response:
 
 
 @router.put("/{unit_id}/people/{person_id}/chain", summary="Change a person's section and reviewing chain")
-async def change_chain(
-    unit_id: UnitId,
-    person_id: PersonPath,
-    body: ChainBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def change_chain(unit_id: UnitId, person_id: PersonPath, body: ChainBody, ctx: CommandDep) -> CommandResult:
     return await handlers.change_chain(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        person_id=person_id,
-        section_id=body.section_id,
-        chain=_chain(body.chain),
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.ChangeChain(
+            unit_id=unit_id, person_id=person_id, section_id=body.section_id, chain=_chain(body.chain)
+        ),
     )
 
 
 @router.post("/{unit_id}/people/{person_id}/departure", summary="Record that a person left (not in the next quarter)")
-async def leave(
-    unit_id: UnitId,
-    person_id: PersonPath,
-    body: LeaveBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def leave(unit_id: UnitId, person_id: PersonPath, body: LeaveBody, ctx: CommandDep) -> CommandResult:
     return await handlers.person_left(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        person_id=person_id,
-        reason=body.reason,
-        left_on=body.left_on,
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx, handlers.PersonLeft(unit_id=unit_id, person_id=person_id, reason=body.reason, left_on=body.left_on)
     )
 
 
 @router.put("/{unit_id}/schemes/{year}", summary="Define the unit's indicator scheme for a year")
 async def define_scheme(
-    unit_id: UnitId,
-    year: Annotated[int, Path(ge=2020, le=2100)],
-    body: SchemeBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    unit_id: UnitId, year: Annotated[int, Path(ge=2020, le=2100)], body: SchemeBody, ctx: CommandDep
 ) -> CommandResult:
     return await handlers.define_scheme(
-        runtime,
-        principal,
-        meta,
-        unit_id=unit_id,
-        year=year,
-        indicators=[Indicator(**i.model_dump()) for i in body.indicators],
-        idempotency=idempotency(idempotency_key, principal, request, body),
+        ctx,
+        handlers.DefineScheme(
+            unit_id=unit_id, year=year, indicators=[Indicator(**i.model_dump()) for i in body.indicators]
+        ),
     )
 
 

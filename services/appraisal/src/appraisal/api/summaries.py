@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query
 from pydantic import Field
 
 from appraisal import authz, handlers, queries
@@ -14,12 +14,10 @@ from appraisal.projections import LogsProjection, RosterProjection
 from grassroots_common.commands import CommandResult
 from grassroots_common.fields import Key, Text
 from grassroots_common.http.dependencies import (
-    IdempotencyKeyHeader,
-    MetadataDep,
+    CommandDep,
     PrincipalDep,
     ReadAfter,
     RuntimeDep,
-    idempotency,
 )
 from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
@@ -50,22 +48,8 @@ class SummaryOut(Answer):
 
 
 @router.post("", summary="Submit or revise this month's summary")
-async def submit_summary(
-    body: SubmitSummaryBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.submit_summary(
-        runtime,
-        principal,
-        meta,
-        month=body.month,
-        text=body.text.strip(),
-        idempotency=idempotency(idempotency_key, principal, request, body),
-    )
+async def submit_summary(body: SubmitSummaryBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.submit_summary(ctx, handlers.SubmitSummary(month=body.month, text=body.text.strip()))
 
 
 @router.get("", summary="Monthly summaries: your own, or your unit's for administrators and leaders")
