@@ -16,8 +16,9 @@ from grassroots_common.http.dependencies import CommandDep, PrincipalDep, ReadAf
 from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
-from grid import authz, handlers, queries
+from grid import authz, queries
 from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id
+from grid.handlers import directory as handlers
 from grid.projections import HierarchyProjection
 
 router = api_router(prefix="/api/v1", tags=["hierarchy"])

@@ -16,9 +16,10 @@ from grassroots_common.http.dependencies import CommandDep, PrincipalDep, ReadAf
 from grassroots_common.http.models import Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
-from grid import authz, handlers, queries
+from grid import authz, queries
 from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, ReportOut, TwinOut, UploadIds
 from grid.domain.report import REJOIN_DAYS, TWIN_RADIUS_M
+from grid.handlers import reports as handlers
 from grid.projections import ReportsProjection
 
 router = api_router(prefix="/api/v1/reports", tags=["patrol reports"])

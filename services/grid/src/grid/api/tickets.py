@@ -18,7 +18,7 @@ from grassroots_common.http.dependencies import CommandDep, PrincipalDep, ReadAf
 from grassroots_common.http.models import Body
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import CHINA, WorkCalendar
-from grid import authz, handlers, history, queries
+from grid import authz, history, queries
 from grid.api.models import (
     CATEGORY_PATTERN,
     ID_PATTERN,
@@ -28,6 +28,7 @@ from grid.api.models import (
     UploadIds,
 )
 from grid.domain.ticket import STATE_NAMES
+from grid.handlers import tickets as handlers
 from grid.projections import TicketsProjection
 
 router = api_router(prefix="/api/v1/tickets", tags=["tickets"])

@@ -15,9 +15,10 @@ from grassroots_common.http.dependencies import CommandDep, PrincipalDep, ReadAf
 from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
-from grid import authz, handlers, queries
+from grid import authz, queries
 from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, ResourceOut, UploadIds, WishOut
 from grid.domain.wish import WISH_STATES
+from grid.handlers import wishes as handlers
 from grid.projections import WishesProjection
 
 router = api_router(prefix="/api/v1", tags=["micro-wishes"])
