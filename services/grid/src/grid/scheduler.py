@@ -17,11 +17,12 @@ from dataclasses import dataclass
 import structlog
 from prometheus_client import Counter, Histogram
 
+from grassroots_common.commands import CommandResult, execute
 from grassroots_common.errors import DomainError
 from grassroots_common.events import SYSTEM
 from grassroots_common.leader import LeaderLock, run_as_leader
 from grassroots_common.runtime import Runtime
-from grid import handlers
+from grid.domain.ticket import Ticket
 from grid.projections.tickets import SCHEMA
 
 log = structlog.get_logger(__name__)
@@ -71,6 +72,18 @@ class DeadlineScheduler:
             )
         return [(r["next_due_at"], r["ticket_id"]) for r in rows]
 
+    async def check_deadlines(self, ticket_id: str, now: dt.datetime) -> CommandResult:
+        """The scheduler's command, by no one but the system (so no principal, no idempotency): raise
+        what has fallen due on one ticket (nothing if nothing has)."""
+        return await execute(
+            self.runtime.store,
+            Ticket,
+            ticket_id,
+            lambda t: t.check_deadlines(now=now),
+            SYSTEM,
+            on_appended=self.runtime.wake_relay,
+        )
+
     async def run_pass(self) -> PassResult:
         now = self.runtime.clock()
         result = PassResult()
@@ -79,7 +92,7 @@ class DeadlineScheduler:
         async def check(ticket_id: str) -> None:
             async with gate:
                 try:
-                    answer = await handlers.check_deadlines(self.runtime, ticket_id, now, SYSTEM)
+                    answer = await self.check_deadlines(ticket_id, now)
                 except DomainError as exc:
                     log.warning("scheduler.ticket_refused", ticket_id=ticket_id, code=exc.code)
                     return

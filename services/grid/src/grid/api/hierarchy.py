@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query
 from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import GridRole
 from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Name, Text
-from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.dependencies import CommandDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
-from grid import authz, handlers, queries
-from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, idem
+from grid import authz, queries
+from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id
+from grid.handlers import directory as handlers
 from grid.projections import HierarchyProjection
 
 router = api_router(prefix="/api/v1", tags=["hierarchy"])
@@ -113,16 +114,16 @@ class RoutingRuleOut(Answer):
 
 
 @router.post("/communities", summary="Register a community (district administrators)")
-async def register_community(
-    body: RegisterCommunityBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def register_community(body: RegisterCommunityBody, ctx: CommandDep) -> CommandResult:
     return await handlers.register_community(
-        runtime, principal, meta, body=body.model_dump(), idempotency=idem(idempotency_key, principal, request, body)
+        ctx,
+        handlers.RegisterCommunity(
+            name=body.name,
+            street=body.street,
+            district=body.district,
+            leader_name=body.leader_name,
+            community_id=body.community_id,
+        ),
     )
 
 
@@ -141,22 +142,16 @@ async def list_communities(
 
 
 @router.post("/communities/{community_id}/grids", summary="Define (or rename) a grid of a community")
-async def define_grid(
-    community_id: CommunityPath,
-    body: DefineGridBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def define_grid(community_id: CommunityPath, body: DefineGridBody, ctx: CommandDep) -> CommandResult:
     return await handlers.define_grid(
-        runtime,
-        principal,
-        meta,
-        community_id=community_id,
-        body=body.model_dump(),
-        idempotency=idem(idempotency_key, principal, request, body),
+        ctx,
+        handlers.DefineGrid(
+            community_id=community_id,
+            name=body.name,
+            area=body.area,
+            households=body.households,
+            grid_id=body.grid_id,
+        ),
     )
 
 
@@ -174,19 +169,17 @@ async def assign_member(
     community_id: CommunityPath,
     person_id: Annotated[str, Path(pattern=ID_PATTERN)],
     body: AssignMemberBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    ctx: CommandDep,
 ) -> CommandResult:
     return await handlers.assign_member(
-        runtime,
-        principal,
-        meta,
-        community_id=community_id,
-        body={"person_id": person_id, **body.model_dump()},
-        idempotency=idem(idempotency_key, principal, request, body),
+        ctx,
+        handlers.AssignMember(
+            community_id=community_id,
+            person_id=person_id,
+            person_name=body.person_name,
+            role=body.role,
+            grid_id=body.grid_id,
+        ),
     )
 
 
@@ -195,20 +188,10 @@ async def remove_member(
     community_id: CommunityPath,
     person_id: Annotated[str, Path(pattern=ID_PATTERN)],
     body: RemoveMemberBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    ctx: CommandDep,
 ) -> CommandResult:
     return await handlers.remove_member(
-        runtime,
-        principal,
-        meta,
-        community_id=community_id,
-        person_id=person_id,
-        reason=body.reason,
-        idempotency=idem(idempotency_key, principal, request, body),
+        ctx, handlers.RemoveMember(community_id=community_id, person_id=person_id, reason=body.reason)
     )
 
 
@@ -237,16 +220,9 @@ async def list_members(
 
 
 @router.post("/departments", summary="Register a functional department (district administrators)")
-async def register_department(
-    body: RegisterDepartmentBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def register_department(body: RegisterDepartmentBody, ctx: CommandDep) -> CommandResult:
     return await handlers.register_department(
-        runtime, principal, meta, body=body.model_dump(), idempotency=idem(idempotency_key, principal, request, body)
+        ctx, handlers.RegisterDepartment(name=body.name, department_id=body.department_id)
     )
 
 
@@ -259,19 +235,19 @@ async def list_departments(runtime: RuntimeDep, principal: PrincipalDep, positio
 async def set_routing_rule(
     category: Annotated[str, Path(pattern=CATEGORY_PATTERN, examples=["sanitation"])],
     body: RoutingRuleBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    ctx: CommandDep,
 ) -> CommandResult:
     return await handlers.set_routing_rule(
-        runtime,
-        principal,
-        meta,
-        category=category,
-        body=body.model_dump(),
-        idempotency=idem(idempotency_key, principal, request, body),
+        ctx,
+        handlers.SetRoutingRule(
+            category=category,
+            category_name=body.category_name,
+            default_department_id=body.default_department_id,
+            lead_department_id=body.lead_department_id,
+            co_department_ids=body.co_department_ids,
+            time_limit_workdays=body.time_limit_workdays,
+            accept_within_hours=body.accept_within_hours,
+        ),
     )
 
 

@@ -5,23 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from grassroots_common.auth import Principal
-from grassroots_common.commands import Idempotency
-from grassroots_common.http.dependencies import idempotency
 from grassroots_common.http.models import Answer
 
 ID_PATTERN = r"^[A-Za-z0-9_\-]{1,64}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, examples=["tkt_0193a1b2c3d4"])]
 UploadIds = Annotated[list[Id], Field(default=[], max_length=9, description="Ids from POST /api/v1/uploads")]
 CATEGORY_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
-
-
-def idem(key: str | None, principal: Principal, request: Request, body: BaseModel | None) -> Idempotency | None:
-    """The ``Idempotency-Key`` of a command, bound to its route and body."""
-    return idempotency(key, principal, request, body if body is not None else {})
 
 
 class CoReporterOut(Answer):

@@ -5,20 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query
 from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import Urgency
 from grassroots_common.errors import Forbidden, NotFound
 from grassroots_common.fields import Key, Name, Text
-from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.dependencies import CommandDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.http.models import Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
-from grid import authz, handlers, queries
-from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, ReportOut, TwinOut, UploadIds, idem
+from grid import authz, queries
+from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, ReportOut, TwinOut, UploadIds
 from grid.domain.report import REJOIN_DAYS, TWIN_RADIUS_M
+from grid.handlers import reports as handlers
 from grid.projections import ReportsProjection
 
 router = api_router(prefix="/api/v1/reports", tags=["patrol reports"])
@@ -59,16 +60,19 @@ class MergeBody(Body):
 
 
 @router.post("", summary="File a report from patrol (category, text, address, photos, urgency)")
-async def file_report(
-    body: FileReportBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def file_report(body: FileReportBody, ctx: CommandDep) -> CommandResult:
     return await handlers.file_report(
-        runtime, principal, meta, body=body.model_dump(), idempotency=idem(idempotency_key, principal, request, body)
+        ctx,
+        handlers.FileReport(
+            category=body.category,
+            text=body.text,
+            address=body.address,
+            latitude=body.latitude,
+            longitude=body.longitude,
+            photo_upload_ids=body.photo_upload_ids,
+            urgency=body.urgency,
+            grid_id=body.grid_id,
+        ),
     )
 
 
@@ -160,82 +164,25 @@ async def get_report(
 
 
 @router.post("/{report_id}/resolution", summary="Resolve in the grid (小事不出网格)")
-async def resolve_report(
-    report_id: ReportPath,
-    body: ResolveBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def resolve_report(report_id: ReportPath, body: ResolveBody, ctx: CommandDep) -> CommandResult:
     return await handlers.resolve_report(
-        runtime,
-        principal,
-        meta,
-        report_id=report_id,
-        resolution=body.resolution,
-        photo_upload_ids=body.photo_upload_ids,
-        idempotency=idem(idempotency_key, principal, request, body),
+        ctx,
+        handlers.ResolveReport(report_id=report_id, resolution=body.resolution, photo_upload_ids=body.photo_upload_ids),
     )
 
 
 @router.post("/{report_id}/escalation", summary="Escalate to the community for dispatch")
-async def escalate_report(
-    report_id: ReportPath,
-    body: EscalateBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.escalate_report(
-        runtime,
-        principal,
-        meta,
-        report_id=report_id,
-        reason=body.reason,
-        idempotency=idem(idempotency_key, principal, request, body),
-    )
+async def escalate_report(report_id: ReportPath, body: EscalateBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.escalate_report(ctx, handlers.EscalateReport(report_id=report_id, reason=body.reason))
 
 
 @router.post("/{report_id}/co-reporters", summary="Join a report as a co-reporter (the same matter, found again)")
-async def join_report(
-    report_id: ReportPath,
-    body: JoinBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def join_report(report_id: ReportPath, body: JoinBody, ctx: CommandDep) -> CommandResult:
     return await handlers.join_report(
-        runtime,
-        principal,
-        meta,
-        report_id=report_id,
-        note=body.note,
-        photo_upload_ids=body.photo_upload_ids,
-        idempotency=idem(idempotency_key, principal, request, body),
+        ctx, handlers.JoinReport(report_id=report_id, note=body.note, photo_upload_ids=body.photo_upload_ids)
     )
 
 
 @router.post("/{report_id}/merge", summary="Merge this duplicate into another report (the dispatcher)")
-async def merge_report(
-    report_id: ReportPath,
-    body: MergeBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.merge_report(
-        runtime,
-        principal,
-        meta,
-        report_id=report_id,
-        into=body.into,
-        idempotency=idem(idempotency_key, principal, request, body),
-    )
+async def merge_report(report_id: ReportPath, body: MergeBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.merge_report(ctx, handlers.MergeReport(report_id=report_id, into=body.into))

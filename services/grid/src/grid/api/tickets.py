@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path
 from pydantic import Field
 
 from grassroots_common.calendar_projection import load_calendar
@@ -14,11 +14,11 @@ from grassroots_common.contracts.grid import RevisitAnswer, TicketKind
 from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Name, Text
 from grassroots_common.history import History, stream_history
-from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.dependencies import CommandDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.http.models import Body
 from grassroots_common.routing import api_router
 from grassroots_common.workdays import CHINA, WorkCalendar
-from grid import authz, handlers, history, queries
+from grid import authz, history, queries
 from grid.api.models import (
     CATEGORY_PATTERN,
     ID_PATTERN,
@@ -26,9 +26,9 @@ from grid.api.models import (
     Id,
     TicketDetail,
     UploadIds,
-    idem,
 )
 from grid.domain.ticket import STATE_NAMES
+from grid.handlers import tickets as handlers
 from grid.projections import TicketsProjection
 
 router = api_router(prefix="/api/v1/tickets", tags=["tickets"])
@@ -118,16 +118,18 @@ def enrich(row: dict[str, Any], now: dt.datetime, calendar: WorkCalendar) -> dic
 
 
 @router.post("", summary="Dispatch a ticket to a department by category (吹哨派单)")
-async def dispatch(
-    body: DispatchBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def dispatch(body: DispatchBody, ctx: CommandDep) -> CommandResult:
     return await handlers.dispatch_ticket(
-        runtime, principal, meta, body=body.model_dump(), idempotency=idem(idempotency_key, principal, request, body)
+        ctx,
+        handlers.DispatchTicket(
+            category=body.category,
+            kind=body.kind,
+            title=body.title,
+            text=body.text,
+            address=body.address,
+            report_id=body.report_id,
+            department_id=body.department_id,
+        ),
     )
 
 
@@ -168,187 +170,60 @@ async def ticket_history(ticket_id: TicketPath, runtime: RuntimeDep, principal: 
 
 
 @router.post("/{ticket_id}/redispatch", summary="Dispatch a returned ticket again")
-async def redispatch(
-    ticket_id: TicketPath,
-    body: RedispatchBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def redispatch(ticket_id: TicketPath, body: RedispatchBody, ctx: CommandDep) -> CommandResult:
     return await handlers.redispatch_ticket(
-        runtime,
-        principal,
-        meta,
-        ticket_id=ticket_id,
-        department_id=body.department_id,
-        idempotency=idem(idempotency_key, principal, request, body),
+        ctx, handlers.RedispatchTicket(ticket_id=ticket_id, department_id=body.department_id)
     )
 
 
 @router.post("/{ticket_id}/acceptance", summary="Accept (签收) a ticket sent to your department")
-async def accept(
-    ticket_id: TicketPath,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.department_command(
-        runtime,
-        principal,
-        meta,
-        ticket_id=ticket_id,
-        command=lambda t, now: t.accept(handler_id=principal.sub, handler_name=principal.name, now=now),
-        idempotency=idem(idempotency_key, principal, request, None),
-    )
+async def accept(ticket_id: TicketPath, ctx: CommandDep) -> CommandResult:
+    return await handlers.accept_ticket(ctx, handlers.AcceptTicket(ticket_id=ticket_id))
 
 
 @router.post("/{ticket_id}/return", summary="Return a ticket your department does not own (退单)")
-async def return_ticket(
-    ticket_id: TicketPath,
-    body: ReturnBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.department_command(
-        runtime,
-        principal,
-        meta,
-        ticket_id=ticket_id,
-        command=lambda t, now: t.return_ticket(reason=body.reason, now=now),
-        idempotency=idem(idempotency_key, principal, request, body),
-    )
+async def return_ticket(ticket_id: TicketPath, body: ReturnBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.return_ticket(ctx, handlers.ReturnTicket(ticket_id=ticket_id, reason=body.reason))
 
 
 @router.post("/{ticket_id}/handling", summary="Mark the matter handled on site")
-async def handle(
-    ticket_id: TicketPath,
-    body: HandleBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.department_command(
-        runtime,
-        principal,
-        meta,
-        ticket_id=ticket_id,
-        command=lambda t, now: t.handle(note=body.note.strip(), now=now),
-        idempotency=idem(idempotency_key, principal, request, body),
-    )
+async def handle(ticket_id: TicketPath, body: HandleBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.handle_ticket(ctx, handlers.HandleTicket(ticket_id=ticket_id, note=body.note.strip()))
 
 
 @router.post("/{ticket_id}/report-back", summary="Report the result with evidence (handles it too if needed)")
-async def report_back(
-    ticket_id: TicketPath,
-    body: ReportBackBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def report_back(ticket_id: TicketPath, body: ReportBackBody, ctx: CommandDep) -> CommandResult:
     return await handlers.report_back(
-        runtime,
-        principal,
-        meta,
-        ticket_id=ticket_id,
-        result=body.result,
-        evidence_upload_ids=body.evidence_upload_ids,
-        idempotency=idem(idempotency_key, principal, request, body),
+        ctx,
+        handlers.ReportBack(ticket_id=ticket_id, result=body.result, evidence_upload_ids=body.evidence_upload_ids),
     )
 
 
 @router.post("/{ticket_id}/verification", summary="Verify the result (and close it); failing sends it back")
-async def verify(
-    ticket_id: TicketPath,
-    body: VerifyBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.dispatcher_command(
-        runtime,
-        principal,
-        meta,
-        ticket_id=ticket_id,
-        command=lambda t, now: t.verify(
-            passed=body.passed, comment=body.comment, verified_by=principal.sub, close=body.close, now=now
-        ),
-        idempotency=idem(idempotency_key, principal, request, body),
+async def verify(ticket_id: TicketPath, body: VerifyBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.verify_ticket(
+        ctx,
+        handlers.VerifyTicket(ticket_id=ticket_id, passed=body.passed, comment=body.comment, close=body.close),
     )
 
 
 @router.post("/{ticket_id}/closing", summary="Close a verified ticket")
-async def close(
-    ticket_id: TicketPath,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.dispatcher_command(
-        runtime,
-        principal,
-        meta,
-        ticket_id=ticket_id,
-        command=lambda t, now: t.close(now=now),
-        idempotency=idem(idempotency_key, principal, request, None),
-    )
+async def close(ticket_id: TicketPath, ctx: CommandDep) -> CommandResult:
+    return await handlers.close_ticket(ctx, handlers.CloseTicket(ticket_id=ticket_id))
 
 
 @router.post("/{ticket_id}/extension-request", summary="Ask for more time, before the deadline")
-async def request_extension(
-    ticket_id: TicketPath,
-    body: ExtensionRequestBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.department_command(
-        runtime,
-        principal,
-        meta,
-        ticket_id=ticket_id,
-        command=lambda t, now: t.request_extension(
-            reason=body.reason, requested_deadline=body.requested_deadline, now=now
-        ),
-        idempotency=idem(idempotency_key, principal, request, body),
+async def request_extension(ticket_id: TicketPath, body: ExtensionRequestBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.request_extension(
+        ctx,
+        handlers.RequestExtension(ticket_id=ticket_id, reason=body.reason, requested_deadline=body.requested_deadline),
     )
 
 
 @router.post("/{ticket_id}/extension-decision", summary="Approve or refuse a pending extension request")
-async def decide_extension(
-    ticket_id: TicketPath,
-    body: ExtensionDecisionBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.dispatcher_command(
-        runtime,
-        principal,
-        meta,
-        ticket_id=ticket_id,
-        command=lambda t, now: t.decide_extension(
-            approve=body.approve, reason=body.reason, decided_by=principal.sub, now=now
-        ),
-        idempotency=idem(idempotency_key, principal, request, body),
+async def decide_extension(ticket_id: TicketPath, body: ExtensionDecisionBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.decide_extension(
+        ctx, handlers.DecideExtension(ticket_id=ticket_id, approve=body.approve, reason=body.reason)
     )
 
 
@@ -356,42 +231,15 @@ async def decide_extension(
     "/{ticket_id}/revisit",
     summary="Record the revisit (回访): satisfied, partly solved or not solved; the latter two reopen",
 )
-async def revisit(
-    ticket_id: TicketPath,
-    body: RevisitBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def revisit(ticket_id: TicketPath, body: RevisitBody, ctx: CommandDep) -> CommandResult:
     return await handlers.record_satisfaction(
-        runtime,
-        principal,
-        meta,
-        ticket_id=ticket_id,
-        satisfaction=body.satisfaction,
-        comment=body.comment,
-        note=body.note,
-        idempotency=idem(idempotency_key, principal, request, body),
+        ctx,
+        handlers.RecordSatisfaction(
+            ticket_id=ticket_id, satisfaction=body.satisfaction, comment=body.comment, note=body.note
+        ),
     )
 
 
 @router.post("/{ticket_id}/urging", summary="督办/催办 an overdue ticket (the community's dispatcher or the district)")
-async def urge(
-    ticket_id: TicketPath,
-    body: UrgeBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.urge_ticket(
-        runtime,
-        principal,
-        meta,
-        ticket_id=ticket_id,
-        note=body.note,
-        idempotency=idem(idempotency_key, principal, request, body),
-    )
+async def urge(ticket_id: TicketPath, body: UrgeBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.urge_ticket(ctx, handlers.UrgeTicket(ticket_id=ticket_id, note=body.note))

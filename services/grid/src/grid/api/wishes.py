@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query
 from pydantic import Field
 
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import Satisfaction
 from grassroots_common.errors import NotFound
 from grassroots_common.fields import Key, Name, Text
-from grassroots_common.http.dependencies import IdempotencyKeyHeader, MetadataDep, PrincipalDep, ReadAfter, RuntimeDep
+from grassroots_common.http.dependencies import CommandDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.http.models import Answer, Body
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
-from grid import authz, handlers, queries
-from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, ResourceOut, UploadIds, WishOut, idem
+from grid import authz, queries
+from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, ResourceOut, UploadIds, WishOut
 from grid.domain.wish import WISH_STATES
+from grid.handlers import wishes as handlers
 from grid.projections import WishesProjection
 
 router = api_router(prefix="/api/v1", tags=["micro-wishes"])
@@ -80,16 +81,16 @@ class WishCounts(Answer):
 
 
 @router.post("/wishes", summary="Collect a resident's micro-wish")
-async def collect(
-    body: CollectWishBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def collect(body: CollectWishBody, ctx: CommandDep) -> CommandResult:
     return await handlers.collect_wish(
-        runtime, principal, meta, body=body.model_dump(), idempotency=idem(idempotency_key, principal, request, body)
+        ctx,
+        handlers.CollectWish(
+            resident_name=body.resident_name,
+            title=body.title,
+            description=body.description,
+            category=body.category,
+            grid_id=body.grid_id,
+        ),
     )
 
 
@@ -146,119 +147,46 @@ async def get_wish(wish_id: WishPath, runtime: RuntimeDep, principal: PrincipalD
 
 
 @router.post("/wishes/{wish_id}/screening", summary="Approve onto the demand list, or reject with a reason")
-async def screen(
-    wish_id: WishPath,
-    body: ScreenBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def screen(wish_id: WishPath, body: ScreenBody, ctx: CommandDep) -> CommandResult:
     return await handlers.screen_wish(
-        runtime,
-        principal,
-        meta,
-        wish_id=wish_id,
-        approve=body.approve,
-        reason=body.reason,
-        idempotency=idem(idempotency_key, principal, request, body),
+        ctx, handlers.ScreenWish(wish_id=wish_id, approve=body.approve, reason=body.reason)
     )
 
 
 @router.post("/wishes/{wish_id}/claim", summary="Claim a wish (党员接单); one claimant at a time")
-async def claim(
-    wish_id: WishPath,
-    body: ClaimBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.claim_wish(
-        runtime,
-        principal,
-        meta,
-        wish_id=wish_id,
-        resource_id=body.resource_id,
-        idempotency=idem(idempotency_key, principal, request, body),
-    )
+async def claim(wish_id: WishPath, body: ClaimBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.claim_wish(ctx, handlers.ClaimWish(wish_id=wish_id, resource_id=body.resource_id))
 
 
 @router.post("/wishes/{wish_id}/release", summary="Give a claimed wish back to the demand list")
-async def release(
-    wish_id: WishPath,
-    body: ReleaseBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
-    return await handlers.release_wish(
-        runtime,
-        principal,
-        meta,
-        wish_id=wish_id,
-        reason=body.reason,
-        idempotency=idem(idempotency_key, principal, request, body),
-    )
+async def release(wish_id: WishPath, body: ReleaseBody, ctx: CommandDep) -> CommandResult:
+    return await handlers.release_wish(ctx, handlers.ReleaseWish(wish_id=wish_id, reason=body.reason))
 
 
 @router.post("/wishes/{wish_id}/fulfilment", summary="Record the wish fulfilled, with evidence")
-async def fulfil(
-    wish_id: WishPath,
-    body: FulfilBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def fulfil(wish_id: WishPath, body: FulfilBody, ctx: CommandDep) -> CommandResult:
     return await handlers.fulfil_wish(
-        runtime,
-        principal,
-        meta,
-        wish_id=wish_id,
-        note=body.note,
-        evidence_upload_ids=body.evidence_upload_ids,
-        idempotency=idem(idempotency_key, principal, request, body),
+        ctx, handlers.FulfilWish(wish_id=wish_id, note=body.note, evidence_upload_ids=body.evidence_upload_ids)
     )
 
 
 @router.post("/wishes/{wish_id}/revisit", summary="Revisit the resident after fulfilment")
-async def revisit(
-    wish_id: WishPath,
-    body: RevisitBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def revisit(wish_id: WishPath, body: RevisitBody, ctx: CommandDep) -> CommandResult:
     return await handlers.revisit_wish(
-        runtime,
-        principal,
-        meta,
-        wish_id=wish_id,
-        satisfaction=body.satisfaction,
-        comment=body.comment,
-        idempotency=idem(idempotency_key, principal, request, body),
+        ctx, handlers.RevisitWish(wish_id=wish_id, satisfaction=body.satisfaction, comment=body.comment)
     )
 
 
 @router.post("/resources", summary="Offer help on the resource list (units and party members)")
-async def offer(
-    body: OfferBody,
-    request: Request,
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    meta: MetadataDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> CommandResult:
+async def offer(body: OfferBody, ctx: CommandDep) -> CommandResult:
     return await handlers.offer_resource(
-        runtime, principal, meta, body=body.model_dump(), idempotency=idem(idempotency_key, principal, request, body)
+        ctx,
+        handlers.OfferResource(
+            community_id=body.community_id,
+            title=body.title,
+            description=body.description,
+            capacity=body.capacity,
+        ),
     )
 
 
