@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import asyncpg
 import orjson
 
@@ -47,3 +50,11 @@ async def connect(
     conn = await asyncpg.connect(dsn, server_settings={"application_name": application_name, **(settings or {})})
     await init_connection(conn)
     return conn
+
+
+@asynccontextmanager
+async def snapshot(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """One connection reading one snapshot (repeatable read, read only): a page's rows and its
+    total agree even when a write commits between the two queries."""
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        yield conn

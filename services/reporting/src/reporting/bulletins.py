@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 import orjson
 
+from grassroots_common.db import snapshot
 from grassroots_common.errors import NotFound
 from reporting import figures, periods, queries
 from reporting.figures import Scope
@@ -108,12 +109,13 @@ async def get(pool: asyncpg.Pool, bulletin_id: int) -> dict[str, Any]:
 
 
 async def list_page(pool: asyncpg.Pool, year: int | None, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-    rows = await pool.fetch(
-        f"""SELECT {_COLUMNS} FROM reporting.bulletins WHERE $1::int IS NULL OR year = $1
-            ORDER BY year DESC, issue DESC LIMIT $2 OFFSET $3""",
-        year,
-        limit,
-        offset,
-    )
-    total = await pool.fetchval("SELECT count(*) FROM reporting.bulletins WHERE $1::int IS NULL OR year = $1", year)
+    async with snapshot(pool) as conn:
+        rows = await conn.fetch(
+            f"""SELECT {_COLUMNS} FROM reporting.bulletins WHERE $1::int IS NULL OR year = $1
+                ORDER BY year DESC, issue DESC LIMIT $2 OFFSET $3""",
+            year,
+            limit,
+            offset,
+        )
+        total = await conn.fetchval("SELECT count(*) FROM reporting.bulletins WHERE $1::int IS NULL OR year = $1", year)
     return [as_dict(r) for r in rows], total

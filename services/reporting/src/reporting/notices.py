@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 import orjson
 
+from grassroots_common.db import snapshot
 from grassroots_common.errors import Conflict, Invalid, NotFound
 from reporting import figures
 from reporting.figures import Scope
@@ -115,18 +116,19 @@ async def get(pool: asyncpg.Pool, notice_id: int) -> dict[str, Any]:
 async def list_page(
     pool: asyncpg.Pool, kind: str | None, year: int | None, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
-    rows = await pool.fetch(
-        f"""SELECT {_COLUMNS} FROM reporting.notices
-            WHERE ($1::text IS NULL OR kind = $1) AND ($2::int IS NULL OR year = $2)
-            ORDER BY year DESC, number DESC LIMIT $3 OFFSET $4""",
-        kind,
-        year,
-        limit,
-        offset,
-    )
-    total = await pool.fetchval(
-        "SELECT count(*) FROM reporting.notices WHERE ($1::text IS NULL OR kind = $1) AND ($2::int IS NULL OR year = $2)",
-        kind,
-        year,
-    )
+    async with snapshot(pool) as conn:
+        rows = await conn.fetch(
+            f"""SELECT {_COLUMNS} FROM reporting.notices
+                WHERE ($1::text IS NULL OR kind = $1) AND ($2::int IS NULL OR year = $2)
+                ORDER BY year DESC, number DESC LIMIT $3 OFFSET $4""",
+            kind,
+            year,
+            limit,
+            offset,
+        )
+        total = await conn.fetchval(
+            "SELECT count(*) FROM reporting.notices WHERE ($1::text IS NULL OR kind = $1) AND ($2::int IS NULL OR year = $2)",
+            kind,
+            year,
+        )
     return [as_dict(r) for r in rows], total
