@@ -50,7 +50,8 @@ def test_operator_erases_a_person_and_the_archive_reads_erased(page, people, sig
     form.get_by_role("button", name="删除个人信息").click()
     records = page.get_by_role("table", name="个人信息删除记录")
     row = records.locator("tr", has=page.locator(f'[data-erased="{person_id}"]'))
-    expect(row).to_contain_text("书面申请删除")
+    # The record is listed once the erasure's event is projected (a loaded CI machine: seconds).
+    expect(row).to_contain_text("书面申请删除", timeout=30_000)
     expect(row).to_contain_text("已重建", timeout=120_000)
     fits()
 

@@ -32,7 +32,13 @@ async def _traces(dsn: str, needle: str) -> list[str]:
         found = []
         for t in tables:
             name = f'"{t["table_schema"]}"."{t["table_name"]}"'
-            if await conn.fetchval(f"SELECT count(*) FROM {name} AS t WHERE t::text LIKE '%' || $1 || '%'", needle):
+            try:
+                held = await conn.fetchval(
+                    f"SELECT count(*) FROM {name} AS t WHERE t::text LIKE '%' || $1 || '%'", needle
+                )
+            except asyncpg.UndefinedTableError:
+                continue  # a rebuild's shadow schema, dropped since it was listed: it holds nothing now
+            if held:
                 found.append(name)
         return found
     finally:

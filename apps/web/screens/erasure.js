@@ -29,7 +29,7 @@ function recordsView(slot) {
   let timer = null;
   const draw = (records) => {
     clearTimeout(timer);
-    if (records.some((r) => !r.scrubbed_at)) timer = setTimeout(load, POLL_MS);
+    if (records.some((r) => !r.scrubbed_at)) timer = setTimeout(() => load(), POLL_MS);
     if (!records.length) return empty("还没有删除过个人信息");
     return table(
       [
@@ -43,7 +43,8 @@ function recordsView(slot) {
       "个人信息删除记录",
     );
   };
-  const load = () => into(slot, () => get(BASE_PATH), draw);
+  // After an erasure: read once its event is in the records (?after=), then poll until rebuilt.
+  const load = (after) => into(slot, () => get(after ? `${BASE_PATH}?after=${encodeURIComponent(after)}` : BASE_PATH), draw);
   load();
   return load;
 }
@@ -71,7 +72,7 @@ async function render(body) {
       toast("已删除，各服务正在重建读模型");
       replace(check);
       form.reset();
-      reload();
+      reload(result.position);
     },
   });
   const checkButton = h("button", { type: "button", class: "btn" }, "核对");
