@@ -68,6 +68,19 @@ FOLLOW_UP_COLUMNS = {
 FOLLOW_UPS = Table("follow_ups", ("unit_id", "quarter", "person_id"), FOLLOW_UP_COLUMNS)
 
 
+_REMINDER_ANSWERS = types_of(ReminderAcknowledged, RectificationReported)
+_FOLLOW_UP_UPDATES = types_of(MentorAssigned, FollowUpVisited)
+_ANNUAL_GRADE_DECIDED = AnnualGradeDecided.type_name()
+_ANNUAL_REVIEW_OPENED = AnnualReviewOpened.type_name()
+_FOLLOW_UP_OPENED = FollowUpOpened.type_name()
+_FOLLOW_UP_VISITED = FollowUpVisited.type_name()
+_MENTOR_ASSIGNED = MentorAssigned.type_name()
+_RECTIFICATION_REPORTED = RectificationReported.type_name()
+_REMINDER_ACKNOWLEDGED = ReminderAcknowledged.type_name()
+_REMINDER_ISSUED = ReminderIssued.type_name()
+_RESULT_APPLIED = ResultApplied.type_name()
+
+
 class GrowthProjection(Projection):
     name = "growth"
     schema = SCHEMA
@@ -112,73 +125,69 @@ class GrowthProjection(Projection):
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         annual_keys = {
-            (e.data["unit_id"], e.data["year"], e.data["person_id"]) for e in events if e.type == "AnnualGradeDecided"
+            (e.data["unit_id"], e.data["year"], e.data["person_id"]) for e in events if e.type == _ANNUAL_GRADE_DECIDED
         }
         annual = await ANNUAL.load(conn, annual_keys)
-        reminder_ids = {
-            (e.data["reminder_id"],) for e in events if e.type in ("ReminderAcknowledged", "RectificationReported")
-        }
+        reminder_ids = {(e.data["reminder_id"],) for e in events if e.type in _REMINDER_ANSWERS}
         reminders = {k[0]: v for k, v in (await REMINDERS.load(conn, reminder_ids)).items()}
         follow_keys = {
-            (e.data["unit_id"], e.data["quarter"], e.data["person_id"])
-            for e in events
-            if e.type in ("MentorAssigned", "FollowUpVisited")
+            (e.data["unit_id"], e.data["quarter"], e.data["person_id"]) for e in events if e.type in _FOLLOW_UP_UPDATES
         }
         follow_ups = await FOLLOW_UPS.load(conn, follow_keys)
         uses = []
         for e in events:
             d = e.data
-            match e.type:
-                case "AnnualReviewOpened":
-                    for p in d["people"]:
-                        annual[(d["unit_id"], d["year"], p["person_id"])] = {
-                            "unit_id": d["unit_id"],
-                            "year": d["year"],
-                            **p,
-                            "excellent_cap": d["excellent_cap"],
-                            "grade": None,
-                            "comment": None,
-                        }
-                case "AnnualGradeDecided":
-                    annual[(d["unit_id"], d["year"], d["person_id"])].update(grade=d["grade"], comment=d["comment"])
-                case "ReminderIssued":
-                    reminders[d["reminder_id"]] = {**d, "issued_at": timestamp(d["issued_at"]), "status": "issued"}
-                case "ReminderAcknowledged":
-                    reminders[d["reminder_id"]].update(
-                        status="acknowledged", acknowledged_at=timestamp(d["acknowledged_at"])
-                    )
-                case "RectificationReported":
-                    reminders[d["reminder_id"]].update(
-                        status="rectified", report=d["report"], reported_at=timestamp(d["reported_at"])
-                    )
-                case "FollowUpOpened":
-                    follow_ups[(d["unit_id"], d["quarter"], d["person_id"])] = {
-                        **{k: d[k] for k in ("unit_id", "quarter", "person_id", "person_name", "grades")},
-                        "opened_at": timestamp(d["opened_at"]),
-                        "visits": [],
+            kind = e.type
+            if kind == _ANNUAL_REVIEW_OPENED:
+                for p in d["people"]:
+                    annual[(d["unit_id"], d["year"], p["person_id"])] = {
+                        "unit_id": d["unit_id"],
+                        "year": d["year"],
+                        **p,
+                        "excellent_cap": d["excellent_cap"],
+                        "grade": None,
+                        "comment": None,
                     }
-                case "MentorAssigned":
-                    follow_ups[(d["unit_id"], d["quarter"], d["person_id"])].update(
-                        mentor_id=d["mentor_id"], mentor_name=d["mentor_name"]
+            elif kind == _ANNUAL_GRADE_DECIDED:
+                annual[(d["unit_id"], d["year"], d["person_id"])].update(grade=d["grade"], comment=d["comment"])
+            elif kind == _REMINDER_ISSUED:
+                reminders[d["reminder_id"]] = {**d, "issued_at": timestamp(d["issued_at"]), "status": "issued"}
+            elif kind == _REMINDER_ACKNOWLEDGED:
+                reminders[d["reminder_id"]].update(
+                    status="acknowledged", acknowledged_at=timestamp(d["acknowledged_at"])
+                )
+            elif kind == _RECTIFICATION_REPORTED:
+                reminders[d["reminder_id"]].update(
+                    status="rectified", report=d["report"], reported_at=timestamp(d["reported_at"])
+                )
+            elif kind == _FOLLOW_UP_OPENED:
+                follow_ups[(d["unit_id"], d["quarter"], d["person_id"])] = {
+                    **{k: d[k] for k in ("unit_id", "quarter", "person_id", "person_name", "grades")},
+                    "opened_at": timestamp(d["opened_at"]),
+                    "visits": [],
+                }
+            elif kind == _MENTOR_ASSIGNED:
+                follow_ups[(d["unit_id"], d["quarter"], d["person_id"])].update(
+                    mentor_id=d["mentor_id"], mentor_name=d["mentor_name"]
+                )
+            elif kind == _FOLLOW_UP_VISITED:
+                row = follow_ups[(d["unit_id"], d["quarter"], d["person_id"])]
+                row["visits"] = [*row["visits"], {k: d[k] for k in ("visited_by_id", "notes", "visited_on")}]
+            elif kind == _RESULT_APPLIED:
+                uses.append(
+                    (
+                        e.event_id,
+                        d["unit_id"],
+                        d["person_id"],
+                        d["person_name"],
+                        d["kind"],
+                        d["positive"],
+                        d["year"],
+                        d["basis"],
+                        dt.date.fromisoformat(d["decided_on"]),
+                        d.get("backfill_reason"),
                     )
-                case "FollowUpVisited":
-                    row = follow_ups[(d["unit_id"], d["quarter"], d["person_id"])]
-                    row["visits"] = [*row["visits"], {k: d[k] for k in ("visited_by_id", "notes", "visited_on")}]
-                case "ResultApplied":
-                    uses.append(
-                        (
-                            e.event_id,
-                            d["unit_id"],
-                            d["person_id"],
-                            d["person_name"],
-                            d["kind"],
-                            d["positive"],
-                            d["year"],
-                            d["basis"],
-                            dt.date.fromisoformat(d["decided_on"]),
-                            d.get("backfill_reason"),
-                        )
-                    )
+                )
         await ANNUAL.upsert(conn, annual.values())
         await REMINDERS.upsert(conn, reminders.values())
         await FOLLOW_UPS.upsert(conn, follow_ups.values())

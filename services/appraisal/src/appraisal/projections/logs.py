@@ -53,6 +53,14 @@ SUMMARY_COLUMNS = {
 SUMMARIES = Table("monthly_summaries", ("person_id", "month"), SUMMARY_COLUMNS)
 
 
+_LOG_EVENTS = types_of(LogSubmitted, LogCommented, LogReturned)
+_LOG_COMMENTED = LogCommented.type_name()
+_LOG_RETURNED = LogReturned.type_name()
+_LOG_SUBMITTED = LogSubmitted.type_name()
+_LOGS_REMINDED = LogsReminded.type_name()
+_SUMMARY_SUBMITTED = SummarySubmitted.type_name()
+
+
 class LogsProjection(Projection):
     name = "logs"
     schema = SCHEMA
@@ -94,42 +102,42 @@ class LogsProjection(Projection):
     """
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
-        log_events = [e for e in events if e.type in ("LogSubmitted", "LogCommented", "LogReturned")]
+        log_events = [e for e in events if e.type in _LOG_EVENTS]
         logs = await LOGS.load(conn, {(e.data["person_id"], e.data["week"]) for e in log_events})
         for e in log_events:
             d = e.data
             key = (d["person_id"], d["week"])
             row = logs.get(key)
-            match e.type:
-                case "LogSubmitted":
-                    logs[key] = {
-                        **{k: d[k] for k in ("person_id", "week", "person_name", "unit_id", "items", "revision")},
-                        "section_id": d.get("section_id"),
-                        "submitted_at": timestamp(d["submitted_at"]),
-                        "deadline": timestamp(d["deadline"]),
-                        # Lateness and first submission belong to the first revision.
-                        "late": row["late"] if row else d["late"],
-                        "first_submitted_at": row["first_submitted_at"] if row else timestamp(d["submitted_at"]),
-                        "status": "submitted",
-                        "comments": row["comments"] if row else [],
-                        "returned_reason": None,
-                    }
-                case "LogCommented":
-                    row["comments"] = [
-                        *row["comments"],
-                        # The reviewer's name is joined from the roster when read (queries.list_logs).
-                        {
-                            "reviewer_id": d["reviewer_id"],
-                            "comment": d["comment"],
-                            "at": e.occurred_at.isoformat(),
-                        },
-                    ]
-                case "LogReturned":
-                    row.update(status="returned", returned_reason=d["reason"])
+            kind = e.type
+            if kind == _LOG_SUBMITTED:
+                logs[key] = {
+                    **{k: d[k] for k in ("person_id", "week", "person_name", "unit_id", "items", "revision")},
+                    "section_id": d.get("section_id"),
+                    "submitted_at": timestamp(d["submitted_at"]),
+                    "deadline": timestamp(d["deadline"]),
+                    # Lateness and first submission belong to the first revision.
+                    "late": row["late"] if row else d["late"],
+                    "first_submitted_at": row["first_submitted_at"] if row else timestamp(d["submitted_at"]),
+                    "status": "submitted",
+                    "comments": row["comments"] if row else [],
+                    "returned_reason": None,
+                }
+            elif kind == _LOG_COMMENTED:
+                row["comments"] = [
+                    *row["comments"],
+                    # The reviewer's name is joined from the roster when read (queries.list_logs).
+                    {
+                        "reviewer_id": d["reviewer_id"],
+                        "comment": d["comment"],
+                        "at": e.occurred_at.isoformat(),
+                    },
+                ]
+            elif kind == _LOG_RETURNED:
+                row.update(status="returned", returned_reason=d["reason"])
         await LOGS.upsert(conn, logs.values())
 
         summaries: dict[tuple[str, str], dict] = {}
-        summary_events = [e for e in events if e.type == "SummarySubmitted"]
+        summary_events = [e for e in events if e.type == _SUMMARY_SUBMITTED]
         existing = await SUMMARIES.load(
             conn,
             {(e.data["person_id"], e.data["month"]) for e in summary_events},
@@ -149,7 +157,7 @@ class LogsProjection(Projection):
 
         reminded: dict[tuple[str, str], dict] = {}
         for e in events:
-            if e.type != "LogsReminded":
+            if e.type != _LOGS_REMINDED:
                 continue
             for person_id in e.data["person_ids"]:
                 key = (person_id, e.data["week"])

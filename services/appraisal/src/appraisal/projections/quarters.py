@@ -75,6 +75,17 @@ PERSON_COLUMNS = {
 QUARTER_PEOPLE = Table("quarter_people", ("unit_id", "quarter", "person_id"), PERSON_COLUMNS)
 
 
+_APPEAL_FILED = AppealFiled.type_name()
+_APPEAL_RESOLVED = AppealResolved.type_name()
+_GRADE_ADJUSTED = GradeAdjusted.type_name()
+_PEER_REVIEWED = PeerReviewed.type_name()
+_QUARTER_FINALIZED = QuarterFinalized.type_name()
+_QUARTER_OPENED = QuarterOpened.type_name()
+_RESULTS_PUBLISHED = ResultsPublished.type_name()
+_REVIEW_RECORDED = ReviewRecorded.type_name()
+_SELF_ASSESSED = SelfAssessed.type_name()
+
+
 def _advance(row: dict) -> None:
     """Next level and its reviewer from the chain and the levels decided so far."""
     for level in LEVELS:
@@ -140,7 +151,7 @@ class QuartersProjection(Projection):
         await QUARTERS.upsert(conn, quarters.values())
         await QUARTER_PEOPLE.upsert(conn, people.values())
         # Who reviewed whom (内部互评), for each reviewer's own list; a reviewer reviews a person once.
-        peers = [e for e in events if e.type == "PeerReviewed"]
+        peers = [e for e in events if e.type == _PEER_REVIEWED]
         if peers:
             await conn.executemany(
                 """INSERT INTO peer_reviews (unit_id, quarter, person_id, reviewer_id, grade, comment, reviewed_at)
@@ -165,89 +176,89 @@ class QuartersProjection(Projection):
         qkey = (d["unit_id"], d["quarter"])
         q = quarters.get(qkey)
         person = people.get((*qkey, d["person_id"])) if "person_id" in d else None
-        match e.type:
-            case "QuarterOpened":
-                quarters[qkey] = {
+        kind = e.type
+        if kind == _QUARTER_OPENED:
+            quarters[qkey] = {
+                "unit_id": d["unit_id"],
+                "quarter": d["quarter"],
+                "year": d["year"],
+                "status": "open",
+                "participants": len(d["participants"]),
+                "good_ratio": d["good_ratio"],
+                "good_cap": d["good_cap"],
+                "good_used": 0,
+                "peer_reviews_required": d["peer_reviews_required"],
+                "opened_at": e.occurred_at,
+                "appeals_open": 0,
+            }
+            for p in d["participants"]:
+                row = {
                     "unit_id": d["unit_id"],
                     "quarter": d["quarter"],
-                    "year": d["year"],
-                    "status": "open",
-                    "participants": len(d["participants"]),
-                    "good_ratio": d["good_ratio"],
-                    "good_cap": d["good_cap"],
-                    "good_used": 0,
-                    "peer_reviews_required": d["peer_reviews_required"],
-                    "opened_at": e.occurred_at,
-                    "appeals_open": 0,
+                    "person_id": p["person_id"],
+                    "person_name": p["person_name"],
+                    "section_id": p["section_id"],
+                    "peer_count": 0,
+                    "comments": {},
+                    "adjustments": [],
+                    **{f"{level}_id": p["chain"].get(f"{level}_id") for level in LEVELS},
                 }
-                for p in d["participants"]:
-                    row = {
-                        "unit_id": d["unit_id"],
-                        "quarter": d["quarter"],
-                        "person_id": p["person_id"],
-                        "person_name": p["person_name"],
-                        "section_id": p["section_id"],
-                        "peer_count": 0,
-                        "comments": {},
-                        "adjustments": [],
-                        **{f"{level}_id": p["chain"].get(f"{level}_id") for level in LEVELS},
-                    }
-                    _advance(row)
-                    people[(*qkey, p["person_id"])] = row
-            case "SelfAssessed":
-                person.update(
-                    self_grade=d["grade"],
-                    self_score=d["composite_score"],
-                    self_summary=d["summary"],
-                    waiting_since=e.occurred_at,
-                )
-            case "PeerReviewed":
-                person["peer_count"] += 1
-                person["waiting_since"] = e.occurred_at
-            case "ReviewRecorded":
-                person[f"{d['level']}_grade"] = d["grade"]
-                person["comments"] = {**person["comments"], d["level"]: d["comment"]}
-                person.update(grade=d["grade"], waiting_since=e.occurred_at)
-                # A level that gave a grade and no scores keeps the composite of the level before.
-                if d.get("composite_score") is not None:
-                    person["composite_score"] = d["composite_score"]
-                _advance(person)
-                q["good_used"] = d["good_used"]
-            case "GradeAdjusted":
-                person["grade"] = d["to_grade"]
-                person["adjustments"] = [
-                    *person["adjustments"],
-                    {
-                        "from_grade": d["from_grade"],
-                        "to_grade": d["to_grade"],
-                        "level": d["level"],
-                        "reason": d["reason"],
-                        "at": e.occurred_at.isoformat(),
-                    },
-                ]
-                q["good_used"] = d["good_used"]
-            case "ResultsPublished":
-                q.update(
-                    status="published",
-                    published_at=timestamp(d["published_at"]),
-                    period_ends_at=timestamp(d["period_ends_at"]),
-                )
-            case "AppealFiled":
-                person.update(
-                    appeal_id=d["appeal_id"],
-                    appeal_status="open",
-                    appeal_reason=d["reason"],
-                    appeal_filed_at=timestamp(d["filed_at"]),
-                )
-                q["appeals_open"] += 1
-            case "AppealResolved":
-                person.update(
-                    appeal_status="resolved",
-                    appeal_outcome=d["outcome"],
-                    appeal_answer=d["reason"],
-                    grade=d["new_grade"],
-                )
-                q["appeals_open"] -= 1
-                q["good_used"] += (d["new_grade"] == "好") - (d["previous_grade"] == "好")
-            case "QuarterFinalized":
-                q.update(status="finalized", finalized_at=timestamp(d["finalized_at"]))
+                _advance(row)
+                people[(*qkey, p["person_id"])] = row
+        elif kind == _SELF_ASSESSED:
+            person.update(
+                self_grade=d["grade"],
+                self_score=d["composite_score"],
+                self_summary=d["summary"],
+                waiting_since=e.occurred_at,
+            )
+        elif kind == _PEER_REVIEWED:
+            person["peer_count"] += 1
+            person["waiting_since"] = e.occurred_at
+        elif kind == _REVIEW_RECORDED:
+            person[f"{d['level']}_grade"] = d["grade"]
+            person["comments"] = {**person["comments"], d["level"]: d["comment"]}
+            person.update(grade=d["grade"], waiting_since=e.occurred_at)
+            # A level that gave a grade and no scores keeps the composite of the level before.
+            if d.get("composite_score") is not None:
+                person["composite_score"] = d["composite_score"]
+            _advance(person)
+            q["good_used"] = d["good_used"]
+        elif kind == _GRADE_ADJUSTED:
+            person["grade"] = d["to_grade"]
+            person["adjustments"] = [
+                *person["adjustments"],
+                {
+                    "from_grade": d["from_grade"],
+                    "to_grade": d["to_grade"],
+                    "level": d["level"],
+                    "reason": d["reason"],
+                    "at": e.occurred_at.isoformat(),
+                },
+            ]
+            q["good_used"] = d["good_used"]
+        elif kind == _RESULTS_PUBLISHED:
+            q.update(
+                status="published",
+                published_at=timestamp(d["published_at"]),
+                period_ends_at=timestamp(d["period_ends_at"]),
+            )
+        elif kind == _APPEAL_FILED:
+            person.update(
+                appeal_id=d["appeal_id"],
+                appeal_status="open",
+                appeal_reason=d["reason"],
+                appeal_filed_at=timestamp(d["filed_at"]),
+            )
+            q["appeals_open"] += 1
+        elif kind == _APPEAL_RESOLVED:
+            person.update(
+                appeal_status="resolved",
+                appeal_outcome=d["outcome"],
+                appeal_answer=d["reason"],
+                grade=d["new_grade"],
+            )
+            q["appeals_open"] -= 1
+            q["good_used"] += (d["new_grade"] == "好") - (d["previous_grade"] == "好")
+        elif kind == _QUARTER_FINALIZED:
+            q.update(status="finalized", finalized_at=timestamp(d["finalized_at"]))

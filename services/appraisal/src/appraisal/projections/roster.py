@@ -41,6 +41,17 @@ PEOPLE_COLUMNS = {
 PEOPLE = Table("people", ("person_id",), PEOPLE_COLUMNS)
 
 
+_PERSON_CHANGES = types_of(ReviewingChainChanged, PersonLeft, PersonDetailsChanged)
+_PERSON_DETAILS_CHANGED = PersonDetailsChanged.type_name()
+_PERSON_ENROLLED = PersonEnrolled.type_name()
+_PERSON_LEFT = PersonLeft.type_name()
+_REVIEWING_CHAIN_CHANGED = ReviewingChainChanged.type_name()
+_ROSTER_IMPORTED = RosterImported.type_name()
+_SCHEME_DEFINED = SchemeDefined.type_name()
+_SECTION_DEFINED = SectionDefined.type_name()
+_UNIT_REGISTERED = UnitRegistered.type_name()
+
+
 class RosterProjection(Projection):
     name = "roster"
     schema = SCHEMA
@@ -82,39 +93,35 @@ class RosterProjection(Projection):
         sections: dict[str, dict] = {}
         imports: list[dict] = []
         schemes: dict[tuple, dict] = {}
-        changed = {
-            e.data["person_id"]
-            for e in events
-            if e.type in ("ReviewingChainChanged", "PersonLeft", "PersonDetailsChanged")
-        }
+        changed = {e.data["person_id"] for e in events if e.type in _PERSON_CHANGES}
         people = {k[0]: v for k, v in (await PEOPLE.load(conn, [(p,) for p in changed])).items()}
         for e in events:
             d = e.data
-            match e.type:
-                case "UnitRegistered":
-                    units[d["unit_id"]] = d
-                case "SectionDefined":
-                    sections[d["section_id"]] = d
-                case "PersonEnrolled":
-                    people[d["person_id"]] = {
-                        **{k: d[k] for k in ("person_id", "unit_id", "person_name", "section_id", "position")},
-                        **d["chain"],
-                        "birth_date": date(d["birth_date"]),
-                        "active": True,
-                        "enrolled_on": date(d["enrolled_on"]),
-                    }
-                case "ReviewingChainChanged":
-                    people[d["person_id"]].update(section_id=d["section_id"], **d["chain"])
-                case "PersonDetailsChanged":
-                    people[d["person_id"]].update(
-                        person_name=d["person_name"], position=d["position"], birth_date=date(d["birth_date"])
-                    )
-                case "PersonLeft":
-                    people[d["person_id"]].update(active=False, left_on=date(d["left_on"]), left_reason=d["reason"])
-                case "RosterImported":
-                    imports.append({**d, "imported_at": e.occurred_at})
-                case "SchemeDefined":
-                    schemes[(d["unit_id"], d["year"])] = d
+            kind = e.type
+            if kind == _UNIT_REGISTERED:
+                units[d["unit_id"]] = d
+            elif kind == _SECTION_DEFINED:
+                sections[d["section_id"]] = d
+            elif kind == _PERSON_ENROLLED:
+                people[d["person_id"]] = {
+                    **{k: d[k] for k in ("person_id", "unit_id", "person_name", "section_id", "position")},
+                    **d["chain"],
+                    "birth_date": date(d["birth_date"]),
+                    "active": True,
+                    "enrolled_on": date(d["enrolled_on"]),
+                }
+            elif kind == _REVIEWING_CHAIN_CHANGED:
+                people[d["person_id"]].update(section_id=d["section_id"], **d["chain"])
+            elif kind == _PERSON_DETAILS_CHANGED:
+                people[d["person_id"]].update(
+                    person_name=d["person_name"], position=d["position"], birth_date=date(d["birth_date"])
+                )
+            elif kind == _PERSON_LEFT:
+                people[d["person_id"]].update(active=False, left_on=date(d["left_on"]), left_reason=d["reason"])
+            elif kind == _ROSTER_IMPORTED:
+                imports.append({**d, "imported_at": e.occurred_at})
+            elif kind == _SCHEME_DEFINED:
+                schemes[(d["unit_id"], d["year"])] = d
         if units:
             await conn.executemany(
                 """INSERT INTO units (unit_id, unit_name) VALUES ($1, $2)

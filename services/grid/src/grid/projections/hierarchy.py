@@ -76,6 +76,14 @@ RULES = Table(
 )
 
 
+_COMMUNITY_REGISTERED = CommunityRegistered.type_name()
+_DEPARTMENT_REGISTERED = DepartmentRegistered.type_name()
+_GRID_DEFINED = GridDefined.type_name()
+_GRID_MEMBER_ASSIGNED = GridMemberAssigned.type_name()
+_GRID_MEMBER_REMOVED = GridMemberRemoved.type_name()
+_ROUTING_RULE_SET = RoutingRuleSet.type_name()
+
+
 class HierarchyProjection(Projection):
     name = "grid_hierarchy"
     schema = SCHEMA
@@ -97,22 +105,22 @@ class HierarchyProjection(Projection):
         }
         for e in events:
             d = dict(e.data)
-            match e.type:
-                case "CommunityRegistered":
-                    tables["communities"][(d["community_id"],)] = {**d, "registered_at": timestamp(d["registered_at"])}
-                case "GridDefined":
-                    tables["grids"][(d["grid_id"],)] = {**d, "defined_at": timestamp(d["defined_at"])}
-                case "GridMemberAssigned":
-                    tables["members"][(d["community_id"], d["person_id"])] = {
-                        **d,
-                        "assigned_at": timestamp(d["assigned_at"]),
-                    }
-                case "GridMemberRemoved":
-                    tables["members"][(d["community_id"], d["person_id"])] = None
-                case "DepartmentRegistered":
-                    tables["departments"][(d["department_id"],)] = {**d, "registered_at": timestamp(d["registered_at"])}
-                case "RoutingRuleSet":
-                    tables["routing_rules"][(d["category"],)] = {**d, "set_at": timestamp(d["set_at"])}
+            kind = e.type
+            if kind == _COMMUNITY_REGISTERED:
+                tables["communities"][(d["community_id"],)] = {**d, "registered_at": timestamp(d["registered_at"])}
+            elif kind == _GRID_DEFINED:
+                tables["grids"][(d["grid_id"],)] = {**d, "defined_at": timestamp(d["defined_at"])}
+            elif kind == _GRID_MEMBER_ASSIGNED:
+                tables["members"][(d["community_id"], d["person_id"])] = {
+                    **d,
+                    "assigned_at": timestamp(d["assigned_at"]),
+                }
+            elif kind == _GRID_MEMBER_REMOVED:
+                tables["members"][(d["community_id"], d["person_id"])] = None
+            elif kind == _DEPARTMENT_REGISTERED:
+                tables["departments"][(d["department_id"],)] = {**d, "registered_at": timestamp(d["registered_at"])}
+            elif kind == _ROUTING_RULE_SET:
+                tables["routing_rules"][(d["category"],)] = {**d, "set_at": timestamp(d["set_at"])}
         for table in (COMMUNITIES, GRIDS, MEMBERS, DEPARTMENTS, RULES):
             folded = tables[table.name]
             await table.delete(conn, [k for k, v in folded.items() if v is None])

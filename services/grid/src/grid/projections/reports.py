@@ -52,6 +52,14 @@ REPORTS = Table(
 )
 
 
+_REPORT_ESCALATED = ReportEscalated.type_name()
+_REPORT_FILED = ReportFiled.type_name()
+_REPORT_JOINED = ReportJoined.type_name()
+_REPORT_MERGED = ReportMerged.type_name()
+_RESOLVED_IN_GRID = ResolvedInGrid.type_name()
+_TICKET_DISPATCHED = TicketDispatched.type_name()
+
+
 class ReportsProjection(Projection):
     name = "grid_reports"
     schema = SCHEMA
@@ -81,7 +89,7 @@ class ReportsProjection(Projection):
             report_id = d.get("report_id")
             if report_id is None:
                 continue
-            if e.type == "ReportFiled":
+            if e.type == _REPORT_FILED:
                 rows[report_id] = {
                     **d,
                     "state": "filed",
@@ -93,27 +101,25 @@ class ReportsProjection(Projection):
             row = rows.get(report_id)
             if row is None:
                 continue
-            match e.type:
-                case "ResolvedInGrid":
-                    row.update(state="resolved", settled_at=timestamp(d["resolved_at"]), resolution=d["resolution"])
-                case "ReportEscalated":
-                    row.update(
-                        state="escalated", settled_at=timestamp(d["escalated_at"]), escalation_reason=d["reason"]
-                    )
-                case "ReportJoined":
-                    joined = {
-                        "person_id": d["person_id"],
-                        "person_name": d["person_name"],
-                        "note": d.get("note", ""),
-                        "via": d.get("via", "join"),
-                        "joined_at": d["joined_at"],
-                    }
-                    row.update(
-                        co_reporters=[*(row.get("co_reporters") or []), joined],
-                        co_reporter_ids=[*(row.get("co_reporter_ids") or []), d["person_id"]],
-                    )
-                case "ReportMerged":
-                    row.update(state="merged", settled_at=timestamp(d["merged_at"]), merged_into=d["into_report_id"])
-                case "TicketDispatched":
-                    row.update(ticket_id=d["ticket_id"])
+            kind = e.type
+            if kind == _RESOLVED_IN_GRID:
+                row.update(state="resolved", settled_at=timestamp(d["resolved_at"]), resolution=d["resolution"])
+            elif kind == _REPORT_ESCALATED:
+                row.update(state="escalated", settled_at=timestamp(d["escalated_at"]), escalation_reason=d["reason"])
+            elif kind == _REPORT_JOINED:
+                joined = {
+                    "person_id": d["person_id"],
+                    "person_name": d["person_name"],
+                    "note": d.get("note", ""),
+                    "via": d.get("via", "join"),
+                    "joined_at": d["joined_at"],
+                }
+                row.update(
+                    co_reporters=[*(row.get("co_reporters") or []), joined],
+                    co_reporter_ids=[*(row.get("co_reporter_ids") or []), d["person_id"]],
+                )
+            elif kind == _REPORT_MERGED:
+                row.update(state="merged", settled_at=timestamp(d["merged_at"]), merged_into=d["into_report_id"])
+            elif kind == _TICKET_DISPATCHED:
+                row.update(ticket_id=d["ticket_id"])
         await REPORTS.upsert(conn, list(rows.values()))

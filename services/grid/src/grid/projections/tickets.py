@@ -120,6 +120,22 @@ EVENT_TYPES = types_of(
 )
 
 
+_SATISFACTION_RECORDED = SatisfactionRecorded.type_name()
+_TICKET_ACCEPTED = TicketAccepted.type_name()
+_TICKET_CLOSED = TicketClosed.type_name()
+_TICKET_DISPATCHED = TicketDispatched.type_name()
+_TICKET_ESCALATED = TicketEscalated.type_name()
+_TICKET_EXTENDED = TicketExtended.type_name()
+_TICKET_EXTENSION_REFUSED = TicketExtensionRefused.type_name()
+_TICKET_EXTENSION_REQUESTED = TicketExtensionRequested.type_name()
+_TICKET_HANDLED = TicketHandled.type_name()
+_TICKET_OVERDUE = TicketOverdue.type_name()
+_TICKET_REOPENED = TicketReopened.type_name()
+_TICKET_REPORTED_BACK = TicketReportedBack.type_name()
+_TICKET_RETURNED = TicketReturned.type_name()
+_TICKET_VERIFIED = TicketVerified.type_name()
+
+
 class TicketsProjection(Projection):
     name = "grid_tickets"
     schema = SCHEMA
@@ -149,7 +165,7 @@ class TicketsProjection(Projection):
         touched: set[tuple[str, int]] = set()
         for e in events:
             ticket = tickets.get(e.data["ticket_id"])
-            if ticket is None and e.type != "TicketDispatched":
+            if ticket is None and e.type != _TICKET_DISPATCHED:
                 continue
             ticket = fold(tickets, rounds, e)
             touched.add((ticket["ticket_id"], ticket["round"]))
@@ -171,7 +187,7 @@ def fold(tickets: dict[str, dict[str, Any]], rounds: dict[tuple[str, int], dict[
     """Apply one ticket event to its ticket row and its current round's row."""
     d = e.data
     tid = d["ticket_id"]
-    if e.type == "TicketDispatched":
+    if e.type == _TICKET_DISPATCHED:
         prior = tickets.get(tid, {})
         ticket = {
             **d,
@@ -192,83 +208,83 @@ def fold(tickets: dict[str, dict[str, Any]], rounds: dict[tuple[str, int], dict[
         return ticket
     ticket = tickets[tid]
     current = rounds.setdefault((tid, ticket["round"]), _round(ticket))
-    match e.type:
-        case "TicketAccepted":
-            at = timestamp(d["accepted_at"])
-            ticket.update(state="accepted", accepted_at=at, handler_name=d["handler_name"])
-            current.update(accepted_at=at, responded_on_time=d["on_time"])
-        case "TicketReturned":
-            at = timestamp(d["returned_at"])
-            ticket.update(
-                state="returned",
-                returns=(ticket["returns"] or 0) + 1,
-                return_reason=d["reason"],
-                extension_pending=False,
-            )
-            current.update(returned_at=at)
-            if current["accepted_at"] is None:
-                current.update(responded_on_time=at <= current["accept_by"])
-        case "TicketHandled":
-            ticket.update(state="handled", handled_at=timestamp(d["handled_at"]))
-        case "TicketReportedBack":
-            at = timestamp(d["reported_at"])
-            ticket.update(
-                state="reported_back",
-                reported_at=at,
-                result=d["result"],
-                evidence_upload_ids=d["evidence_upload_ids"],
-                reported_on_time=d["on_time"],
-                extension_pending=False,
-            )
-            current.update(reported_at=at, reported_on_time=d["on_time"])
-        case "TicketVerified":
-            ticket.update(state="verified" if d["passed"] else "accepted", verified_at=timestamp(d["verified_at"]))
-            if not d["passed"]:
-                ticket.update(reported_at=None, reported_on_time=None)
-                current.update(reported_at=None, reported_on_time=None)
-        case "TicketClosed":
-            at = timestamp(d["closed_at"])
-            ticket.update(state="closed", closed_at=at)
-            current.update(closed_at=at)
-        case "TicketExtensionRequested":
-            ticket.update(
-                extension_pending=True,
-                requested_deadline=timestamp(d["requested_deadline"]),
-                extension_reason=d["reason"],
-            )
-        case "TicketExtended":
-            deadline = timestamp(d["new_deadline"])
-            ticket.update(extension_pending=False, deadline=deadline)
-            current.update(deadline=deadline)
-        case "TicketExtensionRefused":
-            ticket.update(extension_pending=False)
-        case "TicketOverdue":
-            ticket.update({f"{d['stage']}_overdue": True})
-            if d["stage"] == "resolution":
-                current.update(overdue=True)
-        case "TicketEscalated":
-            ticket.update(escalation_level=max(ticket["escalation_level"] or 0, d["level"]))
-        case "SatisfactionRecorded":
-            ticket.update(satisfaction=d["satisfaction"])
-            current.update(satisfaction=d["satisfaction"])
-        case "TicketReopened":
-            ticket.update(
-                state="dispatched",
-                round=d["round"],
-                dispatched_at=timestamp(d["reopened_at"]),
-                accept_by=timestamp(d["accept_by"]),
-                deadline=timestamp(d["deadline"]),
-                accepted_at=None,
-                handled_at=None,
-                reported_at=None,
-                reported_on_time=None,
-                verified_at=None,
-                closed_at=None,
-                acceptance_overdue=False,
-                resolution_overdue=False,
-                escalation_level=0,
-            )
-            rounds[(tid, d["round"])] = _round(ticket)
+    kind = e.type
+    if kind == _TICKET_ACCEPTED:
+        at = timestamp(d["accepted_at"])
+        ticket.update(state="accepted", accepted_at=at, handler_name=d["handler_name"])
+        current.update(accepted_at=at, responded_on_time=d["on_time"])
+    elif kind == _TICKET_RETURNED:
+        at = timestamp(d["returned_at"])
+        ticket.update(
+            state="returned",
+            returns=(ticket["returns"] or 0) + 1,
+            return_reason=d["reason"],
+            extension_pending=False,
+        )
+        current.update(returned_at=at)
+        if current["accepted_at"] is None:
+            current.update(responded_on_time=at <= current["accept_by"])
+    elif kind == _TICKET_HANDLED:
+        ticket.update(state="handled", handled_at=timestamp(d["handled_at"]))
+    elif kind == _TICKET_REPORTED_BACK:
+        at = timestamp(d["reported_at"])
+        ticket.update(
+            state="reported_back",
+            reported_at=at,
+            result=d["result"],
+            evidence_upload_ids=d["evidence_upload_ids"],
+            reported_on_time=d["on_time"],
+            extension_pending=False,
+        )
+        current.update(reported_at=at, reported_on_time=d["on_time"])
+    elif kind == _TICKET_VERIFIED:
+        ticket.update(state="verified" if d["passed"] else "accepted", verified_at=timestamp(d["verified_at"]))
+        if not d["passed"]:
+            ticket.update(reported_at=None, reported_on_time=None)
+            current.update(reported_at=None, reported_on_time=None)
+    elif kind == _TICKET_CLOSED:
+        at = timestamp(d["closed_at"])
+        ticket.update(state="closed", closed_at=at)
+        current.update(closed_at=at)
+    elif kind == _TICKET_EXTENSION_REQUESTED:
+        ticket.update(
+            extension_pending=True,
+            requested_deadline=timestamp(d["requested_deadline"]),
+            extension_reason=d["reason"],
+        )
+    elif kind == _TICKET_EXTENDED:
+        deadline = timestamp(d["new_deadline"])
+        ticket.update(extension_pending=False, deadline=deadline)
+        current.update(deadline=deadline)
+    elif kind == _TICKET_EXTENSION_REFUSED:
+        ticket.update(extension_pending=False)
+    elif kind == _TICKET_OVERDUE:
+        ticket.update({f"{d['stage']}_overdue": True})
+        if d["stage"] == "resolution":
+            current.update(overdue=True)
+    elif kind == _TICKET_ESCALATED:
+        ticket.update(escalation_level=max(ticket["escalation_level"] or 0, d["level"]))
+    elif kind == _SATISFACTION_RECORDED:
+        ticket.update(satisfaction=d["satisfaction"])
+        current.update(satisfaction=d["satisfaction"])
+    elif kind == _TICKET_REOPENED:
+        ticket.update(
+            state="dispatched",
+            round=d["round"],
+            dispatched_at=timestamp(d["reopened_at"]),
+            accept_by=timestamp(d["accept_by"]),
+            deadline=timestamp(d["deadline"]),
+            accepted_at=None,
+            handled_at=None,
+            reported_at=None,
+            reported_on_time=None,
+            verified_at=None,
+            closed_at=None,
+            acceptance_overdue=False,
+            resolution_overdue=False,
+            escalation_level=0,
+        )
+        rounds[(tid, d["round"])] = _round(ticket)
     return ticket
 
 

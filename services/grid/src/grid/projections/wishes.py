@@ -68,6 +68,16 @@ RESOURCES = Table(
 )
 
 
+_RESOURCE_OFFERED = ResourceOffered.type_name()
+_WISH_CLAIMED = WishClaimed.type_name()
+_WISH_COLLECTED = WishCollected.type_name()
+_WISH_FULFILLED = WishFulfilled.type_name()
+_WISH_REJECTED = WishRejected.type_name()
+_WISH_RELEASED = WishReleased.type_name()
+_WISH_REVISITED = WishRevisited.type_name()
+_WISH_SCREENED = WishScreened.type_name()
+
+
 class WishesProjection(Projection):
     name = "grid_wishes"
     schema = SCHEMA
@@ -99,10 +109,10 @@ class WishesProjection(Projection):
         resources: list[dict[str, Any]] = []
         for e in events:
             d = e.data
-            if e.type == "ResourceOffered":
+            if e.type == _RESOURCE_OFFERED:
                 resources.append({**d, "offered_at": timestamp(d["offered_at"])})
                 continue
-            if e.type == "WishCollected":
+            if e.type == _WISH_COLLECTED:
                 rows[d["wish_id"]] = {
                     **d,
                     "state": "collected",
@@ -113,40 +123,38 @@ class WishesProjection(Projection):
             row = rows.get(d["wish_id"])
             if row is None:
                 continue
-            match e.type:
-                case "WishScreened":
-                    row.update(state="open", screened_at=timestamp(d["screened_at"]))
-                case "WishRejected":
-                    row.update(state="rejected", screened_at=timestamp(d["screened_at"]), reject_reason=d["reason"])
-                case "WishClaimed":
-                    row.update(
-                        state="claimed",
-                        claimant_id=d["claimant_id"],
-                        claimant_name=d["claimant_name"],
-                        claimant_kind=d["claimant_kind"],
-                        resource_id=d.get("resource_id"),
-                        claimed_at=timestamp(d["claimed_at"]),
-                    )
-                case "WishReleased":
-                    row.update(
-                        state="open",
-                        claimant_id=None,
-                        claimant_name=None,
-                        claimant_kind=None,
-                        resource_id=None,
-                        claimed_at=None,
-                        releases=(row.get("releases") or 0) + 1,
-                    )
-                case "WishFulfilled":
-                    row.update(
-                        state="fulfilled",
-                        fulfilled_at=timestamp(d["fulfilled_at"]),
-                        note=d["note"],
-                        evidence_upload_ids=d["evidence_upload_ids"],
-                    )
-                case "WishRevisited":
-                    row.update(
-                        state="revisited", satisfaction=d["satisfaction"], revisited_at=timestamp(d["revisited_at"])
-                    )
+            kind = e.type
+            if kind == _WISH_SCREENED:
+                row.update(state="open", screened_at=timestamp(d["screened_at"]))
+            elif kind == _WISH_REJECTED:
+                row.update(state="rejected", screened_at=timestamp(d["screened_at"]), reject_reason=d["reason"])
+            elif kind == _WISH_CLAIMED:
+                row.update(
+                    state="claimed",
+                    claimant_id=d["claimant_id"],
+                    claimant_name=d["claimant_name"],
+                    claimant_kind=d["claimant_kind"],
+                    resource_id=d.get("resource_id"),
+                    claimed_at=timestamp(d["claimed_at"]),
+                )
+            elif kind == _WISH_RELEASED:
+                row.update(
+                    state="open",
+                    claimant_id=None,
+                    claimant_name=None,
+                    claimant_kind=None,
+                    resource_id=None,
+                    claimed_at=None,
+                    releases=(row.get("releases") or 0) + 1,
+                )
+            elif kind == _WISH_FULFILLED:
+                row.update(
+                    state="fulfilled",
+                    fulfilled_at=timestamp(d["fulfilled_at"]),
+                    note=d["note"],
+                    evidence_upload_ids=d["evidence_upload_ids"],
+                )
+            elif kind == _WISH_REVISITED:
+                row.update(state="revisited", satisfaction=d["satisfaction"], revisited_at=timestamp(d["revisited_at"]))
         await WISHES.upsert(conn, list(rows.values()))
         await RESOURCES.upsert(conn, list({r["resource_id"]: r for r in resources}.values()))

@@ -97,6 +97,20 @@ RESULT_USES = Table(
 ROSTER_EVENTS = types_of(PersonEnrolled, ReviewingChainChanged, PersonLeft)
 QUARTER_PERSON_EVENTS = types_of(SelfAssessed, PeerReviewed, ReviewRecorded, GradeAdjusted, AppealFiled, AppealResolved)
 QUARTER_UNIT_EVENTS = types_of(QuarterOpened, ResultsPublished, QuarterFinalized)
+_ANNUAL_GRADE_DECIDED = AnnualGradeDecided.type_name()
+_APPEAL_FILED = AppealFiled.type_name()
+_APPEAL_RESOLVED = AppealResolved.type_name()
+_GRADE_ADJUSTED = GradeAdjusted.type_name()
+_PEER_REVIEWED = PeerReviewed.type_name()
+_PERSON_ENROLLED = PersonEnrolled.type_name()
+_PERSON_LEFT = PersonLeft.type_name()
+_QUARTER_FINALIZED = QuarterFinalized.type_name()
+_QUARTER_OPENED = QuarterOpened.type_name()
+_RESULT_APPLIED = ResultApplied.type_name()
+_RESULTS_PUBLISHED = ResultsPublished.type_name()
+_REVIEW_RECORDED = ReviewRecorded.type_name()
+_SELF_ASSESSED = SelfAssessed.type_name()
+_UNIT_REGISTERED = UnitRegistered.type_name()
 
 
 class AppraisalProjection(Projection):
@@ -156,7 +170,7 @@ class AppraisalProjection(Projection):
             elif e.type in QUARTER_UNIT_EVENTS and unit and q:
                 uq_keys.add((unit, q))
                 pq_keys.update((p, q) for p, _, _ in _listed(d))
-            elif e.type == "ResultApplied" and unit and (on := day(d, "decided_on")) and (kind := text(d, "kind")):
+            elif e.type == _RESULT_APPLIED and unit and (on := day(d, "decided_on")) and (kind := text(d, "kind")):
                 use_keys.add((unit, on, kind))
         people = await PEOPLE.load(conn, person_keys)
         person_quarters = await PERSON_QUARTERS.load(conn, pq_keys)
@@ -167,7 +181,7 @@ class AppraisalProjection(Projection):
         for e in events:
             d = e.data
             person, unit, q = text(d, "person_id"), text(d, "unit_id"), quarter(d)
-            if e.type == "UnitRegistered" and unit:
+            if e.type == _UNIT_REGISTERED and unit:
                 units[(unit,)] = {"unit_id": unit, "name": text(d, "unit_name", "name")}
             elif e.type in ROSTER_EVENTS and person:
                 row = people.setdefault((person,), {"person_id": person, "active": True})
@@ -175,10 +189,10 @@ class AppraisalProjection(Projection):
                 row["name"] = text(d, "person_name") or row.get("name")
                 if "section_id" in d:
                     row["section_id"] = text(d, "section_id")
-                row["active"] = e.type != "PersonLeft"
-                if e.type == "PersonEnrolled":
+                row["active"] = e.type != _PERSON_LEFT
+                if e.type == _PERSON_ENROLLED:
                     row["enrolled_on"], row["left_on"] = day(d, "enrolled_on"), None
-                elif e.type == "PersonLeft":
+                elif e.type == _PERSON_LEFT:
                     row["left_on"] = day(d, "left_on")
             elif e.type in QUARTER_PERSON_EVENTS and person and q:
                 row = person_quarters.setdefault((person, q), _new_person_quarter(person, q))
@@ -197,7 +211,7 @@ class AppraisalProjection(Projection):
                     pq["unit_id"] = unit
                     pq["name"] = name or pq.get("name")
                     _evolve_listed(pq, e.type, grade)
-            elif e.type == "AnnualGradeDecided" and person and (year := integer(d, "year")) is not None:
+            elif e.type == _ANNUAL_GRADE_DECIDED and person and (year := integer(d, "year")) is not None:
                 annual[(person, year)] = {
                     "person_id": person,
                     "year": year,
@@ -205,7 +219,7 @@ class AppraisalProjection(Projection):
                     "name": text(d, "person_name"),
                     "grade": text(d, "grade"),
                 }
-            elif e.type == "ResultApplied" and unit and (on := day(d, "decided_on")) and (kind := text(d, "kind")):
+            elif e.type == _RESULT_APPLIED and unit and (on := day(d, "decided_on")) and (kind := text(d, "kind")):
                 positive = d.get("positive")
                 row = uses.setdefault(
                     (unit, on, kind),
@@ -255,25 +269,24 @@ def _new_person_quarter(person: str, q: str) -> dict:
 
 
 def _evolve_person_quarter(row: dict, kind: str, d: dict) -> None:
-    match kind:
-        case "SelfAssessed":
-            row["self_assessed"] = True
-        case "PeerReviewed":
-            row["peer_reviews"] += 1
-        case "ReviewRecorded":
-            level = text(d, "level")
-            if level in ("section_chief", "deputy_leader", "principal_leader"):
-                row[level] = text(d, "grade")
-            row["grade"] = text(d, "grade") or row.get("grade")
-        case "GradeAdjusted":
-            row["grade"] = text(d, "to_grade") or row.get("grade")
-            row["adjustments"] += 1
-        case "AppealFiled":
-            row["appeals"] += 1
-            row["appeal_open"] = True
-        case "AppealResolved":
-            row["appeal_open"] = False
-            row["grade"] = text(d, "new_grade") or row.get("grade")
+    if kind == _SELF_ASSESSED:
+        row["self_assessed"] = True
+    elif kind == _PEER_REVIEWED:
+        row["peer_reviews"] += 1
+    elif kind == _REVIEW_RECORDED:
+        level = text(d, "level")
+        if level in ("section_chief", "deputy_leader", "principal_leader"):
+            row[level] = text(d, "grade")
+        row["grade"] = text(d, "grade") or row.get("grade")
+    elif kind == _GRADE_ADJUSTED:
+        row["grade"] = text(d, "to_grade") or row.get("grade")
+        row["adjustments"] += 1
+    elif kind == _APPEAL_FILED:
+        row["appeals"] += 1
+        row["appeal_open"] = True
+    elif kind == _APPEAL_RESOLVED:
+        row["appeal_open"] = False
+        row["grade"] = text(d, "new_grade") or row.get("grade")
 
 
 def _new_unit_quarter(unit: str, q: str) -> dict:
@@ -281,23 +294,22 @@ def _new_unit_quarter(unit: str, q: str) -> dict:
 
 
 def _evolve_unit_quarter(row: dict, kind: str, d: dict) -> None:
-    match kind:
-        case "QuarterOpened":
-            participants = d.get("participants")
-            row["participants"] = len(participants) if isinstance(participants, list) else 0
-            row["good_cap"] = integer(d, "good_cap")
-        case "ResultsPublished":
-            row["published_at"] = moment(d, "published_at")
-            row["good_used"] = _or(integer(d, "good_count"), row.get("good_used"))
-            row["good_cap"] = _or(integer(d, "good_cap"), row.get("good_cap"))
-        case "QuarterFinalized":
-            row["finalized_at"] = moment(d, "finalized_at")
+    if kind == _QUARTER_OPENED:
+        participants = d.get("participants")
+        row["participants"] = len(participants) if isinstance(participants, list) else 0
+        row["good_cap"] = integer(d, "good_cap")
+    elif kind == _RESULTS_PUBLISHED:
+        row["published_at"] = moment(d, "published_at")
+        row["good_used"] = _or(integer(d, "good_count"), row.get("good_used"))
+        row["good_cap"] = _or(integer(d, "good_cap"), row.get("good_cap"))
+    elif kind == _QUARTER_FINALIZED:
+        row["finalized_at"] = moment(d, "finalized_at")
 
 
 def _evolve_listed(row: dict, kind: str, grade: str | None) -> None:
-    if kind == "ResultsPublished":
+    if kind == _RESULTS_PUBLISHED:
         row["published"] = True
-    elif kind == "QuarterFinalized":
+    elif kind == _QUARTER_FINALIZED:
         row["finalized"] = True
-    if grade and kind != "QuarterOpened":
+    if grade and kind != _QUARTER_OPENED:
         row["grade"] = grade

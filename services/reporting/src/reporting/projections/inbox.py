@@ -91,6 +91,16 @@ ROSTER_EVENTS = types_of(PersonEnrolled, ReviewingChainChanged, PersonLeft)
 LOG_EVENTS = types_of(LogSubmitted, LogCommented, LogReturned)
 QUARTER_PERSON_EVENTS = types_of(SelfAssessed, PeerReviewed, ReviewRecorded)
 QUARTER_UNIT_EVENTS = types_of(QuarterOpened, ResultsPublished, QuarterFinalized)
+_DEADLINES_CONFIGURED = DeadlinesConfigured.type_name()
+_LOG_COMMENTED = LogCommented.type_name()
+_LOG_RETURNED = LogReturned.type_name()
+_LOG_SUBMITTED = LogSubmitted.type_name()
+_PEER_REVIEWED = PeerReviewed.type_name()
+_PERSON_ENROLLED = PersonEnrolled.type_name()
+_PERSON_LEFT = PersonLeft.type_name()
+_QUARTER_OPENED = QuarterOpened.type_name()
+_REVIEW_RECORDED = ReviewRecorded.type_name()
+_SELF_ASSESSED = SelfAssessed.type_name()
 
 
 @dataclass(slots=True)
@@ -108,7 +118,7 @@ class InboxRows:
             person, unit = text(d, "person_id"), text(d, "unit_id")
             if e.type in ROSTER_EVENTS and person:
                 _evolve_roster(self.roster.setdefault((person,), {"person_id": person, "active": True}), e.type, d)
-            elif e.type == "DeadlinesConfigured" and unit and isinstance(rule := d.get("deadlines"), dict):
+            elif e.type == _DEADLINES_CONFIGURED and unit and isinstance(rule := d.get("deadlines"), dict):
                 self.deadlines[(unit,)] = {
                     "unit_id": unit,
                     "log_weekday": integer(rule, "log_weekday") or 1,
@@ -125,11 +135,11 @@ class InboxRows:
                 self._quarter_unit(e.type, unit, q, d)
 
     def _quarter_unit(self, kind: str, unit: str, q: str, d: dict[str, Any]) -> None:
-        listed = d.get("participants" if kind == "QuarterOpened" else "results")
+        listed = d.get("participants" if kind == _QUARTER_OPENED else "results")
         for item in listed if isinstance(listed, list) else []:
             if not isinstance(item, dict) or not (person := text(item, "person_id")):
                 continue
-            if kind == "QuarterOpened":
+            if kind == _QUARTER_OPENED:
                 chain = item.get("chain") if isinstance(item.get("chain"), dict) else {}
                 row = {
                     "unit_id": unit,
@@ -161,30 +171,30 @@ def _evolve_roster(row: dict, kind: str, d: dict[str, Any]) -> None:
     if isinstance(chain := d.get("chain"), dict):
         for level in LEVELS:
             row[f"{level}_id"] = text(chain, f"{level}_id")
-    if kind == "PersonEnrolled":
+    if kind == _PERSON_ENROLLED:
         row.update(active=True, enrolled_on=day(d, "enrolled_on"), left_on=None)
-    elif kind == "PersonLeft":
+    elif kind == _PERSON_LEFT:
         row.update(active=False, left_on=day(d, "left_on"))
 
 
 def _evolve_log(row: dict, kind: str, d: dict[str, Any]) -> None:
     row["unit_id"] = text(d, "unit_id") or row.get("unit_id")
-    if kind == "LogSubmitted":
+    if kind == _LOG_SUBMITTED:
         # A new revision waits for the reviewer again.
         row.update(status="submitted", reviewed=False, submitted_at=moment(d, "submitted_at"))
-    elif kind == "LogCommented":
+    elif kind == _LOG_COMMENTED:
         row["reviewed"] = True
         row.setdefault("status", "submitted")
-    elif kind == "LogReturned":
+    elif kind == _LOG_RETURNED:
         row.update(status="returned", reviewed=True)
 
 
 def _evolve_quarter_person(row: dict, kind: str, d: dict[str, Any]) -> None:
-    if kind == "SelfAssessed":
+    if kind == _SELF_ASSESSED:
         row["self_assessed"] = True
-    elif kind == "PeerReviewed":
+    elif kind == _PEER_REVIEWED:
         row["peer_reviews"] = (row.get("peer_reviews") or 0) + 1
-    elif kind == "ReviewRecorded" and (level := text(d, "level")) in LEVELS:
+    elif kind == _REVIEW_RECORDED and (level := text(d, "level")) in LEVELS:
         row["decided"] = [*row.get("decided", []), level]
     _settle_waiting(row)
 

@@ -18,6 +18,9 @@ from reporting.eventdata import flag, integer, moment, text
 Submission = tuple[str, bool, int, dt.datetime]  # unit, late (first submission), revisions, first submitted
 
 
+_LOG_SUBMITTED = LogSubmitted.type_name()
+
+
 @dataclass(slots=True)
 class Submissions:
     """A batch folded: by (week, person) and by (month, person)."""
@@ -70,7 +73,7 @@ class SubmissionsProjection(PureFoldProjection[Submissions]):
         folded = Submissions()
         for e in events:
             d = e.data
-            weekly = e.type == "LogSubmitted"
+            weekly = e.type == _LOG_SUBMITTED
             period, person, unit, at = (
                 text(d, "week" if weekly else "month"),
                 text(d, "person_id"),

@@ -38,7 +38,7 @@ from grassroots_common.contracts.grid import (
     WishScreened,
 )
 from grassroots_common.events import RecordedEvent
-from grassroots_common.projections.projection import Projection, types_of
+from grassroots_common.projections.projection import Projection, keyed_by_type, types_of
 from grassroots_common.tables import Table
 from reporting.eventdata import flag, moment, text
 
@@ -119,14 +119,37 @@ WISH_EVENTS = types_of(
     WishCollected, WishScreened, WishRejected, WishClaimed, WishReleased, WishFulfilled, WishRevisited
 )
 NAME_EVENTS = types_of(DepartmentRegistered, CommunityRegistered)
-_WISH_STATUS = {
-    "WishCollected": "collected",
-    "WishScreened": "listed",
-    "WishRejected": "rejected",
-    "WishClaimed": "claimed",
-    "WishReleased": "listed",
-    "WishFulfilled": "fulfilled",
-}
+_WISH_STATUS = keyed_by_type(
+    {
+        WishCollected: "collected",
+        WishScreened: "listed",
+        WishRejected: "rejected",
+        WishClaimed: "claimed",
+        WishReleased: "listed",
+        WishFulfilled: "fulfilled",
+    }
+)
+_COMMUNITY_REGISTERED = CommunityRegistered.type_name()
+_DEPARTMENT_REGISTERED = DepartmentRegistered.type_name()
+_REPORT_ESCALATED = ReportEscalated.type_name()
+_REPORT_FILED = ReportFiled.type_name()
+_REPORT_MERGED = ReportMerged.type_name()
+_RESOLVED_IN_GRID = ResolvedInGrid.type_name()
+_SATISFACTION_RECORDED = SatisfactionRecorded.type_name()
+_TICKET_ACCEPTED = TicketAccepted.type_name()
+_TICKET_CLOSED = TicketClosed.type_name()
+_TICKET_DISPATCHED = TicketDispatched.type_name()
+_TICKET_ESCALATED = TicketEscalated.type_name()
+_TICKET_EXTENDED = TicketExtended.type_name()
+_TICKET_HANDLED = TicketHandled.type_name()
+_TICKET_OVERDUE = TicketOverdue.type_name()
+_TICKET_REOPENED = TicketReopened.type_name()
+_TICKET_REPORTED_BACK = TicketReportedBack.type_name()
+_TICKET_RETURNED = TicketReturned.type_name()
+_TICKET_VERIFIED = TicketVerified.type_name()
+_WISH_COLLECTED = WishCollected.type_name()
+_WISH_FULFILLED = WishFulfilled.type_name()
+_WISH_REVISITED = WishRevisited.type_name()
 
 
 class TicketsProjection(Projection):
@@ -169,7 +192,7 @@ class TicketsProjection(Projection):
             if e.type in TICKET_EVENTS and (ticket_id := text(d, "ticket_id")):
                 row = tickets.setdefault((ticket_id,), _new_ticket(ticket_id))
                 _evolve_ticket(row, e.type, d)
-            elif e.type == "ReportMerged" and (report_id := text(d, "report_id")):
+            elif e.type == _REPORT_MERGED and (report_id := text(d, "report_id")):
                 merged.add((report_id,))
                 reports.pop((report_id,), None)
             elif e.type in REPORT_EVENTS and (report_id := text(d, "report_id")):
@@ -178,9 +201,9 @@ class TicketsProjection(Projection):
             elif e.type in WISH_EVENTS and (wish_id := text(d, "wish_id")):
                 row = wishes.setdefault((wish_id,), _new_wish(wish_id))
                 _evolve_wish(row, e.type, d)
-            elif e.type == "DepartmentRegistered" and (dep := text(d, "department_id")):
+            elif e.type == _DEPARTMENT_REGISTERED and (dep := text(d, "department_id")):
                 names[("department", dep)] = {"kind": "department", "id": dep, "name": text(d, "name")}
-            elif e.type == "CommunityRegistered" and (com := text(d, "community_id")):
+            elif e.type == _COMMUNITY_REGISTERED and (com := text(d, "community_id")):
                 names[("community", com)] = {"kind": "community", "id": com, "name": text(d, "name")}
         await TICKETS.upsert(conn, tickets.values())
         await REPORTS.upsert(conn, reports.values())
@@ -198,53 +221,52 @@ def _evolve_ticket(row: dict, kind: str, d: dict) -> None:
     for field in ("community_id", "department_id", "grid_id"):
         if value := text(d, field):
             row[field] = value
-    match kind:
-        case "TicketDispatched":
-            row["category"] = text(d, "category") or row.get("category")
-            row["kind"] = text(d, "kind") or row.get("kind")
-            row["title"] = text(d, "title") or row.get("title")
-            row["dispatched_at"] = row.get("dispatched_at") or moment(d, "dispatched_at")
-            row["accept_by"] = moment(d, "accept_by")
-            row["deadline"] = moment(d, "deadline")
-            row.update(status="dispatched", accepted_at=None, accepted_on_time=None, rounds=row["rounds"] + 1)
-        case "TicketAccepted":
-            row["accepted_at"] = moment(d, "accepted_at")
-            row["accepted_on_time"] = flag(d, "on_time")
-            row["status"] = "accepted"
-        case "TicketReturned":
-            row["returns"] += 1
-            row["status"] = "returned"
-        case "TicketHandled":
-            row["status"] = "handled"
-        case "TicketReportedBack":
-            row["reported_at"] = moment(d, "reported_at")
-            row["reported_on_time"] = flag(d, "on_time")
-            row["status"] = "reported"
-        case "TicketVerified":
-            row["status"] = "verified" if d.get("passed", True) else "accepted"
-        case "TicketClosed":
-            row["closed_at"] = moment(d, "closed_at")
-            row["status"] = "closed"
-        case "TicketExtended":
-            row["deadline"] = moment(d, "new_deadline") or row.get("deadline")
-            row["extensions"] += 1
-        case "TicketOverdue":
-            row["overdue"] += 1
-        case "TicketEscalated":
-            row["escalations"] += 1
-        case "SatisfactionRecorded":
-            row["satisfaction"] = text(d, "satisfaction")
-        case "TicketReopened":
-            row.update(
-                status="reopened",
-                reopens=row["reopens"] + 1,
-                rounds=row["rounds"] + 1,
-                accept_by=moment(d, "accept_by"),
-                deadline=moment(d, "deadline"),
-                reported_at=None,
-                reported_on_time=None,
-                closed_at=None,
-            )
+    if kind == _TICKET_DISPATCHED:
+        row["category"] = text(d, "category") or row.get("category")
+        row["kind"] = text(d, "kind") or row.get("kind")
+        row["title"] = text(d, "title") or row.get("title")
+        row["dispatched_at"] = row.get("dispatched_at") or moment(d, "dispatched_at")
+        row["accept_by"] = moment(d, "accept_by")
+        row["deadline"] = moment(d, "deadline")
+        row.update(status="dispatched", accepted_at=None, accepted_on_time=None, rounds=row["rounds"] + 1)
+    elif kind == _TICKET_ACCEPTED:
+        row["accepted_at"] = moment(d, "accepted_at")
+        row["accepted_on_time"] = flag(d, "on_time")
+        row["status"] = "accepted"
+    elif kind == _TICKET_RETURNED:
+        row["returns"] += 1
+        row["status"] = "returned"
+    elif kind == _TICKET_HANDLED:
+        row["status"] = "handled"
+    elif kind == _TICKET_REPORTED_BACK:
+        row["reported_at"] = moment(d, "reported_at")
+        row["reported_on_time"] = flag(d, "on_time")
+        row["status"] = "reported"
+    elif kind == _TICKET_VERIFIED:
+        row["status"] = "verified" if d.get("passed", True) else "accepted"
+    elif kind == _TICKET_CLOSED:
+        row["closed_at"] = moment(d, "closed_at")
+        row["status"] = "closed"
+    elif kind == _TICKET_EXTENDED:
+        row["deadline"] = moment(d, "new_deadline") or row.get("deadline")
+        row["extensions"] += 1
+    elif kind == _TICKET_OVERDUE:
+        row["overdue"] += 1
+    elif kind == _TICKET_ESCALATED:
+        row["escalations"] += 1
+    elif kind == _SATISFACTION_RECORDED:
+        row["satisfaction"] = text(d, "satisfaction")
+    elif kind == _TICKET_REOPENED:
+        row.update(
+            status="reopened",
+            reopens=row["reopens"] + 1,
+            rounds=row["rounds"] + 1,
+            accept_by=moment(d, "accept_by"),
+            deadline=moment(d, "deadline"),
+            reported_at=None,
+            reported_on_time=None,
+            closed_at=None,
+        )
 
 
 def _new_report(report_id: str) -> dict:
@@ -255,11 +277,11 @@ def _evolve_report(row: dict, kind: str, d: dict) -> None:
     for field in ("community_id", "grid_id", "category"):
         if value := text(d, field):
             row[field] = value
-    if kind == "ReportFiled":
+    if kind == _REPORT_FILED:
         row["filed_at"] = moment(d, "filed_at")
-    elif kind == "ResolvedInGrid":
+    elif kind == _RESOLVED_IN_GRID:
         row["resolved_in_grid"] = True
-    elif kind == "ReportEscalated":
+    elif kind == _REPORT_ESCALATED:
         row["escalated"] = True
 
 
@@ -270,11 +292,11 @@ def _new_wish(wish_id: str) -> dict:
 def _evolve_wish(row: dict, kind: str, d: dict) -> None:
     if value := text(d, "community_id"):
         row["community_id"] = value
-    if kind == "WishCollected":
+    if kind == _WISH_COLLECTED:
         row["title"] = text(d, "title")
         row["collected_at"] = moment(d, "collected_at")
-    elif kind == "WishFulfilled":
+    elif kind == _WISH_FULFILLED:
         row["fulfilled_at"] = moment(d, "fulfilled_at")
-    elif kind == "WishRevisited":
+    elif kind == _WISH_REVISITED:
         row["satisfaction"] = text(d, "satisfaction")
     row["status"] = _WISH_STATUS.get(kind, row["status"])

@@ -123,6 +123,19 @@ PROJECT_EVENTS = types_of(
 INCOME_EVENTS = types_of(IncomeReported, BonusAwarded)
 INSPECTION_EVENTS = types_of(InspectionRecorded, FindingClosed)
 PAIRING_EVENTS = types_of(PairingCommitted, PairingDelivered)
+_INCOME_REPORTED = IncomeReported.type_name()
+_INSPECTION_RECORDED = InspectionRecorded.type_name()
+_INVESTMENT_ATTRACTED = InvestmentAttracted.type_name()
+_MILESTONE_REPORTED = MilestoneReported.type_name()
+_PAIRING_COMMITTED = PairingCommitted.type_name()
+_PROJECT_FUNDED = ProjectFunded.type_name()
+_PROJECT_INCOME_REPORTED = ProjectIncomeReported.type_name()
+_PROJECT_REGISTERED = ProjectRegistered.type_name()
+_RECTIFICATION_ACCEPTED = RectificationAccepted.type_name()
+_TOWN_REGISTERED = TownRegistered.type_name()
+_VILLAGE_DESIGNATED_WEAK = VillageDesignatedWeak.type_name()
+_VILLAGE_REGISTERED = VillageRegistered.type_name()
+_VILLAGE_STATUS_CHANGED = VillageStatusChanged.type_name()
 
 
 class VillagesProjection(Projection):
@@ -174,7 +187,7 @@ class VillagesProjection(Projection):
                 keys["v"].add((village,))
             elif e.type in PROJECT_EVENTS and project:
                 keys["p"].add((project,))
-                if e.type == "ProjectFunded" and (on := day(d, "received_on")):
+                if e.type == _PROJECT_FUNDED and (on := day(d, "received_on")):
                     keys["f"].add((project, text(d, "source") or "other", on))
             elif e.type in INCOME_EVENTS and village and year is not None:
                 keys["i"].add((village, year))
@@ -192,7 +205,7 @@ class VillagesProjection(Projection):
         for e in events:
             d = e.data
             village, town, year = text(d, "village_id"), text(d, "town_id"), integer(d, "year")
-            if e.type == "TownRegistered" and town:
+            if e.type == _TOWN_REGISTERED and town:
                 towns[(town,)] = {"town_id": town, "name": text(d, "name")}
             elif e.type in VILLAGE_EVENTS and village:
                 row = villages.setdefault((village,), {"village_id": village, "level": "none", "rectified": False})
@@ -200,7 +213,7 @@ class VillagesProjection(Projection):
             elif e.type in PROJECT_EVENTS and (project := text(d, "project_id")):
                 row = projects.setdefault((project,), _new_project(project))
                 _evolve_project(row, e.type, d)
-                if e.type == "ProjectFunded" and (on := day(d, "received_on")):
+                if e.type == _PROJECT_FUNDED and (on := day(d, "received_on")):
                     source = text(d, "source") or "other"
                     fund = funds.setdefault(
                         (project, source, on),
@@ -212,7 +225,7 @@ class VillagesProjection(Projection):
             elif e.type in INCOME_EVENTS and village and year is not None:
                 row = incomes.setdefault((village, year), {"village_id": village, "year": year})
                 row["town_id"] = town or row.get("town_id")
-                if e.type == "IncomeReported":
+                if e.type == _INCOME_REPORTED:
                     row["income_fen"] = integer(d, "income_fen")
                 else:
                     row["bonus_fen"] = integer(d, "bonus_fen")
@@ -236,16 +249,15 @@ class VillagesProjection(Projection):
 
 def _evolve_village(row: dict, kind: str, d: dict) -> None:
     row["town_id"] = text(d, "town_id") or row.get("town_id")
-    match kind:
-        case "VillageRegistered":
-            row["name"] = text(d, "name")
-        case "VillageStatusChanged":
-            row["level"] = text(d, "level") or row["level"]
-        case "VillageDesignatedWeak":
-            row["weak_year"] = integer(d, "year")
-            row["rectified"] = False
-        case "RectificationAccepted":
-            row["rectified"] = True
+    if kind == _VILLAGE_REGISTERED:
+        row["name"] = text(d, "name")
+    elif kind == _VILLAGE_STATUS_CHANGED:
+        row["level"] = text(d, "level") or row["level"]
+    elif kind == _VILLAGE_DESIGNATED_WEAK:
+        row["weak_year"] = integer(d, "year")
+        row["rectified"] = False
+    elif kind == _RECTIFICATION_ACCEPTED:
+        row["rectified"] = True
 
 
 def _new_project(project_id: str) -> dict:
@@ -257,29 +269,28 @@ def _evolve_project(row: dict, kind: str, d: dict) -> None:
     for field in ("town_id", "village_id"):
         row[field] = text(d, field) or row.get(field)
     amount = integer(d, "amount_fen") or 0
-    match kind:
-        case "ProjectRegistered":
-            for field in ("name", "model", "owner_name", "supervisor_level"):
-                row[field] = text(d, field)
-            row["year"] = integer(d, "year")
-            row["budget_fen"] = integer(d, "budget_fen") or 0
-            row["starts_on"] = day(d, "starts_on")
-            row["due_on"] = day(d, "due_on")
-        case "ProjectFunded":
-            row["funded_fen"] += amount
-        case "InvestmentAttracted":
-            row["invested_fen"] += amount
-        case "MilestoneReported":
-            row["progress"] = max(0, min(100, integer(d, "progress_pct") or 0))
-            row["milestones"] += 1
-            row["last_reported_on"] = day(d, "reported_on")
-        case "ProjectIncomeReported":
-            row["income_fen"] += amount
+    if kind == _PROJECT_REGISTERED:
+        for field in ("name", "model", "owner_name", "supervisor_level"):
+            row[field] = text(d, field)
+        row["year"] = integer(d, "year")
+        row["budget_fen"] = integer(d, "budget_fen") or 0
+        row["starts_on"] = day(d, "starts_on")
+        row["due_on"] = day(d, "due_on")
+    elif kind == _PROJECT_FUNDED:
+        row["funded_fen"] += amount
+    elif kind == _INVESTMENT_ATTRACTED:
+        row["invested_fen"] += amount
+    elif kind == _MILESTONE_REPORTED:
+        row["progress"] = max(0, min(100, integer(d, "progress_pct") or 0))
+        row["milestones"] += 1
+        row["last_reported_on"] = day(d, "reported_on")
+    elif kind == _PROJECT_INCOME_REPORTED:
+        row["income_fen"] += amount
 
 
 def _evolve_inspection(row: dict, kind: str, d: dict) -> None:
     row["town_id"] = text(d, "town_id") or row.get("town_id")
-    if kind == "InspectionRecorded":
+    if kind == _INSPECTION_RECORDED:
         row["inspected_on"] = day(d, "inspected_on")
         row["total_score"] = integer(d, "total_score")
         row["max_total"] = integer(d, "max_total")
@@ -298,7 +309,7 @@ def _new_pairing(unit: str, year: int, village: str) -> dict:
 
 def _evolve_pairing(row: dict, kind: str, d: dict) -> None:
     row["town_id"] = text(d, "town_id") or row.get("town_id")
-    if kind == "PairingCommitted":
+    if kind == _PAIRING_COMMITTED:
         row["unit_name"] = text(d, "unit_name")
         row["target_funds_fen"] = integer(d, "target_funds_fen") or 0
         row["target_supporting"] = integer(d, "target_supporting_projects") or 0

@@ -64,6 +64,11 @@ FINDINGS = Table(
 )
 
 
+_FINDING_CLOSED = FindingClosed.type_name()
+_INSPECTION_RECORDED = InspectionRecorded.type_name()
+_INSPECTION_ROUND_OPENED = InspectionRoundOpened.type_name()
+
+
 class InspectionsProjection(Projection):
     name = "village_inspections"
     schema = SCHEMA
@@ -92,53 +97,53 @@ class InspectionsProjection(Projection):
         keys = {(e.data["round_id"], e.data["village_id"]) for e in events if "village_id" in e.data}
         villages = await Rows.load(conn, ROUND_VILLAGES, keys)
         findings = await Rows.load(
-            conn, FINDINGS, {(e.data["finding_id"],) for e in events if e.type == "FindingClosed"}
+            conn, FINDINGS, {(e.data["finding_id"],) for e in events if e.type == _FINDING_CLOSED}
         )
         rounds = Rows(ROUNDS, {})
         for e in events:
             d = e.data
-            match e.type:
-                case "InspectionRoundOpened":
-                    assigned = [(t, v) for t in d["teams"] for v in t["villages"]]
-                    rounds.put((d["round_id"],), {**d, "villages": len(assigned)})
-                    for team, v in assigned:
-                        villages.put(
-                            (d["round_id"], v["village_id"]),
-                            {
-                                "round_id": d["round_id"],
-                                "village_id": v["village_id"],
-                                "town_id": v["town_id"],
-                                "team_id": team["team_id"],
-                                "team_name": team["name"],
-                                "findings": 0,
-                                "open_findings": 0,
-                            },
-                        )
-                case "InspectionRecorded":
-                    villages.update(
-                        (d["round_id"], d["village_id"]),
-                        inspected_on=d["inspected_on"],
-                        total_score=d["total_score"],
-                        max_total=d["max_total"],
-                        scores=d["scores"],
-                        findings=len(d["findings"]),
-                        open_findings=len(d["findings"]),
+            kind = e.type
+            if kind == _INSPECTION_ROUND_OPENED:
+                assigned = [(t, v) for t in d["teams"] for v in t["villages"]]
+                rounds.put((d["round_id"],), {**d, "villages": len(assigned)})
+                for team, v in assigned:
+                    villages.put(
+                        (d["round_id"], v["village_id"]),
+                        {
+                            "round_id": d["round_id"],
+                            "village_id": v["village_id"],
+                            "town_id": v["town_id"],
+                            "team_id": team["team_id"],
+                            "team_name": team["name"],
+                            "findings": 0,
+                            "open_findings": 0,
+                        },
                     )
-                    for f in d["findings"]:
-                        findings.put(
-                            (f["finding_id"],),
-                            {**f, **{k: d[k] for k in ("round_id", "town_id", "village_id")}, "overdue": False},
-                        )
-                case "FindingClosed":
-                    findings.update(
-                        (d["finding_id"],),
-                        closed_on=d["closed_on"],
-                        note=d["note"],
-                        evidence_upload_ids=d["evidence_upload_ids"],
-                        overdue=d["overdue"],
+            elif kind == _INSPECTION_RECORDED:
+                villages.update(
+                    (d["round_id"], d["village_id"]),
+                    inspected_on=d["inspected_on"],
+                    total_score=d["total_score"],
+                    max_total=d["max_total"],
+                    scores=d["scores"],
+                    findings=len(d["findings"]),
+                    open_findings=len(d["findings"]),
+                )
+                for f in d["findings"]:
+                    findings.put(
+                        (f["finding_id"],),
+                        {**f, **{k: d[k] for k in ("round_id", "town_id", "village_id")}, "overdue": False},
                     )
-                    row = villages.get((d["round_id"], d["village_id"]))
-                    if row is not None:
-                        villages.update((d["round_id"], d["village_id"]), open_findings=row["open_findings"] - 1)
+            elif kind == _FINDING_CLOSED:
+                findings.update(
+                    (d["finding_id"],),
+                    closed_on=d["closed_on"],
+                    note=d["note"],
+                    evidence_upload_ids=d["evidence_upload_ids"],
+                    overdue=d["overdue"],
+                )
+                row = villages.get((d["round_id"], d["village_id"]))
+                if row is not None:
+                    villages.update((d["round_id"], d["village_id"]), open_findings=row["open_findings"] - 1)
         for rows in (rounds, villages, findings):
             await rows.save(conn)

@@ -48,6 +48,10 @@ DELIVERIES = Table(
 _COUNTERS = {"funds": "funds_fen", "supporting_project": "supporting_projects", "industry_project": "industry_projects"}
 
 
+_PAIRING_COMMITTED = PairingCommitted.type_name()
+_PAIRING_DELIVERED = PairingDelivered.type_name()
+
+
 class PairingsProjection(Projection):
     name = "village_pairings"
     schema = SCHEMA
@@ -77,15 +81,15 @@ class PairingsProjection(Projection):
         for e in events:
             d = e.data
             key = (d["unit_id"], d["year"], d["village_id"])
-            match e.type:
-                case "PairingCommitted":
-                    pairings.put(key, {**d, "funds_fen": 0, "supporting_projects": 0, "industry_projects": 0})
-                case "PairingDelivered":
-                    deliveries.put((d["delivery_id"],), d)
-                    row = pairings.get(key)
-                    if row is not None:
-                        column = _COUNTERS[d["kind"]]
-                        step = d["amount_fen"] if d["kind"] == "funds" else 1
-                        pairings.update(key, **{column: row[column] + step})
+            kind = e.type
+            if kind == _PAIRING_COMMITTED:
+                pairings.put(key, {**d, "funds_fen": 0, "supporting_projects": 0, "industry_projects": 0})
+            elif kind == _PAIRING_DELIVERED:
+                deliveries.put((d["delivery_id"],), d)
+                row = pairings.get(key)
+                if row is not None:
+                    column = _COUNTERS[d["kind"]]
+                    step = d["amount_fen"] if d["kind"] == "funds" else 1
+                    pairings.update(key, **{column: row[column] + step})
         await pairings.save(conn)
         await deliveries.save(conn)

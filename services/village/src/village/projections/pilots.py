@@ -49,6 +49,10 @@ ITEMS = Table(
 )
 
 
+_PILOT_ITEM_PROGRESSED = PilotItemProgressed.type_name()
+_PILOT_PLAN_DEFINED = PilotPlanDefined.type_name()
+
+
 class PilotsProjection(Projection):
     name = "village_pilots"
     schema = SCHEMA
@@ -69,27 +73,27 @@ class PilotsProjection(Projection):
     """
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
-        keys = {(e.data["village_id"], e.data["item_id"]) for e in events if e.type == "PilotItemProgressed"}
+        keys = {(e.data["village_id"], e.data["item_id"]) for e in events if e.type == _PILOT_ITEM_PROGRESSED}
         items = await Rows.load(conn, ITEMS, keys)
         plans = Rows(PLANS, {})
         for e in events:
             d = e.data
-            match e.type:
-                case "PilotPlanDefined":
-                    plans.put((d["village_id"],), {**d, "items": len(d["items"]), "defined_at": e.occurred_at})
-                    for item in d["items"]:
-                        items.put(
-                            (d["village_id"], item["item_id"]),
-                            {**item, "village_id": d["village_id"], "plan_id": d["plan_id"], "town_id": d["town_id"]}
-                            | {"progress_pct": 0},
-                        )
-                case "PilotItemProgressed":
-                    items.update(
-                        (d["village_id"], d["item_id"]),
-                        progress_pct=d["progress_pct"],
-                        reported_on=d["reported_on"],
-                        note=d["note"],
-                        evidence_upload_ids=d["evidence_upload_ids"],
+            kind = e.type
+            if kind == _PILOT_PLAN_DEFINED:
+                plans.put((d["village_id"],), {**d, "items": len(d["items"]), "defined_at": e.occurred_at})
+                for item in d["items"]:
+                    items.put(
+                        (d["village_id"], item["item_id"]),
+                        {**item, "village_id": d["village_id"], "plan_id": d["plan_id"], "town_id": d["town_id"]}
+                        | {"progress_pct": 0},
                     )
+            elif kind == _PILOT_ITEM_PROGRESSED:
+                items.update(
+                    (d["village_id"], d["item_id"]),
+                    progress_pct=d["progress_pct"],
+                    reported_on=d["reported_on"],
+                    note=d["note"],
+                    evidence_upload_ids=d["evidence_upload_ids"],
+                )
         await plans.save(conn)
         await items.save(conn)

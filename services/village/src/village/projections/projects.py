@@ -75,6 +75,13 @@ INCOMES = Table(
 )
 
 
+_INVESTMENT_ATTRACTED = InvestmentAttracted.type_name()
+_MILESTONE_REPORTED = MilestoneReported.type_name()
+_PROJECT_FUNDED = ProjectFunded.type_name()
+_PROJECT_INCOME_REPORTED = ProjectIncomeReported.type_name()
+_PROJECT_REGISTERED = ProjectRegistered.type_name()
+
+
 class ProjectsProjection(Projection):
     name = "village_projects"
     schema = SCHEMA
@@ -122,21 +129,21 @@ class ProjectsProjection(Projection):
         for e in events:
             d = e.data
             key = (d["project_id"],)
-            match e.type:
-                case "ProjectRegistered":
-                    projects.put(key, {**d, "progress_pct": 0, "last_reported_on": None} | _zero_totals())
-                case "ProjectFunded":
-                    details["fundings"].put((d["funding_id"],), d)
-                    _add(projects, key, "funded_fen", d["amount_fen"])
-                case "InvestmentAttracted":
-                    details["investments"].put((d["investment_id"],), d)
-                    _add(projects, key, "invested_fen", d["amount_fen"])
-                case "MilestoneReported":
-                    details["milestones"].put((d["milestone_id"],), d)
-                    projects.update(key, progress_pct=d["progress_pct"], last_reported_on=d["reported_on"])
-                case "ProjectIncomeReported":
-                    details["project_incomes"].put((d["income_id"],), d)
-                    _add(projects, key, "income_fen", d["amount_fen"])
+            kind = e.type
+            if kind == _PROJECT_REGISTERED:
+                projects.put(key, {**d, "progress_pct": 0, "last_reported_on": None} | _zero_totals())
+            elif kind == _PROJECT_FUNDED:
+                details["fundings"].put((d["funding_id"],), d)
+                _add(projects, key, "funded_fen", d["amount_fen"])
+            elif kind == _INVESTMENT_ATTRACTED:
+                details["investments"].put((d["investment_id"],), d)
+                _add(projects, key, "invested_fen", d["amount_fen"])
+            elif kind == _MILESTONE_REPORTED:
+                details["milestones"].put((d["milestone_id"],), d)
+                projects.update(key, progress_pct=d["progress_pct"], last_reported_on=d["reported_on"])
+            elif kind == _PROJECT_INCOME_REPORTED:
+                details["project_incomes"].put((d["income_id"],), d)
+                _add(projects, key, "income_fen", d["amount_fen"])
         await projects.save(conn)
         for rows in details.values():
             await rows.save(conn)

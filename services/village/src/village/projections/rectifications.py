@@ -47,6 +47,13 @@ CASES = Table(
 )
 
 
+_RECTIFICATION_ACCEPTED = RectificationAccepted.type_name()
+_RECTIFICATION_PLANNED = RectificationPlanned.type_name()
+_RECTIFICATION_PROGRESSED = RectificationProgressed.type_name()
+_VILLAGE_DESIGNATED_WEAK = VillageDesignatedWeak.type_name()
+_WEAKNESS_SCREENED = WeaknessScreened.type_name()
+
+
 class RectificationsProjection(Projection):
     name = "village_rectifications"
     schema = SCHEMA
@@ -71,69 +78,69 @@ class RectificationsProjection(Projection):
             d = e.data
             key = (d["village_id"], d["year"])
             row = cases.get(key)
-            match e.type:
-                case "WeaknessScreened":
-                    base = row or {
-                        "village_id": d["village_id"],
-                        "year": d["year"],
-                        "town_id": d["town_id"],
-                        "stage": "screened",
-                        "hits": [],
-                        "screenings": 0,
-                        "measures_total": 0,
-                        "measures_done": 0,
+            kind = e.type
+            if kind == _WEAKNESS_SCREENED:
+                base = row or {
+                    "village_id": d["village_id"],
+                    "year": d["year"],
+                    "town_id": d["town_id"],
+                    "stage": "screened",
+                    "hits": [],
+                    "screenings": 0,
+                    "measures_total": 0,
+                    "measures_done": 0,
+                }
+                hits = sorted(set(base["hits"]) | set(d["hits"]))
+                cases.put(
+                    key,
+                    {
+                        **base,
+                        "hits": hits,
+                        "screenings": base["screenings"] + 1,
+                        "last_screened_on": d["screened_on"],
+                    },
+                )
+            elif kind == _VILLAGE_DESIGNATED_WEAK:
+                cases.update(
+                    key,
+                    stage="designated",
+                    criteria=d["criteria"],
+                    designated_on=d["designated_on"],
+                    reason=d["reason"],
+                )
+            elif kind == _RECTIFICATION_PLANNED:
+                measures = [{**m, "done": False, "notes": []} for m in d["measures"]]
+                cases.update(
+                    key,
+                    stage="rectifying",
+                    responsible_leader=d["responsible_leader"],
+                    work_group=d["work_group"],
+                    measures=measures,
+                    measures_total=len(measures),
+                    measures_done=0,
+                    deadline=d["deadline"],
+                )
+            elif kind == _RECTIFICATION_PROGRESSED and row is not None:
+                measures = [
+                    {
+                        **m,
+                        "done": m["done"] or d["done"],
+                        "notes": [
+                            *m["notes"],
+                            {"note": d["note"], "on": d["reported_on"], "evidence": d["evidence_upload_ids"]},
+                        ],
                     }
-                    hits = sorted(set(base["hits"]) | set(d["hits"]))
-                    cases.put(
-                        key,
-                        {
-                            **base,
-                            "hits": hits,
-                            "screenings": base["screenings"] + 1,
-                            "last_screened_on": d["screened_on"],
-                        },
-                    )
-                case "VillageDesignatedWeak":
-                    cases.update(
-                        key,
-                        stage="designated",
-                        criteria=d["criteria"],
-                        designated_on=d["designated_on"],
-                        reason=d["reason"],
-                    )
-                case "RectificationPlanned":
-                    measures = [{**m, "done": False, "notes": []} for m in d["measures"]]
-                    cases.update(
-                        key,
-                        stage="rectifying",
-                        responsible_leader=d["responsible_leader"],
-                        work_group=d["work_group"],
-                        measures=measures,
-                        measures_total=len(measures),
-                        measures_done=0,
-                        deadline=d["deadline"],
-                    )
-                case "RectificationProgressed" if row is not None:
-                    measures = [
-                        {
-                            **m,
-                            "done": m["done"] or d["done"],
-                            "notes": [
-                                *m["notes"],
-                                {"note": d["note"], "on": d["reported_on"], "evidence": d["evidence_upload_ids"]},
-                            ],
-                        }
-                        if m["measure_id"] == d["measure_id"]
-                        else m
-                        for m in row["measures"]
-                    ]
-                    cases.update(key, measures=measures, measures_done=sum(1 for m in measures if m["done"]))
-                case "RectificationAccepted":
-                    cases.update(
-                        key,
-                        stage="accepted",
-                        accepted_on=d["accepted_on"],
-                        accepted_by=d["accepted_by"],
-                        accepted_overdue=d["overdue"],
-                    )
+                    if m["measure_id"] == d["measure_id"]
+                    else m
+                    for m in row["measures"]
+                ]
+                cases.update(key, measures=measures, measures_done=sum(1 for m in measures if m["done"]))
+            elif kind == _RECTIFICATION_ACCEPTED:
+                cases.update(
+                    key,
+                    stage="accepted",
+                    accepted_on=d["accepted_on"],
+                    accepted_by=d["accepted_by"],
+                    accepted_overdue=d["overdue"],
+                )
         await cases.save(conn)

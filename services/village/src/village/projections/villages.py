@@ -107,6 +107,17 @@ INCOMES = Table(
 )
 
 
+_BONUS_AWARDED = BonusAwarded.type_name()
+_CADRE_APPOINTED = CadreAppointed.type_name()
+_CADRE_LEFT = CadreLeft.type_name()
+_INCOME_REPORTED = IncomeReported.type_name()
+_SUBSIDY_COMPUTED = SubsidyComputed.type_name()
+_TOWN_REGISTERED = TownRegistered.type_name()
+_VILLAGE_POLICY_SET = VillagePolicySet.type_name()
+_VILLAGE_REGISTERED = VillageRegistered.type_name()
+_VILLAGE_STATUS_CHANGED = VillageStatusChanged.type_name()
+
+
 class VillagesProjection(Projection):
     name = "villages"
     schema = SCHEMA
@@ -173,53 +184,53 @@ class VillagesProjection(Projection):
         incomes = await Rows.load(conn, INCOMES, income_keys)
         for e in events:
             d = e.data
-            match e.type:
-                case "VillagePolicySet":
-                    policy.put((1,), {"id": 1, "data": d})
-                case "TownRegistered":
-                    towns.put((d["town_id"],), {**d, "registered_at": e.occurred_at})
-                case "VillageRegistered":
-                    villages.put(
-                        (d["village_id"],),
-                        {**d, "level": "none", "level_since": None, "secretary_name": None, "one_shoulder": False}
-                        | {"cadres": 0, "reserves": 0},
-                    )
-                case "VillageStatusChanged":
-                    villages.update((d["village_id"],), level=d["level"], level_since=d["effective_on"])
-                    changes.put(
-                        (e.event_id,), {**d, "event_id": e.event_id, "actor_name": e.metadata.get("actor_name", "")}
-                    )
-                case "CadreAppointed":
-                    cadres.put((d["cadre_id"],), {**d, "left_on": None, "left_reason": None})
-                    _roster(villages, d, +1)
-                case "CadreLeft":
-                    cadres.update((d["cadre_id"],), left_on=d["left_on"], left_reason=d["reason"])
-                    _roster(villages, d, -1)
-                case "SubsidyComputed":
-                    subsidies.put(
-                        (d["village_id"], d["month"]),
-                        {**d, "cadres": len(d["lines"]), "issued_at": e.occurred_at},
-                    )
-                case "IncomeReported":
-                    key = (d["village_id"], d["year"])
-                    row = incomes.get(key) or {
-                        "bonus_fen": None,
-                        "threshold_fen": None,
-                        "awarded_at": None,
-                        "reports": 0,
-                    }
-                    incomes.put(
-                        key,
-                        {**row, **_pick(d, "village_id", "year", "town_id", "income_fen")}
-                        | {"reports": row["reports"] + 1},
-                    )
-                case "BonusAwarded":
-                    incomes.update(
-                        (d["village_id"], d["year"]),
-                        bonus_fen=d["bonus_fen"],
-                        threshold_fen=d["threshold_fen"],
-                        awarded_at=e.occurred_at,
-                    )
+            kind = e.type
+            if kind == _VILLAGE_POLICY_SET:
+                policy.put((1,), {"id": 1, "data": d})
+            elif kind == _TOWN_REGISTERED:
+                towns.put((d["town_id"],), {**d, "registered_at": e.occurred_at})
+            elif kind == _VILLAGE_REGISTERED:
+                villages.put(
+                    (d["village_id"],),
+                    {**d, "level": "none", "level_since": None, "secretary_name": None, "one_shoulder": False}
+                    | {"cadres": 0, "reserves": 0},
+                )
+            elif kind == _VILLAGE_STATUS_CHANGED:
+                villages.update((d["village_id"],), level=d["level"], level_since=d["effective_on"])
+                changes.put(
+                    (e.event_id,), {**d, "event_id": e.event_id, "actor_name": e.metadata.get("actor_name", "")}
+                )
+            elif kind == _CADRE_APPOINTED:
+                cadres.put((d["cadre_id"],), {**d, "left_on": None, "left_reason": None})
+                _roster(villages, d, +1)
+            elif kind == _CADRE_LEFT:
+                cadres.update((d["cadre_id"],), left_on=d["left_on"], left_reason=d["reason"])
+                _roster(villages, d, -1)
+            elif kind == _SUBSIDY_COMPUTED:
+                subsidies.put(
+                    (d["village_id"], d["month"]),
+                    {**d, "cadres": len(d["lines"]), "issued_at": e.occurred_at},
+                )
+            elif kind == _INCOME_REPORTED:
+                key = (d["village_id"], d["year"])
+                row = incomes.get(key) or {
+                    "bonus_fen": None,
+                    "threshold_fen": None,
+                    "awarded_at": None,
+                    "reports": 0,
+                }
+                incomes.put(
+                    key,
+                    {**row, **_pick(d, "village_id", "year", "town_id", "income_fen")}
+                    | {"reports": row["reports"] + 1},
+                )
+            elif kind == _BONUS_AWARDED:
+                incomes.update(
+                    (d["village_id"], d["year"]),
+                    bonus_fen=d["bonus_fen"],
+                    threshold_fen=d["threshold_fen"],
+                    awarded_at=e.occurred_at,
+                )
         for rows in (policy, towns, villages, cadres, changes, subsidies, incomes):
             await rows.save(conn)
 
