@@ -9,8 +9,31 @@ stay out (their reviewers are not named to the person reviewed).
 from __future__ import annotations
 
 from appraisal.domain.quarter import LEVEL_NAMES
+from grassroots_common.contracts.appraisal import (
+    AppealFiled,
+    AppealResolved,
+    FollowUpOpened,
+    FollowUpVisited,
+    GradeAdjusted,
+    MentorAssigned,
+    QuarterFinalized,
+    ResultsPublished,
+    ReviewRecorded,
+    SelfAssessed,
+)
 from grassroots_common.events import RecordedEvent
 from grassroots_common.history import Describe, Described
+
+_APPEAL_FILED = AppealFiled.type_name()
+_APPEAL_RESOLVED = AppealResolved.type_name()
+_FOLLOW_UP_OPENED = FollowUpOpened.type_name()
+_FOLLOW_UP_VISITED = FollowUpVisited.type_name()
+_GRADE_ADJUSTED = GradeAdjusted.type_name()
+_MENTOR_ASSIGNED = MentorAssigned.type_name()
+_QUARTER_FINALIZED = QuarterFinalized.type_name()
+_RESULTS_PUBLISHED = ResultsPublished.type_name()
+_REVIEW_RECORDED = ReviewRecorded.type_name()
+_SELF_ASSESSED = SelfAssessed.type_name()
 
 
 def _score(d: dict) -> str:
@@ -30,43 +53,41 @@ def grade_history(person_id: str) -> Describe:
 
     def describe(e: RecordedEvent) -> Described | None:
         d = e.data
-        if e.type == "ResultsPublished":
+        if e.type == _RESULTS_PUBLISHED:
             grade = _published(d, person_id)
             return (
                 None if grade is None else Described("公示结果", f"公示等次 {grade}，公示 {d.get('workdays')} 个工作日")
             )
-        if e.type == "QuarterFinalized":
+        if e.type == _QUARTER_FINALIZED:
             grade = _published(d, person_id)
             return None if grade is None else Described("结果确定", f"最终等次 {grade}")
         if d.get("person_id") != person_id:
             return None
-        match e.type:
-            case "SelfAssessed":
-                return Described("个人自评", f"自评等次 {d.get('grade')}{_score(d)}", d.get("summary", ""))
-            case "ReviewRecorded":
-                level = LEVEL_NAMES.get(d.get("level", ""), "审核")
-                return Described(f"{level}审核", f"评定等次 {d.get('grade')}{_score(d)}", d.get("comment", ""))
-            case "GradeAdjusted":
-                level = LEVEL_NAMES.get(d.get("level", ""), "领导")
-                return Described(
-                    f"{level}调整等次", f"{d.get('from_grade')} → {d.get('to_grade')}", d.get("reason", "")
-                )
-            case "AppealFiled":
-                return Described("提出申诉", f"对等次 {d.get('grade')} 申诉", d.get("reason", ""))
-            case "AppealResolved":
-                if d.get("outcome") == "changed":
-                    detail = f"改定等次：{d.get('previous_grade')} → {d.get('new_grade')}"
-                else:
-                    detail = f"维持原等次 {d.get('previous_grade')}"
-                return Described("申诉处理", detail, d.get("reason", ""))
-            case "FollowUpOpened":
-                return Described(
-                    "列入回访帮带", "连续等次：" + "、".join(f"{q} {g}" for q, g in d.get("grades", {}).items())
-                )
-            case "MentorAssigned":
-                return Described("指定帮带导师", f"导师 {d.get('mentor_name', '')}")
-            case "FollowUpVisited":
-                return Described("回访", f"{d.get('visited_on', '')} 回访", d.get("notes", ""))
+        kind = e.type
+        if kind == _SELF_ASSESSED:
+            return Described("个人自评", f"自评等次 {d.get('grade')}{_score(d)}", d.get("summary", ""))
+        if kind == _REVIEW_RECORDED:
+            level = LEVEL_NAMES.get(d.get("level", ""), "审核")
+            return Described(f"{level}审核", f"评定等次 {d.get('grade')}{_score(d)}", d.get("comment", ""))
+        if kind == _GRADE_ADJUSTED:
+            level = LEVEL_NAMES.get(d.get("level", ""), "领导")
+            return Described(f"{level}调整等次", f"{d.get('from_grade')} → {d.get('to_grade')}", d.get("reason", ""))
+        if kind == _APPEAL_FILED:
+            return Described("提出申诉", f"对等次 {d.get('grade')} 申诉", d.get("reason", ""))
+        if kind == _APPEAL_RESOLVED:
+            if d.get("outcome") == "changed":
+                detail = f"改定等次：{d.get('previous_grade')} → {d.get('new_grade')}"
+            else:
+                detail = f"维持原等次 {d.get('previous_grade')}"
+            return Described("申诉处理", detail, d.get("reason", ""))
+        if kind == _FOLLOW_UP_OPENED:
+            return Described(
+                "列入回访帮带", "连续等次：" + "、".join(f"{q} {g}" for q, g in d.get("grades", {}).items())
+            )
+        if kind == _MENTOR_ASSIGNED:
+            return Described("指定帮带导师", f"导师 {d.get('mentor_name', '')}")
+        if kind == _FOLLOW_UP_VISITED:
+            return Described("回访", f"{d.get('visited_on', '')} 回访", d.get("notes", ""))
         return None
 
     return describe

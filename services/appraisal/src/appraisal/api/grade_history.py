@@ -10,6 +10,7 @@ from appraisal import authz
 from appraisal.api.deps import UnitId
 from appraisal.domain.quarter import QUARTER_PATTERN, UnitQuarter, quarter_stream_id
 from appraisal.history import grade_history
+from grassroots_common.contracts.appraisal import ResultsPublished, SelfAssessed
 from grassroots_common.errors import NotFound
 from grassroots_common.history import History, changes
 from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
@@ -38,6 +39,6 @@ async def person_grade_history(
         raise NotFound("participant_not_found", "此人不在本季度参评名单中")
     if not authz.require_grade_reader(principal, unit_id, person_id, person.participant.chain):
         # The person themselves: the leaders' grades are theirs to see once published, not before.
-        published = next((i for i, e in enumerate(events) if e.type == "ResultsPublished"), None)
-        events = [e for e in events if e.type == "SelfAssessed"] if published is None else events
+        published = next((i for i, e in enumerate(events) if e.type == ResultsPublished.type_name()), None)
+        events = [e for e in events if e.type == SelfAssessed.type_name()] if published is None else events
     return History(stream_id=stream_id, items=changes(events, grade_history(person_id)))

@@ -19,13 +19,13 @@ def china_today(ctx: CommandContext) -> dt.date:
 
 async def unit_deadlines(runtime: Runtime, unit_id: str) -> SubmissionDeadlines:
     """The unit's submission deadlines: its latest setting (the defaults when it set none)."""
-    return deadlines_of(await runtime.store.last_of_type(roster_stream_id(unit_id), "DeadlinesConfigured"))
+    return deadlines_of(await runtime.store.last_of_type(roster_stream_id(unit_id), DeadlinesConfigured.type_name()))
 
 
 def deadline_setting(unit_id: str) -> LatestOf:
     """The unit's deadline setting, read with a submission's aggregate in the same round trip
     rather than by folding the roster, which every submission would otherwise pay."""
-    return LatestOf(roster_stream_id(unit_id), "DeadlinesConfigured")
+    return LatestOf(roster_stream_id(unit_id), DeadlinesConfigured.type_name())
 
 
 def deadlines_of(setting: RecordedEvent | None) -> SubmissionDeadlines:

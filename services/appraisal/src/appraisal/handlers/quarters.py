@@ -12,7 +12,7 @@ from appraisal.domain.roster import Roster, roster_stream_id
 from appraisal.domain.scheme import Scheme, scheme_stream_id, score_card
 from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.commands import CommandContext, CommandResult
-from grassroots_common.contracts.appraisal import Grade, Indicator
+from grassroots_common.contracts.appraisal import FollowUpOpened, Grade, Indicator
 from grassroots_common.errors import Conflict, Invalid
 from grassroots_common.ids import new_id
 from grassroots_common.workdays import CHINA
@@ -297,7 +297,7 @@ async def finalize_quarter(ctx: CommandContext, command: FinalizeQuarter) -> Com
 
     def act(q: UnitQuarter) -> dict:
         q.finalize(now=now, earlier_grades=earlier, follow_up_after=command.follow_up_after)
-        return {"follow_ups": [p.event.person_id for p in q.pending if p.event.type_name() == "FollowUpOpened"]}
+        return {"follow_ups": [p.event.person_id for p in q.pending if isinstance(p.event, FollowUpOpened)]}
 
     return await ctx.execute(UnitQuarter, quarter_stream_id(command.unit_id, command.quarter), act)
 
