@@ -42,6 +42,7 @@ from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, en
 from grassroots_common.events import Metadata, NewEvent, RecordedEvent
 from grassroots_common.ids import new_event_id
 from grassroots_common.jetstream import StreamSpec, connect, ensure_stream
+from grassroots_common.keystore import KEYS_DATABASE
 from grassroots_common.migrations import migrate
 from grassroots_common.projections.checkpoints import install
 from grassroots_common.projections.projection import binding
@@ -491,7 +492,7 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
     try:
         nats.start()
         base = pg.start()
-        for name in ("bench_append", "grassroots_appraisal", "grassroots_reporting", "bench_minimal"):
+        for name in ("bench_append", "grassroots_appraisal", "grassroots_reporting", "bench_minimal", KEYS_DATABASE):
             asyncio.run(ensure_database(base, name))
         if "append" in only:
             console.print("append …")

@@ -199,8 +199,8 @@ async def _ensure_database(dsn: str) -> None:
                 try:
                     await conn.execute(f'CREATE DATABASE "{name}"')
                     return
-                except asyncpg.DuplicateDatabaseError:
-                    return  # another service made it first
+                except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
+                    return  # another service made it first (at the same moment: a unique violation)
                 except asyncpg.ObjectInUseError:
                     # another service is copying template1 for the same database at this moment
                     await asyncio.sleep(0.05 * (attempt + 1))
