@@ -260,9 +260,13 @@ def _uvicorn(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.
     )
 
 
-def _wait_ready(url: str, log: Path, timeout: float = 300) -> None:
+def _wait_ready(url: str, log: Path, timeout: float = 300, proc: subprocess.Popen | None = None) -> None:
+    """Until ``url`` answers 200; at once an error with the log's end if ``proc`` exits first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+            raise RuntimeError(f"{log.stem} exited with {proc.returncode}; the end of {log}:\n{tail}")
         try:
             if httpx.get(url, timeout=1).status_code == 200:
                 return
@@ -574,13 +578,17 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
                     folder / "minimal.log",
                 )
             )
-            for port, path, log in (
-                (a_port, "/healthz", "appraisal.log"),
-                (worker_port, "/readyz", "appraisal-worker.log"),
-                (r_port, "/readyz", "reporting.log"),
-                (m_port, "/healthz", "minimal.log"),
+            for proc, (port, path, log) in zip(
+                procs[-4:],
+                (
+                    (a_port, "/healthz", "appraisal.log"),
+                    (worker_port, "/readyz", "appraisal-worker.log"),
+                    (r_port, "/readyz", "reporting.log"),
+                    (m_port, "/healthz", "minimal.log"),
+                ),
+                strict=True,
             ):
-                _wait_ready(f"http://127.0.0.1:{port}{path}", folder / log)
+                _wait_ready(f"http://127.0.0.1:{port}{path}", folder / log, proc=proc)
             tokens = [
                 mint_token(secret, f"bp{i:05d}", f"测试{i}", ["staff"], {"unit": f"u{i % 62:02d}"}) for i in range(1352)
             ]
