@@ -143,8 +143,10 @@ def restore(source: Path, data_dir: Path) -> dict[str, int]:
             counts[name], tx = asyncio.run(_events_and_max_tx(dsn))
             highest = max(highest, tx)
         if manifest.get("keys"):
-            asyncio.run(ensure_database(admin, KEYS_DATABASE))
-            keys = os.environ.get("KEYS_DATABASE_URL") or dsn_for(admin, KEYS_DATABASE)
+            keys = os.environ.get("KEYS_DATABASE_URL")  # a keys database of its own exists already
+            if not keys:
+                asyncio.run(ensure_database(admin, KEYS_DATABASE))
+                keys = dsn_for(admin, KEYS_DATABASE)
             _run(
                 [
                     pg_tool("pg_restore"),

@@ -31,6 +31,7 @@ from grassroots_common.embedded import (
     ensure_database,
     ensure_port_free,
 )
+from grassroots_common.keystore import KEYS_DATABASE
 
 NATS_NODES = ("nats-1", "nats-2", "nats-3")
 STREAM_REPLICAS = 3
@@ -122,8 +123,8 @@ class Cluster(Platform):
         (self.data_dir / "runtime.json").write_text(
             json.dumps({"nats_url": self.nats_url, "database_url": self.database_url, "nats_prefix": self.nats_prefix})
         )
-        for name in [*self.services, "keys"]:  # grassroots_keys: the persons' keys, apart from the events
-            asyncio.run(ensure_database(self.database_url, f"grassroots_{name}"))
+        for database in [*(f"grassroots_{name}" for name in self.services), KEYS_DATABASE]:
+            asyncio.run(ensure_database(self.database_url, database))
         self.wait_jetstream(timeout)
         logs = self.data_dir / "logs"
         logs.mkdir(exist_ok=True)

@@ -36,6 +36,7 @@ from grassroots_common.embedded import (
     ensure_database,
     ensure_port_free,
 )
+from grassroots_common.keystore import KEYS_DATABASE
 
 log = structlog.get_logger(__name__)
 
@@ -144,8 +145,8 @@ class Platform:
         (self.data_dir / "runtime.json").write_text(
             json.dumps({"nats_url": self.nats_url, "database_url": self.database_url, "nats_prefix": self.nats_prefix})
         )
-        for name in [*services, "keys"]:  # grassroots_keys: the persons' keys, apart from the events
-            asyncio.run(ensure_database(self.database_url, f"grassroots_{name}"))
+        for database in [*(f"grassroots_{name}" for name in services), KEYS_DATABASE]:
+            asyncio.run(ensure_database(self.database_url, database))
         logs = self.data_dir / "logs"
         logs.mkdir(exist_ok=True)
         secret_file = self.data_dir / "keys" / "jwt.secret"

@@ -278,11 +278,21 @@ class EmbeddedPostgres:
 
 
 async def ensure_database(admin_dsn: str, name: str) -> None:
+    """Create database ``name`` unless it exists; safe when several processes do it at once."""
     conn = await asyncpg.connect(admin_dsn)
     try:
-        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
-        if not exists:
-            await conn.execute(f'CREATE DATABASE "{name}"')
+        for attempt in range(50):
+            if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+                return
+            try:
+                await conn.execute(f'CREATE DATABASE "{name}"')
+                return
+            except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
+                return  # another process made it first (at the same moment: a unique violation)
+            except asyncpg.ObjectInUseError:
+                # another process is copying template1 for a database at this moment
+                await asyncio.sleep(0.05 * (attempt + 1))
+        raise RuntimeError(f"could not create the database {name!r}: template1 stays busy")
     finally:
         await conn.close()
 

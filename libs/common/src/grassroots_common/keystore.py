@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from grassroots_common import personal
+from grassroots_common.embedded import ensure_database
 
 KEYS_DATABASE = "grassroots_keys"  # the default: on the server of the events, apart from them
 
@@ -188,23 +189,11 @@ async def prepare(raws: Iterable[bytes]) -> None:
 async def _ensure_database(dsn: str) -> None:
     """Create the keys database when it does not exist yet and the server lets us."""
     parts = urlsplit(dsn)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, parts.fragment))
     try:
         conn = await asyncpg.connect(dsn)
     except asyncpg.InvalidCatalogNameError:
-        conn = await asyncpg.connect(admin)
-        try:
-            for attempt in range(50):
-                try:
-                    await conn.execute(f'CREATE DATABASE "{name}"')
-                    return
-                except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
-                    return  # another service made it first (at the same moment: a unique violation)
-                except asyncpg.ObjectInUseError:
-                    # another service is copying template1 for the same database at this moment
-                    await asyncio.sleep(0.05 * (attempt + 1))
-            raise RuntimeError(f"could not create the keys database {name!r}: template1 stays busy")
-        finally:
-            await conn.close()
+        admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, parts.fragment))
+        await ensure_database(admin, parts.path.lstrip("/"))
+        return
+    await conn.close()
     await conn.close()
