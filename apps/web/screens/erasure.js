@@ -29,7 +29,8 @@ function recordsView(slot) {
   let timer = null;
   const draw = (records) => {
     clearTimeout(timer);
-    if (records.some((r) => !r.scrubbed_at)) timer = setTimeout(() => load(), POLL_MS);
+    // Polls while a rebuild is under way and the screen is still shown.
+    if (records.some((r) => !r.scrubbed_at)) timer = setTimeout(() => slot.isConnected && load(), POLL_MS);
     if (!records.length) return empty("还没有删除过个人信息");
     return table(
       [
