@@ -1,15 +1,18 @@
-"""``execute`` against real PostgreSQL: a stream that is usually new is written in one statement,
-and every assumption it makes is checked by that statement."""
+"""``execute`` against both stores (PostgreSQL and memory): a stream that is usually new is written
+in one statement, and every assumption it makes is checked by that statement."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 import pytest
 
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.commands import Idempotency, execute
+from grassroots_common.commands import CommandStore, Idempotency, execute
 from grassroots_common.db import create_pool
 from grassroots_common.errors import Conflict, Invalid
 from grassroots_common.events import Event, Metadata, NewEvent, RecordedEvent, event
+from grassroots_common.memory_store import InMemoryEventStore
 from grassroots_common.migrations import migrate
 from grassroots_common.store import EventStore, LatestOf
 
@@ -52,41 +55,59 @@ class CountingStore(EventStore):
 
     loads = 0
 
-    async def load(self, *args, **kwargs) -> list[RecordedEvent]:
+    async def load_with(self, *args, **kwargs) -> tuple[list[RecordedEvent], RecordedEvent | None]:
         self.loads += 1
-        return await super().load(*args, **kwargs)
+        return await super().load_with(*args, **kwargs)
 
 
-@pytest.fixture
-async def store(database: str):
-    pool = await create_pool(database, max_size=8)
+class CountingMemoryStore(InMemoryEventStore):
+    loads = 0
+
+    async def load_with(self, *args, **kwargs) -> tuple[list[RecordedEvent], RecordedEvent | None]:
+        self.loads += 1
+        return await super().load_with(*args, **kwargs)
+
+
+@pytest.fixture(params=["postgres", "memory"])
+async def store(request: pytest.FixtureRequest, new_database: Callable[[], Awaitable[str]]):
+    if request.param == "memory":
+        yield CountingMemoryStore()
+        return
+    pool = await create_pool(await new_database(), max_size=8)
     async with pool.acquire() as conn:
         await migrate(conn)
     yield CountingStore(pool)
     await pool.close()
 
 
-def limit_of(setting: LatestOf) -> int:
-    return setting.event.data["limit"] if setting.event is not None else 2
+def limit_of(setting: RecordedEvent | None) -> int:
+    return setting.data["limit"] if setting is not None else 2
 
 
-async def make(store: EventStore, stream: str, text: str, idempotency: Idempotency | None = None) -> dict:
-    setting = LatestOf("unit-u1", "LimitSet")
+def decide(text: str) -> Callable[[Entry, RecordedEvent | None], dict]:
+    def act(entry: Entry, setting: RecordedEvent | None) -> dict:
+        entry.make(text, limit_of(setting))
+        return {"limit": limit_of(setting)}
+
+    return act
+
+
+async def make(store: CommandStore, stream: str, text: str, idempotency: Idempotency | None = None) -> dict:
     result = await execute(
         store,
         Entry,
         stream,
-        lambda entry: entry.make(text, limit_of(setting)) or {"limit": limit_of(setting)},
+        decide(text),
         META,
-        latest=setting,
+        latest=LatestOf("unit-u1", "LimitSet"),
         usually_new=True,
         idempotency=idempotency,
     )
     return result.model_dump()
 
 
-async def texts(store: EventStore, stream: str) -> list[tuple[str, int]]:
-    return [(e.data["text"], e.data["limit"]) for e in await EventStore.load(store, stream)]
+async def texts(store: CommandStore, stream: str) -> list[tuple[str, int]]:
+    return [(e.data["text"], e.data["limit"]) for e in await store.load(stream)]
 
 
 async def test_a_new_stream_is_written_without_a_load_once_the_setting_is_known(store: CountingStore) -> None:
@@ -110,8 +131,9 @@ async def test_a_stream_that_exists_is_loaded_and_decided_again(store: CountingS
 
 async def test_a_setting_changed_elsewhere_is_never_assumed(store: CountingStore) -> None:
     await make(store, "e1", "一")  # this process now assumes the default limit of 2
-    other = EventStore(store.pool)  # another process changes the setting
-    await other.append("unit-u1", "unit", 0, [NewEvent(LimitSet(limit=5))], META)
+    # Another process changes the setting (the same store here: what this process assumed is all
+    # that matters).
+    await store.append("unit-u1", "unit", 0, [NewEvent(LimitSet(limit=5))], META)
     made = await make(store, "e3", "三")
     assert made["data"] == {"limit": 5} and store.loads == 2  # the assumption failed: read again
     assert await texts(store, "e3") == [("三", 5)]

@@ -39,26 +39,6 @@ async def test_append_and_load_in_order(store: EventStore) -> None:
     assert loaded[0].metadata["actor_id"] == "u1"
 
 
-@event
-class SettingChanged(Event):
-    stream_type = "thing"
-    value: str
-
-
-async def test_load_reads_the_latest_setting_of_another_stream_in_the_same_query(store: EventStore) -> None:
-    await store.append("s1", "thing", 0, [NewEvent(ThingHappened(n=1)), NewEvent(ThingHappened(n=2))], META)
-    setting = LatestOf("settings", "SettingChanged")
-    assert [e.data["n"] for e in await store.load("s1", latest=setting)] == [1, 2]
-    assert setting.event is None  # never set: the caller uses its default
-    changes = [NewEvent(SettingChanged(value="a")), NewEvent(ThingHappened(n=9)), NewEvent(SettingChanged(value="b"))]
-    await store.append("settings", "thing", 0, changes, META)
-    await store.append("settings", "thing", 3, [NewEvent(ThingHappened(n=10))], META)
-    assert [e.data["n"] for e in await store.load("s1", latest=setting)] == [1, 2]
-    assert setting.event is not None and setting.event.data == {"value": "b"} and setting.event.version == 3
-    assert await store.load("empty", latest=setting) == [] and setting.event.data == {"value": "b"}
-    assert (await store.last_of_type("settings", "SettingChanged")).data == {"value": "b"}
-
-
 @pytest.mark.parametrize("name", ["Setting'; DROP TABLE events; --", "Setting Changed", "设置", ""])
 def test_a_latest_setting_is_named_by_an_event_type_only(name: str) -> None:
     """The type is written into the statement (so a partial index serves it): nothing else may be."""

@@ -13,28 +13,92 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-import asyncpg
 import orjson
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.errors import Conflict, DomainError, Forbidden, Invalid
-from grassroots_common.events import Metadata, NewEvent, UnloadableEvent
-from grassroots_common.store import ConcurrencyError, EventStore, LatestOf, Remember
+from grassroots_common.events import Metadata, NewEvent, RecordedEvent, UnloadableEvent
+from grassroots_common.store import AppendResult, Assumed, ConcurrencyError, IdempotencyKeyTaken, LatestOf, Remember
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from grassroots_common.auth import Principal
-    from grassroots_common.runtime import Runtime
+    from grassroots_common.workdays import WorkCalendar
 
 A = TypeVar("A", bound=Aggregate)
+
+# A decision: the aggregate (and, with ``latest=``, the setting it names) -> extra answer data.
+Action = Callable[..., dict[str, Any] | None]
+
+
+class CommandStore(Protocol):
+    """What the write path needs of an event store: ``store.EventStore`` (PostgreSQL) and
+    ``memory_store.InMemoryEventStore`` (specifications without a database) both are one, and
+    ``libs/common/tests/test_store_contract.py`` holds them to the same behaviour. ``conn`` is
+    whatever ``connection()`` yields: the load and the append of one command share it."""
+
+    def connection(self) -> AbstractAsyncContextManager[Any]: ...
+
+    async def load(self, stream_id: str, conn: Any = None) -> list[RecordedEvent]: ...
+
+    async def load_with(
+        self, stream_id: str, latest: LatestOf, conn: Any = None
+    ) -> tuple[list[RecordedEvent], RecordedEvent | None]: ...
+
+    async def append(
+        self,
+        stream_id: str,
+        stream_type: str,
+        expected_version: int,
+        events: Sequence[NewEvent],
+        metadata: Metadata,
+        *,
+        conn: Any = None,
+        remember: Remember | None = None,
+    ) -> AppendResult: ...
+
+    def assumed(self, latest: LatestOf) -> Assumed | None: ...
+
+    async def append_first(
+        self,
+        stream_id: str,
+        stream_type: str,
+        event: NewEvent,
+        metadata: Metadata,
+        latest: LatestOf,
+        assumed: Assumed,
+        *,
+        conn: Any = None,
+        remember: Remember | None = None,
+    ) -> AppendResult | None: ...
+
+    async def remembered(self, scope: str, key: str, conn: Any = None) -> tuple[str, dict[str, Any]] | None: ...
+
+    async def last_of_type(self, stream_id: str, event_type: str) -> RecordedEvent | None: ...
+
+
+class CommandRuntime(Protocol):
+    """What a handler reaches through ``ctx.runtime``: the service's ``Runtime``, or a
+    specification's stand-in (``grassroots_common.specification``). ``pool`` serves the few
+    handlers that consult a read model (uploads, a town's villages); a specification has none."""
+
+    store: CommandStore
+    pool: Any
+    clock: Callable[[], dt.datetime]
+
+    def wake_relay(self) -> None: ...
+
+    async def calendar(self) -> WorkCalendar: ...
+
 
 MAX_ATTEMPTS = 4
 
@@ -103,13 +167,17 @@ class CommandContext:
 
     ``ctx.execute(Aggregate, stream_id, action)`` is the one write path of a handler."""
 
-    runtime: Runtime
+    runtime: CommandRuntime
     principal: Principal
     meta: Metadata
     idempotency: Idempotency | None = None
 
     def now(self) -> dt.datetime:
         return self.runtime.clock()
+
+    async def calendar(self) -> WorkCalendar:
+        """The platform's working-day calendar (deadlines count working days)."""
+        return await self.runtime.calendar()
 
     async def load(self, aggregate_type: type[A], stream_id: str) -> A:
         """The aggregate as its events have it now (to check a rule before deciding elsewhere)."""
@@ -119,12 +187,13 @@ class CommandContext:
         self,
         aggregate_type: type[A],
         stream_id: str,
-        action: Callable[[A], dict[str, Any] | None],
+        action: Action,
         *,
         latest: LatestOf | None = None,
         usually_new: bool = False,
     ) -> CommandResult:
-        """``execute`` with this request's metadata and idempotency; the relay is woken after an append."""
+        """``execute`` with this request's metadata and idempotency; the relay is woken after an append.
+        With ``latest``, ``action(aggregate, setting)`` gets the setting read with the aggregate."""
         return await execute(
             self.runtime.store,
             aggregate_type,
@@ -138,26 +207,25 @@ class CommandContext:
         )
 
 
-async def _remembered(db: asyncpg.Pool | asyncpg.Connection, idem: Idempotency) -> CommandResult | None:
-    row = await db.fetchrow(
-        "SELECT fingerprint, response FROM idempotency_keys WHERE scope=$1 AND key=$2", idem.scope, idem.key
-    )
-    if row is None:
+async def _remembered(store: CommandStore, idem: Idempotency, conn: Any = None) -> CommandResult | None:
+    found = await store.remembered(idem.scope, idem.key, conn)
+    if found is None:
         return None
-    if row["fingerprint"] != idem.fingerprint:
+    fingerprint, response = found
+    if fingerprint != idem.fingerprint:
         raise Invalid(
             "idempotency_key_reused",
             "同一个 Idempotency-Key 已用于另一个不同的请求，请为新请求生成新的键",
             field="Idempotency-Key",
         )
-    return CommandResult.model_validate(row["response"])
+    return CommandResult.model_validate(response)
 
 
 async def execute(
-    store: EventStore,
+    store: CommandStore,
     aggregate_type: type[A],
     stream_id: str,
-    action: Callable[[A], dict[str, Any] | None],
+    action: Action,
     meta: Metadata,
     *,
     idempotency: Idempotency | None = None,
@@ -168,16 +236,18 @@ async def execute(
     """Run ``action`` on the current aggregate and store the events it raises.
 
     ``action`` may return extra data for the answer (e.g. a new id). It must raise a
-    ``DomainError`` to refuse; raising no event is allowed and appends nothing. ``latest`` is
-    read with the aggregate, on every attempt, and is filled in when ``action`` runs.
+    ``DomainError`` to refuse; raising no event is allowed and appends nothing. With ``latest``,
+    the setting it names is read with the aggregate on every attempt and passed to the decision:
+    ``action(aggregate, setting)`` (``setting`` is ``None`` when there is none).
 
-    ``usually_new`` (a stream per person and period, mostly written once): first decide on an empty
-    aggregate with the setting ``latest`` last read, and append only if the stream is still empty
-    and the setting still the latest, in one statement (``EventStore.append_first``). Otherwise, or
-    if ``action`` refuses the empty aggregate, load and decide as usual.
+    ``usually_new`` is the one switch of the first-submission shortcut (a stream per person and
+    period, mostly written once; ``grassroots bench`` measures it on and off): first decide on an
+    empty aggregate with the setting the store last read, and append only if the stream is still
+    empty and the setting still the latest, in one statement (``append_first``). Otherwise, or if
+    ``action`` refuses the empty aggregate, load and decide as usual.
     """
-    if usually_new and latest is not None and store.assume_setting(latest):
-        answered = await _first(store, aggregate_type, stream_id, action, meta, idempotency, latest)
+    if usually_new and latest is not None and (assumed := store.assumed(latest)) is not None:
+        answered = await _first(store, aggregate_type, stream_id, action, meta, idempotency, latest, assumed)
         if answered is not None:
             if on_appended is not None:
                 on_appended()
@@ -186,20 +256,30 @@ async def execute(
         try:
             # One connection for the load and the append: a command costs two round trips (three
             # with an idempotency key, whose record the append's statement writes).
-            async with store.pool.acquire() as conn:
-                aggregate = aggregate_type.from_recorded(stream_id, await store.load(stream_id, conn, latest=latest))
+            async with store.connection() as conn:
+                if latest is None:
+                    aggregate = aggregate_type.from_recorded(stream_id, await store.load(stream_id, conn))
+                    decide: Callable[[A], dict[str, Any] | None] = action
+                else:
+                    events, setting = await store.load_with(stream_id, latest, conn)
+                    aggregate = aggregate_type.from_recorded(stream_id, events)
+                    decide = _with_setting(action, setting)
                 try:
-                    data = _decide(action, aggregate)
+                    data = _decide(decide, aggregate)
                 except Forbidden:
                     raise
                 except DomainError:
                     # A retry may be refused because its first attempt already happened: answer that.
-                    first = await _remembered(conn, idempotency) if idempotency is not None and attempt == 0 else None
+                    first = (
+                        await _remembered(store, idempotency, conn)
+                        if idempotency is not None and attempt == 0
+                        else None
+                    )
                     if first is None:
                         raise
                     return first
                 if idempotency is not None and attempt == 0:
-                    first = await _remembered(conn, idempotency)
+                    first = await _remembered(store, idempotency, conn)
                     if first is not None:
                         return first
                 pending = aggregate.take_pending()
@@ -212,10 +292,10 @@ async def execute(
             if attempt == MAX_ATTEMPTS - 1:
                 raise Conflict("concurrent_update", "该记录刚被其他人修改，请刷新后重试", stream_id=stream_id) from None
             continue
-        except asyncpg.UniqueViolationError:
+        except IdempotencyKeyTaken:
             # A concurrent request with the same Idempotency-Key won: answer what it answered.
             assert idempotency is not None
-            first = await _remembered(store.pool, idempotency)
+            first = await _remembered(store, idempotency)
             if first is None:
                 raise
             return first
@@ -225,19 +305,24 @@ async def execute(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _with_setting(action: Action, setting: RecordedEvent | None) -> Callable[[Any], dict[str, Any] | None]:
+    return lambda aggregate: action(aggregate, setting)
+
+
 async def _first(
-    store: EventStore,
+    store: CommandStore,
     aggregate_type: type[A],
     stream_id: str,
-    action: Callable[[A], dict[str, Any] | None],
+    action: Action,
     meta: Metadata,
     idempotency: Idempotency | None,
     latest: LatestOf,
+    assumed: Assumed,
 ) -> CommandResult | None:
     """The command decided on an empty stream and appended in one statement, or ``None``."""
     aggregate = aggregate_type.from_recorded(stream_id, [])
     try:
-        data = _decide(action, aggregate)
+        data = _decide(_with_setting(action, assumed.event), aggregate)
     except DomainError:
         return None  # perhaps refused only because the stream is not in fact empty: decide on it
     pending = aggregate.take_pending()
@@ -251,11 +336,12 @@ async def _first(
             pending[0],
             meta,
             latest,
+            assumed,
             remember=_remember(idempotency, stream_id, names, data),
         )
-    except asyncpg.UniqueViolationError:
+    except IdempotencyKeyTaken:
         assert idempotency is not None  # the key was taken by an earlier request: answer as it was
-        return await _remembered(store.pool, idempotency)
+        return await _remembered(store, idempotency)
     if appended is None:
         return None
     return CommandResult(
@@ -284,8 +370,8 @@ def _remember(
 
 
 async def _append(
-    store: EventStore,
-    conn: asyncpg.Connection,
+    store: CommandStore,
+    conn: Any,
     aggregate: Aggregate,
     pending: list[NewEvent],
     data: dict[str, Any],

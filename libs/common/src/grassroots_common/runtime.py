@@ -19,7 +19,7 @@ from nats.aio.client import Client as NATS
 
 from grassroots_common import keystore
 from grassroots_common.auth import TokenVerifier, load_or_create_secret
-from grassroots_common.calendar_projection import CalendarProjection
+from grassroots_common.calendar_projection import CalendarProjection, load_calendar
 from grassroots_common.clock import Clock, clock_from
 from grassroots_common.db import create_pool
 from grassroots_common.embedded import dsn_for
@@ -34,6 +34,7 @@ from grassroots_common.projections.runner import ProjectionRunner
 from grassroots_common.relay import Relay
 from grassroots_common.settings import ServiceSettings
 from grassroots_common.store import EventStore
+from grassroots_common.workdays import WorkCalendar
 
 log = structlog.get_logger(__name__)
 
@@ -173,6 +174,10 @@ class Runtime:
 
     def now(self) -> dt.datetime:
         return self.clock()
+
+    async def calendar(self) -> WorkCalendar:
+        """The platform's working-day calendar as the read model holds it now."""
+        return await load_calendar(self.pool)
 
     def bindings(self, projection: Projection) -> list[SourceBinding]:
         return [

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -49,6 +50,11 @@ class ConcurrencyError(Exception):
         self.expected_version = expected_version
 
 
+class IdempotencyKeyTaken(Exception):
+    """Another request stored its answer under the same idempotency key first: nothing was
+    appended; its answer is ``remembered``."""
+
+
 @dataclass(frozen=True, slots=True)
 class AppendResult:
     stream_id: str
@@ -77,18 +83,26 @@ class Remember:
 IDEMPOTENCY_KEY_TAKEN = "idempotency_keys_pkey"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class LatestOf:
     """The latest event of one type in another stream, read in the same round trip as the
     aggregate a command loads: a setting the command only reads (a unit's deadlines), without
-    folding that stream and without a query of its own. ``event`` is filled in by the load."""
+    folding that stream and without a query of its own. ``load_with`` answers it beside the
+    stream's events; the command's decision takes it as an argument."""
 
     stream_id: str
     event_type: str
-    event: RecordedEvent | None = None
 
     def __post_init__(self) -> None:
         _type_literal(self.event_type)
+
+
+@dataclass(frozen=True, slots=True)
+class Assumed:
+    """The setting a store last read for a ``LatestOf`` (``None``: there was none), which a first
+    append may assume and its statement then checks."""
+
+    event: RecordedEvent | None
 
 
 def _type_literal(event_type: str) -> str:
@@ -296,8 +310,7 @@ class EventStore:
     ) -> AppendResult:
         """Append ``events`` after ``expected_version`` in one statement (so one transaction); with
         ``remember``, the idempotency record is written by the same statement. A key another
-        request took first raises ``asyncpg.UniqueViolationError`` (constraint
-        ``IDEMPOTENCY_KEY_TAKEN``); a lost race for the stream raises ``ConcurrencyError``; an
+        request took first raises ``IdempotencyKeyTaken``; a lost race for the stream raises ``ConcurrencyError``; an
         event that would not load back as itself raises ``UnloadableEvent`` and nothing is written."""
         if not events:
             raise ValueError("nothing to append")
@@ -324,7 +337,7 @@ class EventStore:
             rows = await (conn or self.pool).fetch(sql, *args)
         except asyncpg.UniqueViolationError as exc:
             if exc.constraint_name == IDEMPOTENCY_KEY_TAKEN:
-                raise
+                raise IdempotencyKeyTaken(remember.key if remember else "") from exc
             raise ConcurrencyError(stream_id, expected_version) from exc
         if not rows:
             raise ConcurrencyError(stream_id, expected_version)
@@ -332,18 +345,22 @@ class EventStore:
         last = rows[-1]
         return AppendResult(stream_id, last["version"], last["position"], last["tx_id"])
 
-    def _remember_setting(self, latest: LatestOf) -> None:
+    def connection(self) -> AbstractAsyncContextManager[asyncpg.Connection]:
+        """One connection for a command's load and append (pass it as ``conn``)."""
+        return self.pool.acquire()
+
+    def _remember_setting(self, latest: LatestOf, event: RecordedEvent | None) -> None:
         if len(self._settings) >= 10_000:
             self._settings.pop(next(iter(self._settings)))
-        self._settings[(latest.stream_id, latest.event_type)] = latest.event
+        self._settings[(latest.stream_id, latest.event_type)] = event
 
-    def assume_setting(self, latest: LatestOf) -> bool:
-        """Fill ``latest`` with the setting last read, if one was; ``append_first`` then checks it."""
+    def assumed(self, latest: LatestOf) -> Assumed | None:
+        """The setting ``load_with`` last read for ``latest``, if it read one: what a first append
+        may assume (``append_first`` checks it)."""
         key = (latest.stream_id, latest.event_type)
         if key not in self._settings:
-            return False
-        latest.event = self._settings[key]
-        return True
+            return None
+        return Assumed(self._settings[key])
 
     async def append_first(
         self,
@@ -352,32 +369,41 @@ class EventStore:
         event: NewEvent,
         metadata: Metadata,
         latest: LatestOf,
+        assumed: Assumed,
         *,
         conn: asyncpg.Connection | None = None,
         remember: Remember | None = None,
     ) -> AppendResult | None:
         """Append the first event of a stream decided without reading it: only if the stream is
-        still empty and ``latest`` (as ``assume_setting`` filled it) is still the latest setting, in
-        one statement. ``None`` if either was not so (the setting is then forgotten): load and
-        decide again. A command on a stream that is usually new saves the load's round trip."""
-        guard = (latest.stream_id, latest.event.version if latest.event is not None else 0)
+        still empty and the setting ``assumed`` is still the latest, in one statement. ``None`` if
+        either was not so (the setting is then forgotten): load and decide again. A command on a
+        stream that is usually new saves the load's round trip. A key another request took first
+        raises ``IdempotencyKeyTaken``."""
+        guard = (latest.stream_id, assumed.event.version if assumed.event is not None else 0)
         texts, stored = await _as_stored((event,), metadata)
         args = (*_one(stream_id, stream_type, 0, event, texts[0], stored, self.clock()), *guard)
         sql, args = _remembering(_first_unless_newer(latest, 10), args, remember)
-        rows = await (conn or self.pool).fetch(sql, *args)
+        try:
+            rows = await (conn or self.pool).fetch(sql, *args)
+        except asyncpg.UniqueViolationError as exc:
+            if exc.constraint_name == IDEMPOTENCY_KEY_TAKEN:
+                raise IdempotencyKeyTaken(remember.key if remember else "") from exc
+            raise
         if not rows:
             self._settings.pop((latest.stream_id, latest.event_type), None)
             return None
         _appended(stream_type).inc(1)
         return AppendResult(stream_id, rows[-1]["version"], rows[-1]["position"], rows[-1]["tx_id"])
 
-    async def load(
-        self, stream_id: str, conn: asyncpg.Connection | None = None, *, latest: LatestOf | None = None
-    ) -> list[RecordedEvent]:
-        """The stream's events in order; with ``latest``, that event too (set on it), in one query."""
-        if latest is None:
-            sql = f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY version"
-            return await _records(await (conn or self.pool).fetch(sql, stream_id))
+    async def load(self, stream_id: str, conn: asyncpg.Connection | None = None) -> list[RecordedEvent]:
+        """The stream's events in order."""
+        sql = f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY version"
+        return await _records(await (conn or self.pool).fetch(sql, stream_id))
+
+    async def load_with(
+        self, stream_id: str, latest: LatestOf, conn: asyncpg.Connection | None = None
+    ) -> tuple[list[RecordedEvent], RecordedEvent | None]:
+        """The stream's events in order and the setting ``latest`` names (``None``: none), in one query."""
         rows = await (conn or self.pool).fetch(
             f"""SELECT * FROM (
                     SELECT {_COLUMNS}, false AS latest FROM events WHERE stream_id = $1
@@ -390,9 +416,18 @@ class EventStore:
             latest.stream_id,
         )
         records = await _records(rows)
-        latest.event = records[-1] if rows and rows[-1]["latest"] else None
-        self._remember_setting(latest)
-        return [e for e, r in zip(records, rows, strict=True) if not r["latest"]]
+        setting = records[-1] if rows and rows[-1]["latest"] else None
+        self._remember_setting(latest, setting)
+        return [e for e, r in zip(records, rows, strict=True) if not r["latest"]], setting
+
+    async def remembered(
+        self, scope: str, key: str, conn: asyncpg.Connection | None = None
+    ) -> tuple[str, dict[str, Any]] | None:
+        """The fingerprint and answer stored under an idempotency key, if any."""
+        row = await (conn or self.pool).fetchrow(
+            "SELECT fingerprint, response FROM idempotency_keys WHERE scope=$1 AND key=$2", scope, key
+        )
+        return (row["fingerprint"], row["response"]) if row is not None else None
 
     async def read_all(self, after: StorePosition, limit: int = 1000) -> list[RecordedEvent]:
         """Committed events after ``after`` in commit-safe order, at most ``limit``."""

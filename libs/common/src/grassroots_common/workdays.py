@@ -117,3 +117,9 @@ def package_calendar() -> tuple[dict[dt.date, tuple[bool, str]], frozenset[int]]
     for entries in years.values():
         days.update(entries)
     return days, frozenset(years)
+
+
+def package_work_calendar() -> WorkCalendar:
+    """The calendar of the package's years alone: the platform's before anyone entered a year."""
+    days, years = package_calendar()
+    return WorkCalendar({d: w for d, (w, _) in days.items()}, set(years), {d: n for d, (_, n) in days.items()})

@@ -11,6 +11,7 @@ from appraisal.domain.weekly_log import WeeklyLog, log_stream_id
 from appraisal.handlers.context import deadline_setting, deadlines_of
 from grassroots_common.commands import CommandContext, CommandResult
 from grassroots_common.contracts.appraisal import WorkItem
+from grassroots_common.events import RecordedEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +26,8 @@ async def submit_log(ctx: CommandContext, command: SubmitLog) -> CommandResult:
     principal, week, items = ctx.principal, command.week, command.items
     unit_id = principal.unit()
     now = ctx.now()
-    setting = deadline_setting(unit_id)
 
-    def act(log: WeeklyLog) -> dict:
+    def act(log: WeeklyLog, setting: RecordedEvent | None) -> dict:
         log.submit(
             person_id=principal.sub,
             person_name=principal.name,
@@ -36,12 +36,14 @@ async def submit_log(ctx: CommandContext, command: SubmitLog) -> CommandResult:
             week=week,
             items=items,
             now=now,
-            deadlines=deadlines_of(setting.event),
+            deadlines=deadlines_of(setting),
         )
         return {"week": week, "revision": log.revision, "late": bool(log.first_late)}
 
     # A week's log is mostly submitted once: decide on an empty log first (one round trip).
-    return await ctx.execute(WeeklyLog, log_stream_id(principal.sub, week), act, latest=setting, usually_new=True)
+    return await ctx.execute(
+        WeeklyLog, log_stream_id(principal.sub, week), act, latest=deadline_setting(unit_id), usually_new=True
+    )
 
 
 async def _reviewer_of(ctx: CommandContext, person_id: str) -> None:
@@ -97,12 +99,11 @@ async def remind_missing_logs(ctx: CommandContext, command: RemindMissingLogs) -
     authz.require_unit_admin(ctx.principal, command.unit_id)
     missing = await queries.missing_log_people(ctx.runtime.pool, unit=command.unit_id, week=command.week)
     now = ctx.now()
-    setting = deadline_setting(command.unit_id)
 
-    def act(reminders: LogReminders) -> dict:
-        deadlines = deadlines_of(setting.event)
+    def act(reminders: LogReminders, setting: RecordedEvent | None) -> dict:
+        deadlines = deadlines_of(setting)
         reminders.remind(unit_id=command.unit_id, week=command.week, missing=missing, now=now, deadlines=deadlines)
         return {"reminded": len(missing), "round": reminders.rounds}
 
     stream_id = log_reminder_stream_id(command.unit_id, command.week)
-    return await ctx.execute(LogReminders, stream_id, act, latest=setting)
+    return await ctx.execute(LogReminders, stream_id, act, latest=deadline_setting(command.unit_id))

@@ -10,7 +10,6 @@ from appraisal import authz
 from appraisal.domain.quarter import UnitQuarter, parse_quarter, previous_quarter, quarter_stream_id
 from appraisal.domain.roster import Roster, roster_stream_id
 from appraisal.domain.scheme import Scheme, scheme_stream_id, score_card
-from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.commands import CommandContext, CommandResult
 from grassroots_common.contracts.appraisal import FollowUpOpened, Grade, Indicator
 from grassroots_common.errors import Conflict, Invalid
@@ -206,7 +205,7 @@ class PublishResults:
 
 async def publish_results(ctx: CommandContext, command: PublishResults) -> CommandResult:
     authz.require_unit_admin(ctx.principal, command.unit_id)
-    calendar = await load_calendar(ctx.runtime.pool)
+    calendar = await ctx.calendar()
     now = ctx.now()
 
     def act(q: UnitQuarter) -> dict:

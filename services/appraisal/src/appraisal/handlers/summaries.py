@@ -8,6 +8,7 @@ from appraisal import authz
 from appraisal.domain.summary import MonthlySummary, summary_stream_id
 from appraisal.handlers.context import deadline_setting, deadlines_of
 from grassroots_common.commands import CommandContext, CommandResult
+from grassroots_common.events import RecordedEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,9 +22,8 @@ class SubmitSummary:
 async def submit_summary(ctx: CommandContext, command: SubmitSummary) -> CommandResult:
     unit_id = authz.require_appraised(ctx.principal)
     now = ctx.now()
-    setting = deadline_setting(unit_id)
 
-    def act(summary: MonthlySummary) -> dict:
+    def act(summary: MonthlySummary, setting: RecordedEvent | None) -> dict:
         summary.submit(
             person_id=ctx.principal.sub,
             person_name=ctx.principal.name,
@@ -32,9 +32,9 @@ async def submit_summary(ctx: CommandContext, command: SubmitSummary) -> Command
             month=command.month,
             text=command.text,
             now=now,
-            deadlines=deadlines_of(setting.event),
+            deadlines=deadlines_of(setting),
         )
         return {"month": command.month, "revision": summary.revision, "late": bool(summary.first_late)}
 
     stream_id = summary_stream_id(ctx.principal.sub, command.month)
-    return await ctx.execute(MonthlySummary, stream_id, act, latest=setting, usually_new=True)
+    return await ctx.execute(MonthlySummary, stream_id, act, latest=deadline_setting(unit_id), usually_new=True)

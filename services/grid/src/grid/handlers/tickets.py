@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.commands import CommandContext, CommandResult
 from grassroots_common.contracts.grid import RevisitAnswer, TicketKind
 from grassroots_common.errors import Conflict, NotFound
@@ -56,7 +55,7 @@ async def dispatch_ticket(ctx: CommandContext, command: DispatchTicket) -> Comma
     routing = (await ctx.load(Directory, DIRECTORY_STREAM)).route(
         category=command.category, kind=command.kind, department_id=command.department_id
     )
-    calendar = await load_calendar(ctx.runtime.pool)
+    calendar = await ctx.calendar()
     now = ctx.now()
 
     def act(t: Ticket) -> dict:
@@ -114,7 +113,7 @@ class RedispatchTicket:
 async def redispatch_ticket(ctx: CommandContext, command: RedispatchTicket) -> CommandResult:
     principal = ctx.principal
     directory = await ctx.load(Directory, DIRECTORY_STREAM)
-    calendar = await load_calendar(ctx.runtime.pool)
+    calendar = await ctx.calendar()
     now = ctx.now()
 
     def redispatch(t: Ticket) -> dict:
@@ -305,7 +304,7 @@ class RecordSatisfaction:
 
 async def record_satisfaction(ctx: CommandContext, command: RecordSatisfaction) -> CommandResult:
     principal = ctx.principal
-    calendar = await load_calendar(ctx.runtime.pool)
+    calendar = await ctx.calendar()
     return await _by_dispatcher(
         ctx,
         command.ticket_id,
