@@ -89,7 +89,8 @@ class CommandStore(Protocol):
 class CommandRuntime(Protocol):
     """What a handler reaches through ``ctx.runtime``: the service's ``Runtime``, or a
     specification's stand-in (``grassroots_common.specification``). ``pool`` serves the few
-    handlers that consult a read model (uploads, a town's villages); a specification has none."""
+    handlers that consult a read model (a town's villages, the week's missing logs); a
+    specification has none."""
 
     store: CommandStore
     pool: Any
@@ -98,6 +99,8 @@ class CommandRuntime(Protocol):
     def wake_relay(self) -> None: ...
 
     async def calendar(self) -> WorkCalendar: ...
+
+    async def missing_uploads(self, upload_ids: list[str]) -> list[str]: ...
 
 
 MAX_ATTEMPTS = 4
@@ -178,6 +181,12 @@ class CommandContext:
     async def calendar(self) -> WorkCalendar:
         """The platform's working-day calendar (deadlines count working days)."""
         return await self.runtime.calendar()
+
+    async def require_uploads(self, upload_ids: list[str], *, field: str) -> None:
+        """Refuse a command that names files never uploaded (422 ``upload_not_found``)."""
+        missing = await self.runtime.missing_uploads(upload_ids) if upload_ids else []
+        if missing:
+            raise Invalid("upload_not_found", f"找不到上传的文件：{'、'.join(missing)}，请重新上传", field=field)
 
     async def load(self, aggregate_type: type[A], stream_id: str) -> A:
         """The aggregate as its events have it now (to check a rule before deciding elsewhere)."""

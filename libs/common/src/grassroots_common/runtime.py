@@ -179,6 +179,12 @@ class Runtime:
         """The platform's working-day calendar as the read model holds it now."""
         return await load_calendar(self.pool)
 
+    async def missing_uploads(self, upload_ids: list[str]) -> list[str]:
+        """The ids among ``upload_ids`` that name no stored upload (``grassroots_common.uploads``)."""
+        found = await self.pool.fetch("SELECT upload_id FROM uploads WHERE upload_id = ANY($1::text[])", upload_ids)
+        known = {r["upload_id"] for r in found}
+        return [u for u in upload_ids if u not in known]
+
     def bindings(self, projection: Projection) -> list[SourceBinding]:
         return [
             binding(projection, stream_spec(self.settings, source), self.settings.service)

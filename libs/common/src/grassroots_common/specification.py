@@ -8,8 +8,9 @@ time), then the events it appended or the refusal it answered.
 
 The handler runs exactly as a request runs it — the same ``CommandContext`` and ``execute`` —
 on an ``InMemoryEventStore``, which ``libs/common/tests/test_store_contract.py`` holds to the
-PostgreSQL store's behaviour. A handler that consults a read model through ``ctx.runtime.pool``
-(uploads, a town's villages) needs the database; its specification is an integration test.
+PostgreSQL store's behaviour. Uploads are ``spec.uploaded(...)``; the calendar is the package's
+unless given. A handler that consults a read model through ``ctx.runtime.pool`` (a town's
+villages, the week's missing logs) needs the database: its test is an integration test.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class SpecificationRuntime:
     clock: Callable[[], dt.datetime]
     work_calendar: WorkCalendar = field(default_factory=package_work_calendar)
     pool: Any = None
+    uploads: set[str] = field(default_factory=set)
     relay_woken: int = 0
 
     def wake_relay(self) -> None:
@@ -46,6 +48,9 @@ class SpecificationRuntime:
 
     async def calendar(self) -> WorkCalendar:
         return self.work_calendar
+
+    async def missing_uploads(self, upload_ids: list[str]) -> list[str]:
+        return [u for u in upload_ids if u not in self.uploads]
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,11 @@ class Specification:
         """Events already in ``stream_id`` (appended after what it holds), as ``by`` recorded them."""
         held = await self.store.load(stream_id)
         await self.store.append(stream_id, events[0].stream_type, len(held), [NewEvent(e) for e in events], by)
+        return self
+
+    def uploaded(self, *upload_ids: str) -> Specification:
+        """Files already uploaded (what a command's evidence may name)."""
+        self.runtime.uploads.update(upload_ids)
         return self
 
     async def when(

@@ -126,12 +126,3 @@ def _quote(name: str) -> str:
     from urllib.parse import quote
 
     return quote(name, safe="")
-
-
-async def missing_uploads(pool: asyncpg.Pool, upload_ids: list[str]) -> list[str]:
-    """The ids among ``upload_ids`` that are not stored (a command referencing them is refused)."""
-    if not upload_ids:
-        return []
-    found = await pool.fetch("SELECT upload_id FROM uploads WHERE upload_id = ANY($1::text[])", upload_ids)
-    known = {r["upload_id"] for r in found}
-    return [u for u in upload_ids if u not in known]

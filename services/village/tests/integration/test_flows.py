@@ -120,7 +120,7 @@ async def test_village_cadres_money_and_projects(village_app, auth) -> None:
     r = await client.post(
         f"/api/v1/projects/{project_id}/milestones", json={**m, "evidence_upload_ids": ["upl_nope"]}, headers=secretary
     )
-    assert r.status_code == 422 and r.json()["code"] == "upload_unknown"
+    assert r.status_code == 422 and r.json()["code"] == "upload_not_found"
     r = await client.post(
         f"/api/v1/projects/{project_id}/milestones",
         json={**m, "progress_pct": 40, "reason": "暴雨冲毁部分大棚"},

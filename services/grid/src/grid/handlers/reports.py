@@ -14,7 +14,6 @@ from grassroots_common.ids import new_id
 from grid import authz
 from grid.domain.report import Report
 from grid.domain.ticket import Ticket
-from grid.handlers.context import require_uploads
 from grid.handlers.tickets import ticket_id_for_report
 
 
@@ -35,7 +34,7 @@ class FileReport:
 async def file_report(ctx: CommandContext, command: FileReport) -> CommandResult:
     principal = ctx.principal
     community_id, grid_id = authz.reporting_grid(principal, command.grid_id)
-    await require_uploads(ctx, command.photo_upload_ids, "photo_upload_ids")
+    await ctx.require_uploads(command.photo_upload_ids, field="photo_upload_ids")
     report_id = new_id("rpt")
     now = ctx.now()
 
@@ -80,7 +79,7 @@ class ResolveReport:
 
 async def resolve_report(ctx: CommandContext, command: ResolveReport) -> CommandResult:
     principal = ctx.principal
-    await require_uploads(ctx, command.photo_upload_ids, "photo_upload_ids")
+    await ctx.require_uploads(command.photo_upload_ids, field="photo_upload_ids")
     now = ctx.now()
     act = _report_action(
         principal,
@@ -123,7 +122,7 @@ async def join_report(ctx: CommandContext, command: JoinReport) -> CommandResult
     """A grid member who found the same matter joins the report as a co-reporter."""
     principal = ctx.principal
     community_id = authz.join_report(principal)
-    await require_uploads(ctx, command.photo_upload_ids, "photo_upload_ids")
+    await ctx.require_uploads(command.photo_upload_ids, field="photo_upload_ids")
     ticket = await _ticket_of(ctx, command.report_id)
     now = ctx.now()
 

@@ -17,7 +17,6 @@ from grid import authz
 from grid.domain.directory import DIRECTORY_STREAM, Directory
 from grid.domain.report import Report
 from grid.domain.ticket import Ticket
-from grid.handlers.context import require_uploads
 
 
 def ticket_id_for_report(report_id: str) -> str:
@@ -194,7 +193,7 @@ class ReportBack:
 
 
 async def report_back(ctx: CommandContext, command: ReportBack) -> CommandResult:
-    await require_uploads(ctx, command.evidence_upload_ids, "evidence_upload_ids")
+    await ctx.require_uploads(command.evidence_upload_ids, field="evidence_upload_ids")
     return await _by_department(
         ctx,
         command.ticket_id,

@@ -14,7 +14,6 @@ from grassroots_common.errors import Invalid, NotFound
 from grassroots_common.ids import new_id
 from grid import authz
 from grid.domain.wish import Resource, Wish
-from grid.handlers.context import require_uploads
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +138,7 @@ class FulfilWish:
 
 async def fulfil_wish(ctx: CommandContext, command: FulfilWish) -> CommandResult:
     principal = ctx.principal
-    await require_uploads(ctx, command.evidence_upload_ids, "evidence_upload_ids")
+    await ctx.require_uploads(command.evidence_upload_ids, field="evidence_upload_ids")
     now = ctx.now()
     act = _wish_action(
         lambda w: None,

@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from grassroots_common.contracts.village import VillagePolicySet
-from grassroots_common.errors import Invalid, NotFound
+from grassroots_common.errors import NotFound
 from grassroots_common.runtime import Runtime
-from grassroots_common.uploads import missing_uploads
 from grassroots_common.workdays import CHINA
 from village.domain.policy import POLICY_STREAM, Policy
 from village.domain.village import Village, village_stream_id
@@ -40,9 +39,3 @@ async def villages_of_town(runtime: Runtime, town_id: str | None) -> list[str]:
         town_id,
     )
     return [r["village_id"] for r in rows]
-
-
-async def check_uploads(runtime: Runtime, upload_ids: list[str]) -> None:
-    missing = await missing_uploads(runtime.pool, upload_ids)
-    if missing:
-        raise Invalid("upload_unknown", f"找不到这些上传的文件：{'、'.join(missing)}", field="evidence_upload_ids")

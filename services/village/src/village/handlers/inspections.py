@@ -15,7 +15,7 @@ from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
 from village.authz import authorize
 from village.domain.inspection import Inspection, InspectionRound, inspection_stream_id, round_stream_id
-from village.handlers.context import check_uploads, current_policy, load_village, today
+from village.handlers.context import current_policy, load_village, today
 
 
 class TeamPlan(BaseModel):
@@ -132,7 +132,7 @@ class CloseFinding:
 
 async def close_finding(ctx: CommandContext, command: CloseFinding) -> CommandResult:
     c = command
-    await check_uploads(ctx.runtime, c.evidence_upload_ids)
+    await ctx.require_uploads(c.evidence_upload_ids, field="evidence_upload_ids")
     day = today(ctx.runtime)
 
     def act(i: Inspection) -> None:

@@ -13,7 +13,7 @@ from grassroots_common.fields import Fen, Name
 from grassroots_common.ids import new_id
 from village.authz import authorize
 from village.domain.pilot import PilotPlan, pilot_stream_id
-from village.handlers.context import check_uploads, current_policy, load_village, today
+from village.handlers.context import current_policy, load_village, today
 
 
 class ItemPlan(BaseModel):
@@ -83,7 +83,7 @@ async def progress_item(ctx: CommandContext, command: ReportItemProgress) -> Com
     c = command
     village = await load_village(ctx.runtime, c.village_id)
     authorize(ctx.principal, "pilot.progress", town_id=village.town_id, village_id=c.village_id)
-    await check_uploads(ctx.runtime, c.evidence_upload_ids)
+    await ctx.require_uploads(c.evidence_upload_ids, field="evidence_upload_ids")
     on = today(ctx.runtime)
     return await ctx.execute(
         PilotPlan,

@@ -12,7 +12,7 @@ from grassroots_common.errors import Invalid
 from grassroots_common.ids import new_id
 from village.authz import authorize
 from village.domain.project import Project, project_stream_id
-from village.handlers.context import check_uploads, load_village, today
+from village.handlers.context import load_village, today
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +131,7 @@ class ReportMilestone:
 
 async def report_milestone(ctx: CommandContext, command: ReportMilestone) -> CommandResult:
     c = command
-    await check_uploads(ctx.runtime, c.evidence_upload_ids)
+    await ctx.require_uploads(c.evidence_upload_ids, field="evidence_upload_ids")
     milestone_id, on = new_id("mst"), today(ctx.runtime)
 
     def decide(p: Project) -> dict:

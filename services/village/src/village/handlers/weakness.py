@@ -9,7 +9,7 @@ from grassroots_common.commands import CommandContext, CommandResult
 from grassroots_common.contracts.village import RectificationMeasure, WeaknessCriterion
 from village.authz import authorize
 from village.domain.weakness import WeaknessCase, weakness_stream_id
-from village.handlers.context import check_uploads, load_village, today
+from village.handlers.context import load_village, today
 
 
 async def _on_case(ctx: CommandContext, village_id: str, year: int, action: str, decide) -> CommandResult:
@@ -117,7 +117,7 @@ class ReportRectificationProgress:
 
 async def progress(ctx: CommandContext, command: ReportRectificationProgress) -> CommandResult:
     c = command
-    await check_uploads(ctx.runtime, c.evidence_upload_ids)
+    await ctx.require_uploads(c.evidence_upload_ids, field="evidence_upload_ids")
     on = today(ctx.runtime)
     return await _on_case(
         ctx,
