@@ -198,6 +198,28 @@ class Runtime:
         if self.settings.run_workers:
             self._tasks.append(asyncio.create_task(work(self._stop)))
 
+    def schedule(
+        self,
+        name: str,
+        work: Callable[[], Awaitable[object]],
+        interval: float,
+        *,
+        closing: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        """The one way a service runs a schedule: ``work`` every ``interval`` seconds on the one
+        replica holding the advisory lock ``name`` (``leader.run_as_leader``; the others stand by),
+        with the runtime's workers (only when ``settings.run_workers``); ``closing`` runs when the
+        schedule stops (a notifier's connections)."""
+
+        async def scheduled(stop: asyncio.Event) -> None:
+            try:
+                await run_as_leader(LeaderLock(self.settings.database_url, name), stop, work, interval)
+            finally:
+                if closing is not None:
+                    await closing()
+
+        self.spawn_worker(scheduled)
+
     def track(self, task: asyncio.Task) -> None:
         """A background task of a request (a rebuild) that ``stop`` cancels and awaits."""
         self._tasks.append(task)

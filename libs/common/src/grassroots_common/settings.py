@@ -60,6 +60,10 @@ class ServiceSettings(BaseSettings):
     remind_ticket_workdays: int = Field(default=1, ge=0, le=10)
     # A weekly log's reminder is sent this many hours before its deadline (the inbox shows it all week).
     remind_log_lead_hours: float = Field(default=72, ge=0, le=168)
+    # How often each schedule (``Runtime.schedule``) runs a pass on the replica that holds its lock.
+    grid_scheduler_interval_seconds: float = Field(default=30, gt=0, le=24 * 3600)
+    reporting_notice_interval_seconds: float = Field(default=60, gt=0, le=24 * 3600)
+    reporting_reminder_interval_seconds: float = Field(default=60, gt=0, le=24 * 3600)
 
     @model_validator(mode="after")
     def _webhook_has_url(self) -> ServiceSettings:

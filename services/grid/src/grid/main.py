@@ -9,10 +9,9 @@ from grassroots_common.http.app import create_app as create_service_app
 from grassroots_common.runtime import Runtime
 from grassroots_common.settings import ServiceSettings, load_settings
 from grassroots_common.uploads import uploads_router
-from grid import demo
+from grid import demo, scheduler
 from grid.api import ROUTERS
 from grid.projections import PROJECTIONS
-from grid.scheduler import DeadlineScheduler
 from grid.upload_access import may_read_upload
 
 SERVICE = "grid"
@@ -20,7 +19,7 @@ SERVICE = "grid"
 
 async def start_runtime(settings: ServiceSettings) -> Runtime:
     runtime = await Runtime.start(settings, migrations_package=SERVICE, publishes=True, projections=PROJECTIONS)
-    runtime.spawn_worker(DeadlineScheduler(runtime).run)
+    scheduler.schedule(runtime)
     return runtime
 
 

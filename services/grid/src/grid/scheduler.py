@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 import structlog
@@ -20,7 +19,6 @@ from prometheus_client import Counter, Histogram
 from grassroots_common.commands import CommandResult, execute
 from grassroots_common.errors import DomainError
 from grassroots_common.events import SYSTEM
-from grassroots_common.leader import LeaderLock, run_as_leader
 from grassroots_common.runtime import Runtime
 from grid.domain.ticket import Ticket
 from grid.projections.tickets import SCHEMA
@@ -30,8 +28,6 @@ log = structlog.get_logger(__name__)
 PASS_SECONDS = Histogram("grid_scheduler_pass_seconds", "Duration of a deadline-scheduler pass")
 RAISED = Counter("grid_scheduler_events_total", "Overdue and escalation events raised", ["type"])
 
-DEFAULT_INTERVAL = 30.0
-
 
 @dataclass(slots=True)
 class PassResult:
@@ -40,16 +36,19 @@ class PassResult:
     events: int = 0
 
 
+LOCK = "grid:deadline-scheduler"
+
+
+def schedule(runtime: Runtime) -> None:
+    """Run the deadline scheduler with the runtime's workers (``GRID_SCHEDULER_INTERVAL_SECONDS``)."""
+    runtime.schedule(LOCK, DeadlineScheduler(runtime).run_pass, runtime.settings.grid_scheduler_interval_seconds)
+
+
 class DeadlineScheduler:
-    def __init__(self, runtime: Runtime, *, interval: float | None = None, batch: int = 500, concurrency: int = 8):
+    def __init__(self, runtime: Runtime, *, batch: int = 500, concurrency: int = 8):
         self.runtime = runtime
-        self.interval = interval or float(os.environ.get("GRID_SCHEDULER_INTERVAL_SECONDS", DEFAULT_INTERVAL))
         self.batch = batch
         self.concurrency = concurrency
-
-    async def run(self, stop: asyncio.Event) -> None:
-        lock = LeaderLock(self.runtime.settings.database_url, "grid:deadline-scheduler")
-        await run_as_leader(lock, stop, self.run_pass, self.interval)
 
     async def due(self, now: dt.datetime, after: tuple[dt.datetime, str] | None) -> list[tuple[dt.datetime, str]]:
         """One page of due tickets, in (next_due_at, ticket_id) order, from the partial index."""

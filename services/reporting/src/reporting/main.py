@@ -17,8 +17,7 @@ SERVICE = "reporting"
 
 async def start_runtime(settings: ServiceSettings) -> Runtime:
     runtime = await Runtime.start(settings, migrations_package=SERVICE, publishes=False, projections=PROJECTIONS)
-    runtime.spawn_worker(lambda stop: scheduler.run(runtime, stop))
-    runtime.spawn_worker(lambda stop: scheduler.run_reminders(runtime, stop))
+    scheduler.schedule(runtime)
     return runtime
 
 

@@ -1,25 +1,22 @@
 """The reporting service's schedules, workers inside the service, each run by one replica at a
-time (an advisory lock, ``run_as_leader``): the notice schedule issues the weekly, monthly and
+time (``Runtime.schedule``): the notice schedule issues the weekly, monthly and
 quarterly notice of each period once it is due (runtime.clock) and the read models hold data;
 the reminder schedule sends what the inboxes hold through the notification port, once each."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import os
 
 import structlog
 
-from grassroots_common.leader import LeaderLock, run_as_leader
 from grassroots_common.runtime import Runtime
 from reporting import dispatch, notices, periods, queries
 from reporting.notify import Notifier, notifier_from
 
 log = structlog.get_logger(__name__)
 
-INTERVAL_SECONDS = 60.0
-REMINDER_INTERVAL_SECONDS = 60.0
+NOTICE_LOCK = "reporting:notice-schedule"
+REMINDER_LOCK = "reporting:reminders"
 SYSTEM_ACTOR = "system"
 
 
@@ -37,11 +34,6 @@ async def tick(runtime: Runtime) -> list[dict]:
     return issued
 
 
-async def run(runtime: Runtime, stop: asyncio.Event) -> None:
-    lock = LeaderLock(runtime.settings.database_url, "reporting:notice-schedule")
-    await run_as_leader(lock, stop, lambda: tick(runtime), INTERVAL_SECONDS)
-
-
 async def remind(runtime: Runtime, notifier: Notifier) -> dispatch.PassResult:
     """One reminder pass at the service's time, through the configured channel."""
     return await dispatch.run_pass(
@@ -53,11 +45,17 @@ async def remind(runtime: Runtime, notifier: Notifier) -> dispatch.PassResult:
     )
 
 
-async def run_reminders(runtime: Runtime, stop: asyncio.Event) -> None:
-    interval = float(os.environ.get("REPORTING_REMINDER_INTERVAL_SECONDS", REMINDER_INTERVAL_SECONDS))
-    lock = LeaderLock(runtime.settings.database_url, "reporting:reminders")
-    notifier = notifier_from(runtime.settings)
-    try:
-        await run_as_leader(lock, stop, lambda: remind(runtime, notifier), interval)
-    finally:
-        await notifier.close()
+def schedule(runtime: Runtime) -> None:
+    """Run the notice schedule and the reminders with the runtime's workers
+    (``REPORTING_NOTICE_INTERVAL_SECONDS``, ``REPORTING_REMINDER_INTERVAL_SECONDS``)."""
+    settings = runtime.settings
+    if not settings.run_workers:
+        return  # a replica that runs no workers opens no notifier either
+    runtime.schedule(NOTICE_LOCK, lambda: tick(runtime), settings.reporting_notice_interval_seconds)
+    notifier = notifier_from(settings)
+    runtime.schedule(
+        REMINDER_LOCK,
+        lambda: remind(runtime, notifier),
+        settings.reporting_reminder_interval_seconds,
+        closing=notifier.close,
+    )
