@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 import asyncpg
 import orjson
@@ -53,8 +54,42 @@ async def connect(
 
 
 @asynccontextmanager
-async def snapshot(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+async def snapshot(db: asyncpg.Pool | asyncpg.Connection) -> AsyncIterator[asyncpg.Connection]:
     """One connection reading one snapshot (repeatable read, read only): a page's rows and its
-    total agree even when a write commits between the two queries."""
-    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+    total agree even when a write commits between the two queries. A connection already in a
+    transaction (a read model folded as it stood at a time) is its own snapshot."""
+    if isinstance(db, asyncpg.Connection):
+        if db.is_in_transaction():
+            yield db
+            return
+        async with db.transaction(isolation="repeatable_read", readonly=True):
+            yield db
+        return
+    async with db.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         yield conn
+
+
+async def page(
+    pool: asyncpg.Pool | asyncpg.Connection,
+    select: str,
+    args: Sequence[Any],
+    order: str,
+    limit: int,
+    offset: int,
+    *,
+    count: str | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of ``select`` (a query with ``args`` as ``$1``…, its ``ORDER BY`` is ``order``,
+    which may name its tables' aliases), and the total it has, read in one snapshot: the total
+    always counts the rows the page is cut from. ``count`` is a cheaper query of the same rows to
+    count, when ``select`` computes columns a count needs not (it takes the same ``args``)."""
+    n = len(args)
+    async with snapshot(pool) as conn:
+        total = await conn.fetchval(count or f"SELECT count(*) FROM ({select}) AS counted", *args)
+        rows = await conn.fetch(
+            f"{select} ORDER BY {order} LIMIT ${n + 1} OFFSET ${n + 2}",
+            *args,
+            limit,
+            offset,
+        )
+    return [dict(r) for r in rows], total

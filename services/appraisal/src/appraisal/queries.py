@@ -6,6 +6,7 @@ import asyncpg
 
 from appraisal.projections.logs import LOG_COLUMNS, SUMMARY_COLUMNS
 from grassroots_common.contracts.appraisal import ReviewingChain
+from grassroots_common.db import page
 
 
 def _where(filters: tuple[tuple[str, object], ...], args: list) -> str:
@@ -18,11 +19,7 @@ def _where(filters: tuple[tuple[str, object], ...], args: list) -> str:
 
 
 async def _page(pool: asyncpg.Pool, sql: str, order: str, args: list, limit: int, offset: int) -> tuple[list, int]:
-    total = await pool.fetchval(f"SELECT count(*) FROM ({sql}) AS counted", *args)
-    rows = await pool.fetch(
-        f"{sql} ORDER BY {order} LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}", *args, limit, offset
-    )
-    return rows, total
+    return await page(pool, sql, args, order, limit, offset)
 
 
 # --- logs and summaries ------------------------------------------------------------------------

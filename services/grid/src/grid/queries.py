@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 
+from grassroots_common.db import page
 from grid.projections.hierarchy import SCHEMA as H
 from grid.projections.reports import SCHEMA as R
 from grid.projections.tickets import SCHEMA as T
@@ -44,15 +45,8 @@ class Where:
 async def _page(
     pool: asyncpg.Pool, table: str, where: Where, order: str, limit: int, offset: int, columns: str = "*"
 ) -> tuple[list[dict[str, Any]], int]:
-    total = await pool.fetchval(f"SELECT count(*) FROM {table} {where.sql}", *where.args)
-    n = len(where.args)
-    rows = await pool.fetch(
-        f"SELECT {columns} FROM {table} {where.sql} ORDER BY {order} LIMIT ${n + 1} OFFSET ${n + 2}",
-        *where.args,
-        limit,
-        offset,
-    )
-    return [dict(r) for r in rows], total
+    select, count = f"SELECT {columns} FROM {table} {where.sql}", f"SELECT count(*) FROM {table} {where.sql}"
+    return await page(pool, select, where.args, order, limit, offset, count=count)
 
 
 # --- hierarchy ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import asyncpg
 
 from grassroots_common.auth import Principal
 from grassroots_common.contracts.village import VillagePolicySet
+from grassroots_common.db import page
 from grassroots_common.errors import Forbidden
 from village.authz import ReadScope, read_scope
 from village.domain.policy import DEFAULT_POLICY
@@ -53,12 +54,8 @@ async def policy(pool: asyncpg.Pool) -> VillagePolicySet:
 
 
 async def _page(pool: asyncpg.Pool, sql: str, args: list[Any], order: str, limit: int, offset: int):
-    total = await pool.fetchval(f"SELECT count(*) FROM ({sql}) q", *args)
-    n = len(args)
-    rows = await pool.fetch(
-        f"SELECT * FROM ({sql}) q ORDER BY {order} LIMIT ${n + 1} OFFSET ${n + 2}", *args, limit, offset
-    )
-    return [dict(r) for r in rows], total
+    # Its orders name the select's output columns (a village's ``town_name``): cut from the whole.
+    return await page(pool, f"SELECT * FROM ({sql}) q", args, order, limit, offset)
 
 
 async def list_towns(pool: asyncpg.Pool, limit: int, offset: int):
