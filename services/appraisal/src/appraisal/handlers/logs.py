@@ -24,7 +24,7 @@ class SubmitLog:
 
 async def submit_log(ctx: CommandContext, command: SubmitLog) -> CommandResult:
     principal, week, items = ctx.principal, command.week, command.items
-    unit_id = principal.unit()
+    unit_id = authz.require_appraised(principal)
     now = ctx.now()
 
     def act(log: WeeklyLog, setting: RecordedEvent | None) -> dict:
