@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from appraisal.demo import UNITS, _roster
+from appraisal.demo.cast import UNITS, _roster
 from grassroots_common.demo import HR_TICKET_HANDLER
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from grid.demo import COMMUNITY, DEMO_USERS, seed
+from grid.demo import DEMO_USERS, seed
+from grid.demo.cast import COMMUNITY
 from grid.main import create_app
 
 

@@ -9,7 +9,8 @@ import zlib
 
 from grassroots_common.workdays import CHINA
 from village.api import models
-from village.demo import DEMO_USERS, seed, town_code
+from village.demo import DEMO_USERS, seed
+from village.demo.cast import town_code
 from village.main import create_app
 
 

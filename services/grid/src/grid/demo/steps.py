@@ -1,9 +1,5 @@
-"""Demo data for the embedded default: 凤鸣社区 with 22 grids and 379 grid members, departments and
-routing rules, patrol reports, tickets in every state over the last four months (some overdue and
-escalated), micro-wishes in every state and the resource list.
-
-Written through the aggregates (so every rule holds), with realistic actors and event times; fixed
-seeds make the roster the same on every machine, so the demo users below match it.
+"""``seed`` and its steps: the directory and the community, then 320 report stories (many becoming
+tickets, in every state) and 40 micro-wish stories side by side, then the offered resources.
 """
 
 from __future__ import annotations
@@ -11,210 +7,36 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
-import struct
-import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from faker import Faker
 
-from grassroots_common.aggregate import Aggregate
 from grassroots_common.calendar_projection import load_calendar
-from grassroots_common.demo import HR_TICKET_HANDLER, DemoUser
-from grassroots_common.events import SYSTEM, Metadata, NewEvent
+from grassroots_common.events import SYSTEM, Metadata
 from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
-from grassroots_common.store import EventStore
 from grassroots_common.workdays import CHINA, WorkCalendar
+from grid.demo.cast import (
+    COMMUNITY,
+    DEPARTMENTS,
+    DISPATCHER,
+    GRIDS,
+    HANDLERS,
+    ROSTER,
+    UNIT,
+    VOLUNTEERS,
+    grid_ids,
+    grid_name,
+)
+from grid.demo.catalogue import KINDS, OFFERS, PROBLEMS, RULES, STREETS, WISHES
+from grid.demo.photos import _photos
+from grid.demo.writing import DISPATCH_META, DISTRICT_META, Writer, _meta
 from grid.domain.community import Community
 from grid.domain.directory import DIRECTORY_STREAM, Directory
 from grid.domain.report import Report
 from grid.domain.ticket import Ticket
 from grid.domain.wish import Resource, Wish
 from grid.handlers import ticket_id_for_report
-
-COMMUNITY = "com_fengming"
-GRIDS = 22
-CN_NUMBERS = "一二三四五六七八九十"
-
-DEPARTMENTS = {
-    "dep_urban": "区城市管理执法局",
-    "dep_housing": "区住房和城乡建设局",
-    "dep_water": "区水务局",
-    "dep_market": "区市场监督管理局",
-    "dep_civil": "区民政局",
-    "dep_police": "凤翔公安分局城关派出所",
-    "dep_env": "市生态环境局凤翔分局",
-    "dep_hr": "区人力资源和社会保障局",
-}
-# category -> (name, default department, lead, co-departments, time limit or None for the kind's)
-RULES = {
-    "sanitation": ("环境卫生", "dep_urban", None, [], 3),
-    "municipal": ("市政设施", "dep_housing", "dep_housing", ["dep_water"], None),
-    "water_supply": ("供水排水", "dep_water", None, [], None),
-    "food_safety": ("食品安全", "dep_market", None, [], None),
-    "elderly_care": ("养老助残", "dep_civil", None, [], None),
-    "public_security": ("治安隐患", "dep_police", None, [], 1),
-    "pollution": ("噪音污染", "dep_env", "dep_env", ["dep_urban"], None),
-    "wage_arrears": ("欠薪维权", "dep_hr", None, [], None),
-}
-PROBLEMS = {
-    "sanitation": ["门前垃圾堆积多日未清运", "小区绿化带内建筑垃圾乱堆", "背街小巷污水横流"],
-    "municipal": ["人行道地砖破损松动", "路灯连续多晚不亮", "井盖缺失存在安全隐患"],
-    "water_supply": ["小区停水超过一天", "雨水篦子堵塞路面积水", "自来水浑浊发黄"],
-    "food_safety": ["流动摊点售卖无证食品", "餐馆后厨卫生脏乱", "超市售卖过期食品"],
-    "elderly_care": ["独居老人无人照料", "残疾人出行无障碍通道被占", "高龄津贴未按时到账"],
-    "public_security": ["楼道堆放杂物堵塞消防通道", "电动车楼道内充电", "夜间有陌生人撬门"],
-    "pollution": ["夜间施工噪音扰民", "烧烤店油烟直排", "广场舞音响音量过大"],
-    "wage_arrears": ["装修工人被拖欠工资", "保洁员三个月未发工资", "工地农民工讨薪"],
-}
-STREETS = ["东大街", "西大街", "南大街", "北大街", "凤鸣路", "雍城路", "秦凤路", "东湖路"]
-KINDS = ["complaint", "help_request", "consultation", "emergency"]
-WISHES = [
-    ("想要一台助听器", "elderly_care"),
-    ("希望有人辅导孩子作业", "education"),
-    ("想要一辆儿童自行车", "children"),
-    ("希望有人帮忙修理漏水的水龙头", "household"),
-    ("想学用智能手机视频通话", "elderly_care"),
-    ("需要一副老花镜", "elderly_care"),
-    ("希望有一套新课桌椅", "education"),
-    ("想要几本科普图书", "education"),
-    ("希望有人陪同去医院复查", "elderly_care"),
-    ("需要一台电风扇", "household"),
-]
-OFFERS = [
-    ("每周六义诊", "区人民医院党支部提供健康咨询和血压测量"),
-    ("家电维修服务", "供电公司党员服务队上门检修家电线路"),
-    ("课业辅导", "区第一中学教师党员每周二晚辅导作业"),
-    ("法律咨询", "司法所律师党员提供免费法律咨询"),
-    ("爱心图书角", "新华书店捐赠图书并定期更换"),
-    ("理发服务", "社区志愿者每月为老人上门理发"),
-]
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    person_id: str
-    name: str
-    role: str
-    grid_id: str | None
-
-
-def grid_ids() -> list[str]:
-    return [f"grd_{n:02d}" for n in range(1, GRIDS + 1)]
-
-
-def grid_name(n: int) -> str:
-    if n <= 10:
-        return f"第{CN_NUMBERS[n - 1]}网格"
-    tens, ones = divmod(n, 10)
-    return f"第{'' if tens == 1 else CN_NUMBERS[tens - 1]}十{CN_NUMBERS[ones - 1] if ones else ''}网格"
-
-
-def roster() -> list[Person]:
-    """379 people: 2 网格指导员, 1 总网格长, and per grid 1 网格长, 1 专职网格员 and 15–16 网格员."""
-    fake = Faker("zh_CN")
-    fake.seed_instance(2022)
-    people = [
-        Person("gg_01", fake.name(), "grid_guide", None),
-        Person("gg_02", fake.name(), "grid_guide", None),
-        Person("gc_01", fake.name(), "grid_chief", None),
-    ]
-    members_total = 379 - 3 - 2 * GRIDS
-    for i, grid in enumerate(grid_ids()):
-        people.append(Person(f"gh_{i + 1:02d}", fake.name(), "grid_head", grid))
-        people.append(Person(f"gw_{i + 1:02d}", fake.name(), "grid_worker", grid))
-    for n in range(members_total):
-        grid = grid_ids()[n % GRIDS]
-        people.append(Person(f"gm_{n + 1:03d}", fake.name(), "grid_member", grid))
-    return people
-
-
-ROSTER = roster()
-_BY_ID = {p.person_id: p for p in ROSTER}
-DISPATCHER = ("ca_fengming", "赵文静")
-HANDLERS = {
-    **{
-        dep: (f"dh_{dep.removeprefix('dep_')}", name)
-        for dep, name in zip(
-            [d for d in DEPARTMENTS if d != "dep_hr"],
-            ["刘志强", "陈国庆", "杨建军", "黄丽娟", "周海燕", "吴振华", "徐晓东"],
-            strict=True,
-        )
-    },
-    "dep_hr": HR_TICKET_HANDLER,  # a person of the appraisal roster: her growth archive joins both services
-}
-VOLUNTEERS = [("pm_01", "马秀兰", "volunteer"), ("pm_02", "郭建平", "volunteer"), ("pm_03", "何志明", "volunteer")]
-UNIT = ("ua_hospital", "区人民医院党支部", "unit_admin")
-
-
-def _person_user(person_id: str, title: str) -> DemoUser:
-    p = _BY_ID[person_id]
-    scopes = {"community": COMMUNITY}
-    if p.grid_id:
-        scopes["grid"] = p.grid_id
-    return DemoUser(p.person_id, p.name, (p.role,), title, scopes)
-
-
-DEMO_USERS: list[DemoUser] = [
-    DemoUser("da_grid", "区委政法委 网格办", ("district_admin",), "区级网格管理员：部门、派单规则、全区统计"),
-    DemoUser(
-        DISPATCHER[0], DISPATCHER[1], ("community_admin",), "凤鸣社区调度员：派单、核实、回访", {"community": COMMUNITY}
-    ),
-    _person_user("gg_01", "网格指导员（凤鸣社区）"),
-    _person_user("gc_01", "总网格长（凤鸣社区）"),
-    _person_user("gh_01", "网格长（第一网格）"),
-    _person_user("gw_01", "专职网格员（第一网格）"),
-    _person_user("gm_001", "网格员（第一网格）"),
-    DemoUser(
-        HANDLERS["dep_urban"][0],
-        HANDLERS["dep_urban"][1],
-        ("department",),
-        "区城市管理执法局 承办人",
-        {"department": "dep_urban"},
-    ),
-    DemoUser(
-        HANDLERS["dep_housing"][0],
-        HANDLERS["dep_housing"][1],
-        ("department",),
-        "区住房和城乡建设局 承办人",
-        {"department": "dep_housing"},
-    ),
-    DemoUser(VOLUNTEERS[0][0], VOLUNTEERS[0][1], ("volunteer",), "党员志愿者：认领微心愿", {"community": COMMUNITY}),
-]
-
-
-def _meta(actor: str, name: str, role: str) -> Metadata:
-    return Metadata(actor_id=actor, actor_name=name, actor_roles=(role,), correlation_id="demo-seed")
-
-
-DISPATCH_META = _meta(*DISPATCHER, "community_admin")
-DISTRICT_META = _meta("da_grid", "区委政法委 网格办", "district_admin")
-
-
-def _png(shade: int) -> bytes:
-    """A tiny valid PNG (8×8, one grey level) standing in for a patrol photo."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    raw = b"".join(b"\x00" + bytes([shade]) * 8 for _ in range(8))
-    header = struct.pack(">IIBBBBB", 8, 8, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
-
-
-class Writer:
-    """Runs a domain method and appends what it raised, stamped with the simulated time."""
-
-    def __init__(self, store: EventStore) -> None:
-        self.store = store
-
-    async def step(self, agg: Aggregate, meta: Metadata, at: dt.datetime, fn: Callable[[], object]) -> None:
-        fn()
-        pending = [NewEvent(p.event, p.event_id, at) for p in agg.take_pending()]
-        if pending:
-            appended = await self.store.append(agg.id, agg.stream_type, agg.version, pending, meta)
-            agg.version = appended.version
 
 
 async def seed(runtime: Runtime) -> None:
@@ -241,24 +63,6 @@ async def seed(runtime: Runtime) -> None:
         jobs.append(lambda n=n: _wish_story(writer, n, now, photos))
     await asyncio.gather(*(limited(job) for job in jobs))
     await _resources(writer, now)
-
-
-async def _photos(runtime: Runtime) -> list[str]:
-    ids = []
-    for shade in (90, 140, 200):
-        upload_id = new_id("upl")
-        content = _png(shade)
-        await runtime.pool.execute(
-            """INSERT INTO uploads (upload_id, owner_id, owner_scopes, filename, content_type, size, sha256, content)
-               VALUES ($1, 'system', $2, $3, 'image/png', $4, '', $5)""",
-            upload_id,
-            {"community": COMMUNITY},
-            f"photo-{shade}.png",
-            len(content),
-            content,
-        )
-        ids.append(upload_id)
-    return ids
 
 
 async def _hierarchy(writer: Writer, at: dt.datetime) -> None:

@@ -1,6 +1,6 @@
-"""Demo data for the embedded default: four units with sections and 25–50 people each, a year of
-weekly logs and monthly summaries, and quarters in every state (finalized, published with an open
-appeal, in review, just opened). Written through the aggregates, so every rule holds.
+"""``seed`` and its steps: per unit (the units side by side) the roster, the schemes, a year of weekly
+logs and monthly summaries, the quarters in their states, mentors, annual reviews with result use,
+and shortcoming reminders.
 """
 
 from __future__ import annotations
@@ -9,185 +9,31 @@ import asyncio
 import dataclasses
 import datetime as dt
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass
 
-from faker import Faker
-
+from appraisal.demo.cast import SEED, UNITS, Person, UnitSpec, _roster
+from appraisal.demo.catalogue import INDICATORS, SCORED, WORK
+from appraisal.demo.writing import _append, _each, _gather, _meta, _spread
 from appraisal.domain.annual import AnnualReview, annual_stream_id
 from appraisal.domain.log_reminder import LogReminders, log_reminder_stream_id
 from appraisal.domain.quarter import UnitQuarter, good_cap_for, quarter_stream_id
 from appraisal.domain.reminder import Reminder
 from appraisal.domain.result_use import ResultUses, result_use_stream_id
-from appraisal.domain.roster import NewPerson, Roster, roster_stream_id
+from appraisal.domain.roster import Roster
 from appraisal.domain.scheme import Scheme, composite_score, scheme_stream_id
 from appraisal.domain.summary import MonthlySummary, summary_deadline, summary_stream_id
 from appraisal.domain.weekly_log import WeeklyLog, log_stream_id
 from appraisal.domain.weeks import log_deadline, week_of
-from grassroots_common.aggregate import Aggregate
 from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.contracts.appraisal import (
     AnnualCandidate,
     AnnualGrade,
     Grade,
-    Indicator,
     ResultUseKind,
-    ReviewingChain,
     WorkItem,
 )
-from grassroots_common.demo import DemoUser
-from grassroots_common.events import Metadata, NewEvent
+from grassroots_common.events import Metadata
 from grassroots_common.runtime import Runtime
 from grassroots_common.workdays import CHINA, WorkCalendar
-
-SEED = 20220501
-
-
-@dataclass(frozen=True)
-class UnitSpec:
-    unit_id: str
-    prefix: str
-    name: str
-    sections: tuple[str, ...]
-    staff_per_section: int
-    latest_state: str  # reviewing | published | finalized | opened
-
-
-UNITS = (
-    UnitSpec("u_zzb", "zzb", "凤翔区委组织部", ("组织科", "干部科", "干部监督科", "办公室"), 6, "reviewing"),
-    UnitSpec(
-        "u_rsj",
-        "rsj",
-        "凤翔区人力资源和社会保障局",
-        ("办公室", "就业促进股", "社会保险股", "劳动监察大队", "人事股"),
-        8,
-        "published",
-    ),
-    UnitSpec(
-        "u_nyj", "nyj", "凤翔区农业农村局", ("办公室", "种植业股", "畜牧兽医股", "农村经营管理股"), 10, "finalized"
-    ),
-    UnitSpec("u_cgz", "cgz", "凤翔区城关镇人民政府", ("党政办公室", "社会事务办", "经济发展办"), 6, "opened"),
-)
-
-INDICATORS = [
-    Indicator(code="de-1", name="政治理论学习", kind="common", dimension="德", max_points=6),
-    Indicator(code="de-2", name="职业道德与作风", kind="common", dimension="德", max_points=6),
-    Indicator(code="neng-1", name="业务能力", kind="common", dimension="能", max_points=6),
-    Indicator(code="neng-2", name="创新与解决问题", kind="common", dimension="能", max_points=6),
-    Indicator(code="qin-1", name="出勤与工作纪律", kind="common", dimension="勤", max_points=6),
-    Indicator(code="qin-2", name="周纪实月小结按时填报", kind="common", dimension="勤", max_points=6),
-    Indicator(code="ji-1", name="重点任务完成", kind="common", dimension="绩", max_points=6),
-    Indicator(code="ji-2", name="服务群众满意度", kind="common", dimension="绩", max_points=6),
-    Indicator(code="lian-1", name="廉洁自律", kind="common", dimension="廉", max_points=6),
-    Indicator(code="lian-2", name="遵守中央八项规定", kind="common", dimension="廉", max_points=6),
-    Indicator(code="gx-1", name="岗位职责目标", kind="individual", dimension="绩", max_points=15),
-    Indicator(code="gx-2", name="领导交办事项", kind="individual", dimension="绩", max_points=10),
-    Indicator(code="gx-3", name="专项工作", kind="individual", dimension="能", max_points=10),
-    Indicator(code="gx-4", name="协作配合", kind="individual", dimension="勤", max_points=5),
-    Indicator(code="ts-1", name="特色亮点工作", kind="highlight", dimension="绩", max_points=5),
-    Indicator(code="ts-2", name="获上级表彰或经验推广", kind="highlight", dimension="绩", max_points=5),
-    Indicator(code="fm-1", name="被通报批评或问责", kind="negative", dimension="廉", max_points=10),
-    Indicator(code="fm-2", name="工作失误造成不良影响", kind="negative", dimension="勤", max_points=10),
-]
-SCORED = [i for i in INDICATORS if i.kind in ("common", "individual")]
-
-WORK = [
-    ("整理{s}党建工作台账，补齐会议记录", "qin-1"),
-    ("参加区委理论学习中心组专题学习", "de-1"),
-    ("起草{s}季度工作总结和下季度计划", "ji-1"),
-    ("走访服务对象，收集意见建议{n}条", "ji-2"),
-    ("完成领导交办的{s}专项材料报送", "gx-2"),
-    ("组织开展主题党日活动", "de-2"),
-    ("办理群众来电来访{n}件，均按时回复", "ji-2"),
-    ("参加廉政警示教育大会并撰写心得", "lian-1"),
-    ("配合完成年度目标责任考核迎检准备", "gx-1"),
-    ("更新{s}信息系统数据{n}条", "neng-1"),
-    ("下乡开展政策宣讲{n}场", "gx-3"),
-    ("协助兄弟股室完成统计报表汇总", "gx-4"),
-    ("参加业务培训并完成结业测试", "neng-2"),
-    ("核对整改问题清单，完成销号{n}项", "ji-1"),
-]
-
-
-def _spread(events: list[NewEvent], start: dt.datetime, end: dt.datetime, rng: random.Random) -> list[NewEvent]:
-    """Give decided events realistic times, in order, between ``start`` and ``end``."""
-    span = (end - start).total_seconds()
-    times = sorted(start + dt.timedelta(seconds=rng.random() * span) for _ in events)
-    return [dataclasses.replace(e, occurred_at=t) for e, t in zip(events, times, strict=True)]
-
-
-async def _append(runtime: Runtime, agg: Aggregate, events: list[NewEvent], meta: Metadata) -> None:
-    if events:
-        await runtime.store.append(agg.id, agg.stream_type, agg.version, events, meta)
-        agg.version += len(events)
-
-
-async def _each(runtime: Runtime, agg: Aggregate, events: list[NewEvent], people: dict, actor_field: str) -> None:
-    """Append one by one, each with the person who did it as the actor."""
-    for event in events:
-        await _append(runtime, agg, [event], _meta(people[getattr(event.event, actor_field)]))
-
-
-@dataclass
-class Person:
-    person_id: str
-    name: str
-    section_id: str | None
-    chain: ReviewingChain
-    role: str
-    quality: float
-
-
-def _meta(person: Person) -> Metadata:
-    return Metadata(actor_id=person.person_id, actor_name=person.name, actor_roles=(person.role,))
-
-
-def _roster(index: int, today: dt.date) -> tuple[Roster, list[Person]]:
-    """The roster of ``UNITS[index]``: the same people (ids, names) on every run."""
-    spec = UNITS[index]
-    fake = Faker("zh_CN")
-    fake.seed_instance(SEED + index)
-    rng = random.Random(SEED + index)
-    roster = Roster(roster_stream_id(spec.unit_id))
-    roster.register(unit_id=spec.unit_id, unit_name=spec.name)
-    people: list[Person] = []
-    counter = iter(range(1, 1000))
-
-    def enroll(name_role: str, section_id: str | None, chain: ReviewingChain, position: str) -> Person:
-        pid = f"{spec.prefix}-{next(counter):03d}"
-        birth = fake.date_of_birth(minimum_age=24, maximum_age=58)
-        person = Person(pid, fake.name(), section_id, chain, name_role, rng.random())
-        roster.enroll(
-            NewPerson(pid, person.name, section_id, position, birth, fake.ssn(min_age=24, max_age=58), chain),
-            today=today - dt.timedelta(days=400),
-        )
-        people.append(person)
-        return person
-
-    boss = enroll("principal_leader", None, ReviewingChain(), "局长" if "局" in spec.name else "主要负责人")
-    deputies = [
-        enroll("deputy_leader", None, ReviewingChain(principal_leader_id=boss.person_id), "副职领导") for _ in range(2)
-    ]
-    for n, section_name in enumerate(spec.sections, start=1):
-        section_id = f"{spec.unit_id}-s{n}"
-        roster.define_section(section_id=section_id, section_name=section_name)
-        deputy = deputies[n % 2]
-        chief = enroll(
-            "section_chief",
-            section_id,
-            ReviewingChain(deputy_leader_id=deputy.person_id, principal_leader_id=boss.person_id),
-            "股长",
-        )
-        chain = ReviewingChain(
-            section_chief_id=chief.person_id, deputy_leader_id=deputy.person_id, principal_leader_id=boss.person_id
-        )
-        for _ in range(spec.staff_per_section + rng.randint(-1, 1)):
-            enroll("staff", section_id, chain, rng.choice(["一级科员", "四级主任科员", "三级主任科员", "二级主任科员"]))
-    # One person retired this year: on record, out of the next quarter.
-    leaver = people[-1]
-    roster.leave(person_id=leaver.person_id, reason="retirement", left_on=today - dt.timedelta(days=30))
-    people.remove(leaver)
-    return roster, people
 
 
 def _items(person: Person, section: str, rng: random.Random) -> list[WorkItem]:
@@ -274,12 +120,6 @@ async def _log(
         )
         again = [dataclasses.replace(e, occurred_at=back + dt.timedelta(hours=20)) for e in log.take_pending()]
         await _append(runtime, log, again, _meta(person))
-
-
-async def _gather(jobs: Sequence, size: int = 200) -> None:
-    jobs = list(jobs)
-    for start in range(0, len(jobs), size):
-        await asyncio.gather(*jobs[start : start + size])
 
 
 async def _summaries(
@@ -635,89 +475,3 @@ async def _reminders(
                 _spread(reminder.take_pending(), issued + day, issued + 5 * day, rng),
                 _meta(by_id[pid]),
             )
-
-
-def _user(sub: str, name: str, role: str, title: str, unit: str, section: str | None = None) -> DemoUser:
-    scopes = {"unit": unit, **({"section": section} if section else {})}
-    place = next(spec.name for spec in UNITS if spec.unit_id == unit)
-    return DemoUser(sub=sub, name=name, roles=(role,), title=title, scopes=scopes, place=place)
-
-
-def _demo_users() -> list[DemoUser]:
-    """The demo users are people of the demo roster (same ids, same names: the seed is fixed).
-    Every reviewer of the organization department's chain is one, so that a newcomer can finish
-    its quarter under review (every chief, deputy and the principal), publish it, answer an appeal
-    and finalize it; and the human resources bureau's principal answers the appeal open there."""
-    today = dt.date(2026, 1, 1)
-    roster, zzb = _roster(0, today)
-    _, rsj = _roster(1, today)
-    unit, rsj_unit = UNITS[0].unit_id, UNITS[1].unit_id
-    sections = dict(roster.sections)
-    boss = next(p for p in zzb if p.role == "principal_leader")
-    deputies = [p for p in zzb if p.role == "deputy_leader"]
-    chiefs = [p for p in zzb if p.role == "section_chief"]
-    # The staff member of the last section: the demo quarter leaves that section waiting for its chief.
-    staff = next(p for p in zzb if p.role == "staff" and p.chain.section_chief_id == chiefs[-1].person_id)
-
-    def charge(deputy: Person) -> str:
-        return "、".join(sections[c.section_id or ""] for c in chiefs if c.chain.deputy_leader_id == deputy.person_id)
-
-    rsj_staff = next(p for p in rsj if p.role == "staff")
-    rsj_boss = next(p for p in rsj if p.role == "principal_leader")
-    return [
-        _user(
-            staff.person_id,
-            staff.name,
-            "staff",
-            f"组织部{sections[staff.section_id or '']}干部：写周纪实、月小结，季度自评和互评，查看结果、申诉",
-            unit,
-            staff.section_id,
-        ),
-        *[
-            _user(
-                c.person_id,
-                c.name,
-                "section_chief",
-                f"组织部{sections[c.section_id or '']}股长：批阅本股室周纪实，初审本股室人员",
-                unit,
-                c.section_id,
-            )
-            # The chiefs still to review first (the demo quarter has the last sections waiting).
-            for c in reversed(chiefs)
-        ],
-        *[
-            _user(
-                d.person_id, d.name, "deputy_leader", f"组织部分管领导（{charge(d)}）：复审分管人员，调换“好”等次", unit
-            )
-            for d in deputies
-        ],
-        _user(
-            boss.person_id, boss.name, "principal_leader", "组织部主要领导：终审全部人员，答复申诉，确定年度等次", unit
-        ),
-        _user(
-            "zzb-admin",
-            "组织部考核管理员",
-            "unit_admin",
-            "组织部单位管理员：花名册、指标体系、开启与公示季度考核",
-            unit,
-        ),
-        _user(
-            rsj_staff.person_id,
-            rsj_staff.name,
-            "staff",
-            "人社局干部：本季度结果公示中，可申请复核",
-            rsj_unit,
-            rsj_staff.section_id,
-        ),
-        _user(rsj_boss.person_id, rsj_boss.name, "principal_leader", "人社局主要领导：答复公示期内的申诉", rsj_unit),
-        _user("rsj-admin", "人社局考核管理员", "unit_admin", "人社局单位管理员：公示期满后确认结果", rsj_unit),
-        DemoUser(
-            sub="district-admin",
-            name="区委组织部考核办",
-            roles=("district_admin",),
-            title="区委组织部考核办：全区考核统计与通报",
-        ),
-    ]
-
-
-DEMO_USERS: list[DemoUser] = _demo_users()

@@ -1,22 +1,13 @@
-"""Demo data for ``grassroots up``: Fengxiang district's 12 towns and 160 villages with cadres,
-subsidy sheets, income and bonuses, a full-coverage inspection round, 5 villages in rectification,
-the 紫荆村 pilot, a secretary project per village with funding and milestones, and "511" pairing.
-
-Written through the aggregates (their rules apply) and appended one stream per call, so seeding
-takes a few seconds. ``seed_years`` writes several years of the same life (the benchmark uses 5).
+"""``seed``, ``seed_years`` and ``build``, and their steps: per year subsidies, income and bonus,
+screening and rectification, an inspection round, secretary projects and pairing; then the 紫荆村
+pilot.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
-import struct
-import zlib
-from collections.abc import Iterator
 
-from grassroots_common import db
-from grassroots_common.aggregate import Aggregate
 from grassroots_common.contracts.village import (
     ChecklistAspect,
     Finding,
@@ -25,10 +16,26 @@ from grassroots_common.contracts.village import (
     RectificationMeasure,
     RoundVillage,
 )
-from grassroots_common.demo import DemoUser
-from grassroots_common.events import Metadata
 from grassroots_common.runtime import Runtime
 from grassroots_common.workdays import CHINA
+from village.demo.cast import (
+    CADRE_ORDER,
+    DISTRICT_DEMO,
+    PROVINCIAL,
+    TOWNS,
+    UNITS,
+    WEAK,
+    _benchmarks,
+    _person,
+    _zijing,
+    secretary_sub,
+    town_code,
+    village_codes,
+)
+from village.demo.catalogue import PROJECT_KINDS
+from village.demo.photos import store_evidence
+from village.demo.users import _SECRETARY_NAMES
+from village.demo.writing import ADMIN, _Batch
 from village.domain.inspection import Inspection, InspectionRound, inspection_stream_id, round_stream_id
 from village.domain.pairing import Pairing, pairing_stream_id
 from village.domain.pilot import PilotPlan, pilot_stream_id
@@ -37,177 +44,6 @@ from village.domain.project import Project, project_stream_id
 from village.domain.town import Town, town_stream_id
 from village.domain.village import Village, village_stream_id
 from village.domain.weakness import WeaknessCase, weakness_stream_id
-
-DISTRICT = "610305"
-TOWNS = [
-    ("城关镇", "刘振华", ["六营村", "八旗屯村", "南关村", "东关村", "西街村", "雍城村"]),
-    ("虢王镇", "张国栋", ["九家庄村", "虢王村", "秦家沟村", "西凤村"]),
-    ("彪角镇", "杨文博", ["三岔村", "三龙村", "彪角村", "河北村"]),
-    ("横水镇", "赵建军", ["玉祥村", "横水村", "祁家村", "官村"]),
-    ("田家庄镇", "孙立新", ["田家庄村", "纸坊村", "店子村"]),
-    ("糜杆桥镇", "李海涛", ["五曲湾村", "糜杆桥村", "凹里村"]),
-    ("南指挥镇", "周明亮", ["连村", "南指挥村", "西指挥村", "高王寺村"]),
-    ("陈村镇", "王建国", ["紫荆村", "蔡阳山村", "陈村", "梁村"]),
-    ("长青镇", "吴永强", ["高嘴头村", "石头坡村", "长青村", "孙家南头村"]),
-    ("柳林镇", "郑卫东", ["柳林村", "西宝村", "胡家庄村"]),
-    ("姚家沟镇", "冯志刚", ["亢家河村", "姚家沟村", "店子头村"]),
-    ("范家寨镇", "陈立平", ["老女沟村", "范家寨村", "曹家庄村"]),
-]
-VILLAGES_PER_TOWN = [16, 14, 14, 14, 12, 12, 14, 14, 14, 12, 12, 12]  # 160 in all
-PROVINCIAL = ["高嘴头村", "九家庄村", "六营村", "石头坡村", "紫荆村", "八旗屯村", "三岔村", "柳林村", "横水村"]
-DISTRICT_DEMO = ["南关村", "虢王村", "彪角村", "田家庄村", "南指挥村", "长青村"]
-WEAK = ["蔡阳山村", "五曲湾村", "玉祥村", "老女沟村", "亢家河村"]
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金贾夏韦付方邹熊孟秦白江阎薛尹段雷侯龙史黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = (
-    "建国明华志强海军伟平丽芳军红梅涛斌勇磊静敏杰超霞鹏亮云燕波刚峰宁辉娟晓东文博宏林新民春生玉兰凤英秀珍德福永安荣成"
-)
-PLACE_PARTS = ["家庄", "家堡", "家沟", "家塬", "家坡", "家湾", "家河", "家寨", "家营", "家村", "家咀", "家岭"]
-PLAIN = [
-    "东风",
-    "红星",
-    "新民",
-    "永丰",
-    "太平",
-    "丰乐",
-    "和平",
-    "前进",
-    "光明",
-    "三合",
-    "五星",
-    "联合",
-    "双庙",
-    "北斗",
-    "上官",
-    "下河",
-]
-MODELS = ["branch_led", "village_enterprise", "diversified", "capable_person", "culture_tourism"]
-PROJECT_KINDS = [
-    ("优质小麦规模种植", "branch_led"),
-    ("大葱种植产业联盟", "branch_led"),
-    ("苹果矮化密植园", "village_enterprise"),
-    ("设施蔬菜大棚", "diversified"),
-    ("肉牛养殖合作社", "capable_person"),
-    ("西凤酒文化体验街", "culture_tourism"),
-    ("食用菌种植基地", "village_enterprise"),
-    ("红薯粉条加工坊", "capable_person"),
-    ("乡村民宿与农家乐", "culture_tourism"),
-    ("光伏发电收益项目", "diversified"),
-]
-UNITS = [
-    "区农业农村局", "区乡村振兴局", "区财政局", "区发展和改革局", "区交通运输局", "区水利局", "区住房和城乡建设局",
-    "区自然资源局", "区生态环境分局", "区文化和旅游局", "区教育体育局", "区卫生健康局", "区民政局", "区人力资源和社会保障局",
-    "区商务局", "区市场监督管理局", "区林业局", "区应急管理局", "区审计局", "区统计局", "区司法局", "区信访局",
-    "区委办公室", "区政府办公室", "区委组织部", "区委宣传部", "区委统战部", "区委政法委", "区纪委监委", "区总工会",
-    "团区委", "区妇联", "区科协", "区供销联社", "区税务局", "区公安分局", "区法院", "区检察院", "区融媒体中心", "区医保局",
-]  # fmt: skip
-CADRE_ORDER = [
-    "secretary",
-    "director",
-    "deputy_secretary",
-    "committee_member",
-    "committee_member",
-    "reserve",
-    "reserve",
-]
-ADMIN = Metadata(actor_id="da_zzb", actor_name="区委组织部 赵敏", actor_roles=("district_admin",))
-# Evidence photos of the demo: one small solid-colour PNG per village and kind, stored in the
-# ``uploads`` table with the village's scopes so its secretary and town can open them.
-EVIDENCE_KINDS = {
-    "rectification": ("整改佐证", (198, 40, 40)),
-    "milestone": ("项目进度照片", (46, 125, 50)),
-    "finding": ("问题整改照片", (21, 101, 192)),
-    "pilot": ("试点建设照片", (239, 108, 0)),
-}
-EVIDENCE_SIZE = (160, 120)
-
-
-def solid_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    """A valid truecolour PNG of one colour, built with zlib (no imaging library needed)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    row = b"\x00" + bytes(rgb) * width  # filter type 0, then the pixels
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(row * height, 9))
-        + chunk(b"IEND", b"")
-    )
-
-
-def evidence_upload_id(kind: str, village_id: str) -> str:
-    return f"upl_demo_{kind}_{village_id}"
-
-
-def town_code(index: int) -> str:
-    return f"{DISTRICT}{100 + index:03d}"
-
-
-def village_codes() -> list[tuple[str, str, str]]:
-    """(town_id, village_id, name) for the 160 villages, names fixed by a seeded generator."""
-    rng = random.Random(610305)
-    used = {name for _, _, known in TOWNS for name in known}
-    out = []
-    for t, ((_, _, known), count) in enumerate(zip(TOWNS, VILLAGES_PER_TOWN, strict=True)):
-        names = list(known)
-        while len(names) < count:
-            candidate = rng.choice([f"{rng.choice(SURNAMES)}{rng.choice(PLACE_PARTS)}村", f"{rng.choice(PLAIN)}村"])
-            if candidate not in used:
-                used.add(candidate)
-                names.append(candidate)
-        out += [(town_code(t), f"{town_code(t)}{200 + n:03d}", name) for n, name in enumerate(names, start=1)]
-    return out
-
-
-def secretary_sub(village_id: str) -> str:
-    return f"vs_{village_id}"
-
-
-def _zijing() -> tuple[str, str]:
-    return next((t, v) for t, v, n in village_codes() if n == "紫荆村")
-
-
-def _liuying() -> tuple[str, str]:
-    return next((t, v) for t, v, n in village_codes() if n == "六营村")
-
-
-DEMO_USERS = [
-    DemoUser("da_zzb", "赵敏", ("district_admin",), "区委组织部 组织科科长"),
-    DemoUser("ta_" + town_code(7), "王建国", ("town_admin",), "陈村镇党委书记", {"town": town_code(7)}),
-    DemoUser("ta_" + town_code(0), "刘振华", ("town_admin",), "城关镇党委书记", {"town": town_code(0)}),
-    DemoUser(secretary_sub(_zijing()[1]), "李红梅", ("village_secretary",), "陈村镇紫荆村党支部书记", {"town": _zijing()[0], "village": _zijing()[1]}),
-    DemoUser(secretary_sub(_liuying()[1]), "马志强", ("village_secretary",), "城关镇六营村党支部书记", {"town": _liuying()[0], "village": _liuying()[1]}),
-]  # fmt: skip
-_SECRETARY_NAMES = {u.sub: u.name for u in DEMO_USERS if "village_secretary" in u.roles}
-
-
-class _Batch:
-    """Aggregates built in memory, appended one stream per call."""
-
-    def __init__(self) -> None:
-        self.streams: dict[str, Aggregate] = {}
-        self.evidence: dict[str, tuple[str, str, str]] = {}  # upload_id -> (kind, town_id, village_id)
-
-    def get(self, cls: type[Aggregate], stream_id: str) -> Aggregate:
-        agg = self.streams.get(stream_id)
-        if agg is None:
-            agg = self.streams[stream_id] = cls(stream_id)
-        return agg
-
-    def pending(self) -> Iterator[tuple[str, Aggregate]]:
-        return iter(self.streams.items())
-
-    def photo(self, kind: str, town_id: str, village_id: str) -> list[str]:
-        """The evidence ``upload_id`` list of one village's report; the upload is stored by ``seed_years``."""
-        upload_id = evidence_upload_id(kind, village_id)
-        self.evidence[upload_id] = (kind, town_id, village_id)
-        return [upload_id]
-
-
-def _person(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
 def _year_of_life(batch: _Batch, rng: random.Random, year: int, today: dt.date, first: bool) -> None:
@@ -269,19 +105,6 @@ def _register_village(v: Village, rng: random.Random, town_id: str, village_id: 
             one_shoulder=one_shoulder and position == "secretary",
             appointed_on=appointed,
         )
-
-
-def _benchmarks() -> set[str]:
-    """19 town benchmark villages: the first unranked village or two of each town."""
-    chosen: list[str] = []
-    per_town: dict[str, int] = {}
-    for town_id, village_id, name in village_codes():
-        if name in PROVINCIAL or name in DISTRICT_DEMO or name in WEAK:
-            continue
-        if per_town.get(town_id, 0) < (2 if len(chosen) < 14 else 1) and len(chosen) < 19:
-            per_town[town_id] = per_town.get(town_id, 0) + 1
-            chosen.append(village_id)
-    return set(chosen)
 
 
 def _screening(
@@ -574,26 +397,6 @@ async def seed_years(runtime: Runtime, years: int, today: dt.date) -> int:
             count += len(pending)
     runtime.wake_relay()
     return count
-
-
-async def store_evidence(runtime: Runtime, evidence: dict[str, tuple[str, str, str]]) -> None:
-    """Insert the evidence photos the demo's events reference (one statement; present ones are kept)."""
-    images = {kind: solid_png(*EVIDENCE_SIZE, rgb) for kind, (_, rgb) in EVIDENCE_KINDS.items()}
-    ids = sorted(evidence)
-    rows = [evidence[i] for i in ids]
-    await runtime.pool.execute(
-        """INSERT INTO uploads (upload_id, owner_id, owner_scopes, filename, content_type, size, sha256, content)
-           SELECT u.id, u.owner, u.scopes::jsonb, u.filename, 'image/png', length(u.content), u.sha256, u.content
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[])
-                AS u(id, owner, scopes, filename, sha256, content)
-           ON CONFLICT (upload_id) DO NOTHING""",
-        ids,
-        [secretary_sub(village_id) for _, _, village_id in rows],
-        db.json_texts([{"town": town_id, "village": village_id} for _, town_id, village_id in rows]),
-        [f"{EVIDENCE_KINDS[kind][0]}-{village_id}.png" for kind, _, village_id in rows],
-        [hashlib.sha256(images[kind]).hexdigest() for kind, _, _ in rows],
-        [images[kind] for kind, _, _ in rows],
-    )
 
 
 async def seed(runtime: Runtime) -> None:

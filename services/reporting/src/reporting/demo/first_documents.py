@@ -1,74 +1,19 @@
-"""Demo: reporting has no demo events of its own. Once the other services' demo events have flowed
-into the read models, it issues the notices of the periods holding data and a first bulletin."""
+"""The first documents: the notices of the latest week with logs, its month and the latest quarter
+with appraisals, and a first bulletin.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import time
 
 import structlog
 
-from grassroots_common.demo import DemoUser
 from grassroots_common.runtime import Runtime
-from reporting import bulletins, notices, periods, queries
+from reporting import bulletins, notices, periods
 from reporting.figures import Scope
 from reporting.scheduler import SYSTEM_ACTOR
 
 log = structlog.get_logger(__name__)
-
-DEMO_USERS: list[DemoUser] = [
-    DemoUser("ops-001", "平台运维员", ("operator",), "平台运维：回放事件流、重建读模型、查看滞后"),
-]
-WAIT_SECONDS = 180.0
-QUIET_SECONDS = 3.0
-
-
-async def seed(runtime: Runtime) -> None:
-    """Idempotent: nothing to do once a notice exists; otherwise wait in the background."""
-    if await runtime.pool.fetchval("SELECT EXISTS (SELECT 1 FROM reporting.notices)"):
-        return
-    runtime.spawn_worker(lambda stop: _first_documents(runtime, stop))
-
-
-async def _first_documents(runtime: Runtime, stop: asyncio.Event) -> None:
-    try:
-        if await _settled(runtime, stop):
-            await issue_first_documents(runtime)
-        else:
-            log.warning("demo.no_data", waited=WAIT_SECONDS)
-    except Exception as exc:
-        log.warning("demo.documents_failed", error=repr(exc))
-
-
-async def _settled(runtime: Runtime, stop: asyncio.Event) -> bool:
-    """Bounded wait until the projections have data and have been caught up for a quiet moment."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    quiet_since: float | None = None
-    while not stop.is_set() and time.monotonic() < deadline:
-        if await _caught_up(runtime) and await queries.has_data(runtime.pool):
-            quiet_since = quiet_since or time.monotonic()
-            if time.monotonic() - quiet_since >= QUIET_SECONDS:
-                return True
-        else:
-            quiet_since = None
-        await asyncio.sleep(0.5)
-    return False
-
-
-async def _caught_up(runtime: Runtime) -> bool:
-    if runtime.nc is None or not runtime.runners:
-        return False
-    js = runtime.nc.jetstream(timeout=2.0)
-    for projection in runtime.projections:
-        for b in runtime.bindings(projection):
-            try:
-                info = await js.consumer_info(b.spec.name, b.consumer)
-            except Exception:
-                return False
-            if info.num_pending or info.num_ack_pending:
-                return False
-    return True
 
 
 async def issue_first_documents(runtime: Runtime) -> None:
