@@ -300,6 +300,20 @@ async def test_a_good_beyond_the_cap_is_refused() -> None:
     assert refusal.extra == {"good_cap": 1, "good_used": 1, "good_left": 0}
 
 
+async def test_a_staff_member_is_refused_a_review_before_the_scheme_is_even_read() -> None:
+    spec = Specification(at=MONDAY)  # no scheme, no quarter: a refusal of either would say so
+    command = RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
+    outcome = await spec.when(record_review, command, as_=STAFF)
+    outcome.refused("role_required")
+
+
+async def test_a_leader_of_another_unit_is_refused_a_review_before_the_scheme_is_read() -> None:
+    spec = Specification(at=MONDAY)
+    command = RecordReview(unit_id="u2", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
+    outcome = await spec.when(record_review, command, as_=CHIEF)
+    outcome.refused("other_unit")
+
+
 # --- adjustments ----------------------------------------------------------------------------
 
 
@@ -445,6 +459,15 @@ async def test_the_deputy_does_not_resolve_appeals() -> None:
         unit_id="u1", quarter=QUARTER, appeal_id="apl-1", outcome="upheld", new_grade=None, reason="维持原等次"
     )
     outcome = await spec.when(resolve_appeal, command, as_=DEPUTY)
+    outcome.refused("role_required")
+
+
+async def test_a_staff_member_is_refused_resolving_an_appeal_whatever_the_quarter_holds() -> None:
+    spec = Specification(at=MONDAY)  # no quarter: a refusal of it would tell a stranger it is absent
+    command = ResolveAppeal(
+        unit_id="u1", quarter=QUARTER, appeal_id="apl-x", outcome="upheld", new_grade=None, reason="维持原等次"
+    )
+    outcome = await spec.when(resolve_appeal, command, as_=STAFF)
     outcome.refused("role_required")
 
 

@@ -123,6 +123,9 @@ class RecordReview:
 
 
 async def record_review(ctx: CommandContext, command: RecordReview) -> CommandResult:
+    # Who may review comes before what the quarter or the scheme holds: an outsider learns nothing.
+    authz.require_reviewer(ctx.principal)
+    authz.require_in_own_unit(ctx.principal, command.unit_id)
     card = score_card(await _indicators(ctx, command.unit_id, command.quarter), command.scores)
 
     def act(q: UnitQuarter) -> dict:
@@ -255,6 +258,8 @@ class ResolveAppeal:
 
 
 async def resolve_appeal(ctx: CommandContext, command: ResolveAppeal) -> CommandResult:
+    # The unit's principal leader, before anything of the quarter is read (then: of the person's chain).
+    authz.require_unit_role(ctx.principal, command.unit_id, "principal_leader")
     now = ctx.now()
 
     def act(q: UnitQuarter) -> dict:
