@@ -1,0 +1,179 @@
+"""The red beautiful village pilot (红色美丽村庄), handler by handler: define the plan, report an
+item's progress. Given events, when a command (as a principal, at a time), then events or a refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from grassroots_common.auth import Principal
+from grassroots_common.contracts.village import (
+    PilotItem,
+    PilotItemProgressed,
+    PilotPlanDefined,
+    VillageRegistered,
+)
+from grassroots_common.errors import Forbidden
+from grassroots_common.specification import Specification
+from grassroots_common.workdays import CHINA
+from village.domain.pilot import pilot_stream_id
+from village.domain.policy import DEFAULT_PILOT_TEMPLATE
+from village.domain.village import village_stream_id
+from village.handlers.pilots import DefinePilotPlan, ItemPlan, ReportItemProgress, define_plan, progress_item
+
+T1, T2 = "610305107", "610305108"
+V1, V2 = "610305107201", "610305107202"
+DISTRICT = Principal("d1", "组织部李明", frozenset({"district_admin"}), {})
+TOWN = Principal("t1", "镇党委王建国", frozenset({"town_admin"}), {"town": T1})
+OTHER_TOWN = Principal("t2", "镇党委赵军", frozenset({"town_admin"}), {"town": T2})
+SECRETARY = Principal("s1", "李红梅", frozenset({"village_secretary"}), {"town": T1, "village": V1})
+OTHER_SECRETARY = Principal("s2", "周涛", frozenset({"village_secretary"}), {"town": T1, "village": V2})
+NOW = dt.datetime(2026, 6, 1, 10, tzinfo=CHINA)
+START, DUE = dt.date(2026, 3, 1), dt.date(2026, 12, 31)
+
+
+def item(title: str, budget_fen: int, *, starts_on: dt.date = START, due_on: dt.date = DUE) -> ItemPlan:
+    return ItemPlan(
+        aspect="提升村容村貌", title=title, starts_on=starts_on, due_on=due_on, budget_fen=budget_fen,
+        budget_source="fiscal", budget_use="材料费",
+    )  # fmt: skip
+
+
+DEFINED = PilotPlanDefined(
+    plan_id="plt1", town_id=T1, village_id=V1, title="紫荆村红色美丽村庄建设实施方案", budget_total_fen=3_000_000,
+    items=[PilotItem(item_id="i01", **item("沿街门面统一改造", 2_000_000).model_dump()),
+           PilotItem(item_id="i02", **item("主干街道花坛美化", 1_000_000).model_dump())],
+)  # fmt: skip
+
+
+async def village(*pilot_events: object) -> Specification:
+    spec = Specification(at=NOW)
+    await spec.given(
+        village_stream_id(V1),
+        VillageRegistered(
+            town_id=T1, village_id=V1, name="紫荆村", party_org_name="中共紫荆村支部委员会", party_org_kind="branch",
+            party_members=40, households=400, population=1500,
+        ),
+    )  # fmt: skip
+    if pilot_events:
+        await spec.given(pilot_stream_id(V1), *pilot_events)  # type: ignore[arg-type]
+    return spec
+
+
+# --- define_plan --------------------------------------------------------------------------------
+
+
+async def test_a_plan_without_items_takes_the_policys_template_unbudgeted() -> None:
+    spec = await village()
+    outcome = await spec.when(
+        define_plan, DefinePilotPlan(village_id=V1, title="实施方案", starts_on=START, due_on=DUE), as_=TOWN
+    )
+    (defined,) = outcome.events
+    assert isinstance(defined, PilotPlanDefined)
+    assert [(i.aspect, i.title) for i in defined.items] == [(t.aspect, t.title) for t in DEFAULT_PILOT_TEMPLATE]
+    assert len(defined.items) == 17 and defined.budget_total_fen == 0
+    assert (defined.items[0].item_id, defined.items[-1].item_id, defined.items[0].due_on) == ("i01", "i17", DUE)
+    assert outcome.answer.data["item_ids"][:2] == ["i01", "i02"]
+
+
+async def test_a_plan_with_its_items_totals_their_budgets_in_fen() -> None:
+    spec = await village()
+    command = DefinePilotPlan(
+        village_id=V1,
+        title="实施方案",
+        starts_on=START,
+        due_on=DUE,
+        items=[item("门面改造", 2_000_000), item("花坛美化", 1_000_001)],
+    )
+    (defined,) = (await spec.when(define_plan, command, as_=TOWN)).events
+    assert [(i.item_id, i.budget_fen) for i in defined.items] == [("i01", 2_000_000), ("i02", 1_000_001)]
+    assert defined.budget_total_fen == 3_000_001 and defined.town_id == T1
+
+
+async def test_a_second_plan_for_the_village_is_refused() -> None:
+    spec = await village(DEFINED)
+    command = DefinePilotPlan(village_id=V1, title="实施方案", starts_on=START, due_on=DUE)
+    (await spec.when(define_plan, command, as_=TOWN)).refused("plan_exists")
+
+
+async def test_a_plan_with_an_empty_list_of_items_is_refused() -> None:
+    spec = await village()
+    command = DefinePilotPlan(village_id=V1, title="实施方案", starts_on=START, due_on=DUE, items=[])
+    (await spec.when(define_plan, command, as_=TOWN)).refused("items_required")
+
+
+async def test_an_item_due_before_it_starts_is_refused() -> None:
+    spec = await village()
+    items = [item("门面改造", 0, starts_on=dt.date(2026, 5, 1), due_on=dt.date(2026, 4, 30))]
+    command = DefinePilotPlan(village_id=V1, title="实施方案", starts_on=START, due_on=DUE, items=items)
+    assert "门面改造" in (await spec.when(define_plan, command, as_=TOWN)).refused("due_before_start").message
+
+
+async def test_a_town_administrator_of_another_town_may_not_define_the_plan() -> None:
+    spec = await village()
+    command = DefinePilotPlan(village_id=V1, title="实施方案", starts_on=START, due_on=DUE)
+    assert isinstance((await spec.when(define_plan, command, as_=OTHER_TOWN)).refused("out_of_scope"), Forbidden)
+
+
+async def test_a_village_secretary_may_not_define_the_plan() -> None:
+    spec = await village()
+    command = DefinePilotPlan(village_id=V1, title="实施方案", starts_on=START, due_on=DUE)
+    (await spec.when(define_plan, command, as_=SECRETARY)).refused("role_required")
+
+
+# --- progress_item ------------------------------------------------------------------------------
+
+
+def progress(
+    item_id: str = "i01", pct: int = 40, reason: str = "", evidence: tuple[str, ...] = ()
+) -> ReportItemProgress:
+    return ReportItemProgress(
+        village_id=V1, item_id=item_id, progress_pct=pct, reason=reason, note="", evidence_upload_ids=list(evidence)
+    )
+
+
+async def test_the_village_secretary_reports_an_items_progress_with_an_uploaded_photo() -> None:
+    spec = (await village(DEFINED)).uploaded("upl_1")
+    (progressed,) = (await spec.when(progress_item, progress(evidence=("upl_1",)), as_=SECRETARY)).events
+    assert isinstance(progressed, PilotItemProgressed)
+    assert (progressed.plan_id, progressed.item_id, progressed.previous_pct, progressed.progress_pct) == (
+        "plt1",
+        "i01",
+        0,
+        40,
+    )
+    assert (progressed.reported_on, progressed.evidence_upload_ids) == (dt.date(2026, 6, 1), ["upl_1"])
+
+
+async def test_an_items_progress_naming_an_upload_never_uploaded_is_refused() -> None:
+    spec = await village(DEFINED)
+    (await spec.when(progress_item, progress(evidence=("upl_1",)), as_=SECRETARY)).refused("upload_not_found")
+
+
+async def test_an_item_going_back_without_a_reason_is_refused() -> None:
+    earlier = PilotItemProgressed(
+        plan_id="plt1", town_id=T1, village_id=V1, item_id="i01", progress_pct=60, previous_pct=0, reason="", note="",
+        evidence_upload_ids=[], reported_on=dt.date(2026, 5, 1),
+    )  # fmt: skip
+    spec = await village(DEFINED, earlier)
+    outcome = await spec.when(progress_item, progress(pct=50), as_=SECRETARY)
+    assert "60%" in outcome.refused("progress_backwards_without_reason").message
+
+
+async def test_an_items_progress_above_100_is_refused() -> None:
+    spec = await village(DEFINED)
+    (await spec.when(progress_item, progress(pct=120), as_=SECRETARY)).refused("progress_out_of_range")
+
+
+async def test_progress_of_an_item_not_in_the_plan_is_refused() -> None:
+    spec = await village(DEFINED)
+    (await spec.when(progress_item, progress(item_id="i09"), as_=SECRETARY)).refused("item_not_found")
+
+
+async def test_progress_without_a_plan_is_refused() -> None:
+    spec = await village()
+    (await spec.when(progress_item, progress(), as_=SECRETARY)).refused("plan_not_found")
+
+
+async def test_another_villages_secretary_may_not_report_the_items_progress() -> None:
+    spec = await village(DEFINED)
+    (await spec.when(progress_item, progress(), as_=OTHER_SECRETARY)).refused("out_of_scope")

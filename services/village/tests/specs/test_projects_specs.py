@@ -1,0 +1,309 @@
+"""Secretary projects (书记项目), handler by handler: register, fund, attract, milestones, income.
+Given events, when a command (as a principal, at a time), then events or a refusal; no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from grassroots_common.auth import Principal
+from grassroots_common.contracts.village import (
+    InvestmentAttracted,
+    MilestoneReported,
+    ProjectFunded,
+    ProjectIncomeReported,
+    ProjectRegistered,
+    VillageRegistered,
+)
+from grassroots_common.errors import Forbidden
+from grassroots_common.specification import Specification
+from grassroots_common.workdays import CHINA
+from village.domain.project import project_stream_id
+from village.domain.village import village_stream_id
+from village.handlers.projects import (
+    AttractInvestment,
+    FundProject,
+    RegisterProject,
+    ReportMilestone,
+    ReportProjectIncome,
+    attract,
+    fund,
+    register_project,
+    report_income,
+    report_milestone,
+)
+
+T1, T2 = "610305107", "610305108"
+V1, V2 = "610305107201", "610305107202"
+DISTRICT = Principal("d1", "组织部李明", frozenset({"district_admin"}), {})
+TOWN = Principal("t1", "镇党委王建国", frozenset({"town_admin"}), {"town": T1})
+OTHER_TOWN = Principal("t2", "镇党委赵军", frozenset({"town_admin"}), {"town": T2})
+SECRETARY = Principal("s1", "李红梅", frozenset({"village_secretary"}), {"town": T1, "village": V1})
+OTHER_SECRETARY = Principal("s2", "周涛", frozenset({"village_secretary"}), {"town": T1, "village": V2})
+STAFF = Principal("p1", "王芳", frozenset({"staff"}), {"unit": "u1"})
+NOW = dt.datetime(2026, 6, 1, 10, tzinfo=CHINA)
+
+REGISTERED = ProjectRegistered(
+    project_id="p1", town_id=T1, village_id=V1, name="优质小麦规模种植", description="", owner_id="s1",
+    owner_name="李红梅", supervisor_level="town", supervisor_name="王建国", model="branch_led",
+    budget_fen=50_000_000, year=2026, starts_on=dt.date(2026, 3, 1), due_on=dt.date(2026, 11, 30),
+)  # fmt: skip
+IDS = {"project_id": "p1", "town_id": T1, "village_id": V1}
+
+
+async def village() -> Specification:
+    spec = Specification(at=NOW)
+    await spec.given(
+        village_stream_id(V1),
+        VillageRegistered(
+            town_id=T1, village_id=V1, name="紫荆村", party_org_name="中共紫荆村支部委员会", party_org_kind="branch",
+            party_members=40, households=400, population=1500,
+        ),
+    )  # fmt: skip
+    return spec
+
+
+async def project(*events: object) -> Specification:
+    spec = await village()
+    await spec.given(project_stream_id("p1"), REGISTERED, *events)  # type: ignore[arg-type]
+    return spec
+
+
+def register_command(**changes: object) -> RegisterProject:
+    fields: dict = {
+        "village_id": V1, "name": "优质小麦规模种植", "description": "流转土地 300 亩", "owner_id": None,
+        "owner_name": None, "supervisor_level": "town", "supervisor_name": "王建国", "model": "branch_led",
+        "budget_fen": 50_000_000, "starts_on": dt.date(2026, 3, 1), "due_on": dt.date(2026, 11, 30),
+    }  # fmt: skip
+    return RegisterProject(**(fields | changes))
+
+
+# --- register_project ---------------------------------------------------------------------------
+
+
+async def test_the_village_secretary_registers_a_project_owning_it_by_default() -> None:
+    spec = await village()
+    outcome = await spec.when(register_project, register_command(), as_=SECRETARY)
+    (registered,) = outcome.events
+    assert isinstance(registered, ProjectRegistered)
+    assert (registered.owner_id, registered.owner_name, registered.town_id) == ("s1", "李红梅", T1)
+    assert (registered.budget_fen, registered.year, registered.due_on) == (50_000_000, 2026, dt.date(2026, 11, 30))
+    assert outcome.answer.data == {"project_id": registered.project_id}
+
+
+async def test_a_town_administrator_registering_a_project_must_name_its_owner() -> None:
+    spec = await village()
+    assert (await spec.when(register_project, register_command(), as_=TOWN)).refused(
+        "owner_required"
+    ).field == "owner_name"
+
+
+async def test_a_town_administrator_registers_a_project_for_a_named_owner() -> None:
+    spec = await village()
+    outcome = await spec.when(register_project, register_command(owner_id="s1", owner_name="李红梅"), as_=TOWN)
+    assert (outcome.events[0].owner_id, outcome.events[0].owner_name) == ("s1", "李红梅")
+
+
+async def test_a_project_due_before_it_starts_is_refused() -> None:
+    spec = await village()
+    outcome = await spec.when(register_project, register_command(due_on=dt.date(2026, 2, 28)), as_=SECRETARY)
+    outcome.refused("due_before_start")
+
+
+async def test_a_negative_budget_is_refused() -> None:
+    spec = await village()
+    assert (await spec.when(register_project, register_command(budget_fen=-1), as_=SECRETARY)).refused(
+        "budget_negative"
+    ).field == "budget_fen"
+
+
+async def test_a_project_of_an_unknown_village_is_refused() -> None:
+    spec = Specification(at=NOW)
+    (await spec.when(register_project, register_command(), as_=SECRETARY)).refused("village_not_found")
+
+
+async def test_another_villages_secretary_may_not_register_a_project_here() -> None:
+    spec = await village()
+    outcome = await spec.when(register_project, register_command(owner_id="s2", owner_name="周涛"), as_=OTHER_SECRETARY)
+    assert isinstance(outcome.refused("out_of_scope"), Forbidden)
+
+
+async def test_a_staff_member_may_not_register_a_project() -> None:
+    spec = await village()
+    (await spec.when(register_project, register_command(owner_id="p1", owner_name="王芳"), as_=STAFF)).refused(
+        "role_required"
+    )
+
+
+# --- fund / attract -----------------------------------------------------------------------------
+
+
+async def test_funding_adds_to_the_projects_funded_total() -> None:
+    spec = await project(
+        ProjectFunded(
+            **IDS,
+            funding_id="f0",
+            source="fiscal",
+            funder="区财政局",
+            amount_fen=10_000_000,
+            received_on=dt.date(2026, 4, 1),
+        )
+    )
+    command = FundProject(
+        project_id="p1",
+        source="pairing_unit",
+        funder="区农业农村局",
+        amount_fen=5_000_000,
+        received_on=dt.date(2026, 5, 20),
+    )
+    outcome = await spec.when(fund, command, as_=SECRETARY)
+    (funded,) = outcome.events
+    assert isinstance(funded, ProjectFunded)
+    assert (funded.source, funded.amount_fen, funded.received_on, funded.village_id) == (
+        "pairing_unit",
+        5_000_000,
+        dt.date(2026, 5, 20),
+        V1,
+    )
+    assert outcome.answer.data["funded_fen"] == 15_000_000
+
+
+async def test_funding_of_nothing_is_refused() -> None:
+    spec = await project()
+    command = FundProject(
+        project_id="p1", source="fiscal", funder="区财政局", amount_fen=0, received_on=dt.date(2026, 5, 20)
+    )
+    (await spec.when(fund, command, as_=SECRETARY)).refused("amount_not_positive")
+
+
+async def test_funding_an_unknown_project_is_refused() -> None:
+    spec = await village()
+    command = FundProject(
+        project_id="p9", source="fiscal", funder="区财政局", amount_fen=100, received_on=dt.date(2026, 5, 20)
+    )
+    (await spec.when(fund, command, as_=DISTRICT)).refused("project_not_found")
+
+
+async def test_a_town_administrator_of_another_town_may_not_fund_the_project() -> None:
+    spec = await project()
+    command = FundProject(
+        project_id="p1", source="fiscal", funder="区财政局", amount_fen=100, received_on=dt.date(2026, 5, 20)
+    )
+    (await spec.when(fund, command, as_=OTHER_TOWN)).refused("out_of_scope")
+
+
+async def test_an_investment_adds_to_the_invested_total() -> None:
+    spec = await project()
+    command = AttractInvestment(
+        project_id="p1", investor="秦川农业公司", amount_fen=80_000_000, signed_on=dt.date(2026, 5, 18)
+    )
+    outcome = await spec.when(attract, command, as_=TOWN)
+    (invested,) = outcome.events
+    assert isinstance(invested, InvestmentAttracted)
+    assert (invested.investor, invested.amount_fen, invested.signed_on) == (
+        "秦川农业公司",
+        80_000_000,
+        dt.date(2026, 5, 18),
+    )
+    assert outcome.answer.data["invested_fen"] == 80_000_000
+
+
+async def test_an_investment_of_nothing_is_refused() -> None:
+    spec = await project()
+    command = AttractInvestment(project_id="p1", investor="秦川农业公司", amount_fen=0, signed_on=dt.date(2026, 5, 18))
+    (await spec.when(attract, command, as_=TOWN)).refused("amount_not_positive")
+
+
+async def test_another_villages_secretary_may_not_record_an_investment() -> None:
+    spec = await project()
+    command = AttractInvestment(
+        project_id="p1", investor="秦川农业公司", amount_fen=100, signed_on=dt.date(2026, 5, 18)
+    )
+    (await spec.when(attract, command, as_=OTHER_SECRETARY)).refused("out_of_scope")
+
+
+# --- report_milestone ---------------------------------------------------------------------------
+
+HALF_WAY = MilestoneReported(
+    **IDS, milestone_id="mst0", title="土地流转", progress_pct=50, previous_pct=0, reason="",
+    evidence_upload_ids=[], reported_on=dt.date(2026, 5, 1),
+)  # fmt: skip
+
+
+async def test_a_milestone_records_the_progress_from_the_previous_with_uploaded_photos() -> None:
+    spec = (await project(HALF_WAY)).uploaded("upl_1")
+    command = ReportMilestone(
+        project_id="p1", title="播种完成", progress_pct=70, reason="", evidence_upload_ids=["upl_1"]
+    )
+    (milestone,) = (await spec.when(report_milestone, command, as_=SECRETARY)).events
+    assert isinstance(milestone, MilestoneReported)
+    assert (milestone.previous_pct, milestone.progress_pct, milestone.reported_on) == (50, 70, dt.date(2026, 6, 1))
+    assert milestone.evidence_upload_ids == ["upl_1"]
+
+
+async def test_a_milestone_naming_an_upload_never_uploaded_is_refused() -> None:
+    spec = await project()
+    command = ReportMilestone(
+        project_id="p1", title="播种完成", progress_pct=70, reason="", evidence_upload_ids=["upl_1"]
+    )
+    assert (await spec.when(report_milestone, command, as_=SECRETARY)).refused(
+        "upload_not_found"
+    ).field == "evidence_upload_ids"
+
+
+async def test_progress_going_back_without_a_reason_is_refused() -> None:
+    spec = await project(HALF_WAY)
+    command = ReportMilestone(project_id="p1", title="返工", progress_pct=40, reason=" ", evidence_upload_ids=[])
+    (await spec.when(report_milestone, command, as_=SECRETARY)).refused("progress_backwards_without_reason")
+
+
+async def test_progress_going_back_with_a_reason_is_recorded() -> None:
+    spec = await project(HALF_WAY)
+    command = ReportMilestone(
+        project_id="p1", title="返工", progress_pct=40, reason="暴雨冲毁部分田块", evidence_upload_ids=[]
+    )
+    (milestone,) = (await spec.when(report_milestone, command, as_=SECRETARY)).events
+    assert (milestone.previous_pct, milestone.progress_pct, milestone.reason) == (50, 40, "暴雨冲毁部分田块")
+
+
+async def test_progress_beyond_100_is_refused() -> None:
+    spec = await project()
+    command = ReportMilestone(project_id="p1", title="完工", progress_pct=101, reason="", evidence_upload_ids=[])
+    (await spec.when(report_milestone, command, as_=SECRETARY)).refused("progress_out_of_range")
+
+
+async def test_a_staff_member_may_not_report_a_milestone() -> None:
+    spec = await project()
+    command = ReportMilestone(project_id="p1", title="完工", progress_pct=60, reason="", evidence_upload_ids=[])
+    (await spec.when(report_milestone, command, as_=STAFF)).refused("role_required")
+
+
+# --- report_income ------------------------------------------------------------------------------
+
+
+async def test_project_income_adds_to_the_total_and_is_dated_today() -> None:
+    spec = await project(
+        ProjectIncomeReported(
+            **IDS, income_id="pin0", year=2026, amount_fen=2_000_000, note="", reported_on=dt.date(2026, 5, 1)
+        )
+    )
+    outcome = await spec.when(
+        report_income,
+        ReportProjectIncome(project_id="p1", year=2026, amount_fen=3_000_000, note="小麦销售"),
+        as_=SECRETARY,
+    )
+    (income,) = outcome.events
+    assert isinstance(income, ProjectIncomeReported)
+    assert (income.year, income.amount_fen, income.reported_on) == (2026, 3_000_000, dt.date(2026, 6, 1))
+    assert outcome.answer.data["income_fen"] == 5_000_000
+
+
+async def test_project_income_of_nothing_is_refused() -> None:
+    spec = await project()
+    command = ReportProjectIncome(project_id="p1", year=2026, amount_fen=0, note="")
+    (await spec.when(report_income, command, as_=SECRETARY)).refused("amount_not_positive")
+
+
+async def test_another_villages_secretary_may_not_report_the_projects_income() -> None:
+    spec = await project()
+    command = ReportProjectIncome(project_id="p1", year=2026, amount_fen=100, note="")
+    (await spec.when(report_income, command, as_=OTHER_SECRETARY)).refused("out_of_scope")
