@@ -43,12 +43,19 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 ROLE_NAMES = {"district_admin": "区委组织部", "town_admin": "镇党委", "village_secretary": "村党组织书记"}
 
 
-def authorize(principal: Principal, action: str, *, town_id: str | None = None, village_id: str | None = None) -> None:
-    """Refuse unless the principal holds a role of ``action`` whose scope covers the town or village."""
+def require_role(principal: Principal, action: str) -> None:
+    """Refuse unless the principal holds a role of ``action`` (its scope is ``authorize``'s to check),
+    before a handler reads what the command names."""
     roles = ACTIONS[action]
     if not principal.has(*roles):
         names = "、".join(ROLE_NAMES[r] for r in roles)
         raise Forbidden("role_required", f"此操作需要以下角色之一：{names}")
+
+
+def authorize(principal: Principal, action: str, *, town_id: str | None = None, village_id: str | None = None) -> None:
+    """Refuse unless the principal holds a role of ``action`` whose scope covers the town or village."""
+    roles = ACTIONS[action]
+    require_role(principal, action)
     if principal.has("district_admin"):
         return
     if "town_admin" in roles and principal.has("town_admin") and town_id and principal.scope("town") == town_id:

@@ -320,3 +320,9 @@ async def test_another_villages_secretary_may_not_close_the_finding() -> None:
 async def test_a_town_administrator_of_another_town_may_not_close_the_finding() -> None:
     spec = await inspected()
     (await spec.when(close_finding, close_command(), as_=OTHER_TOWN)).refused("out_of_scope")
+
+
+async def test_another_villages_secretary_naming_a_missing_upload_is_refused_as_an_outsider() -> None:
+    spec = await inspected()
+    outcome = await spec.when(close_finding, close_command(evidence_upload_ids=["upl_9"]), as_=OTHER_SECRETARY)
+    outcome.refused("out_of_scope")

@@ -129,7 +129,31 @@ async def test_funds_of_nothing_are_refused() -> None:
 
 async def test_a_delivery_to_a_village_the_unit_did_not_take_is_refused() -> None:
     spec = await village(COMMITTED)
+    await spec.given(
+        village_stream_id(V2),
+        VillageRegistered(
+            town_id=T1, village_id=V2, name="柳营村", party_org_name="中共柳营村支部委员会", party_org_kind="branch",
+            party_members=30, households=300, population=1100,
+        ),
+    )  # fmt: skip
     (await spec.when(deliver, delivery(village_id=V2), as_=DISTRICT)).refused("village_not_paired")
+
+
+async def test_a_delivery_to_a_village_never_registered_is_not_found() -> None:
+    spec = await village(COMMITTED)
+    (await spec.when(deliver, delivery(village_id=V2), as_=DISTRICT)).refused("village_not_found")
+
+
+async def test_another_towns_administrator_is_refused_before_learning_whether_the_village_is_paired() -> None:
+    spec = await village(COMMITTED)
+    await spec.given(
+        village_stream_id(V2),
+        VillageRegistered(
+            town_id=T1, village_id=V2, name="柳营村", party_org_name="中共柳营村支部委员会", party_org_kind="branch",
+            party_members=30, households=300, population=1100,
+        ),
+    )  # fmt: skip
+    (await spec.when(deliver, delivery(village_id=V2), as_=OTHER_TOWN)).refused("out_of_scope")
 
 
 async def test_a_town_administrator_of_another_town_may_not_record_a_delivery() -> None:

@@ -307,3 +307,11 @@ async def test_another_villages_secretary_may_not_report_the_projects_income() -
     spec = await project()
     command = ReportProjectIncome(project_id="p1", year=2026, amount_fen=100, note="")
     (await spec.when(report_income, command, as_=OTHER_SECRETARY)).refused("out_of_scope")
+
+
+async def test_another_villages_secretary_naming_a_missing_upload_is_refused_as_an_outsider() -> None:
+    spec = await project()
+    command = ReportMilestone(
+        project_id="p1", title="播种完成", progress_pct=70, reason="", evidence_upload_ids=["upl_9"]
+    )
+    (await spec.when(report_milestone, command, as_=OTHER_SECRETARY)).refused("out_of_scope")

@@ -316,3 +316,8 @@ async def test_a_second_acceptance_is_refused() -> None:
 async def test_a_town_administrator_may_not_accept() -> None:
     spec = await case(SCREENED, DESIGNATED, PLANNED, done("m1"), done("m2"))
     (await spec.when(accept, AcceptRectification(village_id=V1, year=2026, note=""), as_=TOWN)).refused("role_required")
+
+
+async def test_another_villages_secretary_naming_a_missing_upload_is_refused_as_an_outsider() -> None:
+    spec = await case(SCREENED, DESIGNATED, PLANNED)
+    (await spec.when(progress, progress_command(), as_=OTHER_SECRETARY)).refused("out_of_scope")

@@ -10,7 +10,7 @@ from grassroots_common.commands import CommandContext, CommandResult
 from grassroots_common.contracts.village import DevelopmentModel, FundingSource, SupervisorLevel
 from grassroots_common.errors import Invalid
 from grassroots_common.ids import new_id
-from village.authz import authorize
+from village.authz import authorize, require_role
 from village.domain.project import Project, project_stream_id
 from village.handlers.context import load_village, today
 
@@ -131,6 +131,10 @@ class ReportMilestone:
 
 async def report_milestone(ctx: CommandContext, command: ReportMilestone) -> CommandResult:
     c = command
+    # Who may act, before anything the command names is checked (``_on_project`` re-checks it).
+    require_role(ctx.principal, "project.report")
+    project = await ctx.load(Project, project_stream_id(c.project_id))
+    authorize(ctx.principal, "project.report", town_id=project.town_id, village_id=project.village_id)
     await ctx.require_uploads(c.evidence_upload_ids, field="evidence_upload_ids")
     milestone_id, on = new_id("mst"), today(ctx.runtime)
 

@@ -7,14 +7,18 @@ from dataclasses import dataclass
 
 from grassroots_common.commands import CommandContext, CommandResult
 from grassroots_common.contracts.village import RectificationMeasure, WeaknessCriterion
-from village.authz import authorize
+from village.authz import authorize, require_role
 from village.domain.weakness import WeaknessCase, weakness_stream_id
 from village.handlers.context import load_village, today
 
 
-async def _on_case(ctx: CommandContext, village_id: str, year: int, action: str, decide) -> CommandResult:
+async def _on_case(
+    ctx: CommandContext, village_id: str, year: int, action: str, decide, *, uploads: list[str] = ()
+) -> CommandResult:
+    require_role(ctx.principal, action)
     village = await load_village(ctx.runtime, village_id)
     authorize(ctx.principal, action, town_id=village.town_id, village_id=village_id)
+    await ctx.require_uploads(list(uploads), field="evidence_upload_ids")  # once who may act is known
     return await ctx.execute(
         WeaknessCase, weakness_stream_id(village_id, year), lambda case: decide(case, village.town_id)
     )
@@ -117,7 +121,6 @@ class ReportRectificationProgress:
 
 async def progress(ctx: CommandContext, command: ReportRectificationProgress) -> CommandResult:
     c = command
-    await ctx.require_uploads(c.evidence_upload_ids, field="evidence_upload_ids")
     on = today(ctx.runtime)
     return await _on_case(
         ctx,
@@ -131,6 +134,7 @@ async def progress(ctx: CommandContext, command: ReportRectificationProgress) ->
             evidence_upload_ids=c.evidence_upload_ids,
             reported_on=on,
         ),
+        uploads=c.evidence_upload_ids,
     )
 
 
