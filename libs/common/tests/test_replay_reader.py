@@ -55,3 +55,20 @@ async def test_messages_split_across_reads_and_the_status_that_ends_a_request() 
     assert [(d.sequence, d.data) for d in rest] == [(9, b'{"a":3}')]
     assert ended
     assert b"PONG\r\n" in writer.sent
+
+
+async def test_plain_messages_and_a_domain_ack_subject_are_read_alike() -> None:
+    """A message without headers (MSG) and the longer ack subject of a JetStream domain (read by
+    the general path, not the one match of the common line) give the same deliveries."""
+    stream = asyncio.StreamReader()
+    reader = ReplayReader(stream, FakeWriter())  # type: ignore[arg-type]
+    plain = b"MSG t.demo.counter.CounterBumped 1 $JS.ACK.S.C.1.11.11.1700000000.1 7\r\n" + b'{"a":4}' + b"\r\n"
+    domain = b"$JS.ACK.hub.acc.S.C.1.12.12.1700000000.0.tok"
+    with_domain = b"MSG t.demo.counter.CounterBumped 1 " + domain + b" 7\r\n" + b'{"a":5}' + b"\r\n"
+    stream.feed_data(plain + with_domain)
+    got, ended = await reader.read(10)
+    assert [(d.sequence, d.pending, d.data, d.event_type) for d in got] == [
+        (11, 1, b'{"a":4}', "CounterBumped"),
+        (12, 0, b'{"a":5}', "CounterBumped"),
+    ]
+    assert got[0].reply.startswith("$JS.ACK.S.C.") and got[1].reply == domain.decode() and not ended
