@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 
-from grassroots_common.auth import TokenVerifier, load_or_create_secret, mint_token, rotate_secret
+from grassroots_common.auth import (
+    ROLE_NAMES,
+    Principal,
+    TokenVerifier,
+    load_or_create_secret,
+    mint_token,
+    rotate_secret,
+)
 from grassroots_common.errors import Forbidden, Unauthorized
 
 
@@ -106,3 +115,17 @@ def test_a_rotated_key_refuses_the_tokens_of_the_old_one(tmp_path) -> None:
     with pytest.raises(Unauthorized):
         verifier.verify(before)
     assert verifier.verify(mint_token(new, "p1", "张三", ["staff"])).sub == "p1"
+
+
+def test_a_refusal_names_the_roles_as_people_know_them() -> None:
+    principal = Principal("p1", "王芳", frozenset({"staff"}), {"unit": "u1"})
+    with pytest.raises(Forbidden) as refused:
+        principal.require("unit_admin", "district_admin")
+    assert refused.value.message == "此操作需要以下角色之一：单位管理员、区委组织部"
+
+
+def test_the_web_app_and_the_services_call_every_role_the_same() -> None:
+    roles_js = Path(__file__).parents[3] / "apps" / "web" / "lib" / "roles.js"
+    block = roles_js.read_text().split("export const ROLE_LABELS = {", 1)[1].split("};", 1)[0]
+    labels = dict(re.findall(r'^\s*(\w+): "([^"]+)",', block, re.M))
+    assert labels == ROLE_NAMES

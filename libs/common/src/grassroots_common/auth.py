@@ -19,27 +19,28 @@ import jwt
 
 from grassroots_common.errors import Forbidden, Unauthorized
 
-ROLES = frozenset(
-    {
-        "staff",
-        "section_chief",
-        "deputy_leader",
-        "principal_leader",
-        "unit_admin",
-        "district_admin",
-        "grid_guide",
-        "grid_chief",
-        "grid_head",
-        "grid_worker",
-        "grid_member",
-        "community_admin",
-        "department",
-        "volunteer",
-        "village_secretary",
-        "town_admin",
-        "operator",
-    }
-)
+# Every role of the platform, by the name its holders know it by (the web app's ``lib/roles.js``
+# says the same): a refusal names the roles that may act in these words, never by their keys.
+ROLE_NAMES: dict[str, str] = {
+    "staff": "公务员",
+    "section_chief": "股组长",
+    "deputy_leader": "分管领导",
+    "principal_leader": "主要领导",
+    "unit_admin": "单位管理员",
+    "district_admin": "区委组织部",
+    "grid_guide": "网格指导员",
+    "grid_chief": "总网格长",
+    "grid_head": "网格长",
+    "grid_worker": "专职网格员",
+    "grid_member": "网格员",
+    "community_admin": "社区调度员",
+    "department": "职能部门",
+    "volunteer": "党员志愿者",
+    "village_secretary": "村党组织书记",
+    "town_admin": "镇党委书记",
+    "operator": "运维人员",
+}
+ROLES = frozenset(ROLE_NAMES)
 SCOPE_KINDS = ("unit", "section", "grid", "community", "department", "town", "village")
 AUDIENCE = "grassroots"
 # The longest a token may live (``exp`` minus ``iat``, or minus now when the issuer sets no ``iat``):
@@ -60,7 +61,8 @@ class Principal:
 
     def require(self, *roles: str) -> None:
         if not self.has(*roles):
-            raise Forbidden("role_required", f"此操作需要以下角色之一：{'、'.join(roles)}")
+            names = "、".join(ROLE_NAMES.get(r, r) for r in roles)
+            raise Forbidden("role_required", f"此操作需要以下角色之一：{names}")
 
     def scope(self, kind: str) -> str | None:
         return self.scopes.get(kind)

@@ -44,7 +44,7 @@ class Problem(BaseModel):
 
 _EXAMPLES: dict[int, tuple[str, str, str]] = {
     401: ("Unauthorized", "token_missing", "请先登录（缺少 Bearer 身份凭证）"),
-    403: ("Forbidden", "role_required", "此操作需要以下角色之一：staff"),
+    403: ("Forbidden", "role_required", "此操作需要以下角色之一：公务员"),
     404: ("Not found", "not_found", "找不到该记录"),
     409: ("Conflict with current state", "already_decided", "该级审核已完成，不能重复审核"),
     413: ("Payload too large", "body_too_large", "请求内容超过 256 KB 上限"),

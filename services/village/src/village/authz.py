@@ -40,16 +40,11 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "district.read": DISTRICT,
 }
 
-ROLE_NAMES = {"district_admin": "区委组织部", "town_admin": "镇党委", "village_secretary": "村党组织书记"}
-
 
 def require_role(principal: Principal, action: str) -> None:
     """Refuse unless the principal holds a role of ``action`` (its scope is ``authorize``'s to check),
     before a handler reads what the command names."""
-    roles = ACTIONS[action]
-    if not principal.has(*roles):
-        names = "、".join(ROLE_NAMES[r] for r in roles)
-        raise Forbidden("role_required", f"此操作需要以下角色之一：{names}")
+    principal.require(*ACTIONS[action])
 
 
 def authorize(principal: Principal, action: str, *, town_id: str | None = None, village_id: str | None = None) -> None:
@@ -94,4 +89,4 @@ def read_scope(principal: Principal, *, town_id: str | None = None, village_id: 
         if town_id is not None and principal.scope("town") and town_id != principal.scope("town"):
             raise Forbidden("out_of_scope", "只能查看本村所在镇的数据")
         return ReadScope(town_id, own)
-    raise Forbidden("role_required", "此查询需要以下角色之一：区委组织部、镇党委、村党组织书记")
+    raise Forbidden("role_required", "此查询需要以下角色之一：区委组织部、镇党委书记、村党组织书记")
