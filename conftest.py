@@ -68,9 +68,9 @@ def nats_server(servers: dict[str, object]) -> NatsServer:
     return server
 
 
-@pytest.fixture
-async def new_database(servers: dict[str, object]) -> AsyncIterator[Callable[[], Awaitable[str]]]:
-    """Factory of fresh databases on the session server, dropped after the test."""
+@contextlib.asynccontextmanager
+async def databases(servers: dict[str, object]) -> AsyncIterator[Callable[[], Awaitable[str]]]:
+    """Factory of fresh databases on the session server, all dropped on leaving."""
     admin = str(servers["database_url"])
     names: list[str] = []
 
@@ -93,6 +93,20 @@ async def new_database(servers: dict[str, object]) -> AsyncIterator[Callable[[],
 
 
 @pytest.fixture
+async def new_database(servers: dict[str, object]) -> AsyncIterator[Callable[[], Awaitable[str]]]:
+    """Factory of fresh databases on the session server, dropped after the test."""
+    async with databases(servers) as create:
+        yield create
+
+
+@pytest.fixture(scope="module")
+async def module_database(servers: dict[str, object]) -> AsyncIterator[str]:
+    """One fresh database for an app the tests of a module share, dropped after the module."""
+    async with databases(servers) as create:
+        yield await create()
+
+
+@pytest.fixture
 async def database(new_database: Callable[[], Awaitable[str]]) -> str:
     return await new_database()
 
@@ -102,8 +116,7 @@ def prefix() -> str:
     return "t" + uuid.uuid4().hex[:10]
 
 
-@pytest.fixture
-def make_settings(servers: dict[str, object], prefix: str, tmp_path: Path) -> Callable[..., ServiceSettings]:
+def settings_maker(servers: dict[str, object], prefix: str, data_dir: Path) -> Callable[..., ServiceSettings]:
     def make(service: str, database_url: str, **overrides: object) -> ServiceSettings:
         values: dict[str, object] = {
             "service": service,
@@ -111,7 +124,7 @@ def make_settings(servers: dict[str, object], prefix: str, tmp_path: Path) -> Ca
             "nats_url": servers["nats_url"],
             "nats_prefix": prefix,
             "jwt_secret": TEST_SECRET,
-            "data_dir": tmp_path,
+            "data_dir": data_dir,
             "log_level": "warning",
         }
         values.update(overrides)
@@ -120,12 +133,25 @@ def make_settings(servers: dict[str, object], prefix: str, tmp_path: Path) -> Ca
     return make
 
 
+@pytest.fixture
+def make_settings(servers: dict[str, object], prefix: str, tmp_path: Path) -> Callable[..., ServiceSettings]:
+    return settings_maker(servers, prefix, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_settings(
+    servers: dict[str, object], tmp_path_factory: pytest.TempPathFactory
+) -> Callable[..., ServiceSettings]:
+    """make_settings for an app the tests of a module share: a stream prefix and data folder of its own."""
+    return settings_maker(servers, "t" + uuid.uuid4().hex[:10], tmp_path_factory.mktemp("module"))
+
+
 def token(sub: str, *roles: str, name: str = "", **scopes: str) -> dict[str, str]:
     """Authorization header for a test principal."""
     return {"Authorization": "Bearer " + mint_token(TEST_SECRET, sub, name or sub, list(roles), scopes)}
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def auth() -> Callable[..., dict[str, str]]:
     return token
 
@@ -165,7 +191,7 @@ def serve_http() -> Callable[[object], contextlib.AbstractContextManager[str]]:
     return over_http
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def serve() -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]:
     return running
 

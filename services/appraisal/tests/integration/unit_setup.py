@@ -1,11 +1,14 @@
 """A small unit built through the API for the integration tests (1 principal leader, 1 deputy,
-2 section chiefs, 8 staff) with its indicator scheme."""
+2 section chiefs, 8 staff) with its indicator scheme; as ``Unit``, the one a module's tests share
+(the ``unit`` fixture of this folder's conftest)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import httpx
+from fastapi import FastAPI
 
 UNIT = "u1"
 SCHEME = [
@@ -19,6 +22,16 @@ SCHEME = [
 ]
 SCORES = {"de-1": 14, "neng-1": 18, "qin-1": 18, "ji-1": 30, "lian-1": 10}
 STAFF = [f"s{i}" for i in range(8)]
+
+
+@dataclass
+class Unit:
+    """The unit in its running app: the client, and the headers of each of its people by id
+    (with ``admin`` and ``district``)."""
+
+    app: FastAPI
+    client: httpx.AsyncClient
+    h: dict[str, dict[str, str]]
 
 
 def chief_of(pid: str) -> str:

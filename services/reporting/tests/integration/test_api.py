@@ -176,10 +176,14 @@ async def test_bulletins_mix_text_and_figures_and_export_to_word(reporting, auth
     assert 'w:eastAsia="方正小标宋简体"' in xml and 'w:eastAsia="黑体"' in xml
 
 
-async def test_growth_archive_village_file_and_ticket_history(reporting, auth) -> None:
-    person = "u001-p002"
-    url = f"/api/v1/archives/people/{person}"
-    r = await reporting.get(url, headers=auth("d1", "district_admin"))
+# --- archives: read only, one app for them all ------------------------------------------------------
+
+PERSON = "u001-p002"
+PERSON_URL = f"/api/v1/archives/people/{PERSON}"
+
+
+async def test_a_persons_archive_holds_their_quarters_on_a_timeline(reporting_read_only, auth) -> None:
+    r = await reporting_read_only.get(PERSON_URL, headers=auth("d1", "district_admin"))
     assert r.status_code == 200, r.text
     archive = r.json()
     assert archive["unit_id"] == "u001" and archive["quarters"][0]["quarter"] == "2026-Q3"
@@ -188,50 +192,91 @@ async def test_growth_archive_village_file_and_ticket_history(reporting, auth) -
     assert any("考核结果公示" in e["title"] for e in archive["timeline"]["items"])
     assert archive["positions"]["archives"]["appraisal"]["sequence"] > 0
 
-    assert (await reporting.get(url, headers=auth(person, "staff", unit="u001"))).status_code == 200
-    assert (await reporting.get(url, headers=auth("ua", "unit_admin", unit="u001"))).status_code == 200
+
+async def test_a_persons_archive_is_read_by_them_and_their_unit_administrator_only(reporting_read_only, auth) -> None:
+    reporting = reporting_read_only
+    assert (await reporting.get(PERSON_URL, headers=auth(PERSON, "staff", unit="u001"))).status_code == 200
+    assert (await reporting.get(PERSON_URL, headers=auth("ua", "unit_admin", unit="u001"))).status_code == 200
     for who in (auth("u001-p003", "staff", unit="u001"), auth("ub", "unit_admin", unit="u002")):
-        r = await reporting.get(url, headers=who)
+        r = await reporting.get(PERSON_URL, headers=who)
         assert r.status_code == 403 and r.json()["code"] == "archive_forbidden"
 
-    # Found by name and unit, not only by id; a unit administrator searches their own unit only.
-    name, unit_name = archive["name"], archive["unit_name"]
-    r = await reporting.get("/api/v1/archives/people", params={"name": name[1:]}, headers=auth("d1", "district_admin"))
-    assert person in [p["person_id"] for p in r.json()["items"]], r.text
-    r = await reporting.get(
-        "/api/v1/archives/people", params={"name": name, "unit": unit_name[:2]}, headers=auth("d1", "district_admin")
+
+async def name_and_unit_name(reporting, auth) -> tuple[str, str]:
+    archive = (await reporting.get(PERSON_URL, headers=auth("d1", "district_admin"))).json()
+    return archive["name"], archive["unit_name"]
+
+
+async def test_an_archive_is_found_by_name_and_unit_not_only_by_id(reporting_read_only, auth) -> None:
+    reporting, district = reporting_read_only, auth("d1", "district_admin")
+    name, unit_name = await name_and_unit_name(reporting, auth)
+    r = await reporting.get("/api/v1/archives/people", params={"name": name[1:]}, headers=district)
+    assert PERSON in [p["person_id"] for p in r.json()["items"]], r.text
+    r = await reporting.get("/api/v1/archives/people", params={"name": name, "unit": unit_name[:2]}, headers=district)
+    assert [p["person_id"] for p in r.json()["items"]] == [PERSON] and r.json()["items"][0]["unit_name"] == unit_name
+    r = await reporting.get("/api/v1/archives/people", params={"name": name, "unit": "u002"}, headers=district)
+    assert {p["unit_id"] for p in r.json()["items"]} <= {"u002"} and PERSON not in str(r.json()["items"])
+
+
+async def test_an_archive_search_takes_wildcards_literally(reporting_read_only, auth) -> None:
+    r = await reporting_read_only.get(
+        "/api/v1/archives/people", params={"name": "%"}, headers=auth("d1", "district_admin")
     )
-    assert [p["person_id"] for p in r.json()["items"]] == [person] and r.json()["items"][0]["unit_name"] == unit_name
-    r = await reporting.get("/api/v1/archives/people", params={"name": name, "unit": "u002"}, headers=auth("d1", "district_admin"))  # fmt: skip
-    assert {p["unit_id"] for p in r.json()["items"]} <= {"u002"} and person not in str(r.json()["items"])
-    r = await reporting.get("/api/v1/archives/people", params={"name": "%"}, headers=auth("d1", "district_admin"))
     assert r.json()["total"] == 0  # wildcards are taken literally
-    r = await reporting.get("/api/v1/archives/people", headers=auth("d1", "district_admin"))
+
+
+async def test_an_archive_search_needs_a_term(reporting_read_only, auth) -> None:
+    r = await reporting_read_only.get("/api/v1/archives/people", headers=auth("d1", "district_admin"))
     assert (r.status_code, r.json()["code"]) == (422, "search_term_required")
-    r = await reporting.get("/api/v1/archives/people", params={"name": name}, headers=auth("ub", "unit_admin", unit="u002"))  # fmt: skip
+
+
+async def test_a_unit_administrator_searches_the_archives_of_their_own_unit_only(reporting_read_only, auth) -> None:
+    reporting, other_admin = reporting_read_only, auth("ub", "unit_admin", unit="u002")
+    name, _ = await name_and_unit_name(reporting, auth)
+    r = await reporting.get("/api/v1/archives/people", params={"name": name}, headers=other_admin)
     assert r.json()["total"] == 0 or all(p["unit_id"] == "u002" for p in r.json()["items"])
-    r = await reporting.get("/api/v1/archives/people", params={"unit": "u001"}, headers=auth("ub", "unit_admin", unit="u002"))  # fmt: skip
+    r = await reporting.get("/api/v1/archives/people", params={"unit": "u001"}, headers=other_admin)
     assert (r.status_code, r.json()["code"]) == (403, "unit_out_of_scope")
-    r = await reporting.get("/api/v1/archives/people", params={"name": name}, headers=auth(person, "staff", unit="u001"))  # fmt: skip
+
+
+async def test_a_staff_member_cannot_search_the_archives(reporting_read_only, auth) -> None:
+    reporting = reporting_read_only
+    name, _ = await name_and_unit_name(reporting, auth)
+    r = await reporting.get("/api/v1/archives/people", params={"name": name}, headers=auth(PERSON, "staff", unit="u001"))  # fmt: skip
     assert (r.status_code, r.json()["code"]) == (403, "archive_forbidden")
 
-    village = next(e.data["village_id"] for e in HISTORY["village"] if e.type == "ProjectFunded")
-    r = await reporting.get(f"/api/v1/archives/villages/{village}", headers=auth("d1", "district_admin"))
+
+def funded_village() -> str:
+    return next(e.data["village_id"] for e in HISTORY["village"] if e.type == "ProjectFunded")
+
+
+async def test_a_village_file_holds_its_history_and_incomes(reporting_read_only, auth) -> None:
+    r = await reporting_read_only.get(f"/api/v1/archives/villages/{funded_village()}", headers=auth("d1", "district_admin"))  # fmt: skip
     assert r.status_code == 200
     titles = [e["title"] for e in r.json()["timeline"]["items"]]
     assert titles[0].startswith("建档") and any("项目资金到位" in t for t in titles)
     assert r.json()["incomes"][0]["year"] == 2026
-    r = await reporting.get(f"/api/v1/archives/villages/{village}", headers=auth("t9", "town_admin", town="elsewhere"))
+
+
+async def test_a_town_administrator_elsewhere_cannot_read_a_village_file(reporting_read_only, auth) -> None:
+    r = await reporting_read_only.get(
+        f"/api/v1/archives/villages/{funded_village()}", headers=auth("t9", "town_admin", town="elsewhere")
+    )
     assert r.status_code == 403
 
+
+async def test_a_tickets_history_starts_with_its_dispatch(reporting_read_only, auth) -> None:
     ticket = HISTORY["grid"][-1].data["ticket_id"]
     community = HISTORY["grid"][-1].data["community_id"]
-    r = await reporting.get(
+    r = await reporting_read_only.get(
         f"/api/v1/archives/tickets/{ticket}", headers=auth("c1", "community_admin", community=community)
     )
     assert r.status_code == 200
     assert r.json()["timeline"]["items"][0]["type"] == "TicketDispatched"
-    r = await reporting.get("/api/v1/archives/tickets/nope", headers=auth("d1", "district_admin"))
+
+
+async def test_an_unknown_ticket_has_no_history(reporting_read_only, auth) -> None:
+    r = await reporting_read_only.get("/api/v1/archives/tickets/nope", headers=auth("d1", "district_admin"))
     assert r.status_code == 404
 
 
