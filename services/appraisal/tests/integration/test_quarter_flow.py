@@ -15,8 +15,7 @@ from openpyxl import load_workbook
 from appraisal.domain.quarter import UnitQuarter, quarter_stream_id
 from appraisal.main import create_app
 
-from .conftest import START
-from .unit_setup import SCHEME, SCORES, STAFF, Unit, build_unit, chief_of
+from .unit_setup import SCHEME, SCORES, STAFF, START, Unit, build_unit, chief_of
 
 Q = "/api/v1/units/u1/quarters"
 EVERYONE = ["dep", "c1", "c2", *STAFF]

@@ -1,15 +1,17 @@
 """A small unit built through the API for the integration tests (1 principal leader, 1 deputy,
 2 section chiefs, 8 staff) with its indicator scheme; as ``Unit``, the one a module's tests share
-(the ``unit`` fixture of this folder's conftest)."""
+(the ``unit`` fixture of the tests' conftest)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
 from fastapi import FastAPI
 
+START = dt.datetime(2026, 11, 18, 9, 0, tzinfo=dt.UTC)  # where the clock fixture starts
 UNIT = "u1"
 SCHEME = [
     {"code": "de-1", "name": "政治素质", "kind": "common", "dimension": "德", "max_points": 15},

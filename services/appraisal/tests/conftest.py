@@ -10,9 +10,7 @@ import pytest
 
 from appraisal.main import create_app
 
-from .unit_setup import Unit, build_unit
-
-START = dt.datetime(2026, 11, 18, 9, 0, tzinfo=dt.UTC)  # where the clock fixture starts
+from .integration.unit_setup import START, Unit, build_unit
 
 
 @pytest.fixture(scope="module")
