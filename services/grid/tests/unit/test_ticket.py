@@ -10,7 +10,7 @@ from grassroots_common.contracts.grid import TicketDispatched
 from grassroots_common.errors import Conflict, Invalid
 from grassroots_common.events import load_event, upcast
 from grassroots_common.workdays import WorkCalendar
-from grid.domain.deadlines import time_limit
+from grid.domain.deadlines import accept_deadline, resolution_deadline, time_limit
 from grid.domain.ticket import Routing, Ticket
 
 T0 = dt.datetime(2026, 11, 18, 1, 0, tzinfo=dt.UTC)  # Wednesday 09:00 Beijing
@@ -68,6 +68,13 @@ def test_dispatch_sets_acceptance_within_two_hours_and_a_working_day_deadline() 
     assert event.accept_by == T0 + dt.timedelta(hours=2)
     # Five working days after Wednesday 18 Nov: Wednesday 25 Nov, end of day Beijing time.
     assert event.deadline == dt.datetime(2026, 11, 25, 15, 59, 59, tzinfo=dt.UTC)
+
+
+def test_both_time_limits_are_in_utc_whatever_the_clock_s_zone() -> None:
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    assert accept_deadline(T0.astimezone(beijing), 2.0).utcoffset() == dt.timedelta(0)
+    assert accept_deadline(T0.astimezone(beijing), 2.0) == T0 + dt.timedelta(hours=2)
+    assert resolution_deadline(CALENDAR, T0.astimezone(beijing), 5).utcoffset() == dt.timedelta(0)
 
 
 def test_time_limits_by_kind_and_emergency_is_always_same_day() -> None:

@@ -46,7 +46,8 @@ def resolution_deadline(calendar: WorkCalendar, start: dt.datetime, workdays: in
 
 
 def accept_deadline(start: dt.datetime, hours: float) -> dt.datetime:
-    return start + dt.timedelta(hours=hours)
+    """``hours`` after ``start``, in UTC like every deadline of a ticket."""
+    return (start + dt.timedelta(hours=hours)).astimezone(dt.UTC)
 
 
 def next_due(
