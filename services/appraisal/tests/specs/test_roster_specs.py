@@ -39,7 +39,7 @@ from grassroots_common.contracts.appraisal import PersonLeft as PersonLeftEvent
 from grassroots_common.specification import Specification
 from grassroots_common.workdays import CHINA
 
-from .given import ADMIN, CHAIN, DISTRICT, OTHER_ADMIN, STAFF, roster, unit, who
+from .given import ADMIN, CHAIN, DISTRICT, LEADERS_CHAIN, OTHER_ADMIN, STAFF, roster, unit, who
 
 ROSTER = roster_stream_id("u1")
 # 23:30 UTC on the 22nd is already the 23rd in Beijing: the roster's dates are China's.
@@ -321,3 +321,29 @@ async def test_an_administrator_records_no_departure_in_another_unit() -> None:
     command = PersonLeft(unit_id="u1", person_id="p2", reason="transfer", left_on=dt.date(2026, 11, 20))
     outcome = await spec.when(person_left, command, as_=OTHER_ADMIN)
     outcome.refused("other_unit")
+
+
+def chief2_left() -> PersonLeftEvent:
+    return PersonLeftEvent(
+        unit_id="u1", person_id="chief2", person_name="孙股长", reason="transfer", left_on=dt.date(2026, 11, 20)
+    )
+
+
+async def test_someone_who_left_reviews_nobody_new() -> None:
+    spec = Specification(at=NOON)
+    await spec.given(ROSTER, *roster(), chief2_left())
+    chain = ReviewingChain(section_chief_id="chief2", deputy_leader_id="deputy", principal_leader_id="boss")
+    outcome = await spec.when(
+        change_chain, ChangeChain(unit_id="u1", person_id="p1", section_id="s1", chain=chain), as_=ADMIN
+    )
+    outcome.refused("reviewer_left")
+    outcome = await spec.when(enroll_person, EnrollPerson(unit_id="u1", person=newcomer(chain=chain)), as_=ADMIN)
+    outcome.refused("reviewer_left")
+
+
+async def test_the_chain_of_someone_who_left_stays_as_it_was() -> None:
+    spec = Specification(at=NOON)
+    await spec.given(ROSTER, *roster(), chief2_left())
+    command = ChangeChain(unit_id="u1", person_id="chief2", section_id="s1", chain=LEADERS_CHAIN)
+    outcome = await spec.when(change_chain, command, as_=ADMIN)
+    outcome.refused("already_left")

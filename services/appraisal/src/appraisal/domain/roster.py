@@ -191,8 +191,22 @@ class Roster(Aggregate):
                 message=f"与花名册中的{duplicate.person_name}（{duplicate.person_id}）重复（姓名+出生日期或身份证号相同）",
             )
         for level, leader in person.chain.model_dump().items():
-            if leader is not None and leader != person.person_id and leader not in self.people:
-                return ImportRowError(row=0, field=level, code="reviewer_unknown", message="审核人不在本单位花名册中")
+            if leader is None or leader == person.person_id:
+                continue
+            problem = self.reviewer_problem(leader)
+            if problem is not None:
+                code, message = problem
+                return ImportRowError(row=0, field=level, code=code, message=message)
+        return None
+
+    def reviewer_problem(self, leader_id: str) -> tuple[str, str] | None:
+        """Why this id cannot review anyone of the unit (code, message), or None: a reviewer is a
+        person of the roster who has not left."""
+        leader = self.people.get(leader_id)
+        if leader is None:
+            return "reviewer_unknown", "审核人不在本单位花名册中"
+        if not leader.active:
+            return "reviewer_left", f"{leader.person_name}已离开本单位，不能担任审核人"
         return None
 
     def enroll(self, person: NewPerson, *, today: dt.date) -> None:
@@ -259,11 +273,17 @@ class Roster(Aggregate):
 
     def change_chain(self, *, person_id: str, section_id: str | None, chain: ReviewingChain) -> None:
         member = self.member(person_id)
+        if not member.active:
+            raise Conflict("already_left", f"{member.person_name}已离开本单位，不能再修改审核关系")
         if section_id is not None and section_id not in self.sections:
             raise Invalid("section_unknown", "股室不存在", field="section_id")
         for leader in chain.model_dump().values():
-            if leader is not None and leader not in self.people:
-                raise Invalid("reviewer_unknown", "审核人不在本单位花名册中", field="chain")
+            problem = None if leader is None else self.reviewer_problem(leader)
+            if problem is None:
+                continue
+            code, message = problem
+            error = Invalid if code == "reviewer_unknown" else Conflict
+            raise error(code, message, field="chain")
         self._raise(
             ReviewingChainChanged(
                 unit_id=self.unit_id,
