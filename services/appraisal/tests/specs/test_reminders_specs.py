@@ -15,6 +15,7 @@ from appraisal.handlers.reminders import (
     report_rectification,
 )
 from grassroots_common.contracts.appraisal import RectificationReported, ReminderAcknowledged, ReminderIssued
+from grassroots_common.errors import NotFound
 from grassroots_common.events import Event
 from grassroots_common.specification import Specification
 
@@ -99,7 +100,7 @@ async def test_only_the_person_acknowledges_the_reminder() -> None:
 async def test_a_reminder_never_issued_is_not_acknowledged() -> None:
     spec = Specification(at=LATER)
     outcome = await spec.when(acknowledge_reminder, AcknowledgeReminder(reminder_id="rmd-9"), as_=STAFF)
-    outcome.refused("reminder_not_found")
+    assert isinstance(outcome.refused("reminder_not_found"), NotFound)
 
 
 async def test_a_reminder_is_acknowledged_once() -> None:

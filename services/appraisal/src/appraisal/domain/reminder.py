@@ -7,7 +7,7 @@ import datetime as dt
 
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.contracts.appraisal import RectificationReported, ReminderAcknowledged, ReminderIssued
-from grassroots_common.errors import Conflict, Forbidden
+from grassroots_common.errors import Conflict, Forbidden, NotFound
 from grassroots_common.events import Event
 
 
@@ -81,6 +81,6 @@ class Reminder(Aggregate):
 
     def _own(self, person_id: str) -> None:
         if not self.unit_id:
-            raise Conflict("reminder_not_found", "找不到该提醒")
+            raise NotFound("reminder_not_found", "找不到该提醒")
         if person_id != self.person_id:
             raise Forbidden("not_your_reminder", "只能处理发给自己的提醒")
