@@ -555,7 +555,7 @@ def bench(
     only: Annotated[
         list[str] | None,
         typer.Option(
-            help="Only these figures (repeatable): append, relay, rebuild, http (with freshness), keyed, tail, peer"
+            help="Only these figures (repeatable): append, first, relay, rebuild, http (with freshness), keyed, tail, peer"
         ),
     ] = None,
 ) -> None:
