@@ -72,6 +72,12 @@ def require_self(principal: Principal, person_id: str) -> None:
         raise Forbidden("not_yourself", "只能办理本人的事项")
 
 
+def require_recipient(principal: Principal, person_id: str) -> None:
+    """A reminder is acknowledged and reported on by the person it was issued to."""
+    if principal.sub != person_id:
+        raise Forbidden("not_your_reminder", "只能处理发给自己的提醒")
+
+
 def require_level(principal: Principal, level: ReviewLevel, chain: ReviewingChain) -> None:
     """The principal reviews this person at ``level``: they hold the role and are that link of the chain."""
     principal.require(level)

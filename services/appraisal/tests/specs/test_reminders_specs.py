@@ -133,3 +133,10 @@ async def test_the_rectification_is_reported_once() -> None:
     await spec.when(report_rectification, command, as_=STAFF)
     outcome = await spec.when(report_rectification, command, as_=STAFF)
     outcome.refused("already_rectified")
+
+
+async def test_only_the_person_reports_on_their_reminder() -> None:
+    spec = await reminder(issued(), acknowledged())
+    command = ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
+    outcome = await spec.when(report_rectification, command, as_=COLLEAGUE)
+    outcome.refused("not_your_reminder")

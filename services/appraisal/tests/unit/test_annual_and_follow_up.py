@@ -13,7 +13,7 @@ from appraisal.domain.reminder import Reminder
 from appraisal.domain.result_use import ResultUses, result_use_stream_id
 from appraisal.domain.scheme import composite_score, score_card, validate_indicators
 from grassroots_common.contracts.appraisal import FollowUpOpened, Indicator, MentorAssigned
-from grassroots_common.errors import Conflict, Forbidden, Invalid
+from grassroots_common.errors import Conflict, Invalid, NotFound
 from grassroots_common.workdays import WorkCalendar
 
 from .test_quarter import NOW, fully_reviewed
@@ -85,7 +85,7 @@ def test_a_mentor_is_changed_and_the_latest_assignment_is_the_mentor() -> None:
     assert q.people["p1"].mentor_id == "p0"
 
 
-def test_reminder_acknowledged_before_rectification_by_the_person_only() -> None:
+def test_reminder_acknowledged_before_rectification_by_its_recipient() -> None:
     r = Reminder("rmd_1")
     r.issue(
         unit_id="u1",
@@ -97,13 +97,14 @@ def test_reminder_acknowledged_before_rectification_by_the_person_only() -> None
         shortcomings="周纪实内容较笼统",
         now=NOW,
     )
+    with pytest.raises(NotFound):
+        Reminder("rmd_2").recipient()
+    assert r.recipient() == "p1"  # only they act on it: the handler's check (specs: not_your_reminder)
     with pytest.raises(Conflict) as err:
-        r.report_rectification(person_id="p1", report="已整改", now=NOW)
+        r.report_rectification(report="已整改", now=NOW)
     assert err.value.code == "not_acknowledged"
-    with pytest.raises(Forbidden):
-        r.acknowledge(person_id="p2", now=NOW)
-    r.acknowledge(person_id="p1", now=NOW)
-    r.report_rectification(person_id="p1", report="已细化填写", now=NOW)
+    r.acknowledge(now=NOW)
+    r.report_rectification(report="已细化填写", now=NOW)
     assert [p.event.type_name() for p in r.take_pending()] == [
         "ReminderIssued",
         "ReminderAcknowledged",

@@ -464,11 +464,9 @@ async def _reminders(
             _meta(leader),
         )
         if rng.random() < 0.7:
-            reminder.acknowledge(person_id=pid, now=issued + day)
+            reminder.acknowledge(now=issued + day)
             if rng.random() < 0.6:
-                reminder.report_rectification(
-                    person_id=pid, report="已制定整改措施并落实，周纪实逐项写明成效", now=issued + 5 * day
-                )
+                reminder.report_rectification(report="已制定整改措施并落实，周纪实逐项写明成效", now=issued + 5 * day)
             await _append(
                 runtime,
                 reminder,

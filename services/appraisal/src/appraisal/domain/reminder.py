@@ -7,7 +7,7 @@ import datetime as dt
 
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.contracts.appraisal import RectificationReported, ReminderAcknowledged, ReminderIssued
-from grassroots_common.errors import Conflict, Forbidden, NotFound
+from grassroots_common.errors import Conflict, NotFound
 from grassroots_common.events import Event
 
 
@@ -59,16 +59,22 @@ class Reminder(Aggregate):
             )
         )
 
-    def acknowledge(self, *, person_id: str, now: dt.datetime) -> None:
-        self._own(person_id)
+    def recipient(self) -> str:
+        """Whom the reminder was issued to (who alone acknowledges it and reports on it)."""
+        if not self.unit_id:
+            raise NotFound("reminder_not_found", "找不到该提醒")
+        return self.person_id
+
+    def acknowledge(self, *, now: dt.datetime) -> None:
+        person_id = self.recipient()
         if self.status != "issued":
             raise Conflict("already_acknowledged", "你已确认收到该提醒")
         self._raise(
             ReminderAcknowledged(reminder_id=self.id, unit_id=self.unit_id, person_id=person_id, acknowledged_at=now)
         )
 
-    def report_rectification(self, *, person_id: str, report: str, now: dt.datetime) -> None:
-        self._own(person_id)
+    def report_rectification(self, *, report: str, now: dt.datetime) -> None:
+        person_id = self.recipient()
         if self.status == "issued":
             raise Conflict("not_acknowledged", "请先确认收到提醒，再报告整改情况")
         if self.status == "rectified":
@@ -78,9 +84,3 @@ class Reminder(Aggregate):
                 reminder_id=self.id, unit_id=self.unit_id, person_id=person_id, report=report, reported_at=now
             )
         )
-
-    def _own(self, person_id: str) -> None:
-        if not self.unit_id:
-            raise NotFound("reminder_not_found", "找不到该提醒")
-        if person_id != self.person_id:
-            raise Forbidden("not_your_reminder", "只能处理发给自己的提醒")

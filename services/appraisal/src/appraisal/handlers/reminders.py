@@ -55,7 +55,8 @@ async def acknowledge_reminder(ctx: CommandContext, command: AcknowledgeReminder
     now = ctx.now()
 
     def act(reminder: Reminder) -> None:
-        reminder.acknowledge(person_id=ctx.principal.sub, now=now)
+        authz.require_recipient(ctx.principal, reminder.recipient())
+        reminder.acknowledge(now=now)
 
     return await ctx.execute(Reminder, command.reminder_id, act)
 
@@ -72,6 +73,7 @@ async def report_rectification(ctx: CommandContext, command: ReportRectification
     now = ctx.now()
 
     def act(reminder: Reminder) -> None:
-        reminder.report_rectification(person_id=ctx.principal.sub, report=command.report, now=now)
+        authz.require_recipient(ctx.principal, reminder.recipient())
+        reminder.report_rectification(report=command.report, now=now)
 
     return await ctx.execute(Reminder, command.reminder_id, act)
