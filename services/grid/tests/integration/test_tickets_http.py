@@ -4,6 +4,7 @@ the ticket's lifecycle with refusals, the deadline scheduler, boards and figures
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 
@@ -53,124 +54,285 @@ async def setup_hierarchy(client, auth) -> None:
     assert r.status_code == 200, r.text
 
 
-async def test_report_to_closed_ticket_with_refusals(grid, auth, clock) -> None:
-    client, _ = grid
-    await setup_hierarchy(client, auth)
-    member = auth("gm1", "grid_member", name="李网格", community="com_fm", grid="grd_01")
-    other_grid = auth("gm2", "grid_member", name="王网格", community="com_fm", grid="grd_02")
-    admin = auth("ca", "community_admin", name="调度员", community="com_fm")
-    other_admin = auth("cb", "community_admin", name="外社区", community="com_other")
-    urban = auth("dh1", "department", name="城管承办人", department="dep_urban")
-    housing = auth("dh2", "department", name="住建承办人", department="dep_housing")
+@dataclass(frozen=True)
+class People:
+    """Who acts on the ticket of ``setup_hierarchy``'s community, and who may not."""
 
-    r = await client.post("/api/v1/uploads", files={"file": ("p.png", PNG, "image/png")}, headers=member)
+    member: dict[str, str]
+    other_grid: dict[str, str]
+    admin: dict[str, str]
+    other_admin: dict[str, str]
+    urban: dict[str, str]
+    housing: dict[str, str]
+
+
+def people(auth) -> People:
+    return People(
+        member=auth("gm1", "grid_member", name="李网格", community="com_fm", grid="grd_01"),
+        other_grid=auth("gm2", "grid_member", name="王网格", community="com_fm", grid="grd_02"),
+        admin=auth("ca", "community_admin", name="调度员", community="com_fm"),
+        other_admin=auth("cb", "community_admin", name="外社区", community="com_other"),
+        urban=auth("dh1", "department", name="城管承办人", department="dep_urban"),
+        housing=auth("dh2", "department", name="住建承办人", department="dep_housing"),
+    )
+
+
+REPORT = {"category": "sanitation", "text": "东大街 12 号垃圾堆积", "address": "东大街 12 号"}
+DISPATCH = {"category": "sanitation", "kind": "help_request", "title": "垃圾堆积", "text": "东大街垃圾堆积"}
+
+
+async def upload(client, who) -> str:
+    r = await client.post("/api/v1/uploads", files={"file": ("p.png", PNG, "image/png")}, headers=who)
     assert r.status_code == 201, r.text
-    photo = r.json()["upload_id"]
-    report = {
-        "category": "sanitation",
-        "text": "东大街 12 号垃圾堆积",
-        "address": "东大街 12 号",
-        "photo_upload_ids": [photo],
-    }
-    r = await client.post("/api/v1/reports", json={**report, "grid_id": "grd_02"}, headers=member)
-    assert r.status_code == 403 and r.json()["code"] == "not_your_grid"
-    r = await client.post("/api/v1/reports", json={**report, "photo_upload_ids": ["upl_missing"]}, headers=member)
-    assert r.status_code == 422 and r.json()["code"] == "upload_not_found"
-    r = await client.post("/api/v1/reports", json=report, headers=member)
+    return r.json()["upload_id"]
+
+
+async def escalated_report(client, auth) -> tuple[str, str]:
+    """The hierarchy, and grid member 李网格's report with a photo, escalated: (report_id, photo)."""
+    await setup_hierarchy(client, auth)
+    who = people(auth)
+    photo = await upload(client, who.member)
+    r = await client.post("/api/v1/reports", json={**REPORT, "photo_upload_ids": [photo]}, headers=who.member)
     assert r.status_code == 200, r.text
     report_id = r.json()["data"]["report_id"]
-
-    r = await client.post(f"/api/v1/reports/{report_id}/escalation", json={"reason": "需城管处理"}, headers=other_grid)
-    assert r.status_code == 403 and r.json()["code"] == "not_your_grid"
-    r = await client.post(f"/api/v1/reports/{report_id}/escalation", json={"reason": "需城管处理"}, headers=member)
+    r = await client.post(f"/api/v1/reports/{report_id}/escalation", json={"reason": "需城管处理"}, headers=who.member)
     assert r.status_code == 200, r.text
-    r = await client.get(f"/api/v1/reports?after={r.json()['position']}", headers=member)
-    assert [i["state"] for i in r.json()["items"]] == ["escalated"]
+    return report_id, photo
 
-    dispatch = {"category": "sanitation", "kind": "help_request", "title": "垃圾堆积", "text": "东大街垃圾堆积"}
-    r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": report_id}, headers=member)
-    assert r.status_code == 403
-    r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": report_id}, headers=other_admin)
-    assert r.status_code == 404
-    r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": report_id}, headers=admin)
+
+async def dispatched_ticket(client, auth) -> tuple[str, str, str]:
+    """That report dispatched by the dispatcher, to 城管 (the category's department): (ticket_id,
+    photo, position)."""
+    report_id, photo = await escalated_report(client, auth)
+    r = await client.post("/api/v1/tickets", json={**DISPATCH, "report_id": report_id}, headers=people(auth).admin)
     assert r.status_code == 200, r.text
-    ticket = r.json()["data"]
-    tid = ticket["ticket_id"]
-    assert ticket["department_id"] == "dep_urban"
-    # 2026-11-18 is a Wednesday: five working days → Wednesday 25th, end of day in Beijing.
-    assert ticket["deadline"] == "2026-11-25T15:59:59+00:00"
-    # The report's photo goes with the ticket to the department holding it, and to nobody else.
-    r = await client.get(f"/api/v1/tickets/{tid}?after={r.json()['position']}", headers=urban)
-    assert r.status_code == 200
-    assert r.json()["report_photo_upload_ids"] == [photo]
-    assert (await client.get(f"/api/v1/uploads/{photo}", headers=urban)).status_code == 200
-    assert (await client.get(f"/api/v1/uploads/{photo}", headers=admin)).status_code == 200
-    for outsider in (housing, other_admin):
-        r = await client.get(f"/api/v1/uploads/{photo}", headers=outsider)
-        assert (r.status_code, r.json()["code"]) == (403, "upload_forbidden")
-    r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": report_id}, headers=admin)
-    assert r.status_code == 409 and r.json()["code"] == "ticket_already_dispatched"
+    return r.json()["data"]["ticket_id"], photo, r.json()["position"]
 
-    r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=housing)
-    assert r.status_code == 403 and r.json()["code"] == "not_your_department"
-    assert r.headers["content-type"].startswith("application/problem+json")
-    # 退单 → no acceptance of a returned ticket → re-dispatch to another department.
-    r = await client.post(f"/api/v1/tickets/{tid}/return", json={"reason": "此事属物业管理"}, headers=urban)
+
+async def handled_by_housing(client, auth, clock, tid: str) -> tuple[dt.datetime, str, str]:
+    """The ticket returned by 城管 (退单), re-dispatched to 住建, accepted within the hour and
+    reported back with evidence 20 h later: (when it was returned, evidence, position)."""
+    who = people(auth)
+    r = await client.post(f"/api/v1/tickets/{tid}/return", json={"reason": "此事属物业管理"}, headers=who.urban)
     assert r.status_code == 200, r.text
     returned = dt.datetime.now(dt.UTC)
-    r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=urban)
-    assert r.status_code == 409 and r.json()["code"] == "ticket_returned"
-    r = await client.post(f"/api/v1/tickets/{tid}/redispatch", json={"department_id": "dep_housing"}, headers=admin)
+    r = await client.post(f"/api/v1/tickets/{tid}/redispatch", json={"department_id": "dep_housing"}, headers=who.admin)
     assert r.status_code == 200, r.text
     clock.advance(hours=1)
-    r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=housing, params={})
+    r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=who.housing)
     assert r.status_code == 200, r.text
-    r = await client.post(f"/api/v1/tickets/{tid}/closing", headers=admin)
-    assert r.status_code == 409 and r.json()["code"] == "ticket_not_verified"
-
-    r = await client.post("/api/v1/uploads", files={"file": ("e.png", PNG, "image/png")}, headers=housing)
-    evidence = r.json()["upload_id"]
+    evidence = await upload(client, who.housing)
     clock.advance(hours=20)
     r = await client.post(
         f"/api/v1/tickets/{tid}/report-back",
         json={"result": "已清运", "evidence_upload_ids": [evidence]},
-        headers=housing,
+        headers=who.housing,
     )
     assert r.json()["events"] == ["TicketHandled", "TicketReportedBack"]
-    r = await client.get(f"/api/v1/tickets/{tid}?after={r.json()['position']}", headers=admin)
-    r = await client.get(f"/api/v1/uploads/{evidence}", headers=admin)
-    assert r.status_code == 200
-    for outsider in (urban, other_admin):  # urban returned the ticket; it is housing's now
-        r = await client.get(f"/api/v1/uploads/{evidence}", headers=outsider)
-        assert (r.status_code, r.json()["code"]) == (403, "upload_forbidden")
-    assert (await client.get(f"/api/v1/uploads/{photo}", headers=urban)).status_code == 403
+    return returned, evidence, r.json()["position"]
+
+
+async def reopened_by_revisit(client, auth, clock) -> tuple[str, dt.datetime, str]:
+    """A ticket handled by 住建, verified and closed; the resident, revisited, is unsatisfied, so it
+    is reopened: (ticket_id, when 城管 returned it, position)."""
+    tid, _, _ = await dispatched_ticket(client, auth)
+    returned, _, _ = await handled_by_housing(client, auth, clock, tid)
+    admin = people(auth).admin
     r = await client.post(f"/api/v1/tickets/{tid}/verification", json={"passed": True}, headers=admin)
     assert r.json()["events"] == ["TicketVerified", "TicketClosed"]
     r = await client.post(
         f"/api/v1/tickets/{tid}/revisit", json={"satisfaction": "unsatisfied", "comment": "又堆上了"}, headers=admin
     )
     assert r.json()["events"] == ["SatisfactionRecorded", "TicketReopened"]
+    return tid, returned, r.json()["position"]
 
-    r = await client.get(f"/api/v1/tickets/{tid}?after={r.json()['position']}", headers=housing)
+
+async def test_journey_report_to_closed_ticket(grid, auth) -> None:
+    """A grid member reports with a photo and escalates; the dispatcher dispatches it to the
+    category's department with its deadline; the department sees the photo, accepts and reports
+    back with evidence; the dispatcher sees the evidence and verifies: the ticket is closed."""
+    client, _ = grid
+    await setup_hierarchy(client, auth)
+    who = people(auth)
+
+    r = await client.post("/api/v1/uploads", files={"file": ("p.png", PNG, "image/png")}, headers=who.member)
+    assert r.status_code == 201, r.text
+    photo = r.json()["upload_id"]
+    r = await client.post("/api/v1/reports", json={**REPORT, "photo_upload_ids": [photo]}, headers=who.member)
+    assert r.status_code == 200, r.text
+    report_id = r.json()["data"]["report_id"]
+    r = await client.post(f"/api/v1/reports/{report_id}/escalation", json={"reason": "需城管处理"}, headers=who.member)
+    assert r.status_code == 200, r.text
+    r = await client.get(f"/api/v1/reports?after={r.json()['position']}", headers=who.member)
+    assert [i["state"] for i in r.json()["items"]] == ["escalated"]
+
+    r = await client.post("/api/v1/tickets", json={**DISPATCH, "report_id": report_id}, headers=who.admin)
+    assert r.status_code == 200, r.text
+    ticket = r.json()["data"]
+    tid = ticket["ticket_id"]
+    assert ticket["department_id"] == "dep_urban"
+    # 2026-11-18 is a Wednesday: five working days → Wednesday 25th, end of day in Beijing.
+    assert ticket["deadline"] == "2026-11-25T15:59:59+00:00"
+    # The report's photo goes with the ticket to the department holding it.
+    r = await client.get(f"/api/v1/tickets/{tid}?after={r.json()['position']}", headers=who.urban)
+    assert r.status_code == 200
+    assert r.json()["report_photo_upload_ids"] == [photo]
+    assert (await client.get(f"/api/v1/uploads/{photo}", headers=who.urban)).status_code == 200
+    assert (await client.get(f"/api/v1/uploads/{photo}", headers=who.admin)).status_code == 200
+
+    r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=who.urban)
+    assert r.json()["events"] == ["TicketAccepted"], r.text
+    evidence = await upload(client, who.urban)
+    r = await client.post(
+        f"/api/v1/tickets/{tid}/report-back",
+        json={"result": "已清运", "evidence_upload_ids": [evidence]},
+        headers=who.urban,
+    )
+    assert r.json()["events"] == ["TicketHandled", "TicketReportedBack"]
+    r = await client.get(f"/api/v1/tickets/{tid}?after={r.json()['position']}", headers=who.admin)
+    r = await client.get(f"/api/v1/uploads/{evidence}", headers=who.admin)
+    assert r.status_code == 200
+    r = await client.post(f"/api/v1/tickets/{tid}/verification", json={"passed": True}, headers=who.admin)
+    assert r.json()["events"] == ["TicketVerified", "TicketClosed"]
+    r = await client.get(f"/api/v1/tickets/{tid}?after={r.json()['position']}", headers=who.member)
+    assert (r.json()["state"], r.json()["round"]) == ("closed", 1)
+
+
+async def test_a_report_is_filed_and_escalated_only_in_ones_own_grid_with_uploaded_photos(grid, auth) -> None:
+    client, _ = grid
+    await setup_hierarchy(client, auth)
+    who = people(auth)
+    report = {**REPORT, "photo_upload_ids": [await upload(client, who.member)]}
+    r = await client.post("/api/v1/reports", json={**report, "grid_id": "grd_02"}, headers=who.member)
+    assert r.status_code == 403 and r.json()["code"] == "not_your_grid"
+    r = await client.post("/api/v1/reports", json={**report, "photo_upload_ids": ["upl_missing"]}, headers=who.member)
+    assert r.status_code == 422 and r.json()["code"] == "upload_not_found"
+    r = await client.post("/api/v1/reports", json=report, headers=who.member)
+    assert r.status_code == 200, r.text
+    report_id = r.json()["data"]["report_id"]
+    r = await client.post(
+        f"/api/v1/reports/{report_id}/escalation", json={"reason": "需城管处理"}, headers=who.other_grid
+    )
+    assert r.status_code == 403 and r.json()["code"] == "not_your_grid"
+
+
+async def test_a_report_is_dispatched_once_and_only_by_its_communitys_dispatcher(grid, auth) -> None:
+    client, _ = grid
+    report_id, _ = await escalated_report(client, auth)
+    who = people(auth)
+    r = await client.post("/api/v1/tickets", json={**DISPATCH, "report_id": report_id}, headers=who.member)
+    assert r.status_code == 403
+    r = await client.post("/api/v1/tickets", json={**DISPATCH, "report_id": report_id}, headers=who.other_admin)
+    assert r.status_code == 404
+    r = await client.post("/api/v1/tickets", json={**DISPATCH, "report_id": report_id}, headers=who.admin)
+    assert r.status_code == 200, r.text
+    await client.get(f"/api/v1/tickets/{r.json()['data']['ticket_id']}?after={r.json()['position']}", headers=who.admin)
+    r = await client.post("/api/v1/tickets", json={**DISPATCH, "report_id": report_id}, headers=who.admin)
+    assert r.status_code == 409 and r.json()["code"] == "ticket_already_dispatched"
+
+
+async def test_a_ticket_is_accepted_only_by_the_department_holding_it(grid, auth) -> None:
+    """Not by another department; not by the one that returned it (退单); by the department it
+    is re-dispatched to."""
+    client, _ = grid
+    tid, _, _ = await dispatched_ticket(client, auth)
+    who = people(auth)
+    r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=who.housing)
+    assert r.status_code == 403 and r.json()["code"] == "not_your_department"
+    assert r.headers["content-type"].startswith("application/problem+json")
+    r = await client.post(f"/api/v1/tickets/{tid}/return", json={"reason": "此事属物业管理"}, headers=who.urban)
+    assert r.status_code == 200, r.text
+    r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=who.urban)
+    assert r.status_code == 409 and r.json()["code"] == "ticket_returned"
+    r = await client.post(f"/api/v1/tickets/{tid}/redispatch", json={"department_id": "dep_housing"}, headers=who.admin)
+    assert r.status_code == 200, r.text
+    r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=who.housing, params={})
+    assert r.status_code == 200, r.text
+
+
+async def test_a_ticket_is_not_closed_before_it_is_verified(grid, auth) -> None:
+    client, _ = grid
+    await setup_hierarchy(client, auth)
+    who = people(auth)
+    r = await client.post("/api/v1/tickets", json=DISPATCH, headers=who.admin)
+    tid = r.json()["data"]["ticket_id"]
+    r = await client.post(f"/api/v1/tickets/{tid}/acceptance", headers=who.urban)
+    assert r.status_code == 200, r.text
+    r = await client.post(f"/api/v1/tickets/{tid}/closing", headers=who.admin)
+    assert r.status_code == 409 and r.json()["code"] == "ticket_not_verified"
+
+
+async def test_photos_and_evidence_open_only_to_the_department_holding_the_ticket_and_its_dispatcher(
+    grid, auth, clock
+) -> None:
+    client, _ = grid
+    tid, photo, position = await dispatched_ticket(client, auth)
+    who = people(auth)
+    await client.get(f"/api/v1/tickets/{tid}?after={position}", headers=who.urban)
+    for outsider in (who.housing, who.other_admin):
+        r = await client.get(f"/api/v1/uploads/{photo}", headers=outsider)
+        assert (r.status_code, r.json()["code"]) == (403, "upload_forbidden")
+    _, evidence, position = await handled_by_housing(client, auth, clock, tid)
+    r = await client.get(f"/api/v1/tickets/{tid}?after={position}", headers=who.admin)
+    r = await client.get(f"/api/v1/uploads/{evidence}", headers=who.admin)
+    assert r.status_code == 200
+    for outsider in (who.urban, who.other_admin):  # urban returned the ticket; it is housing's now
+        r = await client.get(f"/api/v1/uploads/{evidence}", headers=outsider)
+        assert (r.status_code, r.json()["code"]) == (403, "upload_forbidden")
+    assert (await client.get(f"/api/v1/uploads/{photo}", headers=who.urban)).status_code == 403
+
+
+async def test_an_unsatisfied_revisit_reopens_the_ticket_for_another_round_on_its_departments_board(
+    grid, auth, clock
+) -> None:
+    client, _ = grid
+    tid, _, _ = await dispatched_ticket(client, auth)
+    await handled_by_housing(client, auth, clock, tid)
+    who = people(auth)
+    r = await client.post(f"/api/v1/tickets/{tid}/verification", json={"passed": True}, headers=who.admin)
+    assert r.json()["events"] == ["TicketVerified", "TicketClosed"]
+    r = await client.post(
+        f"/api/v1/tickets/{tid}/revisit", json={"satisfaction": "unsatisfied", "comment": "又堆上了"}, headers=who.admin
+    )
+    assert r.json()["events"] == ["SatisfactionRecorded", "TicketReopened"]
+
+    r = await client.get(f"/api/v1/tickets/{tid}?after={r.json()['position']}", headers=who.housing)
     body = r.json()
     assert body["state"] == "dispatched" and body["round"] == 3 and body["department_id"] == "dep_housing"
     assert [h["type"] for h in body["history"]][:3] == ["TicketDispatched", "TicketReturned", "TicketDispatched"]
     assert body["history"][1]["actor_id"] == "dh1"
-    # Why it is so: the same steps in Chinese, with who, when and why; authorized like the ticket.
-    r = await client.get(f"/api/v1/tickets/{tid}/history", headers=housing)
+    r = await client.get("/api/v1/boards/department", headers=who.housing)
+    assert [i["ticket_id"] for i in r.json()["items"]] == [tid]
+
+
+async def test_the_ticket_history_tells_each_step_in_chinese_to_those_who_may_read_the_ticket(
+    grid, auth, clock
+) -> None:
+    """Why it is so: the steps in Chinese, with who, when and why; authorized like the ticket."""
+    client, _ = grid
+    tid, _, position = await reopened_by_revisit(client, auth, clock)
+    who = people(auth)
+    await client.get(f"/api/v1/tickets/{tid}?after={position}", headers=who.housing)
+    r = await client.get(f"/api/v1/tickets/{tid}/history", headers=who.housing)
     steps = r.json()["items"]
     assert [s["action"] for s in steps[:3]] == ["派单", "退单", "派单"]
     assert (steps[1]["actor_id"], steps[1]["reason"]) == ("dh1", "此事属物业管理")
     revisit = next(s for s in steps if s["type"] == "SatisfactionRecorded")
     assert (revisit["action"], revisit["detail"], revisit["reason"]) == ("回访", "不满意", "又堆上了")
     assert steps[-1]["action"] == "重新办理" and steps[-1]["detail"].startswith("新期限 ")
-    r = await client.get(f"/api/v1/tickets/{tid}/history", headers=other_grid)
+    r = await client.get(f"/api/v1/tickets/{tid}/history", headers=who.other_grid)
     assert (r.status_code, r.json()["code"]) == (403, "ticket_forbidden")
-    r = await client.get(f"/api/v1/tickets/{tid}", headers=other_grid)
+    r = await client.get(f"/api/v1/tickets/{tid}", headers=who.other_grid)
     assert r.status_code == 403
 
-    r = await client.get("/api/v1/boards/department", headers=housing)
-    assert [i["ticket_id"] for i in r.json()["items"]] == [tid]
+
+async def test_the_figures_count_returns_work_on_time_revisits_and_each_grids_load_also_as_of_a_past_time(
+    grid, auth, clock
+) -> None:
+    client, _ = grid
+    tid, returned, position = await reopened_by_revisit(client, auth, clock)
+    admin = people(auth).admin
+    await client.get(f"/api/v1/tickets/{tid}?after={position}", headers=admin)
     r = await client.get("/api/v1/figures/departments", headers=admin)
     league = {row["department_id"]: row for row in r.json()["departments"]}
     assert league["dep_urban"]["returned"] == 1

@@ -50,6 +50,7 @@ async def setup(client, auth) -> None:
 
 
 positions: list[str] = []
+DISPATCH = {"category": "sanitation", "kind": "help_request", "title": "东大街垃圾", "text": "东大街垃圾堆积"}
 
 
 async def file(client, who, at=HERE, category="sanitation", text="东大街 12 号垃圾堆积") -> str:
@@ -68,61 +69,68 @@ async def twins(client, who, at=NEAR, category="sanitation", **params):
     )
 
 
-async def test_twins_join_and_merge(grid, auth, clock) -> None:
+PEOPLE = {
+    "first": ("gm1", "grid_member", "李网格", {"community": "com_fm", "grid": "grd_01"}),
+    "second": ("gm2", "grid_member", "王网格", {"community": "com_fm", "grid": "grd_02"}),
+    "third": ("gm3", "grid_member", "赵网格", {"community": "com_fm", "grid": "grd_02"}),
+    "admin": ("ca", "community_admin", "调度员", {"community": "com_fm"}),
+    "other_admin": ("cb", "community_admin", "外社区", {"community": "com_other"}),
+}
+
+
+def people(auth) -> dict[str, dict[str, str]]:
+    return {key: auth(sub, role, name=name, **scopes) for key, (sub, role, name, scopes) in PEOPLE.items()}
+
+
+async def found(client, who, **kw) -> list[dict]:
+    r = await twins(client, who, **kw)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def joined_report(client, auth) -> str:
+    """李网格's report, joined by 王网格 of another grid: its id."""
+    await setup(client, auth)
+    who = people(auth)
+    kept = await file(client, who["first"])
+    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={"note": "又看到了"}, headers=who["second"])
+    assert r.status_code == 200, r.text
+    return kept
+
+
+async def merged_duplicate(client, auth) -> tuple[str, str, str]:
+    """A report, a duplicate of it filed by 赵网格 and merged into it by the dispatcher, and 赵网格's
+    report of another category: (kept, duplicate, other_category)."""
+    await setup(client, auth)
+    who = people(auth)
+    kept = await file(client, who["first"])
+    duplicate = await file(client, who["third"], at=NEAR, text="东大街垃圾没人清")
+    other_category = await file(client, who["third"], at=NEAR, category="roads", text="东大街路面塌陷")
+    r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": kept}, headers=who["admin"])
+    assert r.status_code == 200, r.text
+    return kept, duplicate, other_category
+
+
+async def test_journey_twin_joined_merged_and_dispatched(grid, auth) -> None:
+    """A grid member reports; a member of another grid, about to report the same, finds it as a twin
+    and joins it; a third files a duplicate anyway, which the dispatcher merges; the report is
+    dispatched, and its co-reporters read the report and its ticket with every reporter by name."""
     client = grid
     await setup(client, auth)
-    first = auth("gm1", "grid_member", name="李网格", community="com_fm", grid="grd_01")
-    second = auth("gm2", "grid_member", name="王网格", community="com_fm", grid="grd_02")
-    third = auth("gm3", "grid_member", name="赵网格", community="com_fm", grid="grd_02")
-    admin = auth("ca", "community_admin", name="调度员", community="com_fm")
-    other_admin = auth("cb", "community_admin", name="外社区", community="com_other")
-    department = auth("dh", "department", name="城管承办人", department="dep_urban")
-    unscoped = auth("gx", "grid_member", name="无社区")
+    who = people(auth)
+    first, second, third, admin = who["first"], who["second"], who["third"], who["admin"]
 
     kept = await file(client, first)
-
-    async def found(who, **kw):
-        r = await twins(client, who, **kw)
-        assert r.status_code == 200, r.text
-        return r.json()
-
-    [twin] = await found(second, after=positions[-1])
+    [twin] = await found(client, second, after=positions[-1])
     assert (twin["report_id"], twin["state"], twin["ticket_state"], twin["joined"]) == (kept, "filed", None, False)
     assert 20 <= twin["distance_m"] <= 40
     assert twin["title"] == "东大街 12 号垃圾堆积" and twin["reporter_name"] == "李网格"
-    assert await found(second, at=FAR) == []
-    assert await found(second, category="roads") == []
-    assert await found(other_admin) == []
-    assert (await found(first))[0]["joined"] is True
-    for refused, code in ((department, "role_required"), (unscoped, "community_scope_missing")):
-        r = await twins(client, refused)
-        assert (r.status_code, r.json()["code"]) == (403, code)
-    r = await client.get(
-        "/api/v1/reports/twins", params={"category": "sanitation", "latitude": 91, "longitude": 1}, headers=second
-    )
-    assert r.status_code == 422
+    assert (await found(client, first))[0]["joined"] is True
 
-    # Join: once per person; not the reporter; not outside the community.
     r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={"note": "又看到了"}, headers=second)
     assert r.status_code == 200, r.text
     assert r.json()["events"] == ["ReportJoined"]
     joined_at = r.json()["position"]
-    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={}, headers=second)
-    assert (r.status_code, r.json()["code"]) == (409, "already_joined")
-    assert r.headers["content-type"].startswith("application/problem+json")
-    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={}, headers=first)
-    assert (r.status_code, r.json()["code"]) == (409, "own_report")
-    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={}, headers=admin)
-    assert r.status_code == 403
-    r = await client.post(
-        f"/api/v1/reports/{kept}/co-reporters",
-        json={},
-        headers=auth("gz", "grid_member", name="外网格", community="com_other", grid="grd_x"),
-    )
-    assert (r.status_code, r.json()["code"]) == (404, "report_not_found")
-    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={"stray": 1}, headers=third)
-    assert r.status_code == 422
-
     # The co-reporter of another grid lists and reads the report, with the co-reporters by name.
     r = await client.get(f"/api/v1/reports?after={joined_at}", headers=second)
     assert [i["report_id"] for i in r.json()["items"]] == [kept]
@@ -131,9 +139,91 @@ async def test_twins_join_and_merge(grid, auth, clock) -> None:
     assert [(c["person_name"], c["via"], c["note"]) for c in r.json()["co_reporters"]] == [
         ("王网格", "join", "又看到了")
     ]
-    assert (await client.get(f"/api/v1/reports/{kept}", headers=third)).status_code == 404
 
     # A duplicate filed anyway: the dispatcher merges it.
+    duplicate = await file(client, third, at=NEAR, text="东大街垃圾没人清")
+    r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": kept}, headers=admin)
+    assert r.status_code == 200, r.text
+    assert r.json()["events"] == ["ReportJoined"] and r.json()["stream_id"] == kept
+    merged_at = r.json()["position"]
+    r = await client.get(f"/api/v1/reports/{kept}?after={merged_at}", headers=third)
+    assert [(c["person_name"], c["via"]) for c in r.json()["co_reporters"]] == [("王网格", "join"), ("赵网格", "merge")]
+    r = await client.get(f"/api/v1/reports/{duplicate}", headers=third)
+    assert (r.json()["state"], r.json()["merged_into"]) == ("merged", kept)
+    assert [t["report_id"] for t in await found(client, second)] == [kept]
+
+    # The ticket from the kept report: its co-reporters (of another grid) read it with every name.
+    r = await client.post(f"/api/v1/reports/{kept}/escalation", json={"reason": "需城管处理"}, headers=first)
+    assert r.status_code == 200, r.text
+    r = await client.post("/api/v1/tickets", json={**DISPATCH, "report_id": kept}, headers=admin)
+    assert r.status_code == 200, r.text
+    ticket_id = r.json()["data"]["ticket_id"]
+    r = await client.get(f"/api/v1/tickets/{ticket_id}?after={r.json()['position']}", headers=second)
+    assert r.status_code == 200, r.text
+    assert r.json()["report_reporter_name"] == "李网格"
+    assert [c["person_name"] for c in r.json()["report_co_reporters"]] == ["王网格", "赵网格"]
+    [twin] = await found(client, second)
+    assert (twin["title"], twin["ticket_state"], twin["joined"], twin["co_reporters"]) == (
+        "东大街垃圾",
+        "dispatched",
+        True,
+        2,
+    )
+
+
+async def test_twins_are_near_reports_of_the_same_category_in_ones_community_for_grid_roles_only(grid, auth) -> None:
+    client = grid
+    await setup(client, auth)
+    who = people(auth)
+    second = who["second"]
+    await file(client, who["first"])
+    assert len(await found(client, second, after=positions[-1])) == 1
+    assert await found(client, second, at=FAR) == []
+    assert await found(client, second, category="roads") == []
+    assert await found(client, who["other_admin"]) == []
+    department = auth("dh", "department", name="城管承办人", department="dep_urban")
+    unscoped = auth("gx", "grid_member", name="无社区")
+    for refused, code in ((department, "role_required"), (unscoped, "community_scope_missing")):
+        r = await twins(client, refused)
+        assert (r.status_code, r.json()["code"]) == (403, code)
+    r = await client.get(
+        "/api/v1/reports/twins", params={"category": "sanitation", "latitude": 91, "longitude": 1}, headers=second
+    )
+    assert r.status_code == 422
+
+
+async def test_a_report_is_joined_once_by_another_grid_member_of_its_community(grid, auth) -> None:
+    """Once per person; not by the reporter, a dispatcher or someone outside the community; with a
+    note only. Until one joins, a report of another grid stays hidden."""
+    client = grid
+    kept = await joined_report(client, auth)
+    who = people(auth)
+    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={}, headers=who["second"])
+    assert (r.status_code, r.json()["code"]) == (409, "already_joined")
+    assert r.headers["content-type"].startswith("application/problem+json")
+    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={}, headers=who["first"])
+    assert (r.status_code, r.json()["code"]) == (409, "own_report")
+    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={}, headers=who["admin"])
+    assert r.status_code == 403
+    r = await client.post(
+        f"/api/v1/reports/{kept}/co-reporters",
+        json={},
+        headers=auth("gz", "grid_member", name="外网格", community="com_other", grid="grd_x"),
+    )
+    assert (r.status_code, r.json()["code"]) == (404, "report_not_found")
+    r = await client.post(f"/api/v1/reports/{kept}/co-reporters", json={"stray": 1}, headers=who["third"])
+    assert r.status_code == 422
+    assert (await client.get(f"/api/v1/reports/{kept}", headers=who["third"])).status_code == 404
+
+
+async def test_a_report_is_merged_by_its_communitys_dispatcher_into_another_of_its_category_without_a_ticket(
+    grid, auth
+) -> None:
+    client = grid
+    await setup(client, auth)
+    who = people(auth)
+    admin, third = who["admin"], who["third"]
+    kept = await file(client, who["first"])
     duplicate = await file(client, third, at=NEAR, text="东大街垃圾没人清")
     other_category = await file(client, third, at=NEAR, category="roads", text="东大街路面塌陷")
     r = await client.get(f"/api/v1/reports?after={positions[-1]}", headers=admin)
@@ -144,56 +234,32 @@ async def test_twins_join_and_merge(grid, auth, clock) -> None:
     assert (r.status_code, r.json()["code"]) == (409, "category_mismatch")
     r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": kept}, headers=third)
     assert r.status_code == 403
-    r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": kept}, headers=other_admin)
+    r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": kept}, headers=who["other_admin"])
     assert (r.status_code, r.json()["code"]) == (403, "not_your_community")
     r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": "rpt_missing"}, headers=admin)
     assert r.status_code == 404
-    r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": kept}, headers=admin)
+    # A duplicate that already has a ticket is not merged (its ticket is closed on its own).
+    r = await client.post(f"/api/v1/reports/{duplicate}/escalation", json={"reason": "需城管处理"}, headers=third)
+    assert r.status_code == 200
+    r = await client.post("/api/v1/tickets", json={**DISPATCH, "report_id": duplicate}, headers=admin)
     assert r.status_code == 200, r.text
-    assert r.json()["events"] == ["ReportJoined"] and r.json()["stream_id"] == kept
-    merged_at = r.json()["position"]
+    r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": kept}, headers=admin)
+    assert (r.status_code, r.json()["code"]) == (409, "duplicate_has_ticket")
+
+
+async def test_a_merged_report_merges_again_into_nothing_new_and_takes_no_further_steps(grid, auth) -> None:
+    client = grid
+    kept, duplicate, other_category = await merged_duplicate(client, auth)
+    who = people(auth)
+    admin = who["admin"]
     r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": kept}, headers=admin)
     assert r.status_code == 200 and r.json()["events"] == []
     r = await client.post(f"/api/v1/reports/{duplicate}/merge", json={"into": other_category}, headers=admin)
     assert (r.status_code, r.json()["code"]) == (409, "report_already_merged")
     r = await client.post(f"/api/v1/reports/{other_category}/merge", json={"into": duplicate}, headers=admin)
     assert (r.status_code, r.json()["code"]) == (409, "target_merged")
-    r = await client.post(f"/api/v1/reports/{duplicate}/escalation", json={"reason": "需处理"}, headers=third)
+    r = await client.post(f"/api/v1/reports/{duplicate}/escalation", json={"reason": "需处理"}, headers=who["third"])
     assert (r.status_code, r.json()["code"]) == (409, "report_merged")
-
-    r = await client.get(f"/api/v1/reports/{kept}?after={merged_at}", headers=third)
-    assert [(c["person_name"], c["via"]) for c in r.json()["co_reporters"]] == [("王网格", "join"), ("赵网格", "merge")]
-    r = await client.get(f"/api/v1/reports/{duplicate}", headers=third)
-    assert (r.json()["state"], r.json()["merged_into"]) == ("merged", kept)
-    assert [t["report_id"] for t in await found(second)] == [kept]
-
-    # The ticket from the kept report: its co-reporters (of another grid) read it with every name.
-    r = await client.post(f"/api/v1/reports/{kept}/escalation", json={"reason": "需城管处理"}, headers=first)
-    assert r.status_code == 200, r.text
-    dispatch = {"category": "sanitation", "kind": "help_request", "title": "东大街垃圾", "text": "东大街垃圾堆积"}
-    r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": kept}, headers=admin)
-    assert r.status_code == 200, r.text
-    ticket_id = r.json()["data"]["ticket_id"]
-    r = await client.get(f"/api/v1/tickets/{ticket_id}?after={r.json()['position']}", headers=second)
-    assert r.status_code == 200, r.text
-    assert r.json()["report_reporter_name"] == "李网格"
-    assert [c["person_name"] for c in r.json()["report_co_reporters"]] == ["王网格", "赵网格"]
-    [twin] = await found(second)
-    assert (twin["title"], twin["ticket_state"], twin["joined"], twin["co_reporters"]) == (
-        "东大街垃圾",
-        "dispatched",
-        True,
-        2,
-    )
-
-    # A duplicate that already has a ticket is not merged (its ticket is closed on its own).
-    dispatched = await file(client, third, at=NEAR, text="东大街又堆了垃圾")
-    r = await client.post(f"/api/v1/reports/{dispatched}/escalation", json={"reason": "需城管处理"}, headers=third)
-    assert r.status_code == 200
-    r = await client.post("/api/v1/tickets", json={**dispatch, "report_id": dispatched}, headers=admin)
-    assert r.status_code == 200, r.text
-    r = await client.post(f"/api/v1/reports/{dispatched}/merge", json={"into": kept}, headers=admin)
-    assert (r.status_code, r.json()["code"]) == (409, "duplicate_has_ticket")
 
 
 async def test_a_report_closed_over_seven_days_ago_is_no_twin(grid, auth, clock) -> None:
