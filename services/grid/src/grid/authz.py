@@ -191,6 +191,21 @@ def claimant_kind(principal: Principal, community_id: str) -> str:
     return "party_member" if principal.has("volunteer") else "unit"
 
 
+def give_back_claim(principal: Principal, claimant_id: str, community_id: str) -> None:
+    """A claimed wish goes back to the demand list by its claimant, or by its community's dispatcher."""
+    if principal.sub == claimant_id:
+        return
+    if principal.has("community_admin") and principal.scope("community") == community_id:
+        return
+    raise Forbidden("not_your_claim", "只能放弃自己认领的心愿")
+
+
+def fulfil_claim(principal: Principal, claimant_id: str) -> None:
+    """A wish is recorded fulfilled by whoever claimed it."""
+    if principal.sub != claimant_id:
+        raise Forbidden("not_your_claim", "只有认领人可以登记完成")
+
+
 def revisit_wish(principal: Principal, community_id: str) -> None:
     if principal.has("community_admin", *GRID_ROLES):
         _same_community(principal, community_id)

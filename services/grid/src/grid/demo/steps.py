@@ -384,9 +384,7 @@ async def _wish_story(writer: Writer, n: int, now: dt.datetime, photos: list[str
     )
     if target == 13:
         at += dt.timedelta(days=1)
-        await writer.step(
-            wish, vmeta, at, lambda: wish.release(by=volunteer[0], by_admin=False, reason="临时出差", now=at)
-        )
+        await writer.step(wish, vmeta, at, lambda: wish.release(reason="临时出差", now=at))
         return
     if target < 20:
         return
@@ -395,7 +393,7 @@ async def _wish_story(writer: Writer, n: int, now: dt.datetime, photos: list[str
         wish,
         vmeta,
         at,
-        lambda: wish.fulfil(by=volunteer[0], note="已送到居民家中", evidence_upload_ids=[photos[n % 3]], now=at),
+        lambda: wish.fulfil(note="已送到居民家中", evidence_upload_ids=[photos[n % 3]], now=at),
     )
     if target < 28:
         return

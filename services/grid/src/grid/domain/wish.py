@@ -19,7 +19,7 @@ from grassroots_common.contracts.grid import (
     WishRevisited,
     WishScreened,
 )
-from grassroots_common.errors import Conflict, Forbidden, Invalid, NotFound
+from grassroots_common.errors import Conflict, Invalid, NotFound
 from grassroots_common.events import Event
 
 WISH_STATES = ("collected", "open", "claimed", "fulfilled", "revisited", "rejected")
@@ -121,11 +121,15 @@ class Wish(Aggregate):
             )
         )
 
-    def release(self, *, by: str, by_admin: bool, reason: str, now: dt.datetime) -> None:
+    def claimant(self) -> str:
+        """Who holds the claim (who alone fulfils it; they or the dispatcher give it back)."""
         self._require_claimed()
         assert self.claimant_id is not None
-        if by != self.claimant_id and not by_admin:
-            raise Forbidden("not_your_claim", "只能放弃自己认领的心愿")
+        return self.claimant_id
+
+    def release(self, *, reason: str, now: dt.datetime) -> None:
+        self.claimant()
+        assert self.claimant_id is not None
         self._raise(
             WishReleased(
                 wish_id=self.id,
@@ -136,11 +140,9 @@ class Wish(Aggregate):
             )
         )
 
-    def fulfil(self, *, by: str, note: str, evidence_upload_ids: list[str], now: dt.datetime) -> None:
-        self._require_claimed()
+    def fulfil(self, *, note: str, evidence_upload_ids: list[str], now: dt.datetime) -> None:
+        self.claimant()
         assert self.claimant_id is not None
-        if by != self.claimant_id:
-            raise Forbidden("not_your_claim", "只有认领人可以登记完成")
         if not evidence_upload_ids:
             raise Invalid("evidence_required", "请上传完成心愿的照片或凭证", field="evidence_upload_ids")
         self._raise(

@@ -120,11 +120,11 @@ async def release_wish(ctx: CommandContext, command: ReleaseWish) -> CommandResu
     principal = ctx.principal
     now = ctx.now()
 
-    def release(w: Wish) -> None:
-        by_admin = principal.has("community_admin") and principal.scope("community") == w.community_id
-        w.release(by=principal.sub, by_admin=by_admin, reason=command.reason, now=now)
-
-    return await ctx.execute(Wish, command.wish_id, _wish_action(lambda w: None, release))
+    act = _wish_action(
+        lambda w: authz.give_back_claim(principal, w.claimant(), w.community_id),
+        lambda w: w.release(reason=command.reason, now=now),
+    )
+    return await ctx.execute(Wish, command.wish_id, act)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +141,8 @@ async def fulfil_wish(ctx: CommandContext, command: FulfilWish) -> CommandResult
     await ctx.require_uploads(command.evidence_upload_ids, field="evidence_upload_ids")
     now = ctx.now()
     act = _wish_action(
-        lambda w: None,
-        lambda w: w.fulfil(
-            by=principal.sub, note=command.note, evidence_upload_ids=command.evidence_upload_ids, now=now
-        ),
+        lambda w: authz.fulfil_claim(principal, w.claimant()),
+        lambda w: w.fulfil(note=command.note, evidence_upload_ids=command.evidence_upload_ids, now=now),
     )
     return await ctx.execute(Wish, command.wish_id, act)
 
