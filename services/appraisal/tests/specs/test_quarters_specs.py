@@ -35,21 +35,7 @@ from appraisal.handlers.quarters import (
     resolve_appeal,
     self_assess,
 )
-from grassroots_common.contracts.appraisal import (
-    AppealFiled,
-    AppealResolved,
-    FollowUpOpened,
-    FollowUpVisited,
-    GradeAdjusted,
-    MentorAssigned,
-    PeerReviewed,
-    PersonLeft,
-    QuarterFinalized,
-    QuarterOpened,
-    ResultsPublished,
-    ReviewRecorded,
-    SelfAssessed,
-)
+from grassroots_common.contracts import appraisal as appraisal_events
 from grassroots_common.events import Event
 from grassroots_common.specification import Specification
 from grassroots_common.workdays import CHINA
@@ -81,8 +67,8 @@ Q3 = quarter_stream_id("u1", QUARTER)
 AFTER_THE_PERIOD = dt.datetime(2026, 12, 1, 9, tzinfo=CHINA)  # the period ended 2026-11-30 23:59:59
 
 
-def self_assessed(person_id: str = "p1") -> SelfAssessed:
-    return SelfAssessed(
+def self_assessed(person_id: str = "p1") -> appraisal_events.SelfAssessed:
+    return appraisal_events.SelfAssessed(
         unit_id="u1",
         quarter=QUARTER,
         person_id=person_id,
@@ -94,8 +80,8 @@ def self_assessed(person_id: str = "p1") -> SelfAssessed:
     )
 
 
-def peer(person_id: str, by: str) -> PeerReviewed:
-    return PeerReviewed(
+def peer(person_id: str, by: str) -> appraisal_events.PeerReviewed:
+    return appraisal_events.PeerReviewed(
         unit_id="u1", quarter=QUARTER, person_id=person_id, reviewer_id=by, reviewer_name=by, grade="好", comment=""
     )
 
@@ -112,7 +98,7 @@ REVIEWED = (*fully_reviewed("p1", "较好"), *fully_reviewed("p2", "好"))
 PUBLISHED = (*REVIEWED, published({"p1": "较好", "p2": "好"}))
 APPEALED = (
     *PUBLISHED,
-    AppealFiled(
+    appraisal_events.AppealFiled(
         unit_id="u1",
         quarter=QUARTER,
         appeal_id="apl-1",
@@ -135,7 +121,7 @@ async def test_the_administrator_opens_the_quarter_for_the_active_people_with_so
     command = OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
     outcome = await spec.when(open_quarter, command, as_=ADMIN)
     (event,) = outcome.events
-    assert isinstance(event, QuarterOpened)
+    assert isinstance(event, appraisal_events.QuarterOpened)
     # The principal leader, with nobody above, is not appraised in the quarter.
     assert [p.person_id for p in event.participants] == ["deputy", "chief", "chief2", "p1", "p2"]
     assert (event.year, event.good_cap, event.peer_reviews_required) == (2026, 2, 1)
@@ -144,7 +130,9 @@ async def test_the_administrator_opens_the_quarter_for_the_active_people_with_so
 
 async def test_people_who_left_are_not_in_the_quarter() -> None:
     spec = Specification(at=MONDAY)
-    left = PersonLeft(unit_id="u1", person_id="p2", person_name="刘洋", reason="transfer", left_on=dt.date(2026, 9, 1))
+    left = appraisal_events.PersonLeft(
+        unit_id="u1", person_id="p2", person_name="刘洋", reason="transfer", left_on=dt.date(2026, 9, 1)
+    )
     await spec.given(roster_stream_id("u1"), *roster(), left)
     await spec.given(scheme_stream_id("u1", 2026), scheme())
     command = OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
@@ -192,7 +180,7 @@ async def test_a_participant_assesses_themselves_with_the_composite_of_the_schem
     command = SelfAssess(unit_id="u1", quarter=QUARTER, scores=SCORES, grade="好", summary="完成全部任务")
     outcome = await spec.when(self_assess, command, as_=STAFF)
     (event,) = outcome.events
-    assert isinstance(event, SelfAssessed)
+    assert isinstance(event, appraisal_events.SelfAssessed)
     assert (event.person_id, event.person_name, event.grade, event.composite_score) == ("p1", "王芳", "好", 86)
     assert outcome.answer.data == {"common": 50, "individual": 35, "bonus": 3, "deductions": 2, "composite_score": 86}
 
@@ -230,7 +218,7 @@ async def test_a_colleague_reviews_a_participant_who_assessed_themselves() -> No
     command = PeerReview(unit_id="u1", quarter=QUARTER, person_id="p1", grade="较好", comment="工作认真")
     outcome = await spec.when(peer_review, command, as_=COLLEAGUE)
     assert outcome.events == [
-        PeerReviewed(
+        appraisal_events.PeerReviewed(
             unit_id="u1",
             quarter=QUARTER,
             person_id="p1",
@@ -264,7 +252,7 @@ async def test_the_section_chief_reviews_first_and_the_cap_is_counted() -> None:
     command = RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores=SCORES, grade="好", comment="优秀")
     outcome = await spec.when(record_review, command, as_=CHIEF)
     (event,) = outcome.events
-    assert isinstance(event, ReviewRecorded)
+    assert isinstance(event, appraisal_events.ReviewRecorded)
     assert (event.level, event.reviewer_id, event.grade, event.composite_score) == ("section_chief", "chief", "好", 86)
     assert (event.good_used, event.good_cap) == (1, 1)
     assert outcome.answer.data["level"] == "section_chief" and outcome.answer.data["good_left"] == 0
@@ -322,7 +310,7 @@ async def test_the_principal_leader_adjusts_a_grade_with_a_reason() -> None:
     command = AdjustGrade(unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多")
     outcome = await spec.when(adjust_grade, command, as_=BOSS)
     (event,) = outcome.events
-    assert isinstance(event, GradeAdjusted)
+    assert isinstance(event, appraisal_events.GradeAdjusted)
     assert (event.person_id, event.from_grade, event.to_grade, event.level) == (
         "p1",
         "较好",
@@ -382,7 +370,7 @@ async def test_the_administrator_publishes_for_five_working_days() -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
     outcome = await spec.when(publish_results, PublishResults(unit_id="u1", quarter=QUARTER, workdays=5), as_=ADMIN)
     (event,) = outcome.events
-    assert isinstance(event, ResultsPublished)
+    assert isinstance(event, appraisal_events.ResultsPublished)
     assert event.period_ends_at == dt.datetime(2026, 11, 30, 23, 59, 59, tzinfo=CHINA)
     assert {r.person_id: r.grade for r in event.results} == {"p1": "较好", "p2": "好"}
     assert (event.good_count, event.good_cap) == (1, 1)
@@ -407,7 +395,7 @@ async def test_a_participant_appeals_within_the_period() -> None:
     command = FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
     outcome = await spec.when(file_appeal, command, as_=STAFF)
     (event,) = outcome.events
-    assert isinstance(event, AppealFiled)
+    assert isinstance(event, appraisal_events.AppealFiled)
     assert (event.person_id, event.grade, event.appeal_id) == ("p1", "较好", outcome.answer.data["appeal_id"])
 
 
@@ -439,7 +427,7 @@ async def test_the_principal_leader_of_the_chain_changes_the_grade_on_appeal() -
     )
     outcome = await spec.when(resolve_appeal, command, as_=BOSS)
     (event,) = outcome.events
-    assert isinstance(event, AppealResolved)
+    assert isinstance(event, appraisal_events.AppealResolved)
     assert (event.person_id, event.outcome, event.previous_grade, event.new_grade) == ("p1", "changed", "较好", "一般")
 
 
@@ -489,9 +477,9 @@ async def test_finalizing_opens_a_follow_up_after_two_weak_quarters() -> None:
     command = FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
     outcome = await spec.when(finalize_quarter, command, as_=ADMIN)
     finalized, follow_up = outcome.events
-    assert isinstance(finalized, QuarterFinalized)
+    assert isinstance(finalized, appraisal_events.QuarterFinalized)
     assert {r.person_id: r.grade for r in finalized.results} == {"p1": "较好", "p2": "好"}
-    assert isinstance(follow_up, FollowUpOpened)
+    assert isinstance(follow_up, appraisal_events.FollowUpOpened)
     assert (follow_up.person_id, follow_up.grades) == ("p1", {"2026-Q2": "较好", QUARTER: "较好"})
     assert outcome.answer.data == {"follow_ups": ["p1"]}
 
@@ -521,8 +509,8 @@ def following_up(*extra: Event) -> tuple[Event, ...]:
     """The quarter finalized with p1 followed up (two weak quarters)."""
     return (
         *PUBLISHED,
-        QuarterFinalized(unit_id="u1", quarter=QUARTER, finalized_at=AFTER_THE_PERIOD, results=[]),
-        FollowUpOpened(
+        appraisal_events.QuarterFinalized(unit_id="u1", quarter=QUARTER, finalized_at=AFTER_THE_PERIOD, results=[]),
+        appraisal_events.FollowUpOpened(
             unit_id="u1",
             person_id="p1",
             person_name="王芳",
@@ -539,7 +527,7 @@ async def test_the_administrator_assigns_a_mentor_to_the_person_followed_up() ->
     command = AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p1", mentor_id="p2")
     outcome = await spec.when(assign_mentor, command, as_=ADMIN)
     assert outcome.events == [
-        MentorAssigned(
+        appraisal_events.MentorAssigned(
             unit_id="u1",
             person_id="p1",
             quarter=QUARTER,
@@ -552,7 +540,9 @@ async def test_the_administrator_assigns_a_mentor_to_the_person_followed_up() ->
 
 async def test_someone_who_left_is_nobodys_mentor() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *following_up())
-    left = PersonLeft(unit_id="u1", person_id="p2", person_name="刘洋", reason="transfer", left_on=dt.date(2026, 12, 1))
+    left = appraisal_events.PersonLeft(
+        unit_id="u1", person_id="p2", person_name="刘洋", reason="transfer", left_on=dt.date(2026, 12, 1)
+    )
     await spec.given(roster_stream_id("u1"), left)
     command = AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p1", mentor_id="p2")
     outcome = await spec.when(assign_mentor, command, as_=ADMIN)
@@ -580,7 +570,7 @@ async def test_a_leader_of_the_chain_records_a_visit() -> None:
     )
     outcome = await spec.when(record_visit, command, as_=CHIEF)
     assert outcome.events == [
-        FollowUpVisited(
+        appraisal_events.FollowUpVisited(
             unit_id="u1",
             person_id="p1",
             quarter=QUARTER,

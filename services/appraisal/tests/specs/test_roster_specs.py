@@ -23,19 +23,7 @@ from appraisal.handlers.roster import (
     person_left,
     register_unit,
 )
-from grassroots_common.contracts.appraisal import (
-    DeadlinesConfigured,
-    ImportRowError,
-    PersonDetailsChanged,
-    PersonEnrolled,
-    ReviewingChain,
-    ReviewingChainChanged,
-    RosterImported,
-    SectionDefined,
-    SubmissionDeadlines,
-    UnitRegistered,
-)
-from grassroots_common.contracts.appraisal import PersonLeft as PersonLeftEvent
+from grassroots_common.contracts import appraisal as appraisal_events
 from grassroots_common.specification import Specification
 from grassroots_common.workdays import CHINA
 
@@ -63,7 +51,7 @@ def newcomer(person_id: str = "p3", **changes: object) -> NewPerson:
 async def test_the_district_registers_a_unit() -> None:
     spec = Specification(at=NOON)
     outcome = await spec.when(register_unit, RegisterUnit(unit_id="u1", unit_name="示范局"), as_=DISTRICT)
-    assert outcome.events == [UnitRegistered(unit_id="u1", unit_name="示范局")]
+    assert outcome.events == [appraisal_events.UnitRegistered(unit_id="u1", unit_name="示范局")]
     assert outcome.answer.stream_id == ROSTER
 
 
@@ -85,7 +73,7 @@ async def test_the_administrator_defines_a_section() -> None:
     await spec.given(ROSTER, *unit())
     command = DefineSection(unit_id="u1", section_id="s2", section_name="业务股")
     outcome = await spec.when(define_section, command, as_=ADMIN)
-    assert outcome.events == [SectionDefined(unit_id="u1", section_id="s2", section_name="业务股")]
+    assert outcome.events == [appraisal_events.SectionDefined(unit_id="u1", section_id="s2", section_name="业务股")]
 
 
 async def test_a_section_name_is_the_units_once() -> None:
@@ -114,9 +102,9 @@ async def test_an_administrator_defines_no_section_of_another_unit() -> None:
 async def test_the_administrator_sets_the_deadlines_and_the_same_again_appends_nothing() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *unit())
-    deadlines = SubmissionDeadlines(log_weekday=2, log_hour=18, summary_day=3, summary_hour=12)
+    deadlines = appraisal_events.SubmissionDeadlines(log_weekday=2, log_hour=18, summary_day=3, summary_hour=12)
     first = await spec.when(configure_deadlines, ConfigureDeadlines(unit_id="u1", deadlines=deadlines), as_=ADMIN)
-    assert first.events == [DeadlinesConfigured(unit_id="u1", deadlines=deadlines)]
+    assert first.events == [appraisal_events.DeadlinesConfigured(unit_id="u1", deadlines=deadlines)]
     assert first.answer.data == {"log_weekday": 2, "log_hour": 18, "summary_day": 3, "summary_hour": 12}
     again = await spec.when(configure_deadlines, ConfigureDeadlines(unit_id="u1", deadlines=deadlines), as_=ADMIN)
     assert again.events == [] and again.answer.data == first.answer.data
@@ -125,7 +113,7 @@ async def test_the_administrator_sets_the_deadlines_and_the_same_again_appends_n
 async def test_the_district_does_not_set_a_units_deadlines() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *unit())
-    command = ConfigureDeadlines(unit_id="u1", deadlines=SubmissionDeadlines(log_hour=9))
+    command = ConfigureDeadlines(unit_id="u1", deadlines=appraisal_events.SubmissionDeadlines(log_hour=9))
     outcome = await spec.when(configure_deadlines, command, as_=DISTRICT)
     outcome.refused("role_required")
 
@@ -135,7 +123,7 @@ async def test_the_administrator_enrolls_a_person_on_chinas_date() -> None:
     await spec.given(ROSTER, *roster())
     outcome = await spec.when(enroll_person, EnrollPerson(unit_id="u1", person=newcomer()), as_=ADMIN)
     (event,) = outcome.events
-    assert isinstance(event, PersonEnrolled)
+    assert isinstance(event, appraisal_events.PersonEnrolled)
     assert (event.person_id, event.person_name, event.section_id, event.chain) == ("p3", "郑强", "s1", CHAIN)
     assert event.id_number_digest == id_number_digest("110101199503080022")
     assert event.enrolled_on == dt.date(2026, 11, 23)
@@ -153,7 +141,7 @@ async def test_the_same_id_number_is_not_enrolled_twice() -> None:
 async def test_a_reviewer_must_be_on_the_roster() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    person = newcomer(chain=ReviewingChain(section_chief_id="ghost", principal_leader_id="boss"))
+    person = newcomer(chain=appraisal_events.ReviewingChain(section_chief_id="ghost", principal_leader_id="boss"))
     outcome = await spec.when(enroll_person, EnrollPerson(unit_id="u1", person=person), as_=ADMIN)
     outcome.refused("reviewer_unknown")
 
@@ -191,7 +179,9 @@ def row(number: int, person_id: str, name: str, section: str | None, chief: str 
 async def test_an_import_creates_its_sections_enrolls_reviewers_listed_below_and_reports_the_rest() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    sheet_error = ImportRowError(row=5, field="person_name", code="name_missing", message="姓名不能为空")
+    sheet_error = appraisal_events.ImportRowError(
+        row=5, field="person_name", code="name_missing", message="姓名不能为空"
+    )
     rows = [
         row(2, "p4", "钱进", "业务股", "c9"),  # the chief of row 3, further down
         row(3, "c9", "冯股长", "业务股", None),
@@ -200,9 +190,9 @@ async def test_an_import_creates_its_sections_enrolls_reviewers_listed_below_and
     command = ImportRoster(unit_id="u1", file_name="花名册.xlsx", rows=rows, errors=[sheet_error])
     outcome = await spec.when(import_roster, command, as_=ADMIN)
     section, *people, imported = outcome.events
-    assert section == SectionDefined(unit_id="u1", section_id="u1-s2", section_name="业务股")
+    assert section == appraisal_events.SectionDefined(unit_id="u1", section_id="u1-s2", section_name="业务股")
     assert [(p.person_id, p.section_id) for p in people] == [("c9", "u1-s2"), ("p4", "u1-s2")]
-    assert isinstance(imported, RosterImported)
+    assert isinstance(imported, appraisal_events.RosterImported)
     assert (imported.rows_total, imported.rows_enrolled, imported.rows_rejected) == (4, 2, 2)
     assert [(e.row, e.code) for e in imported.errors] == [(4, "reviewer_unknown"), (5, "name_missing")]
     assert [(e["row"], e["column"]) for e in outcome.answer.data["errors"]] == [(4, "股组长编号"), (5, "姓名")]
@@ -219,19 +209,23 @@ async def test_an_administrator_imports_no_other_units_roster() -> None:
 async def test_the_administrator_changes_a_persons_chain() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    chain = ReviewingChain(section_chief_id="chief2", deputy_leader_id="deputy", principal_leader_id="boss")
+    chain = appraisal_events.ReviewingChain(
+        section_chief_id="chief2", deputy_leader_id="deputy", principal_leader_id="boss"
+    )
     outcome = await spec.when(
         change_chain, ChangeChain(unit_id="u1", person_id="p1", section_id="s1", chain=chain), as_=ADMIN
     )
     assert outcome.events == [
-        ReviewingChainChanged(unit_id="u1", person_id="p1", person_name="王芳", section_id="s1", chain=chain)
+        appraisal_events.ReviewingChainChanged(
+            unit_id="u1", person_id="p1", person_name="王芳", section_id="s1", chain=chain
+        )
     ]
 
 
 async def test_a_chain_names_reviewers_of_the_roster() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    chain = ReviewingChain(section_chief_id="ghost")
+    chain = appraisal_events.ReviewingChain(section_chief_id="ghost")
     command = ChangeChain(unit_id="u1", person_id="p1", section_id="s1", chain=chain)
     outcome = await spec.when(change_chain, command, as_=ADMIN)
     outcome.refused("reviewer_unknown")
@@ -262,7 +256,7 @@ async def test_the_administrator_corrects_a_persons_details() -> None:
     await spec.given(ROSTER, *roster())
     outcome = await spec.when(change_person_details, details(), as_=ADMIN)
     assert outcome.events == [
-        PersonDetailsChanged(
+        appraisal_events.PersonDetailsChanged(
             unit_id="u1",
             person_id="p2",
             person_name="刘阳",
@@ -300,7 +294,7 @@ async def test_the_administrator_records_that_a_person_left() -> None:
     command = PersonLeft(unit_id="u1", person_id="p2", reason="retirement", left_on=dt.date(2026, 11, 20))
     outcome = await spec.when(person_left, command, as_=ADMIN)
     assert outcome.events == [
-        PersonLeftEvent(
+        appraisal_events.PersonLeft(
             unit_id="u1", person_id="p2", person_name="刘洋", reason="retirement", left_on=dt.date(2026, 11, 20)
         )
     ]

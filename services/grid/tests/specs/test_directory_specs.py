@@ -7,14 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from grassroots_common.auth import Principal
-from grassroots_common.contracts.grid import (
-    CommunityRegistered,
-    DepartmentRegistered,
-    GridDefined,
-    GridMemberAssigned,
-    GridMemberRemoved,
-    RoutingRuleSet,
-)
+from grassroots_common.contracts import grid as grid_events
 from grassroots_common.errors import Forbidden
 from grassroots_common.specification import Specification
 from grassroots_common.workdays import CHINA
@@ -40,21 +33,21 @@ DISPATCHER = Principal("ca_1", "社区调度员", frozenset({"community_admin"})
 OTHER_DISPATCHER = Principal("ca_2", "邻社区调度员", frozenset({"community_admin"}), {"community": "com_2"})
 GRID_MEMBER = Principal("gm_1", "王网格", frozenset({"grid_member"}), {"community": "com_1", "grid": "grd_1"})
 
-REGISTERED = CommunityRegistered(
+REGISTERED = grid_events.CommunityRegistered(
     community_id="com_1", name="东关社区", street="东关街道", district="渭滨区", registered_at=T0
 )
-GRID_1 = GridDefined(community_id="com_1", grid_id="grd_1", name="第一网格", defined_at=T0)
-DEP_A = DepartmentRegistered(department_id="dep_a", name="城管局", registered_at=T0)
-DEP_B = DepartmentRegistered(department_id="dep_b", name="住建局", registered_at=T0)
+GRID_1 = grid_events.GridDefined(community_id="com_1", grid_id="grd_1", name="第一网格", defined_at=T0)
+DEP_A = grid_events.DepartmentRegistered(department_id="dep_a", name="城管局", registered_at=T0)
+DEP_B = grid_events.DepartmentRegistered(department_id="dep_b", name="住建局", registered_at=T0)
 
 
-def member(person_id: str, role: str, grid_id: str | None = "grd_1") -> GridMemberAssigned:
-    return GridMemberAssigned(
+def member(person_id: str, role: str, grid_id: str | None = "grd_1") -> grid_events.GridMemberAssigned:
+    return grid_events.GridMemberAssigned(
         community_id="com_1", grid_id=grid_id, person_id=person_id, person_name="网格人", role=role, assigned_at=T0
     )
 
 
-async def community(spec: Specification, *members: GridMemberAssigned) -> None:
+async def community(spec: Specification, *members: grid_events.GridMemberAssigned) -> None:
     await spec.given("com_1", REGISTERED, GRID_1, *members)
 
 
@@ -71,7 +64,7 @@ async def test_a_district_administrator_registers_a_community() -> None:
         as_=DISTRICT,
     )
     assert outcome.events == [
-        CommunityRegistered(
+        grid_events.CommunityRegistered(
             community_id="com_1",
             name="东关社区",
             street="东关街道",
@@ -114,7 +107,7 @@ async def test_the_dispatcher_defines_a_grid_of_their_community() -> None:
         as_=DISPATCHER,
     )
     assert outcome.events == [
-        GridDefined(
+        grid_events.GridDefined(
             community_id="com_1", grid_id="grd_1", name="第一网格", area="东大街以北", households=320, defined_at=T0
         )
     ]
@@ -160,7 +153,7 @@ async def test_a_grid_member_is_assigned_to_a_grid() -> None:
         as_=DISPATCHER,
     )
     assert outcome.events == [
-        GridMemberAssigned(
+        grid_events.GridMemberAssigned(
             community_id="com_1",
             grid_id="grd_1",
             person_id="gm_1",
@@ -182,7 +175,7 @@ async def test_a_community_wide_role_holds_no_grid() -> None:
         as_=DISPATCHER,
     )
     (assigned,) = outcome.events
-    assert isinstance(assigned, GridMemberAssigned)
+    assert isinstance(assigned, grid_events.GridMemberAssigned)
     assert (assigned.role, assigned.grid_id) == ("grid_chief", None)
 
 
@@ -241,7 +234,7 @@ async def test_a_removed_member_leaves_with_their_role_and_grid() -> None:
         remove_member, RemoveMember(community_id="com_1", person_id="gm_1", reason="调离"), as_=DISPATCHER, at=later
     )
     assert outcome.events == [
-        GridMemberRemoved(
+        grid_events.GridMemberRemoved(
             community_id="com_1", grid_id="grd_1", person_id="gm_1", role="grid_member", reason="调离", removed_at=later
         )
     ]
@@ -264,7 +257,7 @@ async def test_a_district_administrator_registers_a_department() -> None:
     outcome = await spec.when(
         register_department, RegisterDepartment(name="城管局", department_id="dep_a"), as_=DISTRICT
     )
-    assert outcome.events == [DepartmentRegistered(department_id="dep_a", name="城管局", registered_at=T0)]
+    assert outcome.events == [grid_events.DepartmentRegistered(department_id="dep_a", name="城管局", registered_at=T0)]
     assert outcome.answer.stream_id == DIRECTORY_STREAM and outcome.answer.data == {"department_id": "dep_a"}
 
 
@@ -309,7 +302,7 @@ async def test_a_routing_rule_names_its_lead_and_co_departments() -> None:
         as_=DISTRICT,
     )
     assert outcome.events == [
-        RoutingRuleSet(
+        grid_events.RoutingRuleSet(
             category="sanitation",
             category_name="环境卫生",
             default_department_id="dep_a",

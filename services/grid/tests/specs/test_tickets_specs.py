@@ -9,27 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from grassroots_common.auth import Principal
-from grassroots_common.contracts.grid import (
-    DepartmentRegistered,
-    ReportEscalated,
-    ReportFiled,
-    RoutingRuleSet,
-    SatisfactionRecorded,
-    TicketAccepted,
-    TicketClosed,
-    TicketDispatched,
-    TicketEscalated,
-    TicketExtended,
-    TicketExtensionRefused,
-    TicketExtensionRequested,
-    TicketHandled,
-    TicketOverdue,
-    TicketReopened,
-    TicketReportedBack,
-    TicketReturned,
-    TicketUrged,
-    TicketVerified,
-)
+from grassroots_common.contracts import grid as grid_events
 from grassroots_common.errors import Forbidden, NotFound
 from grassroots_common.events import Event
 from grassroots_common.specification import Specification
@@ -76,11 +56,13 @@ DEPARTMENT = Principal("dh_1", "城管张", frozenset({"department"}), {"departm
 OTHER_DEPARTMENT = Principal("dh_2", "住建李", frozenset({"department"}), {"department": "dep_b"})
 
 DIRECTORY = (
-    DepartmentRegistered(department_id="dep_a", name="城管局", registered_at=T0),
-    DepartmentRegistered(department_id="dep_b", name="住建局", registered_at=T0),
-    RoutingRuleSet(category="sanitation", category_name="环境卫生", default_department_id="dep_a", set_at=T0),
+    grid_events.DepartmentRegistered(department_id="dep_a", name="城管局", registered_at=T0),
+    grid_events.DepartmentRegistered(department_id="dep_b", name="住建局", registered_at=T0),
+    grid_events.RoutingRuleSet(
+        category="sanitation", category_name="环境卫生", default_department_id="dep_a", set_at=T0
+    ),
 )
-FILED = ReportFiled(
+FILED = grid_events.ReportFiled(
     report_id="rpt_1",
     community_id="com_1",
     grid_id="grd_1",
@@ -91,7 +73,7 @@ FILED = ReportFiled(
     address="东大街 12 号",
     filed_at=T0 - dt.timedelta(hours=1),
 )
-ESCALATED = ReportEscalated(
+ESCALATED = grid_events.ReportEscalated(
     report_id="rpt_1",
     community_id="com_1",
     grid_id="grd_1",
@@ -106,7 +88,7 @@ FROM_REPORT = DispatchTicket(
 )
 IDS = {"ticket_id": "tkt_1", "community_id": "com_1", "department_id": "dep_a"}
 
-DISPATCHED = TicketDispatched(
+DISPATCHED = grid_events.TicketDispatched(
     **IDS,
     grid_id="grd_1",
     report_id="rpt_1",
@@ -120,16 +102,18 @@ DISPATCHED = TicketDispatched(
     dispatched_by="ca_1",
     dispatched_at=T0,
 )
-ACCEPTED = TicketAccepted(**IDS, handler_id="dh_1", handler_name="城管张", on_time=True, accepted_at=T0)
-HANDLED = TicketHandled(**IDS, handled_at=NEXT_DAY)
-REPORTED = TicketReportedBack(
+ACCEPTED = grid_events.TicketAccepted(**IDS, handler_id="dh_1", handler_name="城管张", on_time=True, accepted_at=T0)
+HANDLED = grid_events.TicketHandled(**IDS, handled_at=NEXT_DAY)
+REPORTED = grid_events.TicketReportedBack(
     **IDS, result="已清运", on_time=True, deadline=DEADLINE, reported_at=NEXT_DAY + dt.timedelta(hours=1)
 )
-VERIFIED = TicketVerified(**IDS, passed=True, verified_by="ca_1", verified_at=NEXT_DAY + dt.timedelta(hours=2))
+VERIFIED = grid_events.TicketVerified(
+    **IDS, passed=True, verified_by="ca_1", verified_at=NEXT_DAY + dt.timedelta(hours=2)
+)
 CLOSED_AT = NEXT_DAY + dt.timedelta(hours=2)
-CLOSED = TicketClosed(**IDS, closed_at=CLOSED_AT)
-RETURNED = TicketReturned(**IDS, reason="不属于本部门职责", returned_at=T0 + dt.timedelta(hours=1))
-ASKED = TicketExtensionRequested(
+CLOSED = grid_events.TicketClosed(**IDS, closed_at=CLOSED_AT)
+RETURNED = grid_events.TicketReturned(**IDS, reason="不属于本部门职责", returned_at=T0 + dt.timedelta(hours=1))
+ASKED = grid_events.TicketExtensionRequested(
     **IDS,
     reason="需协调清运车辆",
     current_deadline=DEADLINE,
@@ -208,7 +192,11 @@ async def test_a_ticket_without_a_report_goes_to_the_department_chosen() -> None
     )
     outcome = await spec.when(dispatch_ticket, command, as_=DISPATCHER)
     (event,) = outcome.events
-    assert isinstance(event, TicketDispatched) and event.ticket_id.startswith("tkt_") and event.ticket_id != "tkt_1"
+    assert (
+        isinstance(event, grid_events.TicketDispatched)
+        and event.ticket_id.startswith("tkt_")
+        and event.ticket_id != "tkt_1"
+    )
     assert (event.department_id, event.grid_id, event.report_id) == ("dep_b", None, None)
     assert event.deadline == dt.datetime(2026, 11, 19, 23, 59, 59, tzinfo=CHINA)
 
@@ -296,7 +284,7 @@ async def test_a_ticket_accepted_within_two_hours_is_on_time() -> None:
     spec = await ticket(at=T0 + dt.timedelta(hours=1))
     outcome = await spec.when(accept_ticket, AcceptTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
     assert outcome.events == [
-        TicketAccepted(
+        grid_events.TicketAccepted(
             **IDS, handler_id="dh_1", handler_name="城管张", on_time=True, accepted_at=T0 + dt.timedelta(hours=1)
         )
     ]
@@ -346,7 +334,7 @@ async def test_a_department_returns_a_ticket_it_does_not_own() -> None:
     outcome = await spec.when(
         return_ticket, ReturnTicket(ticket_id="tkt_1", reason=" 不属于本部门职责 "), as_=DEPARTMENT
     )
-    assert outcome.events == [TicketReturned(**IDS, reason="不属于本部门职责", returned_at=NEXT_DAY)]
+    assert outcome.events == [grid_events.TicketReturned(**IDS, reason="不属于本部门职责", returned_at=NEXT_DAY)]
 
 
 async def test_a_return_needs_a_reason() -> None:
@@ -367,7 +355,7 @@ async def test_a_handled_ticket_is_not_returned() -> None:
 async def test_an_accepted_ticket_is_handled() -> None:
     spec = await ticket(ACCEPTED)
     outcome = await spec.when(handle_ticket, HandleTicket(ticket_id="tkt_1", note="已清运"), as_=DEPARTMENT)
-    assert outcome.events == [TicketHandled(**IDS, note="已清运", handled_at=NEXT_DAY)]
+    assert outcome.events == [grid_events.TicketHandled(**IDS, note="已清运", handled_at=NEXT_DAY)]
 
 
 async def test_a_ticket_not_accepted_is_not_handled() -> None:
@@ -385,8 +373,8 @@ async def test_a_report_back_with_uploaded_evidence_handles_and_reports_on_time(
         report_back, ReportBack(ticket_id="tkt_1", result="已清运", evidence_upload_ids=["upl_done"]), as_=DEPARTMENT
     )
     assert outcome.events == [
-        TicketHandled(**IDS, handled_at=NEXT_DAY),
-        TicketReportedBack(
+        grid_events.TicketHandled(**IDS, handled_at=NEXT_DAY),
+        grid_events.TicketReportedBack(
             **IDS,
             result="已清运",
             evidence_upload_ids=["upl_done"],
@@ -409,7 +397,7 @@ async def test_a_report_back_after_the_deadline_is_late() -> None:
     spec = await ticket(ACCEPTED, HANDLED, at=DEADLINE + dt.timedelta(seconds=1))
     outcome = await spec.when(report_back, ReportBack(ticket_id="tkt_1", result="已清运"), as_=DEPARTMENT)
     (reported,) = outcome.events
-    assert isinstance(reported, TicketReportedBack) and reported.on_time is False
+    assert isinstance(reported, grid_events.TicketReportedBack) and reported.on_time is False
 
 
 async def test_a_report_back_needs_a_result() -> None:
@@ -431,8 +419,8 @@ async def test_a_verified_result_closes_the_ticket() -> None:
     spec = await ticket(ACCEPTED, HANDLED, REPORTED, at=CLOSED_AT)
     outcome = await spec.when(verify_ticket, VerifyTicket(ticket_id="tkt_1", comment="现场已干净"), as_=DISPATCHER)
     assert outcome.events == [
-        TicketVerified(**IDS, passed=True, comment="现场已干净", verified_by="ca_1", verified_at=CLOSED_AT),
-        TicketClosed(**IDS, closed_at=CLOSED_AT),
+        grid_events.TicketVerified(**IDS, passed=True, comment="现场已干净", verified_by="ca_1", verified_at=CLOSED_AT),
+        grid_events.TicketClosed(**IDS, closed_at=CLOSED_AT),
     ]
 
 
@@ -442,7 +430,7 @@ async def test_a_failed_verification_sends_the_ticket_back_without_closing() -> 
         verify_ticket, VerifyTicket(ticket_id="tkt_1", passed=False, comment="仍有垃圾"), as_=DISPATCHER
     )
     assert outcome.events == [
-        TicketVerified(**IDS, passed=False, comment="仍有垃圾", verified_by="ca_1", verified_at=CLOSED_AT)
+        grid_events.TicketVerified(**IDS, passed=False, comment="仍有垃圾", verified_by="ca_1", verified_at=CLOSED_AT)
     ]
 
 
@@ -540,7 +528,7 @@ async def test_an_approved_extension_moves_the_deadline() -> None:
     spec = await ticket(ACCEPTED, ASKED)
     outcome = await spec.when(decide_extension, DecideExtension(ticket_id="tkt_1", approve=True), as_=DISPATCHER)
     assert outcome.events == [
-        TicketExtended(
+        grid_events.TicketExtended(
             **IDS,
             previous_deadline=DEADLINE,
             new_deadline=DEADLINE + dt.timedelta(days=2),
@@ -556,7 +544,7 @@ async def test_a_refused_extension_keeps_the_deadline_with_a_reason() -> None:
         decide_extension, DecideExtension(ticket_id="tkt_1", approve=False, reason="时限内可完成"), as_=DISPATCHER
     )
     assert outcome.events == [
-        TicketExtensionRefused(**IDS, reason="时限内可完成", decided_by="ca_1", decided_at=NEXT_DAY)
+        grid_events.TicketExtensionRefused(**IDS, reason="时限内可完成", decided_by="ca_1", decided_at=NEXT_DAY)
     ]
 
 
@@ -586,7 +574,9 @@ async def test_the_district_urges_an_overdue_ticket() -> None:
     spec = await ticket(ACCEPTED, at=late)
     outcome = await spec.when(urge_ticket, UrgeTicket(ticket_id="tkt_1", note=" 请今日反馈 "), as_=DISTRICT)
     assert outcome.events == [
-        TicketUrged(**IDS, note="请今日反馈", urged_by="da_1", urged_by_name="区管理员", round=1, urged_at=late)
+        grid_events.TicketUrged(
+            **IDS, note="请今日反馈", urged_by="da_1", urged_by_name="区管理员", round=1, urged_at=late
+        )
     ]
 
 
@@ -631,7 +621,7 @@ async def test_a_satisfied_revisit_settles_the_ticket() -> None:
         as_=DISPATCHER,
     )
     assert outcome.events == [
-        SatisfactionRecorded(
+        grid_events.SatisfactionRecorded(
             **IDS, satisfaction="satisfied", comment="很满意", note="", recorded_by="ca_1", recorded_at=NEXT_DAY
         )
     ]
@@ -646,8 +636,8 @@ async def test_a_partly_solved_revisit_reopens_the_ticket_with_new_working_day_l
         as_=DISPATCHER,
     )
     recorded, reopened = outcome.events
-    assert isinstance(recorded, SatisfactionRecorded) and recorded.note == "请清理西侧"
-    assert reopened == TicketReopened(
+    assert isinstance(recorded, grid_events.SatisfactionRecorded) and recorded.note == "请清理西侧"
+    assert reopened == grid_events.TicketReopened(
         **IDS,
         reason="请清理西侧",
         accept_by=friday + dt.timedelta(hours=2),
@@ -658,7 +648,9 @@ async def test_a_partly_solved_revisit_reopens_the_ticket_with_new_working_day_l
 
 
 async def test_a_round_is_revisited_once() -> None:
-    recorded = SatisfactionRecorded(**IDS, satisfaction="satisfied", recorded_by="ca_1", recorded_at=CLOSED_AT)
+    recorded = grid_events.SatisfactionRecorded(
+        **IDS, satisfaction="satisfied", recorded_by="ca_1", recorded_at=CLOSED_AT
+    )
     spec = await ticket(ACCEPTED, HANDLED, REPORTED, VERIFIED, CLOSED, recorded)
     outcome = await spec.when(
         record_satisfaction, RecordSatisfaction(ticket_id="tkt_1", satisfaction="unsatisfied"), as_=DISPATCHER
@@ -691,7 +683,7 @@ async def test_a_ticket_not_accepted_in_time_is_marked_overdue_once() -> None:
     first = await scheduler.check_deadlines("tkt_1", ACCEPT_BY)
     again = await scheduler.check_deadlines("tkt_1", ACCEPT_BY + dt.timedelta(minutes=30))
     assert first.events == ["TicketOverdue"] and again.events == []
-    assert (await spec.events_of("tkt_1"))[-1] == TicketOverdue(
+    assert (await spec.events_of("tkt_1"))[-1] == grid_events.TicketOverdue(
         **IDS, stage="acceptance", due_at=ACCEPT_BY, round=1, detected_at=ACCEPT_BY
     )
 
@@ -702,8 +694,11 @@ async def test_a_ticket_a_day_past_its_deadline_climbs_two_rungs() -> None:
     result = await DeadlineScheduler(spec.runtime).check_deadlines("tkt_1", now)  # type: ignore[arg-type]
     assert result.events == ["TicketOverdue", "TicketEscalated", "TicketEscalated"]
     overdue, first, second = (await spec.events_of("tkt_1"))[-3:]
-    assert isinstance(overdue, TicketOverdue) and (overdue.stage, overdue.due_at) == ("resolution", DEADLINE)
-    assert isinstance(first, TicketEscalated) and isinstance(second, TicketEscalated)
+    assert isinstance(overdue, grid_events.TicketOverdue) and (overdue.stage, overdue.due_at) == (
+        "resolution",
+        DEADLINE,
+    )
+    assert isinstance(first, grid_events.TicketEscalated) and isinstance(second, grid_events.TicketEscalated)
     assert [(e.level, e.escalated_to) for e in (first, second)] == [(1, "community_leader"), (2, "street_leader")]
     assert second.reason == "超过办理时限 1 天 1 小时未反馈"
 

@@ -7,16 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from grassroots_common.auth import Principal
-from grassroots_common.contracts.grid import (
-    ResourceOffered,
-    WishClaimed,
-    WishCollected,
-    WishFulfilled,
-    WishRejected,
-    WishReleased,
-    WishRevisited,
-    WishScreened,
-)
+from grassroots_common.contracts import grid as grid_events
 from grassroots_common.errors import Forbidden, NotFound
 from grassroots_common.events import Event
 from grassroots_common.specification import Specification
@@ -50,7 +41,7 @@ FAR_VOLUNTEER = Principal("pm_3", "党员周", frozenset({"volunteer"}), {"commu
 UNIT = Principal("ua_1", "供电所", frozenset({"unit_admin"}))
 
 WISH = CollectWish(resident_name="张奶奶", title="修理轮椅", description="轮椅刹车失灵", category="daily_help")
-COLLECTED = WishCollected(
+COLLECTED = grid_events.WishCollected(
     wish_id="wsh_1",
     community_id="com_1",
     grid_id="grd_1",
@@ -61,8 +52,8 @@ COLLECTED = WishCollected(
     collected_by="gm_1",
     collected_at=T0,
 )
-SCREENED = WishScreened(wish_id="wsh_1", community_id="com_1", screened_by="ca_1", screened_at=T0)
-CLAIMED = WishClaimed(
+SCREENED = grid_events.WishScreened(wish_id="wsh_1", community_id="com_1", screened_by="ca_1", screened_at=T0)
+CLAIMED = grid_events.WishClaimed(
     wish_id="wsh_1",
     community_id="com_1",
     claimant_id="pm_1",
@@ -70,7 +61,7 @@ CLAIMED = WishClaimed(
     claimant_kind="party_member",
     claimed_at=T0,
 )
-FULFILLED = WishFulfilled(
+FULFILLED = grid_events.WishFulfilled(
     wish_id="wsh_1",
     community_id="com_1",
     claimant_id="pm_1",
@@ -80,8 +71,8 @@ FULFILLED = WishFulfilled(
 )
 
 
-def offered(offerer_id: str) -> ResourceOffered:
-    return ResourceOffered(
+def offered(offerer_id: str) -> grid_events.ResourceOffered:
+    return grid_events.ResourceOffered(
         resource_id="res_1",
         community_id="com_1",
         offerer_id=offerer_id,
@@ -107,7 +98,7 @@ async def test_a_grid_member_collects_a_wish_in_their_grid() -> None:
     spec = Specification(at=T0)
     outcome = await spec.when(collect_wish, WISH, as_=GRID_MEMBER)
     (collected,) = outcome.events
-    assert isinstance(collected, WishCollected) and outcome.answer.data == {"wish_id": collected.wish_id}
+    assert isinstance(collected, grid_events.WishCollected) and outcome.answer.data == {"wish_id": collected.wish_id}
     assert collected == COLLECTED.model_copy(update={"wish_id": collected.wish_id})
 
 
@@ -130,7 +121,7 @@ async def test_an_approved_wish_goes_on_the_demand_list() -> None:
     spec = await wish()
     outcome = await spec.when(screen_wish, ScreenWish(wish_id="wsh_1", approve=True), as_=DISPATCHER)
     assert outcome.events == [
-        WishScreened(wish_id="wsh_1", community_id="com_1", screened_by="ca_1", screened_at=LATER)
+        grid_events.WishScreened(wish_id="wsh_1", community_id="com_1", screened_by="ca_1", screened_at=LATER)
     ]
 
 
@@ -140,7 +131,9 @@ async def test_a_rejected_wish_keeps_its_reason() -> None:
         screen_wish, ScreenWish(wish_id="wsh_1", approve=False, reason=" 重复登记 "), as_=DISPATCHER
     )
     assert outcome.events == [
-        WishRejected(wish_id="wsh_1", community_id="com_1", reason="重复登记", screened_by="ca_1", screened_at=LATER)
+        grid_events.WishRejected(
+            wish_id="wsh_1", community_id="com_1", reason="重复登记", screened_by="ca_1", screened_at=LATER
+        )
     ]
 
 
@@ -188,7 +181,7 @@ async def test_a_unit_claims_with_its_own_offer() -> None:
     await spec.given("res_1", offered("ua_1"))
     outcome = await spec.when(claim_wish, ClaimWish(wish_id="wsh_1", resource_id="res_1"), as_=UNIT)
     (claimed,) = outcome.events
-    assert isinstance(claimed, WishClaimed)
+    assert isinstance(claimed, grid_events.WishClaimed)
     assert (claimed.claimant_id, claimed.claimant_kind, claimed.resource_id) == ("ua_1", "unit", "res_1")
 
 
@@ -236,7 +229,9 @@ async def test_the_claimant_gives_a_wish_back() -> None:
     spec = await wish(SCREENED, CLAIMED)
     outcome = await spec.when(release_wish, ReleaseWish(wish_id="wsh_1", reason="时间冲突"), as_=VOLUNTEER)
     assert outcome.events == [
-        WishReleased(wish_id="wsh_1", community_id="com_1", claimant_id="pm_1", reason="时间冲突", released_at=LATER)
+        grid_events.WishReleased(
+            wish_id="wsh_1", community_id="com_1", claimant_id="pm_1", reason="时间冲突", released_at=LATER
+        )
     ]
 
 
@@ -300,7 +295,7 @@ async def test_a_fulfilled_wish_is_revisited() -> None:
         revisit_wish, RevisitWish(wish_id="wsh_1", satisfaction="basically", comment="挺好"), as_=GRID_MEMBER
     )
     assert outcome.events == [
-        WishRevisited(
+        grid_events.WishRevisited(
             wish_id="wsh_1",
             community_id="com_1",
             claimant_id="pm_1",
@@ -319,7 +314,7 @@ async def test_a_wish_not_fulfilled_is_not_revisited() -> None:
 
 
 async def test_a_wish_is_revisited_once() -> None:
-    revisited = WishRevisited(
+    revisited = grid_events.WishRevisited(
         wish_id="wsh_1",
         community_id="com_1",
         claimant_id="pm_1",
@@ -357,7 +352,7 @@ async def test_a_volunteer_offers_help_on_the_resource_list() -> None:
         as_=VOLUNTEER,
     )
     (offer,) = outcome.events
-    assert isinstance(offer, ResourceOffered) and outcome.answer.data == {"resource_id": offer.resource_id}
+    assert isinstance(offer, grid_events.ResourceOffered) and outcome.answer.data == {"resource_id": offer.resource_id}
     assert (offer.community_id, offer.offerer_id, offer.offerer_kind, offer.capacity) == (
         "com_1",
         "pm_1",
