@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from grassroots_common.auth import Principal
 from grassroots_common.contracts import village as village_events
 from grassroots_common.errors import Forbidden
 from grassroots_common.specification import Specification
-from grassroots_common.workdays import CHINA
 from village.domain.inspection import inspection_stream_id, round_stream_id
 from village.domain.policy import DEFAULT_CHECKLIST, DEFAULT_POLICY, POLICY_STREAM
 from village.domain.village import village_stream_id
@@ -24,22 +22,10 @@ from village.handlers.inspections import (
     record_inspection,
 )
 
-T1, T2 = "610305107", "610305108"
-V1, V2, V3 = "610305107201", "610305107202", "610305108301"
-DISTRICT = Principal("d1", "组织部李明", frozenset({"district_admin"}), {})
-TOWN = Principal("t1", "镇党委王建国", frozenset({"town_admin"}), {"town": T1})
-OTHER_TOWN = Principal("t2", "镇党委赵军", frozenset({"town_admin"}), {"town": T2})
-SECRETARY = Principal("s1", "李红梅", frozenset({"village_secretary"}), {"town": T1, "village": V1})
-OTHER_SECRETARY = Principal("s2", "周涛", frozenset({"village_secretary"}), {"town": T1, "village": V2})
-NOW = dt.datetime(2026, 6, 1, 10, tzinfo=CHINA)
+from .given import DISTRICT, NOW, OTHER_SECRETARY, OTHER_TOWN, SECRETARY, T1, T2, TOWN, V1, V2, registered
+
+V3 = "610305108301"
 FULL = {a.aspect_id: a.max_score for a in DEFAULT_CHECKLIST}
-
-
-def registered(town_id: str, village_id: str, name: str) -> village_events.VillageRegistered:
-    return village_events.VillageRegistered(
-        town_id=town_id, village_id=village_id, name=name, party_org_name=f"中共{name}支部委员会",
-        party_org_kind="branch", party_members=40, households=400, population=1500,
-    )  # fmt: skip
 
 
 async def villages() -> Specification:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from grassroots_common.auth import Principal
 from grassroots_common.contracts import village as village_events
 from grassroots_common.errors import Forbidden
 from grassroots_common.specification import Specification
-from grassroots_common.workdays import CHINA
 from village.domain.policy import DEFAULT_POLICY, POLICY_STREAM, YUAN
 from village.domain.town import town_stream_id
 from village.domain.village import village_stream_id
@@ -36,20 +34,9 @@ from village.handlers.villages import (
     set_policy,
 )
 
-T1, T2 = "610305107", "610305108"
-V1, V2 = "610305107201", "610305107202"
-DISTRICT = Principal("d1", "组织部李明", frozenset({"district_admin"}), {})
-TOWN = Principal("t1", "镇党委王建国", frozenset({"town_admin"}), {"town": T1})
-OTHER_TOWN = Principal("t2", "镇党委赵军", frozenset({"town_admin"}), {"town": T2})
-SECRETARY = Principal("s1", "李红梅", frozenset({"village_secretary"}), {"town": T1, "village": V1})
-OTHER_SECRETARY = Principal("s2", "周涛", frozenset({"village_secretary"}), {"town": T1, "village": V2})
-NOW = dt.datetime(2026, 6, 1, 10, tzinfo=CHINA)
+from .given import DISTRICT, NOW, OTHER_SECRETARY, OTHER_TOWN, SECRETARY, T1, T2, TOWN, V1, V2, VILLAGE_REGISTERED
 
 TOWN_REGISTERED = village_events.TownRegistered(town_id=T1, name="紫荆镇", party_secretary_name="王建国")
-VILLAGE_REGISTERED = village_events.VillageRegistered(
-    town_id=T1, village_id=V1, name="紫荆村", party_org_name="中共紫荆村支部委员会", party_org_kind="branch",
-    party_members=40, households=400, population=1500,
-)  # fmt: skip
 
 
 def cadre(
