@@ -315,10 +315,15 @@ class Platform:
 
 def service_args(service_name: str, port: int, *options: str) -> list[str]:
     """The command line of a process of ``service_name`` on ``port`` (uvicorn ``options`` after)."""
+    return uvicorn_args(f"{service_name}.main:create_app", port, *options)
+
+
+def uvicorn_args(app_factory: str, port: int, *options: str) -> list[str]:
+    """uvicorn serving ``app_factory`` on this machine's ``port`` (uvloop, httptools, no access log)."""
     return [
         "-m",
         "uvicorn",
-        f"{service_name}.main:create_app",
+        app_factory,
         "--factory",
         "--host",
         "127.0.0.1",
