@@ -36,6 +36,7 @@ from rich.console import Console
 from rich.table import Table
 
 from grassroots_cli import bench_cpu
+from grassroots_cli.platform import uvicorn_args
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.auth import mint_token
 from grassroots_common.commands import execute
@@ -296,24 +297,7 @@ async def bench_rebuild(dsn: str, nats_url: str, total: int) -> tuple[float, flo
 
 def _uvicorn(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            app,
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
+        [sys.executable, *uvicorn_args(app, port, "--log-level", "warning")],
         env={**os.environ, **env},
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,

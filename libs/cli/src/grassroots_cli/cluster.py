@@ -10,28 +10,17 @@ the same variables. Every process is supervised as on the embedded default (``Pl
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import httpx
-
-from grassroots_cli.platform import Child, Platform, exited
+from grassroots_cli.platform import API_OPTIONS, Child, Platform, service_args
 from grassroots_cli.services import available_services
-from grassroots_common.clock import OFFSET_ENV, START_ENV, clock_from
 from grassroots_common.embedded import (
     EmbeddedPostgres,
     NatsServer,
-    become_subreaper,
-    dsn_for,
-    ensure_database,
     ensure_port_free,
 )
-from grassroots_common.keystore import KEYS_DATABASE
 
 NATS_NODES = ("nats-1", "nats-2", "nats-3")
 STREAM_REPLICAS = 3
@@ -41,7 +30,7 @@ REPLICAS = 2  # processes of each role, for each service
 ROLES: dict[str, dict[str, str]] = {"api": {"RUN_WORKERS": "false"}, "worker": {"RUN_WORKERS": "true"}}
 # uvicorn's options per role, beside the app factory, host and port.
 UVICORN_OPTIONS: dict[str, tuple[str, ...]] = {
-    "api": ("--limit-concurrency", "1000", "--timeout-keep-alive", "5"),
+    "api": API_OPTIONS,
     "worker": (),
 }
 
@@ -93,17 +82,7 @@ class Cluster(Platform):
 
     def start(self, timeout: float = 300.0) -> None:
         began = time.monotonic()
-        clock = clock_from(
-            self.clock_offset or os.environ.get(OFFSET_ENV),
-            self.clock_start or os.environ.get(START_ENV),
-            demo=self.seed_demo,
-        )
-        self.data_dir = self.data_dir.resolve()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.data_dir, 0o755)
-        self.check_ports()
-        if self.supervise:
-            become_subreaper()
+        base_env = self.prepare()
         routes = tuple(f"nats://127.0.0.1:{self.ports[f'{n}-route']}" for n in NATS_NODES)
         for node in NATS_NODES:
             server = self.nodes[node] = NatsServer(
@@ -120,99 +99,39 @@ class Cluster(Platform):
         pg = self.postgres = EmbeddedPostgres(self.data_dir / "postgres")
         self.database_url = pg.start()
         self.children["postgres"] = Child("postgres", pg.restart, pg.alive, lambda: pg.pid)
-        (self.data_dir / "runtime.json").write_text(
-            json.dumps({"nats_url": self.nats_url, "database_url": self.database_url, "nats_prefix": self.nats_prefix})
-        )
-        for database in [*(f"grassroots_{name}" for name in self.services), KEYS_DATABASE]:
-            asyncio.run(ensure_database(self.database_url, database))
+        self.create_databases(self.services)
         self.wait_jetstream(timeout)
-        logs = self.data_dir / "logs"
-        logs.mkdir(exist_ok=True)
-        secret_file = self.data_dir / "keys" / "jwt.secret"
-        base_env = {k: v for k, v in os.environ.items() if k not in (OFFSET_ENV, START_ENV)}
-        if clock.moved:
-            base_env[OFFSET_ENV] = str(clock.offset.total_seconds())
         # Demo data is seeded by one process of each service, before its replicas start.
         seeders = [process_name(s, "worker", 1) for s in self.services] if self.seed_demo else []
         rest = [p for s in self.services for role in ROLES for p in self.processes_of(s, role) if p not in seeders]
         for wave in [seeders, rest] if seeders else [rest]:
             for proc in wave:
                 name, role, _ = proc.rsplit("-", 2)
+                port = self.ports[proc]
                 env = {
                     **base_env,
                     **role_environment(name, role),
-                    "DATABASE_URL": dsn_for(self.database_url, f"grassroots_{name}"),
-                    "NATS_URL": self.nats_url,
-                    "NATS_PREFIX": self.nats_prefix,
-                    "JWT_SECRET_FILE": str(secret_file),
-                    "DATA_DIR": str(self.data_dir),
-                    "SEED_DEMO": "true" if self.seed_demo else "false",
-                    "PUBLIC_DOCS": "true",
-                    "LOG_FORMAT": self.log_format,
-                    "PORT": str(self.ports[proc]),
+                    **self.service_environment(name, port),
                     "GRASSROOTS_INSTANCE": proc,
                 }
-                args = [
-                    "-m",
-                    "uvicorn",
-                    f"{name}.main:create_app",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.ports[proc]),
-                    "--loop",
-                    "uvloop",
-                    "--http",
-                    "httptools",
-                    "--no-access-log",
-                    *UVICORN_OPTIONS[role],
-                ]
-                self._add_process(proc, args, env, logs / f"{proc}.log")
-            self._wait_urls({p: f"{self.process_url(p)}/readyz" for p in wave}, timeout)
-        gateway_env = {
-            **os.environ,
-            "GATEWAY_DEV_SIGNIN": "true" if self.dev_signin else "false",
-            "JWT_SECRET_FILE": str(secret_file),
-            **{
+                self._add_process(
+                    proc, service_args(name, port, *UVICORN_OPTIONS[role]), env, self.logs / f"{proc}.log"
+                )
+            self.wait_urls({p: f"{self.process_url(p)}/readyz" for p in wave}, timeout)
+        self.add_gateway(
+            {
                 f"{s.upper()}_URL": ",".join(self.process_url(p) for p in self.processes_of(s, "api"))
                 for s in self.services
-            },
-        }
-        self._add_process("gateway", self.gateway_args(), gateway_env, logs / "gateway.log")
-        self._wait_urls({"gateway": f"{self.url}/healthz"}, timeout)
+            }
+        )
+        self.wait_urls({"gateway": f"{self.url}/healthz"}, timeout)
         self.started_in = time.monotonic() - began
         if self.supervise:
             self.watch_children()
 
-    def watch_children(self) -> None:
-        for child in self.children.values():
-            watcher = threading.Thread(target=self._watch, args=(child,), name=f"watch-{child.name}", daemon=True)
-            watcher.start()
-            self._watchers.append(watcher)
-
     def wait_jetstream(self, timeout: float) -> None:
         """Until every node answers its health check (JetStream current, a meta leader elected)."""
-        self._wait_urls(
-            {node: f"http://127.0.0.1:{self.ports[f'{node}-http']}/healthz" for node in NATS_NODES}, timeout
-        )
-
-    def _wait_urls(self, pending: dict[str, str], timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while pending and time.monotonic() < deadline:
-            for name, url in list(pending.items()):
-                proc = self.processes.get(name)
-                if proc is not None and proc.poll() is not None:
-                    raise RuntimeError(exited(name, proc.returncode, self.data_dir / "logs" / f"{name}.log"))
-                try:
-                    if httpx.get(url, timeout=1.0).status_code == 200:
-                        del pending[name]
-                except httpx.HTTPError:
-                    pass
-            if pending:
-                time.sleep(0.2)
-        if pending:
-            raise TimeoutError(f"not ready: {sorted(pending)}; see {self.data_dir}/logs/")
+        self.wait_urls({node: f"http://127.0.0.1:{self.ports[f'{node}-http']}/healthz" for node in NATS_NODES}, timeout)
 
     def stop(self) -> None:
         super().stop()

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +44,8 @@ BACKOFF_MIN = 0.5
 BACKOFF_MAX = 10.0
 STABLE_AFTER = 30.0
 WATCH_INTERVAL = 0.2
+# uvicorn's options for a process that answers requests.
+API_OPTIONS = ("--limit-concurrency", "1000", "--timeout-keep-alive", "5")
 
 
 def is_loopback(host: str) -> bool:
@@ -115,19 +117,7 @@ class Platform:
 
     def start(self, timeout: float = 300.0) -> None:
         began = time.monotonic()
-        # Refused (ClockRefused) before anything starts when demo mode is off. A start moment
-        # becomes one offset for every process, so that all of them keep the same time.
-        clock = clock_from(
-            self.clock_offset or os.environ.get(OFFSET_ENV),
-            self.clock_start or os.environ.get(START_ENV),
-            demo=self.seed_demo,
-        )
-        self.data_dir = self.data_dir.resolve()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.data_dir, 0o755)
-        self.check_ports()
-        if self.supervise:
-            become_subreaper()
+        base_env = self.prepare()
         self.nats_url = os.environ.get("NATS_URL", "")
         self.database_url = os.environ.get("DATABASE_URL", "")
         if not self.nats_url:
@@ -142,64 +132,85 @@ class Platform:
             self.database_url = pg.start()
             self.children["postgres"] = Child("postgres", pg.restart, pg.alive, lambda: pg.pid)
         services = available_services()
+        self.create_databases(services)
+        for name in services:
+            port = self.service_ports[name]
+            env = {**base_env, **self.service_environment(name, port)}
+            self._add_process(name, service_args(name, port, *API_OPTIONS), env, self.logs / f"{name}.log")
+        self.add_gateway({f"{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in self.service_ports.items()})
+        self.wait_ready(timeout)
+        self.started_in = time.monotonic() - began
+        if self.supervise:
+            self.watch_children()
+
+    @property
+    def logs(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def secret_file(self) -> Path:
+        return self.data_dir / "keys" / "jwt.secret"
+
+    def prepare(self) -> dict[str, str]:
+        """What a start does before it starts anything: the clock, the data folder, the ports free,
+        this process the reaper of its orphans. Answers the environment every process inherits."""
+        # Refused (ClockRefused) before anything starts when demo mode is off. A start moment
+        # becomes one offset for every process, so that all of them keep the same time.
+        clock = clock_from(
+            self.clock_offset or os.environ.get(OFFSET_ENV),
+            self.clock_start or os.environ.get(START_ENV),
+            demo=self.seed_demo,
+        )
+        self.data_dir = self.data_dir.resolve()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.data_dir, 0o755)
+        self.check_ports()
+        if self.supervise:
+            become_subreaper()
+        base_env = {k: v for k, v in os.environ.items() if k not in (OFFSET_ENV, START_ENV)}
+        if clock.moved:
+            base_env[OFFSET_ENV] = str(clock.offset.total_seconds())
+        return base_env
+
+    def create_databases(self, services: Iterable[str]) -> None:
+        """Once the servers are up: ``runtime.json`` says where they are, each service's database
+        and the keys' exist, and the logs' folder."""
         (self.data_dir / "runtime.json").write_text(
             json.dumps({"nats_url": self.nats_url, "database_url": self.database_url, "nats_prefix": self.nats_prefix})
         )
         for database in [*(f"grassroots_{name}" for name in services), KEYS_DATABASE]:
             asyncio.run(ensure_database(self.database_url, database))
-        logs = self.data_dir / "logs"
-        logs.mkdir(exist_ok=True)
-        secret_file = self.data_dir / "keys" / "jwt.secret"
-        base_env = {k: v for k, v in os.environ.items() if k not in (OFFSET_ENV, START_ENV)}
-        if clock.moved:
-            base_env[OFFSET_ENV] = str(clock.offset.total_seconds())
-        for name in services:
-            env = {
-                **base_env,
-                "DATABASE_URL": dsn_for(self.database_url, f"grassroots_{name}"),
-                "NATS_URL": self.nats_url,
-                "NATS_PREFIX": self.nats_prefix,
-                "JWT_SECRET_FILE": str(secret_file),
-                "DATA_DIR": str(self.data_dir),
-                "SEED_DEMO": "true" if self.seed_demo else "false",
-                "PUBLIC_DOCS": "true",
-                "LOG_FORMAT": self.log_format,
-                "PORT": str(self.service_ports[name]),
-            }
-            args = [
-                "-m",
-                "uvicorn",
-                f"{name}.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.service_ports[name]),
-                "--loop",
-                "uvloop",
-                "--http",
-                "httptools",
-                "--no-access-log",
-                "--limit-concurrency",
-                "1000",
-                "--timeout-keep-alive",
-                "5",
-            ]
-            self._add_process(name, args, env, logs / f"{name}.log")
+        self.logs.mkdir(exist_ok=True)
+
+    def service_environment(self, service_name: str, port: int) -> dict[str, str]:
+        """The variables a process of ``service_name`` listening on ``port`` is given."""
+        return {
+            "DATABASE_URL": dsn_for(self.database_url, f"grassroots_{service_name}"),
+            "NATS_URL": self.nats_url,
+            "NATS_PREFIX": self.nats_prefix,
+            "JWT_SECRET_FILE": str(self.secret_file),
+            "DATA_DIR": str(self.data_dir),
+            "SEED_DEMO": "true" if self.seed_demo else "false",
+            "PUBLIC_DOCS": "true",
+            "LOG_FORMAT": self.log_format,
+            "PORT": str(port),
+        }
+
+    def add_gateway(self, service_urls: dict[str, str]) -> None:
+        """Start the one origin in front of the services (``<SERVICE>_URL``: where each is)."""
         gateway_env = {
             **os.environ,
             "GATEWAY_DEV_SIGNIN": "true" if self.dev_signin else "false",
-            "JWT_SECRET_FILE": str(secret_file),
-            **{f"{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in self.service_ports.items()},
+            "JWT_SECRET_FILE": str(self.secret_file),
+            **service_urls,
         }
-        self._add_process("gateway", self.gateway_args(), gateway_env, logs / "gateway.log")
-        self.wait_ready(timeout)
-        self.started_in = time.monotonic() - began
-        if self.supervise:
-            for child in self.children.values():
-                watcher = threading.Thread(target=self._watch, args=(child,), name=f"watch-{child.name}", daemon=True)
-                watcher.start()
-                self._watchers.append(watcher)
+        self._add_process("gateway", self.gateway_args(), gateway_env, self.logs / "gateway.log")
+
+    def watch_children(self) -> None:
+        for child in self.children.values():
+            watcher = threading.Thread(target=self._watch, args=(child,), name=f"watch-{child.name}", daemon=True)
+            watcher.start()
+            self._watchers.append(watcher)
 
     def gateway_args(self) -> list[str]:
         """The one origin's command line (the same in every topology)."""
@@ -252,15 +263,19 @@ class Platform:
             log.warning("child.restarted", child=child.name, pid=child.pid(), restarts=child.restarts)
 
     def wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
         pending = {
             **{n: f"http://127.0.0.1:{self.service_ports[n]}/readyz" for n in available_services()},
             "gateway": f"{self.url}/healthz",
         }
+        self.wait_urls(pending, timeout)
+
+    def wait_urls(self, pending: dict[str, str], timeout: float) -> None:
+        """Until each URL answers 200; a process named that exits first fails the start."""
+        deadline = time.monotonic() + timeout
         while pending and time.monotonic() < deadline:
             for name, url in list(pending.items()):
-                proc = self.processes[name]
-                if proc.poll() is not None:
+                proc = self.processes.get(name)
+                if proc is not None and proc.poll() is not None:
                     raise RuntimeError(exited(name, proc.returncode, self.data_dir / "logs" / f"{name}.log"))
                 try:
                     if httpx.get(url, timeout=1.0).status_code == 200:
@@ -296,6 +311,31 @@ class Platform:
         if self.postgres is not None:
             self.postgres.stop()
         self.children.clear()
+
+
+def service_args(service_name: str, port: int, *options: str) -> list[str]:
+    """The command line of a process of ``service_name`` on ``port`` (uvicorn ``options`` after)."""
+    return uvicorn_args(f"{service_name}.main:create_app", port, *options)
+
+
+def uvicorn_args(app_factory: str, port: int, *options: str) -> list[str]:
+    """uvicorn serving ``app_factory`` on this machine's ``port`` (uvloop, httptools, no access log)."""
+    return [
+        "-m",
+        "uvicorn",
+        app_factory,
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        *options,
+    ]
 
 
 def _spawn(args: list[str], env: dict[str, str], logfile: Path) -> subprocess.Popen:

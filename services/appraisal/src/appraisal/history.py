@@ -9,31 +9,20 @@ stay out (their reviewers are not named to the person reviewed).
 from __future__ import annotations
 
 from appraisal.domain.quarter import LEVEL_NAMES
-from grassroots_common.contracts.appraisal import (
-    AppealFiled,
-    AppealResolved,
-    FollowUpOpened,
-    FollowUpVisited,
-    GradeAdjusted,
-    MentorAssigned,
-    QuarterFinalized,
-    ResultsPublished,
-    ReviewRecorded,
-    SelfAssessed,
-)
+from grassroots_common.contracts import appraisal as appraisal_events
 from grassroots_common.events import RecordedEvent
 from grassroots_common.history import Describe, Described
 
-_APPEAL_FILED = AppealFiled.type_name()
-_APPEAL_RESOLVED = AppealResolved.type_name()
-_FOLLOW_UP_OPENED = FollowUpOpened.type_name()
-_FOLLOW_UP_VISITED = FollowUpVisited.type_name()
-_GRADE_ADJUSTED = GradeAdjusted.type_name()
-_MENTOR_ASSIGNED = MentorAssigned.type_name()
-_QUARTER_FINALIZED = QuarterFinalized.type_name()
-_RESULTS_PUBLISHED = ResultsPublished.type_name()
-_REVIEW_RECORDED = ReviewRecorded.type_name()
-_SELF_ASSESSED = SelfAssessed.type_name()
+_APPEAL_FILED = appraisal_events.AppealFiled.type_name()
+_APPEAL_RESOLVED = appraisal_events.AppealResolved.type_name()
+_FOLLOW_UP_OPENED = appraisal_events.FollowUpOpened.type_name()
+_FOLLOW_UP_VISITED = appraisal_events.FollowUpVisited.type_name()
+_GRADE_ADJUSTED = appraisal_events.GradeAdjusted.type_name()
+_MENTOR_ASSIGNED = appraisal_events.MentorAssigned.type_name()
+_QUARTER_FINALIZED = appraisal_events.QuarterFinalized.type_name()
+_RESULTS_PUBLISHED = appraisal_events.ResultsPublished.type_name()
+_REVIEW_RECORDED = appraisal_events.ReviewRecorded.type_name()
+_SELF_ASSESSED = appraisal_events.SelfAssessed.type_name()
 
 
 def _score(d: dict) -> str:

@@ -8,17 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from appraisal import handlers
 from appraisal.domain.roster import roster_stream_id
-from appraisal.handlers.logs import (
-    CommentLog,
-    RemindMissingLogs,
-    ReturnLog,
-    SubmitLog,
-    comment_log,
-    remind_missing_logs,
-    return_log,
-    submit_log,
-)
 from grassroots_common.auth import Principal
 from grassroots_common.contracts.appraisal import (
     DeadlinesConfigured,
@@ -40,7 +31,7 @@ ITEMS = [WorkItem(text="整理台账")]
 
 async def test_a_log_submitted_before_the_deadline_is_on_time() -> None:
     spec = Specification(at=MONDAY_NOON + dt.timedelta(days=4))
-    outcome = await spec.when(submit_log, SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF)
+    outcome = await spec.when(handlers.submit_log, handlers.SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF)
     (submitted,) = outcome.events
     assert isinstance(submitted, LogSubmitted)
     assert (submitted.person_id, submitted.unit_id, submitted.section_id, submitted.week) == (
@@ -57,29 +48,29 @@ async def test_the_units_own_deadline_decides_lateness() -> None:
     spec = Specification(at=dt.datetime(2026, 11, 30, 10, tzinfo=CHINA))  # Monday after, 10:00
     deadlines = SubmissionDeadlines(log_weekday=1, log_hour=9)
     await spec.given("roster-u1", DeadlinesConfigured(unit_id="u1", deadlines=deadlines))
-    outcome = await spec.when(submit_log, SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF)
+    outcome = await spec.when(handlers.submit_log, handlers.SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF)
     assert outcome.events[0].late is True and outcome.answer.data["late"] is True
 
 
 async def test_a_week_not_yet_begun_is_refused() -> None:
     spec = Specification(at=MONDAY_NOON - dt.timedelta(days=1))
-    outcome = await spec.when(submit_log, SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF)
+    outcome = await spec.when(handlers.submit_log, handlers.SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF)
     outcome.refused("week_not_started")
 
 
 async def test_a_retry_with_the_same_key_appends_nothing_more() -> None:
     spec = Specification(at=MONDAY_NOON)
-    first = await spec.when(submit_log, SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF, key="k1")
-    retry = await spec.when(submit_log, SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF, key="k1")
+    first = await spec.when(handlers.submit_log, handlers.SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF, key="k1")
+    retry = await spec.when(handlers.submit_log, handlers.SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF, key="k1")
     assert retry.answer == first.answer and retry.events == []
     assert len(await spec.events_of("log-p1-2026-W48")) == 1
 
 
 async def test_a_late_log_revised_stays_late_and_counts_its_revision() -> None:
     spec = Specification(at=dt.datetime(2026, 12, 1, 9, tzinfo=CHINA))  # past Monday noon
-    await spec.when(submit_log, SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF)
+    await spec.when(handlers.submit_log, handlers.SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF)
     revised = [WorkItem(text="整理台账"), WorkItem(text="接待群众来访")]
-    outcome = await spec.when(submit_log, SubmitLog(week="2026-W48", items=revised), as_=STAFF)
+    outcome = await spec.when(handlers.submit_log, handlers.SubmitLog(week="2026-W48", items=revised), as_=STAFF)
     (submitted,) = outcome.events
     assert submitted.revision == 2 and [i.text for i in submitted.items] == ["整理台账", "接待群众来访"]
     assert outcome.answer.data == {"week": "2026-W48", "revision": 2, "late": True}
@@ -87,31 +78,33 @@ async def test_a_late_log_revised_stays_late_and_counts_its_revision() -> None:
 
 async def test_a_log_without_items_is_refused() -> None:
     spec = Specification(at=MONDAY_NOON)
-    outcome = await spec.when(submit_log, SubmitLog(week="2026-W48", items=[]), as_=STAFF)
+    outcome = await spec.when(handlers.submit_log, handlers.SubmitLog(week="2026-W48", items=[]), as_=STAFF)
     outcome.refused("log_empty")
 
 
 async def test_an_administrator_who_is_not_appraised_keeps_no_log() -> None:
     spec = Specification(at=MONDAY_NOON)
-    outcome = await spec.when(submit_log, SubmitLog(week="2026-W48", items=ITEMS), as_=ADMIN)
+    outcome = await spec.when(handlers.submit_log, handlers.SubmitLog(week="2026-W48", items=ITEMS), as_=ADMIN)
     outcome.refused("role_required")
 
 
 async def test_a_log_needs_the_authors_unit() -> None:
     spec = Specification(at=MONDAY_NOON)
-    outcome = await spec.when(submit_log, SubmitLog(week="2026-W48", items=ITEMS), as_=UNITLESS)
+    outcome = await spec.when(handlers.submit_log, handlers.SubmitLog(week="2026-W48", items=ITEMS), as_=UNITLESS)
     outcome.refused("unit_scope_missing")
 
 
 async def _submitted(spec: Specification) -> None:
     await spec.given(roster_stream_id("u1"), *roster())
-    await spec.when(submit_log, SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF)
+    await spec.when(handlers.submit_log, handlers.SubmitLog(week="2026-W48", items=ITEMS), as_=STAFF)
 
 
 async def test_the_section_chief_comments_on_a_log_of_their_chain() -> None:
     spec = Specification(at=MONDAY_NOON)
     await _submitted(spec)
-    outcome = await spec.when(comment_log, CommentLog(person_id="p1", week="2026-W48", comment="很好"), as_=CHIEF)
+    outcome = await spec.when(
+        handlers.comment_log, handlers.CommentLog(person_id="p1", week="2026-W48", comment="很好"), as_=CHIEF
+    )
     assert outcome.events == [
         LogCommented(
             unit_id="u1", person_id="p1", week="2026-W48", reviewer_id="chief", reviewer_name="赵股长", comment="很好"
@@ -122,29 +115,35 @@ async def test_the_section_chief_comments_on_a_log_of_their_chain() -> None:
 async def test_a_comment_on_a_log_not_submitted_is_refused() -> None:
     spec = Specification(at=MONDAY_NOON)
     await spec.given(roster_stream_id("u1"), *roster())
-    outcome = await spec.when(comment_log, CommentLog(person_id="p1", week="2026-W48", comment="很好"), as_=DEPUTY)
+    outcome = await spec.when(
+        handlers.comment_log, handlers.CommentLog(person_id="p1", week="2026-W48", comment="很好"), as_=DEPUTY
+    )
     outcome.refused("log_not_found")
 
 
 async def test_a_leader_outside_the_chain_may_not_comment() -> None:
     spec = Specification(at=MONDAY_NOON)
     await _submitted(spec)
-    command = CommentLog(person_id="p1", week="2026-W48", comment="很好")
-    outcome = await spec.when(comment_log, command, as_=STRANGER_CHIEF)
+    command = handlers.CommentLog(person_id="p1", week="2026-W48", comment="很好")
+    outcome = await spec.when(handlers.comment_log, command, as_=STRANGER_CHIEF)
     outcome.refused("not_in_your_chain")
 
 
 async def test_a_comment_on_someone_not_on_the_roster_is_refused() -> None:
     spec = Specification(at=MONDAY_NOON)
     await _submitted(spec)
-    outcome = await spec.when(comment_log, CommentLog(person_id="p7", week="2026-W48", comment="好"), as_=CHIEF)
+    outcome = await spec.when(
+        handlers.comment_log, handlers.CommentLog(person_id="p7", week="2026-W48", comment="好"), as_=CHIEF
+    )
     outcome.refused("person_not_found")
 
 
 async def test_the_deputy_returns_a_log_for_revision() -> None:
     spec = Specification(at=MONDAY_NOON)
     await _submitted(spec)
-    outcome = await spec.when(return_log, ReturnLog(person_id="p1", week="2026-W48", reason="内容过简"), as_=DEPUTY)
+    outcome = await spec.when(
+        handlers.return_log, handlers.ReturnLog(person_id="p1", week="2026-W48", reason="内容过简"), as_=DEPUTY
+    )
     (returned,) = outcome.events
     assert isinstance(returned, LogReturned)
     assert (returned.person_id, returned.reviewer_id, returned.reason) == ("p1", "deputy", "内容过简")
@@ -153,26 +152,34 @@ async def test_the_deputy_returns_a_log_for_revision() -> None:
 async def test_a_log_returned_waits_for_its_revision() -> None:
     spec = Specification(at=MONDAY_NOON)
     await _submitted(spec)
-    await spec.when(return_log, ReturnLog(person_id="p1", week="2026-W48", reason="内容过简"), as_=CHIEF)
-    outcome = await spec.when(return_log, ReturnLog(person_id="p1", week="2026-W48", reason="再改"), as_=DEPUTY)
+    await spec.when(
+        handlers.return_log, handlers.ReturnLog(person_id="p1", week="2026-W48", reason="内容过简"), as_=CHIEF
+    )
+    outcome = await spec.when(
+        handlers.return_log, handlers.ReturnLog(person_id="p1", week="2026-W48", reason="再改"), as_=DEPUTY
+    )
     outcome.refused("log_already_returned")
 
 
 async def test_the_author_may_not_return_their_own_log() -> None:
     spec = Specification(at=MONDAY_NOON)
     await _submitted(spec)
-    outcome = await spec.when(return_log, ReturnLog(person_id="p1", week="2026-W48", reason="我要改"), as_=STAFF)
+    outcome = await spec.when(
+        handlers.return_log, handlers.ReturnLog(person_id="p1", week="2026-W48", reason="我要改"), as_=STAFF
+    )
     outcome.refused("not_in_your_chain")
 
 
 async def test_only_a_unit_administrator_reminds_the_missing() -> None:
     spec = Specification(at=MONDAY_NOON + dt.timedelta(days=8))
-    outcome = await spec.when(remind_missing_logs, RemindMissingLogs(unit_id="u1", week="2026-W48"), as_=CHIEF)
+    outcome = await spec.when(
+        handlers.remind_missing_logs, handlers.RemindMissingLogs(unit_id="u1", week="2026-W48"), as_=CHIEF
+    )
     outcome.refused("role_required")
 
 
 async def test_an_administrator_reminds_only_their_own_unit() -> None:
     spec = Specification(at=MONDAY_NOON + dt.timedelta(days=8))
-    command = RemindMissingLogs(unit_id="u1", week="2026-W48")
-    outcome = await spec.when(remind_missing_logs, command, as_=OTHER_ADMIN)
+    command = handlers.RemindMissingLogs(unit_id="u1", week="2026-W48")
+    outcome = await spec.when(handlers.remind_missing_logs, command, as_=OTHER_ADMIN)
     outcome.refused("other_unit")

@@ -6,50 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from appraisal import handlers
 from appraisal.domain.quarter import quarter_stream_id
 from appraisal.domain.roster import roster_stream_id
 from appraisal.domain.scheme import scheme_stream_id
-from appraisal.handlers.quarters import (
-    AdjustGrade,
-    AssignMentor,
-    FileAppeal,
-    FinalizeQuarter,
-    MoveGood,
-    OpenQuarter,
-    PeerReview,
-    PublishResults,
-    RecordReview,
-    RecordVisit,
-    ResolveAppeal,
-    SelfAssess,
-    adjust_grade,
-    assign_mentor,
-    file_appeal,
-    finalize_quarter,
-    move_good,
-    open_quarter,
-    peer_review,
-    publish_results,
-    record_review,
-    record_visit,
-    resolve_appeal,
-    self_assess,
-)
-from grassroots_common.contracts.appraisal import (
-    AppealFiled,
-    AppealResolved,
-    FollowUpOpened,
-    FollowUpVisited,
-    GradeAdjusted,
-    MentorAssigned,
-    PeerReviewed,
-    PersonLeft,
-    QuarterFinalized,
-    QuarterOpened,
-    ResultsPublished,
-    ReviewRecorded,
-    SelfAssessed,
-)
+from grassroots_common.contracts import appraisal as appraisal_events
 from grassroots_common.events import Event
 from grassroots_common.specification import Specification
 from grassroots_common.workdays import CHINA
@@ -81,8 +42,8 @@ Q3 = quarter_stream_id("u1", QUARTER)
 AFTER_THE_PERIOD = dt.datetime(2026, 12, 1, 9, tzinfo=CHINA)  # the period ended 2026-11-30 23:59:59
 
 
-def self_assessed(person_id: str = "p1") -> SelfAssessed:
-    return SelfAssessed(
+def self_assessed(person_id: str = "p1") -> appraisal_events.SelfAssessed:
+    return appraisal_events.SelfAssessed(
         unit_id="u1",
         quarter=QUARTER,
         person_id=person_id,
@@ -94,8 +55,8 @@ def self_assessed(person_id: str = "p1") -> SelfAssessed:
     )
 
 
-def peer(person_id: str, by: str) -> PeerReviewed:
-    return PeerReviewed(
+def peer(person_id: str, by: str) -> appraisal_events.PeerReviewed:
+    return appraisal_events.PeerReviewed(
         unit_id="u1", quarter=QUARTER, person_id=person_id, reviewer_id=by, reviewer_name=by, grade="好", comment=""
     )
 
@@ -112,7 +73,7 @@ REVIEWED = (*fully_reviewed("p1", "较好"), *fully_reviewed("p2", "好"))
 PUBLISHED = (*REVIEWED, published({"p1": "较好", "p2": "好"}))
 APPEALED = (
     *PUBLISHED,
-    AppealFiled(
+    appraisal_events.AppealFiled(
         unit_id="u1",
         quarter=QUARTER,
         appeal_id="apl-1",
@@ -132,10 +93,10 @@ async def test_the_administrator_opens_the_quarter_for_the_active_people_with_so
     spec = Specification(at=MONDAY)
     await spec.given(roster_stream_id("u1"), *roster())
     await spec.given(scheme_stream_id("u1", 2026), scheme())
-    command = OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
-    outcome = await spec.when(open_quarter, command, as_=ADMIN)
+    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
+    outcome = await spec.when(handlers.open_quarter, command, as_=ADMIN)
     (event,) = outcome.events
-    assert isinstance(event, QuarterOpened)
+    assert isinstance(event, appraisal_events.QuarterOpened)
     # The principal leader, with nobody above, is not appraised in the quarter.
     assert [p.person_id for p in event.participants] == ["deputy", "chief", "chief2", "p1", "p2"]
     assert (event.year, event.good_cap, event.peer_reviews_required) == (2026, 2, 1)
@@ -144,11 +105,13 @@ async def test_the_administrator_opens_the_quarter_for_the_active_people_with_so
 
 async def test_people_who_left_are_not_in_the_quarter() -> None:
     spec = Specification(at=MONDAY)
-    left = PersonLeft(unit_id="u1", person_id="p2", person_name="刘洋", reason="transfer", left_on=dt.date(2026, 9, 1))
+    left = appraisal_events.PersonLeft(
+        unit_id="u1", person_id="p2", person_name="刘洋", reason="transfer", left_on=dt.date(2026, 9, 1)
+    )
     await spec.given(roster_stream_id("u1"), *roster(), left)
     await spec.given(scheme_stream_id("u1", 2026), scheme())
-    command = OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
-    outcome = await spec.when(open_quarter, command, as_=ADMIN)
+    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
+    outcome = await spec.when(handlers.open_quarter, command, as_=ADMIN)
     assert "p2" not in [p.person_id for p in outcome.events[0].participants]
 
 
@@ -156,8 +119,8 @@ async def test_a_quarter_needs_the_years_scheme() -> None:
     spec = Specification(at=MONDAY)
     await spec.given(roster_stream_id("u1"), *roster())
     await spec.given(scheme_stream_id("u1", 2025), scheme(2025))
-    command = OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
-    outcome = await spec.when(open_quarter, command, as_=ADMIN)
+    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
+    outcome = await spec.when(handlers.open_quarter, command, as_=ADMIN)
     outcome.refused("scheme_missing")
 
 
@@ -165,22 +128,22 @@ async def test_a_quarter_needs_people_to_appraise() -> None:
     spec = Specification(at=MONDAY)
     await spec.given(roster_stream_id("u1"), *unit())
     await spec.given(scheme_stream_id("u1", 2026), scheme())
-    command = OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
-    outcome = await spec.when(open_quarter, command, as_=ADMIN)
+    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
+    outcome = await spec.when(handlers.open_quarter, command, as_=ADMIN)
     outcome.refused("roster_empty")
 
 
 async def test_a_quarter_opens_once() -> None:
     spec = await quarter(Specification(at=MONDAY))
-    command = OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
-    outcome = await spec.when(open_quarter, command, as_=ADMIN)
+    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
+    outcome = await spec.when(handlers.open_quarter, command, as_=ADMIN)
     outcome.refused("quarter_already_open")
 
 
 async def test_the_principal_leader_does_not_open_the_quarter() -> None:
     spec = Specification(at=MONDAY)
-    command = OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
-    outcome = await spec.when(open_quarter, command, as_=BOSS)
+    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
+    outcome = await spec.when(handlers.open_quarter, command, as_=BOSS)
     outcome.refused("role_required")
 
 
@@ -189,48 +152,48 @@ async def test_the_principal_leader_does_not_open_the_quarter() -> None:
 
 async def test_a_participant_assesses_themselves_with_the_composite_of_the_scheme() -> None:
     spec = await quarter(Specification(at=MONDAY))
-    command = SelfAssess(unit_id="u1", quarter=QUARTER, scores=SCORES, grade="好", summary="完成全部任务")
-    outcome = await spec.when(self_assess, command, as_=STAFF)
+    command = handlers.SelfAssess(unit_id="u1", quarter=QUARTER, scores=SCORES, grade="好", summary="完成全部任务")
+    outcome = await spec.when(handlers.self_assess, command, as_=STAFF)
     (event,) = outcome.events
-    assert isinstance(event, SelfAssessed)
+    assert isinstance(event, appraisal_events.SelfAssessed)
     assert (event.person_id, event.person_name, event.grade, event.composite_score) == ("p1", "王芳", "好", 86)
     assert outcome.answer.data == {"common": 50, "individual": 35, "bonus": 3, "deductions": 2, "composite_score": 86}
 
 
 async def test_a_self_assessment_scores_the_indicators() -> None:
     spec = await quarter(Specification(at=MONDAY))
-    command = SelfAssess(unit_id="u1", quarter=QUARTER, scores={}, grade="好", summary="完成全部任务")
-    outcome = await spec.when(self_assess, command, as_=STAFF)
+    command = handlers.SelfAssess(unit_id="u1", quarter=QUARTER, scores={}, grade="好", summary="完成全部任务")
+    outcome = await spec.when(handlers.self_assess, command, as_=STAFF)
     outcome.refused("scores_required")
 
 
 async def test_a_self_assessment_is_given_once() -> None:
     spec = await quarter(Specification(at=MONDAY), self_assessed("p1"))
-    command = SelfAssess(unit_id="u1", quarter=QUARTER, scores=SCORES, grade="较好", summary="再评一次")
-    outcome = await spec.when(self_assess, command, as_=STAFF)
+    command = handlers.SelfAssess(unit_id="u1", quarter=QUARTER, scores=SCORES, grade="较好", summary="再评一次")
+    outcome = await spec.when(handlers.self_assess, command, as_=STAFF)
     outcome.refused("already_self_assessed")
 
 
 async def test_one_assesses_oneself_only_in_ones_own_units_quarter() -> None:
     spec = await quarter(Specification(at=MONDAY))
-    command = SelfAssess(unit_id="u1", quarter=QUARTER, scores=SCORES, grade="好", summary="完成全部任务")
-    outcome = await spec.when(self_assess, command, as_=who("p1", "王芳", "staff", unit="u2"))
+    command = handlers.SelfAssess(unit_id="u1", quarter=QUARTER, scores=SCORES, grade="好", summary="完成全部任务")
+    outcome = await spec.when(handlers.self_assess, command, as_=who("p1", "王芳", "staff", unit="u2"))
     outcome.refused("other_unit")
 
 
 async def test_an_administrator_is_not_appraised() -> None:
     spec = await quarter(Specification(at=MONDAY))
-    command = SelfAssess(unit_id="u1", quarter=QUARTER, scores=SCORES, grade="好", summary="完成全部任务")
-    outcome = await spec.when(self_assess, command, as_=ADMIN)
+    command = handlers.SelfAssess(unit_id="u1", quarter=QUARTER, scores=SCORES, grade="好", summary="完成全部任务")
+    outcome = await spec.when(handlers.self_assess, command, as_=ADMIN)
     outcome.refused("role_required")
 
 
 async def test_a_colleague_reviews_a_participant_who_assessed_themselves() -> None:
     spec = await quarter(Specification(at=MONDAY), self_assessed("p1"))
-    command = PeerReview(unit_id="u1", quarter=QUARTER, person_id="p1", grade="较好", comment="工作认真")
-    outcome = await spec.when(peer_review, command, as_=COLLEAGUE)
+    command = handlers.PeerReview(unit_id="u1", quarter=QUARTER, person_id="p1", grade="较好", comment="工作认真")
+    outcome = await spec.when(handlers.peer_review, command, as_=COLLEAGUE)
     assert outcome.events == [
-        PeerReviewed(
+        appraisal_events.PeerReviewed(
             unit_id="u1",
             quarter=QUARTER,
             person_id="p1",
@@ -244,15 +207,15 @@ async def test_a_colleague_reviews_a_participant_who_assessed_themselves() -> No
 
 async def test_nobody_peer_reviews_themselves() -> None:
     spec = await quarter(Specification(at=MONDAY), self_assessed("p1"))
-    command = PeerReview(unit_id="u1", quarter=QUARTER, person_id="p1", grade="好", comment="")
-    outcome = await spec.when(peer_review, command, as_=STAFF)
+    command = handlers.PeerReview(unit_id="u1", quarter=QUARTER, person_id="p1", grade="好", comment="")
+    outcome = await spec.when(handlers.peer_review, command, as_=STAFF)
     outcome.refused("self_peer_review")
 
 
 async def test_only_participants_peer_review() -> None:
     spec = await quarter(Specification(at=MONDAY), self_assessed("p1"))
-    command = PeerReview(unit_id="u1", quarter=QUARTER, person_id="p1", grade="好", comment="")
-    outcome = await spec.when(peer_review, command, as_=CHIEF)  # a section chief, not in this quarter
+    command = handlers.PeerReview(unit_id="u1", quarter=QUARTER, person_id="p1", grade="好", comment="")
+    outcome = await spec.when(handlers.peer_review, command, as_=CHIEF)  # a section chief, not in this quarter
     outcome.refused("peer_not_participant")
 
 
@@ -261,10 +224,12 @@ async def test_only_participants_peer_review() -> None:
 
 async def test_the_section_chief_reviews_first_and_the_cap_is_counted() -> None:
     spec = await quarter(Specification(at=MONDAY), *READY)
-    command = RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores=SCORES, grade="好", comment="优秀")
-    outcome = await spec.when(record_review, command, as_=CHIEF)
+    command = handlers.RecordReview(
+        unit_id="u1", quarter=QUARTER, person_id="p1", scores=SCORES, grade="好", comment="优秀"
+    )
+    outcome = await spec.when(handlers.record_review, command, as_=CHIEF)
     (event,) = outcome.events
-    assert isinstance(event, ReviewRecorded)
+    assert isinstance(event, appraisal_events.ReviewRecorded)
     assert (event.level, event.reviewer_id, event.grade, event.composite_score) == ("section_chief", "chief", "好", 86)
     assert (event.good_used, event.good_cap) == (1, 1)
     assert outcome.answer.data["level"] == "section_chief" and outcome.answer.data["good_left"] == 0
@@ -272,45 +237,45 @@ async def test_the_section_chief_reviews_first_and_the_cap_is_counted() -> None:
 
 async def test_the_deputy_before_the_section_chief_is_told_whose_review_is_pending() -> None:
     spec = await quarter(Specification(at=MONDAY), *READY)
-    command = RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
-    outcome = await spec.when(record_review, command, as_=DEPUTY)
+    command = handlers.RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
+    outcome = await spec.when(handlers.record_review, command, as_=DEPUTY)
     refusal = outcome.refused("previous_level_pending")
     assert refusal.extra["pending_level"] == "section_chief" and refusal.extra["pending_reviewer_id"] == "chief"
 
 
 async def test_a_section_chief_outside_the_chain_may_not_review() -> None:
     spec = await quarter(Specification(at=MONDAY), *READY)
-    command = RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
-    outcome = await spec.when(record_review, command, as_=STRANGER_CHIEF)
+    command = handlers.RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
+    outcome = await spec.when(handlers.record_review, command, as_=STRANGER_CHIEF)
     outcome.refused("not_in_your_chain")
 
 
 async def test_the_review_waits_for_the_peer_reviews() -> None:
     spec = await quarter(Specification(at=MONDAY), self_assessed("p1"))
-    command = RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="较好", comment="")
-    outcome = await spec.when(record_review, command, as_=CHIEF)
+    command = handlers.RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="较好", comment="")
+    outcome = await spec.when(handlers.record_review, command, as_=CHIEF)
     outcome.refused("peer_review_incomplete")
 
 
 async def test_a_good_beyond_the_cap_is_refused() -> None:
     spec = await quarter(Specification(at=MONDAY), *READY, reviewed("p2", "section_chief", "好", good_used=1))
-    command = RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
-    outcome = await spec.when(record_review, command, as_=CHIEF)
+    command = handlers.RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
+    outcome = await spec.when(handlers.record_review, command, as_=CHIEF)
     refusal = outcome.refused("good_quota_exceeded")
     assert refusal.extra == {"good_cap": 1, "good_used": 1, "good_left": 0}
 
 
 async def test_a_staff_member_is_refused_a_review_before_the_scheme_is_even_read() -> None:
     spec = Specification(at=MONDAY)  # no scheme, no quarter: a refusal of either would say so
-    command = RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
-    outcome = await spec.when(record_review, command, as_=STAFF)
+    command = handlers.RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
+    outcome = await spec.when(handlers.record_review, command, as_=STAFF)
     outcome.refused("role_required")
 
 
 async def test_a_leader_of_another_unit_is_refused_a_review_before_the_scheme_is_read() -> None:
     spec = Specification(at=MONDAY)
-    command = RecordReview(unit_id="u2", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
-    outcome = await spec.when(record_review, command, as_=CHIEF)
+    command = handlers.RecordReview(unit_id="u2", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
+    outcome = await spec.when(handlers.record_review, command, as_=CHIEF)
     outcome.refused("other_unit")
 
 
@@ -319,10 +284,12 @@ async def test_a_leader_of_another_unit_is_refused_a_review_before_the_scheme_is
 
 async def test_the_principal_leader_adjusts_a_grade_with_a_reason() -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = AdjustGrade(unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多")
-    outcome = await spec.when(adjust_grade, command, as_=BOSS)
+    command = handlers.AdjustGrade(
+        unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多"
+    )
+    outcome = await spec.when(handlers.adjust_grade, command, as_=BOSS)
     (event,) = outcome.events
-    assert isinstance(event, GradeAdjusted)
+    assert isinstance(event, appraisal_events.GradeAdjusted)
     assert (event.person_id, event.from_grade, event.to_grade, event.level) == (
         "p1",
         "较好",
@@ -334,31 +301,37 @@ async def test_the_principal_leader_adjusts_a_grade_with_a_reason() -> None:
 
 async def test_the_deputy_no_longer_adjusts_once_the_principal_decided() -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = AdjustGrade(unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多")
-    outcome = await spec.when(adjust_grade, command, as_=DEPUTY)
+    command = handlers.AdjustGrade(
+        unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多"
+    )
+    outcome = await spec.when(handlers.adjust_grade, command, as_=DEPUTY)
     outcome.refused("principal_already_decided")
 
 
 async def test_a_section_chief_does_not_adjust_grades() -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = AdjustGrade(unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多")
-    outcome = await spec.when(adjust_grade, command, as_=CHIEF)
+    command = handlers.AdjustGrade(
+        unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多"
+    )
+    outcome = await spec.when(handlers.adjust_grade, command, as_=CHIEF)
     outcome.refused("role_required")
 
 
 async def test_a_principal_leader_of_another_chain_does_not_adjust() -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = AdjustGrade(unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多")
-    outcome = await spec.when(adjust_grade, command, as_=who("boss2", "钱局长", "principal_leader"))
+    command = handlers.AdjustGrade(
+        unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多"
+    )
+    outcome = await spec.when(handlers.adjust_grade, command, as_=who("boss2", "钱局长", "principal_leader"))
     outcome.refused("not_in_your_chain")
 
 
 async def test_a_good_moves_from_one_person_to_another_in_one_step() -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = MoveGood(
+    command = handlers.MoveGood(
         unit_id="u1", quarter=QUARTER, from_person_id="p2", to_person_id="p1", from_new_grade="较好", reason="统筹平衡"
     )
-    outcome = await spec.when(move_good, command, as_=BOSS)
+    outcome = await spec.when(handlers.move_good, command, as_=BOSS)
     assert [(e.person_id, e.from_grade, e.to_grade, e.good_used) for e in outcome.events] == [
         ("p2", "好", "较好", 0),
         ("p1", "较好", "好", 1),
@@ -368,10 +341,10 @@ async def test_a_good_moves_from_one_person_to_another_in_one_step() -> None:
 
 async def test_only_a_good_moves() -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = MoveGood(
+    command = handlers.MoveGood(
         unit_id="u1", quarter=QUARTER, from_person_id="p1", to_person_id="p2", from_new_grade="一般", reason="统筹平衡"
     )
-    outcome = await spec.when(move_good, command, as_=BOSS)
+    outcome = await spec.when(handlers.move_good, command, as_=BOSS)
     outcome.refused("not_good")
 
 
@@ -380,9 +353,11 @@ async def test_only_a_good_moves() -> None:
 
 async def test_the_administrator_publishes_for_five_working_days() -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    outcome = await spec.when(publish_results, PublishResults(unit_id="u1", quarter=QUARTER, workdays=5), as_=ADMIN)
+    outcome = await spec.when(
+        handlers.publish_results, handlers.PublishResults(unit_id="u1", quarter=QUARTER, workdays=5), as_=ADMIN
+    )
     (event,) = outcome.events
-    assert isinstance(event, ResultsPublished)
+    assert isinstance(event, appraisal_events.ResultsPublished)
     assert event.period_ends_at == dt.datetime(2026, 11, 30, 23, 59, 59, tzinfo=CHINA)
     assert {r.person_id: r.grade for r in event.results} == {"p1": "较好", "p2": "好"}
     assert (event.good_count, event.good_cap) == (1, 1)
@@ -391,92 +366,94 @@ async def test_the_administrator_publishes_for_five_working_days() -> None:
 
 async def test_results_wait_for_every_review() -> None:
     spec = await quarter(Specification(at=MONDAY), *fully_reviewed("p1", "较好"))
-    outcome = await spec.when(publish_results, PublishResults(unit_id="u1", quarter=QUARTER, workdays=5), as_=ADMIN)
+    outcome = await spec.when(
+        handlers.publish_results, handlers.PublishResults(unit_id="u1", quarter=QUARTER, workdays=5), as_=ADMIN
+    )
     assert outcome.refused("reviews_incomplete").extra == {"pending": 1}
 
 
 async def test_an_administrator_publishes_no_other_units_results() -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = PublishResults(unit_id="u1", quarter=QUARTER, workdays=5)
-    outcome = await spec.when(publish_results, command, as_=OTHER_ADMIN)
+    command = handlers.PublishResults(unit_id="u1", quarter=QUARTER, workdays=5)
+    outcome = await spec.when(handlers.publish_results, command, as_=OTHER_ADMIN)
     outcome.refused("other_unit")
 
 
 async def test_a_participant_appeals_within_the_period() -> None:
     spec = await quarter(Specification(at=MONDAY + dt.timedelta(days=2)), *PUBLISHED)
-    command = FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
-    outcome = await spec.when(file_appeal, command, as_=STAFF)
+    command = handlers.FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
+    outcome = await spec.when(handlers.file_appeal, command, as_=STAFF)
     (event,) = outcome.events
-    assert isinstance(event, AppealFiled)
+    assert isinstance(event, appraisal_events.AppealFiled)
     assert (event.person_id, event.grade, event.appeal_id) == ("p1", "较好", outcome.answer.data["appeal_id"])
 
 
 async def test_no_appeal_after_the_period() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *PUBLISHED)
-    command = FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
-    outcome = await spec.when(file_appeal, command, as_=STAFF)
+    command = handlers.FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
+    outcome = await spec.when(handlers.file_appeal, command, as_=STAFF)
     outcome.refused("appeal_period_over")
 
 
 async def test_no_appeal_before_the_results_are_published() -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
-    outcome = await spec.when(file_appeal, command, as_=STAFF)
+    command = handlers.FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
+    outcome = await spec.when(handlers.file_appeal, command, as_=STAFF)
     outcome.refused("results_not_published")
 
 
 async def test_one_appeals_only_in_ones_own_unit() -> None:
     spec = await quarter(Specification(at=MONDAY + dt.timedelta(days=2)), *PUBLISHED)
-    command = FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
-    outcome = await spec.when(file_appeal, command, as_=who("p1", "王芳", "staff", unit="u2"))
+    command = handlers.FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
+    outcome = await spec.when(handlers.file_appeal, command, as_=who("p1", "王芳", "staff", unit="u2"))
     outcome.refused("other_unit")
 
 
 async def test_the_principal_leader_of_the_chain_changes_the_grade_on_appeal() -> None:
     spec = await quarter(Specification(at=MONDAY + dt.timedelta(days=3)), *APPEALED)
-    command = ResolveAppeal(
+    command = handlers.ResolveAppeal(
         unit_id="u1", quarter=QUARTER, appeal_id="apl-1", outcome="changed", new_grade="一般", reason="复核后下调"
     )
-    outcome = await spec.when(resolve_appeal, command, as_=BOSS)
+    outcome = await spec.when(handlers.resolve_appeal, command, as_=BOSS)
     (event,) = outcome.events
-    assert isinstance(event, AppealResolved)
+    assert isinstance(event, appraisal_events.AppealResolved)
     assert (event.person_id, event.outcome, event.previous_grade, event.new_grade) == ("p1", "changed", "较好", "一般")
 
 
 async def test_an_appeal_is_resolved_once() -> None:
     spec = await quarter(Specification(at=MONDAY + dt.timedelta(days=3)), *APPEALED)
-    command = ResolveAppeal(
+    command = handlers.ResolveAppeal(
         unit_id="u1", quarter=QUARTER, appeal_id="apl-1", outcome="upheld", new_grade=None, reason="维持原等次"
     )
-    await spec.when(resolve_appeal, command, as_=BOSS)
-    outcome = await spec.when(resolve_appeal, command, as_=BOSS)
+    await spec.when(handlers.resolve_appeal, command, as_=BOSS)
+    outcome = await spec.when(handlers.resolve_appeal, command, as_=BOSS)
     outcome.refused("appeal_already_resolved")
 
 
 async def test_the_deputy_does_not_resolve_appeals() -> None:
     spec = await quarter(Specification(at=MONDAY + dt.timedelta(days=3)), *APPEALED)
-    command = ResolveAppeal(
+    command = handlers.ResolveAppeal(
         unit_id="u1", quarter=QUARTER, appeal_id="apl-1", outcome="upheld", new_grade=None, reason="维持原等次"
     )
-    outcome = await spec.when(resolve_appeal, command, as_=DEPUTY)
+    outcome = await spec.when(handlers.resolve_appeal, command, as_=DEPUTY)
     outcome.refused("role_required")
 
 
 async def test_a_staff_member_is_refused_resolving_an_appeal_whatever_the_quarter_holds() -> None:
     spec = Specification(at=MONDAY)  # no quarter: a refusal of it would tell a stranger it is absent
-    command = ResolveAppeal(
+    command = handlers.ResolveAppeal(
         unit_id="u1", quarter=QUARTER, appeal_id="apl-x", outcome="upheld", new_grade=None, reason="维持原等次"
     )
-    outcome = await spec.when(resolve_appeal, command, as_=STAFF)
+    outcome = await spec.when(handlers.resolve_appeal, command, as_=STAFF)
     outcome.refused("role_required")
 
 
 async def test_a_principal_leader_of_another_chain_does_not_resolve_the_appeal() -> None:
     spec = await quarter(Specification(at=MONDAY + dt.timedelta(days=3)), *APPEALED)
-    command = ResolveAppeal(
+    command = handlers.ResolveAppeal(
         unit_id="u1", quarter=QUARTER, appeal_id="apl-1", outcome="upheld", new_grade=None, reason="维持原等次"
     )
-    outcome = await spec.when(resolve_appeal, command, as_=who("boss2", "钱局长", "principal_leader"))
+    outcome = await spec.when(handlers.resolve_appeal, command, as_=who("boss2", "钱局长", "principal_leader"))
     outcome.refused("not_in_your_chain")
 
 
@@ -486,34 +463,34 @@ async def test_a_principal_leader_of_another_chain_does_not_resolve_the_appeal()
 async def test_finalizing_opens_a_follow_up_after_two_weak_quarters() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *PUBLISHED)
     await spec.given(quarter_stream_id("u1", "2026-Q2"), *finalized_quarter("2026-Q2", {"p1": "较好", "p2": "较好"}))
-    command = FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
-    outcome = await spec.when(finalize_quarter, command, as_=ADMIN)
+    command = handlers.FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
+    outcome = await spec.when(handlers.finalize_quarter, command, as_=ADMIN)
     finalized, follow_up = outcome.events
-    assert isinstance(finalized, QuarterFinalized)
+    assert isinstance(finalized, appraisal_events.QuarterFinalized)
     assert {r.person_id: r.grade for r in finalized.results} == {"p1": "较好", "p2": "好"}
-    assert isinstance(follow_up, FollowUpOpened)
+    assert isinstance(follow_up, appraisal_events.FollowUpOpened)
     assert (follow_up.person_id, follow_up.grades) == ("p1", {"2026-Q2": "较好", QUARTER: "较好"})
     assert outcome.answer.data == {"follow_ups": ["p1"]}
 
 
 async def test_the_quarter_is_finalized_only_after_the_period() -> None:
     spec = await quarter(Specification(at=dt.datetime(2026, 11, 30, 18, tzinfo=CHINA)), *PUBLISHED)
-    command = FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
-    outcome = await spec.when(finalize_quarter, command, as_=ADMIN)
+    command = handlers.FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
+    outcome = await spec.when(handlers.finalize_quarter, command, as_=ADMIN)
     outcome.refused("publication_period_running")
 
 
 async def test_the_quarter_is_finalized_only_once_every_appeal_is_resolved() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *APPEALED)
-    command = FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
-    outcome = await spec.when(finalize_quarter, command, as_=ADMIN)
+    command = handlers.FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
+    outcome = await spec.when(handlers.finalize_quarter, command, as_=ADMIN)
     outcome.refused("appeals_open")
 
 
 async def test_the_principal_leader_does_not_finalize() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *PUBLISHED)
-    command = FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
-    outcome = await spec.when(finalize_quarter, command, as_=BOSS)
+    command = handlers.FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
+    outcome = await spec.when(handlers.finalize_quarter, command, as_=BOSS)
     outcome.refused("role_required")
 
 
@@ -521,8 +498,8 @@ def following_up(*extra: Event) -> tuple[Event, ...]:
     """The quarter finalized with p1 followed up (two weak quarters)."""
     return (
         *PUBLISHED,
-        QuarterFinalized(unit_id="u1", quarter=QUARTER, finalized_at=AFTER_THE_PERIOD, results=[]),
-        FollowUpOpened(
+        appraisal_events.QuarterFinalized(unit_id="u1", quarter=QUARTER, finalized_at=AFTER_THE_PERIOD, results=[]),
+        appraisal_events.FollowUpOpened(
             unit_id="u1",
             person_id="p1",
             person_name="王芳",
@@ -536,10 +513,10 @@ def following_up(*extra: Event) -> tuple[Event, ...]:
 
 async def test_the_administrator_assigns_a_mentor_to_the_person_followed_up() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *following_up())
-    command = AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p1", mentor_id="p2")
-    outcome = await spec.when(assign_mentor, command, as_=ADMIN)
+    command = handlers.AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p1", mentor_id="p2")
+    outcome = await spec.when(handlers.assign_mentor, command, as_=ADMIN)
     assert outcome.events == [
-        MentorAssigned(
+        appraisal_events.MentorAssigned(
             unit_id="u1",
             person_id="p1",
             quarter=QUARTER,
@@ -552,35 +529,37 @@ async def test_the_administrator_assigns_a_mentor_to_the_person_followed_up() ->
 
 async def test_someone_who_left_is_nobodys_mentor() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *following_up())
-    left = PersonLeft(unit_id="u1", person_id="p2", person_name="刘洋", reason="transfer", left_on=dt.date(2026, 12, 1))
+    left = appraisal_events.PersonLeft(
+        unit_id="u1", person_id="p2", person_name="刘洋", reason="transfer", left_on=dt.date(2026, 12, 1)
+    )
     await spec.given(roster_stream_id("u1"), left)
-    command = AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p1", mentor_id="p2")
-    outcome = await spec.when(assign_mentor, command, as_=ADMIN)
+    command = handlers.AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p1", mentor_id="p2")
+    outcome = await spec.when(handlers.assign_mentor, command, as_=ADMIN)
     outcome.refused("mentor_left")
 
 
 async def test_a_mentor_only_for_a_follow_up() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *following_up())
-    command = AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p2", mentor_id="chief")
-    outcome = await spec.when(assign_mentor, command, as_=ADMIN)
+    command = handlers.AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p2", mentor_id="chief")
+    outcome = await spec.when(handlers.assign_mentor, command, as_=ADMIN)
     outcome.refused("no_follow_up")
 
 
 async def test_another_units_administrator_assigns_no_mentor() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *following_up())
-    command = AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p1", mentor_id="p2")
-    outcome = await spec.when(assign_mentor, command, as_=OTHER_ADMIN)
+    command = handlers.AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p1", mentor_id="p2")
+    outcome = await spec.when(handlers.assign_mentor, command, as_=OTHER_ADMIN)
     outcome.refused("not_in_your_chain")
 
 
 async def test_a_leader_of_the_chain_records_a_visit() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *following_up())
-    command = RecordVisit(
+    command = handlers.RecordVisit(
         unit_id="u1", quarter=QUARTER, person_id="p1", notes="谈心谈话", visited_on=dt.date(2026, 12, 1)
     )
-    outcome = await spec.when(record_visit, command, as_=CHIEF)
+    outcome = await spec.when(handlers.record_visit, command, as_=CHIEF)
     assert outcome.events == [
-        FollowUpVisited(
+        appraisal_events.FollowUpVisited(
             unit_id="u1",
             person_id="p1",
             quarter=QUARTER,
@@ -593,8 +572,8 @@ async def test_a_leader_of_the_chain_records_a_visit() -> None:
 
 async def test_a_colleague_records_no_visit() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *following_up())
-    command = RecordVisit(
+    command = handlers.RecordVisit(
         unit_id="u1", quarter=QUARTER, person_id="p1", notes="谈心谈话", visited_on=dt.date(2026, 12, 1)
     )
-    outcome = await spec.when(record_visit, command, as_=COLLEAGUE)
+    outcome = await spec.when(handlers.record_visit, command, as_=COLLEAGUE)
     outcome.refused("not_in_your_chain")

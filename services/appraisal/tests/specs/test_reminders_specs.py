@@ -5,15 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from appraisal import handlers
 from appraisal.domain.roster import roster_stream_id
-from appraisal.handlers.reminders import (
-    AcknowledgeReminder,
-    IssueReminder,
-    ReportRectification,
-    acknowledge_reminder,
-    issue_reminder,
-    report_rectification,
-)
 from grassroots_common.contracts.appraisal import RectificationReported, ReminderAcknowledged, ReminderIssued
 from grassroots_common.errors import NotFound
 from grassroots_common.events import Event
@@ -50,8 +43,8 @@ async def reminder(*events: Event) -> Specification:
 async def test_a_leader_of_the_chain_issues_a_reminder() -> None:
     spec = Specification(at=MONDAY)
     await spec.given(roster_stream_id("u1"), *roster())
-    command = IssueReminder(person_id="p1", quarter="2026-Q3", shortcomings="台账更新不及时")
-    outcome = await spec.when(issue_reminder, command, as_=DEPUTY)
+    command = handlers.IssueReminder(person_id="p1", quarter="2026-Q3", shortcomings="台账更新不及时")
+    outcome = await spec.when(handlers.issue_reminder, command, as_=DEPUTY)
     (event,) = outcome.events
     assert isinstance(event, ReminderIssued)
     reminder_id = outcome.answer.data["reminder_id"]
@@ -63,29 +56,31 @@ async def test_a_leader_of_the_chain_issues_a_reminder() -> None:
 async def test_a_leader_outside_the_chain_issues_no_reminder() -> None:
     spec = Specification(at=MONDAY)
     await spec.given(roster_stream_id("u1"), *roster())
-    command = IssueReminder(person_id="p1", quarter=None, shortcomings="台账更新不及时")
-    outcome = await spec.when(issue_reminder, command, as_=STRANGER_CHIEF)
+    command = handlers.IssueReminder(person_id="p1", quarter=None, shortcomings="台账更新不及时")
+    outcome = await spec.when(handlers.issue_reminder, command, as_=STRANGER_CHIEF)
     outcome.refused("not_in_your_chain")
 
 
 async def test_a_reminder_to_someone_not_on_the_roster_is_refused() -> None:
     spec = Specification(at=MONDAY)
     await spec.given(roster_stream_id("u1"), *roster())
-    command = IssueReminder(person_id="p7", quarter=None, shortcomings="台账更新不及时")
-    outcome = await spec.when(issue_reminder, command, as_=CHIEF)
+    command = handlers.IssueReminder(person_id="p7", quarter=None, shortcomings="台账更新不及时")
+    outcome = await spec.when(handlers.issue_reminder, command, as_=CHIEF)
     outcome.refused("person_not_found")
 
 
 async def test_a_reminder_needs_the_issuers_unit() -> None:
     spec = Specification(at=MONDAY)
-    command = IssueReminder(person_id="p1", quarter=None, shortcomings="台账更新不及时")
-    outcome = await spec.when(issue_reminder, command, as_=UNITLESS)
+    command = handlers.IssueReminder(person_id="p1", quarter=None, shortcomings="台账更新不及时")
+    outcome = await spec.when(handlers.issue_reminder, command, as_=UNITLESS)
     outcome.refused("unit_scope_missing")
 
 
 async def test_the_person_acknowledges_their_reminder() -> None:
     spec = await reminder(issued())
-    outcome = await spec.when(acknowledge_reminder, AcknowledgeReminder(reminder_id="rmd-1"), as_=STAFF)
+    outcome = await spec.when(
+        handlers.acknowledge_reminder, handlers.AcknowledgeReminder(reminder_id="rmd-1"), as_=STAFF
+    )
     assert outcome.events == [
         ReminderAcknowledged(reminder_id="rmd-1", unit_id="u1", person_id="p1", acknowledged_at=LATER)
     ]
@@ -93,26 +88,32 @@ async def test_the_person_acknowledges_their_reminder() -> None:
 
 async def test_only_the_person_acknowledges_the_reminder() -> None:
     spec = await reminder(issued())
-    outcome = await spec.when(acknowledge_reminder, AcknowledgeReminder(reminder_id="rmd-1"), as_=COLLEAGUE)
+    outcome = await spec.when(
+        handlers.acknowledge_reminder, handlers.AcknowledgeReminder(reminder_id="rmd-1"), as_=COLLEAGUE
+    )
     outcome.refused("not_your_reminder")
 
 
 async def test_a_reminder_never_issued_is_not_acknowledged() -> None:
     spec = Specification(at=LATER)
-    outcome = await spec.when(acknowledge_reminder, AcknowledgeReminder(reminder_id="rmd-9"), as_=STAFF)
+    outcome = await spec.when(
+        handlers.acknowledge_reminder, handlers.AcknowledgeReminder(reminder_id="rmd-9"), as_=STAFF
+    )
     assert isinstance(outcome.refused("reminder_not_found"), NotFound)
 
 
 async def test_a_reminder_is_acknowledged_once() -> None:
     spec = await reminder(issued(), acknowledged())
-    outcome = await spec.when(acknowledge_reminder, AcknowledgeReminder(reminder_id="rmd-1"), as_=STAFF)
+    outcome = await spec.when(
+        handlers.acknowledge_reminder, handlers.AcknowledgeReminder(reminder_id="rmd-1"), as_=STAFF
+    )
     outcome.refused("already_acknowledged")
 
 
 async def test_the_person_reports_the_rectification() -> None:
     spec = await reminder(issued(), acknowledged())
-    command = ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
-    outcome = await spec.when(report_rectification, command, as_=STAFF)
+    command = handlers.ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
+    outcome = await spec.when(handlers.report_rectification, command, as_=STAFF)
     assert outcome.events == [
         RectificationReported(
             reminder_id="rmd-1", unit_id="u1", person_id="p1", report="台账已全部补齐", reported_at=LATER
@@ -122,21 +123,21 @@ async def test_the_person_reports_the_rectification() -> None:
 
 async def test_the_rectification_follows_the_acknowledgement() -> None:
     spec = await reminder(issued())
-    command = ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
-    outcome = await spec.when(report_rectification, command, as_=STAFF)
+    command = handlers.ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
+    outcome = await spec.when(handlers.report_rectification, command, as_=STAFF)
     outcome.refused("not_acknowledged")
 
 
 async def test_the_rectification_is_reported_once() -> None:
     spec = await reminder(issued(), acknowledged())
-    command = ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
-    await spec.when(report_rectification, command, as_=STAFF)
-    outcome = await spec.when(report_rectification, command, as_=STAFF)
+    command = handlers.ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
+    await spec.when(handlers.report_rectification, command, as_=STAFF)
+    outcome = await spec.when(handlers.report_rectification, command, as_=STAFF)
     outcome.refused("already_rectified")
 
 
 async def test_only_the_person_reports_on_their_reminder() -> None:
     spec = await reminder(issued(), acknowledged())
-    command = ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
-    outcome = await spec.when(report_rectification, command, as_=COLLEAGUE)
+    command = handlers.ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
+    outcome = await spec.when(handlers.report_rectification, command, as_=COLLEAGUE)
     outcome.refused("not_your_reminder")

@@ -4,38 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from appraisal import handlers
 from appraisal.domain.roster import NewPerson, SheetRow, id_number_digest, roster_stream_id
-from appraisal.handlers.roster import (
-    ChangeChain,
-    ChangePersonDetails,
-    ConfigureDeadlines,
-    DefineSection,
-    EnrollPerson,
-    ImportRoster,
-    PersonLeft,
-    RegisterUnit,
-    change_chain,
-    change_person_details,
-    configure_deadlines,
-    define_section,
-    enroll_person,
-    import_roster,
-    person_left,
-    register_unit,
-)
-from grassroots_common.contracts.appraisal import (
-    DeadlinesConfigured,
-    ImportRowError,
-    PersonDetailsChanged,
-    PersonEnrolled,
-    ReviewingChain,
-    ReviewingChainChanged,
-    RosterImported,
-    SectionDefined,
-    SubmissionDeadlines,
-    UnitRegistered,
-)
-from grassroots_common.contracts.appraisal import PersonLeft as PersonLeftEvent
+from grassroots_common.contracts import appraisal as appraisal_events
 from grassroots_common.specification import Specification
 from grassroots_common.workdays import CHINA
 
@@ -62,80 +33,88 @@ def newcomer(person_id: str = "p3", **changes: object) -> NewPerson:
 
 async def test_the_district_registers_a_unit() -> None:
     spec = Specification(at=NOON)
-    outcome = await spec.when(register_unit, RegisterUnit(unit_id="u1", unit_name="示范局"), as_=DISTRICT)
-    assert outcome.events == [UnitRegistered(unit_id="u1", unit_name="示范局")]
+    outcome = await spec.when(
+        handlers.register_unit, handlers.RegisterUnit(unit_id="u1", unit_name="示范局"), as_=DISTRICT
+    )
+    assert outcome.events == [appraisal_events.UnitRegistered(unit_id="u1", unit_name="示范局")]
     assert outcome.answer.stream_id == ROSTER
 
 
 async def test_a_unit_is_registered_once() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *unit())
-    outcome = await spec.when(register_unit, RegisterUnit(unit_id="u1", unit_name="另一个局"), as_=DISTRICT)
+    outcome = await spec.when(
+        handlers.register_unit, handlers.RegisterUnit(unit_id="u1", unit_name="另一个局"), as_=DISTRICT
+    )
     outcome.refused("unit_exists")
 
 
 async def test_a_unit_administrator_does_not_register_units() -> None:
     spec = Specification(at=NOON)
-    outcome = await spec.when(register_unit, RegisterUnit(unit_id="u3", unit_name="新局"), as_=ADMIN)
+    outcome = await spec.when(handlers.register_unit, handlers.RegisterUnit(unit_id="u3", unit_name="新局"), as_=ADMIN)
     outcome.refused("role_required")
 
 
 async def test_the_administrator_defines_a_section() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *unit())
-    command = DefineSection(unit_id="u1", section_id="s2", section_name="业务股")
-    outcome = await spec.when(define_section, command, as_=ADMIN)
-    assert outcome.events == [SectionDefined(unit_id="u1", section_id="s2", section_name="业务股")]
+    command = handlers.DefineSection(unit_id="u1", section_id="s2", section_name="业务股")
+    outcome = await spec.when(handlers.define_section, command, as_=ADMIN)
+    assert outcome.events == [appraisal_events.SectionDefined(unit_id="u1", section_id="s2", section_name="业务股")]
 
 
 async def test_a_section_name_is_the_units_once() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *unit())
-    command = DefineSection(unit_id="u1", section_id="s2", section_name="办公室")
-    outcome = await spec.when(define_section, command, as_=ADMIN)
+    command = handlers.DefineSection(unit_id="u1", section_id="s2", section_name="办公室")
+    outcome = await spec.when(handlers.define_section, command, as_=ADMIN)
     outcome.refused("section_name_taken")
 
 
 async def test_a_section_of_a_unit_not_registered_is_refused() -> None:
     spec = Specification(at=NOON)
-    command = DefineSection(unit_id="u1", section_id="s1", section_name="办公室")
-    outcome = await spec.when(define_section, command, as_=ADMIN)
+    command = handlers.DefineSection(unit_id="u1", section_id="s1", section_name="办公室")
+    outcome = await spec.when(handlers.define_section, command, as_=ADMIN)
     outcome.refused("unit_not_found")
 
 
 async def test_an_administrator_defines_no_section_of_another_unit() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *unit())
-    command = DefineSection(unit_id="u1", section_id="s2", section_name="业务股")
-    outcome = await spec.when(define_section, command, as_=OTHER_ADMIN)
+    command = handlers.DefineSection(unit_id="u1", section_id="s2", section_name="业务股")
+    outcome = await spec.when(handlers.define_section, command, as_=OTHER_ADMIN)
     outcome.refused("other_unit")
 
 
 async def test_the_administrator_sets_the_deadlines_and_the_same_again_appends_nothing() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *unit())
-    deadlines = SubmissionDeadlines(log_weekday=2, log_hour=18, summary_day=3, summary_hour=12)
-    first = await spec.when(configure_deadlines, ConfigureDeadlines(unit_id="u1", deadlines=deadlines), as_=ADMIN)
-    assert first.events == [DeadlinesConfigured(unit_id="u1", deadlines=deadlines)]
+    deadlines = appraisal_events.SubmissionDeadlines(log_weekday=2, log_hour=18, summary_day=3, summary_hour=12)
+    first = await spec.when(
+        handlers.configure_deadlines, handlers.ConfigureDeadlines(unit_id="u1", deadlines=deadlines), as_=ADMIN
+    )
+    assert first.events == [appraisal_events.DeadlinesConfigured(unit_id="u1", deadlines=deadlines)]
     assert first.answer.data == {"log_weekday": 2, "log_hour": 18, "summary_day": 3, "summary_hour": 12}
-    again = await spec.when(configure_deadlines, ConfigureDeadlines(unit_id="u1", deadlines=deadlines), as_=ADMIN)
+    again = await spec.when(
+        handlers.configure_deadlines, handlers.ConfigureDeadlines(unit_id="u1", deadlines=deadlines), as_=ADMIN
+    )
     assert again.events == [] and again.answer.data == first.answer.data
 
 
 async def test_the_district_does_not_set_a_units_deadlines() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *unit())
-    command = ConfigureDeadlines(unit_id="u1", deadlines=SubmissionDeadlines(log_hour=9))
-    outcome = await spec.when(configure_deadlines, command, as_=DISTRICT)
+    command = handlers.ConfigureDeadlines(unit_id="u1", deadlines=appraisal_events.SubmissionDeadlines(log_hour=9))
+    outcome = await spec.when(handlers.configure_deadlines, command, as_=DISTRICT)
     outcome.refused("role_required")
 
 
 async def test_the_administrator_enrolls_a_person_on_chinas_date() -> None:
     spec = Specification(at=LATE_EVENING_UTC)
     await spec.given(ROSTER, *roster())
-    outcome = await spec.when(enroll_person, EnrollPerson(unit_id="u1", person=newcomer()), as_=ADMIN)
+    outcome = await spec.when(handlers.enroll_person, handlers.EnrollPerson(unit_id="u1", person=newcomer()), as_=ADMIN)
     (event,) = outcome.events
-    assert isinstance(event, PersonEnrolled)
+    assert isinstance(event, appraisal_events.PersonEnrolled)
     assert (event.person_id, event.person_name, event.section_id, event.chain) == ("p3", "郑强", "s1", CHAIN)
     assert event.id_number_digest == id_number_digest("110101199503080022")
     assert event.enrolled_on == dt.date(2026, 11, 23)
@@ -146,15 +125,15 @@ async def test_the_same_id_number_is_not_enrolled_twice() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
     person = newcomer(person_name="王小芳", id_number="110101199005010011")  # p1's
-    outcome = await spec.when(enroll_person, EnrollPerson(unit_id="u1", person=person), as_=ADMIN)
+    outcome = await spec.when(handlers.enroll_person, handlers.EnrollPerson(unit_id="u1", person=person), as_=ADMIN)
     outcome.refused("duplicate_person")
 
 
 async def test_a_reviewer_must_be_on_the_roster() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    person = newcomer(chain=ReviewingChain(section_chief_id="ghost", principal_leader_id="boss"))
-    outcome = await spec.when(enroll_person, EnrollPerson(unit_id="u1", person=person), as_=ADMIN)
+    person = newcomer(chain=appraisal_events.ReviewingChain(section_chief_id="ghost", principal_leader_id="boss"))
+    outcome = await spec.when(handlers.enroll_person, handlers.EnrollPerson(unit_id="u1", person=person), as_=ADMIN)
     outcome.refused("reviewer_unknown")
 
 
@@ -162,14 +141,16 @@ async def test_enrolling_needs_the_administrators_unit() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
     admin_without_unit = who("admin", "陈管理员", "unit_admin", unit=None)
-    outcome = await spec.when(enroll_person, EnrollPerson(unit_id="u1", person=newcomer()), as_=admin_without_unit)
+    outcome = await spec.when(
+        handlers.enroll_person, handlers.EnrollPerson(unit_id="u1", person=newcomer()), as_=admin_without_unit
+    )
     outcome.refused("unit_scope_missing")
 
 
 async def test_a_staff_member_enrolls_nobody() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    outcome = await spec.when(enroll_person, EnrollPerson(unit_id="u1", person=newcomer()), as_=STAFF)
+    outcome = await spec.when(handlers.enroll_person, handlers.EnrollPerson(unit_id="u1", person=newcomer()), as_=STAFF)
     outcome.refused("role_required")
 
 
@@ -191,18 +172,20 @@ def row(number: int, person_id: str, name: str, section: str | None, chief: str 
 async def test_an_import_creates_its_sections_enrolls_reviewers_listed_below_and_reports_the_rest() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    sheet_error = ImportRowError(row=5, field="person_name", code="name_missing", message="姓名不能为空")
+    sheet_error = appraisal_events.ImportRowError(
+        row=5, field="person_name", code="name_missing", message="姓名不能为空"
+    )
     rows = [
         row(2, "p4", "钱进", "业务股", "c9"),  # the chief of row 3, further down
         row(3, "c9", "冯股长", "业务股", None),
         row(4, "p5", "陈晨", "业务股", "nobody"),
     ]
-    command = ImportRoster(unit_id="u1", file_name="花名册.xlsx", rows=rows, errors=[sheet_error])
-    outcome = await spec.when(import_roster, command, as_=ADMIN)
+    command = handlers.ImportRoster(unit_id="u1", file_name="花名册.xlsx", rows=rows, errors=[sheet_error])
+    outcome = await spec.when(handlers.import_roster, command, as_=ADMIN)
     section, *people, imported = outcome.events
-    assert section == SectionDefined(unit_id="u1", section_id="u1-s2", section_name="业务股")
+    assert section == appraisal_events.SectionDefined(unit_id="u1", section_id="u1-s2", section_name="业务股")
     assert [(p.person_id, p.section_id) for p in people] == [("c9", "u1-s2"), ("p4", "u1-s2")]
-    assert isinstance(imported, RosterImported)
+    assert isinstance(imported, appraisal_events.RosterImported)
     assert (imported.rows_total, imported.rows_enrolled, imported.rows_rejected) == (4, 2, 2)
     assert [(e.row, e.code) for e in imported.errors] == [(4, "reviewer_unknown"), (5, "name_missing")]
     assert [(e["row"], e["column"]) for e in outcome.answer.data["errors"]] == [(4, "股组长编号"), (5, "姓名")]
@@ -211,41 +194,49 @@ async def test_an_import_creates_its_sections_enrolls_reviewers_listed_below_and
 async def test_an_administrator_imports_no_other_units_roster() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    command = ImportRoster(unit_id="u1", file_name="花名册.xlsx", rows=[row(2, "p4", "钱进", None, None)], errors=[])
-    outcome = await spec.when(import_roster, command, as_=OTHER_ADMIN)
+    command = handlers.ImportRoster(
+        unit_id="u1", file_name="花名册.xlsx", rows=[row(2, "p4", "钱进", None, None)], errors=[]
+    )
+    outcome = await spec.when(handlers.import_roster, command, as_=OTHER_ADMIN)
     outcome.refused("other_unit")
 
 
 async def test_the_administrator_changes_a_persons_chain() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    chain = ReviewingChain(section_chief_id="chief2", deputy_leader_id="deputy", principal_leader_id="boss")
+    chain = appraisal_events.ReviewingChain(
+        section_chief_id="chief2", deputy_leader_id="deputy", principal_leader_id="boss"
+    )
     outcome = await spec.when(
-        change_chain, ChangeChain(unit_id="u1", person_id="p1", section_id="s1", chain=chain), as_=ADMIN
+        handlers.change_chain,
+        handlers.ChangeChain(unit_id="u1", person_id="p1", section_id="s1", chain=chain),
+        as_=ADMIN,
     )
     assert outcome.events == [
-        ReviewingChainChanged(unit_id="u1", person_id="p1", person_name="王芳", section_id="s1", chain=chain)
+        appraisal_events.ReviewingChainChanged(
+            unit_id="u1", person_id="p1", person_name="王芳", section_id="s1", chain=chain
+        )
     ]
 
 
 async def test_a_chain_names_reviewers_of_the_roster() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    chain = ReviewingChain(section_chief_id="ghost")
-    command = ChangeChain(unit_id="u1", person_id="p1", section_id="s1", chain=chain)
-    outcome = await spec.when(change_chain, command, as_=ADMIN)
+    chain = appraisal_events.ReviewingChain(section_chief_id="ghost")
+    command = handlers.ChangeChain(unit_id="u1", person_id="p1", section_id="s1", chain=chain)
+    outcome = await spec.when(handlers.change_chain, command, as_=ADMIN)
     outcome.refused("reviewer_unknown")
 
 
 async def test_the_chain_of_someone_not_on_the_roster_is_refused() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    command = ChangeChain(unit_id="u1", person_id="p7", section_id=None, chain=CHAIN)
-    outcome = await spec.when(change_chain, command, as_=ADMIN)
+    command = handlers.ChangeChain(unit_id="u1", person_id="p7", section_id=None, chain=CHAIN)
+    outcome = await spec.when(handlers.change_chain, command, as_=ADMIN)
     outcome.refused("person_not_found")
 
 
-def details(person_id: str = "p2", **changes: object) -> ChangePersonDetails:
+def details(person_id: str = "p2", **changes: object) -> handlers.ChangePersonDetails:
     fields: dict = {
         "unit_id": "u1",
         "person_id": person_id,
@@ -254,15 +245,15 @@ def details(person_id: str = "p2", **changes: object) -> ChangePersonDetails:
         "birth_date": dt.date(1992, 7, 1),
         "id_number": None,
     }
-    return ChangePersonDetails(**{**fields, **changes})
+    return handlers.ChangePersonDetails(**{**fields, **changes})
 
 
 async def test_the_administrator_corrects_a_persons_details() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    outcome = await spec.when(change_person_details, details(), as_=ADMIN)
+    outcome = await spec.when(handlers.change_person_details, details(), as_=ADMIN)
     assert outcome.events == [
-        PersonDetailsChanged(
+        appraisal_events.PersonDetailsChanged(
             unit_id="u1",
             person_id="p2",
             person_name="刘阳",
@@ -277,7 +268,7 @@ async def test_corrected_details_may_not_duplicate_someone_else() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
     outcome = await spec.when(
-        change_person_details, details(person_name="王芳", birth_date=dt.date(1990, 5, 1)), as_=ADMIN
+        handlers.change_person_details, details(person_name="王芳", birth_date=dt.date(1990, 5, 1)), as_=ADMIN
     )
     outcome.refused("duplicate_person")
 
@@ -286,21 +277,21 @@ async def test_the_details_of_someone_who_left_stay_as_they_were() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
     await spec.when(
-        person_left,
-        PersonLeft(unit_id="u1", person_id="p2", reason="transfer", left_on=dt.date(2026, 11, 20)),
+        handlers.person_left,
+        handlers.PersonLeft(unit_id="u1", person_id="p2", reason="transfer", left_on=dt.date(2026, 11, 20)),
         as_=ADMIN,
     )
-    outcome = await spec.when(change_person_details, details(), as_=ADMIN)
+    outcome = await spec.when(handlers.change_person_details, details(), as_=ADMIN)
     outcome.refused("already_left")
 
 
 async def test_the_administrator_records_that_a_person_left() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    command = PersonLeft(unit_id="u1", person_id="p2", reason="retirement", left_on=dt.date(2026, 11, 20))
-    outcome = await spec.when(person_left, command, as_=ADMIN)
+    command = handlers.PersonLeft(unit_id="u1", person_id="p2", reason="retirement", left_on=dt.date(2026, 11, 20))
+    outcome = await spec.when(handlers.person_left, command, as_=ADMIN)
     assert outcome.events == [
-        PersonLeftEvent(
+        appraisal_events.PersonLeft(
             unit_id="u1", person_id="p2", person_name="刘洋", reason="retirement", left_on=dt.date(2026, 11, 20)
         )
     ]
@@ -309,22 +300,22 @@ async def test_the_administrator_records_that_a_person_left() -> None:
 async def test_a_person_leaves_once() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    command = PersonLeft(unit_id="u1", person_id="p2", reason="transfer", left_on=dt.date(2026, 11, 20))
-    await spec.when(person_left, command, as_=ADMIN)
-    outcome = await spec.when(person_left, command, as_=ADMIN)
+    command = handlers.PersonLeft(unit_id="u1", person_id="p2", reason="transfer", left_on=dt.date(2026, 11, 20))
+    await spec.when(handlers.person_left, command, as_=ADMIN)
+    outcome = await spec.when(handlers.person_left, command, as_=ADMIN)
     outcome.refused("already_left")
 
 
 async def test_an_administrator_records_no_departure_in_another_unit() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())
-    command = PersonLeft(unit_id="u1", person_id="p2", reason="transfer", left_on=dt.date(2026, 11, 20))
-    outcome = await spec.when(person_left, command, as_=OTHER_ADMIN)
+    command = handlers.PersonLeft(unit_id="u1", person_id="p2", reason="transfer", left_on=dt.date(2026, 11, 20))
+    outcome = await spec.when(handlers.person_left, command, as_=OTHER_ADMIN)
     outcome.refused("other_unit")
 
 
-def chief2_left() -> PersonLeftEvent:
-    return PersonLeftEvent(
+def chief2_left() -> appraisal_events.PersonLeft:
+    return appraisal_events.PersonLeft(
         unit_id="u1", person_id="chief2", person_name="孙股长", reason="transfer", left_on=dt.date(2026, 11, 20)
     )
 
@@ -332,18 +323,24 @@ def chief2_left() -> PersonLeftEvent:
 async def test_someone_who_left_reviews_nobody_new() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster(), chief2_left())
-    chain = ReviewingChain(section_chief_id="chief2", deputy_leader_id="deputy", principal_leader_id="boss")
+    chain = appraisal_events.ReviewingChain(
+        section_chief_id="chief2", deputy_leader_id="deputy", principal_leader_id="boss"
+    )
     outcome = await spec.when(
-        change_chain, ChangeChain(unit_id="u1", person_id="p1", section_id="s1", chain=chain), as_=ADMIN
+        handlers.change_chain,
+        handlers.ChangeChain(unit_id="u1", person_id="p1", section_id="s1", chain=chain),
+        as_=ADMIN,
     )
     outcome.refused("reviewer_left")
-    outcome = await spec.when(enroll_person, EnrollPerson(unit_id="u1", person=newcomer(chain=chain)), as_=ADMIN)
+    outcome = await spec.when(
+        handlers.enroll_person, handlers.EnrollPerson(unit_id="u1", person=newcomer(chain=chain)), as_=ADMIN
+    )
     outcome.refused("reviewer_left")
 
 
 async def test_the_chain_of_someone_who_left_stays_as_it_was() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster(), chief2_left())
-    command = ChangeChain(unit_id="u1", person_id="chief2", section_id="s1", chain=LEADERS_CHAIN)
-    outcome = await spec.when(change_chain, command, as_=ADMIN)
+    command = handlers.ChangeChain(unit_id="u1", person_id="chief2", section_id="s1", chain=LEADERS_CHAIN)
+    outcome = await spec.when(handlers.change_chain, command, as_=ADMIN)
     outcome.refused("already_left")

@@ -19,18 +19,7 @@ from grassroots_common.contracts.grid import (
 from grassroots_common.errors import Forbidden, NotFound
 from grassroots_common.specification import Specification
 from grassroots_common.workdays import CHINA
-from grid.handlers.reports import (
-    EscalateReport,
-    FileReport,
-    JoinReport,
-    MergeReport,
-    ResolveReport,
-    escalate_report,
-    file_report,
-    join_report,
-    merge_report,
-    resolve_report,
-)
+from grid import handlers
 
 T0 = dt.datetime(2026, 11, 18, 9, tzinfo=CHINA)  # a Wednesday
 LATER = T0 + dt.timedelta(hours=3)
@@ -42,7 +31,7 @@ DISPATCHER = Principal("ca_1", "社区调度员", frozenset({"community_admin"})
 OTHER_DISPATCHER = Principal("ca_2", "邻社区调度员", frozenset({"community_admin"}), {"community": "com_2"})
 DEPARTMENT = Principal("dh_1", "城管张", frozenset({"department"}), {"department": "dep_a"})
 
-PATROL = FileReport(category="sanitation", text="东大街垃圾堆积", address="东大街 12 号")
+PATROL = handlers.FileReport(category="sanitation", text="东大街垃圾堆积", address="东大街 12 号")
 
 
 def filed(report_id: str = "rpt_1", **changes: object) -> ReportFiled:
@@ -99,7 +88,7 @@ def dispatched(ticket_id: str, report_id: str) -> TicketDispatched:
 
 async def test_a_grid_member_files_a_report_in_their_own_grid() -> None:
     spec = Specification(at=T0)
-    outcome = await spec.when(file_report, PATROL, as_=GRID_MEMBER)
+    outcome = await spec.when(handlers.file_report, PATROL, as_=GRID_MEMBER)
     (report,) = outcome.events
     assert isinstance(report, ReportFiled)
     assert report.report_id.startswith("rpt_") and outcome.answer.data == {"report_id": report.report_id}
@@ -116,8 +105,8 @@ async def test_a_grid_member_files_a_report_in_their_own_grid() -> None:
 async def test_a_report_with_an_uploaded_photo_keeps_it() -> None:
     spec = Specification(at=T0).uploaded("upl_photo")
     outcome = await spec.when(
-        file_report,
-        FileReport(category="sanitation", text="垃圾", address="东大街", photo_upload_ids=["upl_photo"]),
+        handlers.file_report,
+        handlers.FileReport(category="sanitation", text="垃圾", address="东大街", photo_upload_ids=["upl_photo"]),
         as_=GRID_MEMBER,
     )
     assert outcome.events[0].photo_upload_ids == ["upl_photo"]
@@ -126,8 +115,10 @@ async def test_a_report_with_an_uploaded_photo_keeps_it() -> None:
 async def test_a_report_naming_a_photo_never_uploaded_is_refused() -> None:
     spec = Specification(at=T0).uploaded("upl_photo")
     outcome = await spec.when(
-        file_report,
-        FileReport(category="sanitation", text="垃圾", address="东大街", photo_upload_ids=["upl_photo", "upl_ghost"]),
+        handlers.file_report,
+        handlers.FileReport(
+            category="sanitation", text="垃圾", address="东大街", photo_upload_ids=["upl_photo", "upl_ghost"]
+        ),
         as_=GRID_MEMBER,
     )
     refusal = outcome.refused("upload_not_found")
@@ -136,24 +127,26 @@ async def test_a_report_naming_a_photo_never_uploaded_is_refused() -> None:
 
 async def test_a_retried_report_with_the_same_key_is_filed_once() -> None:
     spec = Specification(at=T0)
-    first = await spec.when(file_report, PATROL, as_=GRID_MEMBER, key="patrol-1")
-    retry = await spec.when(file_report, PATROL, as_=GRID_MEMBER, key="patrol-1", at=LATER)
+    first = await spec.when(handlers.file_report, PATROL, as_=GRID_MEMBER, key="patrol-1")
+    retry = await spec.when(handlers.file_report, PATROL, as_=GRID_MEMBER, key="patrol-1", at=LATER)
     assert retry.events == [] and retry.answer == first.answer
     assert len(await spec.events_of(first.answer.data["report_id"])) == 1
 
 
 async def test_a_key_reused_for_another_report_is_refused() -> None:
     spec = Specification(at=T0)
-    await spec.when(file_report, PATROL, as_=GRID_MEMBER, key="patrol-1")
-    other = FileReport(category="sanitation", text="路灯不亮", address="西大街")
-    outcome = await spec.when(file_report, other, as_=GRID_MEMBER, key="patrol-1")
+    await spec.when(handlers.file_report, PATROL, as_=GRID_MEMBER, key="patrol-1")
+    other = handlers.FileReport(category="sanitation", text="路灯不亮", address="西大街")
+    outcome = await spec.when(handlers.file_report, other, as_=GRID_MEMBER, key="patrol-1")
     outcome.refused("idempotency_key_reused")
 
 
 async def test_a_latitude_without_a_longitude_is_refused() -> None:
     spec = Specification(at=T0)
     outcome = await spec.when(
-        file_report, FileReport(category="sanitation", text="垃圾", address="东大街", latitude=34.52), as_=GRID_MEMBER
+        handlers.file_report,
+        handlers.FileReport(category="sanitation", text="垃圾", address="东大街", latitude=34.52),
+        as_=GRID_MEMBER,
     )
     outcome.refused("coordinates_incomplete")
 
@@ -161,7 +154,9 @@ async def test_a_latitude_without_a_longitude_is_refused() -> None:
 async def test_a_community_wide_role_files_in_the_grid_it_names() -> None:
     spec = Specification(at=T0)
     outcome = await spec.when(
-        file_report, FileReport(category="sanitation", text="垃圾", address="东大街", grid_id="grd_2"), as_=CHIEF
+        handlers.file_report,
+        handlers.FileReport(category="sanitation", text="垃圾", address="东大街", grid_id="grd_2"),
+        as_=CHIEF,
     )
     assert (outcome.events[0].community_id, outcome.events[0].grid_id) == ("com_1", "grd_2")
 
@@ -169,7 +164,9 @@ async def test_a_community_wide_role_files_in_the_grid_it_names() -> None:
 async def test_a_grid_member_may_not_file_in_another_grid() -> None:
     spec = Specification(at=T0)
     outcome = await spec.when(
-        file_report, FileReport(category="sanitation", text="垃圾", address="东大街", grid_id="grd_2"), as_=GRID_MEMBER
+        handlers.file_report,
+        handlers.FileReport(category="sanitation", text="垃圾", address="东大街", grid_id="grd_2"),
+        as_=GRID_MEMBER,
     )
     assert isinstance(outcome.refused("not_your_grid"), Forbidden)
 
@@ -177,13 +174,13 @@ async def test_a_grid_member_may_not_file_in_another_grid() -> None:
 async def test_a_grid_member_without_a_grid_is_refused_for_missing_scope() -> None:
     spec = Specification(at=T0)
     unassigned = Principal("gm_9", "新网格员", frozenset({"grid_member"}), {"community": "com_1"})
-    outcome = await spec.when(file_report, PATROL, as_=unassigned)
+    outcome = await spec.when(handlers.file_report, PATROL, as_=unassigned)
     assert isinstance(outcome.refused("grid_scope_missing"), Forbidden)
 
 
 async def test_a_department_may_not_file_patrol_reports() -> None:
     spec = Specification(at=T0)
-    outcome = await spec.when(file_report, PATROL, as_=DEPARTMENT)
+    outcome = await spec.when(handlers.file_report, PATROL, as_=DEPARTMENT)
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
@@ -194,8 +191,8 @@ async def test_a_report_is_resolved_in_its_grid() -> None:
     spec = Specification(at=T0).uploaded("upl_after")
     await spec.given("rpt_1", filed())
     outcome = await spec.when(
-        resolve_report,
-        ResolveReport(report_id="rpt_1", resolution=" 已现场清理 ", photo_upload_ids=["upl_after"]),
+        handlers.resolve_report,
+        handlers.ResolveReport(report_id="rpt_1", resolution=" 已现场清理 ", photo_upload_ids=["upl_after"]),
         as_=GRID_MEMBER,
         at=LATER,
     )
@@ -215,27 +212,35 @@ async def test_a_report_is_resolved_in_its_grid() -> None:
 async def test_a_resolution_needs_words() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
-    outcome = await spec.when(resolve_report, ResolveReport(report_id="rpt_1", resolution="  "), as_=GRID_MEMBER)
+    outcome = await spec.when(
+        handlers.resolve_report, handlers.ResolveReport(report_id="rpt_1", resolution="  "), as_=GRID_MEMBER
+    )
     outcome.refused("resolution_required")
 
 
 async def test_an_escalated_report_is_no_longer_resolved_in_the_grid() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed(), escalated())
-    outcome = await spec.when(resolve_report, ResolveReport(report_id="rpt_1", resolution="已清理"), as_=GRID_MEMBER)
+    outcome = await spec.when(
+        handlers.resolve_report, handlers.ResolveReport(report_id="rpt_1", resolution="已清理"), as_=GRID_MEMBER
+    )
     outcome.refused("report_escalated")
 
 
 async def test_resolving_an_unknown_report_is_refused() -> None:
     spec = Specification(at=T0)
-    outcome = await spec.when(resolve_report, ResolveReport(report_id="rpt_9", resolution="已清理"), as_=GRID_MEMBER)
+    outcome = await spec.when(
+        handlers.resolve_report, handlers.ResolveReport(report_id="rpt_9", resolution="已清理"), as_=GRID_MEMBER
+    )
     assert isinstance(outcome.refused("report_not_found"), NotFound)
 
 
 async def test_a_member_of_another_grid_may_not_resolve_the_report() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
-    outcome = await spec.when(resolve_report, ResolveReport(report_id="rpt_1", resolution="已清理"), as_=NEIGHBOUR)
+    outcome = await spec.when(
+        handlers.resolve_report, handlers.ResolveReport(report_id="rpt_1", resolution="已清理"), as_=NEIGHBOUR
+    )
     assert isinstance(outcome.refused("not_your_grid"), Forbidden)
 
 
@@ -243,7 +248,7 @@ async def test_another_communitys_dispatcher_may_not_resolve_the_report() -> Non
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
     outcome = await spec.when(
-        resolve_report, ResolveReport(report_id="rpt_1", resolution="已清理"), as_=OTHER_DISPATCHER
+        handlers.resolve_report, handlers.ResolveReport(report_id="rpt_1", resolution="已清理"), as_=OTHER_DISPATCHER
     )
     assert isinstance(outcome.refused("not_your_community"), Forbidden)
 
@@ -255,7 +260,7 @@ async def test_an_escalation_carries_the_reports_category_and_urgency() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
     outcome = await spec.when(
-        escalate_report, EscalateReport(report_id="rpt_1", reason=" 需城管清运 "), as_=CHIEF, at=LATER
+        handlers.escalate_report, handlers.EscalateReport(report_id="rpt_1", reason=" 需城管清运 "), as_=CHIEF, at=LATER
     )
     assert outcome.events == [
         ReportEscalated(
@@ -282,14 +287,18 @@ async def test_a_report_resolved_in_the_grid_is_not_escalated() -> None:
         resolved_at=T0,
     )
     await spec.given("rpt_1", filed(), resolved)
-    outcome = await spec.when(escalate_report, EscalateReport(report_id="rpt_1", reason="复发"), as_=GRID_MEMBER)
+    outcome = await spec.when(
+        handlers.escalate_report, handlers.EscalateReport(report_id="rpt_1", reason="复发"), as_=GRID_MEMBER
+    )
     outcome.refused("report_resolved")
 
 
 async def test_a_department_may_not_escalate_a_report() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
-    outcome = await spec.when(escalate_report, EscalateReport(report_id="rpt_1", reason="需处理"), as_=DEPARTMENT)
+    outcome = await spec.when(
+        handlers.escalate_report, handlers.EscalateReport(report_id="rpt_1", reason="需处理"), as_=DEPARTMENT
+    )
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
@@ -299,7 +308,9 @@ async def test_a_department_may_not_escalate_a_report() -> None:
 async def test_a_member_of_another_grid_joins_the_report_as_a_co_reporter() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
-    outcome = await spec.when(join_report, JoinReport(report_id="rpt_1", note="西侧也有"), as_=NEIGHBOUR, at=LATER)
+    outcome = await spec.when(
+        handlers.join_report, handlers.JoinReport(report_id="rpt_1", note="西侧也有"), as_=NEIGHBOUR, at=LATER
+    )
     assert outcome.events == [
         ReportJoined(
             report_id="rpt_1",
@@ -317,7 +328,7 @@ async def test_a_member_of_another_grid_joins_the_report_as_a_co_reporter() -> N
 async def test_the_reporter_may_not_join_their_own_report() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
-    outcome = await spec.when(join_report, JoinReport(report_id="rpt_1"), as_=GRID_MEMBER)
+    outcome = await spec.when(handlers.join_report, handlers.JoinReport(report_id="rpt_1"), as_=GRID_MEMBER)
     outcome.refused("own_report")
 
 
@@ -327,7 +338,7 @@ async def test_a_report_whose_ticket_closed_over_a_week_ago_is_not_joined() -> N
     closed = TicketClosed(ticket_id="tkt_1", community_id="com_1", department_id="dep_a", closed_at=LATER)
     await spec.given("tkt_1", dispatched("tkt_1", "rpt_1"), closed)
     outcome = await spec.when(
-        join_report, JoinReport(report_id="rpt_1"), as_=NEIGHBOUR, at=LATER + dt.timedelta(days=8)
+        handlers.join_report, handlers.JoinReport(report_id="rpt_1"), as_=NEIGHBOUR, at=LATER + dt.timedelta(days=8)
     )
     outcome.refused("report_closed_long_ago")
 
@@ -335,14 +346,14 @@ async def test_a_report_whose_ticket_closed_over_a_week_ago_is_not_joined() -> N
 async def test_a_report_of_another_community_is_not_found_to_join() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed(community_id="com_2"))
-    outcome = await spec.when(join_report, JoinReport(report_id="rpt_1"), as_=NEIGHBOUR)
+    outcome = await spec.when(handlers.join_report, handlers.JoinReport(report_id="rpt_1"), as_=NEIGHBOUR)
     outcome.refused("report_not_found")
 
 
 async def test_a_department_may_not_join_a_report() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
-    outcome = await spec.when(join_report, JoinReport(report_id="rpt_1"), as_=DEPARTMENT)
+    outcome = await spec.when(handlers.join_report, handlers.JoinReport(report_id="rpt_1"), as_=DEPARTMENT)
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
@@ -353,7 +364,9 @@ async def test_a_merged_duplicates_reporter_joins_the_kept_report() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
     await spec.given("rpt_2", filed("rpt_2", grid_id="grd_2", reporter_id="gm_2", reporter_name="李网格"))
-    outcome = await spec.when(merge_report, MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER, at=LATER)
+    outcome = await spec.when(
+        handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER, at=LATER
+    )
     assert outcome.events == [
         ReportMerged(
             report_id="rpt_2",
@@ -383,8 +396,10 @@ async def test_a_merge_sent_again_changes_nothing() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
     await spec.given("rpt_2", filed("rpt_2", reporter_id="gm_2", reporter_name="李网格"))
-    await spec.when(merge_report, MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER)
-    again = await spec.when(merge_report, MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER)
+    await spec.when(handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER)
+    again = await spec.when(
+        handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER
+    )
     assert again.events == [] and again.answer.data == {"report_id": "rpt_2", "into_report_id": "rpt_1"}
 
 
@@ -393,7 +408,9 @@ async def test_a_duplicate_a_ticket_was_dispatched_from_is_not_merged() -> None:
     await spec.given("rpt_1", filed())
     await spec.given("rpt_2", filed("rpt_2", reporter_id="gm_2", reporter_name="李网格"), escalated("rpt_2"))
     await spec.given("tkt_2", dispatched("tkt_2", "rpt_2"))
-    outcome = await spec.when(merge_report, MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER
+    )
     outcome.refused("duplicate_has_ticket")
 
 
@@ -401,14 +418,18 @@ async def test_reports_of_different_categories_are_not_merged() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
     await spec.given("rpt_2", filed("rpt_2", category="lighting", reporter_id="gm_2", reporter_name="李网格"))
-    outcome = await spec.when(merge_report, MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER
+    )
     outcome.refused("category_mismatch")
 
 
 async def test_a_report_is_not_merged_into_itself() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
-    outcome = await spec.when(merge_report, MergeReport(report_id="rpt_1", into="rpt_1"), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.merge_report, handlers.MergeReport(report_id="rpt_1", into="rpt_1"), as_=DISPATCHER
+    )
     outcome.refused("merge_into_itself")
 
 
@@ -416,7 +437,9 @@ async def test_a_dispatcher_may_not_merge_into_another_communitys_report() -> No
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed(community_id="com_2"))
     await spec.given("rpt_2", filed("rpt_2", reporter_id="gm_2", reporter_name="李网格"))
-    outcome = await spec.when(merge_report, MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER
+    )
     refusal = outcome.refused("not_your_community")
     assert isinstance(refusal, Forbidden) and refusal.field == "into"
 
@@ -425,5 +448,7 @@ async def test_a_grid_member_may_not_merge_reports() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
     await spec.given("rpt_2", filed("rpt_2", reporter_id="gm_2", reporter_name="李网格"))
-    outcome = await spec.when(merge_report, MergeReport(report_id="rpt_2", into="rpt_1"), as_=GRID_MEMBER)
+    outcome = await spec.when(
+        handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=GRID_MEMBER
+    )
     assert isinstance(outcome.refused("role_required"), Forbidden)

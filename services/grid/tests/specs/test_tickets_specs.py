@@ -9,58 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 from grassroots_common.auth import Principal
-from grassroots_common.contracts.grid import (
-    DepartmentRegistered,
-    ReportEscalated,
-    ReportFiled,
-    RoutingRuleSet,
-    SatisfactionRecorded,
-    TicketAccepted,
-    TicketClosed,
-    TicketDispatched,
-    TicketEscalated,
-    TicketExtended,
-    TicketExtensionRefused,
-    TicketExtensionRequested,
-    TicketHandled,
-    TicketOverdue,
-    TicketReopened,
-    TicketReportedBack,
-    TicketReturned,
-    TicketUrged,
-    TicketVerified,
-)
+from grassroots_common.contracts import grid as grid_events
 from grassroots_common.errors import Forbidden, NotFound
 from grassroots_common.events import Event
 from grassroots_common.specification import Specification
 from grassroots_common.workdays import CHINA, WorkCalendar
+from grid import handlers
 from grid.domain.directory import DIRECTORY_STREAM
-from grid.handlers.tickets import (
-    AcceptTicket,
-    CloseTicket,
-    DecideExtension,
-    DispatchTicket,
-    HandleTicket,
-    RecordSatisfaction,
-    RedispatchTicket,
-    ReportBack,
-    RequestExtension,
-    ReturnTicket,
-    UrgeTicket,
-    VerifyTicket,
-    accept_ticket,
-    close_ticket,
-    decide_extension,
-    dispatch_ticket,
-    handle_ticket,
-    record_satisfaction,
-    redispatch_ticket,
-    report_back,
-    request_extension,
-    return_ticket,
-    urge_ticket,
-    verify_ticket,
-)
 from grid.scheduler import DeadlineScheduler
 
 T0 = dt.datetime(2026, 11, 18, 9, tzinfo=CHINA)  # Wednesday 09:00
@@ -76,11 +31,13 @@ DEPARTMENT = Principal("dh_1", "城管张", frozenset({"department"}), {"departm
 OTHER_DEPARTMENT = Principal("dh_2", "住建李", frozenset({"department"}), {"department": "dep_b"})
 
 DIRECTORY = (
-    DepartmentRegistered(department_id="dep_a", name="城管局", registered_at=T0),
-    DepartmentRegistered(department_id="dep_b", name="住建局", registered_at=T0),
-    RoutingRuleSet(category="sanitation", category_name="环境卫生", default_department_id="dep_a", set_at=T0),
+    grid_events.DepartmentRegistered(department_id="dep_a", name="城管局", registered_at=T0),
+    grid_events.DepartmentRegistered(department_id="dep_b", name="住建局", registered_at=T0),
+    grid_events.RoutingRuleSet(
+        category="sanitation", category_name="环境卫生", default_department_id="dep_a", set_at=T0
+    ),
 )
-FILED = ReportFiled(
+FILED = grid_events.ReportFiled(
     report_id="rpt_1",
     community_id="com_1",
     grid_id="grd_1",
@@ -91,7 +48,7 @@ FILED = ReportFiled(
     address="东大街 12 号",
     filed_at=T0 - dt.timedelta(hours=1),
 )
-ESCALATED = ReportEscalated(
+ESCALATED = grid_events.ReportEscalated(
     report_id="rpt_1",
     community_id="com_1",
     grid_id="grd_1",
@@ -101,12 +58,12 @@ ESCALATED = ReportEscalated(
     escalated_by="gm_1",
     escalated_at=T0 - dt.timedelta(minutes=30),
 )
-FROM_REPORT = DispatchTicket(
+FROM_REPORT = handlers.DispatchTicket(
     category="sanitation", kind="help_request", title="垃圾堆积", text="东大街垃圾堆积", report_id="rpt_1"
 )
 IDS = {"ticket_id": "tkt_1", "community_id": "com_1", "department_id": "dep_a"}
 
-DISPATCHED = TicketDispatched(
+DISPATCHED = grid_events.TicketDispatched(
     **IDS,
     grid_id="grd_1",
     report_id="rpt_1",
@@ -120,16 +77,18 @@ DISPATCHED = TicketDispatched(
     dispatched_by="ca_1",
     dispatched_at=T0,
 )
-ACCEPTED = TicketAccepted(**IDS, handler_id="dh_1", handler_name="城管张", on_time=True, accepted_at=T0)
-HANDLED = TicketHandled(**IDS, handled_at=NEXT_DAY)
-REPORTED = TicketReportedBack(
+ACCEPTED = grid_events.TicketAccepted(**IDS, handler_id="dh_1", handler_name="城管张", on_time=True, accepted_at=T0)
+HANDLED = grid_events.TicketHandled(**IDS, handled_at=NEXT_DAY)
+REPORTED = grid_events.TicketReportedBack(
     **IDS, result="已清运", on_time=True, deadline=DEADLINE, reported_at=NEXT_DAY + dt.timedelta(hours=1)
 )
-VERIFIED = TicketVerified(**IDS, passed=True, verified_by="ca_1", verified_at=NEXT_DAY + dt.timedelta(hours=2))
+VERIFIED = grid_events.TicketVerified(
+    **IDS, passed=True, verified_by="ca_1", verified_at=NEXT_DAY + dt.timedelta(hours=2)
+)
 CLOSED_AT = NEXT_DAY + dt.timedelta(hours=2)
-CLOSED = TicketClosed(**IDS, closed_at=CLOSED_AT)
-RETURNED = TicketReturned(**IDS, reason="不属于本部门职责", returned_at=T0 + dt.timedelta(hours=1))
-ASKED = TicketExtensionRequested(
+CLOSED = grid_events.TicketClosed(**IDS, closed_at=CLOSED_AT)
+RETURNED = grid_events.TicketReturned(**IDS, reason="不属于本部门职责", returned_at=T0 + dt.timedelta(hours=1))
+ASKED = grid_events.TicketExtensionRequested(
     **IDS,
     reason="需协调清运车辆",
     current_deadline=DEADLINE,
@@ -158,7 +117,7 @@ async def escalated_report(at: dt.datetime = T0) -> Specification:
 
 async def test_an_escalated_report_is_dispatched_by_its_rule_within_five_working_days() -> None:
     spec = await escalated_report()
-    outcome = await spec.when(dispatch_ticket, FROM_REPORT, as_=DISPATCHER)
+    outcome = await spec.when(handlers.dispatch_ticket, FROM_REPORT, as_=DISPATCHER)
     assert outcome.events == [DISPATCHED]
     answer = outcome.answer.data
     assert (answer["ticket_id"], answer["department_id"]) == ("tkt_1", "dep_a") and "calendar_warning" not in answer
@@ -168,7 +127,7 @@ async def test_an_escalated_report_is_dispatched_by_its_rule_within_five_working
 
 async def test_the_national_day_holidays_push_the_deadline() -> None:
     spec = await escalated_report(at=dt.datetime(2026, 9, 30, 10, tzinfo=CHINA))
-    outcome = await spec.when(dispatch_ticket, FROM_REPORT, as_=DISPATCHER)
+    outcome = await spec.when(handlers.dispatch_ticket, FROM_REPORT, as_=DISPATCHER)
     # 1-7 Oct off, Saturday 10 Oct worked: 8, 9, 10, 12, 13 Oct.
     assert outcome.events[0].deadline == dt.datetime(2026, 10, 13, 23, 59, 59, tzinfo=CHINA)
 
@@ -178,24 +137,26 @@ async def test_the_calendar_given_decides_the_working_days() -> None:
     spec = Specification(at=T0, calendar=calendar)
     await spec.given(DIRECTORY_STREAM, *DIRECTORY)
     await spec.given("rpt_1", FILED, ESCALATED)
-    outcome = await spec.when(dispatch_ticket, FROM_REPORT, as_=DISPATCHER)
+    outcome = await spec.when(handlers.dispatch_ticket, FROM_REPORT, as_=DISPATCHER)
     assert outcome.events[0].deadline == dt.datetime(2026, 11, 27, 23, 59, 59, tzinfo=CHINA)
 
 
 async def test_an_emergency_is_due_the_same_working_day() -> None:
     spec = await escalated_report()
-    command = DispatchTicket(
+    command = handlers.DispatchTicket(
         category="sanitation", kind="emergency", title="管道破裂", text="水管破裂", report_id="rpt_1"
     )
-    outcome = await spec.when(dispatch_ticket, command, as_=DISPATCHER)
+    outcome = await spec.when(handlers.dispatch_ticket, command, as_=DISPATCHER)
     (event,) = outcome.events
     assert (event.time_limit_workdays, event.deadline) == (0, dt.datetime(2026, 11, 18, 23, 59, 59, tzinfo=CHINA))
 
 
 async def test_a_deadline_in_a_year_without_holidays_is_answered_with_a_warning() -> None:
     spec = await escalated_report(at=dt.datetime(2026, 12, 28, 9, tzinfo=CHINA))
-    command = DispatchTicket(category="sanitation", kind="complaint", title="噪音", text="夜间施工", report_id="rpt_1")
-    outcome = await spec.when(dispatch_ticket, command, as_=DISPATCHER)
+    command = handlers.DispatchTicket(
+        category="sanitation", kind="complaint", title="噪音", text="夜间施工", report_id="rpt_1"
+    )
+    outcome = await spec.when(handlers.dispatch_ticket, command, as_=DISPATCHER)
     assert outcome.events[0].deadline.astimezone(CHINA).year == 2027
     assert "2027 年的法定节假日尚未录入" in outcome.answer.data["calendar_warning"]
 
@@ -203,12 +164,16 @@ async def test_a_deadline_in_a_year_without_holidays_is_answered_with_a_warning(
 async def test_a_ticket_without_a_report_goes_to_the_department_chosen() -> None:
     spec = Specification(at=T0)
     await spec.given(DIRECTORY_STREAM, *DIRECTORY)
-    command = DispatchTicket(
+    command = handlers.DispatchTicket(
         category="sanitation", kind="consultation", title="咨询", text="来电咨询", department_id="dep_b"
     )
-    outcome = await spec.when(dispatch_ticket, command, as_=DISPATCHER)
+    outcome = await spec.when(handlers.dispatch_ticket, command, as_=DISPATCHER)
     (event,) = outcome.events
-    assert isinstance(event, TicketDispatched) and event.ticket_id.startswith("tkt_") and event.ticket_id != "tkt_1"
+    assert (
+        isinstance(event, grid_events.TicketDispatched)
+        and event.ticket_id.startswith("tkt_")
+        and event.ticket_id != "tkt_1"
+    )
     assert (event.department_id, event.grid_id, event.report_id) == ("dep_b", None, None)
     assert event.deadline == dt.datetime(2026, 11, 19, 23, 59, 59, tzinfo=CHINA)
 
@@ -217,42 +182,42 @@ async def test_a_report_not_escalated_is_not_dispatched() -> None:
     spec = Specification(at=T0)
     await spec.given(DIRECTORY_STREAM, *DIRECTORY)
     await spec.given("rpt_1", FILED)
-    outcome = await spec.when(dispatch_ticket, FROM_REPORT, as_=DISPATCHER)
+    outcome = await spec.when(handlers.dispatch_ticket, FROM_REPORT, as_=DISPATCHER)
     assert outcome.refused("report_not_escalated").extra == {"state": "filed"}
 
 
 async def test_a_report_becomes_one_ticket() -> None:
     spec = await escalated_report()
     await spec.given("tkt_1", DISPATCHED)
-    outcome = await spec.when(dispatch_ticket, FROM_REPORT, as_=DISPATCHER)
+    outcome = await spec.when(handlers.dispatch_ticket, FROM_REPORT, as_=DISPATCHER)
     outcome.refused("ticket_already_dispatched")
 
 
 async def test_a_category_without_a_routing_rule_is_refused() -> None:
     spec = await escalated_report()
-    command = DispatchTicket(category="lighting", kind="help_request", title="路灯", text="路灯不亮")
-    outcome = await spec.when(dispatch_ticket, command, as_=DISPATCHER)
+    command = handlers.DispatchTicket(category="lighting", kind="help_request", title="路灯", text="路灯不亮")
+    outcome = await spec.when(handlers.dispatch_ticket, command, as_=DISPATCHER)
     outcome.refused("category_unrouted")
 
 
 async def test_an_unknown_department_chosen_is_refused() -> None:
     spec = await escalated_report()
-    command = DispatchTicket(
+    command = handlers.DispatchTicket(
         category="sanitation", kind="help_request", title="垃圾", text="垃圾", department_id="dep_z"
     )
-    outcome = await spec.when(dispatch_ticket, command, as_=DISPATCHER)
+    outcome = await spec.when(handlers.dispatch_ticket, command, as_=DISPATCHER)
     assert outcome.refused("department_not_found").field == "department_id"
 
 
 async def test_another_communitys_report_is_not_found_to_dispatch() -> None:
     spec = await escalated_report()
-    outcome = await spec.when(dispatch_ticket, FROM_REPORT, as_=OTHER_DISPATCHER)
+    outcome = await spec.when(handlers.dispatch_ticket, FROM_REPORT, as_=OTHER_DISPATCHER)
     assert isinstance(outcome.refused("report_not_found"), NotFound)
 
 
 async def test_a_grid_member_may_not_dispatch() -> None:
     spec = await escalated_report()
-    outcome = await spec.when(dispatch_ticket, FROM_REPORT, as_=GRID_MEMBER)
+    outcome = await spec.when(handlers.dispatch_ticket, FROM_REPORT, as_=GRID_MEMBER)
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
@@ -262,7 +227,7 @@ async def test_a_grid_member_may_not_dispatch() -> None:
 async def test_a_returned_ticket_is_dispatched_again_in_a_new_round() -> None:
     spec = await ticket(RETURNED)
     outcome = await spec.when(
-        redispatch_ticket, RedispatchTicket(ticket_id="tkt_1", department_id="dep_b"), as_=DISPATCHER
+        handlers.redispatch_ticket, handlers.RedispatchTicket(ticket_id="tkt_1", department_id="dep_b"), as_=DISPATCHER
     )
     assert outcome.events == [
         DISPATCHED.model_copy(
@@ -279,13 +244,15 @@ async def test_a_returned_ticket_is_dispatched_again_in_a_new_round() -> None:
 
 async def test_a_ticket_not_returned_is_not_dispatched_again() -> None:
     spec = await ticket(ACCEPTED)
-    outcome = await spec.when(redispatch_ticket, RedispatchTicket(ticket_id="tkt_1"), as_=DISPATCHER)
+    outcome = await spec.when(handlers.redispatch_ticket, handlers.RedispatchTicket(ticket_id="tkt_1"), as_=DISPATCHER)
     outcome.refused("ticket_not_returned")
 
 
 async def test_another_communitys_dispatcher_may_not_redispatch() -> None:
     spec = await ticket(RETURNED)
-    outcome = await spec.when(redispatch_ticket, RedispatchTicket(ticket_id="tkt_1"), as_=OTHER_DISPATCHER)
+    outcome = await spec.when(
+        handlers.redispatch_ticket, handlers.RedispatchTicket(ticket_id="tkt_1"), as_=OTHER_DISPATCHER
+    )
     assert isinstance(outcome.refused("not_your_community"), Forbidden)
 
 
@@ -294,9 +261,9 @@ async def test_another_communitys_dispatcher_may_not_redispatch() -> None:
 
 async def test_a_ticket_accepted_within_two_hours_is_on_time() -> None:
     spec = await ticket(at=T0 + dt.timedelta(hours=1))
-    outcome = await spec.when(accept_ticket, AcceptTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
+    outcome = await spec.when(handlers.accept_ticket, handlers.AcceptTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
     assert outcome.events == [
-        TicketAccepted(
+        grid_events.TicketAccepted(
             **IDS, handler_id="dh_1", handler_name="城管张", on_time=True, accepted_at=T0 + dt.timedelta(hours=1)
         )
     ]
@@ -304,37 +271,37 @@ async def test_a_ticket_accepted_within_two_hours_is_on_time() -> None:
 
 async def test_a_ticket_accepted_after_two_hours_is_late() -> None:
     spec = await ticket(at=ACCEPT_BY + dt.timedelta(minutes=1))
-    outcome = await spec.when(accept_ticket, AcceptTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
+    outcome = await spec.when(handlers.accept_ticket, handlers.AcceptTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
     assert outcome.events[0].on_time is False
 
 
 async def test_a_ticket_is_accepted_once() -> None:
     spec = await ticket(ACCEPTED)
-    outcome = await spec.when(accept_ticket, AcceptTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
+    outcome = await spec.when(handlers.accept_ticket, handlers.AcceptTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
     outcome.refused("ticket_already_accepted")
 
 
 async def test_a_returned_ticket_is_not_accepted() -> None:
     spec = await ticket(RETURNED)
-    outcome = await spec.when(accept_ticket, AcceptTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
+    outcome = await spec.when(handlers.accept_ticket, handlers.AcceptTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
     outcome.refused("ticket_returned")
 
 
 async def test_an_unknown_ticket_is_not_found() -> None:
     spec = await ticket()
-    outcome = await spec.when(accept_ticket, AcceptTicket(ticket_id="tkt_9"), as_=DEPARTMENT)
+    outcome = await spec.when(handlers.accept_ticket, handlers.AcceptTicket(ticket_id="tkt_9"), as_=DEPARTMENT)
     assert isinstance(outcome.refused("ticket_not_found"), NotFound)
 
 
 async def test_another_department_may_not_accept_the_ticket() -> None:
     spec = await ticket()
-    outcome = await spec.when(accept_ticket, AcceptTicket(ticket_id="tkt_1"), as_=OTHER_DEPARTMENT)
+    outcome = await spec.when(handlers.accept_ticket, handlers.AcceptTicket(ticket_id="tkt_1"), as_=OTHER_DEPARTMENT)
     assert isinstance(outcome.refused("not_your_department"), Forbidden)
 
 
 async def test_the_dispatcher_may_not_accept_for_the_department() -> None:
     spec = await ticket()
-    outcome = await spec.when(accept_ticket, AcceptTicket(ticket_id="tkt_1"), as_=DISPATCHER)
+    outcome = await spec.when(handlers.accept_ticket, handlers.AcceptTicket(ticket_id="tkt_1"), as_=DISPATCHER)
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
@@ -344,20 +311,24 @@ async def test_the_dispatcher_may_not_accept_for_the_department() -> None:
 async def test_a_department_returns_a_ticket_it_does_not_own() -> None:
     spec = await ticket()
     outcome = await spec.when(
-        return_ticket, ReturnTicket(ticket_id="tkt_1", reason=" 不属于本部门职责 "), as_=DEPARTMENT
+        handlers.return_ticket, handlers.ReturnTicket(ticket_id="tkt_1", reason=" 不属于本部门职责 "), as_=DEPARTMENT
     )
-    assert outcome.events == [TicketReturned(**IDS, reason="不属于本部门职责", returned_at=NEXT_DAY)]
+    assert outcome.events == [grid_events.TicketReturned(**IDS, reason="不属于本部门职责", returned_at=NEXT_DAY)]
 
 
 async def test_a_return_needs_a_reason() -> None:
     spec = await ticket()
-    outcome = await spec.when(return_ticket, ReturnTicket(ticket_id="tkt_1", reason=" "), as_=DEPARTMENT)
+    outcome = await spec.when(
+        handlers.return_ticket, handlers.ReturnTicket(ticket_id="tkt_1", reason=" "), as_=DEPARTMENT
+    )
     outcome.refused("return_reason_required")
 
 
 async def test_a_handled_ticket_is_not_returned() -> None:
     spec = await ticket(ACCEPTED, HANDLED)
-    outcome = await spec.when(return_ticket, ReturnTicket(ticket_id="tkt_1", reason="不归我们管"), as_=DEPARTMENT)
+    outcome = await spec.when(
+        handlers.return_ticket, handlers.ReturnTicket(ticket_id="tkt_1", reason="不归我们管"), as_=DEPARTMENT
+    )
     outcome.refused("ticket_not_returnable")
 
 
@@ -366,13 +337,15 @@ async def test_a_handled_ticket_is_not_returned() -> None:
 
 async def test_an_accepted_ticket_is_handled() -> None:
     spec = await ticket(ACCEPTED)
-    outcome = await spec.when(handle_ticket, HandleTicket(ticket_id="tkt_1", note="已清运"), as_=DEPARTMENT)
-    assert outcome.events == [TicketHandled(**IDS, note="已清运", handled_at=NEXT_DAY)]
+    outcome = await spec.when(
+        handlers.handle_ticket, handlers.HandleTicket(ticket_id="tkt_1", note="已清运"), as_=DEPARTMENT
+    )
+    assert outcome.events == [grid_events.TicketHandled(**IDS, note="已清运", handled_at=NEXT_DAY)]
 
 
 async def test_a_ticket_not_accepted_is_not_handled() -> None:
     spec = await ticket()
-    outcome = await spec.when(handle_ticket, HandleTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
+    outcome = await spec.when(handlers.handle_ticket, handlers.HandleTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
     outcome.refused("ticket_not_accepted")
 
 
@@ -382,11 +355,13 @@ async def test_a_ticket_not_accepted_is_not_handled() -> None:
 async def test_a_report_back_with_uploaded_evidence_handles_and_reports_on_time() -> None:
     spec = (await ticket(ACCEPTED)).uploaded("upl_done")
     outcome = await spec.when(
-        report_back, ReportBack(ticket_id="tkt_1", result="已清运", evidence_upload_ids=["upl_done"]), as_=DEPARTMENT
+        handlers.report_back,
+        handlers.ReportBack(ticket_id="tkt_1", result="已清运", evidence_upload_ids=["upl_done"]),
+        as_=DEPARTMENT,
     )
     assert outcome.events == [
-        TicketHandled(**IDS, handled_at=NEXT_DAY),
-        TicketReportedBack(
+        grid_events.TicketHandled(**IDS, handled_at=NEXT_DAY),
+        grid_events.TicketReportedBack(
             **IDS,
             result="已清运",
             evidence_upload_ids=["upl_done"],
@@ -400,27 +375,33 @@ async def test_a_report_back_with_uploaded_evidence_handles_and_reports_on_time(
 async def test_evidence_never_uploaded_is_refused() -> None:
     spec = await ticket(ACCEPTED, HANDLED)
     outcome = await spec.when(
-        report_back, ReportBack(ticket_id="tkt_1", result="已清运", evidence_upload_ids=["upl_ghost"]), as_=DEPARTMENT
+        handlers.report_back,
+        handlers.ReportBack(ticket_id="tkt_1", result="已清运", evidence_upload_ids=["upl_ghost"]),
+        as_=DEPARTMENT,
     )
     assert outcome.refused("upload_not_found").field == "evidence_upload_ids"
 
 
 async def test_a_report_back_after_the_deadline_is_late() -> None:
     spec = await ticket(ACCEPTED, HANDLED, at=DEADLINE + dt.timedelta(seconds=1))
-    outcome = await spec.when(report_back, ReportBack(ticket_id="tkt_1", result="已清运"), as_=DEPARTMENT)
+    outcome = await spec.when(
+        handlers.report_back, handlers.ReportBack(ticket_id="tkt_1", result="已清运"), as_=DEPARTMENT
+    )
     (reported,) = outcome.events
-    assert isinstance(reported, TicketReportedBack) and reported.on_time is False
+    assert isinstance(reported, grid_events.TicketReportedBack) and reported.on_time is False
 
 
 async def test_a_report_back_needs_a_result() -> None:
     spec = await ticket(ACCEPTED, HANDLED)
-    outcome = await spec.when(report_back, ReportBack(ticket_id="tkt_1", result=" "), as_=DEPARTMENT)
+    outcome = await spec.when(handlers.report_back, handlers.ReportBack(ticket_id="tkt_1", result=" "), as_=DEPARTMENT)
     outcome.refused("result_required")
 
 
 async def test_another_department_may_not_report_back() -> None:
     spec = await ticket(ACCEPTED, HANDLED)
-    outcome = await spec.when(report_back, ReportBack(ticket_id="tkt_1", result="已清运"), as_=OTHER_DEPARTMENT)
+    outcome = await spec.when(
+        handlers.report_back, handlers.ReportBack(ticket_id="tkt_1", result="已清运"), as_=OTHER_DEPARTMENT
+    )
     assert isinstance(outcome.refused("not_your_department"), Forbidden)
 
 
@@ -429,56 +410,62 @@ async def test_another_department_may_not_report_back() -> None:
 
 async def test_a_verified_result_closes_the_ticket() -> None:
     spec = await ticket(ACCEPTED, HANDLED, REPORTED, at=CLOSED_AT)
-    outcome = await spec.when(verify_ticket, VerifyTicket(ticket_id="tkt_1", comment="现场已干净"), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.verify_ticket, handlers.VerifyTicket(ticket_id="tkt_1", comment="现场已干净"), as_=DISPATCHER
+    )
     assert outcome.events == [
-        TicketVerified(**IDS, passed=True, comment="现场已干净", verified_by="ca_1", verified_at=CLOSED_AT),
-        TicketClosed(**IDS, closed_at=CLOSED_AT),
+        grid_events.TicketVerified(**IDS, passed=True, comment="现场已干净", verified_by="ca_1", verified_at=CLOSED_AT),
+        grid_events.TicketClosed(**IDS, closed_at=CLOSED_AT),
     ]
 
 
 async def test_a_failed_verification_sends_the_ticket_back_without_closing() -> None:
     spec = await ticket(ACCEPTED, HANDLED, REPORTED, at=CLOSED_AT)
     outcome = await spec.when(
-        verify_ticket, VerifyTicket(ticket_id="tkt_1", passed=False, comment="仍有垃圾"), as_=DISPATCHER
+        handlers.verify_ticket,
+        handlers.VerifyTicket(ticket_id="tkt_1", passed=False, comment="仍有垃圾"),
+        as_=DISPATCHER,
     )
     assert outcome.events == [
-        TicketVerified(**IDS, passed=False, comment="仍有垃圾", verified_by="ca_1", verified_at=CLOSED_AT)
+        grid_events.TicketVerified(**IDS, passed=False, comment="仍有垃圾", verified_by="ca_1", verified_at=CLOSED_AT)
     ]
 
 
 async def test_a_failed_verification_needs_a_comment() -> None:
     spec = await ticket(ACCEPTED, HANDLED, REPORTED)
-    outcome = await spec.when(verify_ticket, VerifyTicket(ticket_id="tkt_1", passed=False), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.verify_ticket, handlers.VerifyTicket(ticket_id="tkt_1", passed=False), as_=DISPATCHER
+    )
     outcome.refused("verify_comment_required")
 
 
 async def test_a_ticket_not_reported_back_is_not_verified() -> None:
     spec = await ticket(ACCEPTED)
-    outcome = await spec.when(verify_ticket, VerifyTicket(ticket_id="tkt_1"), as_=DISPATCHER)
+    outcome = await spec.when(handlers.verify_ticket, handlers.VerifyTicket(ticket_id="tkt_1"), as_=DISPATCHER)
     outcome.refused("ticket_not_reported_back")
 
 
 async def test_a_department_may_not_verify_its_own_result() -> None:
     spec = await ticket(ACCEPTED, HANDLED, REPORTED)
-    outcome = await spec.when(verify_ticket, VerifyTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
+    outcome = await spec.when(handlers.verify_ticket, handlers.VerifyTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
 async def test_a_verified_ticket_is_closed() -> None:
     spec = await ticket(ACCEPTED, HANDLED, REPORTED, VERIFIED, at=CLOSED_AT)
-    outcome = await spec.when(close_ticket, CloseTicket(ticket_id="tkt_1"), as_=DISPATCHER)
+    outcome = await spec.when(handlers.close_ticket, handlers.CloseTicket(ticket_id="tkt_1"), as_=DISPATCHER)
     assert outcome.events == [CLOSED]
 
 
 async def test_a_ticket_not_verified_is_not_closed() -> None:
     spec = await ticket(ACCEPTED, HANDLED, REPORTED)
-    outcome = await spec.when(close_ticket, CloseTicket(ticket_id="tkt_1"), as_=DISPATCHER)
+    outcome = await spec.when(handlers.close_ticket, handlers.CloseTicket(ticket_id="tkt_1"), as_=DISPATCHER)
     outcome.refused("ticket_not_verified")
 
 
 async def test_a_closed_ticket_is_not_closed_again() -> None:
     spec = await ticket(ACCEPTED, HANDLED, REPORTED, VERIFIED, CLOSED)
-    outcome = await spec.when(close_ticket, CloseTicket(ticket_id="tkt_1"), as_=DISPATCHER)
+    outcome = await spec.when(handlers.close_ticket, handlers.CloseTicket(ticket_id="tkt_1"), as_=DISPATCHER)
     outcome.refused("ticket_already_closed")
 
 
@@ -489,8 +476,8 @@ async def test_a_department_asks_for_a_later_deadline() -> None:
     spec = await ticket(ACCEPTED)
     wanted = DEADLINE + dt.timedelta(days=2)
     outcome = await spec.when(
-        request_extension,
-        RequestExtension(ticket_id="tkt_1", reason="需协调清运车辆", requested_deadline=wanted),
+        handlers.request_extension,
+        handlers.RequestExtension(ticket_id="tkt_1", reason="需协调清运车辆", requested_deadline=wanted),
         as_=DEPARTMENT,
     )
     assert outcome.events == [ASKED]
@@ -499,8 +486,10 @@ async def test_a_department_asks_for_a_later_deadline() -> None:
 async def test_no_extension_once_the_deadline_has_passed() -> None:
     spec = await ticket(ACCEPTED, at=DEADLINE + dt.timedelta(minutes=1))
     outcome = await spec.when(
-        request_extension,
-        RequestExtension(ticket_id="tkt_1", reason="车辆不足", requested_deadline=DEADLINE + dt.timedelta(days=2)),
+        handlers.request_extension,
+        handlers.RequestExtension(
+            ticket_id="tkt_1", reason="车辆不足", requested_deadline=DEADLINE + dt.timedelta(days=2)
+        ),
         as_=DEPARTMENT,
     )
     outcome.refused("deadline_passed")
@@ -509,8 +498,8 @@ async def test_no_extension_once_the_deadline_has_passed() -> None:
 async def test_an_extension_must_ask_for_a_later_deadline() -> None:
     spec = await ticket(ACCEPTED)
     outcome = await spec.when(
-        request_extension,
-        RequestExtension(ticket_id="tkt_1", reason="车辆不足", requested_deadline=DEADLINE),
+        handlers.request_extension,
+        handlers.RequestExtension(ticket_id="tkt_1", reason="车辆不足", requested_deadline=DEADLINE),
         as_=DEPARTMENT,
     )
     outcome.refused("extension_not_later")
@@ -519,8 +508,10 @@ async def test_an_extension_must_ask_for_a_later_deadline() -> None:
 async def test_one_extension_request_pends_at_a_time() -> None:
     spec = await ticket(ACCEPTED, ASKED)
     outcome = await spec.when(
-        request_extension,
-        RequestExtension(ticket_id="tkt_1", reason="车辆不足", requested_deadline=DEADLINE + dt.timedelta(days=3)),
+        handlers.request_extension,
+        handlers.RequestExtension(
+            ticket_id="tkt_1", reason="车辆不足", requested_deadline=DEADLINE + dt.timedelta(days=3)
+        ),
         as_=DEPARTMENT,
     )
     outcome.refused("extension_pending")
@@ -529,8 +520,10 @@ async def test_one_extension_request_pends_at_a_time() -> None:
 async def test_an_extension_is_asked_for_an_accepted_ticket_only() -> None:
     spec = await ticket()
     outcome = await spec.when(
-        request_extension,
-        RequestExtension(ticket_id="tkt_1", reason="车辆不足", requested_deadline=DEADLINE + dt.timedelta(days=2)),
+        handlers.request_extension,
+        handlers.RequestExtension(
+            ticket_id="tkt_1", reason="车辆不足", requested_deadline=DEADLINE + dt.timedelta(days=2)
+        ),
         as_=DEPARTMENT,
     )
     outcome.refused("ticket_not_accepted")
@@ -538,9 +531,11 @@ async def test_an_extension_is_asked_for_an_accepted_ticket_only() -> None:
 
 async def test_an_approved_extension_moves_the_deadline() -> None:
     spec = await ticket(ACCEPTED, ASKED)
-    outcome = await spec.when(decide_extension, DecideExtension(ticket_id="tkt_1", approve=True), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.decide_extension, handlers.DecideExtension(ticket_id="tkt_1", approve=True), as_=DISPATCHER
+    )
     assert outcome.events == [
-        TicketExtended(
+        grid_events.TicketExtended(
             **IDS,
             previous_deadline=DEADLINE,
             new_deadline=DEADLINE + dt.timedelta(days=2),
@@ -553,28 +548,36 @@ async def test_an_approved_extension_moves_the_deadline() -> None:
 async def test_a_refused_extension_keeps_the_deadline_with_a_reason() -> None:
     spec = await ticket(ACCEPTED, ASKED)
     outcome = await spec.when(
-        decide_extension, DecideExtension(ticket_id="tkt_1", approve=False, reason="时限内可完成"), as_=DISPATCHER
+        handlers.decide_extension,
+        handlers.DecideExtension(ticket_id="tkt_1", approve=False, reason="时限内可完成"),
+        as_=DISPATCHER,
     )
     assert outcome.events == [
-        TicketExtensionRefused(**IDS, reason="时限内可完成", decided_by="ca_1", decided_at=NEXT_DAY)
+        grid_events.TicketExtensionRefused(**IDS, reason="时限内可完成", decided_by="ca_1", decided_at=NEXT_DAY)
     ]
 
 
 async def test_refusing_an_extension_needs_a_reason() -> None:
     spec = await ticket(ACCEPTED, ASKED)
-    outcome = await spec.when(decide_extension, DecideExtension(ticket_id="tkt_1", approve=False), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.decide_extension, handlers.DecideExtension(ticket_id="tkt_1", approve=False), as_=DISPATCHER
+    )
     outcome.refused("refusal_reason_required")
 
 
 async def test_no_decision_without_a_pending_request() -> None:
     spec = await ticket(ACCEPTED)
-    outcome = await spec.when(decide_extension, DecideExtension(ticket_id="tkt_1", approve=True), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.decide_extension, handlers.DecideExtension(ticket_id="tkt_1", approve=True), as_=DISPATCHER
+    )
     outcome.refused("no_extension_request")
 
 
 async def test_a_department_may_not_grant_its_own_extension() -> None:
     spec = await ticket(ACCEPTED, ASKED)
-    outcome = await spec.when(decide_extension, DecideExtension(ticket_id="tkt_1", approve=True), as_=DEPARTMENT)
+    outcome = await spec.when(
+        handlers.decide_extension, handlers.DecideExtension(ticket_id="tkt_1", approve=True), as_=DEPARTMENT
+    )
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
@@ -584,39 +587,51 @@ async def test_a_department_may_not_grant_its_own_extension() -> None:
 async def test_the_district_urges_an_overdue_ticket() -> None:
     late = DEADLINE + dt.timedelta(hours=1)
     spec = await ticket(ACCEPTED, at=late)
-    outcome = await spec.when(urge_ticket, UrgeTicket(ticket_id="tkt_1", note=" 请今日反馈 "), as_=DISTRICT)
+    outcome = await spec.when(
+        handlers.urge_ticket, handlers.UrgeTicket(ticket_id="tkt_1", note=" 请今日反馈 "), as_=DISTRICT
+    )
     assert outcome.events == [
-        TicketUrged(**IDS, note="请今日反馈", urged_by="da_1", urged_by_name="区管理员", round=1, urged_at=late)
+        grid_events.TicketUrged(
+            **IDS, note="请今日反馈", urged_by="da_1", urged_by_name="区管理员", round=1, urged_at=late
+        )
     ]
 
 
 async def test_a_ticket_on_time_is_not_urged() -> None:
     spec = await ticket(ACCEPTED)
-    outcome = await spec.when(urge_ticket, UrgeTicket(ticket_id="tkt_1", note="请尽快"), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.urge_ticket, handlers.UrgeTicket(ticket_id="tkt_1", note="请尽快"), as_=DISPATCHER
+    )
     outcome.refused("ticket_not_overdue")
 
 
 async def test_an_urge_says_what_is_asked() -> None:
     spec = await ticket(at=ACCEPT_BY)
-    outcome = await spec.when(urge_ticket, UrgeTicket(ticket_id="tkt_1", note="催"), as_=DISPATCHER)
+    outcome = await spec.when(handlers.urge_ticket, handlers.UrgeTicket(ticket_id="tkt_1", note="催"), as_=DISPATCHER)
     outcome.refused("urge_note_required")
 
 
 async def test_a_reported_back_ticket_is_not_urged() -> None:
     spec = await ticket(ACCEPTED, HANDLED, REPORTED, at=DEADLINE + dt.timedelta(hours=1))
-    outcome = await spec.when(urge_ticket, UrgeTicket(ticket_id="tkt_1", note="请反馈"), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.urge_ticket, handlers.UrgeTicket(ticket_id="tkt_1", note="请反馈"), as_=DISPATCHER
+    )
     assert outcome.refused("ticket_not_open").extra["state"] == "reported_back"
 
 
 async def test_a_department_may_not_urge() -> None:
     spec = await ticket(at=ACCEPT_BY)
-    outcome = await spec.when(urge_ticket, UrgeTicket(ticket_id="tkt_1", note="请签收"), as_=DEPARTMENT)
+    outcome = await spec.when(
+        handlers.urge_ticket, handlers.UrgeTicket(ticket_id="tkt_1", note="请签收"), as_=DEPARTMENT
+    )
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
 async def test_another_communitys_dispatcher_may_not_urge() -> None:
     spec = await ticket(at=ACCEPT_BY)
-    outcome = await spec.when(urge_ticket, UrgeTicket(ticket_id="tkt_1", note="请签收"), as_=OTHER_DISPATCHER)
+    outcome = await spec.when(
+        handlers.urge_ticket, handlers.UrgeTicket(ticket_id="tkt_1", note="请签收"), as_=OTHER_DISPATCHER
+    )
     assert isinstance(outcome.refused("not_your_community"), Forbidden)
 
 
@@ -626,12 +641,12 @@ async def test_another_communitys_dispatcher_may_not_urge() -> None:
 async def test_a_satisfied_revisit_settles_the_ticket() -> None:
     spec = await ticket(ACCEPTED, HANDLED, REPORTED, VERIFIED, CLOSED)
     outcome = await spec.when(
-        record_satisfaction,
-        RecordSatisfaction(ticket_id="tkt_1", satisfaction="satisfied", comment="很满意", note="无"),
+        handlers.record_satisfaction,
+        handlers.RecordSatisfaction(ticket_id="tkt_1", satisfaction="satisfied", comment="很满意", note="无"),
         as_=DISPATCHER,
     )
     assert outcome.events == [
-        SatisfactionRecorded(
+        grid_events.SatisfactionRecorded(
             **IDS, satisfaction="satisfied", comment="很满意", note="", recorded_by="ca_1", recorded_at=NEXT_DAY
         )
     ]
@@ -641,13 +656,13 @@ async def test_a_partly_solved_revisit_reopens_the_ticket_with_new_working_day_l
     friday = dt.datetime(2026, 11, 27, 10, tzinfo=CHINA)
     spec = await ticket(ACCEPTED, HANDLED, REPORTED, VERIFIED, CLOSED, at=friday)
     outcome = await spec.when(
-        record_satisfaction,
-        RecordSatisfaction(ticket_id="tkt_1", satisfaction="partly", comment="还有一半", note="请清理西侧"),
+        handlers.record_satisfaction,
+        handlers.RecordSatisfaction(ticket_id="tkt_1", satisfaction="partly", comment="还有一半", note="请清理西侧"),
         as_=DISPATCHER,
     )
     recorded, reopened = outcome.events
-    assert isinstance(recorded, SatisfactionRecorded) and recorded.note == "请清理西侧"
-    assert reopened == TicketReopened(
+    assert isinstance(recorded, grid_events.SatisfactionRecorded) and recorded.note == "请清理西侧"
+    assert reopened == grid_events.TicketReopened(
         **IDS,
         reason="请清理西侧",
         accept_by=friday + dt.timedelta(hours=2),
@@ -658,10 +673,14 @@ async def test_a_partly_solved_revisit_reopens_the_ticket_with_new_working_day_l
 
 
 async def test_a_round_is_revisited_once() -> None:
-    recorded = SatisfactionRecorded(**IDS, satisfaction="satisfied", recorded_by="ca_1", recorded_at=CLOSED_AT)
+    recorded = grid_events.SatisfactionRecorded(
+        **IDS, satisfaction="satisfied", recorded_by="ca_1", recorded_at=CLOSED_AT
+    )
     spec = await ticket(ACCEPTED, HANDLED, REPORTED, VERIFIED, CLOSED, recorded)
     outcome = await spec.when(
-        record_satisfaction, RecordSatisfaction(ticket_id="tkt_1", satisfaction="unsatisfied"), as_=DISPATCHER
+        handlers.record_satisfaction,
+        handlers.RecordSatisfaction(ticket_id="tkt_1", satisfaction="unsatisfied"),
+        as_=DISPATCHER,
     )
     outcome.refused("already_revisited")
 
@@ -669,7 +688,9 @@ async def test_a_round_is_revisited_once() -> None:
 async def test_a_ticket_is_revisited_after_closing_only() -> None:
     spec = await ticket(ACCEPTED, HANDLED, REPORTED)
     outcome = await spec.when(
-        record_satisfaction, RecordSatisfaction(ticket_id="tkt_1", satisfaction="satisfied"), as_=DISPATCHER
+        handlers.record_satisfaction,
+        handlers.RecordSatisfaction(ticket_id="tkt_1", satisfaction="satisfied"),
+        as_=DISPATCHER,
     )
     outcome.refused("ticket_not_closed")
 
@@ -677,7 +698,9 @@ async def test_a_ticket_is_revisited_after_closing_only() -> None:
 async def test_a_department_may_not_record_its_own_revisit() -> None:
     spec = await ticket(ACCEPTED, HANDLED, REPORTED, VERIFIED, CLOSED)
     outcome = await spec.when(
-        record_satisfaction, RecordSatisfaction(ticket_id="tkt_1", satisfaction="satisfied"), as_=DEPARTMENT
+        handlers.record_satisfaction,
+        handlers.RecordSatisfaction(ticket_id="tkt_1", satisfaction="satisfied"),
+        as_=DEPARTMENT,
     )
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
@@ -691,7 +714,7 @@ async def test_a_ticket_not_accepted_in_time_is_marked_overdue_once() -> None:
     first = await scheduler.check_deadlines("tkt_1", ACCEPT_BY)
     again = await scheduler.check_deadlines("tkt_1", ACCEPT_BY + dt.timedelta(minutes=30))
     assert first.events == ["TicketOverdue"] and again.events == []
-    assert (await spec.events_of("tkt_1"))[-1] == TicketOverdue(
+    assert (await spec.events_of("tkt_1"))[-1] == grid_events.TicketOverdue(
         **IDS, stage="acceptance", due_at=ACCEPT_BY, round=1, detected_at=ACCEPT_BY
     )
 
@@ -702,8 +725,11 @@ async def test_a_ticket_a_day_past_its_deadline_climbs_two_rungs() -> None:
     result = await DeadlineScheduler(spec.runtime).check_deadlines("tkt_1", now)  # type: ignore[arg-type]
     assert result.events == ["TicketOverdue", "TicketEscalated", "TicketEscalated"]
     overdue, first, second = (await spec.events_of("tkt_1"))[-3:]
-    assert isinstance(overdue, TicketOverdue) and (overdue.stage, overdue.due_at) == ("resolution", DEADLINE)
-    assert isinstance(first, TicketEscalated) and isinstance(second, TicketEscalated)
+    assert isinstance(overdue, grid_events.TicketOverdue) and (overdue.stage, overdue.due_at) == (
+        "resolution",
+        DEADLINE,
+    )
+    assert isinstance(first, grid_events.TicketEscalated) and isinstance(second, grid_events.TicketEscalated)
     assert [(e.level, e.escalated_to) for e in (first, second)] == [(1, "community_leader"), (2, "street_leader")]
     assert second.reason == "超过办理时限 1 天 1 小时未反馈"
 

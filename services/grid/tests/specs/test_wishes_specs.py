@@ -7,36 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 from grassroots_common.auth import Principal
-from grassroots_common.contracts.grid import (
-    ResourceOffered,
-    WishClaimed,
-    WishCollected,
-    WishFulfilled,
-    WishRejected,
-    WishReleased,
-    WishRevisited,
-    WishScreened,
-)
+from grassroots_common.contracts import grid as grid_events
 from grassroots_common.errors import Forbidden, NotFound
 from grassroots_common.events import Event
 from grassroots_common.specification import Specification
 from grassroots_common.workdays import CHINA
-from grid.handlers.wishes import (
-    ClaimWish,
-    CollectWish,
-    FulfilWish,
-    OfferResource,
-    ReleaseWish,
-    RevisitWish,
-    ScreenWish,
-    claim_wish,
-    collect_wish,
-    fulfil_wish,
-    offer_resource,
-    release_wish,
-    revisit_wish,
-    screen_wish,
-)
+from grid import handlers
 
 T0 = dt.datetime(2026, 11, 18, 9, tzinfo=CHINA)
 LATER = T0 + dt.timedelta(days=2)
@@ -49,8 +25,8 @@ OTHER_VOLUNTEER = Principal("pm_2", "党员陈", frozenset({"volunteer"}), {"com
 FAR_VOLUNTEER = Principal("pm_3", "党员周", frozenset({"volunteer"}), {"community": "com_2"})
 UNIT = Principal("ua_1", "供电所", frozenset({"unit_admin"}))
 
-WISH = CollectWish(resident_name="张奶奶", title="修理轮椅", description="轮椅刹车失灵", category="daily_help")
-COLLECTED = WishCollected(
+WISH = handlers.CollectWish(resident_name="张奶奶", title="修理轮椅", description="轮椅刹车失灵", category="daily_help")
+COLLECTED = grid_events.WishCollected(
     wish_id="wsh_1",
     community_id="com_1",
     grid_id="grd_1",
@@ -61,8 +37,8 @@ COLLECTED = WishCollected(
     collected_by="gm_1",
     collected_at=T0,
 )
-SCREENED = WishScreened(wish_id="wsh_1", community_id="com_1", screened_by="ca_1", screened_at=T0)
-CLAIMED = WishClaimed(
+SCREENED = grid_events.WishScreened(wish_id="wsh_1", community_id="com_1", screened_by="ca_1", screened_at=T0)
+CLAIMED = grid_events.WishClaimed(
     wish_id="wsh_1",
     community_id="com_1",
     claimant_id="pm_1",
@@ -70,7 +46,7 @@ CLAIMED = WishClaimed(
     claimant_kind="party_member",
     claimed_at=T0,
 )
-FULFILLED = WishFulfilled(
+FULFILLED = grid_events.WishFulfilled(
     wish_id="wsh_1",
     community_id="com_1",
     claimant_id="pm_1",
@@ -80,8 +56,8 @@ FULFILLED = WishFulfilled(
 )
 
 
-def offered(offerer_id: str) -> ResourceOffered:
-    return ResourceOffered(
+def offered(offerer_id: str) -> grid_events.ResourceOffered:
+    return grid_events.ResourceOffered(
         resource_id="res_1",
         community_id="com_1",
         offerer_id=offerer_id,
@@ -105,21 +81,21 @@ async def wish(*events: Event) -> Specification:
 
 async def test_a_grid_member_collects_a_wish_in_their_grid() -> None:
     spec = Specification(at=T0)
-    outcome = await spec.when(collect_wish, WISH, as_=GRID_MEMBER)
+    outcome = await spec.when(handlers.collect_wish, WISH, as_=GRID_MEMBER)
     (collected,) = outcome.events
-    assert isinstance(collected, WishCollected) and outcome.answer.data == {"wish_id": collected.wish_id}
+    assert isinstance(collected, grid_events.WishCollected) and outcome.answer.data == {"wish_id": collected.wish_id}
     assert collected == COLLECTED.model_copy(update={"wish_id": collected.wish_id})
 
 
 async def test_the_dispatcher_collects_a_wish_for_the_community_without_a_grid() -> None:
     spec = Specification(at=T0)
-    outcome = await spec.when(collect_wish, WISH, as_=DISPATCHER)
+    outcome = await spec.when(handlers.collect_wish, WISH, as_=DISPATCHER)
     assert (outcome.events[0].community_id, outcome.events[0].grid_id) == ("com_1", None)
 
 
 async def test_a_volunteer_may_not_collect_wishes() -> None:
     spec = Specification(at=T0)
-    outcome = await spec.when(collect_wish, WISH, as_=VOLUNTEER)
+    outcome = await spec.when(handlers.collect_wish, WISH, as_=VOLUNTEER)
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
@@ -128,49 +104,53 @@ async def test_a_volunteer_may_not_collect_wishes() -> None:
 
 async def test_an_approved_wish_goes_on_the_demand_list() -> None:
     spec = await wish()
-    outcome = await spec.when(screen_wish, ScreenWish(wish_id="wsh_1", approve=True), as_=DISPATCHER)
+    outcome = await spec.when(handlers.screen_wish, handlers.ScreenWish(wish_id="wsh_1", approve=True), as_=DISPATCHER)
     assert outcome.events == [
-        WishScreened(wish_id="wsh_1", community_id="com_1", screened_by="ca_1", screened_at=LATER)
+        grid_events.WishScreened(wish_id="wsh_1", community_id="com_1", screened_by="ca_1", screened_at=LATER)
     ]
 
 
 async def test_a_rejected_wish_keeps_its_reason() -> None:
     spec = await wish()
     outcome = await spec.when(
-        screen_wish, ScreenWish(wish_id="wsh_1", approve=False, reason=" 重复登记 "), as_=DISPATCHER
+        handlers.screen_wish, handlers.ScreenWish(wish_id="wsh_1", approve=False, reason=" 重复登记 "), as_=DISPATCHER
     )
     assert outcome.events == [
-        WishRejected(wish_id="wsh_1", community_id="com_1", reason="重复登记", screened_by="ca_1", screened_at=LATER)
+        grid_events.WishRejected(
+            wish_id="wsh_1", community_id="com_1", reason="重复登记", screened_by="ca_1", screened_at=LATER
+        )
     ]
 
 
 async def test_a_rejection_needs_a_reason() -> None:
     spec = await wish()
-    outcome = await spec.when(screen_wish, ScreenWish(wish_id="wsh_1", approve=False), as_=DISPATCHER)
+    outcome = await spec.when(handlers.screen_wish, handlers.ScreenWish(wish_id="wsh_1", approve=False), as_=DISPATCHER)
     outcome.refused("reject_reason_required")
 
 
 async def test_a_wish_is_screened_once() -> None:
     spec = await wish(SCREENED)
-    outcome = await spec.when(screen_wish, ScreenWish(wish_id="wsh_1", approve=True), as_=DISPATCHER)
+    outcome = await spec.when(handlers.screen_wish, handlers.ScreenWish(wish_id="wsh_1", approve=True), as_=DISPATCHER)
     outcome.refused("wish_already_screened")
 
 
 async def test_screening_an_unknown_wish_is_refused() -> None:
     spec = await wish()
-    outcome = await spec.when(screen_wish, ScreenWish(wish_id="wsh_9", approve=True), as_=DISPATCHER)
+    outcome = await spec.when(handlers.screen_wish, handlers.ScreenWish(wish_id="wsh_9", approve=True), as_=DISPATCHER)
     assert isinstance(outcome.refused("wish_not_found"), NotFound)
 
 
 async def test_a_grid_member_may_not_screen_wishes() -> None:
     spec = await wish()
-    outcome = await spec.when(screen_wish, ScreenWish(wish_id="wsh_1", approve=True), as_=GRID_MEMBER)
+    outcome = await spec.when(handlers.screen_wish, handlers.ScreenWish(wish_id="wsh_1", approve=True), as_=GRID_MEMBER)
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
 async def test_another_communitys_dispatcher_may_not_screen_the_wish() -> None:
     spec = await wish()
-    outcome = await spec.when(screen_wish, ScreenWish(wish_id="wsh_1", approve=True), as_=OTHER_DISPATCHER)
+    outcome = await spec.when(
+        handlers.screen_wish, handlers.ScreenWish(wish_id="wsh_1", approve=True), as_=OTHER_DISPATCHER
+    )
     assert isinstance(outcome.refused("not_your_community"), Forbidden)
 
 
@@ -179,53 +159,57 @@ async def test_another_communitys_dispatcher_may_not_screen_the_wish() -> None:
 
 async def test_a_volunteer_claims_an_open_wish_as_a_party_member() -> None:
     spec = await wish(SCREENED)
-    outcome = await spec.when(claim_wish, ClaimWish(wish_id="wsh_1"), as_=VOLUNTEER)
+    outcome = await spec.when(handlers.claim_wish, handlers.ClaimWish(wish_id="wsh_1"), as_=VOLUNTEER)
     assert outcome.events == [CLAIMED.model_copy(update={"claimed_at": LATER})]
 
 
 async def test_a_unit_claims_with_its_own_offer() -> None:
     spec = await wish(SCREENED)
     await spec.given("res_1", offered("ua_1"))
-    outcome = await spec.when(claim_wish, ClaimWish(wish_id="wsh_1", resource_id="res_1"), as_=UNIT)
+    outcome = await spec.when(handlers.claim_wish, handlers.ClaimWish(wish_id="wsh_1", resource_id="res_1"), as_=UNIT)
     (claimed,) = outcome.events
-    assert isinstance(claimed, WishClaimed)
+    assert isinstance(claimed, grid_events.WishClaimed)
     assert (claimed.claimant_id, claimed.claimant_kind, claimed.resource_id) == ("ua_1", "unit", "res_1")
 
 
 async def test_a_claim_may_not_use_someone_elses_offer() -> None:
     spec = await wish(SCREENED)
     await spec.given("res_1", offered("ua_1"))
-    outcome = await spec.when(claim_wish, ClaimWish(wish_id="wsh_1", resource_id="res_1"), as_=VOLUNTEER)
+    outcome = await spec.when(
+        handlers.claim_wish, handlers.ClaimWish(wish_id="wsh_1", resource_id="res_1"), as_=VOLUNTEER
+    )
     assert outcome.refused("resource_not_yours").field == "resource_id"
 
 
 async def test_a_claim_with_an_unknown_offer_is_refused() -> None:
     spec = await wish(SCREENED)
-    outcome = await spec.when(claim_wish, ClaimWish(wish_id="wsh_1", resource_id="res_9"), as_=VOLUNTEER)
+    outcome = await spec.when(
+        handlers.claim_wish, handlers.ClaimWish(wish_id="wsh_1", resource_id="res_9"), as_=VOLUNTEER
+    )
     outcome.refused("resource_not_found")
 
 
 async def test_a_wish_not_yet_screened_is_not_claimed() -> None:
     spec = await wish()
-    outcome = await spec.when(claim_wish, ClaimWish(wish_id="wsh_1"), as_=VOLUNTEER)
+    outcome = await spec.when(handlers.claim_wish, handlers.ClaimWish(wish_id="wsh_1"), as_=VOLUNTEER)
     outcome.refused("wish_not_screened")
 
 
 async def test_a_wish_has_one_claimant_at_a_time() -> None:
     spec = await wish(SCREENED, CLAIMED)
-    outcome = await spec.when(claim_wish, ClaimWish(wish_id="wsh_1"), as_=OTHER_VOLUNTEER)
+    outcome = await spec.when(handlers.claim_wish, handlers.ClaimWish(wish_id="wsh_1"), as_=OTHER_VOLUNTEER)
     outcome.refused("wish_already_claimed")
 
 
 async def test_a_volunteer_of_another_community_may_not_claim() -> None:
     spec = await wish(SCREENED)
-    outcome = await spec.when(claim_wish, ClaimWish(wish_id="wsh_1"), as_=FAR_VOLUNTEER)
+    outcome = await spec.when(handlers.claim_wish, handlers.ClaimWish(wish_id="wsh_1"), as_=FAR_VOLUNTEER)
     assert isinstance(outcome.refused("not_your_community"), Forbidden)
 
 
 async def test_a_grid_member_may_not_claim_a_wish() -> None:
     spec = await wish(SCREENED)
-    outcome = await spec.when(claim_wish, ClaimWish(wish_id="wsh_1"), as_=GRID_MEMBER)
+    outcome = await spec.when(handlers.claim_wish, handlers.ClaimWish(wish_id="wsh_1"), as_=GRID_MEMBER)
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
@@ -234,27 +218,33 @@ async def test_a_grid_member_may_not_claim_a_wish() -> None:
 
 async def test_the_claimant_gives_a_wish_back() -> None:
     spec = await wish(SCREENED, CLAIMED)
-    outcome = await spec.when(release_wish, ReleaseWish(wish_id="wsh_1", reason="时间冲突"), as_=VOLUNTEER)
+    outcome = await spec.when(
+        handlers.release_wish, handlers.ReleaseWish(wish_id="wsh_1", reason="时间冲突"), as_=VOLUNTEER
+    )
     assert outcome.events == [
-        WishReleased(wish_id="wsh_1", community_id="com_1", claimant_id="pm_1", reason="时间冲突", released_at=LATER)
+        grid_events.WishReleased(
+            wish_id="wsh_1", community_id="com_1", claimant_id="pm_1", reason="时间冲突", released_at=LATER
+        )
     ]
 
 
 async def test_the_communitys_dispatcher_releases_a_stalled_claim() -> None:
     spec = await wish(SCREENED, CLAIMED)
-    outcome = await spec.when(release_wish, ReleaseWish(wish_id="wsh_1", reason="长期未完成"), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.release_wish, handlers.ReleaseWish(wish_id="wsh_1", reason="长期未完成"), as_=DISPATCHER
+    )
     assert [(type(e).__name__, e.claimant_id) for e in outcome.events] == [("WishReleased", "pm_1")]
 
 
 async def test_someone_else_may_not_release_the_claim() -> None:
     spec = await wish(SCREENED, CLAIMED)
-    outcome = await spec.when(release_wish, ReleaseWish(wish_id="wsh_1"), as_=OTHER_DISPATCHER)
+    outcome = await spec.when(handlers.release_wish, handlers.ReleaseWish(wish_id="wsh_1"), as_=OTHER_DISPATCHER)
     assert isinstance(outcome.refused("not_your_claim"), Forbidden)
 
 
 async def test_an_unclaimed_wish_is_not_released() -> None:
     spec = await wish(SCREENED)
-    outcome = await spec.when(release_wish, ReleaseWish(wish_id="wsh_1"), as_=VOLUNTEER)
+    outcome = await spec.when(handlers.release_wish, handlers.ReleaseWish(wish_id="wsh_1"), as_=VOLUNTEER)
     outcome.refused("wish_not_claimed")
 
 
@@ -264,7 +254,9 @@ async def test_an_unclaimed_wish_is_not_released() -> None:
 async def test_the_claimant_fulfils_the_wish_with_uploaded_evidence() -> None:
     spec = (await wish(SCREENED, CLAIMED)).uploaded("upl_1")
     outcome = await spec.when(
-        fulfil_wish, FulfilWish(wish_id="wsh_1", note=" 已修好 ", evidence_upload_ids=["upl_1"]), as_=VOLUNTEER
+        handlers.fulfil_wish,
+        handlers.FulfilWish(wish_id="wsh_1", note=" 已修好 ", evidence_upload_ids=["upl_1"]),
+        as_=VOLUNTEER,
     )
     assert outcome.events == [FULFILLED.model_copy(update={"fulfilled_at": LATER})]
 
@@ -272,21 +264,21 @@ async def test_the_claimant_fulfils_the_wish_with_uploaded_evidence() -> None:
 async def test_evidence_never_uploaded_is_refused() -> None:
     spec = await wish(SCREENED, CLAIMED)
     outcome = await spec.when(
-        fulfil_wish, FulfilWish(wish_id="wsh_1", evidence_upload_ids=["upl_ghost"]), as_=VOLUNTEER
+        handlers.fulfil_wish, handlers.FulfilWish(wish_id="wsh_1", evidence_upload_ids=["upl_ghost"]), as_=VOLUNTEER
     )
     assert outcome.refused("upload_not_found").field == "evidence_upload_ids"
 
 
 async def test_a_fulfilment_needs_evidence() -> None:
     spec = await wish(SCREENED, CLAIMED)
-    outcome = await spec.when(fulfil_wish, FulfilWish(wish_id="wsh_1", note="已修好"), as_=VOLUNTEER)
+    outcome = await spec.when(handlers.fulfil_wish, handlers.FulfilWish(wish_id="wsh_1", note="已修好"), as_=VOLUNTEER)
     outcome.refused("evidence_required")
 
 
 async def test_only_the_claimant_records_the_fulfilment() -> None:
     spec = (await wish(SCREENED, CLAIMED)).uploaded("upl_1")
     outcome = await spec.when(
-        fulfil_wish, FulfilWish(wish_id="wsh_1", evidence_upload_ids=["upl_1"]), as_=OTHER_VOLUNTEER
+        handlers.fulfil_wish, handlers.FulfilWish(wish_id="wsh_1", evidence_upload_ids=["upl_1"]), as_=OTHER_VOLUNTEER
     )
     assert isinstance(outcome.refused("not_your_claim"), Forbidden)
 
@@ -297,10 +289,12 @@ async def test_only_the_claimant_records_the_fulfilment() -> None:
 async def test_a_fulfilled_wish_is_revisited() -> None:
     spec = await wish(SCREENED, CLAIMED, FULFILLED)
     outcome = await spec.when(
-        revisit_wish, RevisitWish(wish_id="wsh_1", satisfaction="basically", comment="挺好"), as_=GRID_MEMBER
+        handlers.revisit_wish,
+        handlers.RevisitWish(wish_id="wsh_1", satisfaction="basically", comment="挺好"),
+        as_=GRID_MEMBER,
     )
     assert outcome.events == [
-        WishRevisited(
+        grid_events.WishRevisited(
             wish_id="wsh_1",
             community_id="com_1",
             claimant_id="pm_1",
@@ -314,12 +308,14 @@ async def test_a_fulfilled_wish_is_revisited() -> None:
 
 async def test_a_wish_not_fulfilled_is_not_revisited() -> None:
     spec = await wish(SCREENED, CLAIMED)
-    outcome = await spec.when(revisit_wish, RevisitWish(wish_id="wsh_1", satisfaction="satisfied"), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.revisit_wish, handlers.RevisitWish(wish_id="wsh_1", satisfaction="satisfied"), as_=DISPATCHER
+    )
     outcome.refused("wish_not_fulfilled")
 
 
 async def test_a_wish_is_revisited_once() -> None:
-    revisited = WishRevisited(
+    revisited = grid_events.WishRevisited(
         wish_id="wsh_1",
         community_id="com_1",
         claimant_id="pm_1",
@@ -328,20 +324,24 @@ async def test_a_wish_is_revisited_once() -> None:
         revisited_at=T0,
     )
     spec = await wish(SCREENED, CLAIMED, FULFILLED, revisited)
-    outcome = await spec.when(revisit_wish, RevisitWish(wish_id="wsh_1", satisfaction="satisfied"), as_=DISPATCHER)
+    outcome = await spec.when(
+        handlers.revisit_wish, handlers.RevisitWish(wish_id="wsh_1", satisfaction="satisfied"), as_=DISPATCHER
+    )
     outcome.refused("wish_already_revisited")
 
 
 async def test_the_claimant_may_not_revisit_their_own_wish() -> None:
     spec = await wish(SCREENED, CLAIMED, FULFILLED)
-    outcome = await spec.when(revisit_wish, RevisitWish(wish_id="wsh_1", satisfaction="satisfied"), as_=VOLUNTEER)
+    outcome = await spec.when(
+        handlers.revisit_wish, handlers.RevisitWish(wish_id="wsh_1", satisfaction="satisfied"), as_=VOLUNTEER
+    )
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
 async def test_another_communitys_dispatcher_may_not_revisit() -> None:
     spec = await wish(SCREENED, CLAIMED, FULFILLED)
     outcome = await spec.when(
-        revisit_wish, RevisitWish(wish_id="wsh_1", satisfaction="satisfied"), as_=OTHER_DISPATCHER
+        handlers.revisit_wish, handlers.RevisitWish(wish_id="wsh_1", satisfaction="satisfied"), as_=OTHER_DISPATCHER
     )
     assert isinstance(outcome.refused("not_your_community"), Forbidden)
 
@@ -352,12 +352,12 @@ async def test_another_communitys_dispatcher_may_not_revisit() -> None:
 async def test_a_volunteer_offers_help_on_the_resource_list() -> None:
     spec = Specification(at=T0)
     outcome = await spec.when(
-        offer_resource,
-        OfferResource(community_id="com_1", title="理发", description="每周六上午", capacity=3),
+        handlers.offer_resource,
+        handlers.OfferResource(community_id="com_1", title="理发", description="每周六上午", capacity=3),
         as_=VOLUNTEER,
     )
     (offer,) = outcome.events
-    assert isinstance(offer, ResourceOffered) and outcome.answer.data == {"resource_id": offer.resource_id}
+    assert isinstance(offer, grid_events.ResourceOffered) and outcome.answer.data == {"resource_id": offer.resource_id}
     assert (offer.community_id, offer.offerer_id, offer.offerer_kind, offer.capacity) == (
         "com_1",
         "pm_1",
@@ -369,7 +369,9 @@ async def test_a_volunteer_offers_help_on_the_resource_list() -> None:
 async def test_a_volunteer_may_not_offer_in_another_community() -> None:
     spec = Specification(at=T0)
     outcome = await spec.when(
-        offer_resource, OfferResource(community_id="com_1", title="理发", description="每周六"), as_=FAR_VOLUNTEER
+        handlers.offer_resource,
+        handlers.OfferResource(community_id="com_1", title="理发", description="每周六"),
+        as_=FAR_VOLUNTEER,
     )
     assert isinstance(outcome.refused("not_your_community"), Forbidden)
 
@@ -377,6 +379,8 @@ async def test_a_volunteer_may_not_offer_in_another_community() -> None:
 async def test_a_grid_member_may_not_offer_resources() -> None:
     spec = Specification(at=T0)
     outcome = await spec.when(
-        offer_resource, OfferResource(community_id="com_1", title="理发", description="每周六"), as_=GRID_MEMBER
+        handlers.offer_resource,
+        handlers.OfferResource(community_id="com_1", title="理发", description="每周六"),
+        as_=GRID_MEMBER,
     )
     assert isinstance(outcome.refused("role_required"), Forbidden)

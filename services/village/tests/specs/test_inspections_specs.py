@@ -5,21 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from grassroots_common.auth import Principal
-from grassroots_common.contracts.village import (
-    AspectScore,
-    ChecklistAspect,
-    Finding,
-    FindingClosed,
-    InspectionRecorded,
-    InspectionRoundOpened,
-    InspectionTeam,
-    RoundVillage,
-    VillageRegistered,
-)
+from grassroots_common.contracts import village as village_events
 from grassroots_common.errors import Forbidden
 from grassroots_common.specification import Specification
-from grassroots_common.workdays import CHINA
 from village.domain.inspection import inspection_stream_id, round_stream_id
 from village.domain.policy import DEFAULT_CHECKLIST, DEFAULT_POLICY, POLICY_STREAM
 from village.domain.village import village_stream_id
@@ -34,22 +22,10 @@ from village.handlers.inspections import (
     record_inspection,
 )
 
-T1, T2 = "610305107", "610305108"
-V1, V2, V3 = "610305107201", "610305107202", "610305108301"
-DISTRICT = Principal("d1", "组织部李明", frozenset({"district_admin"}), {})
-TOWN = Principal("t1", "镇党委王建国", frozenset({"town_admin"}), {"town": T1})
-OTHER_TOWN = Principal("t2", "镇党委赵军", frozenset({"town_admin"}), {"town": T2})
-SECRETARY = Principal("s1", "李红梅", frozenset({"village_secretary"}), {"town": T1, "village": V1})
-OTHER_SECRETARY = Principal("s2", "周涛", frozenset({"village_secretary"}), {"town": T1, "village": V2})
-NOW = dt.datetime(2026, 6, 1, 10, tzinfo=CHINA)
+from .given import DISTRICT, NOW, OTHER_SECRETARY, OTHER_TOWN, SECRETARY, T1, T2, TOWN, V1, V2, registered
+
+V3 = "610305108301"
 FULL = {a.aspect_id: a.max_score for a in DEFAULT_CHECKLIST}
-
-
-def registered(town_id: str, village_id: str, name: str) -> VillageRegistered:
-    return VillageRegistered(
-        town_id=town_id, village_id=village_id, name=name, party_org_name=f"中共{name}支部委员会",
-        party_org_kind="branch", party_members=40, households=400, population=1500,
-    )  # fmt: skip
 
 
 async def villages() -> Specification:
@@ -60,19 +36,23 @@ async def villages() -> Specification:
     return spec
 
 
-def round_opened(checklist: list[ChecklistAspect] = DEFAULT_CHECKLIST) -> InspectionRoundOpened:
-    return InspectionRoundOpened(
+def round_opened(
+    checklist: list[village_events.ChecklistAspect] = DEFAULT_CHECKLIST,
+) -> village_events.InspectionRoundOpened:
+    return village_events.InspectionRoundOpened(
         round_id="r1", name="2026年度标准化检查", year=2026, opened_on=dt.date(2026, 4, 1), due_on=dt.date(2026, 6, 30),
         checklist=checklist,
-        teams=[InspectionTeam(team_id="team-1", name="第一组", members=["张三"], villages=[
-            RoundVillage(town_id=T1, village_id=V1), RoundVillage(town_id=T2, village_id=V3)])],
+        teams=[village_events.InspectionTeam(team_id="team-1", name="第一组", members=["张三"], villages=[
+            village_events.RoundVillage(town_id=T1, village_id=V1), village_events.RoundVillage(town_id=T2, village_id=V3)])],
     )  # fmt: skip
 
 
-FINDING = Finding(finding_id="f1", aspect_id="rooms", text="部室标识不规范", deadline=dt.date(2026, 5, 10))
-RECORDED = InspectionRecorded(
+FINDING = village_events.Finding(
+    finding_id="f1", aspect_id="rooms", text="部室标识不规范", deadline=dt.date(2026, 5, 10)
+)
+RECORDED = village_events.InspectionRecorded(
     round_id="r1", team_id="team-1", town_id=T1, village_id=V1, inspected_on=dt.date(2026, 4, 10),
-    scores=[AspectScore(aspect_id=a.aspect_id, score=a.max_score, max_score=a.max_score) for a in DEFAULT_CHECKLIST],
+    scores=[village_events.AspectScore(aspect_id=a.aspect_id, score=a.max_score, max_score=a.max_score) for a in DEFAULT_CHECKLIST],
     total_score=100, max_total=100, findings=[FINDING],
 )  # fmt: skip
 
@@ -94,7 +74,7 @@ async def test_the_district_opens_a_round_with_the_policys_checklist_and_each_vi
     spec = await villages()
     outcome = await spec.when(open_round, open_command(), as_=DISTRICT)
     (opened,) = outcome.events
-    assert isinstance(opened, InspectionRoundOpened)
+    assert isinstance(opened, village_events.InspectionRoundOpened)
     assert [a.aspect_id for a in opened.checklist] == [a.aspect_id for a in DEFAULT_CHECKLIST]
     assert [(t.team_id, [(v.town_id, v.village_id) for v in t.villages]) for t in opened.teams] == [
         ("team-1", [(T1, V1), (T2, V3)]),
@@ -106,7 +86,7 @@ async def test_the_district_opens_a_round_with_the_policys_checklist_and_each_vi
 
 async def test_a_round_takes_the_checklist_of_the_policy_set() -> None:
     spec = await villages()
-    checklist = [ChecklistAspect(aspect_id="rooms", name="部室设置", max_score=50)]
+    checklist = [village_events.ChecklistAspect(aspect_id="rooms", name="部室设置", max_score=50)]
     await spec.given(POLICY_STREAM, DEFAULT_POLICY.model_copy(update={"checklist": checklist}))
     (opened,) = (await spec.when(open_round, open_command(), as_=DISTRICT)).events
     assert opened.checklist == checklist
@@ -165,7 +145,7 @@ async def test_a_town_administrator_records_the_inspection_of_a_village_of_the_t
     spec = await round_given()
     outcome = await spec.when(record_inspection, record_command(), as_=TOWN)
     (recorded,) = outcome.events
-    assert isinstance(recorded, InspectionRecorded)
+    assert isinstance(recorded, village_events.InspectionRecorded)
     assert (recorded.team_id, recorded.town_id, recorded.total_score, recorded.max_total) == ("team-1", T1, 95, 100)
     assert [(f.aspect_id, f.deadline) for f in recorded.findings] == [("rooms", dt.date(2026, 5, 10))]
     assert outcome.answer.data == {"total_score": 95, "finding_ids": [recorded.findings[0].finding_id]}
@@ -244,7 +224,7 @@ async def inspected() -> Specification:
 async def test_the_village_secretary_closes_a_finding_on_its_deadline_day_with_an_uploaded_photo() -> None:
     spec = await inspected()
     (closed,) = (await spec.when(close_finding, close_command(), as_=SECRETARY)).events
-    assert isinstance(closed, FindingClosed)
+    assert isinstance(closed, village_events.FindingClosed)
     assert (closed.town_id, closed.village_id, closed.finding_id, closed.closed_on) == (
         T1,
         V1,

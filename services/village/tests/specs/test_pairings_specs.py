@@ -5,23 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from grassroots_common.auth import Principal
 from grassroots_common.contracts.village import PairingCommitted, PairingDelivered, VillageRegistered
 from grassroots_common.errors import Forbidden
 from grassroots_common.specification import Specification
-from grassroots_common.workdays import CHINA
 from village.domain.pairing import pairing_stream_id
 from village.domain.policy import DEFAULT_POLICY, POLICY_STREAM
 from village.domain.village import village_stream_id
 from village.handlers.pairings import CommitPairing, RecordDelivery, commit, deliver
 
-T1, T2 = "610305107", "610305108"
-V1, V2 = "610305107201", "610305107202"
-DISTRICT = Principal("d1", "组织部李明", frozenset({"district_admin"}), {})
-TOWN = Principal("t1", "镇党委王建国", frozenset({"town_admin"}), {"town": T1})
-OTHER_TOWN = Principal("t2", "镇党委赵军", frozenset({"town_admin"}), {"town": T2})
-SECRETARY = Principal("s1", "李红梅", frozenset({"village_secretary"}), {"town": T1, "village": V1})
-NOW = dt.datetime(2026, 6, 1, 10, tzinfo=CHINA)
+from .given import DISTRICT, NOW, OTHER_TOWN, SECRETARY, T1, TOWN, V1, V2, registered_village
+
 PAIRING = pairing_stream_id("u_agri", 2026)
 
 COMMITTED = PairingCommitted(
@@ -29,16 +22,15 @@ COMMITTED = PairingCommitted(
     target_supporting_projects=1, target_industry_projects=1,
 )  # fmt: skip
 
+# A second village of town T1, not paired.
+LIUYING = VillageRegistered(
+    town_id=T1, village_id=V2, name="柳营村", party_org_name="中共柳营村支部委员会", party_org_kind="branch",
+    party_members=30, households=300, population=1100,
+)  # fmt: skip
+
 
 async def village(*pairing_events: object) -> Specification:
-    spec = Specification(at=NOW)
-    await spec.given(
-        village_stream_id(V1),
-        VillageRegistered(
-            town_id=T1, village_id=V1, name="紫荆村", party_org_name="中共紫荆村支部委员会", party_org_kind="branch",
-            party_members=40, households=400, population=1500,
-        ),
-    )  # fmt: skip
+    spec = await registered_village()
     if pairing_events:
         await spec.given(PAIRING, *pairing_events)  # type: ignore[arg-type]
     return spec
@@ -129,13 +121,7 @@ async def test_funds_of_nothing_are_refused() -> None:
 
 async def test_a_delivery_to_a_village_the_unit_did_not_take_is_refused() -> None:
     spec = await village(COMMITTED)
-    await spec.given(
-        village_stream_id(V2),
-        VillageRegistered(
-            town_id=T1, village_id=V2, name="柳营村", party_org_name="中共柳营村支部委员会", party_org_kind="branch",
-            party_members=30, households=300, population=1100,
-        ),
-    )  # fmt: skip
+    await spec.given(village_stream_id(V2), LIUYING)
     (await spec.when(deliver, delivery(village_id=V2), as_=DISTRICT)).refused("village_not_paired")
 
 
@@ -146,13 +132,7 @@ async def test_a_delivery_to_a_village_never_registered_is_not_found() -> None:
 
 async def test_another_towns_administrator_is_refused_before_learning_whether_the_village_is_paired() -> None:
     spec = await village(COMMITTED)
-    await spec.given(
-        village_stream_id(V2),
-        VillageRegistered(
-            town_id=T1, village_id=V2, name="柳营村", party_org_name="中共柳营村支部委员会", party_org_kind="branch",
-            party_members=30, households=300, population=1100,
-        ),
-    )  # fmt: skip
+    await spec.given(village_stream_id(V2), LIUYING)
     (await spec.when(deliver, delivery(village_id=V2), as_=OTHER_TOWN)).refused("out_of_scope")
 
 

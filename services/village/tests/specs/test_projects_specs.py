@@ -12,13 +12,10 @@ from grassroots_common.contracts.village import (
     ProjectFunded,
     ProjectIncomeReported,
     ProjectRegistered,
-    VillageRegistered,
 )
 from grassroots_common.errors import Forbidden
 from grassroots_common.specification import Specification
-from grassroots_common.workdays import CHINA
 from village.domain.project import project_stream_id
-from village.domain.village import village_stream_id
 from village.handlers.projects import (
     AttractInvestment,
     FundProject,
@@ -32,15 +29,9 @@ from village.handlers.projects import (
     report_milestone,
 )
 
-T1, T2 = "610305107", "610305108"
-V1, V2 = "610305107201", "610305107202"
-DISTRICT = Principal("d1", "组织部李明", frozenset({"district_admin"}), {})
-TOWN = Principal("t1", "镇党委王建国", frozenset({"town_admin"}), {"town": T1})
-OTHER_TOWN = Principal("t2", "镇党委赵军", frozenset({"town_admin"}), {"town": T2})
-SECRETARY = Principal("s1", "李红梅", frozenset({"village_secretary"}), {"town": T1, "village": V1})
-OTHER_SECRETARY = Principal("s2", "周涛", frozenset({"village_secretary"}), {"town": T1, "village": V2})
+from .given import DISTRICT, NOW, OTHER_SECRETARY, OTHER_TOWN, SECRETARY, T1, TOWN, V1, registered_village
+
 STAFF = Principal("p1", "王芳", frozenset({"staff"}), {"unit": "u1"})
-NOW = dt.datetime(2026, 6, 1, 10, tzinfo=CHINA)
 
 REGISTERED = ProjectRegistered(
     project_id="p1", town_id=T1, village_id=V1, name="优质小麦规模种植", description="", owner_id="s1",
@@ -50,20 +41,8 @@ REGISTERED = ProjectRegistered(
 IDS = {"project_id": "p1", "town_id": T1, "village_id": V1}
 
 
-async def village() -> Specification:
-    spec = Specification(at=NOW)
-    await spec.given(
-        village_stream_id(V1),
-        VillageRegistered(
-            town_id=T1, village_id=V1, name="紫荆村", party_org_name="中共紫荆村支部委员会", party_org_kind="branch",
-            party_members=40, households=400, population=1500,
-        ),
-    )  # fmt: skip
-    return spec
-
-
 async def project(*events: object) -> Specification:
-    spec = await village()
+    spec = await registered_village()
     await spec.given(project_stream_id("p1"), REGISTERED, *events)  # type: ignore[arg-type]
     return spec
 
@@ -81,7 +60,7 @@ def register_command(**changes: object) -> RegisterProject:
 
 
 async def test_the_village_secretary_registers_a_project_owning_it_by_default() -> None:
-    spec = await village()
+    spec = await registered_village()
     outcome = await spec.when(register_project, register_command(), as_=SECRETARY)
     (registered,) = outcome.events
     assert isinstance(registered, ProjectRegistered)
@@ -91,26 +70,26 @@ async def test_the_village_secretary_registers_a_project_owning_it_by_default() 
 
 
 async def test_a_town_administrator_registering_a_project_must_name_its_owner() -> None:
-    spec = await village()
+    spec = await registered_village()
     assert (await spec.when(register_project, register_command(), as_=TOWN)).refused(
         "owner_required"
     ).field == "owner_name"
 
 
 async def test_a_town_administrator_registers_a_project_for_a_named_owner() -> None:
-    spec = await village()
+    spec = await registered_village()
     outcome = await spec.when(register_project, register_command(owner_id="s1", owner_name="李红梅"), as_=TOWN)
     assert (outcome.events[0].owner_id, outcome.events[0].owner_name) == ("s1", "李红梅")
 
 
 async def test_a_project_due_before_it_starts_is_refused() -> None:
-    spec = await village()
+    spec = await registered_village()
     outcome = await spec.when(register_project, register_command(due_on=dt.date(2026, 2, 28)), as_=SECRETARY)
     outcome.refused("due_before_start")
 
 
 async def test_a_negative_budget_is_refused() -> None:
-    spec = await village()
+    spec = await registered_village()
     assert (await spec.when(register_project, register_command(budget_fen=-1), as_=SECRETARY)).refused(
         "budget_negative"
     ).field == "budget_fen"
@@ -122,13 +101,13 @@ async def test_a_project_of_an_unknown_village_is_refused() -> None:
 
 
 async def test_another_villages_secretary_may_not_register_a_project_here() -> None:
-    spec = await village()
+    spec = await registered_village()
     outcome = await spec.when(register_project, register_command(owner_id="s2", owner_name="周涛"), as_=OTHER_SECRETARY)
     assert isinstance(outcome.refused("out_of_scope"), Forbidden)
 
 
 async def test_a_staff_member_may_not_register_a_project() -> None:
-    spec = await village()
+    spec = await registered_village()
     (await spec.when(register_project, register_command(owner_id="p1", owner_name="王芳"), as_=STAFF)).refused(
         "role_required"
     )
@@ -176,7 +155,7 @@ async def test_funding_of_nothing_is_refused() -> None:
 
 
 async def test_funding_an_unknown_project_is_refused() -> None:
-    spec = await village()
+    spec = await registered_village()
     command = FundProject(
         project_id="p9", source="fiscal", funder="区财政局", amount_fen=100, received_on=dt.date(2026, 5, 20)
     )

@@ -5,22 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from grassroots_common.auth import Principal
-from grassroots_common.contracts.village import (
-    BonusAwarded,
-    BonusTier,
-    CadreAppointed,
-    CadreLeft,
-    IncomeReported,
-    SubsidyComputed,
-    TownRegistered,
-    VillagePolicySet,
-    VillageRegistered,
-    VillageStatusChanged,
-)
+from grassroots_common.contracts import village as village_events
 from grassroots_common.errors import Forbidden
 from grassroots_common.specification import Specification
-from grassroots_common.workdays import CHINA
 from village.domain.policy import DEFAULT_POLICY, POLICY_STREAM, YUAN
 from village.domain.town import town_stream_id
 from village.domain.village import village_stream_id
@@ -47,26 +34,15 @@ from village.handlers.villages import (
     set_policy,
 )
 
-T1, T2 = "610305107", "610305108"
-V1, V2 = "610305107201", "610305107202"
-DISTRICT = Principal("d1", "组织部李明", frozenset({"district_admin"}), {})
-TOWN = Principal("t1", "镇党委王建国", frozenset({"town_admin"}), {"town": T1})
-OTHER_TOWN = Principal("t2", "镇党委赵军", frozenset({"town_admin"}), {"town": T2})
-SECRETARY = Principal("s1", "李红梅", frozenset({"village_secretary"}), {"town": T1, "village": V1})
-OTHER_SECRETARY = Principal("s2", "周涛", frozenset({"village_secretary"}), {"town": T1, "village": V2})
-NOW = dt.datetime(2026, 6, 1, 10, tzinfo=CHINA)
+from .given import DISTRICT, NOW, OTHER_SECRETARY, OTHER_TOWN, SECRETARY, T1, T2, TOWN, V1, V2, VILLAGE_REGISTERED
 
-TOWN_REGISTERED = TownRegistered(town_id=T1, name="紫荆镇", party_secretary_name="王建国")
-VILLAGE_REGISTERED = VillageRegistered(
-    town_id=T1, village_id=V1, name="紫荆村", party_org_name="中共紫荆村支部委员会", party_org_kind="branch",
-    party_members=40, households=400, population=1500,
-)  # fmt: skip
+TOWN_REGISTERED = village_events.TownRegistered(town_id=T1, name="紫荆镇", party_secretary_name="王建国")
 
 
 def cadre(
     cadre_id: str, position: str, *, one_shoulder: bool = False, on: dt.date = dt.date(2026, 1, 5)
-) -> CadreAppointed:
-    return CadreAppointed(
+) -> village_events.CadreAppointed:
+    return village_events.CadreAppointed(
         town_id=T1, village_id=V1, cadre_id=cadre_id, name=f"干部{cadre_id}", position=position,  # type: ignore[arg-type]
         one_shoulder=one_shoulder, appointed_on=on,
     )  # fmt: skip
@@ -80,7 +56,7 @@ async def village(*events: object) -> Specification:
     return spec
 
 
-def policy(**changes: object) -> VillagePolicySet:
+def policy(**changes: object) -> village_events.VillagePolicySet:
     return DEFAULT_POLICY.model_copy(update=changes)
 
 
@@ -90,22 +66,22 @@ def policy(**changes: object) -> VillagePolicySet:
 async def test_the_district_sets_the_policy_with_its_tiers_in_threshold_order() -> None:
     spec = Specification(at=NOW)
     tiers = [
-        BonusTier(threshold_fen=200_000 * YUAN, bonus_fen=30_000 * YUAN),
-        BonusTier(threshold_fen=80_000 * YUAN, bonus_fen=5_000 * YUAN),
+        village_events.BonusTier(threshold_fen=200_000 * YUAN, bonus_fen=30_000 * YUAN),
+        village_events.BonusTier(threshold_fen=80_000 * YUAN, bonus_fen=5_000 * YUAN),
     ]
     outcome = await spec.when(
         set_policy, SetPolicy(policy(subsidy_other_fen=2_500 * YUAN, bonus_tiers=tiers)), as_=DISTRICT
     )
     (set_,) = outcome.events
-    assert isinstance(set_, VillagePolicySet) and set_.subsidy_other_fen == 250_000
+    assert isinstance(set_, village_events.VillagePolicySet) and set_.subsidy_other_fen == 250_000
     assert [t.threshold_fen for t in set_.bonus_tiers] == [8_000_000, 20_000_000]
     assert outcome.answer.stream_id == POLICY_STREAM
 
 
 async def test_a_policy_with_two_tiers_at_one_threshold_is_refused() -> None:
     tiers = [
-        BonusTier(threshold_fen=5_000_000, bonus_fen=300_000),
-        BonusTier(threshold_fen=5_000_000, bonus_fen=400_000),
+        village_events.BonusTier(threshold_fen=5_000_000, bonus_fen=300_000),
+        village_events.BonusTier(threshold_fen=5_000_000, bonus_fen=400_000),
     ]
     outcome = await Specification(at=NOW).when(set_policy, SetPolicy(policy(bonus_tiers=tiers)), as_=DISTRICT)
     outcome.refused("bonus_tiers_duplicate")
@@ -113,8 +89,8 @@ async def test_a_policy_with_two_tiers_at_one_threshold_is_refused() -> None:
 
 async def test_a_policy_paying_less_for_a_higher_tier_is_refused() -> None:
     tiers = [
-        BonusTier(threshold_fen=5_000_000, bonus_fen=500_000),
-        BonusTier(threshold_fen=10_000_000, bonus_fen=400_000),
+        village_events.BonusTier(threshold_fen=5_000_000, bonus_fen=500_000),
+        village_events.BonusTier(threshold_fen=10_000_000, bonus_fen=400_000),
     ]
     outcome = await Specification(at=NOW).when(set_policy, SetPolicy(policy(bonus_tiers=tiers)), as_=DISTRICT)
     outcome.refused("bonus_tiers_not_monotonic")
@@ -206,7 +182,7 @@ async def test_the_district_raises_a_villages_status_recording_the_previous_leve
     spec = await village()
     command = ChangeStatus(village_id=V1, level="district", reason="区级示范村评定", effective_on=dt.date(2026, 6, 1))
     (changed,) = (await spec.when(change_status, command, as_=DISTRICT)).events
-    assert isinstance(changed, VillageStatusChanged)
+    assert isinstance(changed, village_events.VillageStatusChanged)
     assert (changed.town_id, changed.level, changed.previous_level, changed.effective_on) == (
         T1,
         "district",
@@ -247,7 +223,7 @@ async def test_a_town_administrator_appoints_a_one_shoulder_secretary() -> None:
     )
     outcome = await spec.when(appoint_cadre, command, as_=TOWN)
     (appointed,) = outcome.events
-    assert isinstance(appointed, CadreAppointed)
+    assert isinstance(appointed, village_events.CadreAppointed)
     assert (appointed.position, appointed.one_shoulder, appointed.appointed_on) == (
         "secretary",
         True,
@@ -322,14 +298,14 @@ async def test_a_retried_appointment_answers_the_first_cadre_and_appends_nothing
     first = await spec.when(appoint_cadre, command, as_=TOWN, key="k1")
     retry = await spec.when(appoint_cadre, command, as_=TOWN, key="k1")
     assert retry.events == [] and retry.answer.data == first.answer.data
-    assert sum(isinstance(e, CadreAppointed) for e in await spec.events_of(village_stream_id(V1))) == 1
+    assert sum(isinstance(e, village_events.CadreAppointed) for e in await spec.events_of(village_stream_id(V1))) == 1
 
 
 async def test_a_cadre_leaves_the_roster() -> None:
     spec = await village(cadre("c1", "director"))
     command = ReleaseCadre(village_id=V1, cadre_id="c1", left_on=dt.date(2026, 5, 31), reason="换届")
     (left,) = (await spec.when(release_cadre, command, as_=TOWN)).events
-    assert isinstance(left, CadreLeft)
+    assert isinstance(left, village_events.CadreLeft)
     assert (left.cadre_id, left.name, left.position, left.left_on) == ("c1", "干部c1", "director", dt.date(2026, 5, 31))
 
 
@@ -342,7 +318,7 @@ async def test_releasing_a_cadre_the_village_never_had_is_refused() -> None:
 async def test_releasing_a_cadre_twice_is_refused() -> None:
     spec = await village(
         cadre("c1", "director"),
-        CadreLeft(
+        village_events.CadreLeft(
             town_id=T1,
             village_id=V1,
             cadre_id="c1",
@@ -377,7 +353,7 @@ async def test_the_sheet_pays_who_served_in_the_month_at_the_policys_rates_not_r
         cadre("c2", "committee_member"),
         cadre("c3", "reserve"),
         cadre("c4", "deputy_secretary"),
-        CadreLeft(
+        village_events.CadreLeft(
             town_id=T1,
             village_id=V1,
             cadre_id="c4",
@@ -390,7 +366,7 @@ async def test_the_sheet_pays_who_served_in_the_month_at_the_policys_rates_not_r
     )
     outcome = await spec.when(compute_subsidy, ComputeSubsidy(village_id=V1, month="2026-05"), as_=TOWN)
     (sheet,) = outcome.events
-    assert isinstance(sheet, SubsidyComputed) and sheet.month == "2026-05"
+    assert isinstance(sheet, village_events.SubsidyComputed) and sheet.month == "2026-05"
     assert [(line.cadre_id, line.amount_fen) for line in sheet.lines] == [
         ("c1", 300_000),
         ("c2", 230_000),
@@ -442,10 +418,12 @@ async def test_a_town_administrator_may_not_issue_the_districts_sheets() -> None
 
 
 async def test_the_village_secretary_reports_the_income_and_a_correction_keeps_the_previous() -> None:
-    spec = await village(IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=9_000_000, note="初报"))
+    spec = await village(
+        village_events.IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=9_000_000, note="初报")
+    )
     command = ReportIncome(village_id=V1, year=2025, income_fen=12_000_000, note="审计后更正")
     (reported,) = (await spec.when(report_income, command, as_=SECRETARY)).events
-    assert isinstance(reported, IncomeReported)
+    assert isinstance(reported, village_events.IncomeReported)
     assert (reported.year, reported.income_fen, reported.previous_income_fen) == (2025, 12_000_000, 9_000_000)
 
 
@@ -457,8 +435,8 @@ async def test_a_negative_income_is_refused() -> None:
 
 async def test_an_income_after_the_bonus_was_awarded_is_refused() -> None:
     spec = await village(
-        IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=12_000_000),
-        BonusAwarded(
+        village_events.IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=12_000_000),
+        village_events.BonusAwarded(
             town_id=T1, village_id=V1, year=2025, income_fen=12_000_000, threshold_fen=10_000_000, bonus_fen=1_000_000
         ),
     )
@@ -473,30 +451,30 @@ async def test_a_village_secretary_may_not_report_another_villages_income() -> N
 
 
 async def test_the_bonus_is_the_highest_tier_the_income_reaches() -> None:
-    spec = await village(IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=15_000_000))
+    spec = await village(village_events.IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=15_000_000))
     outcome = await spec.when(award_bonus, AwardBonus(village_id=V1, year=2025), as_=TOWN)
     (awarded,) = outcome.events
-    assert isinstance(awarded, BonusAwarded)
+    assert isinstance(awarded, village_events.BonusAwarded)
     assert (awarded.income_fen, awarded.threshold_fen, awarded.bonus_fen) == (15_000_000, 10_000_000, 1_000_000)
     assert outcome.answer.data == {"year": 2025, "bonus_fen": 1_000_000}
 
 
 async def test_a_bonus_without_the_years_income_is_refused() -> None:
-    spec = await village(IncomeReported(town_id=T1, village_id=V1, year=2024, income_fen=15_000_000))
+    spec = await village(village_events.IncomeReported(town_id=T1, village_id=V1, year=2024, income_fen=15_000_000))
     (await spec.when(award_bonus, AwardBonus(village_id=V1, year=2025), as_=TOWN)).refused("income_missing")
 
 
 async def test_an_income_below_the_lowest_tier_earns_no_bonus() -> None:
-    spec = await village(IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=4_999_999))
+    spec = await village(village_events.IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=4_999_999))
     (await spec.when(award_bonus, AwardBonus(village_id=V1, year=2025), as_=TOWN)).refused("income_below_bonus_tier")
 
 
 async def test_a_second_bonus_for_the_year_is_refused() -> None:
-    spec = await village(IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=15_000_000))
+    spec = await village(village_events.IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=15_000_000))
     await spec.when(award_bonus, AwardBonus(village_id=V1, year=2025), as_=TOWN)
     (await spec.when(award_bonus, AwardBonus(village_id=V1, year=2025), as_=DISTRICT)).refused("bonus_already_awarded")
 
 
 async def test_a_village_secretary_may_not_award_the_bonus() -> None:
-    spec = await village(IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=15_000_000))
+    spec = await village(village_events.IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=15_000_000))
     (await spec.when(award_bonus, AwardBonus(village_id=V1, year=2025), as_=SECRETARY)).refused("role_required")

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from grassroots_common.auth import Principal
 from grassroots_common.contracts.village import (
     RectificationAccepted,
     RectificationMeasure,
     RectificationPlanned,
     RectificationProgressed,
     VillageDesignatedWeak,
-    VillageRegistered,
     WeaknessScreened,
 )
 from grassroots_common.errors import Forbidden
 from grassroots_common.specification import Specification
 from grassroots_common.workdays import CHINA
-from village.domain.village import village_stream_id
 from village.domain.weakness import weakness_stream_id
 from village.handlers.weakness import (
     AcceptRectification,
@@ -33,14 +30,8 @@ from village.handlers.weakness import (
     screen,
 )
 
-T1, T2 = "610305107", "610305108"
-V1, V2 = "610305107201", "610305107202"
-DISTRICT = Principal("d1", "组织部李明", frozenset({"district_admin"}), {})
-TOWN = Principal("t1", "镇党委王建国", frozenset({"town_admin"}), {"town": T1})
-OTHER_TOWN = Principal("t2", "镇党委赵军", frozenset({"town_admin"}), {"town": T2})
-SECRETARY = Principal("s1", "李红梅", frozenset({"village_secretary"}), {"town": T1, "village": V1})
-OTHER_SECRETARY = Principal("s2", "周涛", frozenset({"village_secretary"}), {"town": T1, "village": V2})
-NOW = dt.datetime(2026, 6, 1, 10, tzinfo=CHINA)
+from .given import DISTRICT, NOW, OTHER_SECRETARY, OTHER_TOWN, SECRETARY, T1, TOWN, V1, V2, registered_village
+
 CASE = weakness_stream_id(V1, 2026)
 
 IDS = {"town_id": T1, "village_id": V1, "year": 2026}
@@ -63,14 +54,7 @@ def done(measure_id: str) -> RectificationProgressed:
 
 
 async def case(*events: object) -> Specification:
-    spec = Specification(at=NOW)
-    await spec.given(
-        village_stream_id(V1),
-        VillageRegistered(
-            town_id=T1, village_id=V1, name="紫荆村", party_org_name="中共紫荆村支部委员会", party_org_kind="branch",
-            party_members=40, households=400, population=1500,
-        ),
-    )  # fmt: skip
+    spec = await registered_village()
     if events:
         await spec.given(CASE, *events)  # type: ignore[arg-type]
     return spec

@@ -51,50 +51,46 @@ async def park(
 async def retry_parked(pool: asyncpg.Pool, projection: Projection, parked_id: int) -> None:
     """Apply a parked event again (its handler fixed), then resume a stopped projection."""
     async with pool.acquire() as conn, conn.transaction():
-        row = await conn.fetchrow(
-            "SELECT * FROM dead_letters WHERE id=$1 AND projection=$2 AND state='parked' FOR UPDATE",
-            parked_id,
-            projection.name,
-        )
-        if row is None:
-            raise LookupError(f"no parked event {parked_id} for {projection.name}")
-        raw = envelope_bytes(row["envelope"])
-        await keystore.prepare((raw,))
-        event = RecordedEvent.from_json(raw, row["sequence"], row["source"])
+        event = await _parked(conn, projection, parked_id)
         await enter_schema(conn, projection.schema)
         await apply_handled(conn, projection, [event], projection.name)
         await conn.execute("SET LOCAL search_path TO public")
-        done = await read_checkpoint(conn, projection.name, row["source"], lock=True)
-        if event.sequence > done:
-            await save_checkpoint(conn, projection.name, row["source"], event)
-        await conn.execute("UPDATE dead_letters SET state='retried', resolved_at=now() WHERE id=$1", parked_id)
-        await conn.execute(
-            "UPDATE projection_status SET state='running', error=NULL, updated_at=now() WHERE projection=$1",
-            projection.name,
-        )
+        await _resolve(conn, projection, event, parked_id, "retried")
 
 
 async def skip_parked(pool: asyncpg.Pool, projection: Projection, parked_id: int) -> None:
     """Give up on a parked event: the checkpoint moves past it and a stopped projection resumes."""
     async with pool.acquire() as conn, conn.transaction():
-        row = await conn.fetchrow(
-            "SELECT * FROM dead_letters WHERE id=$1 AND projection=$2 AND state='parked' FOR UPDATE",
-            parked_id,
-            projection.name,
-        )
-        if row is None:
-            raise LookupError(f"no parked event {parked_id} for {projection.name}")
-        raw = envelope_bytes(row["envelope"])
-        await keystore.prepare((raw,))
-        event = RecordedEvent.from_json(raw, row["sequence"], row["source"])
-        done = await read_checkpoint(conn, projection.name, row["source"], lock=True)
-        if event.sequence > done:
-            await save_checkpoint(conn, projection.name, row["source"], event)
-        await conn.execute("UPDATE dead_letters SET state='skipped', resolved_at=now() WHERE id=$1", parked_id)
-        await conn.execute(
-            "UPDATE projection_status SET state='running', error=NULL, updated_at=now() WHERE projection=$1",
-            projection.name,
-        )
+        event = await _parked(conn, projection, parked_id)
+        await _resolve(conn, projection, event, parked_id, "skipped")
+
+
+async def _parked(conn: asyncpg.Connection, projection: Projection, parked_id: int) -> RecordedEvent:
+    """The event parked as ``parked_id`` for ``projection``, its row locked until the transaction ends."""
+    row = await conn.fetchrow(
+        "SELECT * FROM dead_letters WHERE id=$1 AND projection=$2 AND state='parked' FOR UPDATE",
+        parked_id,
+        projection.name,
+    )
+    if row is None:
+        raise LookupError(f"no parked event {parked_id} for {projection.name}")
+    raw = envelope_bytes(row["envelope"])
+    await keystore.prepare((raw,))
+    return RecordedEvent.from_json(raw, row["sequence"], row["source"])
+
+
+async def _resolve(
+    conn: asyncpg.Connection, projection: Projection, event: RecordedEvent, parked_id: int, state: str
+) -> None:
+    """The checkpoint past ``event``, the parked row ``state``, the projection running again."""
+    done = await read_checkpoint(conn, projection.name, event.source, lock=True)
+    if event.sequence > done:
+        await save_checkpoint(conn, projection.name, event.source, event)
+    await conn.execute("UPDATE dead_letters SET state=$2, resolved_at=now() WHERE id=$1", parked_id, state)
+    await conn.execute(
+        "UPDATE projection_status SET state='running', error=NULL, updated_at=now() WHERE projection=$1",
+        projection.name,
+    )
 
 
 def envelope_bytes(envelope: object) -> bytes:

@@ -11,20 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.contracts.appraisal import (
-    DeadlinesConfigured,
-    ImportRowError,
-    Participant,
-    PersonDetailsChanged,
-    PersonEnrolled,
-    PersonLeft,
-    ReviewingChain,
-    ReviewingChainChanged,
-    RosterImported,
-    SectionDefined,
-    SubmissionDeadlines,
-    UnitRegistered,
-)
+from grassroots_common.contracts import appraisal as appraisal_events
 from grassroots_common.errors import Conflict, Invalid, NotFound
 from grassroots_common.events import Event
 
@@ -47,7 +34,7 @@ class NewPerson:
     position: str
     birth_date: dt.date | None
     id_number: str | None
-    chain: ReviewingChain
+    chain: appraisal_events.ReviewingChain
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +60,7 @@ class SheetRow:
             position=self.position,
             birth_date=self.birth_date,
             id_number=self.id_number,
-            chain=ReviewingChain(
+            chain=appraisal_events.ReviewingChain(
                 section_chief_id=self.section_chief_id,
                 deputy_leader_id=self.deputy_leader_id,
                 principal_leader_id=self.principal_leader_id,
@@ -88,7 +75,7 @@ class Member:
     section_id: str | None
     birth_date: dt.date | None
     id_digest: str | None
-    chain: ReviewingChain
+    chain: appraisal_events.ReviewingChain
     active: bool = True
 
 
@@ -101,15 +88,15 @@ class Roster(Aggregate):
         self.unit_name = ""
         self.sections: dict[str, str] = {}
         self.people: dict[str, Member] = {}
-        self.deadlines = SubmissionDeadlines()
+        self.deadlines = appraisal_events.SubmissionDeadlines()
 
     def when(self, event: Event) -> None:
         match event:
-            case UnitRegistered():
+            case appraisal_events.UnitRegistered():
                 self.unit_id, self.unit_name = event.unit_id, event.unit_name
-            case SectionDefined():
+            case appraisal_events.SectionDefined():
                 self.sections[event.section_id] = event.section_name
-            case PersonEnrolled():
+            case appraisal_events.PersonEnrolled():
                 self.people[event.person_id] = Member(
                     event.person_id,
                     event.person_name,
@@ -118,24 +105,26 @@ class Roster(Aggregate):
                     event.id_number_digest,
                     event.chain,
                 )
-            case ReviewingChainChanged():
+            case appraisal_events.ReviewingChainChanged():
                 member = self.people[event.person_id]
                 member.section_id, member.chain = event.section_id, event.chain
-            case PersonDetailsChanged():
+            case appraisal_events.PersonDetailsChanged():
                 member = self.people[event.person_id]
                 member.person_name, member.birth_date = event.person_name, event.birth_date
                 member.id_digest = event.id_number_digest or member.id_digest
-            case PersonLeft():
+            case appraisal_events.PersonLeft():
                 self.people[event.person_id].active = False
-            case DeadlinesConfigured():
+            case appraisal_events.DeadlinesConfigured():
                 self.deadlines = event.deadlines
-            case RosterImported():
+            case appraisal_events.RosterImported():
                 pass
 
-    def active_participants(self) -> list[Participant]:
+    def active_participants(self) -> list[appraisal_events.Participant]:
         """Who takes part in a quarter: active people who have someone above them to review them."""
         return [
-            Participant(person_id=m.person_id, person_name=m.person_name, section_id=m.section_id, chain=m.chain)
+            appraisal_events.Participant(
+                person_id=m.person_id, person_name=m.person_name, section_id=m.section_id, chain=m.chain
+            )
             for m in self.people.values()
             if m.active and (m.chain.principal_leader_id or m.chain.deputy_leader_id or m.chain.section_chief_id)
         ]
@@ -151,7 +140,7 @@ class Roster(Aggregate):
     def register(self, *, unit_id: str, unit_name: str) -> None:
         if self.unit_id:
             raise Conflict("unit_exists", "该单位已登记")
-        self._raise(UnitRegistered(unit_id=unit_id, unit_name=unit_name))
+        self._raise(appraisal_events.UnitRegistered(unit_id=unit_id, unit_name=unit_name))
 
     def define_section(self, *, section_id: str, section_name: str) -> None:
         self._require_unit()
@@ -159,7 +148,9 @@ class Roster(Aggregate):
             return
         if section_name in self.sections.values():
             raise Conflict("section_name_taken", f"本单位已有名为“{section_name}”的股室")
-        self._raise(SectionDefined(unit_id=self.unit_id, section_id=section_id, section_name=section_name))
+        self._raise(
+            appraisal_events.SectionDefined(unit_id=self.unit_id, section_id=section_id, section_name=section_name)
+        )
 
     def duplicate_of(self, person: NewPerson) -> Member | None:
         digest = id_number_digest(person.id_number)
@@ -176,15 +167,19 @@ class Roster(Aggregate):
                 return member
         return None
 
-    def check(self, person: NewPerson) -> ImportRowError | None:
+    def check(self, person: NewPerson) -> appraisal_events.ImportRowError | None:
         """The first reason this person cannot be enrolled, as a row error (row 0: fill in)."""
         if person.person_id in self.people:
-            return ImportRowError(row=0, field="person_id", code="person_id_taken", message="人员编号已被使用")
+            return appraisal_events.ImportRowError(
+                row=0, field="person_id", code="person_id_taken", message="人员编号已被使用"
+            )
         if person.section_id is not None and person.section_id not in self.sections:
-            return ImportRowError(row=0, field="section", code="section_unknown", message="股室不存在，请先建立股室")
+            return appraisal_events.ImportRowError(
+                row=0, field="section", code="section_unknown", message="股室不存在，请先建立股室"
+            )
         duplicate = self.duplicate_of(person)
         if duplicate is not None:
-            return ImportRowError(
+            return appraisal_events.ImportRowError(
                 row=0,
                 field="person_name",
                 code="duplicate_person",
@@ -196,7 +191,7 @@ class Roster(Aggregate):
             problem = self.reviewer_problem(leader)
             if problem is not None:
                 code, message = problem
-                return ImportRowError(row=0, field=level, code=code, message=message)
+                return appraisal_events.ImportRowError(row=0, field=level, code=code, message=message)
         return None
 
     def reviewer_problem(self, leader_id: str) -> tuple[str, str] | None:
@@ -217,8 +212,8 @@ class Roster(Aggregate):
         self._enroll(person, today)
 
     def import_rows(
-        self, *, file_name: str, rows: list[SheetRow], errors: list[ImportRowError], today: dt.date
-    ) -> list[ImportRowError]:
+        self, *, file_name: str, rows: list[SheetRow], errors: list[appraisal_events.ImportRowError], today: dt.date
+    ) -> list[appraisal_events.ImportRowError]:
         """Enroll every acceptable row; answer the per-row errors (the sheet's and the rules').
 
         Sections named in the sheet are created when missing. Rows may list a reviewer further
@@ -227,7 +222,7 @@ class Roster(Aggregate):
         self._require_unit()
         for name in sorted({r.section_name for r in rows if r.section_name} - set(self.sections.values())):
             self._raise(
-                SectionDefined(
+                appraisal_events.SectionDefined(
                     unit_id=self.unit_id, section_id=f"{self.unit_id}-s{len(self.sections) + 1}", section_name=name
                 )
             )
@@ -253,7 +248,7 @@ class Roster(Aggregate):
         all_errors.sort(key=lambda e: e.row)
         rejected = len({e.row for e in all_errors})
         self._raise(
-            RosterImported(
+            appraisal_events.RosterImported(
                 unit_id=self.unit_id,
                 file_name=file_name,
                 rows_total=enrolled + rejected,
@@ -264,14 +259,14 @@ class Roster(Aggregate):
         )
         return all_errors
 
-    def configure_deadlines(self, deadlines: SubmissionDeadlines) -> None:
+    def configure_deadlines(self, deadlines: appraisal_events.SubmissionDeadlines) -> None:
         """Set when the unit's weekly logs and monthly summaries are due; the same setting again is a no-op."""
         self._require_unit()
         if deadlines == self.deadlines:
             return
-        self._raise(DeadlinesConfigured(unit_id=self.unit_id, deadlines=deadlines))
+        self._raise(appraisal_events.DeadlinesConfigured(unit_id=self.unit_id, deadlines=deadlines))
 
-    def change_chain(self, *, person_id: str, section_id: str | None, chain: ReviewingChain) -> None:
+    def change_chain(self, *, person_id: str, section_id: str | None, chain: appraisal_events.ReviewingChain) -> None:
         member = self.member(person_id)
         if not member.active:
             raise Conflict("already_left", f"{member.person_name}已离开本单位，不能再修改审核关系")
@@ -285,7 +280,7 @@ class Roster(Aggregate):
             error = Invalid if code == "reviewer_unknown" else Conflict
             raise error(code, message, field="chain")
         self._raise(
-            ReviewingChainChanged(
+            appraisal_events.ReviewingChainChanged(
                 unit_id=self.unit_id,
                 person_id=person_id,
                 person_name=member.person_name,
@@ -320,7 +315,7 @@ class Roster(Aggregate):
                     field="person_name",
                 )
         self._raise(
-            PersonDetailsChanged(
+            appraisal_events.PersonDetailsChanged(
                 unit_id=self.unit_id,
                 person_id=person_id,
                 person_name=person_name,
@@ -335,7 +330,7 @@ class Roster(Aggregate):
         if not member.active:
             raise Conflict("already_left", f"{member.person_name}已离开本单位")
         self._raise(
-            PersonLeft(
+            appraisal_events.PersonLeft(
                 unit_id=self.unit_id,
                 person_id=person_id,
                 person_name=member.person_name,
@@ -346,7 +341,7 @@ class Roster(Aggregate):
 
     def _enroll(self, person: NewPerson, today: dt.date) -> None:
         self._raise(
-            PersonEnrolled(
+            appraisal_events.PersonEnrolled(
                 unit_id=self.unit_id,
                 person_id=person.person_id,
                 person_name=person.person_name,

@@ -5,18 +5,9 @@ escalated), micro-wishes in every state and the resource list.
 Written through the aggregates (so every rule holds), with realistic actors and event times; fixed
 seeds make the roster the same on every machine, so the demo users match it.
 
-The package has the same map in every service; a module is absent where its service has no such
-concern (the line "Here" says which ones this service has):
-
-- ``__init__``: the entry points the rest of the code uses: ``seed(runtime)`` and ``DEMO_USERS``.
-- ``cast``: who and where: the demo's people and their units, communities or villages, with fixed
-  ids and names (fixed seeds: the same on every machine).
-- ``users``: ``DEMO_USERS``, the demo sign-in identities, people of the cast.
-- ``catalogue``: the fixed content the steps draw from: settings and texts.
-- ``photos``: the generated images the demo events reference, stored in ``uploads``.
-- ``writing``: how a step appends: the actors' metadata, the events' simulated times.
-- ``steps``: ``seed`` and the steps that append the demo events, in their order.
-- ``first_documents``: documents issued once the demo data has reached the read models.
+The package has the same map in every service (README, ``demo/``: ``__init__``, ``cast``, ``users``,
+``catalogue``, ``photos``, ``writing``, ``steps``, ``first_documents``); a module is absent where its
+service has no such concern.
 
 Here: ``cast``, ``users``, ``catalogue``, ``photos``, ``writing``, ``steps``.
 """

@@ -12,23 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.contracts.grid import (
-    SatisfactionRecorded,
-    TicketAccepted,
-    TicketClosed,
-    TicketDispatched,
-    TicketEscalated,
-    TicketExtended,
-    TicketExtensionRefused,
-    TicketExtensionRequested,
-    TicketHandled,
-    TicketOverdue,
-    TicketReopened,
-    TicketReportedBack,
-    TicketReturned,
-    TicketUrged,
-    TicketVerified,
-)
+from grassroots_common.contracts import grid as grid_events
 from grassroots_common.errors import Conflict, Invalid, NotFound
 from grassroots_common.events import Event
 from grassroots_common.workdays import WorkCalendar
@@ -81,13 +65,13 @@ class Ticket(Aggregate):
         self.revisited = False
         self.returned_by: list[str] = []
         self.closed_at: dt.datetime | None = None
-        self.dispatched: TicketDispatched | None = None
+        self.dispatched: grid_events.TicketDispatched | None = None
 
     # --- evolve -----------------------------------------------------------------------------
 
     def when(self, event: Event) -> None:
         match event:
-            case TicketDispatched():
+            case grid_events.TicketDispatched():
                 self.dispatched = event
                 self.state = "dispatched"
                 self.community_id = event.community_id
@@ -98,40 +82,40 @@ class Ticket(Aggregate):
                 self.time_limit_workdays = event.time_limit_workdays
                 self.accept_within_hours = (event.accept_by - event.dispatched_at).total_seconds() / 3600
                 self._new_round(event.accept_by, event.deadline)
-            case TicketAccepted():
+            case grid_events.TicketAccepted():
                 self.state = "accepted"
-            case TicketReturned():
+            case grid_events.TicketReturned():
                 self.state = "returned"
                 self.returned_by.append(event.department_id)
                 self.extension_requested = None
-            case TicketHandled():
+            case grid_events.TicketHandled():
                 self.state = "handled"
-            case TicketReportedBack():
+            case grid_events.TicketReportedBack():
                 self.state = "reported_back"
                 self.extension_requested = None
-            case TicketVerified():
+            case grid_events.TicketVerified():
                 self.state = "verified" if event.passed else "accepted"
-            case TicketClosed():
+            case grid_events.TicketClosed():
                 self.state = "closed"
                 self.closed_at = event.closed_at
                 self.revisited = False
-            case TicketExtensionRequested():
+            case grid_events.TicketExtensionRequested():
                 self.extension_requested = event.requested_deadline
-            case TicketExtended():
+            case grid_events.TicketExtended():
                 self.deadline = event.new_deadline
                 self.extension_requested = None
-            case TicketExtensionRefused():
+            case grid_events.TicketExtensionRefused():
                 self.extension_requested = None
-            case TicketOverdue():
+            case grid_events.TicketOverdue():
                 if event.stage == "acceptance":
                     self.acceptance_overdue = True
                 else:
                     self.resolution_overdue = True
-            case TicketEscalated():
+            case grid_events.TicketEscalated():
                 self.escalation_level = max(self.escalation_level, event.level)
-            case SatisfactionRecorded():
+            case grid_events.SatisfactionRecorded():
                 self.revisited = True
-            case TicketReopened():
+            case grid_events.TicketReopened():
                 self.state = "dispatched"
                 self.closed_at = None
                 self.round = event.round
@@ -167,7 +151,7 @@ class Ticket(Aggregate):
         if self.state is not None:
             raise Conflict("ticket_already_dispatched", "该事项已派单，不能重复派发", ticket_id=self.id)
         self._raise(
-            TicketDispatched(
+            grid_events.TicketDispatched(
                 ticket_id=self.id,
                 community_id=community_id,
                 grid_id=grid_id,
@@ -226,7 +210,7 @@ class Ticket(Aggregate):
             raise Conflict("ticket_already_accepted", "该工单已签收，无需重复签收", state=self.state)
         assert self.accept_by is not None
         self._raise(
-            TicketAccepted(
+            grid_events.TicketAccepted(
                 ticket_id=self.id,
                 community_id=self.community_id,
                 department_id=self.department_id,
@@ -246,7 +230,7 @@ class Ticket(Aggregate):
         if self.state not in ("dispatched", "accepted"):
             raise Conflict("ticket_not_returnable", "已处置或已反馈的工单不能退单", state=self.state)
         self._raise(
-            TicketReturned(
+            grid_events.TicketReturned(
                 ticket_id=self.id,
                 community_id=self.community_id,
                 department_id=self.department_id,
@@ -261,7 +245,7 @@ class Ticket(Aggregate):
         if self.state != "accepted":
             raise Conflict("ticket_already_handled", "该工单已处置", state=self.state)
         self._raise(
-            TicketHandled(
+            grid_events.TicketHandled(
                 ticket_id=self.id,
                 community_id=self.community_id,
                 department_id=self.department_id,
@@ -282,7 +266,7 @@ class Ticket(Aggregate):
             self.handle(note="", now=now)
         assert self.deadline is not None
         self._raise(
-            TicketReportedBack(
+            grid_events.TicketReportedBack(
                 ticket_id=self.id,
                 community_id=self.community_id,
                 department_id=self.department_id,
@@ -302,7 +286,7 @@ class Ticket(Aggregate):
         if not passed and not comment.strip():
             raise Invalid("verify_comment_required", "核实不通过时请说明原因", field="comment")
         self._raise(
-            TicketVerified(
+            grid_events.TicketVerified(
                 ticket_id=self.id,
                 community_id=self.community_id,
                 department_id=self.department_id,
@@ -322,7 +306,7 @@ class Ticket(Aggregate):
         if self.state != "verified":
             raise Conflict("ticket_not_verified", "工单须经社区核实通过后才能办结", state=self.state)
         self._raise(
-            TicketClosed(
+            grid_events.TicketClosed(
                 ticket_id=self.id, community_id=self.community_id, department_id=self.department_id, closed_at=now
             )
         )
@@ -346,7 +330,7 @@ class Ticket(Aggregate):
         if not reason.strip():
             raise Invalid("extension_reason_required", "请说明延期理由", field="reason")
         self._raise(
-            TicketExtensionRequested(
+            grid_events.TicketExtensionRequested(
                 ticket_id=self.id,
                 community_id=self.community_id,
                 department_id=self.department_id,
@@ -364,7 +348,7 @@ class Ticket(Aggregate):
         assert self.deadline is not None
         if approve:
             self._raise(
-                TicketExtended(
+                grid_events.TicketExtended(
                     ticket_id=self.id,
                     community_id=self.community_id,
                     department_id=self.department_id,
@@ -378,7 +362,7 @@ class Ticket(Aggregate):
         if not reason.strip():
             raise Invalid("refusal_reason_required", "不同意延期时请说明理由", field="reason")
         self._raise(
-            TicketExtensionRefused(
+            grid_events.TicketExtensionRefused(
                 ticket_id=self.id,
                 community_id=self.community_id,
                 department_id=self.department_id,
@@ -392,7 +376,7 @@ class Ticket(Aggregate):
         """Raise what has fallen due: overdue (once per round and stage), escalations (once per rung)."""
         if self.state == "dispatched" and not self.acceptance_overdue and self.accept_by and now >= self.accept_by:
             self._raise(
-                TicketOverdue(
+                grid_events.TicketOverdue(
                     ticket_id=self.id,
                     community_id=self.community_id,
                     department_id=self.department_id,
@@ -408,7 +392,7 @@ class Ticket(Aggregate):
             return
         if not self.resolution_overdue:
             self._raise(
-                TicketOverdue(
+                grid_events.TicketOverdue(
                     ticket_id=self.id,
                     community_id=self.community_id,
                     department_id=self.department_id,
@@ -421,7 +405,7 @@ class Ticket(Aggregate):
         for rung in LADDER:
             if rung.level > self.escalation_level and now >= self.deadline + rung.after:
                 self._raise(
-                    TicketEscalated(
+                    grid_events.TicketEscalated(
                         ticket_id=self.id,
                         community_id=self.community_id,
                         department_id=self.department_id,
@@ -455,7 +439,7 @@ class Ticket(Aggregate):
         if len(note.strip()) < 2:
             raise Invalid("urge_note_required", "请写明督办要求，例如“请于今日下班前反馈办理结果”", field="note")
         self._raise(
-            TicketUrged(
+            grid_events.TicketUrged(
                 ticket_id=self.id,
                 community_id=self.community_id,
                 department_id=self.department_id,
@@ -489,7 +473,7 @@ class Ticket(Aggregate):
             raise Invalid("revisit_answer_unknown", "请选择回访结果：满意、部分解决或未解决", field="satisfaction")
         reopens = satisfaction != "satisfied"
         self._raise(
-            SatisfactionRecorded(
+            grid_events.SatisfactionRecorded(
                 ticket_id=self.id,
                 community_id=self.community_id,
                 department_id=self.department_id,
@@ -502,7 +486,7 @@ class Ticket(Aggregate):
         )
         if reopens:
             self._raise(
-                TicketReopened(
+                grid_events.TicketReopened(
                     ticket_id=self.id,
                     community_id=self.community_id,
                     department_id=self.department_id,

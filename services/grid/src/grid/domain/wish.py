@@ -9,16 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.contracts.grid import (
-    ResourceOffered,
-    WishClaimed,
-    WishCollected,
-    WishFulfilled,
-    WishRejected,
-    WishReleased,
-    WishRevisited,
-    WishScreened,
-)
+from grassroots_common.contracts import grid as grid_events
 from grassroots_common.errors import Conflict, Invalid, NotFound
 from grassroots_common.events import Event
 
@@ -37,23 +28,23 @@ class Wish(Aggregate):
 
     def when(self, event: Event) -> None:
         match event:
-            case WishCollected():
+            case grid_events.WishCollected():
                 self.state = "collected"
                 self.community_id = event.community_id
                 self.grid_id = event.grid_id
-            case WishScreened():
+            case grid_events.WishScreened():
                 self.state = "open"
-            case WishRejected():
+            case grid_events.WishRejected():
                 self.state = "rejected"
-            case WishClaimed():
+            case grid_events.WishClaimed():
                 self.state = "claimed"
                 self.claimant_id = event.claimant_id
-            case WishReleased():
+            case grid_events.WishReleased():
                 self.state = "open"
                 self.claimant_id = None
-            case WishFulfilled():
+            case grid_events.WishFulfilled():
                 self.state = "fulfilled"
-            case WishRevisited():
+            case grid_events.WishRevisited():
                 self.state = "revisited"
 
     def collect(
@@ -71,7 +62,7 @@ class Wish(Aggregate):
         if self.state is not None:
             raise Conflict("wish_exists", "该心愿已登记")
         self._raise(
-            WishCollected(
+            grid_events.WishCollected(
                 wish_id=self.id,
                 community_id=community_id,
                 grid_id=grid_id,
@@ -89,12 +80,16 @@ class Wish(Aggregate):
         if self.state != "collected":
             raise Conflict("wish_already_screened", "该心愿已审核", state=self.state)
         if approve:
-            self._raise(WishScreened(wish_id=self.id, community_id=self.community_id, screened_by=by, screened_at=now))
+            self._raise(
+                grid_events.WishScreened(
+                    wish_id=self.id, community_id=self.community_id, screened_by=by, screened_at=now
+                )
+            )
             return
         if not reason.strip():
             raise Invalid("reject_reason_required", "不通过时请说明理由", field="reason")
         self._raise(
-            WishRejected(
+            grid_events.WishRejected(
                 wish_id=self.id, community_id=self.community_id, reason=reason.strip(), screened_by=by, screened_at=now
             )
         )
@@ -110,7 +105,7 @@ class Wish(Aggregate):
         if self.state != "open":
             raise Conflict("wish_not_open", "该心愿已不在待认领清单中", state=self.state)
         self._raise(
-            WishClaimed(
+            grid_events.WishClaimed(
                 wish_id=self.id,
                 community_id=self.community_id,
                 claimant_id=claimant_id,
@@ -131,7 +126,7 @@ class Wish(Aggregate):
         self.claimant()
         assert self.claimant_id is not None
         self._raise(
-            WishReleased(
+            grid_events.WishReleased(
                 wish_id=self.id,
                 community_id=self.community_id,
                 claimant_id=self.claimant_id,
@@ -146,7 +141,7 @@ class Wish(Aggregate):
         if not evidence_upload_ids:
             raise Invalid("evidence_required", "请上传完成心愿的照片或凭证", field="evidence_upload_ids")
         self._raise(
-            WishFulfilled(
+            grid_events.WishFulfilled(
                 wish_id=self.id,
                 community_id=self.community_id,
                 claimant_id=self.claimant_id,
@@ -164,7 +159,7 @@ class Wish(Aggregate):
             raise Conflict("wish_not_fulfilled", "心愿完成后才能回访", state=self.state)
         assert self.claimant_id is not None
         self._raise(
-            WishRevisited(
+            grid_events.WishRevisited(
                 wish_id=self.id,
                 community_id=self.community_id,
                 claimant_id=self.claimant_id,
@@ -192,11 +187,11 @@ class Resource(Aggregate):
 
     def __init__(self, stream_id: str) -> None:
         super().__init__(stream_id)
-        self.offered: ResourceOffered | None = None
+        self.offered: grid_events.ResourceOffered | None = None
 
     def when(self, event: Event) -> None:
         match event:
-            case ResourceOffered():
+            case grid_events.ResourceOffered():
                 self.offered = event
 
     def offer(
@@ -214,7 +209,7 @@ class Resource(Aggregate):
         if self.offered is not None:
             raise Conflict("resource_exists", "该资源已登记")
         self._raise(
-            ResourceOffered(
+            grid_events.ResourceOffered(
                 resource_id=self.id,
                 community_id=community_id,
                 offerer_id=offerer_id,

@@ -7,14 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from grassroots_common.contracts.grid import (
-    CommunityRegistered,
-    DepartmentRegistered,
-    GridDefined,
-    GridMemberAssigned,
-    GridMemberRemoved,
-    RoutingRuleSet,
-)
+from grassroots_common.contracts import grid as grid_events
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table, timestamp
@@ -76,12 +69,12 @@ RULES = Table(
 )
 
 
-_COMMUNITY_REGISTERED = CommunityRegistered.type_name()
-_DEPARTMENT_REGISTERED = DepartmentRegistered.type_name()
-_GRID_DEFINED = GridDefined.type_name()
-_GRID_MEMBER_ASSIGNED = GridMemberAssigned.type_name()
-_GRID_MEMBER_REMOVED = GridMemberRemoved.type_name()
-_ROUTING_RULE_SET = RoutingRuleSet.type_name()
+_COMMUNITY_REGISTERED = grid_events.CommunityRegistered.type_name()
+_DEPARTMENT_REGISTERED = grid_events.DepartmentRegistered.type_name()
+_GRID_DEFINED = grid_events.GridDefined.type_name()
+_GRID_MEMBER_ASSIGNED = grid_events.GridMemberAssigned.type_name()
+_GRID_MEMBER_REMOVED = grid_events.GridMemberRemoved.type_name()
+_ROUTING_RULE_SET = grid_events.RoutingRuleSet.type_name()
 
 
 class HierarchyProjection(Projection):
@@ -89,7 +82,12 @@ class HierarchyProjection(Projection):
     schema = SCHEMA
     sources = ("grid",)
     event_types = types_of(
-        CommunityRegistered, GridDefined, GridMemberAssigned, GridMemberRemoved, DepartmentRegistered, RoutingRuleSet
+        grid_events.CommunityRegistered,
+        grid_events.GridDefined,
+        grid_events.GridMemberAssigned,
+        grid_events.GridMemberRemoved,
+        grid_events.DepartmentRegistered,
+        grid_events.RoutingRuleSet,
     )
     ddl = (
         "\n".join(t.create() for t in (COMMUNITIES, GRIDS, MEMBERS, DEPARTMENTS, RULES))

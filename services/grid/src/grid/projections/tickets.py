@@ -9,22 +9,7 @@ from typing import Any
 
 import asyncpg
 
-from grassroots_common.contracts.grid import (
-    SatisfactionRecorded,
-    TicketAccepted,
-    TicketClosed,
-    TicketDispatched,
-    TicketEscalated,
-    TicketExtended,
-    TicketExtensionRefused,
-    TicketExtensionRequested,
-    TicketHandled,
-    TicketOverdue,
-    TicketReopened,
-    TicketReportedBack,
-    TicketReturned,
-    TicketVerified,
-)
+from grassroots_common.contracts import grid as grid_events
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table, timestamp
@@ -103,37 +88,37 @@ ASSIGNMENTS = Table(
 )
 
 EVENT_TYPES = types_of(
-    TicketDispatched,
-    TicketAccepted,
-    TicketReturned,
-    TicketHandled,
-    TicketReportedBack,
-    TicketVerified,
-    TicketClosed,
-    TicketExtensionRequested,
-    TicketExtended,
-    TicketExtensionRefused,
-    TicketOverdue,
-    TicketEscalated,
-    SatisfactionRecorded,
-    TicketReopened,
+    grid_events.TicketDispatched,
+    grid_events.TicketAccepted,
+    grid_events.TicketReturned,
+    grid_events.TicketHandled,
+    grid_events.TicketReportedBack,
+    grid_events.TicketVerified,
+    grid_events.TicketClosed,
+    grid_events.TicketExtensionRequested,
+    grid_events.TicketExtended,
+    grid_events.TicketExtensionRefused,
+    grid_events.TicketOverdue,
+    grid_events.TicketEscalated,
+    grid_events.SatisfactionRecorded,
+    grid_events.TicketReopened,
 )
 
 
-_SATISFACTION_RECORDED = SatisfactionRecorded.type_name()
-_TICKET_ACCEPTED = TicketAccepted.type_name()
-_TICKET_CLOSED = TicketClosed.type_name()
-_TICKET_DISPATCHED = TicketDispatched.type_name()
-_TICKET_ESCALATED = TicketEscalated.type_name()
-_TICKET_EXTENDED = TicketExtended.type_name()
-_TICKET_EXTENSION_REFUSED = TicketExtensionRefused.type_name()
-_TICKET_EXTENSION_REQUESTED = TicketExtensionRequested.type_name()
-_TICKET_HANDLED = TicketHandled.type_name()
-_TICKET_OVERDUE = TicketOverdue.type_name()
-_TICKET_REOPENED = TicketReopened.type_name()
-_TICKET_REPORTED_BACK = TicketReportedBack.type_name()
-_TICKET_RETURNED = TicketReturned.type_name()
-_TICKET_VERIFIED = TicketVerified.type_name()
+_SATISFACTION_RECORDED = grid_events.SatisfactionRecorded.type_name()
+_TICKET_ACCEPTED = grid_events.TicketAccepted.type_name()
+_TICKET_CLOSED = grid_events.TicketClosed.type_name()
+_TICKET_DISPATCHED = grid_events.TicketDispatched.type_name()
+_TICKET_ESCALATED = grid_events.TicketEscalated.type_name()
+_TICKET_EXTENDED = grid_events.TicketExtended.type_name()
+_TICKET_EXTENSION_REFUSED = grid_events.TicketExtensionRefused.type_name()
+_TICKET_EXTENSION_REQUESTED = grid_events.TicketExtensionRequested.type_name()
+_TICKET_HANDLED = grid_events.TicketHandled.type_name()
+_TICKET_OVERDUE = grid_events.TicketOverdue.type_name()
+_TICKET_REOPENED = grid_events.TicketReopened.type_name()
+_TICKET_REPORTED_BACK = grid_events.TicketReportedBack.type_name()
+_TICKET_RETURNED = grid_events.TicketReturned.type_name()
+_TICKET_VERIFIED = grid_events.TicketVerified.type_name()
 
 
 class TicketsProjection(Projection):

@@ -7,16 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from grassroots_common.contracts.grid import (
-    ResourceOffered,
-    WishClaimed,
-    WishCollected,
-    WishFulfilled,
-    WishRejected,
-    WishReleased,
-    WishRevisited,
-    WishScreened,
-)
+from grassroots_common.contracts import grid as grid_events
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table, timestamp
@@ -68,14 +59,14 @@ RESOURCES = Table(
 )
 
 
-_RESOURCE_OFFERED = ResourceOffered.type_name()
-_WISH_CLAIMED = WishClaimed.type_name()
-_WISH_COLLECTED = WishCollected.type_name()
-_WISH_FULFILLED = WishFulfilled.type_name()
-_WISH_REJECTED = WishRejected.type_name()
-_WISH_RELEASED = WishReleased.type_name()
-_WISH_REVISITED = WishRevisited.type_name()
-_WISH_SCREENED = WishScreened.type_name()
+_RESOURCE_OFFERED = grid_events.ResourceOffered.type_name()
+_WISH_CLAIMED = grid_events.WishClaimed.type_name()
+_WISH_COLLECTED = grid_events.WishCollected.type_name()
+_WISH_FULFILLED = grid_events.WishFulfilled.type_name()
+_WISH_REJECTED = grid_events.WishRejected.type_name()
+_WISH_RELEASED = grid_events.WishReleased.type_name()
+_WISH_REVISITED = grid_events.WishRevisited.type_name()
+_WISH_SCREENED = grid_events.WishScreened.type_name()
 
 
 class WishesProjection(Projection):
@@ -83,14 +74,14 @@ class WishesProjection(Projection):
     schema = SCHEMA
     sources = ("grid",)
     event_types = types_of(
-        WishCollected,
-        WishScreened,
-        WishRejected,
-        WishClaimed,
-        WishReleased,
-        WishFulfilled,
-        WishRevisited,
-        ResourceOffered,
+        grid_events.WishCollected,
+        grid_events.WishScreened,
+        grid_events.WishRejected,
+        grid_events.WishClaimed,
+        grid_events.WishReleased,
+        grid_events.WishFulfilled,
+        grid_events.WishRevisited,
+        grid_events.ResourceOffered,
     )
     ddl = (
         WISHES.create()

@@ -12,68 +12,9 @@ from typing import Any
 
 import asyncpg
 
-from grassroots_common.contracts.appraisal import (
-    AnnualGradeDecided,
-    AppealFiled,
-    AppealResolved,
-    FollowUpOpened,
-    FollowUpVisited,
-    GradeAdjusted,
-    MentorAssigned,
-    PersonEnrolled,
-    PersonLeft,
-    QuarterFinalized,
-    RectificationReported,
-    ReminderAcknowledged,
-    ReminderIssued,
-    ResultApplied,
-    ResultsPublished,
-    ReviewRecorded,
-    SelfAssessed,
-)
-from grassroots_common.contracts.grid import (
-    SatisfactionRecorded,
-    TicketAccepted,
-    TicketClosed,
-    TicketDispatched,
-    TicketEscalated,
-    TicketExtended,
-    TicketExtensionRefused,
-    TicketExtensionRequested,
-    TicketHandled,
-    TicketOverdue,
-    TicketReopened,
-    TicketReportedBack,
-    TicketReturned,
-    TicketUrged,
-    TicketVerified,
-    WishClaimed,
-)
-from grassroots_common.contracts.village import (
-    BonusAwarded,
-    CadreAppointed,
-    CadreLeft,
-    FindingClosed,
-    IncomeReported,
-    InspectionRecorded,
-    InvestmentAttracted,
-    MilestoneReported,
-    PairingCommitted,
-    PairingDelivered,
-    PilotItemProgressed,
-    PilotPlanDefined,
-    ProjectFunded,
-    ProjectIncomeReported,
-    ProjectRegistered,
-    RectificationAccepted,
-    RectificationPlanned,
-    RectificationProgressed,
-    SubsidyComputed,
-    VillageDesignatedWeak,
-    VillageRegistered,
-    VillageStatusChanged,
-    WeaknessScreened,
-)
+from grassroots_common.contracts import appraisal as appraisal_events
+from grassroots_common.contracts import grid as grid_events
+from grassroots_common.contracts import village as village_events
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection, keyed_by_type, types_of
 from grassroots_common.tables import Table
@@ -105,90 +46,109 @@ def _yuan(fen: object) -> str:
 
 PERSON: dict[str, Title] = keyed_by_type(
     {
-        PersonEnrolled: lambda d: f"入列考核名册（{d.get('position') or '—'}）",
-        PersonLeft: lambda d: "调离或退出考核名册",
-        SelfAssessed: lambda d: f"{d.get('quarter')} 个人自评：{d.get('grade')}",
-        ReviewRecorded: lambda d: f"{d.get('quarter')} {LEVELS.get(str(d.get('level')), '审核')}评定：{d.get('grade')}",
-        GradeAdjusted: lambda d: (
+        appraisal_events.PersonEnrolled: lambda d: f"入列考核名册（{d.get('position') or '—'}）",
+        appraisal_events.PersonLeft: lambda d: "调离或退出考核名册",
+        appraisal_events.SelfAssessed: lambda d: f"{d.get('quarter')} 个人自评：{d.get('grade')}",
+        appraisal_events.ReviewRecorded: lambda d: (
+            f"{d.get('quarter')} {LEVELS.get(str(d.get('level')), '审核')}评定：{d.get('grade')}"
+        ),
+        appraisal_events.GradeAdjusted: lambda d: (
             f"{d.get('quarter')} 等次调整：{d.get('from_grade')} → {d.get('to_grade')}（{d.get('reason')}）"
         ),
-        AppealFiled: lambda d: f"{d.get('quarter')} 提出申诉：{d.get('reason')}",
-        AppealResolved: lambda d: (
+        appraisal_events.AppealFiled: lambda d: f"{d.get('quarter')} 提出申诉：{d.get('reason')}",
+        appraisal_events.AppealResolved: lambda d: (
             f"{d.get('quarter')} 申诉{'维持原等次' if d.get('outcome') == 'upheld' else '改定为'}：{d.get('new_grade')}"
         ),
-        ResultsPublished: lambda d: f"{d.get('quarter')} 考核结果公示：{d.get('grade')}",
-        QuarterFinalized: lambda d: f"{d.get('quarter')} 季度考评确定：{d.get('grade')}",
-        AnnualGradeDecided: lambda d: f"{d.get('year')} 年度考核等次：{d.get('grade')}",
-        ReminderIssued: lambda d: f"不足提醒（{d.get('issued_by_name')}）：{d.get('shortcomings')}",
-        ReminderAcknowledged: lambda d: "确认收到不足提醒",
-        RectificationReported: lambda d: f"报告整改情况：{d.get('report')}",
-        FollowUpOpened: lambda d: f"{d.get('quarter')} 连续等次偏低，启动季度回访",
-        MentorAssigned: lambda d: f"确定帮带导师：{d.get('mentor_name')}",
-        FollowUpVisited: lambda d: f"季度回访：{d.get('notes')}",
-        ResultApplied: lambda d: f"结果运用·{RESULT_USES.get(str(d.get('kind')), d.get('kind'))}：{d.get('basis')}",
+        appraisal_events.ResultsPublished: lambda d: f"{d.get('quarter')} 考核结果公示：{d.get('grade')}",
+        appraisal_events.QuarterFinalized: lambda d: f"{d.get('quarter')} 季度考评确定：{d.get('grade')}",
+        appraisal_events.AnnualGradeDecided: lambda d: f"{d.get('year')} 年度考核等次：{d.get('grade')}",
+        appraisal_events.ReminderIssued: lambda d: f"不足提醒（{d.get('issued_by_name')}）：{d.get('shortcomings')}",
+        appraisal_events.ReminderAcknowledged: lambda d: "确认收到不足提醒",
+        appraisal_events.RectificationReported: lambda d: f"报告整改情况：{d.get('report')}",
+        appraisal_events.FollowUpOpened: lambda d: f"{d.get('quarter')} 连续等次偏低，启动季度回访",
+        appraisal_events.MentorAssigned: lambda d: f"确定帮带导师：{d.get('mentor_name')}",
+        appraisal_events.FollowUpVisited: lambda d: f"季度回访：{d.get('notes')}",
+        appraisal_events.ResultApplied: lambda d: (
+            f"结果运用·{RESULT_USES.get(str(d.get('kind')), d.get('kind'))}：{d.get('basis')}"
+        ),
     }
 )
 VILLAGE: dict[str, Title] = keyed_by_type(
     {
-        VillageRegistered: lambda d: f"建档：{d.get('name')}（党员 {d.get('party_members')} 名）",
-        VillageStatusChanged: lambda d: f"示范等级变更为 {d.get('level')}：{d.get('reason')}",
-        CadreAppointed: lambda d: (
+        village_events.VillageRegistered: lambda d: f"建档：{d.get('name')}（党员 {d.get('party_members')} 名）",
+        village_events.VillageStatusChanged: lambda d: f"示范等级变更为 {d.get('level')}：{d.get('reason')}",
+        village_events.CadreAppointed: lambda d: (
             f"村干部任职：{d.get('name')}（{d.get('position')}{'，一肩挑' if d.get('one_shoulder') else ''}）"
         ),
-        CadreLeft: lambda d: f"村干部离任：{d.get('name')}（{d.get('reason')}）",
-        SubsidyComputed: lambda d: f"{d.get('month')} 村干部补贴合计 {_yuan(d.get('total_fen'))}",
-        IncomeReported: lambda d: f"{d.get('year')} 年村集体经济收入 {_yuan(d.get('income_fen'))}",
-        BonusAwarded: lambda d: f"{d.get('year')} 年班子奖励 {_yuan(d.get('bonus_fen'))}",
-        InspectionRecorded: lambda d: (
+        village_events.CadreLeft: lambda d: f"村干部离任：{d.get('name')}（{d.get('reason')}）",
+        village_events.SubsidyComputed: lambda d: f"{d.get('month')} 村干部补贴合计 {_yuan(d.get('total_fen'))}",
+        village_events.IncomeReported: lambda d: f"{d.get('year')} 年村集体经济收入 {_yuan(d.get('income_fen'))}",
+        village_events.BonusAwarded: lambda d: f"{d.get('year')} 年班子奖励 {_yuan(d.get('bonus_fen'))}",
+        village_events.InspectionRecorded: lambda d: (
             f"规范化检查得分 {d.get('total_score')}/{d.get('max_total')}，问题 {len(d.get('findings') or [])} 条"
         ),
-        FindingClosed: lambda d: f"检查问题整改销号：{d.get('note')}",
-        WeaknessScreened: lambda d: f"软弱涣散排查：命中 {len(d.get('hits') or [])} 项",
-        VillageDesignatedWeak: lambda d: f"{d.get('year')} 年列为软弱涣散村党组织：{d.get('reason')}",
-        RectificationPlanned: lambda d: f"整顿方案：责任领导 {d.get('responsible_leader')}，期限 {d.get('deadline')}",
-        RectificationProgressed: lambda d: f"整顿进展：{d.get('note')}",
-        RectificationAccepted: lambda d: f"整顿验收销号（{d.get('accepted_by')}）",
-        PilotPlanDefined: lambda d: f"红色美丽村庄方案：{d.get('title')}，预算 {_yuan(d.get('budget_total_fen'))}",
-        PilotItemProgressed: lambda d: f"试点事项进度 {d.get('progress_pct')}%：{d.get('note')}",
-        ProjectRegistered: lambda d: f"书记项目立项：{d.get('name')}（预算 {_yuan(d.get('budget_fen'))}）",
-        ProjectFunded: lambda d: (
+        village_events.FindingClosed: lambda d: f"检查问题整改销号：{d.get('note')}",
+        village_events.WeaknessScreened: lambda d: f"软弱涣散排查：命中 {len(d.get('hits') or [])} 项",
+        village_events.VillageDesignatedWeak: lambda d: f"{d.get('year')} 年列为软弱涣散村党组织：{d.get('reason')}",
+        village_events.RectificationPlanned: lambda d: (
+            f"整顿方案：责任领导 {d.get('responsible_leader')}，期限 {d.get('deadline')}"
+        ),
+        village_events.RectificationProgressed: lambda d: f"整顿进展：{d.get('note')}",
+        village_events.RectificationAccepted: lambda d: f"整顿验收销号（{d.get('accepted_by')}）",
+        village_events.PilotPlanDefined: lambda d: (
+            f"红色美丽村庄方案：{d.get('title')}，预算 {_yuan(d.get('budget_total_fen'))}"
+        ),
+        village_events.PilotItemProgressed: lambda d: f"试点事项进度 {d.get('progress_pct')}%：{d.get('note')}",
+        village_events.ProjectRegistered: lambda d: (
+            f"书记项目立项：{d.get('name')}（预算 {_yuan(d.get('budget_fen'))}）"
+        ),
+        village_events.ProjectFunded: lambda d: (
             f"项目资金到位（{FUNDING_SOURCES.get(str(d.get('source')), d.get('source'))}）：{_yuan(d.get('amount_fen'))}"
         ),
-        InvestmentAttracted: lambda d: f"招商引资：{d.get('investor')} {_yuan(d.get('amount_fen'))}",
-        MilestoneReported: lambda d: f"项目节点「{d.get('title')}」，进度 {d.get('progress_pct')}%",
-        ProjectIncomeReported: lambda d: f"项目收益 {_yuan(d.get('amount_fen'))}",
-        PairingCommitted: lambda d: f"{d.get('year')} 年包联单位：{d.get('unit_name')}",
-        PairingDelivered: lambda d: f"包联单位落实：{d.get('title')}",
+        village_events.InvestmentAttracted: lambda d: f"招商引资：{d.get('investor')} {_yuan(d.get('amount_fen'))}",
+        village_events.MilestoneReported: lambda d: f"项目节点「{d.get('title')}」，进度 {d.get('progress_pct')}%",
+        village_events.ProjectIncomeReported: lambda d: f"项目收益 {_yuan(d.get('amount_fen'))}",
+        village_events.PairingCommitted: lambda d: f"{d.get('year')} 年包联单位：{d.get('unit_name')}",
+        village_events.PairingDelivered: lambda d: f"包联单位落实：{d.get('title')}",
     }
 )
 TICKET: dict[str, Title] = keyed_by_type(
     {
-        TicketDispatched: lambda d: f"派单（第 {d.get('round', 1)} 轮）至 {d.get('department_id')}：{d.get('title')}",
-        TicketAccepted: lambda d: f"{d.get('handler_name')} 签收{'' if d.get('on_time') else '（超时）'}",
-        TicketReturned: lambda d: f"退单：{d.get('reason')}",
-        TicketHandled: lambda d: f"办理中：{d.get('note')}",
-        TicketReportedBack: lambda d: f"办结反馈{'' if d.get('on_time') else '（超期）'}：{d.get('result')}",
-        TicketVerified: lambda d: f"社区核查{'通过' if d.get('passed') else '未通过'}：{d.get('comment')}",
-        TicketClosed: lambda d: "结单",
-        TicketExtensionRequested: lambda d: f"申请延期：{d.get('reason')}",
-        TicketExtended: lambda d: f"同意延期至 {d.get('new_deadline')}",
-        TicketExtensionRefused: lambda d: f"不同意延期：{d.get('reason')}",
-        TicketOverdue: lambda d: f"{'签收' if d.get('stage') == 'acceptance' else '办理'}超时",
-        TicketEscalated: lambda d: f"督办（第 {d.get('level')} 级）：{d.get('escalated_to_name')}",
-        TicketUrged: lambda d: f"{d.get('urged_by_name')} 督办：{d.get('note')}",
-        SatisfactionRecorded: lambda d: f"回访：{SATISFACTION.get(str(d.get('satisfaction')), d.get('satisfaction'))}",
-        TicketReopened: lambda d: f"重新办理：{d.get('reason')}",
+        grid_events.TicketDispatched: lambda d: (
+            f"派单（第 {d.get('round', 1)} 轮）至 {d.get('department_id')}：{d.get('title')}"
+        ),
+        grid_events.TicketAccepted: lambda d: f"{d.get('handler_name')} 签收{'' if d.get('on_time') else '（超时）'}",
+        grid_events.TicketReturned: lambda d: f"退单：{d.get('reason')}",
+        grid_events.TicketHandled: lambda d: f"办理中：{d.get('note')}",
+        grid_events.TicketReportedBack: lambda d: (
+            f"办结反馈{'' if d.get('on_time') else '（超期）'}：{d.get('result')}"
+        ),
+        grid_events.TicketVerified: lambda d: f"社区核查{'通过' if d.get('passed') else '未通过'}：{d.get('comment')}",
+        grid_events.TicketClosed: lambda d: "结单",
+        grid_events.TicketExtensionRequested: lambda d: f"申请延期：{d.get('reason')}",
+        grid_events.TicketExtended: lambda d: f"同意延期至 {d.get('new_deadline')}",
+        grid_events.TicketExtensionRefused: lambda d: f"不同意延期：{d.get('reason')}",
+        grid_events.TicketOverdue: lambda d: f"{'签收' if d.get('stage') == 'acceptance' else '办理'}超时",
+        grid_events.TicketEscalated: lambda d: f"督办（第 {d.get('level')} 级）：{d.get('escalated_to_name')}",
+        grid_events.TicketUrged: lambda d: f"{d.get('urged_by_name')} 督办：{d.get('note')}",
+        grid_events.SatisfactionRecorded: lambda d: (
+            f"回访：{SATISFACTION.get(str(d.get('satisfaction')), d.get('satisfaction'))}"
+        ),
+        grid_events.TicketReopened: lambda d: f"重新办理：{d.get('reason')}",
     }
 )
-_PER_PERSON_LISTS = types_of(ResultsPublished, QuarterFinalized)
+_PER_PERSON_LISTS = types_of(appraisal_events.ResultsPublished, appraisal_events.QuarterFinalized)
 # One archive per cadre across services: what a person did in the grid and the villages joins their
 # appraisal line. The identity is the roster's person id, which is also the sign-in subject every
 # service records as the actor (a claimant, a ticket's handler, a project's owner).
 ACROSS: dict[str, tuple[str, Title]] = keyed_by_type(
     {
-        WishClaimed: ("claimant_id", lambda d: "认领微心愿（党员接单）"),
-        TicketAccepted: ("handler_id", lambda d: f"签收承办工单{'' if d.get('on_time') else '（超时签收）'}"),
-        ProjectRegistered: ("owner_id", lambda d: f"牵头书记项目：{d.get('name')}"),
+        grid_events.WishClaimed: ("claimant_id", lambda d: "认领微心愿（党员接单）"),
+        grid_events.TicketAccepted: (
+            "handler_id",
+            lambda d: f"签收承办工单{'' if d.get('on_time') else '（超时签收）'}",
+        ),
+        village_events.ProjectRegistered: ("owner_id", lambda d: f"牵头书记项目：{d.get('name')}"),
     }
 )
 

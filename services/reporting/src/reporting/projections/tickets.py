@@ -10,33 +10,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from grassroots_common.contracts.grid import (
-    CommunityRegistered,
-    DepartmentRegistered,
-    ReportEscalated,
-    ReportFiled,
-    ReportMerged,
-    ResolvedInGrid,
-    SatisfactionRecorded,
-    TicketAccepted,
-    TicketClosed,
-    TicketDispatched,
-    TicketEscalated,
-    TicketExtended,
-    TicketHandled,
-    TicketOverdue,
-    TicketReopened,
-    TicketReportedBack,
-    TicketReturned,
-    TicketVerified,
-    WishClaimed,
-    WishCollected,
-    WishFulfilled,
-    WishRejected,
-    WishReleased,
-    WishRevisited,
-    WishScreened,
-)
+from grassroots_common.contracts import grid as grid_events
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection, keyed_by_type, types_of
 from grassroots_common.tables import Table
@@ -100,56 +74,64 @@ WISHES = Table(
 NAMES = Table("names", ("kind", "id"), {"kind": "text", "id": "text", "name": "text"})
 
 TICKET_EVENTS = types_of(
-    TicketDispatched,
-    TicketAccepted,
-    TicketReturned,
-    TicketHandled,
-    TicketReportedBack,
-    TicketVerified,
-    TicketClosed,
-    TicketExtended,
-    TicketOverdue,
-    TicketEscalated,
-    SatisfactionRecorded,
-    TicketReopened,
+    grid_events.TicketDispatched,
+    grid_events.TicketAccepted,
+    grid_events.TicketReturned,
+    grid_events.TicketHandled,
+    grid_events.TicketReportedBack,
+    grid_events.TicketVerified,
+    grid_events.TicketClosed,
+    grid_events.TicketExtended,
+    grid_events.TicketOverdue,
+    grid_events.TicketEscalated,
+    grid_events.SatisfactionRecorded,
+    grid_events.TicketReopened,
 )
 # A duplicate merged into another report (grid's twins) is no report of its own any more.
-REPORT_EVENTS = types_of(ReportFiled, ResolvedInGrid, ReportEscalated, ReportMerged)
-WISH_EVENTS = types_of(
-    WishCollected, WishScreened, WishRejected, WishClaimed, WishReleased, WishFulfilled, WishRevisited
+REPORT_EVENTS = types_of(
+    grid_events.ReportFiled, grid_events.ResolvedInGrid, grid_events.ReportEscalated, grid_events.ReportMerged
 )
-NAME_EVENTS = types_of(DepartmentRegistered, CommunityRegistered)
+WISH_EVENTS = types_of(
+    grid_events.WishCollected,
+    grid_events.WishScreened,
+    grid_events.WishRejected,
+    grid_events.WishClaimed,
+    grid_events.WishReleased,
+    grid_events.WishFulfilled,
+    grid_events.WishRevisited,
+)
+NAME_EVENTS = types_of(grid_events.DepartmentRegistered, grid_events.CommunityRegistered)
 _WISH_STATUS = keyed_by_type(
     {
-        WishCollected: "collected",
-        WishScreened: "listed",
-        WishRejected: "rejected",
-        WishClaimed: "claimed",
-        WishReleased: "listed",
-        WishFulfilled: "fulfilled",
+        grid_events.WishCollected: "collected",
+        grid_events.WishScreened: "listed",
+        grid_events.WishRejected: "rejected",
+        grid_events.WishClaimed: "claimed",
+        grid_events.WishReleased: "listed",
+        grid_events.WishFulfilled: "fulfilled",
     }
 )
-_COMMUNITY_REGISTERED = CommunityRegistered.type_name()
-_DEPARTMENT_REGISTERED = DepartmentRegistered.type_name()
-_REPORT_ESCALATED = ReportEscalated.type_name()
-_REPORT_FILED = ReportFiled.type_name()
-_REPORT_MERGED = ReportMerged.type_name()
-_RESOLVED_IN_GRID = ResolvedInGrid.type_name()
-_SATISFACTION_RECORDED = SatisfactionRecorded.type_name()
-_TICKET_ACCEPTED = TicketAccepted.type_name()
-_TICKET_CLOSED = TicketClosed.type_name()
-_TICKET_DISPATCHED = TicketDispatched.type_name()
-_TICKET_ESCALATED = TicketEscalated.type_name()
-_TICKET_EXTENDED = TicketExtended.type_name()
-_TICKET_HANDLED = TicketHandled.type_name()
-_TICKET_OVERDUE = TicketOverdue.type_name()
-_TICKET_REOPENED = TicketReopened.type_name()
-_TICKET_REPORTED_BACK = TicketReportedBack.type_name()
-_TICKET_RETURNED = TicketReturned.type_name()
-_TICKET_VERIFIED = TicketVerified.type_name()
-_WISH_COLLECTED = WishCollected.type_name()
-_WISH_FULFILLED = WishFulfilled.type_name()
-_WISH_REVISITED = WishRevisited.type_name()
+_COMMUNITY_REGISTERED = grid_events.CommunityRegistered.type_name()
+_DEPARTMENT_REGISTERED = grid_events.DepartmentRegistered.type_name()
+_REPORT_ESCALATED = grid_events.ReportEscalated.type_name()
+_REPORT_FILED = grid_events.ReportFiled.type_name()
+_REPORT_MERGED = grid_events.ReportMerged.type_name()
+_RESOLVED_IN_GRID = grid_events.ResolvedInGrid.type_name()
+_SATISFACTION_RECORDED = grid_events.SatisfactionRecorded.type_name()
+_TICKET_ACCEPTED = grid_events.TicketAccepted.type_name()
+_TICKET_CLOSED = grid_events.TicketClosed.type_name()
+_TICKET_DISPATCHED = grid_events.TicketDispatched.type_name()
+_TICKET_ESCALATED = grid_events.TicketEscalated.type_name()
+_TICKET_EXTENDED = grid_events.TicketExtended.type_name()
+_TICKET_HANDLED = grid_events.TicketHandled.type_name()
+_TICKET_OVERDUE = grid_events.TicketOverdue.type_name()
+_TICKET_REOPENED = grid_events.TicketReopened.type_name()
+_TICKET_REPORTED_BACK = grid_events.TicketReportedBack.type_name()
+_TICKET_RETURNED = grid_events.TicketReturned.type_name()
+_TICKET_VERIFIED = grid_events.TicketVerified.type_name()
+_WISH_COLLECTED = grid_events.WishCollected.type_name()
+_WISH_FULFILLED = grid_events.WishFulfilled.type_name()
+_WISH_REVISITED = grid_events.WishRevisited.type_name()
 
 
 class TicketsProjection(Projection):

@@ -7,24 +7,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from grassroots_common.contracts.village import (
-    BonusAwarded,
-    FindingClosed,
-    IncomeReported,
-    InspectionRecorded,
-    InvestmentAttracted,
-    MilestoneReported,
-    PairingCommitted,
-    PairingDelivered,
-    ProjectFunded,
-    ProjectIncomeReported,
-    ProjectRegistered,
-    RectificationAccepted,
-    TownRegistered,
-    VillageDesignatedWeak,
-    VillageRegistered,
-    VillageStatusChanged,
-)
+from grassroots_common.contracts import village as village_events
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table
@@ -116,26 +99,35 @@ PAIRINGS = Table(
     },
 )
 
-VILLAGE_EVENTS = types_of(VillageRegistered, VillageStatusChanged, VillageDesignatedWeak, RectificationAccepted)
-PROJECT_EVENTS = types_of(
-    ProjectRegistered, ProjectFunded, InvestmentAttracted, MilestoneReported, ProjectIncomeReported
+VILLAGE_EVENTS = types_of(
+    village_events.VillageRegistered,
+    village_events.VillageStatusChanged,
+    village_events.VillageDesignatedWeak,
+    village_events.RectificationAccepted,
 )
-INCOME_EVENTS = types_of(IncomeReported, BonusAwarded)
-INSPECTION_EVENTS = types_of(InspectionRecorded, FindingClosed)
-PAIRING_EVENTS = types_of(PairingCommitted, PairingDelivered)
-_INCOME_REPORTED = IncomeReported.type_name()
-_INSPECTION_RECORDED = InspectionRecorded.type_name()
-_INVESTMENT_ATTRACTED = InvestmentAttracted.type_name()
-_MILESTONE_REPORTED = MilestoneReported.type_name()
-_PAIRING_COMMITTED = PairingCommitted.type_name()
-_PROJECT_FUNDED = ProjectFunded.type_name()
-_PROJECT_INCOME_REPORTED = ProjectIncomeReported.type_name()
-_PROJECT_REGISTERED = ProjectRegistered.type_name()
-_RECTIFICATION_ACCEPTED = RectificationAccepted.type_name()
-_TOWN_REGISTERED = TownRegistered.type_name()
-_VILLAGE_DESIGNATED_WEAK = VillageDesignatedWeak.type_name()
-_VILLAGE_REGISTERED = VillageRegistered.type_name()
-_VILLAGE_STATUS_CHANGED = VillageStatusChanged.type_name()
+PROJECT_EVENTS = types_of(
+    village_events.ProjectRegistered,
+    village_events.ProjectFunded,
+    village_events.InvestmentAttracted,
+    village_events.MilestoneReported,
+    village_events.ProjectIncomeReported,
+)
+INCOME_EVENTS = types_of(village_events.IncomeReported, village_events.BonusAwarded)
+INSPECTION_EVENTS = types_of(village_events.InspectionRecorded, village_events.FindingClosed)
+PAIRING_EVENTS = types_of(village_events.PairingCommitted, village_events.PairingDelivered)
+_INCOME_REPORTED = village_events.IncomeReported.type_name()
+_INSPECTION_RECORDED = village_events.InspectionRecorded.type_name()
+_INVESTMENT_ATTRACTED = village_events.InvestmentAttracted.type_name()
+_MILESTONE_REPORTED = village_events.MilestoneReported.type_name()
+_PAIRING_COMMITTED = village_events.PairingCommitted.type_name()
+_PROJECT_FUNDED = village_events.ProjectFunded.type_name()
+_PROJECT_INCOME_REPORTED = village_events.ProjectIncomeReported.type_name()
+_PROJECT_REGISTERED = village_events.ProjectRegistered.type_name()
+_RECTIFICATION_ACCEPTED = village_events.RectificationAccepted.type_name()
+_TOWN_REGISTERED = village_events.TownRegistered.type_name()
+_VILLAGE_DESIGNATED_WEAK = village_events.VillageDesignatedWeak.type_name()
+_VILLAGE_REGISTERED = village_events.VillageRegistered.type_name()
+_VILLAGE_STATUS_CHANGED = village_events.VillageStatusChanged.type_name()
 
 
 class VillagesProjection(Projection):
@@ -143,7 +135,12 @@ class VillagesProjection(Projection):
     schema = "rpt_villages"
     sources = ("village",)
     event_types = (
-        VILLAGE_EVENTS | PROJECT_EVENTS | INCOME_EVENTS | INSPECTION_EVENTS | PAIRING_EVENTS | types_of(TownRegistered)
+        VILLAGE_EVENTS
+        | PROJECT_EVENTS
+        | INCOME_EVENTS
+        | INSPECTION_EVENTS
+        | PAIRING_EVENTS
+        | types_of(village_events.TownRegistered)
     )
     ddl = """
     CREATE TABLE IF NOT EXISTS villages (

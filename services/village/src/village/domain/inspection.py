@@ -6,15 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.contracts.village import (
-    AspectScore,
-    ChecklistAspect,
-    Finding,
-    FindingClosed,
-    InspectionRecorded,
-    InspectionRoundOpened,
-    InspectionTeam,
-)
+from grassroots_common.contracts import village as village_events
 from grassroots_common.errors import Conflict, Invalid, NotFound
 from grassroots_common.events import Event
 
@@ -32,11 +24,11 @@ class InspectionRound(Aggregate):
 
     def __init__(self, stream_id: str) -> None:
         super().__init__(stream_id)
-        self.opened: InspectionRoundOpened | None = None
+        self.opened: village_events.InspectionRoundOpened | None = None
 
     def when(self, event: Event) -> None:
         match event:
-            case InspectionRoundOpened():
+            case village_events.InspectionRoundOpened():
                 self.opened = event
 
     def open(
@@ -47,8 +39,8 @@ class InspectionRound(Aggregate):
         year: int,
         opened_on: dt.date,
         due_on: dt.date,
-        checklist: list[ChecklistAspect],
-        teams: list[InspectionTeam],
+        checklist: list[village_events.ChecklistAspect],
+        teams: list[village_events.InspectionTeam],
     ) -> None:
         if self.exists:
             raise Conflict("round_exists", "该检查轮次已开启")
@@ -63,7 +55,7 @@ class InspectionRound(Aggregate):
                     raise Invalid("village_twice", f"村 {v.village_id} 被分配给了多个检查组", field="teams")
                 seen.add(v.village_id)
         self._raise(
-            InspectionRoundOpened(
+            village_events.InspectionRoundOpened(
                 round_id=round_id,
                 name=name,
                 year=year,
@@ -74,7 +66,7 @@ class InspectionRound(Aggregate):
             )
         )
 
-    def team_of(self, village_id: str) -> InspectionTeam:
+    def team_of(self, village_id: str) -> village_events.InspectionTeam:
         if self.opened is None:
             raise NotFound("round_not_found", "找不到该检查轮次")
         for team in self.opened.teams:
@@ -88,15 +80,15 @@ class Inspection(Aggregate):
 
     def __init__(self, stream_id: str) -> None:
         super().__init__(stream_id)
-        self.recorded: InspectionRecorded | None = None
-        self.open_findings: dict[str, Finding] = {}
+        self.recorded: village_events.InspectionRecorded | None = None
+        self.open_findings: dict[str, village_events.Finding] = {}
 
     def when(self, event: Event) -> None:
         match event:
-            case InspectionRecorded():
+            case village_events.InspectionRecorded():
                 self.recorded = event
                 self.open_findings = {f.finding_id: f for f in event.findings}
-            case FindingClosed():
+            case village_events.FindingClosed():
                 self.open_findings.pop(event.finding_id, None)
 
     def record(
@@ -106,10 +98,10 @@ class Inspection(Aggregate):
         team_id: str,
         town_id: str,
         village_id: str,
-        checklist: list[ChecklistAspect],
+        checklist: list[village_events.ChecklistAspect],
         inspected_on: dt.date,
         scores: dict[str, int],
-        findings: list[Finding],
+        findings: list[village_events.Finding],
     ) -> int:
         if self.recorded is not None:
             raise Conflict("already_inspected", "本轮已检查过该村")
@@ -128,7 +120,9 @@ class Inspection(Aggregate):
                 raise Invalid(
                     "score_out_of_range", f"“{aspect.name}”得分须在 0 到 {aspect.max_score} 之间", field="scores"
                 )
-            lines.append(AspectScore(aspect_id=aspect.aspect_id, score=score, max_score=aspect.max_score))
+            lines.append(
+                village_events.AspectScore(aspect_id=aspect.aspect_id, score=score, max_score=aspect.max_score)
+            )
         for finding in findings:
             if finding.aspect_id not in expected:
                 raise Invalid("finding_aspect_unknown", "问题所属方面不在检查清单中", field="findings")
@@ -136,7 +130,7 @@ class Inspection(Aggregate):
                 raise Invalid("deadline_before_inspection", "整改期限不能早于检查日期", field="findings")
         total = sum(line.score for line in lines)
         self._raise(
-            InspectionRecorded(
+            village_events.InspectionRecorded(
                 round_id=round_id,
                 team_id=team_id,
                 town_id=town_id,
@@ -177,7 +171,7 @@ class Inspection(Aggregate):
                 "evidence_required", "整改销号需要至少上传 1 张整改后的照片或 1 份材料", field="evidence_upload_ids"
             )
         self._raise(
-            FindingClosed(
+            village_events.FindingClosed(
                 round_id=self.recorded.round_id,
                 town_id=self.recorded.town_id,
                 village_id=self.recorded.village_id,

@@ -6,17 +6,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from grassroots_common.contracts.village import (
-    BonusAwarded,
-    CadreAppointed,
-    CadreLeft,
-    IncomeReported,
-    SubsidyComputed,
-    TownRegistered,
-    VillagePolicySet,
-    VillageRegistered,
-    VillageStatusChanged,
-)
+from grassroots_common.contracts import village as village_events
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Rows, Table
@@ -107,15 +97,15 @@ INCOMES = Table(
 )
 
 
-_BONUS_AWARDED = BonusAwarded.type_name()
-_CADRE_APPOINTED = CadreAppointed.type_name()
-_CADRE_LEFT = CadreLeft.type_name()
-_INCOME_REPORTED = IncomeReported.type_name()
-_SUBSIDY_COMPUTED = SubsidyComputed.type_name()
-_TOWN_REGISTERED = TownRegistered.type_name()
-_VILLAGE_POLICY_SET = VillagePolicySet.type_name()
-_VILLAGE_REGISTERED = VillageRegistered.type_name()
-_VILLAGE_STATUS_CHANGED = VillageStatusChanged.type_name()
+_BONUS_AWARDED = village_events.BonusAwarded.type_name()
+_CADRE_APPOINTED = village_events.CadreAppointed.type_name()
+_CADRE_LEFT = village_events.CadreLeft.type_name()
+_INCOME_REPORTED = village_events.IncomeReported.type_name()
+_SUBSIDY_COMPUTED = village_events.SubsidyComputed.type_name()
+_TOWN_REGISTERED = village_events.TownRegistered.type_name()
+_VILLAGE_POLICY_SET = village_events.VillagePolicySet.type_name()
+_VILLAGE_REGISTERED = village_events.VillageRegistered.type_name()
+_VILLAGE_STATUS_CHANGED = village_events.VillageStatusChanged.type_name()
 
 
 class VillagesProjection(Projection):
@@ -123,15 +113,15 @@ class VillagesProjection(Projection):
     schema = SCHEMA
     sources = ("village",)
     event_types = types_of(
-        VillagePolicySet,
-        TownRegistered,
-        VillageRegistered,
-        VillageStatusChanged,
-        CadreAppointed,
-        CadreLeft,
-        SubsidyComputed,
-        IncomeReported,
-        BonusAwarded,
+        village_events.VillagePolicySet,
+        village_events.TownRegistered,
+        village_events.VillageRegistered,
+        village_events.VillageStatusChanged,
+        village_events.CadreAppointed,
+        village_events.CadreLeft,
+        village_events.SubsidyComputed,
+        village_events.IncomeReported,
+        village_events.BonusAwarded,
     )
     ddl = """
     CREATE TABLE IF NOT EXISTS policy (id int PRIMARY KEY, data jsonb NOT NULL);
