@@ -18,29 +18,13 @@ from grid.main import create_app
 from grid.scheduler import DeadlineScheduler
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-SETTINGS = {"grid_scheduler_interval_seconds": 3600}
 PLACES = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-async def shared_grid(module_database, module_settings, serve):
-    app = create_app(module_settings("grid", module_database, **SETTINGS))
-    async with serve(app) as client:
-        yield client, app
-
-
-@pytest.fixture
-def grid(shared_grid, clock):
-    """The module's app, on this test's clock (which the test may move)."""
-    client, app = shared_grid
-    app.state.runtime.clock = clock
-    return client
 
 
 @pytest.fixture
 async def own_grid(database, make_settings, serve, clock):
     """An app of the test's own, for what sees every ticket of the database."""
-    app = create_app(make_settings("grid", database, **SETTINGS))
+    app = create_app(make_settings("grid", database, grid_scheduler_interval_seconds=3600))
     async with serve(app) as client:
         app.state.runtime.clock = clock
         yield client, app

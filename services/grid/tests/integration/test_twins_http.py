@@ -11,27 +11,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from grid.main import create_app
-
 HERE = (34.5213, 107.3926)
 NEAR = (34.5215, 107.3928)  # ≈ 29 m away
 FAR = (34.5213, 107.3936)  # ≈ 92 m away
 PLACES = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-async def shared_grid(module_database, module_settings, serve):
-    app = create_app(module_settings("grid", module_database, grid_scheduler_interval_seconds=3600))
-    async with serve(app) as client:
-        yield client, app
-
-
-@pytest.fixture
-def grid(shared_grid, clock):
-    """The module's app, on this test's clock (which the test may move)."""
-    client, app = shared_grid
-    app.state.runtime.clock = clock
-    return client
 
 
 @pytest.fixture(scope="module")
