@@ -283,6 +283,16 @@ async def test_only_the_claimant_records_the_fulfilment() -> None:
     assert isinstance(outcome.refused("not_your_claim"), Forbidden)
 
 
+async def test_someone_else_learns_nothing_of_the_evidence_they_name() -> None:
+    spec = await wish(SCREENED, CLAIMED)
+    outcome = await spec.when(
+        handlers.fulfil_wish,
+        handlers.FulfilWish(wish_id="wsh_1", evidence_upload_ids=["upl_ghost"]),
+        as_=OTHER_VOLUNTEER,
+    )
+    assert isinstance(outcome.refused("not_your_claim"), Forbidden)
+
+
 # --- revisit_wish -----------------------------------------------------------------------------
 
 

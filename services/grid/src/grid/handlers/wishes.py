@@ -138,11 +138,16 @@ class FulfilWish:
 
 async def fulfil_wish(ctx: CommandContext, command: FulfilWish) -> CommandResult:
     principal = ctx.principal
+
+    def check(w: Wish) -> None:
+        authz.fulfil_claim(principal, w.claimant())
+
+    # Who asks is checked before the uploads the command names (and again as it is decided).
+    _wish_action(check, lambda w: None)(await ctx.load(Wish, command.wish_id))
     await ctx.require_uploads(command.evidence_upload_ids, field="evidence_upload_ids")
     now = ctx.now()
     act = _wish_action(
-        lambda w: authz.fulfil_claim(principal, w.claimant()),
-        lambda w: w.fulfil(note=command.note, evidence_upload_ids=command.evidence_upload_ids, now=now),
+        check, lambda w: w.fulfil(note=command.note, evidence_upload_ids=command.evidence_upload_ids, now=now)
     )
     return await ctx.execute(Wish, command.wish_id, act)
 
