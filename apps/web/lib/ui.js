@@ -239,6 +239,24 @@ export function table(columns, rows, caption) {
   );
 }
 
+/** A form whose controls the caller builds and reads (`send(form)` answers the command's result);
+ * refusals land next to their fields, `done(result)` runs after success. */
+export function ownForm({ label, parts, submitLabel, send, done }) {
+  const submit = h("button", { type: "submit", class: "btn primary" }, submitLabel);
+  const form = h("form", { class: "action-form", novalidate: true, "aria-label": label }, formBanner(), parts, h("div", { class: "actions" }, submit));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    try {
+      const result = await busy(submit, () => send(form));
+      await done(result);
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+  return form;
+}
+
 /**
  * A small command form: `fields` = [{name, label, type: text|textarea|select|number|datetime|checkbox|files,
  * options: [[value, label]], required, hint, value}]; `send(values)` runs the command and answers its

@@ -10,19 +10,16 @@ import { LEADER_ROLES } from "../lib/roles.js";
 import { navigate } from "../lib/router.js";
 import {
   badge,
-  busy,
-  clearErrors,
   disclosure,
   downloadButton,
   empty,
   field,
   figureView,
-  formBanner,
   into,
   loading,
+  ownForm,
   pagedList,
   section,
-  showErrors,
   table,
   toast,
 } from "../lib/ui.js";
@@ -66,23 +63,6 @@ function previousQuarter() {
 
 const DEFAULT_PERIOD = { weekly: () => shiftWeek(thisWeek(), -1), monthly: previousMonth, quarterly: previousQuarter };
 
-/** A small form whose controls are built by the caller; `send()` answers the command's result. */
-function plainForm({ label, parts, submitLabel, send, done }) {
-  const submit = h("button", { type: "submit", class: "btn primary" }, submitLabel);
-  const form = h("form", { class: "action-form", novalidate: true, "aria-label": label }, formBanner(), parts, h("div", { class: "actions" }, submit));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    try {
-      const result = await busy(submit, () => send(form));
-      await done(result);
-    } catch (error) {
-      showErrors(form, error);
-    }
-  });
-  return form;
-}
-
 // --- notices ------------------------------------------------------------------------------------
 
 function noticeRow(n) {
@@ -124,7 +104,7 @@ function renderNotices(body, { user }) {
       period.value = DEFAULT_PERIOD[kind.value]();
     });
     const existing = h("div", { "aria-live": "polite" });
-    const form = plainForm({
+    const form = ownForm({
       label: "生成通报",
       parts: [field({ label: "通报类别", name: "kind", control: kind }), field({ label: "期间", name: "period", control: period, hint: PERIOD_HINT }), existing],
       submitLabel: "生成通报",
@@ -296,7 +276,7 @@ function renderCompose(body) {
     redraw([...editors.map((e) => e.snapshot()), null]);
     editors[editors.length - 1].querySelector("input").focus();
   });
-  const form = plainForm({
+  const form = ownForm({
     label: "编发简报",
     parts: [
       field({ label: "简报标题", name: "title", control: title }),
@@ -351,7 +331,7 @@ async function renderStatistics(body, { user, query: q }) {
   // The figures as they stood at a chosen time, folded again from the events; empty: now.
   const asOf = asOfField(q.get("as_of"));
   const result = h("div", { "aria-live": "polite" });
-  const form = plainForm({
+  const form = ownForm({
     label: "统计条件",
     parts: [
       field({ label: "统计期间", name: "period", control: period, hint: PERIOD_HINT }),
@@ -513,7 +493,7 @@ function renderTicketArchive(body, ticket) {
 
 function idSearch({ label, name, placeholder, go }) {
   const input = h("input", { type: "search", name, placeholder, autocomplete: "off", pattern: "[A-Za-z0-9_.:-]+" });
-  const form = plainForm({
+  const form = ownForm({
     label,
     parts: [field({ label, name, control: input })],
     submitLabel: "查档案",
@@ -534,7 +514,7 @@ function nameSearch() {
   const name = h("input", { type: "search", name: "name", maxlength: 40, autocomplete: "off", placeholder: "如 张伟" });
   const unit = h("input", { type: "search", name: "unit", maxlength: 100, autocomplete: "off", placeholder: "单位名称中的几个字，可不填" });
   const hits = h("div");
-  const form = plainForm({
+  const form = ownForm({
     label: "按姓名查找",
     parts: [h("div", { class: "grid2" }, field({ label: "姓名", name: "name", control: name }), field({ label: "单位", name: "unit", control: unit }))],
     submitLabel: "查找",

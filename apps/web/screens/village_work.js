@@ -5,7 +5,7 @@
 
 import { ApiError, command, get } from "../lib/api.js";
 import { fmtNumber, h, replace } from "../lib/dom.js";
-import { actionForm, badge, busy, clearErrors, disclosure, empty, field, formBanner, into, pagedList, section, showErrors, table, toast } from "../lib/ui.js";
+import { actionForm, badge, disclosure, empty, field, into, ownForm, pagedList, section, table, toast } from "../lib/ui.js";
 import { BASE } from "../lib/services.js";
 import { today } from "../lib/weeks.js";
 
@@ -28,23 +28,6 @@ const lines = (text) =>
     .split(/\n|；|;/)
     .map((s) => s.trim())
     .filter(Boolean);
-
-/** A form whose values the caller reads from its own controls; refusals land next to their fields. */
-function ownForm({ label, parts, submitLabel, send, done }) {
-  const submit = h("button", { type: "submit", class: "btn primary" }, submitLabel);
-  const form = h("form", { class: "action-form", novalidate: true, "aria-label": label }, formBanner(), parts, h("div", { class: "actions" }, submit));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    try {
-      const result = await busy(submit, () => send(form));
-      await done(result);
-    } catch (error) {
-      showErrors(form, error);
-    }
-  });
-  return form;
-}
 
 function checkboxes(name, label, options, checked = []) {
   const group = h(
