@@ -717,3 +717,28 @@ def test_a_reminder_rectified_and_a_result_use_in_the_statistics_and_archive(pag
         expect(page.get_by_text(f"第 {number} / ")).to_be_visible()
     expect(page.get_by_text(f"结果运用·评先树模：{basis}")).to_be_visible()
     expect(page.get_by_text(names["s1"]).first).to_be_visible()
+
+
+def test_a_section_chief_who_leaves_is_taken_out_of_the_chains_of_the_section(page, sign_in, unit) -> None:
+    if "year" not in unit.done:
+        pytest.skip("needs the year journey above")
+    pid, names = unit.pid, unit.names
+    page.set_viewport_size(PC)
+    sign_in(unit.users["admin"])
+    home(page, "花名册")
+    c1 = page.locator(f'li[data-person="{pid("c1")}"]')
+    c1.get_by_text("修改、调整审核链或登记离开").click()
+    c1.get_by_text("登记离开（调离、退休）").click()
+    leave = c1.get_by_role("form", name=f"登记 {names['c1']} 离开")
+    leave.get_by_label("离开原因").select_option("transfer")
+    leave.get_by_role("button", name="确认离开").click()
+    # s5 left in the first quarter: the chief's section is s1 to s4 now.
+    section = "、".join(names[f"s{i}"] for i in range(1, 5))
+    expect(page.locator(".toast", has_text=f"已从 {section} 的审核链中移除{names['c1']}")).to_be_visible()
+    expect(page.locator(f'li[data-person="{pid("c1")}"]')).to_have_count(0)
+    s1 = page.locator(f'li[data-person="{pid("s1")}"]')
+    s1.get_by_text("修改、调整审核链或登记离开").click()
+    s1.get_by_text("调整股室和审核链").click()
+    chain = s1.get_by_role("form", name=f"调整 {names['s1']} 的审核链")
+    expect(chain.get_by_label("股组长")).to_have_value("")
+    expect(chain.get_by_label("分管领导")).to_have_value(pid("dep"))

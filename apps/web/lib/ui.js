@@ -209,14 +209,14 @@ export function badge(text, tone = "") {
 }
 
 let toastRoot = null;
-export function toast(text, tone = "ok") {
+export function toast(text, tone = "ok", ms = 4000) {
   if (!toastRoot) {
     toastRoot = h("div", { class: "toasts", role: "status", "aria-live": "polite" });
     document.body.append(toastRoot);
   }
   const el = h("div", { class: `toast ${tone}` }, text);
   toastRoot.append(el);
-  setTimeout(() => el.remove(), 4000);
+  setTimeout(() => el.remove(), ms);
 }
 
 export function stat(label, value, tone = "") {

@@ -92,8 +92,21 @@ export function personActions(unit, p, choices, reload) {
         ],
         submitLabel: "确认离开",
         send: (v) => command(`${base}/departure`, v),
-        done: done(`已登记 ${p.person_name} 离开，不再参加下一季度考核`),
+        done: (res) => {
+          toast(departureNotice(p.person_name, res.data?.chains_changed || []), "ok", 10000);
+          reload(res.position);
+        },
       }),
     ),
   );
+}
+
+/** What a departure did, for the administrator: the chains the person was taken out of, and who is
+ * left without a reviewer (they take no part in quarters until one is named). */
+export function departureNotice(name, changed) {
+  const parts = [`已登记 ${name} 离开，不再参加下一季度考核`];
+  if (changed.length) parts.push(`已从 ${changed.map((c) => c.person_name).join("、")} 的审核链中移除${name}`);
+  const without = changed.filter((c) => c.without_reviewer);
+  if (without.length) parts.push(`${without.map((c) => c.person_name).join("、")} 已无审核人，请尽快指定，否则不参加季度考核`);
+  return parts.join("；");
 }

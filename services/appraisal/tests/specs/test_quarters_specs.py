@@ -115,6 +115,19 @@ async def test_people_who_left_are_not_in_the_quarter() -> None:
     assert "p2" not in [p.person_id for p in outcome.events[0].participants]
 
 
+async def test_a_quarter_opened_after_a_reviewer_left_routes_reviews_to_the_other_levels() -> None:
+    spec = Specification(at=MONDAY)
+    await spec.given(roster_stream_id("u1"), *roster())
+    await spec.given(scheme_stream_id("u1", 2026), scheme())
+    left = handlers.PersonLeft(unit_id="u1", person_id="chief", reason="transfer", left_on=dt.date(2026, 9, 1))
+    await spec.when(handlers.person_left, left, as_=ADMIN)
+    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
+    outcome = await spec.when(handlers.open_quarter, command, as_=ADMIN)
+    chains = {p.person_id: p.chain for p in outcome.events[0].participants}
+    assert set(chains) == {"deputy", "chief2", "p1", "p2"}
+    assert chains["p1"] == appraisal_events.ReviewingChain(deputy_leader_id="deputy", principal_leader_id="boss")
+
+
 async def test_a_quarter_needs_the_years_scheme() -> None:
     spec = Specification(at=MONDAY)
     await spec.given(roster_stream_id("u1"), *roster())

@@ -306,6 +306,58 @@ async def test_a_person_leaves_once() -> None:
     outcome.refused("already_left")
 
 
+async def test_a_reviewer_who_leaves_is_taken_out_of_the_chains_of_those_they_review() -> None:
+    spec = Specification(at=NOON)
+    await spec.given(ROSTER, *roster())
+    command = handlers.PersonLeft(unit_id="u1", person_id="chief", reason="transfer", left_on=dt.date(2026, 11, 20))
+    outcome = await spec.when(handlers.person_left, command, as_=ADMIN)
+    without_chief = appraisal_events.ReviewingChain(deputy_leader_id="deputy", principal_leader_id="boss")
+    assert outcome.events == [
+        appraisal_events.PersonLeft(
+            unit_id="u1", person_id="chief", person_name="赵股长", reason="transfer", left_on=dt.date(2026, 11, 20)
+        ),
+        appraisal_events.ReviewingChainChanged(
+            unit_id="u1", person_id="p1", person_name="王芳", section_id="s1", chain=without_chief
+        ),
+        appraisal_events.ReviewingChainChanged(
+            unit_id="u1", person_id="p2", person_name="刘洋", section_id="s1", chain=without_chief
+        ),
+    ]
+    assert outcome.answer.data == {
+        "chains_changed": [
+            {"person_id": "p1", "person_name": "王芳", "without_reviewer": False},
+            {"person_id": "p2", "person_name": "刘洋", "without_reviewer": False},
+        ]
+    }
+
+
+async def test_someone_whose_only_reviewer_left_is_named_as_without_one() -> None:
+    spec = Specification(at=NOON)
+    await spec.given(ROSTER, *roster())
+    command = handlers.PersonLeft(unit_id="u1", person_id="boss", reason="retirement", left_on=dt.date(2026, 11, 20))
+    outcome = await spec.when(handlers.person_left, command, as_=ADMIN)
+    changed = {e.person_id: e.chain for e in outcome.events if isinstance(e, appraisal_events.ReviewingChainChanged)}
+    assert changed == {
+        "deputy": appraisal_events.ReviewingChain(),
+        "chief": appraisal_events.ReviewingChain(deputy_leader_id="deputy"),
+        "chief2": appraisal_events.ReviewingChain(deputy_leader_id="deputy"),
+        "p1": appraisal_events.ReviewingChain(section_chief_id="chief", deputy_leader_id="deputy"),
+        "p2": appraisal_events.ReviewingChain(section_chief_id="chief", deputy_leader_id="deputy"),
+    }
+    without = [c["person_name"] for c in outcome.answer.data["chains_changed"] if c["without_reviewer"]]
+    assert without == ["张副局长"]
+
+
+async def test_people_who_left_keep_their_chains_as_they_were() -> None:
+    spec = Specification(at=NOON)
+    await spec.given(ROSTER, *roster())
+    p2_left = handlers.PersonLeft(unit_id="u1", person_id="p2", reason="transfer", left_on=dt.date(2026, 11, 19))
+    await spec.when(handlers.person_left, p2_left, as_=ADMIN)
+    command = handlers.PersonLeft(unit_id="u1", person_id="chief", reason="transfer", left_on=dt.date(2026, 11, 20))
+    outcome = await spec.when(handlers.person_left, command, as_=ADMIN)
+    assert [e.person_id for e in outcome.events if isinstance(e, appraisal_events.ReviewingChainChanged)] == ["p1"]
+
+
 async def test_an_administrator_records_no_departure_in_another_unit() -> None:
     spec = Specification(at=NOON)
     await spec.given(ROSTER, *roster())

@@ -126,7 +126,7 @@ class Roster(Aggregate):
                 person_id=m.person_id, person_name=m.person_name, section_id=m.section_id, chain=m.chain
             )
             for m in self.people.values()
-            if m.active and (m.chain.principal_leader_id or m.chain.deputy_leader_id or m.chain.section_chief_id)
+            if m.active and not self.reviewed_by_nobody(m)
         ]
 
     def member(self, person_id: str) -> Member:
@@ -325,7 +325,10 @@ class Roster(Aggregate):
             )
         )
 
-    def leave(self, *, person_id: str, reason: str, left_on: dt.date) -> None:
+    def leave(self, *, person_id: str, reason: str, left_on: dt.date) -> list[Member]:
+        """Record the departure and take the person out of the chains of the active people they
+        review (reviews go to the chain's other levels until an administrator names a new
+        reviewer); answers those people, their chains as changed."""
         member = self.member(person_id)
         if not member.active:
             raise Conflict("already_left", f"{member.person_name}已离开本单位")
@@ -338,6 +341,27 @@ class Roster(Aggregate):
                 left_on=left_on,
             )
         )
+        reviewed = [m for m in self.people.values() if m.active and person_id in m.chain.model_dump().values()]
+        for other in reviewed:
+            links = {
+                level: None if leader == person_id else leader for level, leader in other.chain.model_dump().items()
+            }
+            self._raise(
+                appraisal_events.ReviewingChainChanged(
+                    unit_id=self.unit_id,
+                    person_id=other.person_id,
+                    person_name=other.person_name,
+                    section_id=other.section_id,
+                    chain=appraisal_events.ReviewingChain(**links),
+                )
+            )
+        return reviewed
+
+    @staticmethod
+    def reviewed_by_nobody(member: Member) -> bool:
+        """No one is left above this person: they take no part in quarters until one is named."""
+        chain = member.chain
+        return not (chain.section_chief_id or chain.deputy_leader_id or chain.principal_leader_id)
 
     def _enroll(self, person: NewPerson, today: dt.date) -> None:
         self._raise(

@@ -172,7 +172,17 @@ class PersonLeft:
 async def person_left(ctx: CommandContext, command: PersonLeft) -> CommandResult:
     authz.require_unit_admin(ctx.principal, command.unit_id)
 
-    def act(roster: Roster) -> None:
-        roster.leave(person_id=command.person_id, reason=command.reason, left_on=command.left_on)
+    def act(roster: Roster) -> dict:
+        reviewed = roster.leave(person_id=command.person_id, reason=command.reason, left_on=command.left_on)
+        return {
+            "chains_changed": [
+                {
+                    "person_id": m.person_id,
+                    "person_name": m.person_name,
+                    "without_reviewer": Roster.reviewed_by_nobody(m),
+                }
+                for m in reviewed
+            ]
+        }
 
     return await ctx.execute(Roster, roster_stream_id(command.unit_id), act)
