@@ -3,6 +3,7 @@ in one statement, and every assumption it makes is checked by that statement."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -139,6 +140,24 @@ async def test_a_setting_changed_elsewhere_is_never_assumed(store: CountingStore
     assert await texts(store, "e3") == [("三", 5)]
     await make(store, "e4", "四")
     assert store.loads == 2  # the new setting is assumed from now on
+
+
+async def test_a_retry_that_serializes_its_body_again_is_the_same_request(store: CountingStore) -> None:
+    sent = Idempotency.of("k1", "p1", "POST /entries/e7", '{"text": "七", "tags": ["a"]}'.encode())
+    first = await make(store, "e7", "七", sent)
+    again = Idempotency.of("k1", "p1", "POST /entries/e7", '{"tags":["a"],"text":"七"}'.encode())
+    assert await make(store, "e7", "七", again) == first and await texts(store, "e7") == [("七", 2)]
+    other = Idempotency.of("k1", "p1", "POST /entries/e7", '{"tags":["b"],"text":"七"}'.encode())
+    with pytest.raises(Invalid, match="Idempotency-Key"):
+        await make(store, "e7", "七", other)
+
+
+def test_a_record_of_the_raw_body_still_matches_the_same_bytes() -> None:
+    raw = b'{"text": "\u4e03"}'
+    legacy = hashlib.sha256(b"POST /entries/e8" + raw).hexdigest()  # how records were written before
+    assert Idempotency.of("k1", "p1", "POST /entries/e8", raw).matches(legacy)
+    assert not Idempotency.of("k1", "p1", "POST /entries/e8", b'{"text":"\u516b"}').matches(legacy)
+    assert not Idempotency.of("k1", "p1", "POST /entries/e8", {"text": "七"}).matches(legacy)
 
 
 async def test_an_idempotency_key_on_a_first_append(store: CountingStore) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 import pytest
 
 from grassroots_common.db import create_pool
 from grassroots_common.events import Event, Metadata, NewEvent, event
 from grassroots_common.migrations import migrate
-from grassroots_common.store import ConcurrencyError, EventStore, LatestOf, StorePosition
+from grassroots_common.store import ConcurrencyError, EventStore, LatestOf, Remember, StorePosition
 
 META = Metadata(actor_id="u1", actor_name="测试")
 
@@ -101,3 +102,15 @@ async def test_reader_returns_later_transactions_after_a_checkpoint(store: Event
     await store.append("b", "thing", 0, [NewEvent(ThingHappened(n=2))], META)
     rest = await store.read_all(StorePosition(first[-1].tx_id, first[-1].position), 100)
     assert [e.stream_id for e in rest] == ["b"]
+
+
+async def test_idempotency_records_expire_after_their_time_and_only_then(store: EventStore) -> None:
+    for key in ("old", "recent"):
+        remember = Remember("p1:/logs", key, "f" * 64, {"stream_id": key, "events": ["ThingHappened"], "data": {}})
+        await store.append(key, "thing", 0, [NewEvent(ThingHappened(n=1))], META, remember=remember)
+    await store.pool.execute("UPDATE idempotency_keys SET created_at = now() - interval '31 days' WHERE key = 'old'")
+    assert await store.expire_idempotency(dt.timedelta(days=30), batch=1) == 1
+    assert await store.remembered("p1:/logs", "old") is None
+    assert await store.remembered("p1:/logs", "recent") is not None
+    assert [e.data["n"] for e in await store.load("old")] == [1]  # the events stay: only the record goes
+    assert await store.expire_idempotency(dt.timedelta(days=30)) == 0

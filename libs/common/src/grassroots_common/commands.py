@@ -149,13 +149,28 @@ class Idempotency:
 
     @cached_property
     def fingerprint(self) -> str:
-        """The route and body, hashed; taken only when the command gets that far."""
+        """The route and body, hashed; taken only when the command gets that far. A JSON body is
+        hashed as its canonical form (keys sorted, no spaces), so a retry that serializes the same
+        body again with other spacing or key order is the same request."""
         return hashlib.sha256(self.route.encode() + _canonical(self.body)).hexdigest()
+
+    def matches(self, fingerprint: str) -> bool:
+        """Whether a stored record's fingerprint is of this request. Records written before JSON
+        bodies were hashed canonically (2026-12-03) hashed the raw bytes; they match those bytes
+        until they expire (``idempotency_days``)."""
+        if fingerprint == self.fingerprint:
+            return True
+        return (
+            isinstance(self.body, bytes) and fingerprint == hashlib.sha256(self.route.encode() + self.body).hexdigest()
+        )
 
 
 def _canonical(body: Any) -> bytes:
-    if isinstance(body, bytes):  # the request's raw body, as it came
-        return body
+    if isinstance(body, bytes):  # the request's raw body, as it came: JSON in its canonical form
+        try:
+            body = orjson.loads(body) if body else {}
+        except orjson.JSONDecodeError:
+            return body  # not JSON (the route refuses it before any key is stored)
     try:
         return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # an integer beyond 64 bits: the standard encoder takes any
@@ -221,7 +236,7 @@ async def _remembered(store: CommandStore, idem: Idempotency, conn: Any = None) 
     if found is None:
         return None
     fingerprint, response = found
-    if fingerprint != idem.fingerprint:
+    if not idem.matches(fingerprint):
         raise Invalid(
             "idempotency_key_reused",
             "同一个 Idempotency-Key 已用于另一个不同的请求，请为新请求生成新的键",

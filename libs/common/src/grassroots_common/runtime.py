@@ -162,6 +162,8 @@ class Runtime:
             runner = ProjectionRunner(self.pool, self.nc, projection, self.bindings(projection), dsn=dsn)
             self.runners.append(runner)
             self._tasks.append(asyncio.create_task(runner.run(self._stop)))
+        keep = dt.timedelta(days=self.settings.idempotency_days)
+        self.schedule(f"idempotency-expiry:{self.settings.service}", lambda: self._expire_keys(keep), 3600)
         bindings = {p.name: self.bindings(p) for p in self.projections}
         scrub = LeaderLock(dsn, f"scrub:{self.settings.service}")
         self._tasks.append(
@@ -171,6 +173,11 @@ class Runtime:
                 )
             )
         )
+
+    async def _expire_keys(self, keep: dt.timedelta) -> None:
+        expired = await self.store.expire_idempotency(keep)
+        if expired:
+            log.info("idempotency.expired", records=expired, older_than_days=keep.days)
 
     def now(self) -> dt.datetime:
         return self.clock()

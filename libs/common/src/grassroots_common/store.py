@@ -530,6 +530,24 @@ class EventStore:
             after = rows[-1]["position"]
         return list(found.values())
 
+    async def expire_idempotency(self, older_than: dt.timedelta, batch: int = 5_000) -> int:
+        """Delete the Idempotency-Key records written more than ``older_than`` ago (a retry after
+        that is a new request), a batch a transaction so no lock is held long; answers how many."""
+        expired = 0
+        while True:
+            deleted = await self.pool.fetchval(
+                """WITH old AS (
+                       DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(
+                           SELECT ctid FROM idempotency_keys WHERE created_at < now() - $1::interval LIMIT $2))
+                       RETURNING 1)
+                   SELECT count(*) FROM old""",
+                older_than,
+                batch,
+            )
+            expired += deleted
+            if deleted < batch:
+                return expired
+
     async def position_of(self, event_id: str) -> StorePosition | None:
         row = await self.pool.fetchrow("SELECT tx_id, position FROM events WHERE event_id = $1::uuid", event_id)
         return StorePosition(row["tx_id"], row["position"]) if row else None

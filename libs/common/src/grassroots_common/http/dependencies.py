@@ -95,7 +95,7 @@ async def get_command_context(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> CommandContext:
     """The command's context. A key's record is scoped to the actor and the route (method and path)
-    and fingerprints the raw body as it came: a retry sends the same bytes."""
+    and fingerprints the raw body (a JSON body in its canonical form: a retry may serialize it again)."""
     idem = None
     if idempotency_key:
         route = f"{request.method} {_url_path(request)}"
