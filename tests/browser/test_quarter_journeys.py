@@ -109,6 +109,23 @@ def test_principal_leader_adjusts_a_grade_only_with_a_reason(page, people, sign_
     assert name in cells
 
 
+def test_unit_admin_sees_who_reviews_a_waiting_person_and_may_hand_it_on(page, people, sign_in) -> None:
+    """The form offers the levels not yet decided, with the reviewers the quarter names now; the
+    same reviewers again are refused in Chinese by the form (the demo's quarter is left as it is)."""
+    sign_in(people.need("unit_admin"))
+    page.goto("/unit/board")
+    person = page.locator("li.person", has=page.get_by_text("调整本季度审核人")).first
+    expect(person).to_be_visible()
+    name = person.locator(".title").inner_text()
+    person.get_by_text("调整本季度审核人").click()
+    form = person.get_by_role("form", name=f"调整 {name} 本季度的审核人")
+    expect(form.get_by_role("combobox").first).to_be_visible()
+    assert any(box.input_value() for box in form.get_by_role("combobox").all())  # someone reviews them now
+    form.get_by_role("button", name="保存审核人").click()
+    expect(form.locator(".form-error")).to_contain_text("审核人没有变化")
+    expect(person).not_to_contain_text("undefined")
+
+
 def test_operator_sees_every_service_projections(page, people, sign_in) -> None:
     operator = people.need("operator")
     sign_in(operator)

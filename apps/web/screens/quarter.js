@@ -234,6 +234,9 @@ async function renderBoard(body, { user, query }) {
   const head = h("div");
   const slot = h("div");
   const moveSlot = h("div");
+  // The administrator replaces a reviewer in the open quarter: the unit's active people, once.
+  const administers = user.roles.includes("unit_admin");
+  let roster = null;
   let after;
   function show(position, moved) {
     if (position) after = position;
@@ -249,6 +252,7 @@ async function renderBoard(body, { user, query }) {
         limit: 15,
         load: async ({ limit, offset }) => {
           const board = await get(`${base}/board`, { limit, offset, after, as_of: asOf });
+          if (administers && !asOf && status === "open" && !roster) roster = await activePeople(unit);
           const q = board.quarter;
           replace(
             quotaBar,
@@ -287,6 +291,7 @@ async function renderBoard(body, { user, query }) {
                   p.adjustments.map((a) => h("li", { class: "adjustment" }, `${roleLabel(a.level)}调整：${a.from_grade} → ${a.to_grade}（理由：${a.reason}）· ${fmtDateTime(a.at)}`)),
                 )
               : null,
+            administers && !asOf && status === "open" && p.next_level && roster ? reviewersOf(base, p, roster, show) : null,
             historyDisclosure("评定经过", `${base}/people/${encodeURIComponent(p.person_id)}/history`, { label: `${p.person_name} 的评定经过`, emptyTitle: "还没有评定记录" }),
             !asOf && p.grade && user.roles.some((r) => ["principal_leader", "deputy_leader", "unit_admin"].includes(r))
               ? disclosure(
@@ -315,6 +320,48 @@ async function renderBoard(body, { user, query }) {
   asOfPicker.onChange(() => show());
   body.append(field({ label: "季度", name: "quarter", control: picker }), asOfPicker.element, quotaBar, head, moveSlot, section("考核看板", slot));
   show();
+}
+
+// --- replacing a reviewer in the open quarter (unit administrator) -------------------------------
+
+const CHAIN_LEVELS = ["section_chief", "deputy_leader", "principal_leader"];
+
+/** A reviewer who left (or moved) is replaced for the levels not yet decided; the decided ones
+ * stay as they are. A reviewer no longer among the unit's active people is said so. */
+function reviewersOf(base, p, roster, reload) {
+  const active = new Set(roster.map((r) => r.person_id));
+  const gone = p.next_reviewer_id && !active.has(p.next_reviewer_id);
+  const others = roster.filter((r) => r.person_id !== p.person_id);
+  const open = CHAIN_LEVELS.filter((level) => !p[`${level}_grade`]);
+  return h(
+    "div",
+    {},
+    gone ? h("p", { class: "notice warn", role: "status" }, `待审核的${roleLabel(p.next_level)}已不在本单位，请调整本季度审核人`) : null,
+    disclosure(
+      "调整本季度审核人",
+      actionForm({
+        label: `调整 ${p.person_name} 本季度的审核人`,
+        fields: open.map((level) => ({
+          name: level,
+          label: roleLabel(level),
+          type: "select",
+          value: p[`${level}_id`] || "",
+          options: [["", "无"], ...others.map((o) => [o.person_id, `${o.person_name}${o.position ? `（${o.position}）` : ""}`])],
+        })),
+        submitLabel: "保存审核人",
+        send: (v) =>
+          command(
+            `${base}/people/${encodeURIComponent(p.person_id)}/reviewers`,
+            Object.fromEntries(CHAIN_LEVELS.map((level) => [`${level}_id`, (open.includes(level) ? v[level] : p[`${level}_id`]) || null])),
+            { method: "PUT" },
+          ),
+        done: (res) => {
+          toast(`已调整 ${p.person_name} 本季度的审核人`);
+          reload(res.position);
+        },
+      }),
+    ),
+  );
 }
 
 // --- moving a 好 (principal and deputy leaders, open quarter) -----------------------------------
@@ -460,7 +507,7 @@ export const screens = [
   {
     path: "/unit/board",
     title: "考核看板",
-    desc: "本单位季度等次、好等次名额、等次调整",
+    desc: "本单位季度等次、好等次名额、等次调整、调整审核人",
     roles: ["principal_leader", "deputy_leader", "unit_admin"],
     requires: ["appraisal GET /api/v1/units/{unit_id}/quarters/{quarter}/board", "appraisal POST /api/v1/units/{unit_id}/quarters/{quarter}/adjustments", "appraisal GET /api/v1/units/{unit_id}/quarters/{quarter}/people/{person_id}/history"],
     render: renderBoard,

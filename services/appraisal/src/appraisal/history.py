@@ -22,6 +22,7 @@ _MENTOR_ASSIGNED = appraisal_events.MentorAssigned.type_name()
 _QUARTER_FINALIZED = appraisal_events.QuarterFinalized.type_name()
 _RESULTS_PUBLISHED = appraisal_events.ResultsPublished.type_name()
 _REVIEW_RECORDED = appraisal_events.ReviewRecorded.type_name()
+_REVIEWERS_CHANGED = appraisal_events.QuarterReviewersChanged.type_name()
 _SELF_ASSESSED = appraisal_events.SelfAssessed.type_name()
 
 
@@ -58,6 +59,8 @@ def grade_history(person_id: str) -> Describe:
         if kind == _REVIEW_RECORDED:
             level = LEVEL_NAMES.get(d.get("level", ""), "审核")
             return Described(f"{level}审核", f"评定等次 {d.get('grade')}{_score(d)}", d.get("comment", ""))
+        if kind == _REVIEWERS_CHANGED:
+            return Described("调整审核人", "单位管理员调整了本季度尚未审核的层级的审核人")
         if kind == _GRADE_ADJUSTED:
             level = LEVEL_NAMES.get(d.get("level", ""), "领导")
             return Described(f"{level}调整等次", f"{d.get('from_grade')} → {d.get('to_grade')}", d.get("reason", ""))

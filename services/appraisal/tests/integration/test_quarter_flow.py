@@ -304,6 +304,32 @@ async def test_the_history_of_someone_outside_the_quarter_is_not_found(unit: Uni
     assert (r.status_code, r.json()["code"]) == (404, "participant_not_found")
 
 
+async def test_the_administrator_replaces_a_reviewer_in_the_open_quarter(unit: Unit) -> None:
+    """s0's review moves from the section chief c1 to c2 (c1 on leave, say): the board, c2's queue
+    and the grade's history follow; c1 may no longer review s0, c2 may."""
+    await open_quarter(unit, "2023-Q4", peer_reviews_required=0)
+    await self_assess(unit, "2023-Q4", ["s0"])
+    chain = {"section_chief_id": "c2", "deputy_leader_id": "dep", "principal_leader_id": "boss"}
+    r = await unit.client.put(f"{Q}/2023-Q4/people/s0/reviewers", json=chain, headers=unit.h["c1"])
+    assert (r.status_code, r.json()["code"]) == (403, "role_required")
+    r = await unit.client.put(f"{Q}/2023-Q4/people/s0/reviewers", json=chain, headers=unit.h["admin"])
+    assert r.status_code == 200, r.text
+    r = await unit.client.get(f"{Q}/2023-Q4/board?after={r.json()['position']}", headers=unit.h["admin"])
+    [s0] = [p for p in r.json()["items"] if p["person_id"] == "s0"]
+    assert (s0["section_chief_id"], s0["next_level"], s0["next_reviewer_id"]) == ("c2", "section_chief", "c2")
+    r = await unit.client.get("/api/v1/me/queue?limit=200", headers=unit.h["c2"])
+    assert ("2023-Q4", "s0") in {(q["quarter"], q["person_id"]) for q in r.json()["items"]}
+    r = await unit.client.post(f"{Q}/2023-Q4/reviews", json=REVIEW, headers=unit.h["c1"])
+    assert (r.status_code, r.json()["code"]) == (403, "not_in_your_chain")
+    await review(unit, "2023-Q4", "c2", "s0", "好")
+    r = await unit.client.get(f"{Q}/2023-Q4/people/s0/history", headers=unit.h["admin"])
+    assert [s["action"] for s in r.json()["items"]] == ["个人自评", "调整审核人", "股组长审核"]
+    r = await unit.client.put(
+        f"{Q}/2023-Q4/people/s0/reviewers", json=chain | {"section_chief_id": "c1"}, headers=unit.h["admin"]
+    )
+    assert (r.status_code, r.json()["code"]) == (409, "level_already_decided")
+
+
 async def test_an_adjustment_cannot_go_beyond_the_cap(unit: Unit) -> None:
     await open_quarter(unit, "2023-Q2", peer_reviews_required=0)
     await self_assess(unit, "2023-Q2", ["s0", "s1", "s2", "s3", "s5"])

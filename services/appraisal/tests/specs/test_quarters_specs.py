@@ -263,6 +263,77 @@ async def test_a_section_chief_outside_the_chain_may_not_review() -> None:
     outcome.refused("not_in_your_chain")
 
 
+# --- a reviewer replaced in an open quarter ----------------------------------------------------
+
+CHIEF2_CHAIN = appraisal_events.ReviewingChain(
+    section_chief_id="chief2", deputy_leader_id="deputy", principal_leader_id="boss"
+)
+
+
+def reviewers(
+    person_id: str = "p1", chain: appraisal_events.ReviewingChain = CHIEF2_CHAIN
+) -> handlers.ChangeQuarterReviewers:
+    return handlers.ChangeQuarterReviewers(unit_id="u1", quarter=QUARTER, person_id=person_id, chain=chain)
+
+
+async def test_the_administrator_hands_a_persons_review_to_another_section_chief() -> None:
+    spec = await quarter(Specification(at=MONDAY), *READY)
+    outcome = await spec.when(handlers.change_quarter_reviewers, reviewers(), as_=ADMIN)
+    assert outcome.events == [
+        appraisal_events.QuarterReviewersChanged(
+            unit_id="u1", quarter=QUARTER, person_id="p1", person_name="王芳", chain=CHIEF2_CHAIN
+        )
+    ]
+    command = handlers.RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
+    (await spec.when(handlers.record_review, command, as_=CHIEF)).refused("not_in_your_chain")
+    outcome = await spec.when(handlers.record_review, command, as_=STRANGER_CHIEF)
+    assert outcome.events[0].reviewer_id == "chief2"
+
+
+async def test_a_level_already_decided_keeps_its_reviewer() -> None:
+    spec = await quarter(Specification(at=MONDAY), *READY, reviewed("p1", "section_chief", "好", good_used=1))
+    outcome = await spec.when(handlers.change_quarter_reviewers, reviewers(), as_=ADMIN)
+    outcome.refused("level_already_decided")
+    later = appraisal_events.ReviewingChain(section_chief_id="chief", principal_leader_id="boss")
+    outcome = await spec.when(handlers.change_quarter_reviewers, reviewers(chain=later), as_=ADMIN)
+    assert outcome.events[0].chain == later  # the deputy's level, not decided yet, is dropped
+
+
+async def test_a_quarters_reviewers_are_people_of_the_roster_still_in_the_unit() -> None:
+    spec = await quarter(Specification(at=MONDAY), *READY)
+    left = appraisal_events.PersonLeft(
+        unit_id="u1", person_id="chief2", person_name="孙股长", reason="transfer", left_on=dt.date(2026, 11, 20)
+    )
+    await spec.given(roster_stream_id("u1"), left)
+    (await spec.when(handlers.change_quarter_reviewers, reviewers(), as_=ADMIN)).refused("reviewer_left")
+    unknown = appraisal_events.ReviewingChain(section_chief_id="nobody")
+    (await spec.when(handlers.change_quarter_reviewers, reviewers(chain=unknown), as_=ADMIN)).refused(
+        "reviewer_unknown"
+    )
+
+
+async def test_a_quarters_reviewers_are_someone_else_and_at_least_one() -> None:
+    spec = await quarter(Specification(at=MONDAY), *READY)
+    empty = appraisal_events.ReviewingChain()
+    (await spec.when(handlers.change_quarter_reviewers, reviewers(chain=empty), as_=ADMIN)).refused("chain_empty")
+    themselves = appraisal_events.ReviewingChain(section_chief_id="p1")
+    (await spec.when(handlers.change_quarter_reviewers, reviewers(chain=themselves), as_=ADMIN)).refused("reviews_self")
+    same = appraisal_events.ReviewingChain(
+        section_chief_id="chief", deputy_leader_id="deputy", principal_leader_id="boss"
+    )
+    (await spec.when(handlers.change_quarter_reviewers, reviewers(chain=same), as_=ADMIN)).refused(
+        "reviewers_unchanged"
+    )
+
+
+async def test_reviewers_change_only_while_the_quarter_is_open_and_by_its_administrator() -> None:
+    spec = await quarter(Specification(at=MONDAY), *PUBLISHED)
+    (await spec.when(handlers.change_quarter_reviewers, reviewers(), as_=ADMIN)).refused("results_published")
+    spec = await quarter(Specification(at=MONDAY), *READY)
+    (await spec.when(handlers.change_quarter_reviewers, reviewers(), as_=OTHER_ADMIN)).refused("other_unit")
+    (await spec.when(handlers.change_quarter_reviewers, reviewers(), as_=BOSS)).refused("role_required")
+
+
 async def test_the_review_waits_for_the_peer_reviews() -> None:
     spec = await quarter(Specification(at=MONDAY), self_assessed("p1"))
     command = handlers.RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="较好", comment="")

@@ -140,6 +140,19 @@ def test_a_quarter_review_waits_for_the_next_level_of_the_chain() -> None:
     assert reminders.quarter_reviews(rows) == []
 
 
+def test_a_review_handed_to_another_reviewer_waits_for_them() -> None:
+    opened = recorded(
+        "QuarterOpened",
+        {"unit_id": UNIT, "quarter": "2026-Q4", "year": 2026, "good_ratio": 0.4, "good_cap": 1,
+         "peer_reviews_required": 0, "participants": [_participant("p1", CHAIN)]},
+    )  # fmt: skip
+    rows = fold(opened, _quarter_event("SelfAssessed", "p1"))
+    assert [r.count for r in reminders.quarter_reviews(rows, "chief")] == [1]
+    rows.fold([_quarter_event("QuarterReviewersChanged", "p1", chain={**CHAIN, "section_chief_id": "chief2"})])
+    assert reminders.quarter_reviews(rows, "chief") == []
+    assert [r.count for r in reminders.quarter_reviews(rows, "chief2")] == [1]
+
+
 def _ticket(ticket_id: str, deadline: dt.datetime, *later: tuple[str, dict]) -> dict:
     row = _new_ticket(ticket_id)
     dispatched = {

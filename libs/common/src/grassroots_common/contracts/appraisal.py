@@ -363,6 +363,21 @@ class ReviewRecorded(Event):
 
 
 @event
+class QuarterReviewersChanged(Event):
+    """The unit administrator changed who reviews a person in an open quarter (a reviewer left the
+    unit or moved): the levels still to decide go to ``chain``; a level already decided keeps its
+    reviewer, so ``chain`` names the same person there."""
+
+    stream_type = "unit_quarter"
+
+    unit_id: Key
+    quarter: Key
+    person_id: Key
+    person_name: Annotated[Name, Of("person_id")]
+    chain: ReviewingChain
+
+
+@event
 class GradeAdjusted(Event):
     """A deputy or principal leader changed a person's grade (e.g. moved 好 to someone else)."""
 

@@ -1,9 +1,26 @@
-"""What the routes share: the common path parameters."""
+"""What the routes share: the common path parameters and the reviewing chain as a body names it."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Path
+from pydantic import Field
+
+from grassroots_common.contracts.appraisal import ReviewingChain
+from grassroots_common.http.models import Body
 
 UnitId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", examples=["u_fx_zzb"])]
+PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", examples=["p_0192"])]
+PersonKey = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class ChainIn(Body):
+    """A reviewing chain: each level's reviewer by person id, or none at that level."""
+
+    section_chief_id: PersonKey | None = None
+    deputy_leader_id: PersonKey | None = None
+    principal_leader_id: PersonKey | None = None
+
+    def chain(self) -> ReviewingChain:
+        return ReviewingChain(**self.model_dump())

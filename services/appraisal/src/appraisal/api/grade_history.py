@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Path
 
 from appraisal import authz
-from appraisal.api.deps import UnitId
+from appraisal.api.deps import PersonPath, UnitId
 from appraisal.domain.quarter import QUARTER_PATTERN, UnitQuarter, quarter_stream_id
 from appraisal.history import grade_history
 from grassroots_common.contracts.appraisal import ResultsPublished, SelfAssessed
@@ -19,7 +19,6 @@ from grassroots_common.routing import api_router
 router = api_router(prefix="/api/v1/units/{unit_id}/quarters", tags=["quarters"])
 
 Quarter = Annotated[str, Path(pattern=QUARTER_PATTERN, examples=["2026-Q3"])]
-PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", examples=["p_0192"])]
 
 
 @router.get(

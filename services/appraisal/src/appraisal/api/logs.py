@@ -9,6 +9,7 @@ from fastapi import Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
+from appraisal.api.deps import PersonPath
 from appraisal.domain.weeks import WEEK_PATTERN
 from appraisal.projections import LogsProjection, RosterProjection
 from grassroots_common.commands import CommandResult
@@ -100,7 +101,6 @@ async def list_logs(
     )
 
 
-PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 WeekPath = Annotated[str, Path(pattern=WEEK_PATTERN, examples=["2026-W47"])]
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from pydantic import Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import UnitId
+from appraisal.api.deps import ChainIn, PersonPath, UnitId
 from appraisal.domain.quarter import (
     DEFAULT_FOLLOW_UP_QUARTERS,
     DEFAULT_GOOD_RATIO,
@@ -46,7 +46,6 @@ from grassroots_common.workdays import CHINA
 router = api_router(prefix="/api/v1/units/{unit_id}/quarters", tags=["quarters"])
 
 Quarter = Annotated[str, Path(pattern=QUARTER_PATTERN, examples=["2026-Q3"])]
-PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 PersonId = Annotated[Key, Field(min_length=1, max_length=40, examples=["p_0192"])]
 Scores = Annotated[
     dict[Annotated[Key, Field(min_length=1, max_length=40)], Annotated[float, Field(ge=0, le=100)]],
@@ -343,6 +342,19 @@ async def finalize(
     body = body or FinalizeBody()
     return await handlers.finalize_quarter(
         ctx, handlers.FinalizeQuarter(unit_id=unit_id, quarter=quarter, follow_up_after=body.follow_up_after)
+    )
+
+
+@router.put(
+    "/{quarter}/people/{person_id}/reviewers",
+    summary="Change who reviews a person in the open quarter (unit administrator): a reviewer left or moved",
+)
+async def change_reviewers(
+    unit_id: UnitId, quarter: Quarter, person_id: PersonPath, body: ChainIn, ctx: CommandDep
+) -> CommandResult:
+    return await handlers.change_quarter_reviewers(
+        ctx,
+        handlers.ChangeQuarterReviewers(unit_id=unit_id, quarter=quarter, person_id=person_id, chain=body.chain()),
     )
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import UnitId
+from appraisal.api.deps import ChainIn, PersonPath, UnitId
 from appraisal.domain.roster import NewPerson
 from appraisal.projections import RosterProjection
 from appraisal.roster_sheet import read_roster_sheet, template_workbook
@@ -21,7 +21,6 @@ from grassroots_common.contracts.appraisal import (
     Dimension,
     Indicator,
     IndicatorKind,
-    ReviewingChain,
     SubmissionDeadlines,
 )
 from grassroots_common.errors import Invalid, NotFound, TooLarge
@@ -43,7 +42,6 @@ router = api_router(prefix="/api/v1/units", tags=["roster and scheme"])
 
 Positions = Annotated[dict, Depends(ReadAfter(RosterProjection))]
 Id = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
-PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 MAX_SHEET_BYTES = 2 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -56,12 +54,6 @@ class RegisterUnitBody(Body):
 class SectionBody(Body):
     section_id: Id = Field(examples=["u_fx_zzb-s1"])
     section_name: Name = Field(min_length=2, max_length=40, examples=["组织科"])
-
-
-class ChainIn(Body):
-    section_chief_id: Id | None = None
-    deputy_leader_id: Id | None = None
-    principal_leader_id: Id | None = None
 
 
 class EnrollBody(Body):
@@ -153,10 +145,6 @@ class SchemeOut(Answer):
     scored_total: float
 
 
-def _chain(chain: ChainIn) -> ReviewingChain:
-    return ReviewingChain(**chain.model_dump())
-
-
 @router.post("", summary="Register a unit (district administrator)")
 async def register_unit(body: RegisterUnitBody, ctx: CommandDep) -> CommandResult:
     return await handlers.register_unit(
@@ -193,7 +181,7 @@ async def enroll(unit_id: UnitId, body: EnrollBody, ctx: CommandDep) -> CommandR
         position=body.position.strip(),
         birth_date=body.birth_date,
         id_number=body.id_number.upper() if body.id_number else None,
-        chain=_chain(body.chain),
+        chain=body.chain.chain(),
     )
     return await handlers.enroll_person(ctx, handlers.EnrollPerson(unit_id=unit_id, person=person))
 
@@ -264,7 +252,7 @@ async def change_chain(unit_id: UnitId, person_id: PersonPath, body: ChainBody, 
     return await handlers.change_chain(
         ctx,
         handlers.ChangeChain(
-            unit_id=unit_id, person_id=person_id, section_id=body.section_id, chain=_chain(body.chain)
+            unit_id=unit_id, person_id=person_id, section_id=body.section_id, chain=body.chain.chain()
         ),
     )
 

@@ -28,7 +28,9 @@ from grassroots_common.contracts.appraisal import (
     QuarterFinalized,
     QuarterOpened,
     QuarterResult,
+    QuarterReviewersChanged,
     ResultsPublished,
+    ReviewingChain,
     ReviewLevel,
     ReviewRecorded,
     SelfAssessed,
@@ -139,6 +141,9 @@ class UnitQuarter(Aggregate):
                     person.composite_score = event.composite_score
             case GradeAdjusted():
                 self.people[event.person_id].grade = event.to_grade
+            case QuarterReviewersChanged():
+                person = self.people[event.person_id]
+                person.participant = person.participant.model_copy(update={"chain": event.chain})
             case ResultsPublished():
                 self.phase = "published"
                 self.period_ends_at = event.period_ends_at
@@ -322,6 +327,30 @@ class UnitQuarter(Aggregate):
                 comment=comment,
                 good_used=good_used,
                 good_cap=self.good_cap,
+            )
+        )
+
+    def change_reviewers(self, *, person_id: str, chain: ReviewingChain) -> None:
+        """Who reviews a person from now on in this open quarter; a decided level keeps its reviewer."""
+        self._require_open()
+        person = self.person(person_id)
+        reviewers = [getattr(chain, f"{level}_id") for level in LEVELS]
+        if not any(reviewers):
+            raise Invalid("chain_empty", "请至少指定一级审核人", field="chain")
+        if person_id in reviewers:
+            raise Invalid("reviews_self", "不能由本人审核自己", field="chain")
+        for level in person.decided:
+            if getattr(chain, f"{level}_id") != person.reviewer_of(level):
+                raise Conflict("level_already_decided", f"{LEVEL_NAMES[level]}已审核过此人，这一级的审核人不能再改")
+        if chain == person.participant.chain:
+            raise Conflict("reviewers_unchanged", "审核人没有变化")
+        self._raise(
+            QuarterReviewersChanged(
+                unit_id=self.unit_id,
+                quarter=self.quarter,
+                person_id=person_id,
+                person_name=person.participant.person_name,
+                chain=chain,
             )
         )
 

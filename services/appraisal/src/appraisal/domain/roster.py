@@ -204,6 +204,16 @@ class Roster(Aggregate):
             return "reviewer_left", f"{leader.person_name}已离开本单位，不能担任审核人"
         return None
 
+    def require_reviewers(self, chain: appraisal_events.ReviewingChain) -> None:
+        """Refuse a chain naming someone who cannot review (422 unknown, 409 left the unit)."""
+        for leader in chain.model_dump().values():
+            problem = None if leader is None else self.reviewer_problem(leader)
+            if problem is None:
+                continue
+            code, message = problem
+            error = Invalid if code == "reviewer_unknown" else Conflict
+            raise error(code, message, field="chain")
+
     def enroll(self, person: NewPerson, *, today: dt.date) -> None:
         self._require_unit()
         problem = self.check(person)
@@ -272,13 +282,7 @@ class Roster(Aggregate):
             raise Conflict("already_left", f"{member.person_name}已离开本单位，不能再修改审核关系")
         if section_id is not None and section_id not in self.sections:
             raise Invalid("section_unknown", "股室不存在", field="section_id")
-        for leader in chain.model_dump().values():
-            problem = None if leader is None else self.reviewer_problem(leader)
-            if problem is None:
-                continue
-            code, message = problem
-            error = Invalid if code == "reviewer_unknown" else Conflict
-            raise error(code, message, field="chain")
+        self.require_reviewers(chain)
         self._raise(
             appraisal_events.ReviewingChainChanged(
                 unit_id=self.unit_id,

@@ -11,7 +11,7 @@ from appraisal.domain.quarter import UnitQuarter, parse_quarter, previous_quarte
 from appraisal.domain.roster import Roster, roster_stream_id
 from appraisal.domain.scheme import Scheme, scheme_stream_id, score_card
 from grassroots_common.commands import CommandContext, CommandResult
-from grassroots_common.contracts.appraisal import FollowUpOpened, Grade, Indicator
+from grassroots_common.contracts.appraisal import FollowUpOpened, Grade, Indicator, ReviewingChain
 from grassroots_common.errors import Conflict, Invalid
 from grassroots_common.ids import new_id
 from grassroots_common.workdays import CHINA
@@ -164,6 +164,27 @@ async def adjust_grade(ctx: CommandContext, command: AdjustGrade) -> CommandResu
         level = authz.adjusting_level(ctx.principal, [q.person(command.person_id).participant.chain])
         q.adjust(level=level, person_id=command.person_id, to_grade=command.to_grade, reason=command.reason)
         return {"level": level, **q.quota()}
+
+    return await ctx.execute(UnitQuarter, quarter_stream_id(command.unit_id, command.quarter), act)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeQuarterReviewers:
+    """Change who reviews a person in the open quarter (unit administrator)."""
+
+    unit_id: str
+    quarter: str
+    person_id: str
+    chain: ReviewingChain
+
+
+async def change_quarter_reviewers(ctx: CommandContext, command: ChangeQuarterReviewers) -> CommandResult:
+    authz.require_unit_admin(ctx.principal, command.unit_id)
+    roster = await ctx.load(Roster, roster_stream_id(command.unit_id))
+    roster.require_reviewers(command.chain)
+
+    def act(q: UnitQuarter) -> None:
+        q.change_reviewers(person_id=command.person_id, chain=command.chain)
 
     return await ctx.execute(UnitQuarter, quarter_stream_id(command.unit_id, command.quarter), act)
 

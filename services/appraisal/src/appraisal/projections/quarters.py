@@ -14,6 +14,7 @@ from grassroots_common.contracts.appraisal import (
     PeerReviewed,
     QuarterFinalized,
     QuarterOpened,
+    QuarterReviewersChanged,
     ResultsPublished,
     ReviewRecorded,
     SelfAssessed,
@@ -83,6 +84,7 @@ _QUARTER_FINALIZED = QuarterFinalized.type_name()
 _QUARTER_OPENED = QuarterOpened.type_name()
 _RESULTS_PUBLISHED = ResultsPublished.type_name()
 _REVIEW_RECORDED = ReviewRecorded.type_name()
+_REVIEWERS_CHANGED = QuarterReviewersChanged.type_name()
 _SELF_ASSESSED = SelfAssessed.type_name()
 
 
@@ -105,6 +107,7 @@ class QuartersProjection(Projection):
         SelfAssessed,
         PeerReviewed,
         ReviewRecorded,
+        QuarterReviewersChanged,
         GradeAdjusted,
         ResultsPublished,
         AppealFiled,
@@ -224,6 +227,9 @@ class QuartersProjection(Projection):
                 person["composite_score"] = d["composite_score"]
             _advance(person)
             q["good_used"] = d["good_used"]
+        elif kind == _REVIEWERS_CHANGED:
+            person.update({f"{level}_id": d["chain"].get(f"{level}_id") for level in LEVELS})
+            _advance(person)
         elif kind == _GRADE_ADJUSTED:
             person["grade"] = d["to_grade"]
             person["adjustments"] = [

@@ -26,6 +26,7 @@ from grassroots_common.contracts.appraisal import (
     PersonLeft,
     QuarterFinalized,
     QuarterOpened,
+    QuarterReviewersChanged,
     ResultsPublished,
     ReviewingChainChanged,
     ReviewRecorded,
@@ -89,7 +90,7 @@ QUARTER_PEOPLE = Table(
 
 ROSTER_EVENTS = types_of(PersonEnrolled, ReviewingChainChanged, PersonLeft)
 LOG_EVENTS = types_of(LogSubmitted, LogCommented, LogReturned)
-QUARTER_PERSON_EVENTS = types_of(SelfAssessed, PeerReviewed, ReviewRecorded)
+QUARTER_PERSON_EVENTS = types_of(SelfAssessed, PeerReviewed, ReviewRecorded, QuarterReviewersChanged)
 QUARTER_UNIT_EVENTS = types_of(QuarterOpened, ResultsPublished, QuarterFinalized)
 _DEADLINES_CONFIGURED = DeadlinesConfigured.type_name()
 _LOG_COMMENTED = LogCommented.type_name()
@@ -100,6 +101,7 @@ _PERSON_ENROLLED = PersonEnrolled.type_name()
 _PERSON_LEFT = PersonLeft.type_name()
 _QUARTER_OPENED = QuarterOpened.type_name()
 _REVIEW_RECORDED = ReviewRecorded.type_name()
+_REVIEWERS_CHANGED = QuarterReviewersChanged.type_name()
 _SELF_ASSESSED = SelfAssessed.type_name()
 
 
@@ -196,6 +198,9 @@ def _evolve_quarter_person(row: dict, kind: str, d: dict[str, Any]) -> None:
         row["peer_reviews"] = (row.get("peer_reviews") or 0) + 1
     elif kind == _REVIEW_RECORDED and (level := text(d, "level")) in LEVELS:
         row["decided"] = [*row.get("decided", []), level]
+    elif kind == _REVIEWERS_CHANGED and isinstance(chain := d.get("chain"), dict):
+        for level in LEVELS:
+            row[f"{level}_id"] = text(chain, f"{level}_id")
     _settle_waiting(row)
 
 
