@@ -146,6 +146,13 @@ async def test_a_setting_of_another_stream_is_read_with_the_aggregate(store: Com
     assert await store.last_of_type("unit-1", "Counted") is None
 
 
+async def test_the_store_says_which_streams_hold_events(store: CommandStore) -> None:
+    await store.append("c1", "counter", 0, counted(1), META)
+    await store.append("c2", "counter", 0, counted(1, 2), META)
+    assert await store.existing(["c1", "c2", "c3", "c1"]) == {"c1", "c2"}
+    assert await store.existing([]) == set()
+
+
 async def test_a_first_append_is_written_while_the_stream_is_empty_and_the_setting_unchanged(
     store: CommandStore,
 ) -> None:

@@ -85,6 +85,8 @@ class CommandStore(Protocol):
 
     async def last_of_type(self, stream_id: str, event_type: str) -> RecordedEvent | None: ...
 
+    async def existing(self, stream_ids: Sequence[str]) -> set[str]: ...
+
 
 class CommandRuntime(Protocol):
     """What a handler reaches through ``ctx.runtime``: the service's ``Runtime``, or a
@@ -202,6 +204,10 @@ class CommandContext:
         missing = await self.runtime.missing_uploads(upload_ids) if upload_ids else []
         if missing:
             raise Invalid("upload_not_found", f"找不到上传的文件：{'、'.join(missing)}，请重新上传", field=field)
+
+    async def existing(self, stream_ids: Sequence[str]) -> set[str]:
+        """Which of these streams hold events, as the store has them now (not a read model)."""
+        return await self.runtime.store.existing(stream_ids) if stream_ids else set()
 
     async def load(self, aggregate_type: type[A], stream_id: str) -> A:
         """The aggregate as its events have it now (to check a rule before deciding elsewhere)."""

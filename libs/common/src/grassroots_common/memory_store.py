@@ -118,6 +118,9 @@ class InMemoryEventStore:
     async def last_of_type(self, stream_id: str, event_type: str) -> RecordedEvent | None:
         return self._latest(LatestOf(stream_id, event_type))
 
+    async def existing(self, stream_ids: Sequence[str]) -> set[str]:
+        return {s for s in stream_ids if self._streams.get(s)}
+
     async def read_all(self, after: StorePosition, limit: int = 1000) -> list[RecordedEvent]:
         """Events after ``after`` in commit order (here: append order), at most ``limit``."""
         return [r.record() for r in self._rows if StorePosition(r.event.tx_id, r.event.position) > after][:limit]

@@ -497,6 +497,15 @@ class EventStore:
         )
         return (await _records([row]))[0] if row else None
 
+    async def existing(self, stream_ids: Sequence[str]) -> set[str]:
+        """Which of ``stream_ids`` hold events (one query, by the stream's index)."""
+        rows = await self.pool.fetch(
+            """SELECT s.stream_id FROM unnest($1::text[]) AS s(stream_id)
+               WHERE EXISTS (SELECT 1 FROM events e WHERE e.stream_id = s.stream_id)""",
+            list(stream_ids),
+        )
+        return {r["stream_id"] for r in rows}
+
     async def unloadable(self, batch: int = 2000) -> list[UnloadableStream]:
         """Every stream with an event that does not load as a command or a projection would load
         it (upcast, then validated by its registered contract), in the order they were written:

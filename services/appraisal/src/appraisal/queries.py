@@ -109,17 +109,6 @@ async def log_status(
     return rows, total, counts
 
 
-async def missing_log_people(pool: asyncpg.Pool, *, unit: str, week: str) -> list[str]:
-    rows = await pool.fetch(
-        """SELECT p.person_id FROM rm_roster.people p
-           WHERE p.unit_id = $1 AND p.active
-             AND NOT EXISTS (SELECT 1 FROM rm_logs.weekly_logs l WHERE l.person_id = p.person_id AND l.week = $2)""",
-        unit,
-        week,
-    )
-    return [r["person_id"] for r in rows]
-
-
 async def list_summaries(
     pool: asyncpg.Pool,
     *,

@@ -1,8 +1,8 @@
 """Weekly logs, handler by handler: given events, when a command (as a principal, at a time),
 then events or a refusal. No database: ``grassroots_common.specification``.
 
-``remind_missing_logs`` reads the week's missing people from the read model (``ctx.runtime.pool``):
-only its refusals before that read are specified here; its reminders are an integration test."""
+``remind_missing_logs`` finds the week's missing logs in the store (the roster's active people
+whose log stream of the week holds nothing), so its reminders are specified here too."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from grassroots_common.contracts.appraisal import (
     DeadlinesConfigured,
     LogCommented,
     LogReturned,
+    LogsReminded,
     LogSubmitted,
     SubmissionDeadlines,
     WorkItem,
@@ -168,6 +169,25 @@ async def test_the_author_may_not_return_their_own_log() -> None:
         handlers.return_log, handlers.ReturnLog(person_id="p1", week="2026-W48", reason="我要改"), as_=STAFF
     )
     outcome.refused("not_in_your_chain")
+
+
+async def test_after_the_deadline_everyone_of_the_unit_without_a_log_is_reminded() -> None:
+    spec = Specification(at=MONDAY_NOON)
+    await _submitted(spec)
+    later = MONDAY_NOON + dt.timedelta(days=8)
+    command = handlers.RemindMissingLogs(unit_id="u1", week="2026-W48")
+    outcome = await spec.when(handlers.remind_missing_logs, command, as_=ADMIN, at=later)
+    missing = ["boss", "chief", "chief2", "deputy", "p2"]  # p1 submitted
+    assert outcome.events == [LogsReminded(unit_id="u1", week="2026-W48", person_ids=missing, reminded_at=later)]
+    assert outcome.answer.data == {"reminded": 5, "round": 1}
+
+
+async def test_nobody_is_reminded_before_the_deadline() -> None:
+    spec = Specification(at=MONDAY_NOON)
+    await spec.given(roster_stream_id("u1"), *roster())
+    command = handlers.RemindMissingLogs(unit_id="u1", week="2026-W48")
+    outcome = await spec.when(handlers.remind_missing_logs, command, as_=ADMIN)
+    outcome.refused("deadline_not_passed")
 
 
 async def test_only_a_unit_administrator_reminds_the_missing() -> None:

@@ -129,6 +129,10 @@ class Roster(Aggregate):
             if m.active and not self.reviewed_by_nobody(m)
         ]
 
+    def active_ids(self) -> list[str]:
+        """Everyone still in the unit, in the order they joined."""
+        return [m.person_id for m in self.people.values() if m.active]
+
     def member(self, person_id: str) -> Member:
         member = self.people.get(person_id)
         if member is None:

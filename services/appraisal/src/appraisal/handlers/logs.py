@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from appraisal import authz, queries
+from appraisal import authz
 from appraisal.domain.log_reminder import LogReminders, log_reminder_stream_id
 from appraisal.domain.roster import Roster, roster_stream_id
 from appraisal.domain.weekly_log import WeeklyLog, log_stream_id
@@ -97,7 +97,10 @@ class RemindMissingLogs:
 
 async def remind_missing_logs(ctx: CommandContext, command: RemindMissingLogs) -> CommandResult:
     authz.require_unit_admin(ctx.principal, command.unit_id)
-    missing = await queries.missing_log_people(ctx.runtime.pool, unit=command.unit_id, week=command.week)
+    # From the store itself: a log submitted a moment ago is never reminded (a read model may lag).
+    active = (await ctx.load(Roster, roster_stream_id(command.unit_id))).active_ids()
+    logs = await ctx.existing([log_stream_id(person, command.week) for person in active])
+    missing = [person for person in active if log_stream_id(person, command.week) not in logs]
     now = ctx.now()
 
     def act(reminders: LogReminders, setting: RecordedEvent | None) -> dict:
