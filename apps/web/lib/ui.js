@@ -50,16 +50,23 @@ export function section(title, ...children) {
 }
 
 /**
- * A paged list: `load({limit, offset})` answers a Page {items, total, limit, offset};
+ * A paged list: `load({limit, offset, after})` answers a Page {items, total, limit, offset};
  * `item(row)` draws one row. Prev/next buttons and a count; empty state when none.
+ *
+ * `after` is the store position the list reads after (read-after-write: a command answers its
+ * `position`, and the list waits until the read model has caught up with it); the list keeps it
+ * for every later load and page. `list.reload(position)` shows the list again, after `position`
+ * from then on when one is given: from its first page (a row acted on may have moved or left), or
+ * the page it shows when made with `keepPage`. `list.position` is the position kept (for a list
+ * drawn in its place, another tab say, or a panel read with it).
  */
-export function pagedList({ load, item, emptyTitle = "暂无记录", emptyHint, limit = 20, label = "列表", tag = "ul" }) {
+export function pagedList({ load, item, emptyTitle = "暂无记录", emptyHint, limit = 20, label = "列表", tag = "ul", after, keepPage = false }) {
   const root = h("div", { class: "paged" });
   let offset = 0;
   async function show() {
     await into(
       root,
-      () => load({ limit, offset }),
+      () => load({ limit, offset, after }),
       (page) => {
         if (!page.items.length && offset === 0) return empty(emptyTitle, emptyHint);
         const list = h(tag, { class: "list", "aria-label": label }, page.items.map((row) => item(row)));
@@ -83,7 +90,13 @@ export function pagedList({ load, item, emptyTitle = "暂无记录", emptyHint, 
     offset = Math.max(0, next);
     show();
   }
-  root.reload = show;
+  root.reload = (position) => {
+    if (position) after = position;
+    if (!keepPage) offset = 0;
+    return show();
+  };
+  // Not `after`: that is the element's own after(), which inserts nodes after it.
+  Object.defineProperty(root, "position", { get: () => after });
   show();
   return root;
 }

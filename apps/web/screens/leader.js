@@ -63,19 +63,15 @@ async function renderPerson(body, { user, caps, params, query }) {
   const quarter = query.get("quarter") || thisQuarter();
   const weeks = new Set(weeksOfQuarter(quarter));
   const person = params.person;
-  let after;
-  const reload = (position) => {
-    after = position;
-    list.reload();
-  };
   const list = pagedList({
     label: "本季度周纪实",
     limit: 13,
-    load: async ({ limit, offset }) => {
+    keepPage: true,
+    load: async ({ limit, offset, after }) => {
       const page = await get(LOGS, { person, limit, offset, after });
       return { ...page, items: page.items.filter((l) => weeks.has(l.week)) };
     },
-    item: (log) => h("div", {}, logCard(log, { names }), LEADER_ROLES.some((r) => user.roles.includes(r)) ? logReview(log, reload) : null),
+    item: (log) => h("div", {}, logCard(log, { names }), LEADER_ROLES.some((r) => user.roles.includes(r)) ? logReview(log, list.reload) : null),
     emptyTitle: "本季度还没有周纪实",
   });
   body.append(h("p", { class: "muted" }, `${query.get("name") || person} · ${quarter}`), section(`${quarter} 周纪实`, list));
@@ -146,19 +142,15 @@ async function renderReview(body, { params, caps, user }) {
   const indicators = (await schemeFor(caps, unit, Number(quarter.slice(0, 4)))).filter((i) => i.max_points > 0);
   const names = Object.fromEntries((await indicatorsFor(caps, user)).map((i) => [i.code, i.name]));
   const weeks = new Set(weeksOfQuarter(quarter));
-  let after;
-  const reload = (position) => {
-    after = position;
-    logs.reload();
-  };
   const logs = pagedList({
     label: "本季度周纪实",
     limit: 13,
-    load: async ({ limit, offset }) => {
+    keepPage: true,
+    load: async ({ limit, offset, after }) => {
       const page = await get(LOGS, { person, limit, offset, after });
       return { ...page, items: page.items.filter((l) => weeks.has(l.week)) };
     },
-    item: (log) => h("div", {}, logCard(log, { names }), logReview(log, reload)),
+    item: (log) => h("div", {}, logCard(log, { names }), logReview(log, logs.reload)),
     emptyTitle: "本季度还没有周纪实",
   });
   const side = [];

@@ -33,11 +33,11 @@ async function renderSummary(body, { user }) {
   const current = thisMonth();
   const month = due?.month || current;
   const months = [...new Set([month, current, shiftMonth(current, -1)])];
-  let after;
   const history = pagedList({
     label: "我的月度小结",
     limit: 6,
-    load: ({ limit, offset }) => get(`${API}/summaries`, { person: user.sub, limit, offset, after }),
+    keepPage: true,
+    load: ({ limit, offset, after }) => get(`${API}/summaries`, { person: user.sub, limit, offset, after }),
     item: (s) =>
       h(
         "li",
@@ -65,8 +65,7 @@ async function renderSummary(body, { user }) {
     send: (v) => command(`${API}/summaries`, v),
     done: (res) => {
       toast(res.data?.late ? "已提交（迟交）" : "月度小结已提交");
-      after = res.position;
-      history.reload();
+      history.reload(res.position);
     },
   });
   body.append(section("写月度小结", form), section("已提交的小结", history));
