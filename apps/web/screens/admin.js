@@ -79,40 +79,33 @@ function renderRoster(body, { user, query }) {
     return;
   }
   const active = h("select", { name: "active", "aria-label": "在职状态" }, [["true", "在岗"], ["false", "已离开"], ["", "全部"]].map(([v, t]) => h("option", { value: v }, t)));
-  const slot = h("div");
-  let after;
   let choices;
-  function show(position) {
-    if (position) {
-      after = position;
-      choices = null;
-    }
-    replace(
-      slot,
-      pagedList({
-        label: "花名册",
-        limit: 15,
-        load: async ({ limit, offset }) => {
-          const page = await get(`${API}/units/${encodeURIComponent(unit)}/people`, { active: active.value || undefined, limit, offset, after });
-          choices = choices || (await rosterChoices(unit));
-          return page;
-        },
-        item: (p) =>
-          h(
-            "li",
-            { dataset: { person: p.person_id } },
-            h("div", { class: "spread" }, h("span", { class: "title" }, p.person_name), p.active ? badge(p.section_name || "未分股室") : badge("已离开", "warn")),
-            h("p", { class: "muted small" }, [p.person_id, p.position, `入册 ${p.enrolled_on}`, p.left_on ? `${LEAVE_REASONS[p.left_reason] || "离开"} ${p.left_on}` : null].filter(Boolean).join(" · ")),
-            p.active ? personActions(unit, p, choices, show) : null,
-          ),
-        emptyTitle: "花名册为空",
-        emptyHint: "用上方的 Excel 导入，或逐人登记。",
-      }),
-    );
+  /** After a change to the roster: from the first page, after its position, with the choices read again. */
+  function reload(position) {
+    if (position) choices = null;
+    list.reload(position);
   }
-  active.addEventListener("change", () => show());
-  body.append(placeLine("单位", nameOf("unit", unit)), section("导入花名册", templateButton(unit), importForm(unit, show)), section("花名册", h("div", { class: "field" }, active), slot));
-  show();
+  const list = pagedList({
+    label: "花名册",
+    limit: 15,
+    load: async ({ limit, offset, after }) => {
+      const page = await get(`${API}/units/${encodeURIComponent(unit)}/people`, { active: active.value || undefined, limit, offset, after });
+      choices = choices || (await rosterChoices(unit));
+      return page;
+    },
+    item: (p) =>
+      h(
+        "li",
+        { dataset: { person: p.person_id } },
+        h("div", { class: "spread" }, h("span", { class: "title" }, p.person_name), p.active ? badge(p.section_name || "未分股室") : badge("已离开", "warn")),
+        h("p", { class: "muted small" }, [p.person_id, p.position, `入册 ${p.enrolled_on}`, p.left_on ? `${LEAVE_REASONS[p.left_reason] || "离开"} ${p.left_on}` : null].filter(Boolean).join(" · ")),
+        p.active ? personActions(unit, p, choices, reload) : null,
+      ),
+    emptyTitle: "花名册为空",
+    emptyHint: "用上方的 Excel 导入，或逐人登记。",
+  });
+  active.addEventListener("change", () => list.reload());
+  body.append(placeLine("单位", nameOf("unit", unit)), section("导入花名册", templateButton(unit), importForm(unit, reload)), section("花名册", h("div", { class: "field" }, active), list));
 }
 
 // --- quarters -----------------------------------------------------------------------------------
@@ -173,21 +166,13 @@ function renderQuarters(body, { user, query }) {
     body.append(empty("你的账号未归属单位"));
     return;
   }
-  const slot = h("div");
-  let after;
-  function show(position) {
-    if (position) after = position;
-    replace(
-      slot,
-      pagedList({
-        label: "季度考核",
-        limit: 8,
-        load: ({ limit, offset }) => get(`${API}/units/${encodeURIComponent(unit)}/quarters`, { limit, offset, after }),
-        item: (q) => quarterRow(unit, q, show),
-        emptyTitle: "还没有开启过季度考核",
-      }),
-    );
-  }
+  const list = pagedList({
+    label: "季度考核",
+    limit: 8,
+    load: ({ limit, offset, after }) => get(`${API}/units/${encodeURIComponent(unit)}/quarters`, { limit, offset, after }),
+    item: (q) => quarterRow(unit, q, list.reload),
+    emptyTitle: "还没有开启过季度考核",
+  });
   const open = actionForm({
     label: "开启季度考核",
     fields: [
@@ -199,11 +184,10 @@ function renderQuarters(body, { user, query }) {
     send: (v) => command(`${API}/units/${encodeURIComponent(unit)}/quarters`, { quarter: v.quarter, good_ratio: v.good_ratio / 100, peer_reviews_required: v.peer_reviews_required ?? 1 }),
     done: (res) => {
       toast("季度考核已开启");
-      show(res.position);
+      list.reload(res.position);
     },
   });
-  body.append(placeLine("单位", nameOf("unit", unit)), section("开启新季度", disclosure("开启季度考核", open)), section("各季度", slot));
-  show();
+  body.append(placeLine("单位", nameOf("unit", unit)), section("开启新季度", disclosure("开启季度考核", open)), section("各季度", list));
 }
 
 // --- indicator scheme ---------------------------------------------------------------------------

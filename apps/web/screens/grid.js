@@ -260,78 +260,68 @@ function reportRow(r, reload, user) {
 async function renderReports(body, { query, user }) {
   await loadNames();
   const state = h("select", { name: "state", id: "report-state" }, [["", "全部"], ["filed", "待处理"], ["escalated", "已上报社区"], ["resolved", "已就地解决"]].map(([v, t]) => h("option", { value: v }, t)));
-  const slot = h("div");
-  let after = query.get("after") || undefined;
-  function show(position) {
-    if (position) after = position;
-    replace(
-      slot,
-      pagedList({
-        label: "网格上报",
-        limit: 10,
-        load: ({ limit, offset }) => get(`${GRID}/reports`, { state: state.value, limit, offset, after }),
-        item: (r) => reportRow(r, show, user),
-        emptyTitle: "暂无上报",
-        emptyHint: "巡查发现问题后点“上报问题”。",
-      }),
-    );
-  }
-  state.addEventListener("change", () => show());
+  const list = pagedList({
+    label: "网格上报",
+    limit: 10,
+    after: query.get("after") || undefined,
+    load: ({ limit, offset, after }) => get(`${GRID}/reports`, { state: state.value, limit, offset, after }),
+    item: (r) => reportRow(r, list.reload, user),
+    emptyTitle: "暂无上报",
+    emptyHint: "巡查发现问题后点“上报问题”。",
+  });
+  state.addEventListener("change", () => list.reload());
   body.append(
     h("div", { class: "actions" }, h("a", { class: "btn primary", href: "/grid/report" }, "上报问题")),
     h("div", { class: "field" }, h("label", { for: "report-state" }, "状态"), state),
-    section("本网格上报及我加入的", slot),
+    section("本网格上报及我加入的", list),
   );
-  show();
 }
 
 // --- community dispatcher ----------------------------------------------------------------------
 
 async function renderDispatch(body, { query }) {
   const { rules, deps } = await loadNames();
-  const escalated = h("div");
+  // The service lists escalated reports with or without a ticket; the dispatcher needs those
+  // still waiting, so the newest 200 escalated reports are read (on the first page) and paged here.
+  let waiting = null;
+  const escalated = pagedList({
+    label: "待派单上报",
+    limit: 5,
+    after: query.get("after") || undefined,
+    load: async ({ limit, offset, after }) => {
+      if (!waiting || offset === 0) {
+        const page = await get(`${GRID}/reports`, { state: "escalated", limit: 200, offset: 0, after });
+        waiting = page.items.filter((r) => !r.ticket_id);
+      }
+      return { items: waiting.slice(offset, offset + limit), total: waiting.length, limit, offset };
+    },
+    item: (r) =>
+      h(
+        "li",
+        { class: "report", dataset: { report: r.report_id } },
+        h("p", { class: "title" }, r.text),
+        h("p", { class: "muted small" }, `${categoryName(r.category)} · ${r.address} · ${r.reporter_name} · ${fmtDateTime(r.filed_at)}`),
+        h("p", { class: "small" }, `上报原因：${r.escalation_reason || "—"}`),
+        photos(r.photo_upload_ids),
+        disclosure("派单", dispatchForm(rules, deps, r)),
+        mergeSlot(r, reload),
+      ),
+    emptyTitle: "没有待派单的上报",
+    emptyHint: "网格员上报社区的问题会出现在这里。",
+  });
   const board = h("div");
-  let after = query.get("after") || undefined;
+  const showBoard = () => replace(board, ticketBoard(`${GRID}/boards/dispatch`, escalated.position));
+  /** After a merge: the waiting reports from the first page and a new board, both after its position. */
   function reload(position) {
-    if (position) after = position;
-    // The service lists escalated reports with or without a ticket; the dispatcher needs those
-    // still waiting, so the newest 200 escalated reports are read and paged here.
-    let waiting = null;
-    replace(
-      escalated,
-      pagedList({
-        label: "待派单上报",
-        limit: 5,
-        load: async ({ limit, offset }) => {
-          if (!waiting || offset === 0) {
-            const page = await get(`${GRID}/reports`, { state: "escalated", limit: 200, offset: 0, after });
-            waiting = page.items.filter((r) => !r.ticket_id);
-          }
-          return { items: waiting.slice(offset, offset + limit), total: waiting.length, limit, offset };
-        },
-        item: (r) =>
-          h(
-            "li",
-            { class: "report", dataset: { report: r.report_id } },
-            h("p", { class: "title" }, r.text),
-            h("p", { class: "muted small" }, `${categoryName(r.category)} · ${r.address} · ${r.reporter_name} · ${fmtDateTime(r.filed_at)}`),
-            h("p", { class: "small" }, `上报原因：${r.escalation_reason || "—"}`),
-            photos(r.photo_upload_ids),
-            disclosure("派单", dispatchForm(rules, deps, r)),
-            mergeSlot(r, reload),
-          ),
-        emptyTitle: "没有待派单的上报",
-        emptyHint: "网格员上报社区的问题会出现在这里。",
-      }),
-    );
-    replace(board, ticketBoard(`${GRID}/boards/dispatch`, () => after));
+    escalated.reload(position);
+    showBoard();
   }
+  showBoard();
   body.append(
     section("新建工单", disclosure("直接派单（群众来电等）", dispatchForm(rules, deps, null))),
     section("网格上报 · 待派单", escalated),
     section("派单看板", board),
   );
-  reload();
 }
 
 /** "合并重复上报": offered when a twin of the report (50 m, same category) exists to keep instead. */
@@ -402,39 +392,37 @@ function dispatchForm(rules, deps, report) {
   });
 }
 
+/** The tickets at `path` (a board), read after the store position `after` (when given). */
 function ticketBoard(path, after) {
-  const slot = h("div");
   const counts = h("div");
   const state = h("select", { name: "state", "aria-label": "按状态筛选" }, h("option", { value: "" }, "全部未办结"));
-  const list = () =>
-    pagedList({
-      label: "工单",
-      limit: 10,
-      load: async ({ limit, offset }) => {
-        const page = await get(path, { state: state.value, limit, offset, after: after() });
-        replace(
-          counts,
-          h("div", { class: "stats" }, Object.entries(page.counts || {}).map(([k, n]) => stat(labelOf(TICKET_STATES, k), fmtNumber(n), k === "returned" ? "bad" : ""))),
-        );
-        if (state.options.length === 1) {
-          for (const k of Object.keys(page.counts || {})) state.append(h("option", { value: k }, labelOf(TICKET_STATES, k)));
-        }
-        return page;
-      },
-      item: ticketRow,
-      emptyTitle: "没有工单",
-    });
-  state.addEventListener("change", () => replace(slot, list()));
-  replace(slot, list());
-  return [counts, state, slot];
+  const list = pagedList({
+    label: "工单",
+    limit: 10,
+    after,
+    load: async ({ limit, offset, after }) => {
+      const page = await get(path, { state: state.value, limit, offset, after });
+      replace(
+        counts,
+        h("div", { class: "stats" }, Object.entries(page.counts || {}).map(([k, n]) => stat(labelOf(TICKET_STATES, k), fmtNumber(n), k === "returned" ? "bad" : ""))),
+      );
+      if (state.options.length === 1) {
+        for (const k of Object.keys(page.counts || {})) state.append(h("option", { value: k }, labelOf(TICKET_STATES, k)));
+      }
+      return page;
+    },
+    item: ticketRow,
+    emptyTitle: "没有工单",
+  });
+  state.addEventListener("change", () => list.reload());
+  return [counts, state, list];
 }
 
 // --- department --------------------------------------------------------------------------------
 
 async function renderQueue(body, { query }) {
   await loadNames();
-  const after = query.get("after") || undefined;
-  body.append(section("本部门工单", ticketBoard(`${GRID}/boards/department`, () => after)));
+  body.append(section("本部门工单", ticketBoard(`${GRID}/boards/department`, query.get("after") || undefined)));
 }
 
 // --- one ticket, with what the signed-in role may do next ---------------------------------------

@@ -163,22 +163,14 @@ async function renderResultUses(body, { user, query }) {
   if (!unit) return noUnit(body);
   const people = await activePeople(unit);
   const year = Number(thisQuarter().slice(0, 4));
-  const slot = h("div");
-  let after;
-  function show(position) {
-    if (position) after = position;
-    replace(
-      slot,
-      pagedList({
-        label: "结果运用记录",
-        limit: 15,
-        load: ({ limit, offset }) => get(`${unitPath(unit)}/result-uses`, { limit, offset, after }),
-        item: resultUseItem,
-        emptyTitle: "还没有登记结果运用",
-        emptyHint: "评优、选拔任用、职级晋升等运用考核结果的事项，在上方登记。",
-      }),
-    );
-  }
+  const list = pagedList({
+    label: "结果运用记录",
+    limit: 15,
+    load: ({ limit, offset, after }) => get(`${unitPath(unit)}/result-uses`, { limit, offset, after }),
+    item: resultUseItem,
+    emptyTitle: "还没有登记结果运用",
+    emptyHint: "评优、选拔任用、职级晋升等运用考核结果的事项，在上方登记。",
+  });
   const chosen = query.get("person");
   const form = actionForm({
     label: "登记结果运用",
@@ -196,11 +188,10 @@ async function renderResultUses(body, { user, query }) {
     done: (res, v) => {
       const who = people.find((p) => p.person_id === v.person_id)?.person_name || "";
       toast(`已登记 ${who} 的${RESULT_USE_KINDS[v.kind]}`);
-      show(res.position);
+      list.reload(res.position);
     },
   });
-  body.append(section("登记结果运用（五挂钩）", form), section("本单位结果运用", slot));
-  show();
+  body.append(section("登记结果运用（五挂钩）", form), section("本单位结果运用", list));
 }
 
 // --- shortcoming reminders issued by leaders ------------------------------------------------------
@@ -221,21 +212,13 @@ async function renderLeaderReminders(body, { user }) {
   const unit = user.scopes?.unit;
   if (!unit) return noUnit(body);
   const mine = (await activePeople(unit)).filter((p) => p.person_id !== user.sub && [p.section_chief_id, p.deputy_leader_id, p.principal_leader_id].includes(user.sub));
-  const slot = h("div");
-  let after;
-  function show(position) {
-    if (position) after = position;
-    replace(
-      slot,
-      pagedList({
-        label: "已发出的不足提醒",
-        limit: 10,
-        load: ({ limit, offset }) => get(`${API}/reminders`, { limit, offset, after }),
-        item: reminderItem,
-        emptyTitle: "还没有不足提醒",
-      }),
-    );
-  }
+  const list = pagedList({
+    label: "已发出的不足提醒",
+    limit: 10,
+    load: ({ limit, offset, after }) => get(`${API}/reminders`, { limit, offset, after }),
+    item: reminderItem,
+    emptyTitle: "还没有不足提醒",
+  });
   const form = mine.length
     ? actionForm({
         label: "发出不足提醒",
@@ -248,12 +231,11 @@ async function renderLeaderReminders(body, { user }) {
         send: (v) => command(`${API}/reminders`, { person_id: v.person_id, quarter: v.quarter || null, shortcomings: v.shortcomings }),
         done: (res, v) => {
           toast(`已向 ${mine.find((p) => p.person_id === v.person_id)?.person_name || ""} 发出不足提醒`);
-          show(res.position);
+          list.reload(res.position);
         },
       })
     : h("p", { class: "muted" }, "你的审核范围内暂时没有人员。");
-  body.append(section("发出不足提醒", form), section("不足提醒记录", slot));
-  show();
+  body.append(section("发出不足提醒", form), section("不足提醒记录", list));
 }
 
 // --- a person's own follow-ups (shown with their reminders) -------------------------------------

@@ -222,26 +222,24 @@ function appealItem(a, reload) {
 }
 
 function renderAppeals(body, { user, query }) {
-  let after = query.get("after") || undefined;
   const quotaSlot = h("div");
-  const slot = h("div");
-  function show(position) {
-    if (position) after = position;
-    replace(quotaSlot, unitQuotaPublished(user, after));
-    replace(
-      slot,
-      pagedList({
-        label: "待答复的申诉",
-        limit: 10,
-        load: ({ limit, offset }) => get(`${BASE.appraisal}/me/appeals`, { limit, offset, after }),
-        item: (a) => appealItem(a, show),
-        emptyTitle: "没有待答复的申诉",
-        emptyHint: "结果公示期内干部提出申诉后，会出现在这里。",
-      }),
-    );
+  const list = pagedList({
+    label: "待答复的申诉",
+    limit: 10,
+    after: query.get("after") || undefined,
+    load: ({ limit, offset, after }) => get(`${BASE.appraisal}/me/appeals`, { limit, offset, after }),
+    item: (a) => appealItem(a, reload),
+    emptyTitle: "没有待答复的申诉",
+    emptyHint: "结果公示期内干部提出申诉后，会出现在这里。",
+  });
+  // An answered appeal may use a 好: the quotas are read again with the list, after the same position.
+  const showQuota = () => replace(quotaSlot, unitQuotaPublished(user, list.position));
+  function reload(position) {
+    list.reload(position);
+    showQuota();
   }
-  body.append(quotaSlot, section("待我答复的申诉", slot));
-  show();
+  showQuota();
+  body.append(quotaSlot, section("待我答复的申诉", list));
 }
 
 /** Quotas of the unit's quarters in publication (an appeal answered with 好 uses one). */

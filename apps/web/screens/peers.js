@@ -49,28 +49,20 @@ function colleague(c, reload) {
 
 function renderPeers(body, { query }) {
   const summary = h("p", { class: "muted", "aria-live": "polite" });
-  const slot = h("div");
-  let after = query.get("after") || undefined;
-  function show(position) {
-    if (position) after = position;
-    replace(
-      slot,
-      pagedList({
-        label: "互评名单",
-        limit: 20,
-        load: async ({ limit, offset }) => {
-          const page = await get(`${API}/me/peer-reviews`, { limit, offset, after });
-          replace(summary, page.total ? `本季度我已互评 ${page.reviewed} 人；每人须收到 ${page.required} 份互评后，才进入领导审核。` : "");
-          return page;
-        },
-        item: (c) => colleague(c, show),
-        emptyTitle: "目前没有需要互评的同事",
-        emptyHint: "单位开启季度考核、同事完成自评后，会出现在这里。",
-      }),
-    );
-  }
-  body.append(summary, section("本单位同事", slot));
-  show();
+  const list = pagedList({
+    label: "互评名单",
+    limit: 20,
+    after: query.get("after") || undefined,
+    load: async ({ limit, offset, after }) => {
+      const page = await get(`${API}/me/peer-reviews`, { limit, offset, after });
+      replace(summary, page.total ? `本季度我已互评 ${page.reviewed} 人；每人须收到 ${page.required} 份互评后，才进入领导审核。` : "");
+      return page;
+    },
+    item: (c) => colleague(c, list.reload),
+    emptyTitle: "目前没有需要互评的同事",
+    emptyHint: "单位开启季度考核、同事完成自评后，会出现在这里。",
+  });
+  body.append(summary, section("本单位同事", list));
 }
 
 export const screens = [

@@ -143,73 +143,56 @@ function myQuarterCard(q, indicators, reload, me) {
 
 async function renderMyQuarter(body, { user, caps, query }) {
   const indicators = await indicatorsFor(caps, user);
-  const slot = h("div");
-  let after = query.get("after") || undefined;
-  function show(position) {
-    if (position) after = position;
-    replace(
-      slot,
-      pagedList({
-        label: "我的季度考核",
-        limit: 4,
-        load: ({ limit, offset }) => get(`${API}/me/quarters`, { limit, offset, after }),
-        item: (q) => myQuarterCard(q, indicators, show, user.sub),
-        emptyTitle: "还没有参加过季度考核",
-        emptyHint: "单位开启季度考核后，这里可以自评、查看结果和申请复核。",
-      }),
-    );
-  }
-  body.append(section("我的季度考核", slot));
-  show();
+  const list = pagedList({
+    label: "我的季度考核",
+    limit: 4,
+    after: query.get("after") || undefined,
+    load: ({ limit, offset, after }) => get(`${API}/me/quarters`, { limit, offset, after }),
+    item: (q) => myQuarterCard(q, indicators, list.reload, user.sub),
+    emptyTitle: "还没有参加过季度考核",
+    emptyHint: "单位开启季度考核后，这里可以自评、查看结果和申请复核。",
+  });
+  body.append(section("我的季度考核", list));
 }
 
 // --- reminders ------------------------------------------------------------------------------------
 
 function renderReminders(body) {
-  const slot = h("div");
-  let after;
-  function show(position) {
-    if (position) after = position;
-    replace(
-      slot,
-      pagedList({
-        label: "我的提醒",
-        limit: 10,
-        load: ({ limit, offset }) => get(`${API}/reminders`, { limit, offset, after }),
-        item: (r) =>
-          h(
-            "li",
-            { class: "reminder", dataset: { reminder: r.reminder_id } },
-            h("div", { class: "spread" }, h("span", { class: "title" }, `${r.quarter || ""} 提醒谈话`), statusBadge(REMINDER_STATUS, r.status)),
-            h("p", {}, r.shortcomings),
-            h("p", { class: "muted small" }, `${r.issued_by_name} · ${fmtDateTime(r.issued_at)}`),
-            r.report ? h("p", { class: "small" }, `整改情况：${r.report}`) : null,
-            r.status === "issued"
-              ? actionForm({ label: "确认收到提醒", fields: [], submitLabel: "确认收到", send: () => command(`${API}/reminders/${r.reminder_id}/acknowledgement`, {}), done: (res) => show(res.position) })
-              : null,
-            r.status === "acknowledged"
-              ? disclosure(
-                  "报送整改情况",
-                  actionForm({
-                    label: "报送整改情况",
-                    fields: [{ name: "report", label: "整改情况", type: "textarea", required: true, max: 2000 }],
-                    submitLabel: "报送",
-                    send: (v) => command(`${API}/reminders/${r.reminder_id}/rectification`, v),
-                    done: (res) => {
-                      toast("已报送整改情况");
-                      show(res.position);
-                    },
-                  }),
-                )
-              : null,
-          ),
-        emptyTitle: "没有提醒",
-        emptyHint: "季度考核发现不足时，领导会在这里提醒你并跟进整改。",
-      }),
-    );
-  }
-  body.append(section("提醒与整改", slot), myFollowUps());
-  show();
+  const list = pagedList({
+    label: "我的提醒",
+    limit: 10,
+    load: ({ limit, offset, after }) => get(`${API}/reminders`, { limit, offset, after }),
+    item: (r) =>
+      h(
+        "li",
+        { class: "reminder", dataset: { reminder: r.reminder_id } },
+        h("div", { class: "spread" }, h("span", { class: "title" }, `${r.quarter || ""} 提醒谈话`), statusBadge(REMINDER_STATUS, r.status)),
+        h("p", {}, r.shortcomings),
+        h("p", { class: "muted small" }, `${r.issued_by_name} · ${fmtDateTime(r.issued_at)}`),
+        r.report ? h("p", { class: "small" }, `整改情况：${r.report}`) : null,
+        r.status === "issued"
+          ? actionForm({ label: "确认收到提醒", fields: [], submitLabel: "确认收到", send: () => command(`${API}/reminders/${r.reminder_id}/acknowledgement`, {}), done: (res) => list.reload(res.position) })
+          : null,
+        r.status === "acknowledged"
+          ? disclosure(
+              "报送整改情况",
+              actionForm({
+                label: "报送整改情况",
+                fields: [{ name: "report", label: "整改情况", type: "textarea", required: true, max: 2000 }],
+                submitLabel: "报送",
+                send: (v) => command(`${API}/reminders/${r.reminder_id}/rectification`, v),
+                done: (res) => {
+                  toast("已报送整改情况");
+                  list.reload(res.position);
+                },
+              }),
+            )
+          : null,
+      ),
+    emptyTitle: "没有提醒",
+    emptyHint: "季度考核发现不足时，领导会在这里提醒你并跟进整改。",
+  });
+  body.append(section("提醒与整改", list), myFollowUps());
 }
 
 // --- the unit board (leaders, unit administrators) ------------------------------------------------
@@ -475,28 +458,20 @@ function renderFollowUps(body, { user, query }) {
     body.append(empty("你的账号未归属单位"));
     return;
   }
-  const slot = h("div");
-  let after = query.get("after") || undefined;
   let roster;
-  function show(position) {
-    if (position) after = position;
-    replace(
-      slot,
-      pagedList({
-        label: "跟踪帮带人员",
-        limit: 10,
-        load: async ({ limit, offset }) => {
-          roster = roster || (await activePeople(unit));
-          return get(`${API}/units/${encodeURIComponent(unit)}/follow-ups`, { limit, offset, after });
-        },
-        item: (f) => followUpItem(f, roster, user, show),
-        emptyTitle: "没有需要跟踪帮带的人员",
-        emptyHint: "季度结果确认后，连续多个季度为“较好”及以下的人员会列在这里。",
-      }),
-    );
-  }
-  body.append(h("p", { class: "muted" }, "连续多个季度为“较好”及以下的人员：安排帮带导师，每季度回访并记录。"), section("跟踪帮带", slot));
-  show();
+  const list = pagedList({
+    label: "跟踪帮带人员",
+    limit: 10,
+    after: query.get("after") || undefined,
+    load: async ({ limit, offset, after }) => {
+      roster = roster || (await activePeople(unit));
+      return get(`${API}/units/${encodeURIComponent(unit)}/follow-ups`, { limit, offset, after });
+    },
+    item: (f) => followUpItem(f, roster, user, list.reload),
+    emptyTitle: "没有需要跟踪帮带的人员",
+    emptyHint: "季度结果确认后，连续多个季度为“较好”及以下的人员会列在这里。",
+  });
+  body.append(h("p", { class: "muted" }, "连续多个季度为“较好”及以下的人员：安排帮带导师，每季度回访并记录。"), section("跟踪帮带", list));
 }
 
 export const screens = [

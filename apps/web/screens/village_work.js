@@ -99,29 +99,24 @@ function openRoundForm(done) {
 }
 
 async function renderRounds(body, { user, query }) {
-  const list = h("div");
-  function show(after) {
-    replace(
-      list,
-      pagedList({
-        label: "检查轮次",
-        limit: 10,
-        load: ({ limit, offset }) => get(`${VILLAGE}/inspection-rounds`, { limit, offset, after }),
-        item: (r) =>
-          h(
-            "li",
-            { dataset: { round: r.round_id } },
-            h(
-              "a",
-              { class: "row-link", href: `/town/rounds/${encodeURIComponent(r.round_id)}` },
-              h("div", { class: "spread" }, h("span", { class: "title" }, r.name), badge(`${r.inspected}/${r.villages} 村已查`, r.inspected < r.villages ? "warn" : "ok")),
-              h("p", { class: "muted small" }, `${r.opened_on} 至 ${r.due_on}${r.avg_score === null ? "" : ` · 平均 ${fmtNumber(r.avg_score, 1)} 分`}`),
-            ),
-          ),
-        emptyTitle: "还没有检查轮次",
-      }),
-    );
-  }
+  const list = pagedList({
+    label: "检查轮次",
+    limit: 10,
+    after: query.get("after") || undefined,
+    load: ({ limit, offset, after }) => get(`${VILLAGE}/inspection-rounds`, { limit, offset, after }),
+    item: (r) =>
+      h(
+        "li",
+        { dataset: { round: r.round_id } },
+        h(
+          "a",
+          { class: "row-link", href: `/town/rounds/${encodeURIComponent(r.round_id)}` },
+          h("div", { class: "spread" }, h("span", { class: "title" }, r.name), badge(`${r.inspected}/${r.villages} 村已查`, r.inspected < r.villages ? "warn" : "ok")),
+          h("p", { class: "muted small" }, `${r.opened_on} 至 ${r.due_on}${r.avg_score === null ? "" : ` · 平均 ${fmtNumber(r.avg_score, 1)} 分`}`),
+        ),
+      ),
+    emptyTitle: "还没有检查轮次",
+  });
   if (user.roles.includes("district_admin")) {
     body.append(
       section(
@@ -130,14 +125,13 @@ async function renderRounds(body, { user, query }) {
           "开启一轮规范化检查",
           openRoundForm((res) => {
             toast(`已开启检查轮次，共 ${res.data.villages} 个村`);
-            show(res.position);
+            list.reload(res.position);
           }),
         ),
       ),
     );
   }
   body.append(section("检查轮次", list));
-  show(query.get("after") || undefined);
 }
 
 function inspectionForm(round, village, done) {
