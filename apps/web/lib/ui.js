@@ -101,6 +101,22 @@ export function pagedList({ load, item, emptyTitle = "暂无记录", emptyHint, 
   return root;
 }
 
+/**
+ * A slot showing one paged list at a time, drawn anew for each choice (a tab, a year, a filter
+ * the list's title depends on): `slot.show(options)` draws `pagedList(options)` there, reading
+ * after the position the list before it kept unless `options.after` says otherwise; `slot.list`
+ * is the list shown.
+ */
+export function listSlot() {
+  const slot = h("div");
+  slot.show = (options) => {
+    slot.list = pagedList({ after: slot.list?.position, ...options });
+    replace(slot, slot.list);
+    return slot.list;
+  };
+  return slot;
+}
+
 /** A labelled control with a slot for its error; `name` is the API field it maps to. */
 export function field({ label, name, control, hint }) {
   const id = control.id || uid("f");

@@ -4,7 +4,7 @@
 
 import { command, get } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
-import { actionForm, attachments, badge, disclosure, empty, into, pagedList, section, stat, toast } from "../lib/ui.js";
+import { actionForm, attachments, badge, disclosure, empty, into, listSlot, section, stat, toast } from "../lib/ui.js";
 import { placeLine, scopeName } from "../lib/names.js";
 import { BASE } from "../lib/services.js";
 
@@ -75,28 +75,23 @@ function countsBar(counts) {
 /** A tabbed wish list: each tab is a query of the board; `actions(w, reload)` adds forms per row. */
 function wishTabs(tabs, actions) {
   const counts = h("div");
-  const slot = h("div");
+  const slot = listSlot();
   const bar = h("div", { class: "tabs", role: "tablist", "aria-label": "心愿列表" });
-  let after;
   let current = tabs[0];
-  function show(position) {
-    if (position) after = position;
+  function show() {
     for (const b of bar.children) b.setAttribute("aria-selected", String(b.dataset.tab === current.key));
-    replace(
-      slot,
-      pagedList({
-        label: current.label,
-        limit: 10,
-        load: async ({ limit, offset }) => {
-          const page = await get(WISHES, { ...current.params, limit, offset, after });
-          replace(counts, countsBar(page.counts || {}));
-          return page;
-        },
-        item: (w) => wishItem(w, actions(w, show)),
-        emptyTitle: current.empty,
-        emptyHint: current.hint,
-      }),
-    );
+    const list = slot.show({
+      label: current.label,
+      limit: 10,
+      load: async ({ limit, offset, after }) => {
+        const page = await get(WISHES, { ...current.params, limit, offset, after });
+        replace(counts, countsBar(page.counts || {}));
+        return page;
+      },
+      item: (w) => wishItem(w, actions(w, list.reload)),
+      emptyTitle: current.empty,
+      emptyHint: current.hint,
+    });
   }
   for (const tab of tabs) {
     bar.append(
@@ -117,7 +112,7 @@ function wishTabs(tabs, actions) {
     );
   }
   show();
-  return { node: [counts, bar, slot], reload: show };
+  return { node: [counts, bar, slot], reload: (position) => slot.list.reload(position) };
 }
 
 // --- volunteer ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 import { command, get } from "../lib/api.js";
 import { fmtDate, fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { LEADER_ROLES } from "../lib/roles.js";
-import { actionForm, badge, disclosure, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
+import { actionForm, badge, disclosure, empty, field, into, listSlot, pagedList, section, stat, toast } from "../lib/ui.js";
 import { thisQuarter, today } from "../lib/weeks.js";
 import { BASE } from "../lib/services.js";
 
@@ -108,38 +108,39 @@ function renderAnnual(body, { user, query }) {
   const now = Number(thisQuarter().slice(0, 4));
   const picker = h("select", { name: "year" }, [now, now - 1, now - 2].map((y) => h("option", { value: y, selected: String(y) === (query.get("year") || String(now)) }, `${y} 年`)));
   const head = h("div", { class: "sticky-quota" });
-  const slot = h("div");
-  let after;
-  function show(position) {
-    if (position) after = position;
+  const slot = listSlot();
+  /** The year chosen: its own list. */
+  function show() {
     const year = Number(picker.value);
     const base = `${unitPath(unit)}/annual-reviews/${year}`;
     let board;
     replace(head);
-    replace(
-      slot,
-      pagedList({
-        label: "年度考核名单",
-        limit: 20,
-        load: async ({ limit, offset }) => {
-          board = await get(base, { limit, offset, after });
-          replace(head, board.total ? [excellentQuota(board), h("p", { class: "muted small" }, `${year} 年度参评 ${board.total} 人，优秀候选排在前面。`)] : null);
-          if (!board.total && offset === 0) {
-            replace(
-              head,
-              section(
-                `${year} 年度考核尚未开启`,
-                h("p", { class: "muted small" }, "四个季度的结果都确认后，由单位管理员开启；候选人由各季度等次自动得出。"),
-                user.roles.includes("unit_admin") ? openAnnualForm(unit, year, show) : null,
-              ),
-            );
-          }
-          return board;
-        },
-        item: (p) => annualPerson(p, board, base, show),
-        emptyTitle: "年度考核名单为空",
-      }),
-    );
+    slot.show({
+      label: "年度考核名单",
+      limit: 20,
+      load: async ({ limit, offset, after }) => {
+        board = await get(base, { limit, offset, after });
+        replace(head, board.total ? [excellentQuota(board), h("p", { class: "muted small" }, `${year} 年度参评 ${board.total} 人，优秀候选排在前面。`)] : null);
+        if (!board.total && offset === 0) {
+          replace(
+            head,
+            section(
+              `${year} 年度考核尚未开启`,
+              h("p", { class: "muted small" }, "四个季度的结果都确认后，由单位管理员开启；候选人由各季度等次自动得出。"),
+              user.roles.includes("unit_admin") ? openAnnualForm(unit, year, reload) : null,
+            ),
+          );
+        }
+        return board;
+      },
+      item: (p) => annualPerson(p, board, base, reload),
+      emptyTitle: "年度考核名单为空",
+    });
+  }
+  /** After a command: the year's list again, after the command's position. */
+  function reload(position) {
+    replace(head);
+    slot.list.reload(position);
   }
   picker.addEventListener("change", () => show());
   body.append(field({ label: "年度", name: "year", control: picker }), head, section("年度考核名单", slot));

@@ -8,7 +8,7 @@ import { command, get } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { asOfField, historyDisclosure } from "../lib/history.js";
 import { LEADER_ROLES, roleLabel } from "../lib/roles.js";
-import { actionForm, badge, disclosure, downloadButton, empty, field, into, pagedList, section, stat, toast } from "../lib/ui.js";
+import { actionForm, badge, disclosure, downloadButton, empty, field, into, listSlot, pagedList, section, stat, toast } from "../lib/ui.js";
 import { now } from "../lib/clock.js";
 import { shiftMonth, thisMonth, today } from "../lib/weeks.js";
 import { SCORE_RULE, compositeText, indicatorsFor, scoreFields, scoresOf } from "./shared.js";
@@ -214,89 +214,91 @@ async function renderBoard(body, { user, query }) {
   // The 好 quota stays in view below the top bar while the leader works down the board.
   const quotaBar = h("div", { class: "sticky-quota", "aria-live": "polite" });
   const head = h("div");
-  const slot = h("div");
+  const slot = listSlot();
   const moveSlot = h("div");
   // The administrator replaces a reviewer in the open quarter: the unit's active people, once.
   const administers = user.roles.includes("unit_admin");
   let roster = null;
-  let after;
-  function show(position, moved) {
-    if (position) after = position;
+  /** The quarter and time chosen: their own board. */
+  function show() {
     const quarter = picker.value;
     const base = `${API}/units/${encodeURIComponent(unit)}/quarters/${quarter}`;
     const status = quarters.items.find((q) => q.quarter === quarter)?.status;
     const asOf = asOfPicker.value();
-    replace(moveSlot, !asOf && status === "open" && MOVERS.some((r) => user.roles.includes(r)) ? goodMove(user, base, after, show, moved) : null);
-    replace(
-      slot,
-      pagedList({
-        label: "考核看板",
-        limit: 15,
-        load: async ({ limit, offset }) => {
-          const board = await get(`${base}/board`, { limit, offset, after, as_of: asOf });
-          if (administers && !asOf && status === "open" && !roster) roster = await activePeople(unit);
-          const q = board.quarter;
-          replace(
-            quotaBar,
-            h(
-              "div",
-              { class: "stats", role: "group", "aria-label": "好等次名额" },
-              stat("好等次名额", fmtNumber(q.good_cap)),
-              stat("已用", fmtNumber(q.good_used), q.good_used > q.good_cap ? "bad" : ""),
-              stat("剩余", h("span", { dataset: { goodLeft: "" } }, fmtNumber(q.good_left)), q.good_left ? "ok" : "warn"),
-            ),
-          );
-          replace(
-            head,
-            board.as_of ? h("p", { class: "notice", role: "status" }, `这是 ${fmtDateTime(board.as_of)} 时的看板（只读），由当时已记录的事件重算`) : null,
-            h("p", { class: "muted small" }, `${STATUS[q.status]?.[0] || q.status} · 参评 ${q.participants} 人${q.appeals_open ? ` · 待答复复核 ${q.appeals_open} 件` : ""}`),
-            h("div", { class: "row", role: "group", "aria-label": "导出" }, downloadButton("导出 Excel", `${base}/board.xlsx`, `${unit}${quarter}季度考核.xlsx`)),
-          );
-          return board;
-        },
-        item: (p) =>
+    const showMove = (moved) => replace(moveSlot, !asOf && status === "open" && MOVERS.some((r) => user.roles.includes(r)) ? goodMove(user, base, slot.list.position, reload, moved) : null);
+    /** After a command: the board again, after the command's position; the 好 move says what it `moved`. */
+    function reload(position, moved) {
+      slot.list.reload(position);
+      showMove(moved);
+    }
+    slot.show({
+      label: "考核看板",
+      limit: 15,
+      load: async ({ limit, offset, after }) => {
+        const board = await get(`${base}/board`, { limit, offset, after, as_of: asOf });
+        if (administers && !asOf && status === "open" && !roster) roster = await activePeople(unit);
+        const q = board.quarter;
+        replace(
+          quotaBar,
           h(
-            "li",
-            { class: "person", dataset: { person: p.person_id } },
-            h("div", { class: "spread" }, h("span", { class: "title" }, p.person_name), p.grade ? badge(p.grade, p.grade === "好" ? "ok" : p.grade === "较差" ? "bad" : "") : badge(p.next_level ? `待${roleLabel(p.next_level)}` : "未评", "warn")),
-            h(
-              "p",
-              { class: "muted small" },
-              [`自评 ${p.self_grade || "—"}`, `股组长 ${p.section_chief_grade || "—"}`, `分管 ${p.deputy_leader_grade || "—"}`, `主要领导 ${p.principal_leader_grade || "—"}`, p.composite_score === null || p.composite_score === undefined ? null : `综合 ${fmtNumber(p.composite_score, 1)} 分`]
-                .filter(Boolean)
-                .join(" · "),
-            ),
-            p.adjustments?.length
-              ? h(
-                  "ul",
-                  { class: "items small", "aria-label": `${p.person_name} 的等次调整记录` },
-                  p.adjustments.map((a) => h("li", { class: "adjustment" }, `${roleLabel(a.level)}调整：${a.from_grade} → ${a.to_grade}（理由：${a.reason}）· ${fmtDateTime(a.at)}`)),
-                )
-              : null,
-            administers && !asOf && status === "open" && p.next_level && roster ? reviewersOf(base, p, roster, show) : null,
-            historyDisclosure("评定经过", `${base}/people/${encodeURIComponent(p.person_id)}/history`, { label: `${p.person_name} 的评定经过`, emptyTitle: "还没有评定记录" }),
-            !asOf && p.grade && user.roles.some((r) => ["principal_leader", "deputy_leader", "unit_admin"].includes(r))
-              ? disclosure(
-                  "调整等次",
-                  actionForm({
-                    label: `调整 ${p.person_name} 的等次`,
-                    fields: [
-                      { name: "to_grade", label: "调整为", type: "select", options: GRADES.map((g) => [g, g]), value: p.grade },
-                      { name: "reason", label: "调整理由（必填）", type: "textarea", required: true, max: 500 },
-                    ],
-                    submitLabel: "确认调整",
-                    send: (v) => command(`${base}/adjustments`, { person_id: p.person_id, to_grade: v.to_grade, reason: v.reason }),
-                    done: (res) => {
-                      toast(`已调整 ${p.person_name} 的等次`);
-                      show(res.position);
-                    },
-                  }),
-                )
-              : null,
+            "div",
+            { class: "stats", role: "group", "aria-label": "好等次名额" },
+            stat("好等次名额", fmtNumber(q.good_cap)),
+            stat("已用", fmtNumber(q.good_used), q.good_used > q.good_cap ? "bad" : ""),
+            stat("剩余", h("span", { dataset: { goodLeft: "" } }, fmtNumber(q.good_left)), q.good_left ? "ok" : "warn"),
           ),
-        emptyTitle: "本季度还没有参评人员",
-      }),
-    );
+        );
+        replace(
+          head,
+          board.as_of ? h("p", { class: "notice", role: "status" }, `这是 ${fmtDateTime(board.as_of)} 时的看板（只读），由当时已记录的事件重算`) : null,
+          h("p", { class: "muted small" }, `${STATUS[q.status]?.[0] || q.status} · 参评 ${q.participants} 人${q.appeals_open ? ` · 待答复复核 ${q.appeals_open} 件` : ""}`),
+          h("div", { class: "row", role: "group", "aria-label": "导出" }, downloadButton("导出 Excel", `${base}/board.xlsx`, `${unit}${quarter}季度考核.xlsx`)),
+        );
+        return board;
+      },
+      item: (p) =>
+        h(
+          "li",
+          { class: "person", dataset: { person: p.person_id } },
+          h("div", { class: "spread" }, h("span", { class: "title" }, p.person_name), p.grade ? badge(p.grade, p.grade === "好" ? "ok" : p.grade === "较差" ? "bad" : "") : badge(p.next_level ? `待${roleLabel(p.next_level)}` : "未评", "warn")),
+          h(
+            "p",
+            { class: "muted small" },
+            [`自评 ${p.self_grade || "—"}`, `股组长 ${p.section_chief_grade || "—"}`, `分管 ${p.deputy_leader_grade || "—"}`, `主要领导 ${p.principal_leader_grade || "—"}`, p.composite_score === null || p.composite_score === undefined ? null : `综合 ${fmtNumber(p.composite_score, 1)} 分`]
+              .filter(Boolean)
+              .join(" · "),
+          ),
+          p.adjustments?.length
+            ? h(
+                "ul",
+                { class: "items small", "aria-label": `${p.person_name} 的等次调整记录` },
+                p.adjustments.map((a) => h("li", { class: "adjustment" }, `${roleLabel(a.level)}调整：${a.from_grade} → ${a.to_grade}（理由：${a.reason}）· ${fmtDateTime(a.at)}`)),
+              )
+            : null,
+          administers && !asOf && status === "open" && p.next_level && roster ? reviewersOf(base, p, roster, reload) : null,
+          historyDisclosure("评定经过", `${base}/people/${encodeURIComponent(p.person_id)}/history`, { label: `${p.person_name} 的评定经过`, emptyTitle: "还没有评定记录" }),
+          !asOf && p.grade && user.roles.some((r) => ["principal_leader", "deputy_leader", "unit_admin"].includes(r))
+            ? disclosure(
+                "调整等次",
+                actionForm({
+                  label: `调整 ${p.person_name} 的等次`,
+                  fields: [
+                    { name: "to_grade", label: "调整为", type: "select", options: GRADES.map((g) => [g, g]), value: p.grade },
+                    { name: "reason", label: "调整理由（必填）", type: "textarea", required: true, max: 500 },
+                  ],
+                  submitLabel: "确认调整",
+                  send: (v) => command(`${base}/adjustments`, { person_id: p.person_id, to_grade: v.to_grade, reason: v.reason }),
+                  done: (res) => {
+                    toast(`已调整 ${p.person_name} 的等次`);
+                    reload(res.position);
+                  },
+                }),
+              )
+            : null,
+        ),
+      emptyTitle: "本季度还没有参评人员",
+    });
+    showMove();
   }
   picker.addEventListener("change", () => show());
   asOfPicker.onChange(() => show());

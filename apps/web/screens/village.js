@@ -6,7 +6,7 @@ import { command, get } from "../lib/api.js";
 import { now } from "../lib/clock.js";
 import { asOfField, historyList } from "../lib/history.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
-import { actionForm, attachments, badge, disclosure, empty, field, into, pagedList, section, stat, table, toast } from "../lib/ui.js";
+import { actionForm, attachments, badge, disclosure, empty, field, into, listSlot, pagedList, section, stat, table, toast } from "../lib/ui.js";
 import { projectFundingForms } from "./village_work.js";
 import { BASE } from "../lib/services.js";
 
@@ -496,22 +496,21 @@ async function renderTownVillages(body, { user, query }) {
 async function renderInspections(body, { user }) {
   const town = user.roles.includes("district_admin") ? undefined : user.scopes?.town;
   const open = h("select", { name: "open", "aria-label": "问题状态" }, [["true", "待整改"], ["", "全部"]].map(([v, t]) => h("option", { value: v }, t)));
-  const findings = h("div");
-  function showFindings(after) {
-    replace(
-      findings,
-      pagedList({
-        label: "检查问题",
-        limit: 10,
-        load: ({ limit, offset }) => get(`${VILLAGE}/findings`, { town, open: open.value || undefined, limit, offset, after }),
-        item: (f) =>
-          findingRow(f, (message) => (res) => {
-            toast(message);
-            showFindings(res.position);
-          }),
-        emptyTitle: open.value ? "没有待整改的问题" : "没有检查问题",
-      }),
-    );
+  const findings = listSlot();
+  /** The findings in the state chosen: their own list, read as they stand (after no position). */
+  function showFindings() {
+    const list = findings.show({
+      label: "检查问题",
+      limit: 10,
+      after: undefined,
+      load: ({ limit, offset, after }) => get(`${VILLAGE}/findings`, { town, open: open.value || undefined, limit, offset, after }),
+      item: (f) =>
+        findingRow(f, (message) => (res) => {
+          toast(message);
+          list.reload(res.position);
+        }),
+      emptyTitle: open.value ? "没有待整改的问题" : "没有检查问题",
+    });
   }
   open.addEventListener("change", () => showFindings());
   const rounds = pagedList({

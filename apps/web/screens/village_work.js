@@ -5,7 +5,7 @@
 
 import { ApiError, command, get } from "../lib/api.js";
 import { fmtNumber, h, replace } from "../lib/dom.js";
-import { actionForm, badge, disclosure, empty, field, into, ownForm, pagedList, section, table, toast } from "../lib/ui.js";
+import { actionForm, badge, disclosure, empty, field, into, listSlot, ownForm, pagedList, section, table, toast } from "../lib/ui.js";
 import { BASE } from "../lib/services.js";
 import { today } from "../lib/weeks.js";
 
@@ -399,18 +399,17 @@ async function renderWeakness(body, { user, query }) {
   const picker = district ? h("select", { name: "town" }, h("option", { value: "" }, "全部镇")) : null;
   const town = () => (district ? picker.value || undefined : user.scopes?.town);
   const year = thisYear();
-  const list = h("div");
+  const slot = listSlot();
+  /** The cases of the town chosen: their own list, read after `after` (the address's at first, none for another town). */
   function show(after) {
-    replace(
-      list,
-      pagedList({
-        label: "软弱涣散排查整顿",
-        limit: 10,
-        load: ({ limit, offset }) => get(`${VILLAGE}/rectifications`, { town: town(), year, flagged: true, limit, offset, after }),
-        item: (c) => caseCard(c, user, show),
-        emptyTitle: "本年度没有排查出问题的村",
-      }),
-    );
+    slot.show({
+      label: "软弱涣散排查整顿",
+      limit: 10,
+      after,
+      load: ({ limit, offset, after }) => get(`${VILLAGE}/rectifications`, { town: town(), year, flagged: true, limit, offset, after }),
+      item: (c) => caseCard(c, user, slot.list.reload),
+      emptyTitle: "本年度没有排查出问题的村",
+    });
   }
   if (user.roles.some((r) => ["town_admin", "district_admin"].includes(r))) {
     body.append(
@@ -420,7 +419,7 @@ async function renderWeakness(body, { user, query }) {
           "排查一个村",
           screenForm(user, (res) => {
             toast("已记录排查结果");
-            show(res.position);
+            slot.list.reload(res.position);
           }),
         ),
       ),
@@ -432,7 +431,7 @@ async function renderWeakness(body, { user, query }) {
       .then((towns) => picker.append(...towns.map(([v, t]) => h("option", { value: v }, t))))
       .catch(() => {});
   }
-  body.append(section(`${year} 年排查出问题和整顿中的村`, picker ? field({ label: "镇", name: "town", control: picker }) : null, list));
+  body.append(section(`${year} 年排查出问题和整顿中的村`, picker ? field({ label: "镇", name: "town", control: picker }) : null, slot));
   show(query.get("after") || undefined);
 }
 
