@@ -58,11 +58,10 @@ async function renderUnitLogs(body, { user, caps, query }) {
   show();
 }
 
-async function renderPerson(body, { user, caps, params, query }) {
-  const names = Object.fromEntries((await indicatorsFor(caps, user)).map((i) => [i.code, i.name]));
-  const quarter = query.get("quarter") || thisQuarter();
+/** One person's weekly logs of `quarter`, with a reviewing leader's forms under each when
+ * `reviewing`: after a comment or a return the page is shown again once the logs have it. */
+function quarterLogs(person, quarter, names, reviewing) {
   const weeks = new Set(weeksOfQuarter(quarter));
-  const person = params.person;
   const list = pagedList({
     label: "本季度周纪实",
     limit: 13,
@@ -71,9 +70,17 @@ async function renderPerson(body, { user, caps, params, query }) {
       const page = await get(LOGS, { person, limit, offset, after });
       return { ...page, items: page.items.filter((l) => weeks.has(l.week)) };
     },
-    item: (log) => h("div", {}, logCard(log, { names }), LEADER_ROLES.some((r) => user.roles.includes(r)) ? logReview(log, list.reload) : null),
+    item: (log) => h("div", {}, logCard(log, { names }), reviewing ? logReview(log, list.reload) : null),
     emptyTitle: "本季度还没有周纪实",
   });
+  return list;
+}
+
+async function renderPerson(body, { user, caps, params, query }) {
+  const names = Object.fromEntries((await indicatorsFor(caps, user)).map((i) => [i.code, i.name]));
+  const quarter = query.get("quarter") || thisQuarter();
+  const person = params.person;
+  const list = quarterLogs(person, quarter, names, LEADER_ROLES.some((r) => user.roles.includes(r)));
   body.append(h("p", { class: "muted" }, `${query.get("name") || person} · ${quarter}`), section(`${quarter} 周纪实`, list));
 }
 
@@ -141,18 +148,7 @@ async function renderReview(body, { params, caps, user }) {
   const item = queue.items.find((q) => q.person_id === person && q.quarter === quarter);
   const indicators = (await schemeFor(caps, unit, Number(quarter.slice(0, 4)))).filter((i) => i.max_points > 0);
   const names = Object.fromEntries((await indicatorsFor(caps, user)).map((i) => [i.code, i.name]));
-  const weeks = new Set(weeksOfQuarter(quarter));
-  const logs = pagedList({
-    label: "本季度周纪实",
-    limit: 13,
-    keepPage: true,
-    load: async ({ limit, offset, after }) => {
-      const page = await get(LOGS, { person, limit, offset, after });
-      return { ...page, items: page.items.filter((l) => weeks.has(l.week)) };
-    },
-    item: (log) => h("div", {}, logCard(log, { names }), logReview(log, logs.reload)),
-    emptyTitle: "本季度还没有周纪实",
-  });
+  const logs = quarterLogs(person, quarter, names, true);
   const side = [];
   if (!item) {
     side.push(section("评分", h("p", { class: "notice" }, "此人当前不在你的待审核队列中（可能已审核或尚未轮到你这一级）。")));
