@@ -238,6 +238,14 @@ def home(page, link: str) -> None:
     page.get_by_role("link", name=link).click()
 
 
+def roster_form(page, unit: Unit, key: str, action: str, form: str):
+    """The form of one of a roster person's actions (修改信息, 调整股室和审核链, 登记离开), opened."""
+    person = page.locator(f'li[data-person="{unit.pid(key)}"]')
+    person.get_by_text("修改、调整审核链或登记离开").click()
+    person.get_by_text(action).click()
+    return person.get_by_role("form", name=form.format(name=unit.names[key]))
+
+
 def print_time_to_task(capsys, tasks: list[Task]) -> None:
     """Shown in the test run's output whatever the capture mode: the figures are read, not asserted."""
     with capsys.disabled():
@@ -318,10 +326,7 @@ def roster_and_scheme(page, sign_in, unit: Unit, tmp_path: Path) -> None:
     expect(errors).to_contain_text("姓名")
     expect(errors).not_to_contain_text("person_name")
 
-    s5 = page.locator(f'li[data-person="{pid("s5")}"]')
-    s5.get_by_text("修改、调整审核链或登记离开").click()
-    s5.get_by_text("修改信息").click()
-    edit = s5.get_by_role("form", name=f"修改 {names['s5']} 的信息")
+    edit = roster_form(page, unit, "s5", "修改信息", "修改 {name} 的信息")
     edit.get_by_label("姓名").fill("邵")
     edit.get_by_role("button", name="保存修改").click()
     expect(edit.locator('[data-error-for="person_name"]')).not_to_be_empty()
@@ -329,17 +334,11 @@ def roster_and_scheme(page, sign_in, unit: Unit, tmp_path: Path) -> None:
     edit.get_by_label("职务").fill("四级主任科员")
     edit.get_by_role("button", name="保存修改").click()
     expect(page.locator(f'li[data-person="{pid("s5")}"]')).to_contain_text("四级主任科员")
-    s5 = page.locator(f'li[data-person="{pid("s5")}"]')
-    s5.get_by_text("修改、调整审核链或登记离开").click()
-    s5.get_by_text("调整股室和审核链").click()
-    chain = s5.get_by_role("form", name=f"调整 {names['s5']} 的审核链")
+    chain = roster_form(page, unit, "s5", "调整股室和审核链", "调整 {name} 的审核链")
     chain.get_by_label("股组长").select_option("")
     chain.get_by_role("button", name="保存审核链").click()
     expect(page.locator(".toast", has_text=f"已调整 {names['s5']} 的审核链")).to_be_visible()
-    s5 = page.locator(f'li[data-person="{pid("s5")}"]')
-    s5.get_by_text("修改、调整审核链或登记离开").click()
-    s5.get_by_text("登记离开（调离、退休）").click()
-    leave = s5.get_by_role("form", name=f"登记 {names['s5']} 离开")
+    leave = roster_form(page, unit, "s5", "登记离开（调离、退休）", "登记 {name} 离开")
     leave.get_by_label("离开原因").select_option("retirement")
     leave.get_by_role("button", name="确认离开").click()
     expect(page.locator(f'li[data-person="{pid("s5")}"]')).to_have_count(0)
@@ -726,19 +725,13 @@ def test_a_section_chief_who_leaves_is_taken_out_of_the_chains_of_the_section(pa
     page.set_viewport_size(PC)
     sign_in(unit.users["admin"])
     home(page, "花名册")
-    c1 = page.locator(f'li[data-person="{pid("c1")}"]')
-    c1.get_by_text("修改、调整审核链或登记离开").click()
-    c1.get_by_text("登记离开（调离、退休）").click()
-    leave = c1.get_by_role("form", name=f"登记 {names['c1']} 离开")
+    leave = roster_form(page, unit, "c1", "登记离开（调离、退休）", "登记 {name} 离开")
     leave.get_by_label("离开原因").select_option("transfer")
     leave.get_by_role("button", name="确认离开").click()
     # s5 left in the first quarter: the chief's section is s1 to s4 now.
     section = "、".join(names[f"s{i}"] for i in range(1, 5))
     expect(page.locator(".toast", has_text=f"已从 {section} 的审核链中移除{names['c1']}")).to_be_visible()
     expect(page.locator(f'li[data-person="{pid("c1")}"]')).to_have_count(0)
-    s1 = page.locator(f'li[data-person="{pid("s1")}"]')
-    s1.get_by_text("修改、调整审核链或登记离开").click()
-    s1.get_by_text("调整股室和审核链").click()
-    chain = s1.get_by_role("form", name=f"调整 {names['s1']} 的审核链")
+    chain = roster_form(page, unit, "s1", "调整股室和审核链", "调整 {name} 的审核链")
     expect(chain.get_by_label("股组长")).to_have_value("")
     expect(chain.get_by_label("分管领导")).to_have_value(pid("dep"))
