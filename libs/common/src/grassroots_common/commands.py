@@ -207,7 +207,7 @@ class CommandContext:
 
     async def existing(self, stream_ids: Sequence[str]) -> set[str]:
         """Which of these streams hold events, as the store has them now (not a read model)."""
-        return await self.runtime.store.existing(stream_ids) if stream_ids else set()
+        return await self.runtime.store.existing(stream_ids)
 
     async def load(self, aggregate_type: type[A], stream_id: str) -> A:
         """The aggregate as its events have it now (to check a rule before deciding elsewhere)."""

@@ -78,6 +78,11 @@ class Member:
     chain: appraisal_events.ReviewingChain
     active: bool = True
 
+    @property
+    def without_reviewer(self) -> bool:
+        """No one is above this person: they take no part in quarters until one is named."""
+        return not (self.chain.section_chief_id or self.chain.deputy_leader_id or self.chain.principal_leader_id)
+
 
 class Roster(Aggregate):
     stream_type = "roster"
@@ -126,7 +131,7 @@ class Roster(Aggregate):
                 person_id=m.person_id, person_name=m.person_name, section_id=m.section_id, chain=m.chain
             )
             for m in self.people.values()
-            if m.active and not self.reviewed_by_nobody(m)
+            if m.active and not m.without_reviewer
         ]
 
     def active_ids(self) -> list[str]:
@@ -364,12 +369,6 @@ class Roster(Aggregate):
                 )
             )
         return reviewed
-
-    @staticmethod
-    def reviewed_by_nobody(member: Member) -> bool:
-        """No one is left above this person: they take no part in quarters until one is named."""
-        chain = member.chain
-        return not (chain.section_chief_id or chain.deputy_leader_id or chain.principal_leader_id)
 
     def _enroll(self, person: NewPerson, today: dt.date) -> None:
         self._raise(

@@ -98,9 +98,10 @@ class RemindMissingLogs:
 async def remind_missing_logs(ctx: CommandContext, command: RemindMissingLogs) -> CommandResult:
     authz.require_unit_admin(ctx.principal, command.unit_id)
     # From the store itself: a log submitted a moment ago is never reminded (a read model may lag).
-    active = (await ctx.load(Roster, roster_stream_id(command.unit_id))).active_ids()
-    logs = await ctx.existing([log_stream_id(person, command.week) for person in active])
-    missing = [person for person in active if log_stream_id(person, command.week) not in logs]
+    roster = await ctx.load(Roster, roster_stream_id(command.unit_id))
+    logs = {person: log_stream_id(person, command.week) for person in roster.active_ids()}
+    submitted = await ctx.existing(list(logs.values()))
+    missing = [person for person, stream in logs.items() if stream not in submitted]
     now = ctx.now()
 
     def act(reminders: LogReminders, setting: RecordedEvent | None) -> dict:

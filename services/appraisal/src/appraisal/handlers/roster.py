@@ -179,7 +179,7 @@ async def person_left(ctx: CommandContext, command: PersonLeft) -> CommandResult
                 {
                     "person_id": m.person_id,
                     "person_name": m.person_name,
-                    "without_reviewer": Roster.reviewed_by_nobody(m),
+                    "without_reviewer": m.without_reviewer,
                 }
                 for m in reviewed
             ]
