@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -22,10 +23,37 @@ import asyncpg
 MAX_CONNECTIONS = 400
 
 
+_handed_out: set[int] = set()
+_LISTEN_PORTS = range(20000, 32000)
+
+
+def _ephemeral_ports() -> range:
+    """The kernel's range for outgoing connections' local ports (Linux's default where unreadable)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return range(int(low), int(high) + 1)
+    except (OSError, ValueError):
+        return range(32768, 61000)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nothing listens on, for a server started soon after.
+
+    Chosen outside the kernel's ephemeral range (a port the kernel hands out itself may be taken by
+    any outgoing connection, a database client's, between this choice and the server's bind) and
+    never the same one twice in a process."""
+    ephemeral = _ephemeral_ports()
+    candidates = [p for p in _LISTEN_PORTS if p not in ephemeral and p not in _handed_out]
+    random.shuffle(candidates)
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError("no free loopback port below the ephemeral range")
 
 
 class PortTaken(RuntimeError):
