@@ -1,17 +1,55 @@
 """Who may do what, in one place: grid members act in their grid, dispatchers in their community,
 department handlers on tickets sent to their department, district administrators everywhere.
 
-Every refusal is a ``Forbidden`` (403 problem+json) with a stable code.
+The table of actions names the roles that may take each; the checks below add the scope (one's
+community, grid, department, claim). Every refusal is a ``Forbidden`` (403 problem+json) with a
+stable code.
 """
 
 from __future__ import annotations
 
 from grassroots_common.auth import Principal
+from grassroots_common.authz import Actions
 from grassroots_common.errors import Forbidden
 from grid.domain.community import COMMUNITY_WIDE_ROLES, IN_GRID_ROLES
 
 GRID_ROLES = (*COMMUNITY_WIDE_ROLES, *IN_GRID_ROLES)
 DISTRICT = ("district_admin",)
+DISPATCHER = ("community_admin",)
+
+ACTIONS = Actions(
+    {
+        # the district: communities, departments, routing rules
+        "directory.manage": DISTRICT,
+        # a community's grids and members: its dispatcher, or the district
+        "community.manage": (*DISTRICT, *DISPATCHER),
+        "community.read": (*DISTRICT, *DISPATCHER, *COMMUNITY_WIDE_ROLES),
+        # patrol reports: the grid roles in their grid (community-wide roles in any grid of theirs)
+        "report.file": GRID_ROLES,
+        "report.act": (*DISPATCHER, *GRID_ROLES),  # resolve, escalate
+        "report.join": GRID_ROLES,
+        "report.twins": (*DISPATCHER, *GRID_ROLES),
+        "report.read": (*DISTRICT, *DISPATCHER, *GRID_ROLES),
+        "report.merge": DISPATCHER,
+        # tickets: the dispatcher of the community, the department holding it
+        "ticket.dispatch": DISPATCHER,  # dispatch, redispatch, verify, close, extensions, revisit
+        "ticket.supervise": (*DISTRICT, *DISPATCHER),
+        "ticket.handle": ("department",),  # accept, return, handle, report back, ask for more time
+        "department.read": ("department",),
+        "league.read": (*DISPATCHER, "department", *DISTRICT),
+        # micro-wishes
+        "wish.collect": (*DISPATCHER, *GRID_ROLES),
+        "wish.screen": DISPATCHER,
+        "wish.claim": ("volunteer", "unit_admin"),
+        "wish.revisit": (*DISPATCHER, *GRID_ROLES),
+        "wish.read": (*DISTRICT, *DISPATCHER, "volunteer", "unit_admin", *GRID_ROLES),
+    }
+)
+
+
+def require_role(principal: Principal, action: str) -> None:
+    """Refuse (403 ``role_required``) unless the principal holds a role of ``action``."""
+    ACTIONS.require(principal, action)
 
 
 def _community(principal: Principal) -> str:
@@ -29,32 +67,29 @@ def _same_community(principal: Principal, community_id: str) -> None:
 # --- hierarchy ------------------------------------------------------------------------------
 
 
-def district_admin(principal: Principal) -> None:
-    principal.require(*DISTRICT)
-
-
 def manage_community(principal: Principal, community_id: str) -> None:
-    """Grids and members: the community's dispatcher or a district administrator."""
+    """Grids and members (``community.manage``): the community's dispatcher or a district administrator."""
     if principal.has(*DISTRICT):
         return
-    principal.require("community_admin")
+    require_role(principal, "community.manage")
     _same_community(principal, community_id)
 
 
 def read_community(principal: Principal, community_id: str) -> None:
-    """Boards and figures of a community: its dispatcher, its community-wide grid roles, the district."""
+    """Boards and figures of a community (``community.read``): its dispatcher, its community-wide
+    grid roles, the district."""
     if principal.has(*DISTRICT):
         return
-    principal.require("community_admin", *COMMUNITY_WIDE_ROLES)
+    require_role(principal, "community.read")
     _same_community(principal, community_id)
 
 
 # --- patrol reports -------------------------------------------------------------------------
 
 
-def reporting_grid(principal: Principal, grid_id: str | None) -> tuple[str, str]:
+def reporting_grid(principal: Principal, grid_id: str | None, action: str = "report.file") -> tuple[str, str]:
     """The community and grid a grid member reports in: their own grid; community-wide roles name one."""
-    principal.require(*GRID_ROLES)
+    require_role(principal, action)
     community = _community(principal)
     own = principal.scope("grid")
     if principal.has(*COMMUNITY_WIDE_ROLES) and grid_id is not None:
@@ -67,11 +102,12 @@ def reporting_grid(principal: Principal, grid_id: str | None) -> tuple[str, str]
 
 
 def act_on_report(principal: Principal, community_id: str, grid_id: str) -> None:
-    """Resolve or escalate a report: its grid's members, community-wide grid roles, the dispatcher."""
-    if principal.has("community_admin", *COMMUNITY_WIDE_ROLES):
+    """Resolve or escalate a report (``report.act``): its grid's members, community-wide grid roles,
+    the dispatcher."""
+    if principal.has(*DISPATCHER, *COMMUNITY_WIDE_ROLES):
         _same_community(principal, community_id)
         return
-    principal.require(*IN_GRID_ROLES)
+    require_role(principal, "report.act")
     _same_community(principal, community_id)
     if principal.scope("grid") != grid_id:
         raise Forbidden("not_your_grid", "只能处置本网格的事项")
@@ -80,11 +116,11 @@ def act_on_report(principal: Principal, community_id: str, grid_id: str) -> None
 def read_reports(principal: Principal, grid_id: str | None = None) -> tuple[str | None, str | None]:
     """Which reports a principal lists: (community, grid) filters; (None, None) for the district.
     Another grid than one's own is refused (403), not answered with one's own grid's reports."""
+    require_role(principal, "report.read")
     if principal.has(*DISTRICT):
         return None, None
-    if principal.has("community_admin", *COMMUNITY_WIDE_ROLES):
+    if principal.has(*DISPATCHER, *COMMUNITY_WIDE_ROLES):
         return _community(principal), None
-    principal.require(*IN_GRID_ROLES)
     grid = principal.scope("grid")
     if grid is None:
         raise Forbidden("grid_scope_missing", "你的账号未归属任何网格，请联系社区管理员")
@@ -94,23 +130,24 @@ def read_reports(principal: Principal, grid_id: str | None = None) -> tuple[str 
 
 
 def twins(principal: Principal) -> str:
-    """Look for a new report's twins: the grid roles and the dispatcher, in their own community."""
-    principal.require("community_admin", *GRID_ROLES)
+    """Look for a new report's twins (``report.twins``): the grid roles and the dispatcher, in their own community."""
+    require_role(principal, "report.twins")
     return _community(principal)
 
 
 def join_report(principal: Principal) -> str:
-    """Join a report as a co-reporter: a grid member of its community (any of its grids)."""
-    principal.require(*GRID_ROLES)
+    """Join a report as a co-reporter (``report.join``): a grid member of its community (any of its grids)."""
+    require_role(principal, "report.join")
     return _community(principal)
 
 
 # --- tickets --------------------------------------------------------------------------------
 
 
-def dispatcher(principal: Principal, community_id: str | None = None) -> str:
-    """Dispatch, verify, close, decide extensions, revisit: the community's dispatcher."""
-    principal.require("community_admin")
+def dispatcher(principal: Principal, community_id: str | None = None, action: str = "ticket.dispatch") -> str:
+    """Dispatch, verify, close, decide extensions, revisit (and merge reports, screen wishes): the
+    community's dispatcher; answers their community."""
+    require_role(principal, action)
     community = _community(principal)
     if community_id is not None and community_id != community:
         raise Forbidden("not_your_community", "只能处理本社区的工单")
@@ -119,22 +156,23 @@ def dispatcher(principal: Principal, community_id: str | None = None) -> str:
 
 def supervisor(principal: Principal, community_id: str) -> None:
     """督办 an overdue ticket: the dispatcher of its community, or a district administrator."""
+    require_role(principal, "ticket.supervise")
     if principal.has(*DISTRICT):
         return
-    if not principal.has("community_admin"):
-        raise Forbidden("role_required", "督办需由工单所在社区的调度员或区级管理员进行")
-    dispatcher(principal, community_id)
+    dispatcher(principal, community_id, "ticket.supervise")
 
 
 def department_handler(principal: Principal, department_id: str) -> None:
-    """Accept, return, handle, report back, ask for an extension: the department holding the ticket."""
-    principal.require("department")
+    """Accept, return, handle, report back, ask for an extension (``ticket.handle``): the department
+    holding the ticket."""
+    require_role(principal, "ticket.handle")
     if principal.scope("department") != department_id:
         raise Forbidden("not_your_department", "该工单未派给你所在的部门")
 
 
 def own_department(principal: Principal) -> str:
-    principal.require("department")
+    """The department whose board a department user reads (``department.read``)."""
+    require_role(principal, "department.read")
     department = principal.scope("department")
     if department is None:
         raise Forbidden("department_scope_missing", "你的账号未归属任何部门")
@@ -164,8 +202,8 @@ def read_ticket(
 def read_league(principal: Principal, community_id: str | None = None) -> None:
     """The department league table is shown to dispatchers, departments and the district; a
     dispatcher narrows it to their own community only."""
-    principal.require("community_admin", "department", *DISTRICT)
-    if community_id is not None and principal.has("community_admin") and not principal.has("department", *DISTRICT):
+    require_role(principal, "league.read")
+    if community_id is not None and principal.has(*DISPATCHER) and not principal.has("department", *DISTRICT):
         _same_community(principal, community_id)
 
 
@@ -173,18 +211,19 @@ def read_league(principal: Principal, community_id: str | None = None) -> None:
 
 
 def collect_wish(principal: Principal, grid_id: str | None) -> tuple[str, str | None]:
-    if principal.has("community_admin"):
+    """Where a wish is collected (``wish.collect``): the dispatcher's community, a grid member's grid."""
+    if principal.has(*DISPATCHER):
         return _community(principal), grid_id
-    return reporting_grid(principal, grid_id)
+    return reporting_grid(principal, grid_id, "wish.collect")
 
 
 def screen_wish(principal: Principal, community_id: str) -> None:
-    dispatcher(principal, community_id)
+    dispatcher(principal, community_id, "wish.screen")
 
 
 def claimant_kind(principal: Principal, community_id: str) -> str:
-    """Party members and volunteers claim as people, unit administrators for their unit."""
-    principal.require("volunteer", "unit_admin")
+    """Party members and volunteers claim as people, unit administrators for their unit (``wish.claim``)."""
+    require_role(principal, "wish.claim")
     own = principal.scope("community")
     if own is not None and own != community_id:
         raise Forbidden("not_your_community", "只能认领本社区的心愿")
@@ -195,7 +234,7 @@ def give_back_claim(principal: Principal, claimant_id: str, community_id: str) -
     """A claimed wish goes back to the demand list by its claimant, or by its community's dispatcher."""
     if principal.sub == claimant_id:
         return
-    if principal.has("community_admin") and principal.scope("community") == community_id:
+    if principal.has(*DISPATCHER) and principal.scope("community") == community_id:
         return
     raise Forbidden("not_your_claim", "只能放弃自己认领的心愿")
 
@@ -207,10 +246,9 @@ def fulfil_claim(principal: Principal, claimant_id: str) -> None:
 
 
 def revisit_wish(principal: Principal, community_id: str) -> None:
-    if principal.has("community_admin", *GRID_ROLES):
-        _same_community(principal, community_id)
-        return
-    raise Forbidden("role_required", "回访需由社区或网格人员进行")
+    """A fulfilled wish is revisited (``wish.revisit``) by its community's dispatcher or grid members."""
+    require_role(principal, "wish.revisit")
+    _same_community(principal, community_id)
 
 
 def wish_board_community(principal: Principal, community_id: str | None) -> str | None:
@@ -219,7 +257,7 @@ def wish_board_community(principal: Principal, community_id: str | None) -> str 
     own = principal.scope("community")
     if principal.has(*DISTRICT) or (principal.has("volunteer", "unit_admin") and own is None):
         return community_id
-    principal.require("community_admin", "volunteer", "unit_admin", *GRID_ROLES)
+    require_role(principal, "wish.read")
     community = community_id or _community(principal)
     _same_community(principal, community)
     return community

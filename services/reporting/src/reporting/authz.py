@@ -1,50 +1,56 @@
 """Who may read what, in one place: district administrators read everything; a unit administrator
 reads their unit; staff read their own growth archive; a town administrator or village secretary
 the file of their villages; a community or a department the tickets they hold. Everything else is
-a 403 problem."""
+a 403 problem. The table of actions names the roles of what is read by role alone; the checks
+after it add the scope (one's unit, one's town or village, one's community or department, oneself)."""
 
 from __future__ import annotations
 
 from grassroots_common.auth import Principal
+from grassroots_common.authz import Actions
 from grassroots_common.errors import Forbidden
 from reporting.figures import Scope
 
 READ_ALL = ("district_admin",)
+
+ACTIONS = Actions(
+    {
+        "document.issue": READ_ALL,  # notices and bulletins are issued by the organization department
+        "document.read": (*READ_ALL, "unit_admin"),  # and go to the district and to every unit
+        "statistics.read": (*READ_ALL, "unit_admin"),
+        "submissions.read": (*READ_ALL, "unit_admin", "operator"),
+        "archive.search": (*READ_ALL, "unit_admin"),
+    }
+)
+
+
+def require_role(principal: Principal, action: str) -> None:
+    """Refuse (403 ``role_required``) unless the principal holds a role of ``action``."""
+    ACTIONS.require(principal, action)
 
 
 def reads_all(principal: Principal) -> bool:
     return principal.has(*READ_ALL)
 
 
-def require_issuer(principal: Principal) -> None:
-    """Notices and bulletins are issued by the district organization department."""
-    principal.require(*READ_ALL)
-
-
-def require_document_reader(principal: Principal) -> None:
-    """Notices and bulletins go to the district and to every unit."""
-    principal.require("district_admin", "unit_admin")
-
-
 def statistics_scope(principal: Principal, requested: Scope) -> Scope:
     """The filter a principal may see: all for the district, their own unit for a unit administrator."""
+    require_role(principal, "statistics.read")
     if reads_all(principal):
         return requested
-    if principal.has("unit_admin"):
-        unit = _own(principal, "unit")
-        if requested.unit not in (None, unit):
-            raise Forbidden("unit_out_of_scope", "只能查看本单位的统计")
-        if requested.town is not None or requested.community is not None:
-            raise Forbidden("unit_out_of_scope", "单位管理员只能查看本单位的统计，不能按镇或社区筛选")
-        return Scope(unit=unit)
-    raise Forbidden("role_required", "统计数据仅向区委组织部和单位管理员开放")
+    unit = _own(principal, "unit")  # a unit administrator
+    if requested.unit not in (None, unit):
+        raise Forbidden("unit_out_of_scope", "只能查看本单位的统计")
+    if requested.town is not None or requested.community is not None:
+        raise Forbidden("unit_out_of_scope", "单位管理员只能查看本单位的统计，不能按镇或社区筛选")
+    return Scope(unit=unit)
 
 
 def unit_scope(principal: Principal) -> str | None:
     """None for the district (every unit); the principal's unit for a unit administrator."""
+    require_role(principal, "submissions.read")
     if reads_all(principal) or principal.has("operator"):
         return None
-    principal.require("unit_admin", "district_admin")
     return _own(principal, "unit")
 
 
@@ -58,11 +64,9 @@ def check_person_archive(principal: Principal, person_id: str, unit_id: str | No
 
 def person_search_unit(principal: Principal) -> str | None:
     """Whose archives a name search covers: every unit for the district, a unit administrator's own."""
-    if reads_all(principal):
-        return None
-    if principal.has("unit_admin"):
-        return _own(principal, "unit")
-    raise Forbidden("archive_forbidden", "按姓名查找成长档案仅向区委组织部和单位管理员开放")
+    if not ACTIONS.allows(principal, "archive.search"):
+        raise Forbidden("archive_forbidden", "按姓名查找成长档案仅向区委组织部和单位管理员开放")
+    return None if reads_all(principal) else _own(principal, "unit")
 
 
 def check_village_file(principal: Principal, town_id: str | None, village_id: str) -> None:

@@ -35,9 +35,9 @@ def test_growth_archive_is_for_the_person_their_unit_and_the_district() -> None:
 
 
 def test_documents_are_issued_by_the_district_only() -> None:
-    authz.require_issuer(who("district_admin"))
-    authz.require_document_reader(who("unit_admin", unit="u1"))
+    authz.require_role(who("district_admin"), "document.issue")
+    authz.require_role(who("unit_admin", unit="u1"), "document.read")
     with pytest.raises(Forbidden):
-        authz.require_issuer(who("unit_admin", unit="u1"))
+        authz.require_role(who("unit_admin", unit="u1"), "document.issue")
     with pytest.raises(Forbidden):
-        authz.require_document_reader(who("staff"))
+        authz.require_role(who("staff"), "document.read")

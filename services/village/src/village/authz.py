@@ -6,45 +6,48 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grassroots_common.auth import Principal
+from grassroots_common.authz import Actions
 from grassroots_common.errors import Forbidden
 
 DISTRICT = ("district_admin",)
 TOWN = ("district_admin", "town_admin")
 VILLAGE = ("district_admin", "town_admin", "village_secretary")
 
-ACTIONS: dict[str, tuple[str, ...]] = {
-    "policy.set": DISTRICT,
-    "town.register": DISTRICT,
-    "village.register": TOWN,
-    "village.status": DISTRICT,
-    "cadre.manage": TOWN,
-    "subsidy.compute": TOWN,
-    "income.report": VILLAGE,
-    "bonus.award": TOWN,
-    "round.open": DISTRICT,
-    "inspection.record": TOWN,
-    "finding.close": VILLAGE,
-    "weakness.screen": TOWN,
-    "weakness.designate": DISTRICT,
-    "rectification.plan": TOWN,
-    "rectification.progress": VILLAGE,
-    "rectification.accept": DISTRICT,
-    "pilot.define": TOWN,
-    "pilot.progress": VILLAGE,
-    "project.register": VILLAGE,
-    "project.report": VILLAGE,
-    "pairing.commit": DISTRICT,
-    "pairing.deliver": TOWN,
-    "village.read": VILLAGE,
-    "town.read": TOWN,
-    "district.read": DISTRICT,
-}
+ACTIONS = Actions(
+    {
+        "policy.set": DISTRICT,
+        "town.register": DISTRICT,
+        "village.register": TOWN,
+        "village.status": DISTRICT,
+        "cadre.manage": TOWN,
+        "subsidy.compute": TOWN,
+        "income.report": VILLAGE,
+        "bonus.award": TOWN,
+        "round.open": DISTRICT,
+        "inspection.record": TOWN,
+        "finding.close": VILLAGE,
+        "weakness.screen": TOWN,
+        "weakness.designate": DISTRICT,
+        "rectification.plan": TOWN,
+        "rectification.progress": VILLAGE,
+        "rectification.accept": DISTRICT,
+        "pilot.define": TOWN,
+        "pilot.progress": VILLAGE,
+        "project.register": VILLAGE,
+        "project.report": VILLAGE,
+        "pairing.commit": DISTRICT,
+        "pairing.deliver": TOWN,
+        "village.read": VILLAGE,
+        "town.read": TOWN,
+        "district.read": DISTRICT,
+    }
+)
 
 
 def require_role(principal: Principal, action: str) -> None:
     """Refuse unless the principal holds a role of ``action`` (its scope is ``authorize``'s to check),
     before a handler reads what the command names."""
-    principal.require(*ACTIONS[action])
+    ACTIONS.require(principal, action)
 
 
 def authorize(principal: Principal, action: str, *, town_id: str | None = None, village_id: str | None = None) -> None:

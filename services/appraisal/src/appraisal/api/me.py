@@ -76,7 +76,7 @@ class SummaryDueOut(Answer):
 
 @router.get("/summary-due", summary="The month whose summary is due now (last month's until submitted)")
 async def my_summary_due(runtime: RuntimeDep, principal: PrincipalDep) -> SummaryDueOut:
-    unit_id = authz.require_appraised(principal)
+    unit_id = authz.own_unit(principal, "own.read")
     now = runtime.clock()
     previous = previous_month(current_month(now))
     submitted = await queries.summary_submitted(runtime.pool, person=principal.sub, month=previous)
@@ -88,7 +88,7 @@ async def my_summary_due(runtime: RuntimeDep, principal: PrincipalDep) -> Summar
 async def my_queue(
     runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Positions
 ) -> Page[QueueItemOut]:
-    authz.require_reviewer(principal)
+    authz.require_role(principal, "quarter.review")
     rows, total = await queries.queue(runtime.pool, reviewer=principal.sub, limit=page.limit, offset=page.offset)
     items = [
         QueueItemOut(
@@ -110,7 +110,7 @@ async def my_queue(
 async def my_appeals(
     runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Positions
 ) -> Page[AppealWaitingOut]:
-    authz.require_principal_leader(principal)
+    authz.require_role(principal, "appeal.resolve")
     rows, total = await queries.appeals(
         runtime.pool,
         unit=None,

@@ -54,7 +54,7 @@ def _peer_state(row: asyncpg.Record) -> str:
 async def my_peer_reviews(
     runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Positions
 ) -> PeerReviewPage:
-    authz.require_appraised_role(principal)
+    authz.require_role(principal, "peer.review")
     rows, total = await queries.my_peer_reviews(
         runtime.pool, reviewer=principal.sub, limit=page.limit, offset=page.offset
     )

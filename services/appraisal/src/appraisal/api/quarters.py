@@ -388,7 +388,7 @@ async def list_quarters(
     positions: Positions,
     status: Annotated[Literal["open", "published", "finalized"] | None, Query()] = None,
 ) -> Page[QuarterOut]:
-    authz.require_unit_reader(principal, unit_id)
+    authz.in_unit(principal, "unit.read", unit_id)
     rows, total = await queries.list_quarters(
         runtime.pool, unit=unit_id, status=status, limit=page.limit, offset=page.offset
     )
@@ -411,7 +411,7 @@ async def board(
         Query(description="The board as it stood at this time (ISO 8601 with a zone), folded from the events"),
     ] = None,
 ) -> BoardOut:
-    authz.require_unit_reader(principal, unit_id)
+    authz.in_unit(principal, "unit.read", unit_id)
     at = check_as_of(as_of, real_now())
     if at is None:
         return await _board(runtime.pool, "rm_quarters", unit_id, quarter, principal, page, positions, section)
@@ -471,7 +471,7 @@ async def board_workbook(
     positions: Positions,
     section: Annotated[str | None, Query(max_length=60)] = None,
 ) -> Response:
-    authz.require_unit_reader(principal, unit_id)
+    authz.in_unit(principal, "unit.read", unit_id)
     row = await queries.quarter(runtime.pool, unit_id, quarter)
     if row is None:
         raise NotFound("quarter_not_found", f"{quarter} 季度考核尚未开启")

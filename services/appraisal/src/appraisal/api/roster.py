@@ -201,7 +201,7 @@ async def import_roster(
     file: Annotated[UploadFile, File(description=".xlsx roster")],
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> CommandResult:
-    authz.require_unit_admin(principal, unit_id)
+    authz.in_unit(principal, "roster.manage", unit_id)
     content = await file.read(MAX_SHEET_BYTES + 1)
     if len(content) > MAX_SHEET_BYTES:
         raise TooLarge("sheet_too_large", "花名册文件不能超过 2 MB")
@@ -243,7 +243,7 @@ async def change_details(
     responses={200: {"content": {XLSX: {}}}},
 )
 async def roster_template(unit_id: UnitId, principal: PrincipalDep) -> Response:
-    authz.require_unit_admin(principal, unit_id)
+    authz.in_unit(principal, "roster.manage", unit_id)
     return Response(template_workbook(), media_type=XLSX, headers=attachment("花名册导入模板.xlsx"))
 
 
@@ -300,7 +300,7 @@ async def list_people(
     positions: Positions,
     active: Annotated[bool | None, Query()] = True,
 ) -> Page[PersonOut]:
-    authz.require_unit_reader(principal, unit_id)
+    authz.in_unit(principal, "unit.read", unit_id)
     rows, total = await queries.list_people(
         runtime.pool, unit=unit_id, active=active, limit=page.limit, offset=page.offset
     )

@@ -22,7 +22,7 @@ class OpenAnnualReview:
 
 
 async def open_annual_review(ctx: CommandContext, command: OpenAnnualReview) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "annual.open", command.unit_id)
     grades: dict[str, tuple[str, str | None, dict[str, Grade]]] = {}
     for num in range(1, 5):
         q = await ctx.load(UnitQuarter, quarter_stream_id(command.unit_id, f"{command.year}-Q{num}"))
@@ -59,7 +59,7 @@ class DecideAnnualGrade:
 
 
 async def decide_annual_grade(ctx: CommandContext, command: DecideAnnualGrade) -> CommandResult:
-    authz.require_annual_decider(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "annual.decide", command.unit_id)
 
     def act(review: AnnualReview) -> dict:
         review.decide(person_id=command.person_id, grade=command.grade, comment=command.comment)

@@ -24,7 +24,7 @@ class SubmitLog:
 
 async def submit_log(ctx: CommandContext, command: SubmitLog) -> CommandResult:
     principal, week, items = ctx.principal, command.week, command.items
-    unit_id = authz.require_appraised(principal)
+    unit_id = authz.own_unit(principal, "log.submit")
     now = ctx.now()
 
     def act(log: WeeklyLog, setting: RecordedEvent | None) -> dict:
@@ -48,7 +48,7 @@ async def submit_log(ctx: CommandContext, command: SubmitLog) -> CommandResult:
 
 async def _reviewer_of(ctx: CommandContext, person_id: str) -> None:
     roster = await ctx.load(Roster, roster_stream_id(ctx.principal.unit()))
-    authz.require_in_chain(ctx.principal, roster.member(person_id).chain)
+    authz.in_chain(ctx.principal, "log.review", roster.member(person_id).chain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ class RemindMissingLogs:
 
 
 async def remind_missing_logs(ctx: CommandContext, command: RemindMissingLogs) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "logs.remind", command.unit_id)
     # From the store itself: a log submitted a moment ago is never reminded (a read model may lag).
     roster = await ctx.load(Roster, roster_stream_id(command.unit_id))
     logs = {person: log_stream_id(person, command.week) for person in roster.active_ids()}

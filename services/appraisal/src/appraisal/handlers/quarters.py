@@ -36,7 +36,7 @@ class OpenQuarter:
 
 
 async def open_quarter(ctx: CommandContext, command: OpenQuarter) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "quarter.open", command.unit_id)
     await _indicators(ctx, command.unit_id, command.quarter)
     roster = await ctx.load(Roster, roster_stream_id(command.unit_id))
     participants = roster.active_participants()
@@ -66,7 +66,7 @@ class SelfAssess:
 
 
 async def self_assess(ctx: CommandContext, command: SelfAssess) -> CommandResult:
-    authz.require_in_own_unit(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "self.assess", command.unit_id)
     card = score_card(await _indicators(ctx, command.unit_id, command.quarter), command.scores)
     if card is None:
         raise Invalid("scores_required", "自评请为各项共性和个性指标打分", field="scores")
@@ -96,7 +96,7 @@ class PeerReview:
 
 
 async def peer_review(ctx: CommandContext, command: PeerReview) -> CommandResult:
-    authz.require_in_own_unit(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "peer.review", command.unit_id)
 
     def act(q: UnitQuarter) -> None:
         q.peer_review(
@@ -124,8 +124,7 @@ class RecordReview:
 
 async def record_review(ctx: CommandContext, command: RecordReview) -> CommandResult:
     # Who may review comes before what the quarter or the scheme holds: an outsider learns nothing.
-    authz.require_reviewer(ctx.principal)
-    authz.require_in_own_unit(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "quarter.review", command.unit_id)
     card = score_card(await _indicators(ctx, command.unit_id, command.quarter), command.scores)
 
     def act(q: UnitQuarter) -> dict:
@@ -179,7 +178,7 @@ class ChangeQuarterReviewers:
 
 
 async def change_quarter_reviewers(ctx: CommandContext, command: ChangeQuarterReviewers) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "quarter.reviewers", command.unit_id)
     roster = await ctx.load(Roster, roster_stream_id(command.unit_id))
     roster.require_reviewers(command.chain)
 
@@ -228,7 +227,7 @@ class PublishResults:
 
 
 async def publish_results(ctx: CommandContext, command: PublishResults) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "quarter.publish", command.unit_id)
     calendar = await ctx.calendar()
     now = ctx.now()
 
@@ -255,7 +254,7 @@ class FileAppeal:
 
 
 async def file_appeal(ctx: CommandContext, command: FileAppeal) -> CommandResult:
-    authz.require_in_own_unit(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "appeal.file", command.unit_id)
     now = ctx.now()
     appeal_id = new_id("apl")
 
@@ -280,7 +279,7 @@ class ResolveAppeal:
 
 async def resolve_appeal(ctx: CommandContext, command: ResolveAppeal) -> CommandResult:
     # The unit's principal leader, before anything of the quarter is read (then: of the person's chain).
-    authz.require_unit_role(ctx.principal, command.unit_id, "principal_leader")
+    authz.in_unit(ctx.principal, "appeal.resolve", command.unit_id)
     now = ctx.now()
 
     def act(q: UnitQuarter) -> dict:
@@ -309,7 +308,7 @@ class FinalizeQuarter:
 
 
 async def finalize_quarter(ctx: CommandContext, command: FinalizeQuarter) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "quarter.finalize", command.unit_id)
     now = ctx.now()
     # The finalized grades of the preceding quarters decide who needs a follow-up visit.
     earlier: dict[str, dict[str, Grade]] = {}
@@ -342,7 +341,9 @@ async def assign_mentor(ctx: CommandContext, command: AssignMentor) -> CommandRe
     now = ctx.now()
 
     def act(q: UnitQuarter) -> None:
-        authz.require_admin_or_leader(ctx.principal, command.unit_id, q.person(command.person_id).participant.chain)
+        authz.unit_or_chain(
+            ctx.principal, "followup.arrange", command.unit_id, q.person(command.person_id).participant.chain
+        )
         mentor = roster.member(command.mentor_id)
         if not mentor.active:
             raise Conflict("mentor_left", f"{mentor.person_name}已离开本单位，不能担任导师")
@@ -366,7 +367,9 @@ class RecordVisit:
 
 async def record_visit(ctx: CommandContext, command: RecordVisit) -> CommandResult:
     def act(q: UnitQuarter) -> None:
-        authz.require_admin_or_leader(ctx.principal, command.unit_id, q.person(command.person_id).participant.chain)
+        authz.unit_or_chain(
+            ctx.principal, "followup.arrange", command.unit_id, q.person(command.person_id).participant.chain
+        )
         q.record_visit(
             person_id=command.person_id,
             visited_by_id=ctx.principal.sub,

@@ -24,7 +24,7 @@ async def issue_reminder(ctx: CommandContext, command: IssueReminder) -> Command
     unit_id = ctx.principal.unit()
     roster = await ctx.load(Roster, roster_stream_id(unit_id))
     member = roster.member(command.person_id)
-    authz.require_in_chain(ctx.principal, member.chain)
+    authz.in_chain(ctx.principal, "reminder.issue", member.chain)
     now = ctx.now()
     reminder_id = new_id("rmd")
 
@@ -55,7 +55,7 @@ async def acknowledge_reminder(ctx: CommandContext, command: AcknowledgeReminder
     now = ctx.now()
 
     def act(reminder: Reminder) -> None:
-        authz.require_recipient(ctx.principal, reminder.recipient())
+        authz.recipient(ctx.principal, "reminder.answer", reminder.recipient())
         reminder.acknowledge(now=now)
 
     return await ctx.execute(Reminder, command.reminder_id, act)
@@ -73,7 +73,7 @@ async def report_rectification(ctx: CommandContext, command: ReportRectification
     now = ctx.now()
 
     def act(reminder: Reminder) -> None:
-        authz.require_recipient(ctx.principal, reminder.recipient())
+        authz.recipient(ctx.principal, "reminder.answer", reminder.recipient())
         reminder.report_rectification(report=command.report, now=now)
 
     return await ctx.execute(Reminder, command.reminder_id, act)

@@ -27,7 +27,7 @@ class ApplyResult:
 
 
 async def apply_result(ctx: CommandContext, command: ApplyResult) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "result.apply", command.unit_id)
     member = (await ctx.load(Roster, roster_stream_id(command.unit_id))).member(command.person_id)
     annual = await ctx.load(AnnualReview, annual_stream_id(command.unit_id, command.year))
 

@@ -21,7 +21,7 @@ class RegisterUnit:
 
 
 async def register_unit(ctx: CommandContext, command: RegisterUnit) -> CommandResult:
-    authz.require_district(ctx.principal)
+    authz.require_role(ctx.principal, "unit.register")
 
     def act(roster: Roster) -> None:
         roster.register(unit_id=command.unit_id, unit_name=command.unit_name)
@@ -39,7 +39,7 @@ class DefineSection:
 
 
 async def define_section(ctx: CommandContext, command: DefineSection) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "roster.manage", command.unit_id)
 
     def act(roster: Roster) -> None:
         roster.define_section(section_id=command.section_id, section_name=command.section_name)
@@ -56,7 +56,7 @@ class ConfigureDeadlines:
 
 
 async def configure_deadlines(ctx: CommandContext, command: ConfigureDeadlines) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "roster.manage", command.unit_id)
 
     def act(roster: Roster) -> dict:
         roster.configure_deadlines(command.deadlines)
@@ -74,7 +74,7 @@ class EnrollPerson:
 
 
 async def enroll_person(ctx: CommandContext, command: EnrollPerson) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "roster.manage", command.unit_id)
     today = china_today(ctx)
 
     def act(roster: Roster) -> dict:
@@ -95,7 +95,7 @@ class ImportRoster:
 
 
 async def import_roster(ctx: CommandContext, command: ImportRoster) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "roster.manage", command.unit_id)
     today = china_today(ctx)
 
     def act(roster: Roster) -> dict:
@@ -124,7 +124,7 @@ class ChangeChain:
 
 
 async def change_chain(ctx: CommandContext, command: ChangeChain) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "roster.manage", command.unit_id)
 
     def act(roster: Roster) -> None:
         roster.change_chain(person_id=command.person_id, section_id=command.section_id, chain=command.chain)
@@ -145,7 +145,7 @@ class ChangePersonDetails:
 
 
 async def change_person_details(ctx: CommandContext, command: ChangePersonDetails) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "roster.manage", command.unit_id)
 
     def act(roster: Roster) -> None:
         roster.change_details(
@@ -170,7 +170,7 @@ class PersonLeft:
 
 
 async def person_left(ctx: CommandContext, command: PersonLeft) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "roster.manage", command.unit_id)
 
     def act(roster: Roster) -> dict:
         reviewed = roster.leave(person_id=command.person_id, reason=command.reason, left_on=command.left_on)

@@ -21,7 +21,7 @@ class DefineScheme:
 
 
 async def define_scheme(ctx: CommandContext, command: DefineScheme) -> CommandResult:
-    authz.require_unit_admin(ctx.principal, command.unit_id)
+    authz.in_unit(ctx.principal, "scheme.define", command.unit_id)
     started = False
     for num in range(1, 5):
         if await ctx.runtime.store.load(quarter_stream_id(command.unit_id, f"{command.year}-Q{num}")):

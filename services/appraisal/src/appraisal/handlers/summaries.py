@@ -20,7 +20,7 @@ class SubmitSummary:
 
 
 async def submit_summary(ctx: CommandContext, command: SubmitSummary) -> CommandResult:
-    unit_id = authz.require_appraised(ctx.principal)
+    unit_id = authz.own_unit(ctx.principal, "summary.submit")
     now = ctx.now()
 
     def act(summary: MonthlySummary, setting: RecordedEvent | None) -> dict:

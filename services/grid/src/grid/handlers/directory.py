@@ -26,7 +26,7 @@ class RegisterCommunity:
 
 
 async def register_community(ctx: CommandContext, command: RegisterCommunity) -> CommandResult:
-    authz.district_admin(ctx.principal)
+    authz.require_role(ctx.principal, "directory.manage")
     community_id = command.community_id or new_id("com")
     now = ctx.now()
 
@@ -121,7 +121,7 @@ class RegisterDepartment:
 
 
 async def register_department(ctx: CommandContext, command: RegisterDepartment) -> CommandResult:
-    authz.district_admin(ctx.principal)
+    authz.require_role(ctx.principal, "directory.manage")
     department_id = command.department_id or new_id("dep")
     now = ctx.now()
 
@@ -146,7 +146,7 @@ class SetRoutingRule:
 
 
 async def set_routing_rule(ctx: CommandContext, command: SetRoutingRule) -> CommandResult:
-    authz.district_admin(ctx.principal)
+    authz.require_role(ctx.principal, "directory.manage")
     now = ctx.now()
     return await ctx.execute(
         Directory,

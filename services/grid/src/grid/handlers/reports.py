@@ -155,7 +155,7 @@ async def merge_report(ctx: CommandContext, command: MergeReport) -> CommandResu
     reporter joins the kept one (``ReportJoined``, ``via="merge"``). Both steps are idempotent, so
     a merge interrupted between them completes when it is sent again."""
     principal, report_id, into = ctx.principal, command.report_id, command.into
-    community_id = authz.dispatcher(principal)
+    community_id = authz.dispatcher(principal, action="report.merge")
     kept = await ctx.load(Report, into)
     if kept.filed is not None and kept.community_id != community_id:
         raise Forbidden("not_your_community", "只能合并本社区的上报", field="into")
@@ -166,7 +166,7 @@ async def merge_report(ctx: CommandContext, command: MergeReport) -> CommandResu
     def merge(d: Report) -> dict:
         if d.filed is None:
             raise NotFound("report_not_found", "找不到该上报")
-        authz.dispatcher(principal, d.community_id)
+        authz.dispatcher(principal, d.community_id, "report.merge")
         d.merge_into(
             kept,
             has_ticket=duplicate_ticket.state is not None,

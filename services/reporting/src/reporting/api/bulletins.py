@@ -104,7 +104,7 @@ class BulletinOut(Answer):
 
 @router.post("", summary="Issue the next numbered bulletin of the year", status_code=201)
 async def create_bulletin(body: CreateBulletinBody, runtime: RuntimeDep, principal: PrincipalDep) -> BulletinOut:
-    authz.require_issuer(principal)
+    authz.require_role(principal, "document.issue")
     now = runtime.clock()
     request = bulletins.BulletinRequest(
         title=body.title.strip(),
@@ -138,14 +138,14 @@ async def list_bulletins(
     page: PageDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> Page[BulletinOut]:
-    authz.require_document_reader(principal)
+    authz.require_role(principal, "document.read")
     items, total = await bulletins.list_page(runtime.pool, year, page.limit, page.offset)
     return Page(items=[BulletinOut(**b) for b in items], total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get("/{bulletin_id}.docx", summary="The bulletin as a Word document", response_class=Response)
 async def bulletin_document(bulletin_id: int, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    authz.require_document_reader(principal)
+    authz.require_role(principal, "document.read")
     b = await bulletins.get(runtime.pool, bulletin_id)
     name = f"{b['series']}{b['year']}年第{b['issue']}期.docx"
     return Response(bulletin_docx(b), media_type=DOCX, headers=attachment(name))
@@ -153,5 +153,5 @@ async def bulletin_document(bulletin_id: int, runtime: RuntimeDep, principal: Pr
 
 @router.get("/{bulletin_id}", summary="One bulletin with its sections and the positions its figures reflect")
 async def get_bulletin(bulletin_id: int, runtime: RuntimeDep, principal: PrincipalDep) -> BulletinOut:
-    authz.require_document_reader(principal)
+    authz.require_role(principal, "document.read")
     return BulletinOut(**await bulletins.get(runtime.pool, bulletin_id))

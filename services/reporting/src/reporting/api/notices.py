@@ -52,7 +52,7 @@ class NoticeOut(Answer):
 
 @router.post("", summary="Generate the notice of a period (district organization department)", status_code=201)
 async def generate_notice(body: GenerateNoticeBody, runtime: RuntimeDep, principal: PrincipalDep) -> NoticeOut:
-    authz.require_issuer(principal)
+    authz.require_role(principal, "document.issue")
     notice = await notices.generate(runtime.pool, body.kind, periods.parse(body.period), principal.sub, runtime.clock())
     return NoticeOut(**notice)
 
@@ -65,21 +65,21 @@ async def list_notices(
     kind: NoticeKind | None = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> Page[NoticeOut]:
-    authz.require_document_reader(principal)
+    authz.require_role(principal, "document.read")
     items, total = await notices.list_page(runtime.pool, kind, year, page.limit, page.offset)
     return Page(items=[NoticeOut(**n) for n in items], total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get("/{notice_id}.docx", summary="The notice as a Word document", response_class=Response)
 async def notice_document(notice_id: int, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    authz.require_document_reader(principal)
+    authz.require_role(principal, "document.read")
     notice = await notices.get(runtime.pool, notice_id)
     return Response(notice_docx(notice), media_type=DOCX, headers=attachment(f"{notice['code']}.docx"))
 
 
 @router.get("/{notice_id}.xlsx", summary="The notice's tables as an Excel workbook", response_class=Response)
 async def notice_workbook(notice_id: int, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    authz.require_document_reader(principal)
+    authz.require_role(principal, "document.read")
     n = await notices.get(runtime.pool, notice_id)
     about = {
         "编号": n["code"],
@@ -93,5 +93,5 @@ async def notice_workbook(notice_id: int, runtime: RuntimeDep, principal: Princi
 
 @router.get("/{notice_id}", summary="One notice with its figures and the positions they reflect")
 async def get_notice(notice_id: int, runtime: RuntimeDep, principal: PrincipalDep) -> NoticeOut:
-    authz.require_document_reader(principal)
+    authz.require_role(principal, "document.read")
     return NoticeOut(**await notices.get(runtime.pool, notice_id))
