@@ -153,6 +153,16 @@ async def test_the_store_says_which_streams_hold_events(store: CommandStore) -> 
     assert await store.existing([]) == set()
 
 
+async def test_the_store_gives_every_event_of_a_type_in_the_streams_of_a_type(store: CommandStore) -> None:
+    await store.append("c1", "counter", 0, counted(1, 2), META)
+    await store.append("unit-1", "unit", 0, [NewEvent(LimitChanged(limit=3))], META)
+    await store.append("c2", "counter", 0, counted(3), META)
+    found = await store.events_of_type("counter", "Counted")
+    assert [(e.stream_id, e.data["n"]) for e in found] == [("c1", 1), ("c1", 2), ("c2", 3)]
+    assert await store.events_of_type("unit", "Counted") == []
+    assert [e.data for e in await store.events_of_type("unit", "LimitChanged")] == [{"limit": 3}]
+
+
 async def test_a_first_append_is_written_while_the_stream_is_empty_and_the_setting_unchanged(
     store: CommandStore,
 ) -> None:

@@ -87,6 +87,8 @@ class CommandStore(Protocol):
 
     async def existing(self, stream_ids: Sequence[str]) -> set[str]: ...
 
+    async def events_of_type(self, stream_type: str, event_type: str) -> list[RecordedEvent]: ...
+
 
 class CommandRuntime(Protocol):
     """What a handler reaches through ``ctx.runtime``: the service's ``Runtime``, or a
@@ -208,6 +210,11 @@ class CommandContext:
     async def existing(self, stream_ids: Sequence[str]) -> set[str]:
         """Which of these streams hold events, as the store has them now (not a read model)."""
         return await self.runtime.store.existing(stream_ids)
+
+    async def events_of_type(self, stream_type: str, event_type: str) -> list[RecordedEvent]:
+        """Every event of one type in the streams of one type, as the store has them now (not a
+        read model): what a command acting on every stream of a kind starts from."""
+        return await self.runtime.store.events_of_type(stream_type, event_type)
 
     async def load(self, aggregate_type: type[A], stream_id: str) -> A:
         """The aggregate as its events have it now (to check a rule before deciding elsewhere)."""

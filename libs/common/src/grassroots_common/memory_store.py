@@ -118,6 +118,9 @@ class InMemoryEventStore:
     async def last_of_type(self, stream_id: str, event_type: str) -> RecordedEvent | None:
         return self._latest(LatestOf(stream_id, event_type))
 
+    async def events_of_type(self, stream_type: str, event_type: str) -> list[RecordedEvent]:
+        return [r.record() for r in self._rows if (r.event.stream_type, r.event.type) == (stream_type, event_type)]
+
     async def existing(self, stream_ids: Sequence[str]) -> set[str]:
         return {s for s in stream_ids if self._streams.get(s)}
 

@@ -497,6 +497,16 @@ class EventStore:
         )
         return (await _records([row]))[0] if row else None
 
+    async def events_of_type(self, stream_type: str, event_type: str) -> list[RecordedEvent]:
+        """Every event of one type in the streams of one type, in the order they were written (by
+        the stream type's index): e.g. each village's registration, to act on every village."""
+        rows = await self.pool.fetch(
+            f"""SELECT {_COLUMNS} FROM events WHERE stream_type = $1 AND type = {_type_literal(event_type)}
+                ORDER BY position""",
+            stream_type,
+        )
+        return await _records(rows)
+
     async def existing(self, stream_ids: Sequence[str]) -> set[str]:
         """Which of ``stream_ids`` hold events (one query, by the stream's index)."""
         rows = await self.pool.fetch(

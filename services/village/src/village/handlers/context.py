@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from grassroots_common.commands import CommandContext
 from grassroots_common.contracts.village import VillagePolicySet
 from grassroots_common.errors import NotFound
 from grassroots_common.runtime import Runtime
@@ -30,12 +31,8 @@ async def load_village(runtime: Runtime, village_id: str) -> Village:
     return village
 
 
-async def villages_of_town(runtime: Runtime, town_id: str | None) -> list[str]:
-    """Village ids registered in a town (all when ``town_id`` is None), from the event store itself."""
-    rows = await runtime.pool.fetch(
-        """SELECT data->>'village_id' AS village_id FROM events
-           WHERE stream_type = 'village' AND type = 'VillageRegistered'
-             AND ($1::text IS NULL OR data->>'town_id' = $1) ORDER BY data->>'village_id'""",
-        town_id,
-    )
-    return [r["village_id"] for r in rows]
+async def villages_of_town(ctx: CommandContext, town_id: str | None) -> list[str]:
+    """Village ids registered in a town (all when ``town_id`` is None), in id order, from the event
+    store itself (a village registered a moment ago is among them)."""
+    registered = await ctx.events_of_type("village", "VillageRegistered")
+    return sorted(e.data["village_id"] for e in registered if town_id is None or e.data["town_id"] == town_id)

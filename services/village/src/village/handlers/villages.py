@@ -199,7 +199,7 @@ async def compute_subsidies(ctx: CommandContext, command: ComputeSubsidies) -> d
     unkeyed = dataclasses.replace(ctx, idempotency=None)
     issued: list[dict] = []
     skipped: list[dict] = []
-    for village_id in await villages_of_town(ctx.runtime, town_id):
+    for village_id in await villages_of_town(ctx, town_id):
         try:
             result = await compute_subsidy(unkeyed, ComputeSubsidy(village_id=village_id, month=month))
         except DomainError as exc:
