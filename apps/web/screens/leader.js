@@ -96,20 +96,32 @@ function quota(item, quarter) {
   );
 }
 
-/** The 好 quota of the unit's quarters under way: shown even when nothing waits for me. */
-function unitQuota(user, after) {
-  const slot = h("div", { class: "quota-slot sticky-quota", "aria-live": "polite" });
+/** The 好 quota of the unit's quarters in one status, a line above each (``caption``), or
+ * ``none`` when the unit has no such quarter. */
+function unitQuotas(user, { status, after, caption, none, slotClass = "sticky-quota" }) {
+  const slot = h("div", { class: slotClass, "aria-live": "polite" });
   const unit = user.scopes?.unit;
   if (!unit) return slot;
   into(
     slot,
-    () => get(`${BASE.appraisal}/units/${encodeURIComponent(unit)}/quarters`, { status: "open", limit: 4, after }),
+    () => get(`${BASE.appraisal}/units/${encodeURIComponent(unit)}/quarters`, { status, limit: 4, after }),
     (page) =>
       page.items.length
-        ? page.items.map((q) => h("div", { dataset: { quarter: q.quarter } }, h("p", { class: "muted small" }, `${q.quarter} 本单位“好”等次名额（参评 ${q.participants} 人，比例 ${Math.round(q.good_ratio * 100)}%）`), quota(q, q.quarter)))
-        : h("p", { class: "muted small" }, "本单位目前没有进行中的季度考核。"),
+        ? page.items.map((q) => h("div", { dataset: { quarter: q.quarter } }, h("p", { class: "muted small" }, caption(q)), quota(q, q.quarter)))
+        : none,
   );
   return slot;
+}
+
+/** The 好 quota of the unit's quarters under way: shown even when nothing waits for me. */
+function unitQuota(user, after) {
+  return unitQuotas(user, {
+    status: "open",
+    after,
+    slotClass: "quota-slot sticky-quota",
+    caption: (q) => `${q.quarter} 本单位“好”等次名额（参评 ${q.participants} 人，比例 ${Math.round(q.good_ratio * 100)}%）`,
+    none: h("p", { class: "muted small" }, "本单位目前没有进行中的季度考核。"),
+  });
 }
 
 function renderQueue(body, { query, user }) {
@@ -240,15 +252,12 @@ function renderAppeals(body, { user, query }) {
 
 /** Quotas of the unit's quarters in publication (an appeal answered with 好 uses one). */
 function unitQuotaPublished(user, after) {
-  const slot = h("div", { class: "sticky-quota", "aria-live": "polite" });
-  const unit = user.scopes?.unit;
-  if (!unit) return slot;
-  into(
-    slot,
-    () => get(`${BASE.appraisal}/units/${encodeURIComponent(unit)}/quarters`, { status: "published", limit: 4, after }),
-    (page) => (page.items.length ? page.items.map((q) => h("div", { dataset: { quarter: q.quarter } }, h("p", { class: "muted small" }, `${q.quarter} 公示中，待答复申诉 ${q.appeals_open} 件`), quota(q, q.quarter))) : empty("本单位没有公示中的季度")),
-  );
-  return slot;
+  return unitQuotas(user, {
+    status: "published",
+    after,
+    caption: (q) => `${q.quarter} 公示中，待答复申诉 ${q.appeals_open} 件`,
+    none: empty("本单位没有公示中的季度"),
+  });
 }
 
 export const screens = [
