@@ -17,13 +17,14 @@ from grassroots_cli.platform import Child, Platform
 from grassroots_common.embedded import NatsServer, PortTaken, free_port
 
 
-def test_up_refuses_a_port_another_program_holds(tmp_path) -> None:
+@pytest.mark.parametrize("command", ["up", "cluster"])
+def test_up_refuses_a_port_another_program_holds(tmp_path, command: str) -> None:
     with socket.socket() as held:
         held.bind(("127.0.0.1", 0))
         held.listen()
         port = held.getsockname()[1]
         for option in ("--nats-port", "--port"):
-            args = ["up", "--data-dir", str(tmp_path / "data"), option, str(port)]
+            args = [command, "--data-dir", str(tmp_path / "data"), option, str(port)]
             result = CliRunner().invoke(cli, args, env={"COLUMNS": "200"})
             assert result.exit_code == 1, result.output
             assert f"port {port}" in result.output and "already in use" in result.output

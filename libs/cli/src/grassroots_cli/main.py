@@ -7,8 +7,9 @@ import datetime as dt
 import json
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Protocol
 
 import typer
 from nats.js.api import ClusterInfo
@@ -60,7 +61,6 @@ def up(
     (a process that dies is started again); Ctrl-C stops all."""
     from grassroots_cli.platform import Platform
     from grassroots_cli.services import SERVICES
-    from grassroots_common.embedded import PortTaken
 
     platform = Platform(
         data_dir=data_dir,
@@ -70,32 +70,15 @@ def up(
         service_ports={name: service_ports + i for i, name in enumerate(SERVICES)},
         nats_port=nats_port,
     )
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        platform.check_ports()
-    except PortTaken as exc:
-        console.print(f"[red]Cannot start:[/] {exc}. Stop that program, or choose other ports (see --help).")
-        raise typer.Exit(1) from exc
-    console.print(f"[bold]Grassroots[/] starting under {data_dir.resolve()} …")
-    try:
-        platform.start()
+
+    def ready() -> None:
         console.print(
             f"[green]Ready[/] at [bold]{platform.url}[/]  (NATS {platform.nats_url}; logs in {data_dir}/logs)"
         )
         if not platform.dev_signin:
             console.print("Demo sign-in is off: sign in with a token from `grassroots token`.")
-        console.print("Press Ctrl-C to stop.")
-        while not stop.wait(1.0):  # a bounded wait, so the signal handlers get to run
-            pass
-    except PortTaken as exc:
-        console.print(f"[red]Cannot start:[/] {exc}. Stop that program, or choose other ports (see --help).")
-        raise typer.Exit(1) from exc
-    finally:
-        console.print("Stopping …")
-        platform.stop()
-        console.print("Stopped.")
+
+    _run_until_stopped(platform, f"[bold]Grassroots[/] starting under {data_dir.resolve()} …", ready)
 
 
 @app.command()
@@ -114,31 +97,53 @@ def cluster(
     replicas), PostgreSQL, and for each service two API replicas behind the one origin and two worker
     processes (one active per lock); every process supervised. Ctrl-C stops all."""
     from grassroots_cli.cluster import Cluster
-    from grassroots_common.embedded import PortTaken
 
     topology = Cluster(data_dir=data_dir, port=port, seed_demo=demo, service_base=service_ports, nats_port=nats_port)
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        topology.check_ports()
-    except PortTaken as exc:
-        console.print(f"[red]Cannot start:[/] {exc}. Stop that program, or choose other ports (see --help).")
-        raise typer.Exit(1) from exc
-    console.print(f"[bold]Grassroots cluster[/] starting under {data_dir.resolve()} …")
-    try:
-        topology.start()
+
+    def ready() -> None:
         console.print(
             f"[green]Ready[/] at [bold]{topology.url}[/] in {topology.started_in:.0f}s (NATS {topology.nats_url})"
         )
         console.print(
             f"`grassroots streams --data-dir {data_dir}` and `grassroots locks --data-dir {data_dir}` show it."
         )
-        while not stop.wait(1.0):
+
+    _run_until_stopped(topology, f"[bold]Grassroots cluster[/] starting under {data_dir.resolve()} …", ready)
+
+
+class _Supervised(Protocol):
+    def check_ports(self) -> None: ...
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+def _run_until_stopped(processes: _Supervised, starting: str, ready: Callable[[], None]) -> None:
+    """Start ``processes`` (refused when a port is taken), say ``ready``, and run until Ctrl-C or
+    SIGTERM; then stop them all, whatever happened."""
+    from grassroots_common.embedded import PortTaken
+
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    taken = "[red]Cannot start:[/] {}. Stop that program, or choose other ports (see --help)."
+    try:
+        processes.check_ports()
+    except PortTaken as exc:
+        console.print(taken.format(exc))
+        raise typer.Exit(1) from exc
+    console.print(starting)
+    try:
+        processes.start()
+        ready()
+        console.print("Press Ctrl-C to stop.")
+        while not stop.wait(1.0):  # a bounded wait, so the signal handlers get to run
             pass
+    except PortTaken as exc:
+        console.print(taken.format(exc))
+        raise typer.Exit(1) from exc
     finally:
         console.print("Stopping …")
-        topology.stop()
+        processes.stop()
         console.print("Stopped.")
 
 
