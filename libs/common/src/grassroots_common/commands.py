@@ -92,12 +92,10 @@ class CommandStore(Protocol):
 
 class CommandRuntime(Protocol):
     """What a handler reaches through ``ctx.runtime``: the service's ``Runtime``, or a
-    specification's stand-in (``grassroots_common.specification``). ``pool`` serves the few
-    handlers that consult a read model (a town's villages, the week's missing logs); a
-    specification has none."""
+    specification's stand-in (``grassroots_common.specification``). No database pool: a handler
+    decides on what the store holds (``CommandStore``), never on a read model."""
 
     store: CommandStore
-    pool: Any
     clock: Callable[[], dt.datetime]
 
     def wake_relay(self) -> None: ...

@@ -9,8 +9,8 @@ time), then the events it appended or the refusal it answered.
 The handler runs exactly as a request runs it — the same ``CommandContext`` and ``execute`` —
 on an ``InMemoryEventStore``, which ``libs/common/tests/test_store_contract.py`` holds to the
 PostgreSQL store's behaviour. Uploads are ``spec.uploaded(...)``; the calendar is the package's
-unless given. A handler that consults a read model through ``ctx.runtime.pool`` (a town's
-villages, the week's missing logs) needs the database: its test is an integration test.
+unless given. Every handler runs here: none consults a read model (a run over a town's villages,
+the week's missing logs ask the store: ``ctx.events_of_type``, ``ctx.existing``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from grassroots_common.auth import Principal
 from grassroots_common.commands import CommandContext, CommandResult, Idempotency
@@ -39,7 +39,6 @@ class SpecificationRuntime:
     store: InMemoryEventStore
     clock: Callable[[], dt.datetime]
     work_calendar: WorkCalendar = field(default_factory=package_work_calendar)
-    pool: Any = None
     uploads: set[str] = field(default_factory=set)
     relay_woken: int = 0
 
