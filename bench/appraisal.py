@@ -17,9 +17,7 @@ import argparse
 import asyncio
 import contextlib
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +35,7 @@ from fastapi import FastAPI  # noqa: E402
 from pydantic import BaseModel, Field  # noqa: E402
 
 from appraisal.domain.weeks import WEEK_PATTERN  # noqa: E402
+from grassroots_cli.wrk import run_wrk  # noqa: E402
 from grassroots_common.auth import mint_token  # noqa: E402
 from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, ensure_database, free_port  # noqa: E402
 from grassroots_common.jetstream import StreamSpec, connect, ensure_stream  # noqa: E402
@@ -120,25 +119,8 @@ def serve_baseline(port: int, dsn: str, nats_url: str) -> None:
 def wrk(url: str, script: str, seconds: int, folder: Path) -> dict[str, float]:
     path = folder / f"s{time.monotonic_ns()}.lua"
     path.write_text(script)
-    out = subprocess.run(
-        ["wrk", "-t1", "-c32", f"-d{seconds}s", "--latency", "-s", str(path), url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    return {
-        "rps": rps,
-        "requests": total,
-        "errors": int(non2xx.group(1)) if non2xx else 0,
-        "p50_ms": float(p50.group(1)) * scale[p50.group(2)] if p50 else 0.0,
-        "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else 0.0,
-    }
+    run = run_wrk(url, path, seconds, connections=32, threads=1)
+    return {"rps": run.rps, "requests": run.requests, "errors": run.errors, "p50_ms": run.p50_ms, "p99_ms": run.p99_ms}
 
 
 async def wait_ready(base: str, path: str) -> None:

@@ -17,9 +17,7 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +30,7 @@ import httpx
 # Run as a script, this file's folder comes first on sys.path and its name would shadow the grid package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
+from grassroots_cli.wrk import run_wrk  # noqa: E402
 from grassroots_common.auth import mint_token  # noqa: E402
 from grassroots_common.calendar_projection import load_calendar  # noqa: E402
 from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, ensure_database, free_port  # noqa: E402
@@ -74,25 +73,8 @@ wrk.headers["Authorization"] = "Bearer {token}"
 def wrk(url: str, script: str, seconds: int, connections: int, threads: int, folder: Path) -> dict[str, float]:
     path = folder / f"s{time.monotonic_ns()}.lua"
     path.write_text(script)
-    out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(path), url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    errors = int(non2xx.group(1)) if non2xx else 0
-    return {
-        "rps": rps,
-        "ok_rps": rps * (total - errors) / total if total else 0.0,
-        "requests": total,
-        "errors": errors,
-        "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else 0.0,
-    }
+    run = run_wrk(url, path, seconds, connections=connections, threads=threads)
+    return {"rps": run.rps, "ok_rps": run.ok_rps, "requests": run.requests, "errors": run.errors, "p99_ms": run.p99_ms}
 
 
 def token(sub: str, roles: list[str], **scopes: str) -> str:

@@ -20,10 +20,8 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +34,7 @@ import httpx
 # Run as a script, this file's folder comes first on sys.path and its name would shadow the village package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
+from grassroots_cli.wrk import run_wrk  # noqa: E402
 from grassroots_common.auth import mint_token  # noqa: E402
 from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, ensure_database, free_port  # noqa: E402
 from grassroots_common.events import RecordedEvent  # noqa: E402
@@ -70,21 +69,8 @@ class ReplayOnly(Projection):
 def wrk(url: str, token: str, seconds: int, folder: Path) -> dict[str, float]:
     script = folder / f"s{time.monotonic_ns()}.lua"
     script.write_text(GET_LUA.format(token=token))
-    out = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(script), url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    return {
-        "rps": rps,
-        "errors": int(non2xx.group(1)) if non2xx else 0,
-        "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else 0.0,
-    }
+    run = run_wrk(url, script, seconds, connections=16, threads=2)
+    return {"rps": run.rps, "errors": run.errors, "p99_ms": run.p99_ms}
 
 
 async def caught_up(runtime: Runtime, total: int, timeout: float = 120.0) -> float:

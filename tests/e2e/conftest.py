@@ -62,6 +62,16 @@ class CommandLoad:
                     self.failed.append((time.monotonic(), person, status))
                     await asyncio.sleep(0.2)  # a client told to come back later does not hammer
 
+    def print_failures(self) -> None:
+        """The commands that failed (person, answer, seconds after the first failure), six a line."""
+        if not self.failed:
+            return
+        first = self.failed[0][0]
+        listed = [f"{person} {status} +{at - first:.1f}s" for at, person, status in self.failed]
+        print("  failed commands (person, answer, seconds after the first failure):", flush=True)
+        for i in range(0, len(listed), 6):
+            print("    " + "; ".join(listed[i : i + 6]), flush=True)
+
 
 async def _until(probe: Callable[[], Awaitable[bool]], timeout: float, what: str) -> float:
     """Seconds until ``probe`` holds (a deadline, never a fixed sleep)."""

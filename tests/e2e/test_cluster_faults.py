@@ -210,12 +210,7 @@ async def test_kill_the_stream_leader_workers_and_an_api_replica_under_load(
         print(f"  {what}: {seconds:.1f}s", flush=True)
     print(f"  commands failed while an API replica was killed: {api_failures}", flush=True)
     print(f"  read models caught up {converged:.1f}s after the load stopped", flush=True)
-    if load.failed:
-        first = load.failed[0][0]
-        listed = [f"{person} {status} +{at - first:.1f}s" for at, person, status in load.failed]
-        print("  failed commands (person, answer, seconds after the first failure):", flush=True)
-        for i in range(0, len(listed), 6):
-            print("    " + "; ".join(listed[i : i + 6]), flush=True)
+    load.print_failures()
     assert not [f for f in load.failed if f[2] == "500"], failed
 
 

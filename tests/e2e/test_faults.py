@@ -178,12 +178,7 @@ async def test_kill_a_service_nats_and_postgres_under_load(platform: Platform, c
     for fault, seconds in recovery.items():
         print(f"  recovered from kill -9 of {fault} in {seconds:.1f}s", flush=True)
     print(f"  read models caught up {converged:.1f}s after the load stopped", flush=True)
-    if load.failed:
-        first = load.failed[0][0]
-        listed = [f"{person} {status} +{at - first:.1f}s" for at, person, status in load.failed]
-        print("  failed commands (person, answer, seconds after the first failure):", flush=True)
-        for i in range(0, len(listed), 6):
-            print("    " + "; ".join(listed[i : i + 6]), flush=True)
+    load.print_failures()
     if "500" in failed:  # what the services logged, to tell why
         for log_file in sorted((platform.data_dir / "logs").glob("*.log")):
             lines = log_file.read_text(errors="replace").splitlines()

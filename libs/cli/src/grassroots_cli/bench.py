@@ -37,6 +37,7 @@ from rich.table import Table
 
 from grassroots_cli import bench_cpu
 from grassroots_cli.platform import uvicorn_args
+from grassroots_cli.wrk import run_wrk
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.auth import mint_token
 from grassroots_common.commands import execute
@@ -331,19 +332,10 @@ def _wrk(
     keyed: bool = False,
 ) -> tuple[float, float]:
     env = {"BENCH_TOKENS": str(tokens), "BENCH_YEAR": str(year), "BENCH_THREADS": "2", "BENCH_KEYED": str(int(keyed))}
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        check=True,
-    ).stdout
-    failed = next((line.split(":")[1].strip() for line in out.splitlines() if "Non-2xx" in line), "0")
-    if int(failed):
-        raise RuntimeError(f"{url} answered {failed} requests with an error status; wrk said:\n{out}")
-    rate = float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")))
-    p99_raw = next(line.split()[1] for line in out.splitlines() if line.strip().startswith("99%"))
-    return rate, _ms(p99_raw)
+    run = run_wrk(url, script, seconds, connections=connections, env=env)
+    if run.errors:
+        raise RuntimeError(f"{url} answered {run.errors} requests with an error status")
+    return run.rps, run.p99_ms
 
 
 async def _wal_bytes(dsn: str) -> int:
@@ -353,13 +345,6 @@ async def _wal_bytes(dsn: str) -> int:
         return int(await conn.fetchval("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')"))
     finally:
         await conn.close()
-
-
-def _ms(value: str) -> float:
-    for suffix, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
-        if value.endswith(suffix):
-            return float(value[: -len(suffix)]) * factor
-    return float(value)
 
 
 class _Connections:
