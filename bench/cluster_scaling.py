@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from grassroots_cli.bench import WRK_SCRIPT, _wait_ready, _wrk
+from grassroots_cli.bench import WRK_SCRIPT, _wait_ready, _warm_up, _wrk
 from grassroots_cli.cluster import NATS_NODES, Cluster
 from grassroots_common.auth import mint_token
 from grassroots_common.embedded import free_port
@@ -70,13 +70,13 @@ def main() -> None:
             2: f"{cluster.url}/api/appraisal/api/v1/logs",
         }
         for replicas, url in targets.items():  # warm-up: every token seen once by each replica
-            _wrk(url, script, token_file, 3, year=2020 + replicas, keyed=True)
+            _warm_up(url, script, token_file, len(tokens), 3, keyed=True, year=2020 + replicas)
         rates: dict[int, list[float]] = {1: [], 2: []}
         year = 2022  # a year per round (each log a first submission); the rounds end at 2026
         for _ in range(args.rounds):
             for replicas, url in targets.items():
                 year += 1
-                rate, p99 = _wrk(url, script, token_file, args.seconds, year=year, keyed=True)
+                rate, p99, _ = _wrk(url, script, token_file, args.seconds, year=year, keyed=True)
                 rates[replicas].append(rate)
                 print(f"  {replicas} API replica(s): {rate:,.0f} keyed commands/s, p99 {p99:.0f} ms", flush=True)
         one, two = (sum(r) / len(r) for r in (rates[1], rates[2]))
