@@ -52,6 +52,19 @@ def cadre(
     )  # fmt: skip
 
 
+def left(cadre_id: str, position: CadrePosition, on: dt.date) -> village_events.CadreLeft:
+    """The cadre ``cadre()`` appointed, leaving the roster ``on`` that day."""
+    return village_events.CadreLeft(
+        town_id=T1,
+        village_id=V1,
+        cadre_id=cadre_id,
+        name=f"干部{cadre_id}",
+        position=position,
+        left_on=on,
+        reason="",
+    )
+
+
 async def village(*events: object) -> Specification:
     """A specification at ``NOW`` with the town and the village registered, then ``events``."""
     spec = Specification(at=NOW)
@@ -326,15 +339,7 @@ async def test_releasing_a_cadre_the_village_never_had_is_refused() -> None:
 async def test_releasing_a_cadre_twice_is_refused() -> None:
     spec = await village(
         cadre("c1", "director"),
-        village_events.CadreLeft(
-            town_id=T1,
-            village_id=V1,
-            cadre_id="c1",
-            name="干部c1",
-            position="director",
-            left_on=dt.date(2026, 4, 1),
-            reason="",
-        ),
+        left("c1", "director", dt.date(2026, 4, 1)),
     )
     command = ReleaseCadre(village_id=V1, cadre_id="c1", left_on=dt.date(2026, 5, 31), reason="")
     (await spec.when(release_cadre, command, as_=TOWN)).refused("cadre_already_left")
@@ -361,15 +366,7 @@ async def test_the_sheet_pays_who_served_in_the_month_at_the_policys_rates_not_r
         cadre("c2", "committee_member"),
         cadre("c3", "reserve"),
         cadre("c4", "deputy_secretary"),
-        village_events.CadreLeft(
-            town_id=T1,
-            village_id=V1,
-            cadre_id="c4",
-            name="干部c4",
-            position="deputy_secretary",
-            left_on=dt.date(2026, 4, 30),
-            reason="",
-        ),
+        left("c4", "deputy_secretary", dt.date(2026, 4, 30)),
         cadre("c5", "committee_member", on=dt.date(2026, 5, 31)),
     )
     outcome = await spec.when(compute_subsidy, ComputeSubsidy(village_id=V1, month="2026-05"), as_=TOWN)
