@@ -40,6 +40,7 @@ RESOLVE = handlers.ResolveReport(report_id="rpt_1", resolution="已清理")
 MERGE_2_INTO_1 = handlers.MergeReport(report_id="rpt_2", into="rpt_1")
 
 Handler = Callable[..., Awaitable[CommandResult]]
+Step = tuple[Handler, object]
 
 
 def filed(report_id: str = "rpt_1", **changes: object) -> ReportFiled:
@@ -340,38 +341,26 @@ async def test_a_report_of_another_community_is_not_found_to_join() -> None:
 # --- who may act on a filed report -----------------------------------------------------------
 
 
+RESOLVE_STEP: Step = (handlers.resolve_report, RESOLVE)
+ESCALATE: Step = (handlers.escalate_report, handlers.EscalateReport(report_id="rpt_1", reason="需处理"))
+JOIN: Step = (handlers.join_report, handlers.JoinReport(report_id="rpt_1"))
+
+
 @pytest.mark.parametrize(
-    ("handler", "command", "principal", "code"),
+    ("step", "principal", "code"),
     [
-        pytest.param(handlers.resolve_report, RESOLVE, NEIGHBOUR, "not_your_grid", id="another grid's member resolves"),
+        pytest.param(RESOLVE_STEP, NEIGHBOUR, "not_your_grid", id="another grid's member resolves"),
         pytest.param(
-            handlers.resolve_report,
-            RESOLVE,
-            OTHER_DISPATCHER,
-            "not_your_community",
-            id="another community's dispatcher resolves",
+            RESOLVE_STEP, OTHER_DISPATCHER, "not_your_community", id="another community's dispatcher resolves"
         ),
-        pytest.param(
-            handlers.escalate_report,
-            handlers.EscalateReport(report_id="rpt_1", reason="需处理"),
-            DEPARTMENT,
-            "role_required",
-            id="a department escalates",
-        ),
-        pytest.param(
-            handlers.join_report,
-            handlers.JoinReport(report_id="rpt_1"),
-            DEPARTMENT,
-            "role_required",
-            id="a department joins",
-        ),
+        pytest.param(ESCALATE, DEPARTMENT, "role_required", id="a department escalates"),
+        pytest.param(JOIN, DEPARTMENT, "role_required", id="a department joins"),
     ],
 )
-async def test_who_may_not_act_on_the_report_is_refused(
-    handler: Handler, command: object, principal: Principal, code: str
-) -> None:
+async def test_who_may_not_act_on_the_report_is_refused(step: Step, principal: Principal, code: str) -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
+    handler, command = step
     outcome = await spec.when(handler, command, as_=principal)
     assert isinstance(outcome.refused(code), Forbidden)
 
