@@ -38,6 +38,24 @@ async def community(spec: Specification, *members: grid_events.GridMemberAssigne
     await spec.given("com_1", REGISTERED, GRID_1, *members)
 
 
+def assignment(**changes: object) -> handlers.AssignMember:
+    """Make 王网格 a grid member of the first grid, but for ``changes``."""
+    values: dict = {
+        "community_id": "com_1",
+        "person_id": "gm_1",
+        "person_name": "王网格",
+        "role": "grid_member",
+        "grid_id": "grd_1",
+    }
+    return handlers.AssignMember(**{**values, **changes})
+
+
+def rule(**changes: object) -> handlers.SetRoutingRule:
+    """Send sanitation tickets to 城管局, but for ``changes``."""
+    values: dict = {"category": "sanitation", "category_name": "环境卫生", "default_department_id": "dep_a"}
+    return handlers.SetRoutingRule(**{**values, **changes})
+
+
 # --- register_community -----------------------------------------------------------------------
 
 
@@ -144,13 +162,7 @@ async def test_a_dispatcher_without_a_community_is_refused_for_missing_scope() -
 async def test_a_grid_member_is_assigned_to_a_grid() -> None:
     spec = Specification(at=T0)
     await community(spec)
-    outcome = await spec.when(
-        handlers.assign_member,
-        handlers.AssignMember(
-            community_id="com_1", person_id="gm_1", person_name="王网格", role="grid_member", grid_id="grd_1"
-        ),
-        as_=DISPATCHER,
-    )
+    outcome = await spec.when(handlers.assign_member, assignment(), as_=DISPATCHER)
     assert outcome.events == [
         grid_events.GridMemberAssigned(
             community_id="com_1",
@@ -168,9 +180,7 @@ async def test_a_community_wide_role_holds_no_grid() -> None:
     await community(spec)
     outcome = await spec.when(
         handlers.assign_member,
-        handlers.AssignMember(
-            community_id="com_1", person_id="gc_1", person_name="总网格长", role="grid_chief", grid_id="grd_1"
-        ),
+        assignment(person_id="gc_1", person_name="总网格长", role="grid_chief"),
         as_=DISPATCHER,
     )
     (assigned,) = outcome.events
@@ -181,24 +191,14 @@ async def test_a_community_wide_role_holds_no_grid() -> None:
 async def test_an_in_grid_role_without_a_grid_is_refused() -> None:
     spec = Specification(at=T0)
     await community(spec)
-    outcome = await spec.when(
-        handlers.assign_member,
-        handlers.AssignMember(community_id="com_1", person_id="gm_1", person_name="王网格", role="grid_worker"),
-        as_=DISPATCHER,
-    )
+    outcome = await spec.when(handlers.assign_member, assignment(role="grid_worker", grid_id=None), as_=DISPATCHER)
     assert outcome.refused("grid_required").field == "grid_id"
 
 
 async def test_an_assignment_to_an_unknown_grid_is_refused() -> None:
     spec = Specification(at=T0)
     await community(spec)
-    outcome = await spec.when(
-        handlers.assign_member,
-        handlers.AssignMember(
-            community_id="com_1", person_id="gm_1", person_name="王网格", role="grid_member", grid_id="grd_9"
-        ),
-        as_=DISPATCHER,
-    )
+    outcome = await spec.when(handlers.assign_member, assignment(grid_id="grd_9"), as_=DISPATCHER)
     outcome.refused("grid_not_found")
 
 
@@ -207,9 +207,7 @@ async def test_a_grid_has_one_grid_head() -> None:
     await community(spec, member("gh_1", "grid_head"))
     outcome = await spec.when(
         handlers.assign_member,
-        handlers.AssignMember(
-            community_id="com_1", person_id="gh_2", person_name="李网格长", role="grid_head", grid_id="grd_1"
-        ),
+        assignment(person_id="gh_2", person_name="李网格长", role="grid_head"),
         as_=DISPATCHER,
     )
     assert outcome.refused("grid_head_taken").extra == {"person_id": "gh_1"}
@@ -219,11 +217,7 @@ async def test_a_grid_member_may_not_assign_members() -> None:
     spec = Specification(at=T0)
     await community(spec)
     outcome = await spec.when(
-        handlers.assign_member,
-        handlers.AssignMember(
-            community_id="com_1", person_id="gm_2", person_name="李网格", role="grid_member", grid_id="grd_1"
-        ),
-        as_=GRID_MEMBER,
+        handlers.assign_member, assignment(person_id="gm_2", person_name="李网格"), as_=GRID_MEMBER
     )
     assert isinstance(outcome.refused("role_required"), Forbidden)
 
@@ -303,14 +297,7 @@ async def test_a_routing_rule_names_its_lead_and_co_departments() -> None:
     await spec.given(DIRECTORY_STREAM, DEP_A, DEP_B)
     outcome = await spec.when(
         handlers.set_routing_rule,
-        handlers.SetRoutingRule(
-            category="sanitation",
-            category_name="环境卫生",
-            default_department_id="dep_a",
-            lead_department_id="dep_a",
-            co_department_ids=["dep_b"],
-            time_limit_workdays=3,
-        ),
+        rule(lead_department_id="dep_a", co_department_ids=["dep_b"], time_limit_workdays=3),
         as_=DISTRICT,
     )
     assert outcome.events == [
@@ -330,33 +317,19 @@ async def test_a_routing_rule_names_its_lead_and_co_departments() -> None:
 async def test_a_rule_may_not_route_to_an_unregistered_department() -> None:
     spec = Specification(at=T0)
     await spec.given(DIRECTORY_STREAM, DEP_A)
-    outcome = await spec.when(
-        handlers.set_routing_rule,
-        handlers.SetRoutingRule(category="sanitation", category_name="环境卫生", default_department_id="dep_z"),
-        as_=DISTRICT,
-    )
+    outcome = await spec.when(handlers.set_routing_rule, rule(default_department_id="dep_z"), as_=DISTRICT)
     assert outcome.refused("department_unknown").field == "default_department_id"
 
 
 async def test_co_departments_need_a_lead_department() -> None:
     spec = Specification(at=T0)
     await spec.given(DIRECTORY_STREAM, DEP_A, DEP_B)
-    outcome = await spec.when(
-        handlers.set_routing_rule,
-        handlers.SetRoutingRule(
-            category="sanitation", category_name="环境卫生", default_department_id="dep_a", co_department_ids=["dep_b"]
-        ),
-        as_=DISTRICT,
-    )
+    outcome = await spec.when(handlers.set_routing_rule, rule(co_department_ids=["dep_b"]), as_=DISTRICT)
     outcome.refused("lead_department_required")
 
 
 async def test_a_dispatcher_may_not_set_routing_rules() -> None:
     spec = Specification(at=T0)
     await spec.given(DIRECTORY_STREAM, DEP_A)
-    outcome = await spec.when(
-        handlers.set_routing_rule,
-        handlers.SetRoutingRule(category="sanitation", category_name="环境卫生", default_department_id="dep_a"),
-        as_=DISPATCHER,
-    )
+    outcome = await spec.when(handlers.set_routing_rule, rule(), as_=DISPATCHER)
     assert isinstance(outcome.refused("role_required"), Forbidden)

@@ -5,8 +5,12 @@ events, when a command (as a principal, at a time), then events or a refusal. No
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
+
+import pytest
 
 from grassroots_common.auth import Principal
+from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import (
     ReportEscalated,
     ReportFiled,
@@ -32,6 +36,11 @@ OTHER_DISPATCHER = Principal("ca_2", "邻社区调度员", frozenset({"community
 DEPARTMENT = Principal("dh_1", "城管张", frozenset({"department"}), {"department": "dep_a"})
 
 PATROL = handlers.FileReport(category="sanitation", text="东大街垃圾堆积", address="东大街 12 号")
+RESOLVE = handlers.ResolveReport(report_id="rpt_1", resolution="已清理")
+MERGE_2_INTO_1 = handlers.MergeReport(report_id="rpt_2", into="rpt_1")
+
+Handler = Callable[..., Awaitable[CommandResult]]
+Step = tuple[Handler, object]
 
 
 def filed(report_id: str = "rpt_1", **changes: object) -> ReportFiled:
@@ -49,6 +58,11 @@ def filed(report_id: str = "rpt_1", **changes: object) -> ReportFiled:
     }
     values.update(changes)
     return ReportFiled(**values)
+
+
+def duplicate(**changes: object) -> ReportFiled:
+    """``rpt_2``: the same matter as ``rpt_1``, filed by the neighbour grid's member."""
+    return filed("rpt_2", **{"reporter_id": "gm_2", "reporter_name": "李网格", **changes})
 
 
 def escalated(report_id: str = "rpt_1") -> ReportEscalated:
@@ -161,27 +175,30 @@ async def test_a_community_wide_role_files_in_the_grid_it_names() -> None:
     assert (outcome.events[0].community_id, outcome.events[0].grid_id) == ("com_1", "grd_2")
 
 
-async def test_a_grid_member_may_not_file_in_another_grid() -> None:
+@pytest.mark.parametrize(
+    ("report", "principal", "code"),
+    [
+        pytest.param(
+            handlers.FileReport(category="sanitation", text="垃圾", address="东大街", grid_id="grd_2"),
+            GRID_MEMBER,
+            "not_your_grid",
+            id="a grid member in another grid",
+        ),
+        pytest.param(
+            PATROL,
+            Principal("gm_9", "新网格员", frozenset({"grid_member"}), {"community": "com_1"}),
+            "grid_scope_missing",
+            id="a grid member without a grid",
+        ),
+        pytest.param(PATROL, DEPARTMENT, "role_required", id="a department"),
+    ],
+)
+async def test_who_may_not_file_the_report_is_refused(
+    report: handlers.FileReport, principal: Principal, code: str
+) -> None:
     spec = Specification(at=T0)
-    outcome = await spec.when(
-        handlers.file_report,
-        handlers.FileReport(category="sanitation", text="垃圾", address="东大街", grid_id="grd_2"),
-        as_=GRID_MEMBER,
-    )
-    assert isinstance(outcome.refused("not_your_grid"), Forbidden)
-
-
-async def test_a_grid_member_without_a_grid_is_refused_for_missing_scope() -> None:
-    spec = Specification(at=T0)
-    unassigned = Principal("gm_9", "新网格员", frozenset({"grid_member"}), {"community": "com_1"})
-    outcome = await spec.when(handlers.file_report, PATROL, as_=unassigned)
-    assert isinstance(outcome.refused("grid_scope_missing"), Forbidden)
-
-
-async def test_a_department_may_not_file_patrol_reports() -> None:
-    spec = Specification(at=T0)
-    outcome = await spec.when(handlers.file_report, PATROL, as_=DEPARTMENT)
-    assert isinstance(outcome.refused("role_required"), Forbidden)
+    outcome = await spec.when(handlers.file_report, report, as_=principal)
+    assert isinstance(outcome.refused(code), Forbidden)
 
 
 # --- resolve_report ---------------------------------------------------------------------------
@@ -221,9 +238,7 @@ async def test_a_resolution_needs_words() -> None:
 async def test_an_escalated_report_is_no_longer_resolved_in_the_grid() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed(), escalated())
-    outcome = await spec.when(
-        handlers.resolve_report, handlers.ResolveReport(report_id="rpt_1", resolution="已清理"), as_=GRID_MEMBER
-    )
+    outcome = await spec.when(handlers.resolve_report, RESOLVE, as_=GRID_MEMBER)
     outcome.refused("report_escalated")
 
 
@@ -233,24 +248,6 @@ async def test_resolving_an_unknown_report_is_refused() -> None:
         handlers.resolve_report, handlers.ResolveReport(report_id="rpt_9", resolution="已清理"), as_=GRID_MEMBER
     )
     assert isinstance(outcome.refused("report_not_found"), NotFound)
-
-
-async def test_a_member_of_another_grid_may_not_resolve_the_report() -> None:
-    spec = Specification(at=T0)
-    await spec.given("rpt_1", filed())
-    outcome = await spec.when(
-        handlers.resolve_report, handlers.ResolveReport(report_id="rpt_1", resolution="已清理"), as_=NEIGHBOUR
-    )
-    assert isinstance(outcome.refused("not_your_grid"), Forbidden)
-
-
-async def test_another_communitys_dispatcher_may_not_resolve_the_report() -> None:
-    spec = Specification(at=T0)
-    await spec.given("rpt_1", filed())
-    outcome = await spec.when(
-        handlers.resolve_report, handlers.ResolveReport(report_id="rpt_1", resolution="已清理"), as_=OTHER_DISPATCHER
-    )
-    assert isinstance(outcome.refused("not_your_community"), Forbidden)
 
 
 # --- escalate_report --------------------------------------------------------------------------
@@ -291,15 +288,6 @@ async def test_a_report_resolved_in_the_grid_is_not_escalated() -> None:
         handlers.escalate_report, handlers.EscalateReport(report_id="rpt_1", reason="复发"), as_=GRID_MEMBER
     )
     outcome.refused("report_resolved")
-
-
-async def test_a_department_may_not_escalate_a_report() -> None:
-    spec = Specification(at=T0)
-    await spec.given("rpt_1", filed())
-    outcome = await spec.when(
-        handlers.escalate_report, handlers.EscalateReport(report_id="rpt_1", reason="需处理"), as_=DEPARTMENT
-    )
-    assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
 # --- join_report ------------------------------------------------------------------------------
@@ -350,11 +338,31 @@ async def test_a_report_of_another_community_is_not_found_to_join() -> None:
     outcome.refused("report_not_found")
 
 
-async def test_a_department_may_not_join_a_report() -> None:
+# --- who may act on a filed report -----------------------------------------------------------
+
+
+RESOLVE_STEP: Step = (handlers.resolve_report, RESOLVE)
+ESCALATE: Step = (handlers.escalate_report, handlers.EscalateReport(report_id="rpt_1", reason="需处理"))
+JOIN: Step = (handlers.join_report, handlers.JoinReport(report_id="rpt_1"))
+
+
+@pytest.mark.parametrize(
+    ("step", "principal", "code"),
+    [
+        pytest.param(RESOLVE_STEP, NEIGHBOUR, "not_your_grid", id="another grid's member resolves"),
+        pytest.param(
+            RESOLVE_STEP, OTHER_DISPATCHER, "not_your_community", id="another community's dispatcher resolves"
+        ),
+        pytest.param(ESCALATE, DEPARTMENT, "role_required", id="a department escalates"),
+        pytest.param(JOIN, DEPARTMENT, "role_required", id="a department joins"),
+    ],
+)
+async def test_who_may_not_act_on_the_report_is_refused(step: Step, principal: Principal, code: str) -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
-    outcome = await spec.when(handlers.join_report, handlers.JoinReport(report_id="rpt_1"), as_=DEPARTMENT)
-    assert isinstance(outcome.refused("role_required"), Forbidden)
+    handler, command = step
+    outcome = await spec.when(handler, command, as_=principal)
+    assert isinstance(outcome.refused(code), Forbidden)
 
 
 # --- merge_report -----------------------------------------------------------------------------
@@ -363,10 +371,8 @@ async def test_a_department_may_not_join_a_report() -> None:
 async def test_a_merged_duplicates_reporter_joins_the_kept_report() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
-    await spec.given("rpt_2", filed("rpt_2", grid_id="grd_2", reporter_id="gm_2", reporter_name="李网格"))
-    outcome = await spec.when(
-        handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER, at=LATER
-    )
+    await spec.given("rpt_2", duplicate(grid_id="grd_2"))
+    outcome = await spec.when(handlers.merge_report, MERGE_2_INTO_1, as_=DISPATCHER, at=LATER)
     assert outcome.events == [
         ReportMerged(
             report_id="rpt_2",
@@ -395,32 +401,26 @@ async def test_a_merged_duplicates_reporter_joins_the_kept_report() -> None:
 async def test_a_merge_sent_again_changes_nothing() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
-    await spec.given("rpt_2", filed("rpt_2", reporter_id="gm_2", reporter_name="李网格"))
-    await spec.when(handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER)
-    again = await spec.when(
-        handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER
-    )
+    await spec.given("rpt_2", duplicate())
+    await spec.when(handlers.merge_report, MERGE_2_INTO_1, as_=DISPATCHER)
+    again = await spec.when(handlers.merge_report, MERGE_2_INTO_1, as_=DISPATCHER)
     assert again.events == [] and again.answer.data == {"report_id": "rpt_2", "into_report_id": "rpt_1"}
 
 
 async def test_a_duplicate_a_ticket_was_dispatched_from_is_not_merged() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
-    await spec.given("rpt_2", filed("rpt_2", reporter_id="gm_2", reporter_name="李网格"), escalated("rpt_2"))
+    await spec.given("rpt_2", duplicate(), escalated("rpt_2"))
     await spec.given("tkt_2", dispatched("tkt_2", "rpt_2"))
-    outcome = await spec.when(
-        handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER
-    )
+    outcome = await spec.when(handlers.merge_report, MERGE_2_INTO_1, as_=DISPATCHER)
     outcome.refused("duplicate_has_ticket")
 
 
 async def test_reports_of_different_categories_are_not_merged() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
-    await spec.given("rpt_2", filed("rpt_2", category="lighting", reporter_id="gm_2", reporter_name="李网格"))
-    outcome = await spec.when(
-        handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER
-    )
+    await spec.given("rpt_2", duplicate(category="lighting"))
+    outcome = await spec.when(handlers.merge_report, MERGE_2_INTO_1, as_=DISPATCHER)
     outcome.refused("category_mismatch")
 
 
@@ -436,10 +436,8 @@ async def test_a_report_is_not_merged_into_itself() -> None:
 async def test_a_dispatcher_may_not_merge_into_another_communitys_report() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed(community_id="com_2"))
-    await spec.given("rpt_2", filed("rpt_2", reporter_id="gm_2", reporter_name="李网格"))
-    outcome = await spec.when(
-        handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=DISPATCHER
-    )
+    await spec.given("rpt_2", duplicate())
+    outcome = await spec.when(handlers.merge_report, MERGE_2_INTO_1, as_=DISPATCHER)
     refusal = outcome.refused("not_your_community")
     assert isinstance(refusal, Forbidden) and refusal.field == "into"
 
@@ -447,8 +445,6 @@ async def test_a_dispatcher_may_not_merge_into_another_communitys_report() -> No
 async def test_a_grid_member_may_not_merge_reports() -> None:
     spec = Specification(at=T0)
     await spec.given("rpt_1", filed())
-    await spec.given("rpt_2", filed("rpt_2", reporter_id="gm_2", reporter_name="李网格"))
-    outcome = await spec.when(
-        handlers.merge_report, handlers.MergeReport(report_id="rpt_2", into="rpt_1"), as_=GRID_MEMBER
-    )
+    await spec.given("rpt_2", duplicate())
+    outcome = await spec.when(handlers.merge_report, MERGE_2_INTO_1, as_=GRID_MEMBER)
     assert isinstance(outcome.refused("role_required"), Forbidden)

@@ -7,8 +7,12 @@ Deadlines are ends of working days in Beijing time, counted on the package's Chi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
+
+import pytest
 
 from grassroots_common.auth import Principal
+from grassroots_common.commands import CommandResult
 from grassroots_common.contracts import grid as grid_events
 from grassroots_common.errors import Forbidden, NotFound
 from grassroots_common.events import Event
@@ -105,8 +109,9 @@ async def ticket(*events: Event, at: dt.datetime = NEXT_DAY, calendar: WorkCalen
     return spec
 
 
-async def escalated_report(at: dt.datetime = T0) -> Specification:
-    spec = Specification(at=at)
+async def escalated_report(at: dt.datetime = T0, calendar: WorkCalendar | None = None) -> Specification:
+    """A specification at ``at`` whose report ``rpt_1`` was filed and escalated just before T0."""
+    spec = Specification(at=at, calendar=calendar)
     await spec.given(DIRECTORY_STREAM, *DIRECTORY)
     await spec.given("rpt_1", FILED, ESCALATED)
     return spec
@@ -134,9 +139,7 @@ async def test_the_national_day_holidays_push_the_deadline() -> None:
 
 async def test_the_calendar_given_decides_the_working_days() -> None:
     calendar = WorkCalendar({dt.date(2026, 11, 19): False, dt.date(2026, 11, 20): False}, {2026})
-    spec = Specification(at=T0, calendar=calendar)
-    await spec.given(DIRECTORY_STREAM, *DIRECTORY)
-    await spec.given("rpt_1", FILED, ESCALATED)
+    spec = await escalated_report(calendar=calendar)
     outcome = await spec.when(handlers.dispatch_ticket, FROM_REPORT, as_=DISPATCHER)
     assert outcome.events[0].deadline == dt.datetime(2026, 11, 27, 23, 59, 59, tzinfo=CHINA)
 
@@ -248,14 +251,6 @@ async def test_a_ticket_not_returned_is_not_dispatched_again() -> None:
     outcome.refused("ticket_not_returned")
 
 
-async def test_another_communitys_dispatcher_may_not_redispatch() -> None:
-    spec = await ticket(RETURNED)
-    outcome = await spec.when(
-        handlers.redispatch_ticket, handlers.RedispatchTicket(ticket_id="tkt_1"), as_=OTHER_DISPATCHER
-    )
-    assert isinstance(outcome.refused("not_your_community"), Forbidden)
-
-
 # --- accept_ticket ----------------------------------------------------------------------------
 
 
@@ -291,18 +286,6 @@ async def test_an_unknown_ticket_is_not_found() -> None:
     spec = await ticket()
     outcome = await spec.when(handlers.accept_ticket, handlers.AcceptTicket(ticket_id="tkt_9"), as_=DEPARTMENT)
     assert isinstance(outcome.refused("ticket_not_found"), NotFound)
-
-
-async def test_another_department_may_not_accept_the_ticket() -> None:
-    spec = await ticket()
-    outcome = await spec.when(handlers.accept_ticket, handlers.AcceptTicket(ticket_id="tkt_1"), as_=OTHER_DEPARTMENT)
-    assert isinstance(outcome.refused("not_your_department"), Forbidden)
-
-
-async def test_the_dispatcher_may_not_accept_for_the_department() -> None:
-    spec = await ticket()
-    outcome = await spec.when(handlers.accept_ticket, handlers.AcceptTicket(ticket_id="tkt_1"), as_=DISPATCHER)
-    assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
 # --- return_ticket ----------------------------------------------------------------------------
@@ -397,14 +380,6 @@ async def test_a_report_back_needs_a_result() -> None:
     outcome.refused("result_required")
 
 
-async def test_another_department_may_not_report_back() -> None:
-    spec = await ticket(ACCEPTED, HANDLED)
-    outcome = await spec.when(
-        handlers.report_back, handlers.ReportBack(ticket_id="tkt_1", result="已清运"), as_=OTHER_DEPARTMENT
-    )
-    assert isinstance(outcome.refused("not_your_department"), Forbidden)
-
-
 # --- verify_ticket and close_ticket -----------------------------------------------------------
 
 
@@ -443,12 +418,6 @@ async def test_a_ticket_not_reported_back_is_not_verified() -> None:
     spec = await ticket(ACCEPTED)
     outcome = await spec.when(handlers.verify_ticket, handlers.VerifyTicket(ticket_id="tkt_1"), as_=DISPATCHER)
     outcome.refused("ticket_not_reported_back")
-
-
-async def test_a_department_may_not_verify_its_own_result() -> None:
-    spec = await ticket(ACCEPTED, HANDLED, REPORTED)
-    outcome = await spec.when(handlers.verify_ticket, handlers.VerifyTicket(ticket_id="tkt_1"), as_=DEPARTMENT)
-    assert isinstance(outcome.refused("role_required"), Forbidden)
 
 
 async def test_a_verified_ticket_is_closed() -> None:
@@ -573,14 +542,6 @@ async def test_no_decision_without_a_pending_request() -> None:
     outcome.refused("no_extension_request")
 
 
-async def test_a_department_may_not_grant_its_own_extension() -> None:
-    spec = await ticket(ACCEPTED, ASKED)
-    outcome = await spec.when(
-        handlers.decide_extension, handlers.DecideExtension(ticket_id="tkt_1", approve=True), as_=DEPARTMENT
-    )
-    assert isinstance(outcome.refused("role_required"), Forbidden)
-
-
 # --- urge_ticket ------------------------------------------------------------------------------
 
 
@@ -617,22 +578,6 @@ async def test_a_reported_back_ticket_is_not_urged() -> None:
         handlers.urge_ticket, handlers.UrgeTicket(ticket_id="tkt_1", note="请反馈"), as_=DISPATCHER
     )
     assert outcome.refused("ticket_not_open").extra["state"] == "reported_back"
-
-
-async def test_a_department_may_not_urge() -> None:
-    spec = await ticket(at=ACCEPT_BY)
-    outcome = await spec.when(
-        handlers.urge_ticket, handlers.UrgeTicket(ticket_id="tkt_1", note="请签收"), as_=DEPARTMENT
-    )
-    assert isinstance(outcome.refused("role_required"), Forbidden)
-
-
-async def test_another_communitys_dispatcher_may_not_urge() -> None:
-    spec = await ticket(at=ACCEPT_BY)
-    outcome = await spec.when(
-        handlers.urge_ticket, handlers.UrgeTicket(ticket_id="tkt_1", note="请签收"), as_=OTHER_DISPATCHER
-    )
-    assert isinstance(outcome.refused("not_your_community"), Forbidden)
 
 
 # --- record_satisfaction ----------------------------------------------------------------------
@@ -695,14 +640,68 @@ async def test_a_ticket_is_revisited_after_closing_only() -> None:
     outcome.refused("ticket_not_closed")
 
 
-async def test_a_department_may_not_record_its_own_revisit() -> None:
-    spec = await ticket(ACCEPTED, HANDLED, REPORTED, VERIFIED, CLOSED)
-    outcome = await spec.when(
-        handlers.record_satisfaction,
-        handlers.RecordSatisfaction(ticket_id="tkt_1", satisfaction="satisfied"),
-        as_=DEPARTMENT,
-    )
-    assert isinstance(outcome.refused("role_required"), Forbidden)
+# --- who may take each step ------------------------------------------------------------------
+
+
+Handler = Callable[..., Awaitable[CommandResult]]
+Step = tuple[Handler, object]
+
+REDISPATCH: Step = (handlers.redispatch_ticket, handlers.RedispatchTicket(ticket_id="tkt_1"))
+ACCEPT: Step = (handlers.accept_ticket, handlers.AcceptTicket(ticket_id="tkt_1"))
+REPORT_BACK: Step = (handlers.report_back, handlers.ReportBack(ticket_id="tkt_1", result="已清运"))
+VERIFY: Step = (handlers.verify_ticket, handlers.VerifyTicket(ticket_id="tkt_1"))
+GRANT: Step = (handlers.decide_extension, handlers.DecideExtension(ticket_id="tkt_1", approve=True))
+URGE: Step = (handlers.urge_ticket, handlers.UrgeTicket(ticket_id="tkt_1", note="请签收"))
+REVISIT: Step = (handlers.record_satisfaction, handlers.RecordSatisfaction(ticket_id="tkt_1", satisfaction="satisfied"))
+
+
+@pytest.mark.parametrize(
+    ("given", "step", "principal", "code"),
+    [
+        pytest.param(
+            (RETURNED,),
+            REDISPATCH,
+            OTHER_DISPATCHER,
+            "not_your_community",
+            id="another community's dispatcher redispatches",
+        ),
+        pytest.param((), ACCEPT, OTHER_DEPARTMENT, "not_your_department", id="another department accepts"),
+        pytest.param((), ACCEPT, DISPATCHER, "role_required", id="the dispatcher accepts for the department"),
+        pytest.param(
+            (ACCEPTED, HANDLED),
+            REPORT_BACK,
+            OTHER_DEPARTMENT,
+            "not_your_department",
+            id="another department reports back",
+        ),
+        pytest.param(
+            (ACCEPTED, HANDLED, REPORTED),
+            VERIFY,
+            DEPARTMENT,
+            "role_required",
+            id="a department verifies its own result",
+        ),
+        pytest.param((ACCEPTED, ASKED), GRANT, DEPARTMENT, "role_required", id="a department grants its own extension"),
+        pytest.param((), URGE, DEPARTMENT, "role_required", id="a department urges"),
+        pytest.param((), URGE, OTHER_DISPATCHER, "not_your_community", id="another community's dispatcher urges"),
+        pytest.param(
+            (ACCEPTED, HANDLED, REPORTED, VERIFIED, CLOSED),
+            REVISIT,
+            DEPARTMENT,
+            "role_required",
+            id="a department records its own revisit",
+        ),
+    ],
+)
+async def test_who_may_not_take_the_step_is_refused(
+    given: tuple[Event, ...], step: Step, principal: Principal, code: str
+) -> None:
+    """A step is refused to whom it is not for: another community's dispatcher, another department, a
+    department taking the dispatcher's step or the dispatcher the department's."""
+    spec = await ticket(*given)
+    handler, command = step
+    outcome = await spec.when(handler, command, as_=principal)
+    assert isinstance(outcome.refused(code), Forbidden)
 
 
 # --- the scheduler's deadline check (as SYSTEM) -----------------------------------------------

@@ -5,8 +5,12 @@ refusal. No database: ``grassroots_common.specification``."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
+
+import pytest
 
 from grassroots_common.auth import Principal
+from grassroots_common.commands import CommandResult
 from grassroots_common.contracts import grid as grid_events
 from grassroots_common.errors import Forbidden, NotFound
 from grassroots_common.events import Event
@@ -140,20 +144,6 @@ async def test_screening_an_unknown_wish_is_refused() -> None:
     assert isinstance(outcome.refused("wish_not_found"), NotFound)
 
 
-async def test_a_grid_member_may_not_screen_wishes() -> None:
-    spec = await wish()
-    outcome = await spec.when(handlers.screen_wish, handlers.ScreenWish(wish_id="wsh_1", approve=True), as_=GRID_MEMBER)
-    assert isinstance(outcome.refused("role_required"), Forbidden)
-
-
-async def test_another_communitys_dispatcher_may_not_screen_the_wish() -> None:
-    spec = await wish()
-    outcome = await spec.when(
-        handlers.screen_wish, handlers.ScreenWish(wish_id="wsh_1", approve=True), as_=OTHER_DISPATCHER
-    )
-    assert isinstance(outcome.refused("not_your_community"), Forbidden)
-
-
 # --- claim_wish -------------------------------------------------------------------------------
 
 
@@ -201,18 +191,6 @@ async def test_a_wish_has_one_claimant_at_a_time() -> None:
     outcome.refused("wish_already_claimed")
 
 
-async def test_a_volunteer_of_another_community_may_not_claim() -> None:
-    spec = await wish(SCREENED)
-    outcome = await spec.when(handlers.claim_wish, handlers.ClaimWish(wish_id="wsh_1"), as_=FAR_VOLUNTEER)
-    assert isinstance(outcome.refused("not_your_community"), Forbidden)
-
-
-async def test_a_grid_member_may_not_claim_a_wish() -> None:
-    spec = await wish(SCREENED)
-    outcome = await spec.when(handlers.claim_wish, handlers.ClaimWish(wish_id="wsh_1"), as_=GRID_MEMBER)
-    assert isinstance(outcome.refused("role_required"), Forbidden)
-
-
 # --- release_wish -----------------------------------------------------------------------------
 
 
@@ -234,12 +212,6 @@ async def test_the_communitys_dispatcher_releases_a_stalled_claim() -> None:
         handlers.release_wish, handlers.ReleaseWish(wish_id="wsh_1", reason="长期未完成"), as_=DISPATCHER
     )
     assert [(type(e).__name__, e.claimant_id) for e in outcome.events] == [("WishReleased", "pm_1")]
-
-
-async def test_someone_else_may_not_release_the_claim() -> None:
-    spec = await wish(SCREENED, CLAIMED)
-    outcome = await spec.when(handlers.release_wish, handlers.ReleaseWish(wish_id="wsh_1"), as_=OTHER_DISPATCHER)
-    assert isinstance(outcome.refused("not_your_claim"), Forbidden)
 
 
 async def test_an_unclaimed_wish_is_not_released() -> None:
@@ -340,22 +312,6 @@ async def test_a_wish_is_revisited_once() -> None:
     outcome.refused("wish_already_revisited")
 
 
-async def test_the_claimant_may_not_revisit_their_own_wish() -> None:
-    spec = await wish(SCREENED, CLAIMED, FULFILLED)
-    outcome = await spec.when(
-        handlers.revisit_wish, handlers.RevisitWish(wish_id="wsh_1", satisfaction="satisfied"), as_=VOLUNTEER
-    )
-    assert isinstance(outcome.refused("role_required"), Forbidden)
-
-
-async def test_another_communitys_dispatcher_may_not_revisit() -> None:
-    spec = await wish(SCREENED, CLAIMED, FULFILLED)
-    outcome = await spec.when(
-        handlers.revisit_wish, handlers.RevisitWish(wish_id="wsh_1", satisfaction="satisfied"), as_=OTHER_DISPATCHER
-    )
-    assert isinstance(outcome.refused("not_your_community"), Forbidden)
-
-
 # --- offer_resource ---------------------------------------------------------------------------
 
 
@@ -376,21 +332,57 @@ async def test_a_volunteer_offers_help_on_the_resource_list() -> None:
     )
 
 
-async def test_a_volunteer_may_not_offer_in_another_community() -> None:
+@pytest.mark.parametrize(
+    ("principal", "code"),
+    [
+        pytest.param(FAR_VOLUNTEER, "not_your_community", id="a volunteer of another community"),
+        pytest.param(GRID_MEMBER, "role_required", id="a grid member"),
+    ],
+)
+async def test_who_may_not_offer_resources_is_refused(principal: Principal, code: str) -> None:
     spec = Specification(at=T0)
     outcome = await spec.when(
         handlers.offer_resource,
         handlers.OfferResource(community_id="com_1", title="理发", description="每周六"),
-        as_=FAR_VOLUNTEER,
+        as_=principal,
     )
-    assert isinstance(outcome.refused("not_your_community"), Forbidden)
+    assert isinstance(outcome.refused(code), Forbidden)
 
 
-async def test_a_grid_member_may_not_offer_resources() -> None:
-    spec = Specification(at=T0)
-    outcome = await spec.when(
-        handlers.offer_resource,
-        handlers.OfferResource(community_id="com_1", title="理发", description="每周六"),
-        as_=GRID_MEMBER,
-    )
-    assert isinstance(outcome.refused("role_required"), Forbidden)
+# --- who may take each step of a wish ---------------------------------------------------------
+
+
+Handler = Callable[..., Awaitable[CommandResult]]
+Step = tuple[Handler, object]
+
+SCREEN: Step = (handlers.screen_wish, handlers.ScreenWish(wish_id="wsh_1", approve=True))
+CLAIM: Step = (handlers.claim_wish, handlers.ClaimWish(wish_id="wsh_1"))
+RELEASE: Step = (handlers.release_wish, handlers.ReleaseWish(wish_id="wsh_1"))
+REVISIT: Step = (handlers.revisit_wish, handlers.RevisitWish(wish_id="wsh_1", satisfaction="satisfied"))
+
+
+@pytest.mark.parametrize(
+    ("given", "step", "principal", "code"),
+    [
+        pytest.param((), SCREEN, GRID_MEMBER, "role_required", id="a grid member screens"),
+        pytest.param((), SCREEN, OTHER_DISPATCHER, "not_your_community", id="another community's dispatcher screens"),
+        pytest.param((SCREENED,), CLAIM, FAR_VOLUNTEER, "not_your_community", id="a far volunteer claims"),
+        pytest.param((SCREENED,), CLAIM, GRID_MEMBER, "role_required", id="a grid member claims"),
+        pytest.param((SCREENED, CLAIMED), RELEASE, OTHER_DISPATCHER, "not_your_claim", id="someone else releases"),
+        pytest.param((SCREENED, CLAIMED, FULFILLED), REVISIT, VOLUNTEER, "role_required", id="the claimant revisits"),
+        pytest.param(
+            (SCREENED, CLAIMED, FULFILLED),
+            REVISIT,
+            OTHER_DISPATCHER,
+            "not_your_community",
+            id="another community's dispatcher revisits",
+        ),
+    ],
+)
+async def test_who_may_not_take_the_step_is_refused(
+    given: tuple[Event, ...], step: Step, principal: Principal, code: str
+) -> None:
+    spec = await wish(*given)
+    handler, command = step
+    outcome = await spec.when(handler, command, as_=principal)
+    assert isinstance(outcome.refused(code), Forbidden)

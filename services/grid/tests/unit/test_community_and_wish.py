@@ -34,44 +34,32 @@ def test_one_grid_head_per_grid_and_community_wide_roles_have_no_grid() -> None:
         c.assign(person_id="p4", person_name="丁", role="grid_member", grid_id=None, now=NOW)
 
 
+def set_rule(d: Directory, **changes: object) -> None:
+    """Route category x to dep_a alone in the kind's time limit, but for ``changes``."""
+    values: dict = {
+        "category": "x",
+        "category_name": "X",
+        "default_department_id": "dep_a",
+        "lead_department_id": None,
+        "co_department_ids": [],
+        "time_limit_workdays": None,
+        "accept_within_hours": 2,
+        "now": NOW,
+    }
+    d.set_rule(**{**values, **changes})
+
+
 def test_routing_needs_known_departments_and_a_lead_when_several() -> None:
     d = Directory("directory")
     d.register_department(department_id="dep_a", name="甲局", now=NOW)
     d.register_department(department_id="dep_b", name="乙局", now=NOW)
     with pytest.raises(Invalid) as err:
-        d.set_rule(
-            category="x",
-            category_name="X",
-            default_department_id="dep_z",
-            lead_department_id=None,
-            co_department_ids=[],
-            time_limit_workdays=None,
-            accept_within_hours=2,
-            now=NOW,
-        )
+        set_rule(d, default_department_id="dep_z")
     assert err.value.code == "department_unknown"
     with pytest.raises(Invalid) as err:
-        d.set_rule(
-            category="x",
-            category_name="X",
-            default_department_id="dep_a",
-            lead_department_id=None,
-            co_department_ids=["dep_b"],
-            time_limit_workdays=None,
-            accept_within_hours=2,
-            now=NOW,
-        )
+        set_rule(d, co_department_ids=["dep_b"])
     assert err.value.code == "lead_department_required"
-    d.set_rule(
-        category="x",
-        category_name="X",
-        default_department_id="dep_a",
-        lead_department_id="dep_b",
-        co_department_ids=["dep_a"],
-        time_limit_workdays=3,
-        accept_within_hours=2,
-        now=NOW,
-    )
+    set_rule(d, lead_department_id="dep_b", co_department_ids=["dep_a"], time_limit_workdays=3)
     routing = d.route(category="x", kind="complaint", department_id=None)
     assert routing.department_id == "dep_b" and routing.co_department_ids == ("dep_a",)
     assert routing.time_limit_workdays == 3
@@ -114,22 +102,28 @@ def wish() -> Wish:
     return w
 
 
+def claim(w: Wish, claimant_id: str, claimant_name: str) -> None:
+    w.claim(
+        claimant_id=claimant_id, claimant_name=claimant_name, claimant_kind="party_member", resource_id=None, now=NOW
+    )
+
+
 def test_a_wish_is_claimed_by_one_claimant_at_a_time() -> None:
     w = wish()
     with pytest.raises(Conflict) as err:
-        w.claim(claimant_id="v1", claimant_name="甲", claimant_kind="party_member", resource_id=None, now=NOW)
+        claim(w, "v1", "甲")
     assert err.value.code == "wish_not_screened"
     w.screen(approve=True, reason="", by="ca", now=NOW)
-    w.claim(claimant_id="v1", claimant_name="甲", claimant_kind="party_member", resource_id=None, now=NOW)
+    claim(w, "v1", "甲")
     with pytest.raises(Conflict) as err:
-        w.claim(claimant_id="v2", claimant_name="乙", claimant_kind="party_member", resource_id=None, now=NOW)
+        claim(w, "v2", "乙")
     assert err.value.code == "wish_already_claimed"
     assert w.claimant() == "v1"  # who alone may act on the claim: the handler's check (specs: not_your_claim)
     w.release(reason="出差", now=NOW)
     with pytest.raises(Conflict) as err:
         w.claimant()
     assert err.value.code == "wish_not_claimed"
-    w.claim(claimant_id="v2", claimant_name="乙", claimant_kind="party_member", resource_id=None, now=NOW)
+    claim(w, "v2", "乙")
     with pytest.raises(Invalid):
         w.fulfil(note="", evidence_upload_ids=[], now=NOW)
     w.fulfil(note="已送达", evidence_upload_ids=["upl_1"], now=NOW)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from grassroots_common.contracts.grid import TicketDispatched
+from grassroots_common.contracts.grid import TicketDispatched, TicketKind
 from grassroots_common.errors import Conflict, Invalid
 from grassroots_common.events import load_event, upcast
 from grassroots_common.workdays import WorkCalendar
@@ -42,19 +42,22 @@ def raised(t: Ticket) -> list[str]:
     return [p.event.type_name() for p in t.take_pending()]
 
 
-def new_ticket() -> Ticket:
+def new_ticket(
+    *, kind: TicketKind = "help_request", routing: Routing = ROUTING, calendar: WorkCalendar = CALENDAR
+) -> Ticket:
+    """A ticket dispatched at T0 (a help request to dep_a in five working days, unless told)."""
     t = Ticket("tkt_1")
     t.dispatch(
         community_id="com_1",
         grid_id="grd_1",
         report_id=None,
         category="sanitation",
-        kind="help_request",
+        kind=kind,
         title="垃圾",
         text="垃圾堆积",
         address="",
-        routing=ROUTING,
-        calendar=CALENDAR,
+        routing=routing,
+        calendar=calendar,
         dispatched_by="ca_1",
         now=T0,
     )
@@ -85,21 +88,7 @@ def test_time_limits_by_kind_and_emergency_is_always_same_day() -> None:
 
 def test_holidays_push_the_deadline() -> None:
     calendar = WorkCalendar({dt.date(2026, 11, 19): False, dt.date(2026, 11, 20): False}, {2026})
-    t = Ticket("tkt_1")
-    t.dispatch(
-        community_id="c",
-        grid_id=None,
-        report_id=None,
-        category="x",
-        kind="consultation",
-        title="t",
-        text="t",
-        address="",
-        routing=Routing("d", None, (), 1, 2.0),
-        calendar=calendar,
-        dispatched_by="a",
-        now=T0,
-    )
+    t = new_ticket(kind="consultation", routing=Routing("d", None, (), 1, 2.0), calendar=calendar)
     assert t.deadline == dt.datetime(2026, 11, 23, 15, 59, 59, tzinfo=dt.UTC)  # Monday
 
 
@@ -188,11 +177,18 @@ def test_deadlines_raise_overdue_and_escalations_once_each() -> None:
     assert raised(t) == []
 
 
-def test_unsatisfied_revisit_reopens_a_new_round() -> None:
+def closed_ticket() -> Ticket:
+    """A ticket accepted, reported back, verified and closed at T0, its events taken."""
     t = Ticket.replay("tkt_1", [dispatched()])
     t.accept(handler_id="h", handler_name="h", now=T0)
     t.report_back(result="已处理", evidence_upload_ids=[], now=T0)
     t.verify(passed=True, comment="", verified_by="ca", close=True, now=T0)
+    t.take_pending()
+    return t
+
+
+def test_unsatisfied_revisit_reopens_a_new_round() -> None:
+    t = closed_ticket()
     later = T0 + dt.timedelta(days=3)
     t.record_satisfaction(
         satisfaction="unsatisfied", comment="又堆上了", recorded_by="ca", calendar=CALENDAR, now=later
@@ -200,15 +196,6 @@ def test_unsatisfied_revisit_reopens_a_new_round() -> None:
     assert raised(t)[-2:] == ["SatisfactionRecorded", "TicketReopened"]
     assert t.state == "dispatched" and t.round == 2
     assert t.accept_by == later + dt.timedelta(hours=2)
-
-
-def closed_ticket() -> Ticket:
-    t = Ticket.replay("tkt_1", [dispatched()])
-    t.accept(handler_id="h", handler_name="h", now=T0)
-    t.report_back(result="已处理", evidence_upload_ids=[], now=T0)
-    t.verify(passed=True, comment="", verified_by="ca", close=True, now=T0)
-    t.take_pending()
-    return t
 
 
 def test_partly_solved_reopens_with_the_note_to_the_department() -> None:

@@ -109,9 +109,14 @@ async def evidence(client, who) -> list[str]:
 
 
 async def funded_project(client, auth, place: Place) -> tuple[str, str]:
-    """紫荆村's project, funded 200,000 元 by the district's finance and 50,000 元 by an enterprise:
-    (project_id, position)."""
+    """紫荆村's project, in a town of its own: ``fund_project``."""
     await town_with_villages(client, auth, place, place.village)
+    return await fund_project(client, auth, place)
+
+
+async def fund_project(client, auth, place: Place) -> tuple[str, str]:
+    """紫荆村's project, registered by its secretary, funded 200,000 元 by the district's finance and
+    50,000 元 by an enterprise: (project_id, position)."""
     who = place.people(auth)
     r = await client.post("/api/v1/projects", json=place.project, headers=who["secretary"])
     assert r.status_code == 201, r.text
@@ -147,21 +152,10 @@ async def test_journey_village_cadres_money_and_projects(village_app, auth, plac
     secretary registers a project, which is funded and progresses; the village's file shows it all."""
     client = village_app
     who = place.people(auth)
-    district, town, secretary = who["district"], who["town"], who["secretary"]
+    town, secretary = who["town"], who["secretary"]
 
-    r = await client.post(
-        "/api/v1/towns",
-        json={"town_id": place.town, "name": "陈村镇", "party_secretary_name": "王建国"},
-        headers=district,
-    )
-    assert r.status_code == 201, r.text
-    for vid in (place.village, place.other):
-        r = await client.post("/api/v1/villages", json=place.village_body(vid), headers=town)
-        assert r.status_code == 201, r.text
-    for name, position, one_shoulder in CADRES:
-        body = {"name": name, "position": position, "one_shoulder": one_shoulder, "appointed_on": "2026-01-05"}
-        r = await client.post(f"/api/v1/villages/{place.village}/cadres", json=body, headers=town)
-        assert r.status_code == 201, r.text
+    await town_with_villages(client, auth, place, place.village, place.other)
+    await appoint_cadres(client, auth, place)
 
     r = await client.post("/api/v1/subsidies", json={"month": "2026-10", "town_id": place.town}, headers=town)
     run = r.json()
@@ -174,13 +168,7 @@ async def test_journey_village_cadres_money_and_projects(village_app, auth, plac
     r = await client.post(f"/api/v1/villages/{place.village}/bonus", json={"year": 2025}, headers=town)
     assert r.json()["data"]["bonus_fen"] == 1_000_000
 
-    r = await client.post("/api/v1/projects", json=place.project, headers=secretary)
-    assert r.status_code == 201, r.text
-    project_id = r.json()["data"]["project_id"]
-    r = await client.post(f"/api/v1/projects/{project_id}/fundings", json=FUND, headers=secretary)
-    assert r.status_code == 201, r.text
-    r = await client.post(f"/api/v1/projects/{project_id}/fundings", json=FUND2, headers=town)
-    assert r.json()["data"]["funded_fen"] == 25_000_000
+    project_id, _ = await fund_project(client, auth, place)
     m = {**MILESTONE, "evidence_upload_ids": await evidence(client, secretary)}
     r = await client.post(f"/api/v1/projects/{project_id}/milestones", json=m, headers=secretary)
     assert r.status_code == 201, r.text

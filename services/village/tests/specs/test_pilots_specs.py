@@ -45,11 +45,14 @@ async def village(*pilot_events: object) -> Specification:
 # --- define_plan --------------------------------------------------------------------------------
 
 
+def plan(items: list[ItemPlan] | None = None) -> DefinePilotPlan:
+    """V1's plan from 1 March to the year's end, with ``items`` (none: the policy's template)."""
+    return DefinePilotPlan(village_id=V1, title="实施方案", starts_on=START, due_on=DUE, items=items)
+
+
 async def test_a_plan_without_items_takes_the_policys_template_unbudgeted() -> None:
     spec = await village()
-    outcome = await spec.when(
-        define_plan, DefinePilotPlan(village_id=V1, title="实施方案", starts_on=START, due_on=DUE), as_=TOWN
-    )
+    outcome = await spec.when(define_plan, plan(), as_=TOWN)
     (defined,) = outcome.events
     assert isinstance(defined, PilotPlanDefined)
     assert [(i.aspect, i.title) for i in defined.items] == [(t.aspect, t.title) for t in DEFAULT_PILOT_TEMPLATE]
@@ -60,13 +63,7 @@ async def test_a_plan_without_items_takes_the_policys_template_unbudgeted() -> N
 
 async def test_a_plan_with_its_items_totals_their_budgets_in_fen() -> None:
     spec = await village()
-    command = DefinePilotPlan(
-        village_id=V1,
-        title="实施方案",
-        starts_on=START,
-        due_on=DUE,
-        items=[item("门面改造", 2_000_000), item("花坛美化", 1_000_001)],
-    )
+    command = plan([item("门面改造", 2_000_000), item("花坛美化", 1_000_001)])
     (defined,) = (await spec.when(define_plan, command, as_=TOWN)).events
     assert [(i.item_id, i.budget_fen) for i in defined.items] == [("i01", 2_000_000), ("i02", 1_000_001)]
     assert defined.budget_total_fen == 3_000_001 and defined.town_id == T1
@@ -74,33 +71,28 @@ async def test_a_plan_with_its_items_totals_their_budgets_in_fen() -> None:
 
 async def test_a_second_plan_for_the_village_is_refused() -> None:
     spec = await village(DEFINED)
-    command = DefinePilotPlan(village_id=V1, title="实施方案", starts_on=START, due_on=DUE)
-    (await spec.when(define_plan, command, as_=TOWN)).refused("plan_exists")
+    (await spec.when(define_plan, plan(), as_=TOWN)).refused("plan_exists")
 
 
 async def test_a_plan_with_an_empty_list_of_items_is_refused() -> None:
     spec = await village()
-    command = DefinePilotPlan(village_id=V1, title="实施方案", starts_on=START, due_on=DUE, items=[])
-    (await spec.when(define_plan, command, as_=TOWN)).refused("items_required")
+    (await spec.when(define_plan, plan([]), as_=TOWN)).refused("items_required")
 
 
 async def test_an_item_due_before_it_starts_is_refused() -> None:
     spec = await village()
     items = [item("门面改造", 0, starts_on=dt.date(2026, 5, 1), due_on=dt.date(2026, 4, 30))]
-    command = DefinePilotPlan(village_id=V1, title="实施方案", starts_on=START, due_on=DUE, items=items)
-    assert "门面改造" in (await spec.when(define_plan, command, as_=TOWN)).refused("due_before_start").message
+    assert "门面改造" in (await spec.when(define_plan, plan(items), as_=TOWN)).refused("due_before_start").message
 
 
 async def test_a_town_administrator_of_another_town_may_not_define_the_plan() -> None:
     spec = await village()
-    command = DefinePilotPlan(village_id=V1, title="实施方案", starts_on=START, due_on=DUE)
-    assert isinstance((await spec.when(define_plan, command, as_=OTHER_TOWN)).refused("out_of_scope"), Forbidden)
+    assert isinstance((await spec.when(define_plan, plan(), as_=OTHER_TOWN)).refused("out_of_scope"), Forbidden)
 
 
 async def test_a_village_secretary_may_not_define_the_plan() -> None:
     spec = await village()
-    command = DefinePilotPlan(village_id=V1, title="实施方案", starts_on=START, due_on=DUE)
-    (await spec.when(define_plan, command, as_=SECRETARY)).refused("role_required")
+    (await spec.when(define_plan, plan(), as_=SECRETARY)).refused("role_required")
 
 
 # --- progress_item ------------------------------------------------------------------------------

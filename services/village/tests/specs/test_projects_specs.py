@@ -4,8 +4,12 @@ Given events, when a command (as a principal, at a time), then events or a refus
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
+
+import pytest
 
 from grassroots_common.auth import Principal
+from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.village import (
     InvestmentAttracted,
     MilestoneReported,
@@ -54,6 +58,30 @@ def register_command(**changes: object) -> RegisterProject:
         "budget_fen": 50_000_000, "starts_on": dt.date(2026, 3, 1), "due_on": dt.date(2026, 11, 30),
     }  # fmt: skip
     return RegisterProject(**(fields | changes))
+
+
+def funding(amount_fen: int, project_id: str = "p1") -> FundProject:
+    return FundProject(
+        project_id=project_id,
+        source="fiscal",
+        funder="区财政局",
+        amount_fen=amount_fen,
+        received_on=dt.date(2026, 5, 20),
+    )
+
+
+def investment(amount_fen: int) -> AttractInvestment:
+    return AttractInvestment(
+        project_id="p1", investor="秦川农业公司", amount_fen=amount_fen, signed_on=dt.date(2026, 5, 18)
+    )
+
+
+def milestone(
+    progress_pct: int, *, title: str = "播种完成", reason: str = "", uploads: tuple[str, ...] = ()
+) -> ReportMilestone:
+    return ReportMilestone(
+        project_id="p1", title=title, progress_pct=progress_pct, reason=reason, evidence_upload_ids=list(uploads)
+    )
 
 
 # --- register_project ---------------------------------------------------------------------------
@@ -146,28 +174,9 @@ async def test_funding_adds_to_the_projects_funded_total() -> None:
     assert outcome.answer.data["funded_fen"] == 15_000_000
 
 
-async def test_funding_of_nothing_is_refused() -> None:
-    spec = await project()
-    command = FundProject(
-        project_id="p1", source="fiscal", funder="区财政局", amount_fen=0, received_on=dt.date(2026, 5, 20)
-    )
-    (await spec.when(fund, command, as_=SECRETARY)).refused("amount_not_positive")
-
-
 async def test_funding_an_unknown_project_is_refused() -> None:
     spec = await registered_village()
-    command = FundProject(
-        project_id="p9", source="fiscal", funder="区财政局", amount_fen=100, received_on=dt.date(2026, 5, 20)
-    )
-    (await spec.when(fund, command, as_=DISTRICT)).refused("project_not_found")
-
-
-async def test_a_town_administrator_of_another_town_may_not_fund_the_project() -> None:
-    spec = await project()
-    command = FundProject(
-        project_id="p1", source="fiscal", funder="区财政局", amount_fen=100, received_on=dt.date(2026, 5, 20)
-    )
-    (await spec.when(fund, command, as_=OTHER_TOWN)).refused("out_of_scope")
+    (await spec.when(fund, funding(100, project_id="p9"), as_=DISTRICT)).refused("project_not_found")
 
 
 async def test_an_investment_adds_to_the_invested_total() -> None:
@@ -186,20 +195,6 @@ async def test_an_investment_adds_to_the_invested_total() -> None:
     assert outcome.answer.data["invested_fen"] == 80_000_000
 
 
-async def test_an_investment_of_nothing_is_refused() -> None:
-    spec = await project()
-    command = AttractInvestment(project_id="p1", investor="秦川农业公司", amount_fen=0, signed_on=dt.date(2026, 5, 18))
-    (await spec.when(attract, command, as_=TOWN)).refused("amount_not_positive")
-
-
-async def test_another_villages_secretary_may_not_record_an_investment() -> None:
-    spec = await project()
-    command = AttractInvestment(
-        project_id="p1", investor="秦川农业公司", amount_fen=100, signed_on=dt.date(2026, 5, 18)
-    )
-    (await spec.when(attract, command, as_=OTHER_SECRETARY)).refused("out_of_scope")
-
-
 # --- report_milestone ---------------------------------------------------------------------------
 
 HALF_WAY = MilestoneReported(
@@ -210,50 +205,40 @@ HALF_WAY = MilestoneReported(
 
 async def test_a_milestone_records_the_progress_from_the_previous_with_uploaded_photos() -> None:
     spec = (await project(HALF_WAY)).uploaded("upl_1")
-    command = ReportMilestone(
-        project_id="p1", title="播种完成", progress_pct=70, reason="", evidence_upload_ids=["upl_1"]
-    )
-    (milestone,) = (await spec.when(report_milestone, command, as_=SECRETARY)).events
-    assert isinstance(milestone, MilestoneReported)
-    assert (milestone.previous_pct, milestone.progress_pct, milestone.reported_on) == (50, 70, dt.date(2026, 6, 1))
-    assert milestone.evidence_upload_ids == ["upl_1"]
+    (reported,) = (await spec.when(report_milestone, milestone(70, uploads=("upl_1",)), as_=SECRETARY)).events
+    assert isinstance(reported, MilestoneReported)
+    assert (reported.previous_pct, reported.progress_pct, reported.reported_on) == (50, 70, dt.date(2026, 6, 1))
+    assert reported.evidence_upload_ids == ["upl_1"]
 
 
 async def test_a_milestone_naming_an_upload_never_uploaded_is_refused() -> None:
     spec = await project()
-    command = ReportMilestone(
-        project_id="p1", title="播种完成", progress_pct=70, reason="", evidence_upload_ids=["upl_1"]
-    )
-    assert (await spec.when(report_milestone, command, as_=SECRETARY)).refused(
+    assert (await spec.when(report_milestone, milestone(70, uploads=("upl_1",)), as_=SECRETARY)).refused(
         "upload_not_found"
     ).field == "evidence_upload_ids"
 
 
 async def test_progress_going_back_without_a_reason_is_refused() -> None:
     spec = await project(HALF_WAY)
-    command = ReportMilestone(project_id="p1", title="返工", progress_pct=40, reason=" ", evidence_upload_ids=[])
+    command = milestone(40, title="返工", reason=" ")
     (await spec.when(report_milestone, command, as_=SECRETARY)).refused("progress_backwards_without_reason")
 
 
 async def test_progress_going_back_with_a_reason_is_recorded() -> None:
     spec = await project(HALF_WAY)
-    command = ReportMilestone(
-        project_id="p1", title="返工", progress_pct=40, reason="暴雨冲毁部分田块", evidence_upload_ids=[]
-    )
-    (milestone,) = (await spec.when(report_milestone, command, as_=SECRETARY)).events
-    assert (milestone.previous_pct, milestone.progress_pct, milestone.reason) == (50, 40, "暴雨冲毁部分田块")
+    command = milestone(40, title="返工", reason="暴雨冲毁部分田块")
+    (reported,) = (await spec.when(report_milestone, command, as_=SECRETARY)).events
+    assert (reported.previous_pct, reported.progress_pct, reported.reason) == (50, 40, "暴雨冲毁部分田块")
 
 
 async def test_progress_beyond_100_is_refused() -> None:
     spec = await project()
-    command = ReportMilestone(project_id="p1", title="完工", progress_pct=101, reason="", evidence_upload_ids=[])
-    (await spec.when(report_milestone, command, as_=SECRETARY)).refused("progress_out_of_range")
+    (await spec.when(report_milestone, milestone(101, title="完工"), as_=SECRETARY)).refused("progress_out_of_range")
 
 
 async def test_a_staff_member_may_not_report_a_milestone() -> None:
     spec = await project()
-    command = ReportMilestone(project_id="p1", title="完工", progress_pct=60, reason="", evidence_upload_ids=[])
-    (await spec.when(report_milestone, command, as_=STAFF)).refused("role_required")
+    (await spec.when(report_milestone, milestone(60, title="完工"), as_=STAFF)).refused("role_required")
 
 
 # --- report_income ------------------------------------------------------------------------------
@@ -276,21 +261,46 @@ async def test_project_income_adds_to_the_total_and_is_dated_today() -> None:
     assert outcome.answer.data["income_fen"] == 5_000_000
 
 
-async def test_project_income_of_nothing_is_refused() -> None:
-    spec = await project()
-    command = ReportProjectIncome(project_id="p1", year=2026, amount_fen=0, note="")
-    (await spec.when(report_income, command, as_=SECRETARY)).refused("amount_not_positive")
-
-
-async def test_another_villages_secretary_may_not_report_the_projects_income() -> None:
-    spec = await project()
-    command = ReportProjectIncome(project_id="p1", year=2026, amount_fen=100, note="")
-    (await spec.when(report_income, command, as_=OTHER_SECRETARY)).refused("out_of_scope")
-
-
 async def test_another_villages_secretary_naming_a_missing_upload_is_refused_as_an_outsider() -> None:
     spec = await project()
-    command = ReportMilestone(
-        project_id="p1", title="播种完成", progress_pct=70, reason="", evidence_upload_ids=["upl_9"]
-    )
+    command = milestone(70, uploads=("upl_9",))
     (await spec.when(report_milestone, command, as_=OTHER_SECRETARY)).refused("out_of_scope")
+
+
+# --- what fund, attract and report_income have in common ----------------------------------------
+
+Handler = Callable[..., Awaitable[CommandResult]]
+
+
+def project_income(amount_fen: int) -> ReportProjectIncome:
+    return ReportProjectIncome(project_id="p1", year=2026, amount_fen=amount_fen, note="")
+
+
+@pytest.mark.parametrize(
+    ("handler", "command", "principal"),
+    [
+        pytest.param(fund, funding(0), SECRETARY, id="funding"),
+        pytest.param(attract, investment(0), TOWN, id="an investment"),
+        pytest.param(report_income, project_income(0), SECRETARY, id="project income"),
+    ],
+)
+async def test_an_amount_of_nothing_is_refused(handler: Handler, command: object, principal: Principal) -> None:
+    spec = await project()
+    (await spec.when(handler, command, as_=principal)).refused("amount_not_positive")
+
+
+@pytest.mark.parametrize(
+    ("handler", "command", "principal"),
+    [
+        pytest.param(fund, funding(100), OTHER_TOWN, id="another town's administrator funds"),
+        pytest.param(attract, investment(100), OTHER_SECRETARY, id="another village's secretary records an investment"),
+        pytest.param(
+            report_income, project_income(100), OTHER_SECRETARY, id="another village's secretary reports income"
+        ),
+    ],
+)
+async def test_who_is_outside_the_projects_village_may_not_record_its_money(
+    handler: Handler, command: object, principal: Principal
+) -> None:
+    spec = await project()
+    (await spec.when(handler, command, as_=principal)).refused("out_of_scope")

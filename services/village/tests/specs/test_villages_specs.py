@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from grassroots_common.auth import Principal
 from grassroots_common.contracts import village as village_events
+from grassroots_common.contracts.village import CadrePosition
 from grassroots_common.errors import Forbidden
 from grassroots_common.specification import Specification
 from village.domain.policy import DEFAULT_POLICY, POLICY_STREAM, YUAN
@@ -48,6 +52,19 @@ def cadre(
     )  # fmt: skip
 
 
+def left(cadre_id: str, position: CadrePosition, on: dt.date) -> village_events.CadreLeft:
+    """The cadre ``cadre()`` appointed, leaving the roster ``on`` that day."""
+    return village_events.CadreLeft(
+        town_id=T1,
+        village_id=V1,
+        cadre_id=cadre_id,
+        name=f"干部{cadre_id}",
+        position=position,
+        left_on=on,
+        reason="",
+    )
+
+
 async def village(*events: object) -> Specification:
     """A specification at ``NOW`` with the town and the village registered, then ``events``."""
     spec = Specification(at=NOW)
@@ -58,6 +75,22 @@ async def village(*events: object) -> Specification:
 
 def policy(**changes: object) -> village_events.VillagePolicySet:
     return DEFAULT_POLICY.model_copy(update=changes)
+
+
+def appointment(position: CadrePosition, *, one_shoulder: bool = False, name: str = "周涛") -> AppointCadre:
+    """Appoint ``name`` to ``position`` in V1 on 1 March."""
+    return AppointCadre(
+        village_id=V1,
+        name=name,
+        position=position,
+        one_shoulder=one_shoulder,
+        appointed_on=dt.date(2026, 3, 1),
+    )
+
+
+def income(income_fen: int, *, year: int = 2025, note: str = "") -> village_events.IncomeReported:
+    """V1's collective-economy income of ``year``, as reported."""
+    return village_events.IncomeReported(town_id=T1, village_id=V1, year=year, income_fen=income_fen, note=note)
 
 
 # --- set_policy ---------------------------------------------------------------------------------
@@ -78,28 +111,33 @@ async def test_the_district_sets_the_policy_with_its_tiers_in_threshold_order() 
     assert outcome.answer.stream_id == POLICY_STREAM
 
 
-async def test_a_policy_with_two_tiers_at_one_threshold_is_refused() -> None:
-    tiers = [
-        village_events.BonusTier(threshold_fen=5_000_000, bonus_fen=300_000),
-        village_events.BonusTier(threshold_fen=5_000_000, bonus_fen=400_000),
-    ]
-    outcome = await Specification(at=NOW).when(set_policy, SetPolicy(policy(bonus_tiers=tiers)), as_=DISTRICT)
-    outcome.refused("bonus_tiers_duplicate")
+def tiers(*thresholds_and_bonuses: tuple[int, int]) -> list[village_events.BonusTier]:
+    return [village_events.BonusTier(threshold_fen=t, bonus_fen=b) for t, b in thresholds_and_bonuses]
 
 
-async def test_a_policy_paying_less_for_a_higher_tier_is_refused() -> None:
-    tiers = [
-        village_events.BonusTier(threshold_fen=5_000_000, bonus_fen=500_000),
-        village_events.BonusTier(threshold_fen=10_000_000, bonus_fen=400_000),
-    ]
-    outcome = await Specification(at=NOW).when(set_policy, SetPolicy(policy(bonus_tiers=tiers)), as_=DISTRICT)
-    outcome.refused("bonus_tiers_not_monotonic")
-
-
-async def test_a_policy_naming_a_checklist_aspect_twice_is_refused() -> None:
-    checklist = [*DEFAULT_POLICY.checklist, DEFAULT_POLICY.checklist[0]]
-    outcome = await Specification(at=NOW).when(set_policy, SetPolicy(policy(checklist=checklist)), as_=DISTRICT)
-    outcome.refused("checklist_duplicate")
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        pytest.param(
+            {"bonus_tiers": tiers((5_000_000, 300_000), (5_000_000, 400_000))},
+            "bonus_tiers_duplicate",
+            id="two tiers at one threshold",
+        ),
+        pytest.param(
+            {"bonus_tiers": tiers((5_000_000, 500_000), (10_000_000, 400_000))},
+            "bonus_tiers_not_monotonic",
+            id="less for a higher tier",
+        ),
+        pytest.param(
+            {"checklist": [*DEFAULT_POLICY.checklist, DEFAULT_POLICY.checklist[0]]},
+            "checklist_duplicate",
+            id="a checklist aspect named twice",
+        ),
+    ],
+)
+async def test_a_policy_contradicting_itself_is_refused(changes: dict, code: str) -> None:
+    outcome = await Specification(at=NOW).when(set_policy, SetPolicy(policy(**changes)), as_=DISTRICT)
+    outcome.refused(code)
 
 
 async def test_a_town_administrator_may_not_set_the_policy() -> None:
@@ -218,10 +256,7 @@ async def test_a_town_administrator_may_not_change_a_status_even_in_the_town() -
 
 async def test_a_town_administrator_appoints_a_one_shoulder_secretary() -> None:
     spec = await village()
-    command = AppointCadre(
-        village_id=V1, name="李红梅", position="secretary", one_shoulder=True, appointed_on=dt.date(2026, 3, 1)
-    )
-    outcome = await spec.when(appoint_cadre, command, as_=TOWN)
+    outcome = await spec.when(appoint_cadre, appointment("secretary", one_shoulder=True, name="李红梅"), as_=TOWN)
     (appointed,) = outcome.events
     assert isinstance(appointed, village_events.CadreAppointed)
     assert (appointed.position, appointed.one_shoulder, appointed.appointed_on) == (
@@ -234,67 +269,53 @@ async def test_a_town_administrator_appoints_a_one_shoulder_secretary() -> None:
 
 async def test_only_the_secretary_may_hold_one_shoulder() -> None:
     spec = await village()
-    command = AppointCadre(
-        village_id=V1, name="周涛", position="director", one_shoulder=True, appointed_on=dt.date(2026, 3, 1)
-    )
+    command = appointment("director", one_shoulder=True)
     assert (await spec.when(appoint_cadre, command, as_=TOWN)).refused(
         "one_shoulder_secretary_only"
     ).field == "one_shoulder"
 
 
-async def test_a_second_secretary_is_refused() -> None:
-    spec = await village(cadre("c1", "secretary"))
-    command = AppointCadre(
-        village_id=V1, name="周涛", position="secretary", one_shoulder=False, appointed_on=dt.date(2026, 3, 1)
-    )
-    (await spec.when(appoint_cadre, command, as_=TOWN)).refused("secretary_present")
+@pytest.mark.parametrize(
+    ("holder", "command", "code"),
+    [
+        pytest.param(cadre("c1", "secretary"), appointment("secretary"), "secretary_present", id="a second secretary"),
+        pytest.param(cadre("c1", "director"), appointment("director"), "director_present", id="a second director"),
+        pytest.param(
+            cadre("c1", "secretary", one_shoulder=True),
+            appointment("director"),
+            "director_held_by_secretary",
+            id="a director beside a one-shoulder secretary",
+        ),
+        pytest.param(
+            cadre("c1", "director"),
+            appointment("secretary", one_shoulder=True, name="李红梅"),
+            "director_present",
+            id="a one-shoulder secretary beside a director",
+        ),
+    ],
+)
+async def test_an_appointment_the_roster_has_no_room_for_is_refused(
+    holder: village_events.CadreAppointed, command: AppointCadre, code: str
+) -> None:
+    spec = await village(holder)
+    (await spec.when(appoint_cadre, command, as_=TOWN)).refused(code)
 
 
-async def test_a_second_director_is_refused() -> None:
-    spec = await village(cadre("c1", "director"))
-    command = AppointCadre(
-        village_id=V1, name="周涛", position="director", one_shoulder=False, appointed_on=dt.date(2026, 3, 1)
-    )
-    (await spec.when(appoint_cadre, command, as_=TOWN)).refused("director_present")
-
-
-async def test_a_director_beside_a_one_shoulder_secretary_is_refused() -> None:
-    spec = await village(cadre("c1", "secretary", one_shoulder=True))
-    command = AppointCadre(
-        village_id=V1, name="周涛", position="director", one_shoulder=False, appointed_on=dt.date(2026, 3, 1)
-    )
-    (await spec.when(appoint_cadre, command, as_=TOWN)).refused("director_held_by_secretary")
-
-
-async def test_a_one_shoulder_secretary_beside_a_director_is_refused() -> None:
-    spec = await village(cadre("c1", "director"))
-    command = AppointCadre(
-        village_id=V1, name="李红梅", position="secretary", one_shoulder=True, appointed_on=dt.date(2026, 3, 1)
-    )
-    (await spec.when(appoint_cadre, command, as_=TOWN)).refused("director_present")
-
-
-async def test_a_town_administrator_may_not_appoint_in_another_town() -> None:
+@pytest.mark.parametrize(
+    ("command", "principal", "code"),
+    [
+        pytest.param(appointment("committee_member"), OTHER_TOWN, "out_of_scope", id="another town's administrator"),
+        pytest.param(appointment("reserve"), SECRETARY, "role_required", id="the village's own secretary"),
+    ],
+)
+async def test_who_may_not_appoint_is_refused(command: AppointCadre, principal: Principal, code: str) -> None:
     spec = await village()
-    command = AppointCadre(
-        village_id=V1, name="周涛", position="committee_member", one_shoulder=False, appointed_on=dt.date(2026, 3, 1)
-    )
-    (await spec.when(appoint_cadre, command, as_=OTHER_TOWN)).refused("out_of_scope")
-
-
-async def test_a_village_secretary_may_not_appoint_even_in_the_village() -> None:
-    spec = await village()
-    command = AppointCadre(
-        village_id=V1, name="周涛", position="reserve", one_shoulder=False, appointed_on=dt.date(2026, 3, 1)
-    )
-    (await spec.when(appoint_cadre, command, as_=SECRETARY)).refused("role_required")
+    (await spec.when(appoint_cadre, command, as_=principal)).refused(code)
 
 
 async def test_a_retried_appointment_answers_the_first_cadre_and_appends_nothing() -> None:
     spec = await village()
-    command = AppointCadre(
-        village_id=V1, name="李红梅", position="secretary", one_shoulder=True, appointed_on=dt.date(2026, 3, 1)
-    )
+    command = appointment("secretary", one_shoulder=True, name="李红梅")
     first = await spec.when(appoint_cadre, command, as_=TOWN, key="k1")
     retry = await spec.when(appoint_cadre, command, as_=TOWN, key="k1")
     assert retry.events == [] and retry.answer.data == first.answer.data
@@ -318,15 +339,7 @@ async def test_releasing_a_cadre_the_village_never_had_is_refused() -> None:
 async def test_releasing_a_cadre_twice_is_refused() -> None:
     spec = await village(
         cadre("c1", "director"),
-        village_events.CadreLeft(
-            town_id=T1,
-            village_id=V1,
-            cadre_id="c1",
-            name="干部c1",
-            position="director",
-            left_on=dt.date(2026, 4, 1),
-            reason="",
-        ),
+        left("c1", "director", dt.date(2026, 4, 1)),
     )
     command = ReleaseCadre(village_id=V1, cadre_id="c1", left_on=dt.date(2026, 5, 31), reason="")
     (await spec.when(release_cadre, command, as_=TOWN)).refused("cadre_already_left")
@@ -353,15 +366,7 @@ async def test_the_sheet_pays_who_served_in_the_month_at_the_policys_rates_not_r
         cadre("c2", "committee_member"),
         cadre("c3", "reserve"),
         cadre("c4", "deputy_secretary"),
-        village_events.CadreLeft(
-            town_id=T1,
-            village_id=V1,
-            cadre_id="c4",
-            name="干部c4",
-            position="deputy_secretary",
-            left_on=dt.date(2026, 4, 30),
-            reason="",
-        ),
+        left("c4", "deputy_secretary", dt.date(2026, 4, 30)),
         cadre("c5", "committee_member", on=dt.date(2026, 5, 31)),
     )
     outcome = await spec.when(compute_subsidy, ComputeSubsidy(village_id=V1, month="2026-05"), as_=TOWN)
@@ -403,14 +408,12 @@ async def test_a_village_secretary_may_not_issue_the_sheet() -> None:
     )
 
 
-async def test_a_town_administrator_may_not_issue_the_sheets_of_another_town() -> None:
+@pytest.mark.parametrize(
+    "town_id", [pytest.param(T2, id="another town's sheets"), pytest.param(None, id="the district's sheets")]
+)
+async def test_a_town_administrator_may_not_issue_sheets_beyond_the_town(town_id: str | None) -> None:
     spec = Specification(at=NOW)  # the refusal comes before the town's villages are read (a read model)
-    outcome = await spec.when(compute_subsidies, ComputeSubsidies(month="2026-05", town_id=T2), as_=TOWN)
-    outcome.refused("out_of_scope")
-
-
-async def test_a_town_administrator_may_not_issue_the_districts_sheets() -> None:
-    outcome = await Specification(at=NOW).when(compute_subsidies, ComputeSubsidies(month="2026-05"), as_=TOWN)
+    outcome = await spec.when(compute_subsidies, ComputeSubsidies(month="2026-05", town_id=town_id), as_=TOWN)
     outcome.refused("out_of_scope")
 
 
@@ -418,9 +421,7 @@ async def test_a_town_administrator_may_not_issue_the_districts_sheets() -> None
 
 
 async def test_the_village_secretary_reports_the_income_and_a_correction_keeps_the_previous() -> None:
-    spec = await village(
-        village_events.IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=9_000_000, note="初报")
-    )
+    spec = await village(income(9_000_000, note="初报"))
     command = ReportIncome(village_id=V1, year=2025, income_fen=12_000_000, note="审计后更正")
     (reported,) = (await spec.when(report_income, command, as_=SECRETARY)).events
     assert isinstance(reported, village_events.IncomeReported)
@@ -435,7 +436,7 @@ async def test_a_negative_income_is_refused() -> None:
 
 async def test_an_income_after_the_bonus_was_awarded_is_refused() -> None:
     spec = await village(
-        village_events.IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=12_000_000),
+        income(12_000_000),
         village_events.BonusAwarded(
             town_id=T1, village_id=V1, year=2025, income_fen=12_000_000, threshold_fen=10_000_000, bonus_fen=1_000_000
         ),
@@ -451,7 +452,7 @@ async def test_a_village_secretary_may_not_report_another_villages_income() -> N
 
 
 async def test_the_bonus_is_the_highest_tier_the_income_reaches() -> None:
-    spec = await village(village_events.IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=15_000_000))
+    spec = await village(income(15_000_000))
     outcome = await spec.when(award_bonus, AwardBonus(village_id=V1, year=2025), as_=TOWN)
     (awarded,) = outcome.events
     assert isinstance(awarded, village_events.BonusAwarded)
@@ -459,22 +460,26 @@ async def test_the_bonus_is_the_highest_tier_the_income_reaches() -> None:
     assert outcome.answer.data == {"year": 2025, "bonus_fen": 1_000_000}
 
 
-async def test_a_bonus_without_the_years_income_is_refused() -> None:
-    spec = await village(village_events.IncomeReported(town_id=T1, village_id=V1, year=2024, income_fen=15_000_000))
-    (await spec.when(award_bonus, AwardBonus(village_id=V1, year=2025), as_=TOWN)).refused("income_missing")
-
-
-async def test_an_income_below_the_lowest_tier_earns_no_bonus() -> None:
-    spec = await village(village_events.IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=4_999_999))
-    (await spec.when(award_bonus, AwardBonus(village_id=V1, year=2025), as_=TOWN)).refused("income_below_bonus_tier")
+@pytest.mark.parametrize(
+    ("reported", "code"),
+    [
+        pytest.param(income(15_000_000, year=2024), "income_missing", id="only the year before reported"),
+        pytest.param(income(4_999_999), "income_below_bonus_tier", id="below the lowest tier"),
+    ],
+)
+async def test_a_bonus_the_years_income_does_not_earn_is_refused(
+    reported: village_events.IncomeReported, code: str
+) -> None:
+    spec = await village(reported)
+    (await spec.when(award_bonus, AwardBonus(village_id=V1, year=2025), as_=TOWN)).refused(code)
 
 
 async def test_a_second_bonus_for_the_year_is_refused() -> None:
-    spec = await village(village_events.IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=15_000_000))
+    spec = await village(income(15_000_000))
     await spec.when(award_bonus, AwardBonus(village_id=V1, year=2025), as_=TOWN)
     (await spec.when(award_bonus, AwardBonus(village_id=V1, year=2025), as_=DISTRICT)).refused("bonus_already_awarded")
 
 
 async def test_a_village_secretary_may_not_award_the_bonus() -> None:
-    spec = await village(village_events.IncomeReported(town_id=T1, village_id=V1, year=2025, income_fen=15_000_000))
+    spec = await village(income(15_000_000))
     (await spec.when(award_bonus, AwardBonus(village_id=V1, year=2025), as_=SECRETARY)).refused("role_required")

@@ -11,6 +11,7 @@ from grassroots_common.contracts.village import (
     RectificationPlanned,
     RectificationProgressed,
     VillageDesignatedWeak,
+    WeaknessCriterion,
     WeaknessScreened,
 )
 from grassroots_common.errors import Forbidden
@@ -63,6 +64,10 @@ async def case(*events: object) -> Specification:
 # --- screen -------------------------------------------------------------------------------------
 
 
+def screening(*hits: WeaknessCriterion, on: dt.date = dt.date(2026, 6, 1), village_id: str = V1) -> ScreenVillage:
+    return ScreenVillage(village_id=village_id, year=2026, hits=list(hits), screened_on=on, note="")
+
+
 async def test_a_town_administrator_screens_a_village_and_is_named_the_screener() -> None:
     spec = await case()
     command = ScreenVillage(
@@ -84,28 +89,29 @@ async def test_a_town_administrator_screens_a_village_and_is_named_the_screener(
 
 async def test_screening_a_village_already_designated_is_refused() -> None:
     spec = await case(SCREENED, DESIGNATED)
-    command = ScreenVillage(village_id=V1, year=2026, hits=[], screened_on=dt.date(2026, 6, 1), note="")
-    (await spec.when(screen, command, as_=TOWN)).refused("already_designated")
+    (await spec.when(screen, screening(), as_=TOWN)).refused("already_designated")
 
 
 async def test_screening_an_unknown_village_is_refused() -> None:
-    command = ScreenVillage(village_id=V2, year=2026, hits=[], screened_on=dt.date(2026, 6, 1), note="")
-    (await Specification(at=NOW).when(screen, command, as_=DISTRICT)).refused("village_not_found")
+    (await Specification(at=NOW).when(screen, screening(village_id=V2), as_=DISTRICT)).refused("village_not_found")
 
 
 async def test_a_town_administrator_may_not_screen_a_village_of_another_town() -> None:
     spec = await case()
-    command = ScreenVillage(village_id=V1, year=2026, hits=["weak_team"], screened_on=dt.date(2026, 5, 1), note="")
+    command = screening("weak_team", on=dt.date(2026, 5, 1))
     assert isinstance((await spec.when(screen, command, as_=OTHER_TOWN)).refused("out_of_scope"), Forbidden)
 
 
 async def test_a_village_secretary_may_not_screen_the_own_village() -> None:
     spec = await case()
-    command = ScreenVillage(village_id=V1, year=2026, hits=[], screened_on=dt.date(2026, 5, 1), note="")
-    (await spec.when(screen, command, as_=SECRETARY)).refused("role_required")
+    (await spec.when(screen, screening(on=dt.date(2026, 5, 1)), as_=SECRETARY)).refused("role_required")
 
 
 # --- designate ----------------------------------------------------------------------------------
+
+
+def designation(*criteria: WeaknessCriterion) -> DesignateTarget:
+    return DesignateTarget(village_id=V1, year=2026, criteria=list(criteria), reason="")
 
 
 async def test_the_district_designates_a_screened_village_on_todays_beijing_date() -> None:
@@ -119,13 +125,12 @@ async def test_the_district_designates_a_screened_village_on_todays_beijing_date
 
 async def test_designating_a_village_not_screened_this_year_is_refused() -> None:
     spec = await case()
-    command = DesignateTarget(village_id=V1, year=2026, criteria=["weak_team"], reason="")
-    (await spec.when(designate, command, as_=DISTRICT)).refused("not_screened")
+    (await spec.when(designate, designation("weak_team"), as_=DISTRICT)).refused("not_screened")
 
 
 async def test_designating_a_criterion_the_screening_did_not_find_is_refused() -> None:
     spec = await case(SCREENED)
-    command = DesignateTarget(village_id=V1, year=2026, criteria=["weak_team", "acute_conflicts"], reason="")
+    command = designation("weak_team", "acute_conflicts")
     assert (
         "acute_conflicts"
         in (await spec.when(designate, command, as_=DISTRICT)).refused("criteria_not_screened").message
@@ -134,20 +139,17 @@ async def test_designating_a_criterion_the_screening_did_not_find_is_refused() -
 
 async def test_designating_without_a_criterion_is_refused() -> None:
     spec = await case(SCREENED)
-    command = DesignateTarget(village_id=V1, year=2026, criteria=[], reason="")
-    (await spec.when(designate, command, as_=DISTRICT)).refused("criteria_required")
+    (await spec.when(designate, designation(), as_=DISTRICT)).refused("criteria_required")
 
 
 async def test_designating_twice_is_refused() -> None:
     spec = await case(SCREENED, DESIGNATED)
-    command = DesignateTarget(village_id=V1, year=2026, criteria=["weak_team"], reason="")
-    (await spec.when(designate, command, as_=DISTRICT)).refused("already_designated")
+    (await spec.when(designate, designation("weak_team"), as_=DISTRICT)).refused("already_designated")
 
 
 async def test_a_town_administrator_may_not_designate_even_in_the_town() -> None:
     spec = await case(SCREENED)
-    command = DesignateTarget(village_id=V1, year=2026, criteria=["weak_team"], reason="")
-    (await spec.when(designate, command, as_=TOWN)).refused("role_required")
+    (await spec.when(designate, designation("weak_team"), as_=TOWN)).refused("role_required")
 
 
 # --- plan ---------------------------------------------------------------------------------------
@@ -255,9 +257,12 @@ async def test_another_villages_secretary_may_not_report_progress() -> None:
 
 # --- accept -------------------------------------------------------------------------------------
 
+ACCEPT = AcceptRectification(village_id=V1, year=2026, note="")
+ALL_DONE = (SCREENED, DESIGNATED, PLANNED, done("m1"), done("m2"))
+
 
 async def test_the_district_accepts_on_the_plans_deadline_day_a_case_with_every_measure_done() -> None:
-    spec = await case(SCREENED, DESIGNATED, PLANNED, done("m1"), done("m2"))
+    spec = await case(*ALL_DONE)
     deadline_evening = dt.datetime(2026, 11, 30, 20, tzinfo=CHINA)
     command = AcceptRectification(village_id=V1, year=2026, note="验收合格")
     (accepted,) = (await spec.when(accept, command, as_=DISTRICT, at=deadline_evening)).events
@@ -270,36 +275,32 @@ async def test_the_district_accepts_on_the_plans_deadline_day_a_case_with_every_
 
 
 async def test_an_acceptance_after_the_plans_deadline_is_overdue() -> None:
-    spec = await case(SCREENED, DESIGNATED, PLANNED, done("m1"), done("m2"))
+    spec = await case(*ALL_DONE)
     december = dt.datetime(2026, 12, 1, 9, tzinfo=CHINA)
-    outcome = await spec.when(accept, AcceptRectification(village_id=V1, year=2026, note=""), as_=DISTRICT, at=december)
+    outcome = await spec.when(accept, ACCEPT, as_=DISTRICT, at=december)
     assert (outcome.events[0].accepted_on, outcome.events[0].overdue) == (dt.date(2026, 12, 1), True)
 
 
 async def test_an_acceptance_with_open_measures_is_refused_and_names_them() -> None:
     spec = await case(SCREENED, DESIGNATED, PLANNED, done("m1"))
-    outcome = await spec.when(accept, AcceptRectification(village_id=V1, year=2026, note=""), as_=DISTRICT)
+    outcome = await spec.when(accept, ACCEPT, as_=DISTRICT)
     assert outcome.refused("open_measures").extra["open_measures"] == ["m2"]
 
 
 async def test_an_acceptance_without_a_plan_is_refused() -> None:
     spec = await case(SCREENED, DESIGNATED)
-    (await spec.when(accept, AcceptRectification(village_id=V1, year=2026, note=""), as_=DISTRICT)).refused(
-        "plan_missing"
-    )
+    (await spec.when(accept, ACCEPT, as_=DISTRICT)).refused("plan_missing")
 
 
 async def test_a_second_acceptance_is_refused() -> None:
-    spec = await case(SCREENED, DESIGNATED, PLANNED, done("m1"), done("m2"))
-    await spec.when(accept, AcceptRectification(village_id=V1, year=2026, note=""), as_=DISTRICT)
-    (await spec.when(accept, AcceptRectification(village_id=V1, year=2026, note=""), as_=DISTRICT)).refused(
-        "already_accepted"
-    )
+    spec = await case(*ALL_DONE)
+    await spec.when(accept, ACCEPT, as_=DISTRICT)
+    (await spec.when(accept, ACCEPT, as_=DISTRICT)).refused("already_accepted")
 
 
 async def test_a_town_administrator_may_not_accept() -> None:
-    spec = await case(SCREENED, DESIGNATED, PLANNED, done("m1"), done("m2"))
-    (await spec.when(accept, AcceptRectification(village_id=V1, year=2026, note=""), as_=TOWN)).refused("role_required")
+    spec = await case(*ALL_DONE)
+    (await spec.when(accept, ACCEPT, as_=TOWN)).refused("role_required")
 
 
 async def test_another_villages_secretary_naming_a_missing_upload_is_refused_as_an_outsider() -> None:

@@ -4,7 +4,7 @@ department league table and the per-grid workload."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from pydantic import Field
@@ -17,8 +17,9 @@ from grassroots_common.clock import real_now
 from grassroots_common.errors import Invalid
 from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.http.models import Answer
-from grassroots_common.paging import Page, PageDep
+from grassroots_common.paging import Page, PageDep, PageParams
 from grassroots_common.routing import api_router
+from grassroots_common.runtime import Runtime
 from grassroots_common.workdays import CHINA
 from grid import authz, queries
 from grid.api.models import ID_PATTERN, TicketOut
@@ -103,6 +104,30 @@ def _utc(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
+async def _tickets(runtime: Runtime, page: PageParams, **filters: Any) -> tuple[list[TicketOut], int]:
+    """One page of the tickets ``queries.tickets`` finds by ``filters``, each with its age and time
+    left as of now; and how many there are in all."""
+    rows, total = await queries.tickets(runtime.pool, limit=page.limit, offset=page.offset, **filters)
+    now, calendar = runtime.clock(), await load_calendar(runtime.pool)
+    return [TicketOut.model_validate(enrich(r, now, calendar)) for r in rows], total
+
+
+async def _board(
+    runtime: Runtime, page: PageParams, positions: dict, states: tuple[str, ...], **scope: str | None
+) -> Board:
+    """A board: one page of the tickets in ``scope`` (a community or a department) in ``states``,
+    with the counts by state of all the scope's tickets."""
+    items, total = await _tickets(runtime, page, states=states, **scope)
+    return Board(
+        items=items,
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        positions=positions,
+        counts=await queries.state_counts(runtime.pool, **scope),
+    )
+
+
 @router.get("/boards/dispatch", summary="Community dispatch board: open tickets by state, age and deadline")
 async def dispatch_board(
     runtime: RuntimeDep,
@@ -112,20 +137,8 @@ async def dispatch_board(
     state: Annotated[str | None, Query(pattern=STATE_FILTER)] = None,
     community_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
 ) -> Board:
-    community = _community_of(principal, community_id)
     states = (state,) if state else queries.OPEN_TICKET_STATES
-    rows, total = await queries.tickets(
-        runtime.pool, community_id=community, states=states, limit=page.limit, offset=page.offset
-    )
-    now, calendar = runtime.clock(), await load_calendar(runtime.pool)
-    return Board(
-        items=[TicketOut.model_validate(enrich(r, now, calendar)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-        counts=await queries.state_counts(runtime.pool, community_id=community),
-    )
+    return await _board(runtime, page, positions, states, community_id=_community_of(principal, community_id))
 
 
 @router.get("/boards/department", summary="My department's queue: tickets to accept, handle and report back")
@@ -136,20 +149,8 @@ async def department_queue(
     positions: Positions,
     state: Annotated[str | None, Query(pattern=STATE_FILTER)] = None,
 ) -> Board:
-    department = authz.own_department(principal)
     states = (state,) if state else queries.IN_DEPARTMENT_STATES
-    rows, total = await queries.tickets(
-        runtime.pool, department_id=department, states=states, limit=page.limit, offset=page.offset
-    )
-    now, calendar = runtime.clock(), await load_calendar(runtime.pool)
-    return Board(
-        items=[TicketOut.model_validate(enrich(r, now, calendar)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-        counts=await queries.state_counts(runtime.pool, department_id=department),
-    )
+    return await _board(runtime, page, positions, states, department_id=authz.own_department(principal))
 
 
 @router.get("/boards/overdue", summary="Overdue open tickets: of my community, my department, or all")
@@ -166,23 +167,15 @@ async def overdue(
         community = community_id  # a department's overdue tickets, in one community if it names one
     else:
         community = _community_of(principal, community_id)
-    rows, total = await queries.tickets(
-        runtime.pool,
+    items, total = await _tickets(
+        runtime,
+        page,
         community_id=community,
         department_id=department,
         states=queries.IN_DEPARTMENT_STATES,
         overdue=True,
-        limit=page.limit,
-        offset=page.offset,
     )
-    now, calendar = runtime.clock(), await load_calendar(runtime.pool)
-    return Page[TicketOut](
-        items=[TicketOut.model_validate(enrich(r, now, calendar)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[TicketOut](items=items, total=total, limit=page.limit, offset=page.offset, positions=positions)
 
 
 @router.get("/figures/departments", summary="Department league table: response, on-time, satisfaction rates")

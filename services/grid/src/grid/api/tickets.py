@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Path
 from pydantic import Field
 
+from grassroots_common.auth import Principal
 from grassroots_common.calendar_projection import load_calendar
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.grid import RevisitAnswer, TicketKind
@@ -17,6 +18,7 @@ from grassroots_common.history import History, stream_history
 from grassroots_common.http.dependencies import CommandDep, PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.http.models import Body
 from grassroots_common.routing import api_router
+from grassroots_common.runtime import Runtime
 from grassroots_common.workdays import CHINA, WorkCalendar
 from grid import authz, history, queries
 from grid.api.models import (
@@ -117,6 +119,18 @@ def enrich(row: dict[str, Any], now: dt.datetime, calendar: WorkCalendar) -> dic
     return row
 
 
+async def _readable_ticket(runtime: Runtime, principal: Principal, ticket_id: str) -> dict[str, Any]:
+    """The ticket's row, once the caller may read it: its community, its department, its grid or a
+    reporter of the report it comes from."""
+    row = await queries.ticket(runtime.pool, ticket_id)
+    if row is None:
+        raise NotFound("ticket_not_found", "找不到该工单")
+    authz.read_ticket(
+        principal, row["community_id"], row["department_id"], row["grid_id"], row["report_co_reporter_ids"]
+    )
+    return row
+
+
 @router.post("", summary="Dispatch a ticket to a department by category (吹哨派单)")
 async def dispatch(body: DispatchBody, ctx: CommandDep) -> CommandResult:
     return await handlers.dispatch_ticket(
@@ -137,12 +151,7 @@ async def dispatch(body: DispatchBody, ctx: CommandDep) -> CommandResult:
 async def get_ticket(
     ticket_id: TicketPath, runtime: RuntimeDep, principal: PrincipalDep, positions: Positions
 ) -> TicketDetail:
-    row = await queries.ticket(runtime.pool, ticket_id)
-    if row is None:
-        raise NotFound("ticket_not_found", "找不到该工单")
-    authz.read_ticket(
-        principal, row["community_id"], row["department_id"], row["grid_id"], row["report_co_reporter_ids"]
-    )
+    row = await _readable_ticket(runtime, principal, ticket_id)
     history = [
         HistoryEntry(
             version=e.version,
@@ -160,12 +169,7 @@ async def get_ticket(
 
 @router.get("/{ticket_id}/history", summary="Why the ticket is so: every step with its actor, time and reason")
 async def ticket_history(ticket_id: TicketPath, runtime: RuntimeDep, principal: PrincipalDep) -> History:
-    row = await queries.ticket(runtime.pool, ticket_id)
-    if row is None:
-        raise NotFound("ticket_not_found", "找不到该工单")
-    authz.read_ticket(
-        principal, row["community_id"], row["department_id"], row["grid_id"], row["report_co_reporter_ids"]
-    )
+    await _readable_ticket(runtime, principal, ticket_id)
     return await stream_history(runtime.store, ticket_id, history.ticket_history())
 
 

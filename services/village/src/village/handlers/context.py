@@ -1,5 +1,5 @@
-"""What every command handler needs: today's date in China, the current policy, a village's state,
-and the check that referenced uploads exist."""
+"""What every command handler needs: today's date in China, the current policy, a village's state
+(and the village once the principal may act on it), and the village ids of a town."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from grassroots_common.contracts.village import VillagePolicySet
 from grassroots_common.errors import NotFound
 from grassroots_common.runtime import Runtime
 from grassroots_common.workdays import CHINA
+from village.authz import authorize
 from village.domain.policy import POLICY_STREAM, Policy
 from village.domain.village import Village, village_stream_id
 
@@ -28,6 +29,14 @@ async def load_village(runtime: Runtime, village_id: str) -> Village:
     )
     if not village.exists:
         raise NotFound("village_not_found", f"找不到村 {village_id}")
+    return village
+
+
+async def authorized_village(ctx: CommandContext, village_id: str, *, action: str) -> Village:
+    """The village's state, once the principal may take ``action`` on it (in its town or as its
+    secretary); refused, or not found, before anything else the command names is looked at."""
+    village = await load_village(ctx.runtime, village_id)
+    authorize(ctx.principal, action, town_id=village.town_id, village_id=village_id)
     return village
 
 

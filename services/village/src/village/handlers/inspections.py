@@ -15,7 +15,7 @@ from grassroots_common.ids import new_id
 from grassroots_common.runtime import Runtime
 from village.authz import authorize, require_role
 from village.domain.inspection import Inspection, InspectionRound, inspection_stream_id, round_stream_id
-from village.handlers.context import current_policy, load_village, today
+from village.handlers.context import authorized_village, current_policy, load_village, today
 
 
 class TeamPlan(BaseModel):
@@ -134,8 +134,7 @@ async def close_finding(ctx: CommandContext, command: CloseFinding) -> CommandRe
     c = command
     # Who may act, before anything the command names is checked (the round's record re-checks it).
     require_role(ctx.principal, "finding.close")
-    village = await load_village(ctx.runtime, c.village_id)
-    authorize(ctx.principal, "finding.close", town_id=village.town_id, village_id=c.village_id)
+    await authorized_village(ctx, c.village_id, action="finding.close")
     await ctx.require_uploads(c.evidence_upload_ids, field="evidence_upload_ids")
     day = today(ctx.runtime)
 

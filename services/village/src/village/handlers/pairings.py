@@ -10,7 +10,7 @@ from grassroots_common.contracts.village import PairingDeliveryKind
 from grassroots_common.ids import new_id
 from village.authz import authorize, require_role
 from village.domain.pairing import Pairing, pairing_stream_id
-from village.handlers.context import current_policy, load_village
+from village.handlers.context import authorized_village, current_policy, load_village
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +62,7 @@ async def deliver(ctx: CommandContext, command: RecordDelivery) -> CommandResult
     delivery_id = new_id("dlv")
     # Who may act, before the pairing says whether it covers the village.
     require_role(ctx.principal, "pairing.deliver")
-    village = await load_village(ctx.runtime, c.village_id)
-    authorize(ctx.principal, "pairing.deliver", town_id=village.town_id, village_id=c.village_id)
+    await authorized_village(ctx, c.village_id, action="pairing.deliver")
 
     def act(p: Pairing) -> dict:
         authorize(ctx.principal, "pairing.deliver", town_id=p.town_of(c.village_id), village_id=c.village_id)

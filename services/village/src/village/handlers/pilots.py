@@ -11,9 +11,8 @@ from grassroots_common.commands import CommandContext, CommandResult
 from grassroots_common.contracts.village import FundingSource, PilotItem
 from grassroots_common.fields import Fen, Name
 from grassroots_common.ids import new_id
-from village.authz import authorize
 from village.domain.pilot import PilotPlan, pilot_stream_id
-from village.handlers.context import current_policy, load_village, today
+from village.handlers.context import authorized_village, current_policy, today
 
 
 class ItemPlan(BaseModel):
@@ -40,8 +39,7 @@ class DefinePilotPlan:
 async def define_plan(ctx: CommandContext, command: DefinePilotPlan) -> CommandResult:
     """Without ``items`` the plan takes the policy's template (5 aspects, 17 items), unbudgeted."""
     c = command
-    village = await load_village(ctx.runtime, c.village_id)
-    authorize(ctx.principal, "pilot.define", town_id=village.town_id, village_id=c.village_id)
+    village = await authorized_village(ctx, c.village_id, action="pilot.define")
     items = c.items
     if items is None:
         template = (await current_policy(ctx.runtime)).pilot_template
@@ -81,8 +79,7 @@ class ReportItemProgress:
 
 async def progress_item(ctx: CommandContext, command: ReportItemProgress) -> CommandResult:
     c = command
-    village = await load_village(ctx.runtime, c.village_id)
-    authorize(ctx.principal, "pilot.progress", town_id=village.town_id, village_id=c.village_id)
+    await authorized_village(ctx, c.village_id, action="pilot.progress")
     await ctx.require_uploads(c.evidence_upload_ids, field="evidence_upload_ids")
     on = today(ctx.runtime)
     return await ctx.execute(

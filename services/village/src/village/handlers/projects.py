@@ -12,7 +12,7 @@ from grassroots_common.errors import Invalid
 from grassroots_common.ids import new_id
 from village.authz import authorize, require_role
 from village.domain.project import Project, project_stream_id
-from village.handlers.context import load_village, today
+from village.handlers.context import authorized_village, today
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +34,7 @@ class RegisterProject:
 
 async def register_project(ctx: CommandContext, command: RegisterProject) -> CommandResult:
     c, principal = command, ctx.principal
-    village = await load_village(ctx.runtime, c.village_id)
-    authorize(principal, "project.register", town_id=village.town_id, village_id=c.village_id)
+    village = await authorized_village(ctx, c.village_id, action="project.register")
     owner_id, owner_name = c.owner_id, c.owner_name
     if principal.has("village_secretary") and principal.scope("village") == c.village_id:
         owner_id, owner_name = owner_id or principal.sub, owner_name or principal.name

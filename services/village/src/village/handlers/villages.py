@@ -15,7 +15,7 @@ from village.authz import authorize
 from village.domain.policy import POLICY_STREAM, Policy
 from village.domain.town import Town, town_stream_id
 from village.domain.village import Village, village_stream_id
-from village.handlers.context import current_policy, load_village, villages_of_town
+from village.handlers.context import authorized_village, current_policy, villages_of_town
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +85,7 @@ async def register_village(ctx: CommandContext, command: RegisterVillage) -> Com
 
 async def _on_village(ctx: CommandContext, village_id: str, action: str, decide) -> CommandResult:
     """Authorize against the village's town, then run ``decide`` on its current state."""
-    village = await load_village(ctx.runtime, village_id)
-    authorize(ctx.principal, action, town_id=village.town_id, village_id=village_id)
+    await authorized_village(ctx, village_id, action=action)
     return await ctx.execute(Village, village_stream_id(village_id), decide)
 
 

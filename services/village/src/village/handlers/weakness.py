@@ -7,17 +7,16 @@ from dataclasses import dataclass
 
 from grassroots_common.commands import CommandContext, CommandResult
 from grassroots_common.contracts.village import RectificationMeasure, WeaknessCriterion
-from village.authz import authorize, require_role
+from village.authz import require_role
 from village.domain.weakness import WeaknessCase, weakness_stream_id
-from village.handlers.context import load_village, today
+from village.handlers.context import authorized_village, today
 
 
 async def _on_case(
     ctx: CommandContext, village_id: str, year: int, action: str, decide, *, uploads: list[str] = ()
 ) -> CommandResult:
     require_role(ctx.principal, action)
-    village = await load_village(ctx.runtime, village_id)
-    authorize(ctx.principal, action, town_id=village.town_id, village_id=village_id)
+    village = await authorized_village(ctx, village_id, action=action)
     await ctx.require_uploads(list(uploads), field="evidence_upload_ids")  # once who may act is known
     return await ctx.execute(
         WeaknessCase, weakness_stream_id(village_id, year), lambda case: decide(case, village.town_id)
