@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Self, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
@@ -32,3 +32,11 @@ class Page(BaseModel, Generic[T]):
     limit: int
     offset: int
     positions: dict[str, dict[str, int | str]] = {}
+
+    @classmethod
+    def of(
+        cls, items: list[T], total: int, page: PageParams, positions: dict[str, dict[str, int | str]] | None = None
+    ) -> Self:
+        """The page asked for (``page``): its ``items`` of ``total`` in all, and the read models'
+        ``positions`` the answer was read at."""
+        return cls(items=items, total=total, limit=page.limit, offset=page.offset, positions=positions or {})

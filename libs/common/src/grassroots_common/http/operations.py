@@ -152,9 +152,7 @@ async def dead_letters(
         page.limit,
         page.offset,
     )
-    return Page[ParkedEvent](
-        items=[ParkedEvent(**dict(r)) for r in rows], total=total, limit=page.limit, offset=page.offset
-    )
+    return Page[ParkedEvent].of([ParkedEvent(**dict(r)) for r in rows], total, page)
 
 
 class SourceProgress(BaseModel):

@@ -175,7 +175,7 @@ async def overdue(
         states=queries.IN_DEPARTMENT_STATES,
         overdue=True,
     )
-    return Page[TicketOut](items=items, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return Page[TicketOut].of(items, total, page, positions)
 
 
 @router.get("/figures/departments", summary="Department league table: response, on-time, satisfaction rates")

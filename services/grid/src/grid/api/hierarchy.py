@@ -132,13 +132,7 @@ async def list_communities(
     runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Hierarchy
 ) -> Page[CommunityOut]:
     rows, total = await queries.communities(runtime.pool, page.limit, page.offset)
-    return Page[CommunityOut](
-        items=[CommunityOut.model_validate(r) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[CommunityOut].of([CommunityOut.model_validate(r) for r in rows], total, page, positions)
 
 
 @router.post("/communities/{community_id}/grids", summary="Define (or rename) a grid of a community")
@@ -210,13 +204,7 @@ async def list_members(
     if await queries.community(runtime.pool, community_id) is None:
         raise NotFound("community_not_found", "找不到该社区")
     rows, total = await queries.members(runtime.pool, community_id, grid_id, role, page.limit, page.offset)
-    return Page[MemberOut](
-        items=[MemberOut.model_validate(r) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[MemberOut].of([MemberOut.model_validate(r) for r in rows], total, page, positions)
 
 
 @router.post("/departments", summary="Register a functional department (district administrators)")

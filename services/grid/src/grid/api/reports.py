@@ -104,13 +104,7 @@ async def list_reports(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page[ReportOut](
-        items=[ReportOut.model_validate(r) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[ReportOut].of([ReportOut.model_validate(r) for r in rows], total, page, positions)
 
 
 @router.get("/twins", summary="Twins of a report about to be filed: same category, within 50 m, open or lately closed")

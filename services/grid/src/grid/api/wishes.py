@@ -200,10 +200,4 @@ async def list_resources(
 ) -> Page[ResourceOut]:
     community = authz.wish_board_community(principal, community_id)
     rows, total = await queries.resources(runtime.pool, community_id=community, limit=page.limit, offset=page.offset)
-    return Page[ResourceOut](
-        items=[ResourceOut.model_validate(r) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[ResourceOut].of([ResourceOut.model_validate(r) for r in rows], total, page, positions)

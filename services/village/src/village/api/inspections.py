@@ -78,7 +78,7 @@ async def list_rounds(
 ) -> Page[dict[str, Any]]:
     read_scope(principal)
     rows, total = await queries.list_rounds(runtime.pool, page.limit, page.offset)
-    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return Page.of(rows, total, page, positions)
 
 
 @router.get("/{round_id}", summary="One round: coverage (inspected / all villages), teams, villages and scores")
@@ -175,4 +175,4 @@ async def list_findings(
     rows, total = await queries.list_findings(
         runtime.pool, scope, open_only, overdue, today(runtime), page.limit, page.offset
     )
-    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return Page.of(rows, total, page, positions)

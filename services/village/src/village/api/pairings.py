@@ -68,4 +68,4 @@ async def list_units(
 ) -> Page[dict[str, Any]]:
     scope = read_scope(principal, town_id=town)
     rows, total = await queries.pairing_units(runtime.pool, scope, year, behind, page.limit, page.offset)
-    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return Page.of(rows, total, page, positions)

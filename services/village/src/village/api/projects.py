@@ -94,13 +94,7 @@ async def list_projects(
         async with past(runtime.store, ProjectsProjection(), at) as then:
             day = at.astimezone(CHINA).date()
             rows, total = await queries.list_projects(then.conn, scope, today=day, schema=then.schema, **filters)
-    return Page[ProjectListRow](
-        items=[ProjectListRow.model_validate(r) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[ProjectListRow].of([ProjectListRow.model_validate(r) for r in rows], total, page, positions)
 
 
 @router.get("/{project_id}", summary="One project with its fundings, investments, milestones and income")

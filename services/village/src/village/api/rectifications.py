@@ -101,4 +101,4 @@ async def list_rectifications(
     rows, total = await queries.list_rectifications(
         runtime.pool, scope, year, overdue, today(runtime), page.limit, page.offset, flagged_only=flagged
     )
-    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return Page.of(rows, total, page, positions)

@@ -121,7 +121,7 @@ async def list_towns(
 ) -> Page[dict[str, Any]]:
     read_scope(principal)
     rows, total = await queries.list_towns(runtime.pool, page.limit, page.offset)
-    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return Page.of(rows, total, page, positions)
 
 
 class RegisterVillageBody(Body):
@@ -151,7 +151,7 @@ async def list_villages(
 ) -> Page[dict[str, Any]]:
     scope = read_scope(principal, town_id=town)
     rows, total = await queries.list_villages(runtime.pool, scope, level, page.limit, page.offset)
-    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return Page.of(rows, total, page, positions)
 
 
 @router.get("/villages/{village_id}", summary="The village file (村档案): everything about one village")
@@ -227,7 +227,7 @@ async def reserve_shortfall(
 ) -> Page[dict[str, Any]]:
     scope = read_scope(principal, town_id=town)
     rows, total = await queries.reserve_shortfall(runtime.pool, scope, page.limit, page.offset)
-    return Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return Page.of(rows, total, page, positions)
 
 
 class SubsidyBody(Body):
@@ -270,7 +270,7 @@ async def list_subsidies(
 ) -> dict[str, Any]:
     scope = await queries.list_scope(runtime.pool, principal, town_id=town, village_id=village)
     rows, total, total_fen = await queries.list_subsidies(runtime.pool, scope, month, page.limit, page.offset)
-    page_out = Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    page_out = Page.of(rows, total, page, positions)
     return {**page_out.model_dump(), "total_fen": total_fen}
 
 
@@ -305,5 +305,5 @@ async def list_bonuses(
 ) -> dict[str, Any]:
     scope = read_scope(principal, town_id=town)
     rows, total, bonus_total = await queries.list_bonuses(runtime.pool, scope, year, page.limit, page.offset)
-    page_out = Page(items=rows, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    page_out = Page.of(rows, total, page, positions)
     return {**page_out.model_dump(), "bonus_total_fen": bonus_total}
