@@ -32,6 +32,9 @@ def log(week: str) -> dict:
     return {"week": week, "items": [{"text": "整理党建台账", "indicators": ["qin-1"]}]}
 
 
+OCTOBER = {"month": "2026-10", "text": "十月完成换届筹备材料整理和两次主题党日"}  # a summary of October
+
+
 async def submit_logs(unit: Unit, week: str, people: list[str]) -> str:
     """Each person's log of the week; the position of the last."""
     for pid in people:
@@ -217,11 +220,7 @@ async def test_last_months_summary_is_due_until_submitted_then_this_months(unit:
     November after."""
     r = await unit.client.get("/api/v1/me/summary-due", headers=unit.h["s0"])
     assert r.json()["month"] == "2026-10" and r.json()["overdue"] is True
-    r = await unit.client.post(
-        "/api/v1/summaries",
-        json={"month": "2026-10", "text": "十月完成换届筹备材料整理和两次主题党日"},
-        headers=unit.h["s0"],
-    )
+    r = await unit.client.post("/api/v1/summaries", json=OCTOBER, headers=unit.h["s0"])
     assert r.status_code == 200, r.text
     # What is due follows the summaries read model: read once it holds October's.
     r = await unit.client.get(f"/api/v1/summaries?after={r.json()['position']}", headers=unit.h["s0"])
@@ -231,11 +230,7 @@ async def test_last_months_summary_is_due_until_submitted_then_this_months(unit:
 
 
 async def test_a_summary_after_the_deadline_is_late(unit: Unit) -> None:
-    r = await unit.client.post(
-        "/api/v1/summaries",
-        json={"month": "2026-10", "text": "十月完成换届筹备材料整理和两次主题党日"},
-        headers=unit.h["s1"],
-    )
+    r = await unit.client.post("/api/v1/summaries", json=OCTOBER, headers=unit.h["s1"])
     assert r.status_code == 200, r.text
     r = await unit.client.get(f"/api/v1/summaries?after={r.json()['position']}", headers=unit.h["s1"])
     assert r.json()["total"] == 1 and r.json()["items"][0]["late"] is True
@@ -344,14 +339,10 @@ async def test_unit_deadlines_are_configurable(own_unit: Unit, auth, clock) -> N
     r = await client.get("/api/v1/units/u1/deadlines", headers=h["s0"])
     assert r.status_code == 200, r.text
     assert r.json() == {"log_weekday": 1, "log_hour": 12, "summary_day": 5, "summary_hour": 18}
-    log = {"week": "2026-W46", "items": [{"text": "整理党建台账", "indicators": ["qin-1"]}]}
-    r = await client.post("/api/v1/logs", json=log, headers=h["s0"])
+    week_46 = log("2026-W46")
+    r = await client.post("/api/v1/logs", json=week_46, headers=h["s0"])
     assert r.status_code == 200 and r.json()["data"]["late"] is True
-    r = await client.post(
-        "/api/v1/summaries",
-        json={"month": "2026-10", "text": "本月完成党建台账整理和两次主题党日"},
-        headers=h["s0"],
-    )
+    r = await client.post("/api/v1/summaries", json=OCTOBER, headers=h["s0"])
     assert r.status_code == 200 and r.json()["data"]["late"] is True
 
     later = {"log_weekday": 3, "log_hour": 18, "summary_day": 20, "summary_hour": 18}
@@ -373,16 +364,12 @@ async def test_unit_deadlines_are_configurable(own_unit: Unit, auth, clock) -> N
     r = await client.get("/api/v1/units/u1/deadlines", headers=other_admin)
     assert r.status_code == 403
 
-    r = await client.post("/api/v1/logs", json=log, headers=h["s1"])
+    r = await client.post("/api/v1/logs", json=week_46, headers=h["s1"])
     assert r.status_code == 200 and r.json()["data"]["late"] is False
-    r = await client.post(
-        "/api/v1/summaries",
-        json={"month": "2026-10", "text": "本月完成党建台账整理和两次主题党日"},
-        headers=h["s1"],
-    )
+    r = await client.post("/api/v1/summaries", json=OCTOBER, headers=h["s1"])
     assert r.status_code == 200 and r.json()["data"]["late"] is False
     r = await client.post("/api/v1/logs/reminders", json={"week": "2026-W46"}, headers=h["admin"])
     assert r.status_code == 409 and r.json()["code"] == "deadline_not_passed"
     clock.advance(hours=2)
-    r = await client.post("/api/v1/logs", json=log, headers=h["s2"])
+    r = await client.post("/api/v1/logs", json=week_46, headers=h["s2"])
     assert r.json()["data"]["late"] is True
