@@ -3,6 +3,8 @@ leader (or entered by the administrator), 优秀 for eligible candidates within 
 
 from __future__ import annotations
 
+import pytest
+
 from appraisal.domain.annual import annual_stream_id
 from appraisal.domain.quarter import quarter_stream_id
 from appraisal.handlers.annual import DecideAnnualGrade, OpenAnnualReview, decide_annual_grade, open_annual_review
@@ -15,7 +17,6 @@ from grassroots_common.contracts.appraisal import (
 )
 from grassroots_common.specification import Specification
 
-from .cases import cases
 from .given import ADMIN, BOSS, DEPUTY, MONDAY, OTHER_ADMIN, finalized_quarter, who
 
 ANNUAL = annual_stream_id("u1", 2026)
@@ -105,10 +106,12 @@ async def test_the_administrator_enters_the_committees_grade() -> None:
     assert [(e.person_id, e.grade) for e in outcome.events] == [("p2", "称职")]
 
 
-@cases(
-    "cap, person_id, code",
-    excellent_only_for_a_candidate=(1, "p2", "not_excellent_candidate"),
-    excellent_within_the_cap=(0, "p1", "excellent_quota_exceeded"),
+@pytest.mark.parametrize(
+    ("cap", "person_id", "code"),
+    [
+        pytest.param(1, "p2", "not_excellent_candidate", id="excellent only for a candidate"),
+        pytest.param(0, "p1", "excellent_quota_exceeded", id="excellent within the cap"),
+    ],
 )
 async def test_excellent_is_refused(cap: int, person_id: str, code: str) -> None:
     spec = Specification(at=MONDAY)
@@ -125,14 +128,21 @@ async def test_a_grade_before_the_review_is_open_is_refused() -> None:
     outcome.refused("annual_review_not_open")
 
 
-@cases(
-    "principal, code",
-    the_deputy_does_not_decide_annual_grades=(DEPUTY, "role_required"),
-    another_units_principal_leader_does_not_decide=(who("boss", "李局长", "principal_leader", unit="u2"), "other_unit"),
-    a_principal_leader_without_a_unit_is_refused_as_such=(
-        who("boss", "李局长", "principal_leader", unit=None),
-        "unit_scope_missing",
-    ),
+@pytest.mark.parametrize(
+    ("principal", "code"),
+    [
+        pytest.param(DEPUTY, "role_required", id="the deputy does not decide annual grades"),
+        pytest.param(
+            who("boss", "李局长", "principal_leader", unit="u2"),
+            "other_unit",
+            id="another unit's principal leader does not decide",
+        ),
+        pytest.param(
+            who("boss", "李局长", "principal_leader", unit=None),
+            "unit_scope_missing",
+            id="a principal leader without a unit is refused as such",
+        ),
+    ],
 )
 async def test_who_may_not_decide_annual_grades(principal: Principal, code: str) -> None:
     spec = Specification(at=MONDAY)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from appraisal import handlers
 from appraisal.domain.roster import roster_stream_id
 from grassroots_common.auth import Principal
@@ -23,7 +25,6 @@ from grassroots_common.contracts.appraisal import (
 from grassroots_common.specification import Specification
 from grassroots_common.workdays import CHINA
 
-from .cases import cases
 from .given import ADMIN, CHIEF, DEPUTY, OTHER_ADMIN, STRANGER_CHIEF, UNITLESS, roster
 
 STAFF = Principal("p1", "王芳", frozenset({"staff"}), {"unit": "u1", "section": "s1"})
@@ -80,11 +81,13 @@ async def test_a_late_log_revised_stays_late_and_counts_its_revision() -> None:
     assert outcome.answer.data == {"week": "2026-W48", "revision": 2, "late": True}
 
 
-@cases(
-    "items, principal, code",
-    a_log_without_items_is_refused=([], STAFF, "log_empty"),
-    an_administrator_who_is_not_appraised_keeps_no_log=(ITEMS, ADMIN, "role_required"),
-    a_log_needs_the_authors_unit=(ITEMS, UNITLESS, "unit_scope_missing"),
+@pytest.mark.parametrize(
+    ("items", "principal", "code"),
+    [
+        pytest.param([], STAFF, "log_empty", id="a log without items is refused"),
+        pytest.param(ITEMS, ADMIN, "role_required", id="an administrator who is not appraised keeps no log"),
+        pytest.param(ITEMS, UNITLESS, "unit_scope_missing", id="a log needs the author's unit"),
+    ],
 )
 async def test_a_log_is_refused(items: list[WorkItem], principal: Principal, code: str) -> None:
     spec = Specification(at=MONDAY_NOON)
@@ -119,10 +122,12 @@ async def test_a_comment_on_a_log_not_submitted_is_refused() -> None:
     outcome.refused("log_not_found")
 
 
-@cases(
-    "person_id, principal, code",
-    a_leader_outside_the_chain_may_not_comment=("p1", STRANGER_CHIEF, "not_in_your_chain"),
-    a_comment_on_someone_not_on_the_roster_is_refused=("p7", CHIEF, "person_not_found"),
+@pytest.mark.parametrize(
+    ("person_id", "principal", "code"),
+    [
+        pytest.param("p1", STRANGER_CHIEF, "not_in_your_chain", id="a leader outside the chain may not comment"),
+        pytest.param("p7", CHIEF, "person_not_found", id="a comment on someone not on the roster is refused"),
+    ],
 )
 async def test_a_comment_is_refused(person_id: str, principal: Principal, code: str) -> None:
     spec = Specification(at=MONDAY_NOON)
@@ -181,10 +186,12 @@ async def test_nobody_is_reminded_before_the_deadline() -> None:
     outcome.refused("deadline_not_passed")
 
 
-@cases(
-    "principal, code",
-    only_a_unit_administrator_reminds_the_missing=(CHIEF, "role_required"),
-    an_administrator_reminds_only_their_own_unit=(OTHER_ADMIN, "other_unit"),
+@pytest.mark.parametrize(
+    ("principal", "code"),
+    [
+        pytest.param(CHIEF, "role_required", id="only a unit administrator reminds the missing"),
+        pytest.param(OTHER_ADMIN, "other_unit", id="an administrator reminds only their own unit"),
+    ],
 )
 async def test_who_may_not_remind_the_missing(principal: Principal, code: str) -> None:
     spec = Specification(at=MONDAY_NOON + dt.timedelta(days=8))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from appraisal import handlers
 from appraisal.domain.quarter import quarter_stream_id
 from appraisal.domain.roster import roster_stream_id
@@ -16,7 +18,6 @@ from grassroots_common.events import Event
 from grassroots_common.specification import Specification
 from grassroots_common.workdays import CHINA
 
-from .cases import cases
 from .given import (
     ADMIN,
     BOSS,
@@ -204,10 +205,12 @@ async def test_a_self_assessment_is_given_once() -> None:
     outcome.refused("already_self_assessed")
 
 
-@cases(
-    "principal, code",
-    one_assesses_oneself_only_in_ones_own_units_quarter=(P1_OF_ANOTHER_UNIT, "other_unit"),
-    an_administrator_is_not_appraised=(ADMIN, "role_required"),
+@pytest.mark.parametrize(
+    ("principal", "code"),
+    [
+        pytest.param(P1_OF_ANOTHER_UNIT, "other_unit", id="one assesses oneself only in one's own unit's quarter"),
+        pytest.param(ADMIN, "role_required", id="an administrator is not appraised"),
+    ],
 )
 async def test_who_may_not_assess_themselves(principal: Principal, code: str) -> None:
     spec = await quarter(Specification(at=MONDAY))
@@ -232,10 +235,12 @@ async def test_a_colleague_reviews_a_participant_who_assessed_themselves() -> No
     ]
 
 
-@cases(
-    "principal, code",
-    nobody_peer_reviews_themselves=(STAFF, "self_peer_review"),
-    only_participants_peer_review=(CHIEF, "peer_not_participant"),  # a section chief, not in this quarter
+@pytest.mark.parametrize(
+    ("principal", "code"),
+    [
+        pytest.param(STAFF, "self_peer_review", id="nobody peer reviews themselves"),
+        pytest.param(CHIEF, "peer_not_participant", id="only participants peer review"),  # CHIEF: not in this quarter
+    ],
 )
 async def test_who_may_not_peer_review(principal: Principal, code: str) -> None:
     spec = await quarter(Specification(at=MONDAY), self_assessed("p1"))
@@ -355,10 +360,16 @@ async def test_a_good_beyond_the_cap_is_refused() -> None:
     assert refusal.extra == {"good_cap": 1, "good_used": 1, "good_left": 0}
 
 
-@cases(
-    "unit_id, principal, code",
-    a_staff_member_is_refused_a_review_before_the_scheme_is_even_read=("u1", STAFF, "role_required"),
-    a_leader_of_another_unit_is_refused_a_review_before_the_scheme_is_read=("u2", CHIEF, "other_unit"),
+@pytest.mark.parametrize(
+    ("unit_id", "principal", "code"),
+    [
+        pytest.param(
+            "u1", STAFF, "role_required", id="a staff member is refused a review before the scheme is even read"
+        ),
+        pytest.param(
+            "u2", CHIEF, "other_unit", id="a leader of another unit is refused a review before the scheme is read"
+        ),
+    ],
 )
 async def test_who_may_not_review_is_refused_before_the_scheme_is_read(
     unit_id: str, principal: Principal, code: str
@@ -385,11 +396,15 @@ async def test_the_principal_leader_adjusts_a_grade_with_a_reason() -> None:
     assert event.reason == "考勤问题较多"
 
 
-@cases(
-    "principal, code",
-    the_deputy_no_longer_adjusts_once_the_principal_decided=(DEPUTY, "principal_already_decided"),
-    a_section_chief_does_not_adjust_grades=(CHIEF, "role_required"),
-    a_principal_leader_of_another_chain_does_not_adjust=(BOSS_OF_ANOTHER_CHAIN, "not_in_your_chain"),
+@pytest.mark.parametrize(
+    ("principal", "code"),
+    [
+        pytest.param(DEPUTY, "principal_already_decided", id="the deputy no longer adjusts once the principal decided"),
+        pytest.param(CHIEF, "role_required", id="a section chief does not adjust grades"),
+        pytest.param(
+            BOSS_OF_ANOTHER_CHAIN, "not_in_your_chain", id="a principal leader of another chain does not adjust"
+        ),
+    ],
 )
 async def test_who_may_not_adjust(principal: Principal, code: str) -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
@@ -453,11 +468,19 @@ async def test_a_participant_appeals_within_the_period() -> None:
     assert (event.person_id, event.grade, event.appeal_id) == ("p1", "较好", outcome.answer.data["appeal_id"])
 
 
-@cases(
-    "at, events, principal, code",
-    no_appeal_after_the_period=(AFTER_THE_PERIOD, PUBLISHED, STAFF, "appeal_period_over"),
-    no_appeal_before_the_results_are_published=(MONDAY, REVIEWED, STAFF, "results_not_published"),
-    one_appeals_only_in_ones_own_unit=(MONDAY + dt.timedelta(days=2), PUBLISHED, P1_OF_ANOTHER_UNIT, "other_unit"),
+@pytest.mark.parametrize(
+    ("at", "events", "principal", "code"),
+    [
+        pytest.param(AFTER_THE_PERIOD, PUBLISHED, STAFF, "appeal_period_over", id="no appeal after the period"),
+        pytest.param(MONDAY, REVIEWED, STAFF, "results_not_published", id="no appeal before the results are published"),
+        pytest.param(
+            MONDAY + dt.timedelta(days=2),
+            PUBLISHED,
+            P1_OF_ANOTHER_UNIT,
+            "other_unit",
+            id="one appeals only in one's own unit",
+        ),
+    ],
 )
 async def test_an_appeal_is_refused(
     at: dt.datetime, events: tuple[Event, ...], principal: Principal, code: str
@@ -485,10 +508,16 @@ async def test_an_appeal_is_resolved_once() -> None:
     outcome.refused("appeal_already_resolved")
 
 
-@cases(
-    "principal, code",
-    the_deputy_does_not_resolve_appeals=(DEPUTY, "role_required"),
-    a_principal_leader_of_another_chain_does_not_resolve_the_appeal=(BOSS_OF_ANOTHER_CHAIN, "not_in_your_chain"),
+@pytest.mark.parametrize(
+    ("principal", "code"),
+    [
+        pytest.param(DEPUTY, "role_required", id="the deputy does not resolve appeals"),
+        pytest.param(
+            BOSS_OF_ANOTHER_CHAIN,
+            "not_in_your_chain",
+            id="a principal leader of another chain does not resolve the appeal",
+        ),
+    ],
 )
 async def test_who_may_not_resolve_the_appeal(principal: Principal, code: str) -> None:
     spec = await quarter(Specification(at=MONDAY + dt.timedelta(days=3)), *APPEALED)
@@ -520,16 +549,25 @@ async def test_finalizing_opens_a_follow_up_after_two_weak_quarters() -> None:
     assert outcome.answer.data == {"follow_ups": ["p1"]}
 
 
-@cases(
-    "at, events, principal, code",
-    the_quarter_is_finalized_only_after_the_period=(
-        dt.datetime(2026, 11, 30, 18, tzinfo=CHINA),
-        PUBLISHED,
-        ADMIN,
-        "publication_period_running",
-    ),
-    the_quarter_is_finalized_only_once_every_appeal_is_resolved=(AFTER_THE_PERIOD, APPEALED, ADMIN, "appeals_open"),
-    the_principal_leader_does_not_finalize=(AFTER_THE_PERIOD, PUBLISHED, BOSS, "role_required"),
+@pytest.mark.parametrize(
+    ("at", "events", "principal", "code"),
+    [
+        pytest.param(
+            dt.datetime(2026, 11, 30, 18, tzinfo=CHINA),
+            PUBLISHED,
+            ADMIN,
+            "publication_period_running",
+            id="the quarter is finalized only after the period",
+        ),
+        pytest.param(
+            AFTER_THE_PERIOD,
+            APPEALED,
+            ADMIN,
+            "appeals_open",
+            id="the quarter is finalized only once every appeal is resolved",
+        ),
+        pytest.param(AFTER_THE_PERIOD, PUBLISHED, BOSS, "role_required", id="the principal leader does not finalize"),
+    ],
 )
 async def test_finalizing_is_refused(
     at: dt.datetime, events: tuple[Event, ...], principal: Principal, code: str

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from appraisal import handlers
 from appraisal.domain.roster import roster_stream_id
 from grassroots_common.auth import Principal
@@ -13,7 +15,6 @@ from grassroots_common.errors import NotFound
 from grassroots_common.events import Event
 from grassroots_common.specification import Specification
 
-from .cases import cases
 from .given import CHIEF, COLLEAGUE, DEPUTY, MONDAY, STAFF, STRANGER_CHIEF, UNITLESS, roster
 
 LATER = MONDAY + dt.timedelta(days=2)
@@ -57,10 +58,12 @@ async def test_a_leader_of_the_chain_issues_a_reminder() -> None:
     assert (event.shortcomings, event.issued_at) == ("台账更新不及时", MONDAY)
 
 
-@cases(
-    "person_id, principal, code",
-    a_leader_outside_the_chain_issues_no_reminder=("p1", STRANGER_CHIEF, "not_in_your_chain"),
-    a_reminder_to_someone_not_on_the_roster_is_refused=("p7", CHIEF, "person_not_found"),
+@pytest.mark.parametrize(
+    ("person_id", "principal", "code"),
+    [
+        pytest.param("p1", STRANGER_CHIEF, "not_in_your_chain", id="a leader outside the chain issues no reminder"),
+        pytest.param("p7", CHIEF, "person_not_found", id="a reminder to someone not on the roster is refused"),
+    ],
 )
 async def test_a_reminder_is_refused(person_id: str, principal: Principal, code: str) -> None:
     spec = Specification(at=MONDAY)
@@ -85,10 +88,12 @@ async def test_the_person_acknowledges_their_reminder() -> None:
     ]
 
 
-@cases(
-    "events, principal, code",
-    only_the_person_acknowledges_the_reminder=((issued(),), COLLEAGUE, "not_your_reminder"),
-    a_reminder_is_acknowledged_once=((issued(), acknowledged()), STAFF, "already_acknowledged"),
+@pytest.mark.parametrize(
+    ("events", "principal", "code"),
+    [
+        pytest.param((issued(),), COLLEAGUE, "not_your_reminder", id="only the person acknowledges the reminder"),
+        pytest.param((issued(), acknowledged()), STAFF, "already_acknowledged", id="a reminder is acknowledged once"),
+    ],
 )
 async def test_an_acknowledgement_is_refused(events: tuple[Event, ...], principal: Principal, code: str) -> None:
     spec = await reminder(*events)
@@ -114,10 +119,14 @@ async def test_the_person_reports_the_rectification() -> None:
     ]
 
 
-@cases(
-    "events, principal, code",
-    the_rectification_follows_the_acknowledgement=((issued(),), STAFF, "not_acknowledged"),
-    only_the_person_reports_on_their_reminder=((issued(), acknowledged()), COLLEAGUE, "not_your_reminder"),
+@pytest.mark.parametrize(
+    ("events", "principal", "code"),
+    [
+        pytest.param((issued(),), STAFF, "not_acknowledged", id="the rectification follows the acknowledgement"),
+        pytest.param(
+            (issued(), acknowledged()), COLLEAGUE, "not_your_reminder", id="only the person reports on their reminder"
+        ),
+    ],
 )
 async def test_a_rectification_is_refused(events: tuple[Event, ...], principal: Principal, code: str) -> None:
     spec = await reminder(*events)

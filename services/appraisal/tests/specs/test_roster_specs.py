@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from appraisal import handlers
 from appraisal.domain.roster import NewPerson, SheetRow, id_number_digest, roster_stream_id
 from grassroots_common.auth import Principal
@@ -11,7 +13,6 @@ from grassroots_common.contracts import appraisal as appraisal_events
 from grassroots_common.specification import Specification
 from grassroots_common.workdays import CHINA
 
-from .cases import cases
 from .given import ADMIN, CHAIN, DISTRICT, LEADERS_CHAIN, OTHER_ADMIN, STAFF, roster, unit, who
 
 ROSTER = roster_stream_id("u1")
@@ -77,10 +78,12 @@ async def test_the_administrator_defines_a_section() -> None:
     assert outcome.events == [appraisal_events.SectionDefined(unit_id="u1", section_id="s2", section_name="业务股")]
 
 
-@cases(
-    "section_name, principal, code",
-    a_section_name_is_the_units_once=("办公室", ADMIN, "section_name_taken"),
-    an_administrator_defines_no_section_of_another_unit=("业务股", OTHER_ADMIN, "other_unit"),
+@pytest.mark.parametrize(
+    ("section_name", "principal", "code"),
+    [
+        pytest.param("办公室", ADMIN, "section_name_taken", id="a section name is the unit's once"),
+        pytest.param("业务股", OTHER_ADMIN, "other_unit", id="an administrator defines no section of another unit"),
+    ],
 )
 async def test_a_section_is_refused(section_name: str, principal: Principal, code: str) -> None:
     spec = Specification(at=NOON)
@@ -132,24 +135,29 @@ async def test_the_administrator_enrolls_a_person_on_chinas_date() -> None:
     assert outcome.answer.data == {"person_id": "p3"}
 
 
-@cases(
-    "person, principal, code",
-    the_same_id_number_is_not_enrolled_twice=(
-        newcomer(person_name="王小芳", id_number="110101199005010011"),  # p1's
-        ADMIN,
-        "duplicate_person",
-    ),
-    a_reviewer_must_be_on_the_roster=(
-        newcomer(chain=appraisal_events.ReviewingChain(section_chief_id="ghost", principal_leader_id="boss")),
-        ADMIN,
-        "reviewer_unknown",
-    ),
-    enrolling_needs_the_administrators_unit=(
-        newcomer(),
-        who("admin", "陈管理员", "unit_admin", unit=None),
-        "unit_scope_missing",
-    ),
-    a_staff_member_enrolls_nobody=(newcomer(), STAFF, "role_required"),
+@pytest.mark.parametrize(
+    ("person", "principal", "code"),
+    [
+        pytest.param(
+            newcomer(person_name="王小芳", id_number="110101199005010011"),  # p1's
+            ADMIN,
+            "duplicate_person",
+            id="the same id number is not enrolled twice",
+        ),
+        pytest.param(
+            newcomer(chain=appraisal_events.ReviewingChain(section_chief_id="ghost", principal_leader_id="boss")),
+            ADMIN,
+            "reviewer_unknown",
+            id="a reviewer must be on the roster",
+        ),
+        pytest.param(
+            newcomer(),
+            who("admin", "陈管理员", "unit_admin", unit=None),
+            "unit_scope_missing",
+            id="enrolling needs the administrator's unit",
+        ),
+        pytest.param(newcomer(), STAFF, "role_required", id="a staff member enrolls nobody"),
+    ],
 )
 async def test_an_enrollment_is_refused(person: NewPerson, principal: Principal, code: str) -> None:
     spec = Specification(at=NOON)
