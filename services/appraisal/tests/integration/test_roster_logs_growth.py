@@ -11,9 +11,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from appraisal.main import create_app
-
-from .unit_setup import Unit, build_unit
+from .unit_setup import Unit
 
 HEADER = ["人员编号", "姓名", "股室", "职务", "出生日期", "身份证号", "股组长编号", "分管领导编号", "主要领导编号"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,6 +30,9 @@ def xlsx(rows: list[list[object]]) -> bytes:
 
 def log(week: str) -> dict:
     return {"week": week, "items": [{"text": "整理党建台账", "indicators": ["qin-1"]}]}
+
+
+OCTOBER = {"month": "2026-10", "text": "十月完成换届筹备材料整理和两次主题党日"}  # a summary of October
 
 
 async def submit_logs(unit: Unit, week: str, people: list[str]) -> str:
@@ -219,11 +220,7 @@ async def test_last_months_summary_is_due_until_submitted_then_this_months(unit:
     November after."""
     r = await unit.client.get("/api/v1/me/summary-due", headers=unit.h["s0"])
     assert r.json()["month"] == "2026-10" and r.json()["overdue"] is True
-    r = await unit.client.post(
-        "/api/v1/summaries",
-        json={"month": "2026-10", "text": "十月完成换届筹备材料整理和两次主题党日"},
-        headers=unit.h["s0"],
-    )
+    r = await unit.client.post("/api/v1/summaries", json=OCTOBER, headers=unit.h["s0"])
     assert r.status_code == 200, r.text
     # What is due follows the summaries read model: read once it holds October's.
     r = await unit.client.get(f"/api/v1/summaries?after={r.json()['position']}", headers=unit.h["s0"])
@@ -233,11 +230,7 @@ async def test_last_months_summary_is_due_until_submitted_then_this_months(unit:
 
 
 async def test_a_summary_after_the_deadline_is_late(unit: Unit) -> None:
-    r = await unit.client.post(
-        "/api/v1/summaries",
-        json={"month": "2026-10", "text": "十月完成换届筹备材料整理和两次主题党日"},
-        headers=unit.h["s1"],
-    )
+    r = await unit.client.post("/api/v1/summaries", json=OCTOBER, headers=unit.h["s1"])
     assert r.status_code == 200, r.text
     r = await unit.client.get(f"/api/v1/summaries?after={r.json()['position']}", headers=unit.h["s1"])
     assert r.json()["total"] == 1 and r.json()["items"][0]["late"] is True
@@ -339,55 +332,44 @@ async def test_a_result_use_of_a_year_before_the_platform_keeps_its_reason(unit:
     assert r.json()["items"][0]["backfill_reason"] == excellence["backfill_reason"]
 
 
-async def test_unit_deadlines_are_configurable(database, make_settings, serve, auth, clock) -> None:
+async def test_unit_deadlines_are_configurable(own_unit: Unit, auth, clock) -> None:
     """The clock is Wednesday 2026-11-18 17:00 in Beijing: week 46's log and October's summary are
     late by the defaults (Monday 12:00, the 5th 18:00), on time once the unit moves its deadlines."""
-    app = create_app(make_settings("appraisal", database))
-    async with serve(app) as client:
-        app.state.runtime.clock = clock
-        h = await build_unit(client, auth)
-        r = await client.get("/api/v1/units/u1/deadlines", headers=h["s0"])
-        assert r.status_code == 200, r.text
-        assert r.json() == {"log_weekday": 1, "log_hour": 12, "summary_day": 5, "summary_hour": 18}
-        log = {"week": "2026-W46", "items": [{"text": "整理党建台账", "indicators": ["qin-1"]}]}
-        r = await client.post("/api/v1/logs", json=log, headers=h["s0"])
-        assert r.status_code == 200 and r.json()["data"]["late"] is True
-        r = await client.post(
-            "/api/v1/summaries",
-            json={"month": "2026-10", "text": "本月完成党建台账整理和两次主题党日"},
-            headers=h["s0"],
-        )
-        assert r.status_code == 200 and r.json()["data"]["late"] is True
+    client, h = own_unit.client, own_unit.h
+    r = await client.get("/api/v1/units/u1/deadlines", headers=h["s0"])
+    assert r.status_code == 200, r.text
+    assert r.json() == {"log_weekday": 1, "log_hour": 12, "summary_day": 5, "summary_hour": 18}
+    week_46 = log("2026-W46")
+    r = await client.post("/api/v1/logs", json=week_46, headers=h["s0"])
+    assert r.status_code == 200 and r.json()["data"]["late"] is True
+    r = await client.post("/api/v1/summaries", json=OCTOBER, headers=h["s0"])
+    assert r.status_code == 200 and r.json()["data"]["late"] is True
 
-        later = {"log_weekday": 3, "log_hour": 18, "summary_day": 20, "summary_hour": 18}
-        r = await client.put("/api/v1/units/u1/deadlines", json=later, headers=h["s0"])
-        assert r.status_code == 403
-        other_admin = auth("a2", "unit_admin", unit="u2")
-        r = await client.put("/api/v1/units/u1/deadlines", json=later, headers=other_admin)
-        assert r.status_code == 403 and r.json()["code"] == "other_unit"
-        for bad in ({**later, "log_weekday": 0}, {**later, "summary_day": 31}, {**later, "grace": 1}):
-            r = await client.put("/api/v1/units/u1/deadlines", json=bad, headers=h["admin"])
-            assert r.status_code == 422, bad
-        r = await client.put("/api/v1/units/u1/deadlines", json=later, headers=h["admin"])
-        assert r.status_code == 200, r.text
-        assert r.json()["events"] == ["DeadlinesConfigured"]
-        r = await client.put("/api/v1/units/u1/deadlines", json=later, headers=h["admin"])
-        assert r.status_code == 200 and r.json()["events"] == []
-        r = await client.get("/api/v1/units/u1/deadlines", headers=h["c1"])
-        assert r.json() == later
-        r = await client.get("/api/v1/units/u1/deadlines", headers=other_admin)
-        assert r.status_code == 403
+    later = {"log_weekday": 3, "log_hour": 18, "summary_day": 20, "summary_hour": 18}
+    r = await client.put("/api/v1/units/u1/deadlines", json=later, headers=h["s0"])
+    assert r.status_code == 403
+    other_admin = auth("a2", "unit_admin", unit="u2")
+    r = await client.put("/api/v1/units/u1/deadlines", json=later, headers=other_admin)
+    assert r.status_code == 403 and r.json()["code"] == "other_unit"
+    for bad in ({**later, "log_weekday": 0}, {**later, "summary_day": 31}, {**later, "grace": 1}):
+        r = await client.put("/api/v1/units/u1/deadlines", json=bad, headers=h["admin"])
+        assert r.status_code == 422, bad
+    r = await client.put("/api/v1/units/u1/deadlines", json=later, headers=h["admin"])
+    assert r.status_code == 200, r.text
+    assert r.json()["events"] == ["DeadlinesConfigured"]
+    r = await client.put("/api/v1/units/u1/deadlines", json=later, headers=h["admin"])
+    assert r.status_code == 200 and r.json()["events"] == []
+    r = await client.get("/api/v1/units/u1/deadlines", headers=h["c1"])
+    assert r.json() == later
+    r = await client.get("/api/v1/units/u1/deadlines", headers=other_admin)
+    assert r.status_code == 403
 
-        r = await client.post("/api/v1/logs", json=log, headers=h["s1"])
-        assert r.status_code == 200 and r.json()["data"]["late"] is False
-        r = await client.post(
-            "/api/v1/summaries",
-            json={"month": "2026-10", "text": "本月完成党建台账整理和两次主题党日"},
-            headers=h["s1"],
-        )
-        assert r.status_code == 200 and r.json()["data"]["late"] is False
-        r = await client.post("/api/v1/logs/reminders", json={"week": "2026-W46"}, headers=h["admin"])
-        assert r.status_code == 409 and r.json()["code"] == "deadline_not_passed"
-        clock.advance(hours=2)
-        r = await client.post("/api/v1/logs", json=log, headers=h["s2"])
-        assert r.json()["data"]["late"] is True
+    r = await client.post("/api/v1/logs", json=week_46, headers=h["s1"])
+    assert r.status_code == 200 and r.json()["data"]["late"] is False
+    r = await client.post("/api/v1/summaries", json=OCTOBER, headers=h["s1"])
+    assert r.status_code == 200 and r.json()["data"]["late"] is False
+    r = await client.post("/api/v1/logs/reminders", json={"week": "2026-W46"}, headers=h["admin"])
+    assert r.status_code == 409 and r.json()["code"] == "deadline_not_passed"
+    clock.advance(hours=2)
+    r = await client.post("/api/v1/logs", json=week_46, headers=h["s2"])
+    assert r.json()["data"]["late"] is True

@@ -3,9 +3,12 @@ leader (or entered by the administrator), 优秀 for eligible candidates within 
 
 from __future__ import annotations
 
+import pytest
+
 from appraisal.domain.annual import annual_stream_id
 from appraisal.domain.quarter import quarter_stream_id
 from appraisal.handlers.annual import DecideAnnualGrade, OpenAnnualReview, decide_annual_grade, open_annual_review
+from grassroots_common.auth import Principal
 from grassroots_common.contracts.appraisal import (
     AnnualCandidate,
     AnnualGradeDecided,
@@ -39,6 +42,9 @@ def candidate(person_id: str, name: str, eligible: bool) -> AnnualCandidate:
     )
 
 
+OPEN = OpenAnnualReview(unit_id="u1", year=2026, excellent_ratio=0.2)
+
+
 def review_opened(cap: int = 1) -> AnnualReviewOpened:
     people = [candidate("p1", "王芳", True), candidate("p2", "刘洋", False)]
     return AnnualReviewOpened(unit_id="u1", year=2026, people=people, excellent_ratio=0.5, excellent_cap=cap)
@@ -55,25 +61,20 @@ async def test_the_administrator_opens_the_year_from_its_finalized_quarters() ->
 
 async def test_the_year_waits_for_its_fourth_quarter() -> None:
     spec = await year_finalized(Specification(at=MONDAY), quarters=3)
-    outcome = await spec.when(
-        open_annual_review, OpenAnnualReview(unit_id="u1", year=2026, excellent_ratio=0.2), as_=ADMIN
-    )
+    outcome = await spec.when(open_annual_review, OPEN, as_=ADMIN)
     outcome.refused("quarters_not_finalized")
 
 
 async def test_the_annual_review_opens_once() -> None:
     spec = await year_finalized(Specification(at=MONDAY))
     await spec.given(ANNUAL, review_opened())
-    outcome = await spec.when(
-        open_annual_review, OpenAnnualReview(unit_id="u1", year=2026, excellent_ratio=0.2), as_=ADMIN
-    )
+    outcome = await spec.when(open_annual_review, OPEN, as_=ADMIN)
     outcome.refused("annual_review_open")
 
 
 async def test_an_administrator_opens_no_other_units_year() -> None:
     spec = await year_finalized(Specification(at=MONDAY))
-    command = OpenAnnualReview(unit_id="u1", year=2026, excellent_ratio=0.2)
-    outcome = await spec.when(open_annual_review, command, as_=OTHER_ADMIN)
+    outcome = await spec.when(open_annual_review, OPEN, as_=OTHER_ADMIN)
     outcome.refused("other_unit")
 
 
@@ -105,20 +106,19 @@ async def test_the_administrator_enters_the_committees_grade() -> None:
     assert [(e.person_id, e.grade) for e in outcome.events] == [("p2", "称职")]
 
 
-async def test_excellent_only_for_a_candidate() -> None:
+@pytest.mark.parametrize(
+    ("cap", "person_id", "code"),
+    [
+        pytest.param(1, "p2", "not_excellent_candidate", id="excellent only for a candidate"),
+        pytest.param(0, "p1", "excellent_quota_exceeded", id="excellent within the cap"),
+    ],
+)
+async def test_excellent_is_refused(cap: int, person_id: str, code: str) -> None:
     spec = Specification(at=MONDAY)
-    await spec.given(ANNUAL, review_opened())
-    command = DecideAnnualGrade(unit_id="u1", year=2026, person_id="p2", grade="优秀", comment="")
+    await spec.given(ANNUAL, review_opened(cap=cap))
+    command = DecideAnnualGrade(unit_id="u1", year=2026, person_id=person_id, grade="优秀", comment="")
     outcome = await spec.when(decide_annual_grade, command, as_=BOSS)
-    outcome.refused("not_excellent_candidate")
-
-
-async def test_excellent_within_the_cap() -> None:
-    spec = Specification(at=MONDAY)
-    await spec.given(ANNUAL, review_opened(cap=0))
-    command = DecideAnnualGrade(unit_id="u1", year=2026, person_id="p1", grade="优秀", comment="")
-    outcome = await spec.when(decide_annual_grade, command, as_=BOSS)
-    outcome.refused("excellent_quota_exceeded")
+    outcome.refused(code)
 
 
 async def test_a_grade_before_the_review_is_open_is_refused() -> None:
@@ -128,25 +128,25 @@ async def test_a_grade_before_the_review_is_open_is_refused() -> None:
     outcome.refused("annual_review_not_open")
 
 
-async def test_the_deputy_does_not_decide_annual_grades() -> None:
+@pytest.mark.parametrize(
+    ("principal", "code"),
+    [
+        pytest.param(DEPUTY, "role_required", id="the deputy does not decide annual grades"),
+        pytest.param(
+            who("boss", "李局长", "principal_leader", unit="u2"),
+            "other_unit",
+            id="another unit's principal leader does not decide",
+        ),
+        pytest.param(
+            who("boss", "李局长", "principal_leader", unit=None),
+            "unit_scope_missing",
+            id="a principal leader without a unit is refused as such",
+        ),
+    ],
+)
+async def test_who_may_not_decide_annual_grades(principal: Principal, code: str) -> None:
     spec = Specification(at=MONDAY)
     await spec.given(ANNUAL, review_opened())
     command = DecideAnnualGrade(unit_id="u1", year=2026, person_id="p1", grade="称职", comment="")
-    outcome = await spec.when(decide_annual_grade, command, as_=DEPUTY)
-    outcome.refused("role_required")
-
-
-async def test_another_units_principal_leader_does_not_decide() -> None:
-    spec = Specification(at=MONDAY)
-    await spec.given(ANNUAL, review_opened())
-    command = DecideAnnualGrade(unit_id="u1", year=2026, person_id="p1", grade="称职", comment="")
-    outcome = await spec.when(decide_annual_grade, command, as_=who("boss", "李局长", "principal_leader", unit="u2"))
-    outcome.refused("other_unit")
-
-
-async def test_a_principal_leader_without_a_unit_is_refused_as_such() -> None:
-    spec = Specification(at=MONDAY)
-    await spec.given(ANNUAL, review_opened())
-    command = DecideAnnualGrade(unit_id="u1", year=2026, person_id="p1", grade="称职", comment="")
-    outcome = await spec.when(decide_annual_grade, command, as_=who("boss", "李局长", "principal_leader", unit=None))
-    outcome.refused("unit_scope_missing")
+    outcome = await spec.when(decide_annual_grade, command, as_=principal)
+    outcome.refused(code)

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from appraisal import handlers
 from appraisal.domain.quarter import quarter_stream_id
 from appraisal.domain.roster import roster_stream_id
 from appraisal.domain.scheme import scheme_stream_id
+from grassroots_common.auth import Principal
 from grassroots_common.contracts import appraisal as appraisal_events
 from grassroots_common.events import Event
 from grassroots_common.specification import Specification
@@ -40,6 +43,29 @@ from .given import (
 
 Q3 = quarter_stream_id("u1", QUARTER)
 AFTER_THE_PERIOD = dt.datetime(2026, 12, 1, 9, tzinfo=CHINA)  # the period ended 2026-11-30 23:59:59
+BOSS_OF_ANOTHER_CHAIN = who("boss2", "钱局长", "principal_leader")
+P1_OF_ANOTHER_UNIT = who("p1", "王芳", "staff", unit="u2")
+
+# The commands the specifications send most, as each sends them.
+OPEN = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
+SELF_ASSESS = handlers.SelfAssess(unit_id="u1", quarter=QUARTER, scores=SCORES, grade="好", summary="完成全部任务")
+PEER_REVIEW_P1 = handlers.PeerReview(unit_id="u1", quarter=QUARTER, person_id="p1", grade="好", comment="")
+ADJUST_P1 = handlers.AdjustGrade(unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多")
+PUBLISH = handlers.PublishResults(unit_id="u1", quarter=QUARTER, workdays=5)
+APPEAL = handlers.FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
+UPHOLD = handlers.ResolveAppeal(
+    unit_id="u1", quarter=QUARTER, appeal_id="apl-1", outcome="upheld", new_grade=None, reason="维持原等次"
+)
+FINALIZE = handlers.FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
+MENTOR_P2_FOR_P1 = handlers.AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p1", mentor_id="p2")
+VISIT_P1 = handlers.RecordVisit(
+    unit_id="u1", quarter=QUARTER, person_id="p1", notes="谈心谈话", visited_on=dt.date(2026, 12, 1)
+)
+
+
+def review_of_p1(grade: appraisal_events.Grade = "好", *, unit_id: str = "u1") -> handlers.RecordReview:
+    """A review of p1 without scores or comment."""
+    return handlers.RecordReview(unit_id=unit_id, quarter=QUARTER, person_id="p1", scores={}, grade=grade, comment="")
 
 
 def self_assessed(person_id: str = "p1") -> appraisal_events.SelfAssessed:
@@ -93,8 +119,7 @@ async def test_the_administrator_opens_the_quarter_for_the_active_people_with_so
     spec = Specification(at=MONDAY)
     await spec.given(roster_stream_id("u1"), *roster())
     await spec.given(scheme_stream_id("u1", 2026), scheme())
-    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
-    outcome = await spec.when(handlers.open_quarter, command, as_=ADMIN)
+    outcome = await spec.when(handlers.open_quarter, OPEN, as_=ADMIN)
     (event,) = outcome.events
     assert isinstance(event, appraisal_events.QuarterOpened)
     # The principal leader, with nobody above, is not appraised in the quarter.
@@ -110,8 +135,7 @@ async def test_people_who_left_are_not_in_the_quarter() -> None:
     )
     await spec.given(roster_stream_id("u1"), *roster(), left)
     await spec.given(scheme_stream_id("u1", 2026), scheme())
-    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
-    outcome = await spec.when(handlers.open_quarter, command, as_=ADMIN)
+    outcome = await spec.when(handlers.open_quarter, OPEN, as_=ADMIN)
     assert "p2" not in [p.person_id for p in outcome.events[0].participants]
 
 
@@ -121,8 +145,7 @@ async def test_a_quarter_opened_after_a_reviewer_left_routes_reviews_to_the_othe
     await spec.given(scheme_stream_id("u1", 2026), scheme())
     left = handlers.PersonLeft(unit_id="u1", person_id="chief", reason="transfer", left_on=dt.date(2026, 9, 1))
     await spec.when(handlers.person_left, left, as_=ADMIN)
-    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
-    outcome = await spec.when(handlers.open_quarter, command, as_=ADMIN)
+    outcome = await spec.when(handlers.open_quarter, OPEN, as_=ADMIN)
     chains = {p.person_id: p.chain for p in outcome.events[0].participants}
     assert set(chains) == {"deputy", "chief2", "p1", "p2"}
     assert chains["p1"] == appraisal_events.ReviewingChain(deputy_leader_id="deputy", principal_leader_id="boss")
@@ -132,8 +155,7 @@ async def test_a_quarter_needs_the_years_scheme() -> None:
     spec = Specification(at=MONDAY)
     await spec.given(roster_stream_id("u1"), *roster())
     await spec.given(scheme_stream_id("u1", 2025), scheme(2025))
-    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
-    outcome = await spec.when(handlers.open_quarter, command, as_=ADMIN)
+    outcome = await spec.when(handlers.open_quarter, OPEN, as_=ADMIN)
     outcome.refused("scheme_missing")
 
 
@@ -141,22 +163,19 @@ async def test_a_quarter_needs_people_to_appraise() -> None:
     spec = Specification(at=MONDAY)
     await spec.given(roster_stream_id("u1"), *unit())
     await spec.given(scheme_stream_id("u1", 2026), scheme())
-    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
-    outcome = await spec.when(handlers.open_quarter, command, as_=ADMIN)
+    outcome = await spec.when(handlers.open_quarter, OPEN, as_=ADMIN)
     outcome.refused("roster_empty")
 
 
 async def test_a_quarter_opens_once() -> None:
     spec = await quarter(Specification(at=MONDAY))
-    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
-    outcome = await spec.when(handlers.open_quarter, command, as_=ADMIN)
+    outcome = await spec.when(handlers.open_quarter, OPEN, as_=ADMIN)
     outcome.refused("quarter_already_open")
 
 
 async def test_the_principal_leader_does_not_open_the_quarter() -> None:
     spec = Specification(at=MONDAY)
-    command = handlers.OpenQuarter(unit_id="u1", quarter=QUARTER, good_ratio=0.4, peer_reviews_required=1)
-    outcome = await spec.when(handlers.open_quarter, command, as_=BOSS)
+    outcome = await spec.when(handlers.open_quarter, OPEN, as_=BOSS)
     outcome.refused("role_required")
 
 
@@ -165,8 +184,7 @@ async def test_the_principal_leader_does_not_open_the_quarter() -> None:
 
 async def test_a_participant_assesses_themselves_with_the_composite_of_the_scheme() -> None:
     spec = await quarter(Specification(at=MONDAY))
-    command = handlers.SelfAssess(unit_id="u1", quarter=QUARTER, scores=SCORES, grade="好", summary="完成全部任务")
-    outcome = await spec.when(handlers.self_assess, command, as_=STAFF)
+    outcome = await spec.when(handlers.self_assess, SELF_ASSESS, as_=STAFF)
     (event,) = outcome.events
     assert isinstance(event, appraisal_events.SelfAssessed)
     assert (event.person_id, event.person_name, event.grade, event.composite_score) == ("p1", "王芳", "好", 86)
@@ -187,18 +205,17 @@ async def test_a_self_assessment_is_given_once() -> None:
     outcome.refused("already_self_assessed")
 
 
-async def test_one_assesses_oneself_only_in_ones_own_units_quarter() -> None:
+@pytest.mark.parametrize(
+    ("principal", "code"),
+    [
+        pytest.param(P1_OF_ANOTHER_UNIT, "other_unit", id="one assesses oneself only in one's own unit's quarter"),
+        pytest.param(ADMIN, "role_required", id="an administrator is not appraised"),
+    ],
+)
+async def test_who_may_not_assess_themselves(principal: Principal, code: str) -> None:
     spec = await quarter(Specification(at=MONDAY))
-    command = handlers.SelfAssess(unit_id="u1", quarter=QUARTER, scores=SCORES, grade="好", summary="完成全部任务")
-    outcome = await spec.when(handlers.self_assess, command, as_=who("p1", "王芳", "staff", unit="u2"))
-    outcome.refused("other_unit")
-
-
-async def test_an_administrator_is_not_appraised() -> None:
-    spec = await quarter(Specification(at=MONDAY))
-    command = handlers.SelfAssess(unit_id="u1", quarter=QUARTER, scores=SCORES, grade="好", summary="完成全部任务")
-    outcome = await spec.when(handlers.self_assess, command, as_=ADMIN)
-    outcome.refused("role_required")
+    outcome = await spec.when(handlers.self_assess, SELF_ASSESS, as_=principal)
+    outcome.refused(code)
 
 
 async def test_a_colleague_reviews_a_participant_who_assessed_themselves() -> None:
@@ -218,18 +235,17 @@ async def test_a_colleague_reviews_a_participant_who_assessed_themselves() -> No
     ]
 
 
-async def test_nobody_peer_reviews_themselves() -> None:
+@pytest.mark.parametrize(
+    ("principal", "code"),
+    [
+        pytest.param(STAFF, "self_peer_review", id="nobody peer reviews themselves"),
+        pytest.param(CHIEF, "peer_not_participant", id="only participants peer review"),  # CHIEF: not in this quarter
+    ],
+)
+async def test_who_may_not_peer_review(principal: Principal, code: str) -> None:
     spec = await quarter(Specification(at=MONDAY), self_assessed("p1"))
-    command = handlers.PeerReview(unit_id="u1", quarter=QUARTER, person_id="p1", grade="好", comment="")
-    outcome = await spec.when(handlers.peer_review, command, as_=STAFF)
-    outcome.refused("self_peer_review")
-
-
-async def test_only_participants_peer_review() -> None:
-    spec = await quarter(Specification(at=MONDAY), self_assessed("p1"))
-    command = handlers.PeerReview(unit_id="u1", quarter=QUARTER, person_id="p1", grade="好", comment="")
-    outcome = await spec.when(handlers.peer_review, command, as_=CHIEF)  # a section chief, not in this quarter
-    outcome.refused("peer_not_participant")
+    outcome = await spec.when(handlers.peer_review, PEER_REVIEW_P1, as_=principal)
+    outcome.refused(code)
 
 
 # --- the reviewing chain --------------------------------------------------------------------
@@ -250,16 +266,14 @@ async def test_the_section_chief_reviews_first_and_the_cap_is_counted() -> None:
 
 async def test_the_deputy_before_the_section_chief_is_told_whose_review_is_pending() -> None:
     spec = await quarter(Specification(at=MONDAY), *READY)
-    command = handlers.RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
-    outcome = await spec.when(handlers.record_review, command, as_=DEPUTY)
+    outcome = await spec.when(handlers.record_review, review_of_p1(), as_=DEPUTY)
     refusal = outcome.refused("previous_level_pending")
     assert refusal.extra["pending_level"] == "section_chief" and refusal.extra["pending_reviewer_id"] == "chief"
 
 
 async def test_a_section_chief_outside_the_chain_may_not_review() -> None:
     spec = await quarter(Specification(at=MONDAY), *READY)
-    command = handlers.RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
-    outcome = await spec.when(handlers.record_review, command, as_=STRANGER_CHIEF)
+    outcome = await spec.when(handlers.record_review, review_of_p1(), as_=STRANGER_CHIEF)
     outcome.refused("not_in_your_chain")
 
 
@@ -284,9 +298,8 @@ async def test_the_administrator_hands_a_persons_review_to_another_section_chief
             unit_id="u1", quarter=QUARTER, person_id="p1", person_name="王芳", chain=CHIEF2_CHAIN
         )
     ]
-    command = handlers.RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
-    (await spec.when(handlers.record_review, command, as_=CHIEF)).refused("not_in_your_chain")
-    outcome = await spec.when(handlers.record_review, command, as_=STRANGER_CHIEF)
+    (await spec.when(handlers.record_review, review_of_p1(), as_=CHIEF)).refused("not_in_your_chain")
+    outcome = await spec.when(handlers.record_review, review_of_p1(), as_=STRANGER_CHIEF)
     assert outcome.events[0].reviewer_id == "chief2"
 
 
@@ -336,31 +349,34 @@ async def test_reviewers_change_only_while_the_quarter_is_open_and_by_its_admini
 
 async def test_the_review_waits_for_the_peer_reviews() -> None:
     spec = await quarter(Specification(at=MONDAY), self_assessed("p1"))
-    command = handlers.RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="较好", comment="")
-    outcome = await spec.when(handlers.record_review, command, as_=CHIEF)
+    outcome = await spec.when(handlers.record_review, review_of_p1("较好"), as_=CHIEF)
     outcome.refused("peer_review_incomplete")
 
 
 async def test_a_good_beyond_the_cap_is_refused() -> None:
     spec = await quarter(Specification(at=MONDAY), *READY, reviewed("p2", "section_chief", "好", good_used=1))
-    command = handlers.RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
-    outcome = await spec.when(handlers.record_review, command, as_=CHIEF)
+    outcome = await spec.when(handlers.record_review, review_of_p1(), as_=CHIEF)
     refusal = outcome.refused("good_quota_exceeded")
     assert refusal.extra == {"good_cap": 1, "good_used": 1, "good_left": 0}
 
 
-async def test_a_staff_member_is_refused_a_review_before_the_scheme_is_even_read() -> None:
+@pytest.mark.parametrize(
+    ("unit_id", "principal", "code"),
+    [
+        pytest.param(
+            "u1", STAFF, "role_required", id="a staff member is refused a review before the scheme is even read"
+        ),
+        pytest.param(
+            "u2", CHIEF, "other_unit", id="a leader of another unit is refused a review before the scheme is read"
+        ),
+    ],
+)
+async def test_who_may_not_review_is_refused_before_the_scheme_is_read(
+    unit_id: str, principal: Principal, code: str
+) -> None:
     spec = Specification(at=MONDAY)  # no scheme, no quarter: a refusal of either would say so
-    command = handlers.RecordReview(unit_id="u1", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
-    outcome = await spec.when(handlers.record_review, command, as_=STAFF)
-    outcome.refused("role_required")
-
-
-async def test_a_leader_of_another_unit_is_refused_a_review_before_the_scheme_is_read() -> None:
-    spec = Specification(at=MONDAY)
-    command = handlers.RecordReview(unit_id="u2", quarter=QUARTER, person_id="p1", scores={}, grade="好", comment="")
-    outcome = await spec.when(handlers.record_review, command, as_=CHIEF)
-    outcome.refused("other_unit")
+    outcome = await spec.when(handlers.record_review, review_of_p1(unit_id=unit_id), as_=principal)
+    outcome.refused(code)
 
 
 # --- adjustments ----------------------------------------------------------------------------
@@ -368,10 +384,7 @@ async def test_a_leader_of_another_unit_is_refused_a_review_before_the_scheme_is
 
 async def test_the_principal_leader_adjusts_a_grade_with_a_reason() -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = handlers.AdjustGrade(
-        unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多"
-    )
-    outcome = await spec.when(handlers.adjust_grade, command, as_=BOSS)
+    outcome = await spec.when(handlers.adjust_grade, ADJUST_P1, as_=BOSS)
     (event,) = outcome.events
     assert isinstance(event, appraisal_events.GradeAdjusted)
     assert (event.person_id, event.from_grade, event.to_grade, event.level) == (
@@ -383,31 +396,20 @@ async def test_the_principal_leader_adjusts_a_grade_with_a_reason() -> None:
     assert event.reason == "考勤问题较多"
 
 
-async def test_the_deputy_no_longer_adjusts_once_the_principal_decided() -> None:
+@pytest.mark.parametrize(
+    ("principal", "code"),
+    [
+        pytest.param(DEPUTY, "principal_already_decided", id="the deputy no longer adjusts once the principal decided"),
+        pytest.param(CHIEF, "role_required", id="a section chief does not adjust grades"),
+        pytest.param(
+            BOSS_OF_ANOTHER_CHAIN, "not_in_your_chain", id="a principal leader of another chain does not adjust"
+        ),
+    ],
+)
+async def test_who_may_not_adjust(principal: Principal, code: str) -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = handlers.AdjustGrade(
-        unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多"
-    )
-    outcome = await spec.when(handlers.adjust_grade, command, as_=DEPUTY)
-    outcome.refused("principal_already_decided")
-
-
-async def test_a_section_chief_does_not_adjust_grades() -> None:
-    spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = handlers.AdjustGrade(
-        unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多"
-    )
-    outcome = await spec.when(handlers.adjust_grade, command, as_=CHIEF)
-    outcome.refused("role_required")
-
-
-async def test_a_principal_leader_of_another_chain_does_not_adjust() -> None:
-    spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = handlers.AdjustGrade(
-        unit_id="u1", quarter=QUARTER, person_id="p1", to_grade="一般", reason="考勤问题较多"
-    )
-    outcome = await spec.when(handlers.adjust_grade, command, as_=who("boss2", "钱局长", "principal_leader"))
-    outcome.refused("not_in_your_chain")
+    outcome = await spec.when(handlers.adjust_grade, ADJUST_P1, as_=principal)
+    outcome.refused(code)
 
 
 async def test_a_good_moves_from_one_person_to_another_in_one_step() -> None:
@@ -437,9 +439,7 @@ async def test_only_a_good_moves() -> None:
 
 async def test_the_administrator_publishes_for_five_working_days() -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    outcome = await spec.when(
-        handlers.publish_results, handlers.PublishResults(unit_id="u1", quarter=QUARTER, workdays=5), as_=ADMIN
-    )
+    outcome = await spec.when(handlers.publish_results, PUBLISH, as_=ADMIN)
     (event,) = outcome.events
     assert isinstance(event, appraisal_events.ResultsPublished)
     assert event.period_ends_at == dt.datetime(2026, 11, 30, 23, 59, 59, tzinfo=CHINA)
@@ -450,47 +450,44 @@ async def test_the_administrator_publishes_for_five_working_days() -> None:
 
 async def test_results_wait_for_every_review() -> None:
     spec = await quarter(Specification(at=MONDAY), *fully_reviewed("p1", "较好"))
-    outcome = await spec.when(
-        handlers.publish_results, handlers.PublishResults(unit_id="u1", quarter=QUARTER, workdays=5), as_=ADMIN
-    )
+    outcome = await spec.when(handlers.publish_results, PUBLISH, as_=ADMIN)
     assert outcome.refused("reviews_incomplete").extra == {"pending": 1}
 
 
 async def test_an_administrator_publishes_no_other_units_results() -> None:
     spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = handlers.PublishResults(unit_id="u1", quarter=QUARTER, workdays=5)
-    outcome = await spec.when(handlers.publish_results, command, as_=OTHER_ADMIN)
+    outcome = await spec.when(handlers.publish_results, PUBLISH, as_=OTHER_ADMIN)
     outcome.refused("other_unit")
 
 
 async def test_a_participant_appeals_within_the_period() -> None:
     spec = await quarter(Specification(at=MONDAY + dt.timedelta(days=2)), *PUBLISHED)
-    command = handlers.FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
-    outcome = await spec.when(handlers.file_appeal, command, as_=STAFF)
+    outcome = await spec.when(handlers.file_appeal, APPEAL, as_=STAFF)
     (event,) = outcome.events
     assert isinstance(event, appraisal_events.AppealFiled)
     assert (event.person_id, event.grade, event.appeal_id) == ("p1", "较好", outcome.answer.data["appeal_id"])
 
 
-async def test_no_appeal_after_the_period() -> None:
-    spec = await quarter(Specification(at=AFTER_THE_PERIOD), *PUBLISHED)
-    command = handlers.FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
-    outcome = await spec.when(handlers.file_appeal, command, as_=STAFF)
-    outcome.refused("appeal_period_over")
-
-
-async def test_no_appeal_before_the_results_are_published() -> None:
-    spec = await quarter(Specification(at=MONDAY), *REVIEWED)
-    command = handlers.FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
-    outcome = await spec.when(handlers.file_appeal, command, as_=STAFF)
-    outcome.refused("results_not_published")
-
-
-async def test_one_appeals_only_in_ones_own_unit() -> None:
-    spec = await quarter(Specification(at=MONDAY + dt.timedelta(days=2)), *PUBLISHED)
-    command = handlers.FileAppeal(unit_id="u1", quarter=QUARTER, reason="本季度完成了全部重点任务")
-    outcome = await spec.when(handlers.file_appeal, command, as_=who("p1", "王芳", "staff", unit="u2"))
-    outcome.refused("other_unit")
+@pytest.mark.parametrize(
+    ("at", "events", "principal", "code"),
+    [
+        pytest.param(AFTER_THE_PERIOD, PUBLISHED, STAFF, "appeal_period_over", id="no appeal after the period"),
+        pytest.param(MONDAY, REVIEWED, STAFF, "results_not_published", id="no appeal before the results are published"),
+        pytest.param(
+            MONDAY + dt.timedelta(days=2),
+            PUBLISHED,
+            P1_OF_ANOTHER_UNIT,
+            "other_unit",
+            id="one appeals only in one's own unit",
+        ),
+    ],
+)
+async def test_an_appeal_is_refused(
+    at: dt.datetime, events: tuple[Event, ...], principal: Principal, code: str
+) -> None:
+    spec = await quarter(Specification(at=at), *events)
+    outcome = await spec.when(handlers.file_appeal, APPEAL, as_=principal)
+    outcome.refused(code)
 
 
 async def test_the_principal_leader_of_the_chain_changes_the_grade_on_appeal() -> None:
@@ -506,21 +503,26 @@ async def test_the_principal_leader_of_the_chain_changes_the_grade_on_appeal() -
 
 async def test_an_appeal_is_resolved_once() -> None:
     spec = await quarter(Specification(at=MONDAY + dt.timedelta(days=3)), *APPEALED)
-    command = handlers.ResolveAppeal(
-        unit_id="u1", quarter=QUARTER, appeal_id="apl-1", outcome="upheld", new_grade=None, reason="维持原等次"
-    )
-    await spec.when(handlers.resolve_appeal, command, as_=BOSS)
-    outcome = await spec.when(handlers.resolve_appeal, command, as_=BOSS)
+    await spec.when(handlers.resolve_appeal, UPHOLD, as_=BOSS)
+    outcome = await spec.when(handlers.resolve_appeal, UPHOLD, as_=BOSS)
     outcome.refused("appeal_already_resolved")
 
 
-async def test_the_deputy_does_not_resolve_appeals() -> None:
+@pytest.mark.parametrize(
+    ("principal", "code"),
+    [
+        pytest.param(DEPUTY, "role_required", id="the deputy does not resolve appeals"),
+        pytest.param(
+            BOSS_OF_ANOTHER_CHAIN,
+            "not_in_your_chain",
+            id="a principal leader of another chain does not resolve the appeal",
+        ),
+    ],
+)
+async def test_who_may_not_resolve_the_appeal(principal: Principal, code: str) -> None:
     spec = await quarter(Specification(at=MONDAY + dt.timedelta(days=3)), *APPEALED)
-    command = handlers.ResolveAppeal(
-        unit_id="u1", quarter=QUARTER, appeal_id="apl-1", outcome="upheld", new_grade=None, reason="维持原等次"
-    )
-    outcome = await spec.when(handlers.resolve_appeal, command, as_=DEPUTY)
-    outcome.refused("role_required")
+    outcome = await spec.when(handlers.resolve_appeal, UPHOLD, as_=principal)
+    outcome.refused(code)
 
 
 async def test_a_staff_member_is_refused_resolving_an_appeal_whatever_the_quarter_holds() -> None:
@@ -532,23 +534,13 @@ async def test_a_staff_member_is_refused_resolving_an_appeal_whatever_the_quarte
     outcome.refused("role_required")
 
 
-async def test_a_principal_leader_of_another_chain_does_not_resolve_the_appeal() -> None:
-    spec = await quarter(Specification(at=MONDAY + dt.timedelta(days=3)), *APPEALED)
-    command = handlers.ResolveAppeal(
-        unit_id="u1", quarter=QUARTER, appeal_id="apl-1", outcome="upheld", new_grade=None, reason="维持原等次"
-    )
-    outcome = await spec.when(handlers.resolve_appeal, command, as_=who("boss2", "钱局长", "principal_leader"))
-    outcome.refused("not_in_your_chain")
-
-
 # --- finalization and follow-up -------------------------------------------------------------
 
 
 async def test_finalizing_opens_a_follow_up_after_two_weak_quarters() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *PUBLISHED)
     await spec.given(quarter_stream_id("u1", "2026-Q2"), *finalized_quarter("2026-Q2", {"p1": "较好", "p2": "较好"}))
-    command = handlers.FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
-    outcome = await spec.when(handlers.finalize_quarter, command, as_=ADMIN)
+    outcome = await spec.when(handlers.finalize_quarter, FINALIZE, as_=ADMIN)
     finalized, follow_up = outcome.events
     assert isinstance(finalized, appraisal_events.QuarterFinalized)
     assert {r.person_id: r.grade for r in finalized.results} == {"p1": "较好", "p2": "好"}
@@ -557,25 +549,32 @@ async def test_finalizing_opens_a_follow_up_after_two_weak_quarters() -> None:
     assert outcome.answer.data == {"follow_ups": ["p1"]}
 
 
-async def test_the_quarter_is_finalized_only_after_the_period() -> None:
-    spec = await quarter(Specification(at=dt.datetime(2026, 11, 30, 18, tzinfo=CHINA)), *PUBLISHED)
-    command = handlers.FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
-    outcome = await spec.when(handlers.finalize_quarter, command, as_=ADMIN)
-    outcome.refused("publication_period_running")
-
-
-async def test_the_quarter_is_finalized_only_once_every_appeal_is_resolved() -> None:
-    spec = await quarter(Specification(at=AFTER_THE_PERIOD), *APPEALED)
-    command = handlers.FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
-    outcome = await spec.when(handlers.finalize_quarter, command, as_=ADMIN)
-    outcome.refused("appeals_open")
-
-
-async def test_the_principal_leader_does_not_finalize() -> None:
-    spec = await quarter(Specification(at=AFTER_THE_PERIOD), *PUBLISHED)
-    command = handlers.FinalizeQuarter(unit_id="u1", quarter=QUARTER, follow_up_after=2)
-    outcome = await spec.when(handlers.finalize_quarter, command, as_=BOSS)
-    outcome.refused("role_required")
+@pytest.mark.parametrize(
+    ("at", "events", "principal", "code"),
+    [
+        pytest.param(
+            dt.datetime(2026, 11, 30, 18, tzinfo=CHINA),
+            PUBLISHED,
+            ADMIN,
+            "publication_period_running",
+            id="the quarter is finalized only after the period",
+        ),
+        pytest.param(
+            AFTER_THE_PERIOD,
+            APPEALED,
+            ADMIN,
+            "appeals_open",
+            id="the quarter is finalized only once every appeal is resolved",
+        ),
+        pytest.param(AFTER_THE_PERIOD, PUBLISHED, BOSS, "role_required", id="the principal leader does not finalize"),
+    ],
+)
+async def test_finalizing_is_refused(
+    at: dt.datetime, events: tuple[Event, ...], principal: Principal, code: str
+) -> None:
+    spec = await quarter(Specification(at=at), *events)
+    outcome = await spec.when(handlers.finalize_quarter, FINALIZE, as_=principal)
+    outcome.refused(code)
 
 
 def following_up(*extra: Event) -> tuple[Event, ...]:
@@ -597,8 +596,7 @@ def following_up(*extra: Event) -> tuple[Event, ...]:
 
 async def test_the_administrator_assigns_a_mentor_to_the_person_followed_up() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *following_up())
-    command = handlers.AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p1", mentor_id="p2")
-    outcome = await spec.when(handlers.assign_mentor, command, as_=ADMIN)
+    outcome = await spec.when(handlers.assign_mentor, MENTOR_P2_FOR_P1, as_=ADMIN)
     assert outcome.events == [
         appraisal_events.MentorAssigned(
             unit_id="u1",
@@ -617,8 +615,7 @@ async def test_someone_who_left_is_nobodys_mentor() -> None:
         unit_id="u1", person_id="p2", person_name="刘洋", reason="transfer", left_on=dt.date(2026, 12, 1)
     )
     await spec.given(roster_stream_id("u1"), left)
-    command = handlers.AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p1", mentor_id="p2")
-    outcome = await spec.when(handlers.assign_mentor, command, as_=ADMIN)
+    outcome = await spec.when(handlers.assign_mentor, MENTOR_P2_FOR_P1, as_=ADMIN)
     outcome.refused("mentor_left")
 
 
@@ -631,17 +628,13 @@ async def test_a_mentor_only_for_a_follow_up() -> None:
 
 async def test_another_units_administrator_assigns_no_mentor() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *following_up())
-    command = handlers.AssignMentor(unit_id="u1", quarter=QUARTER, person_id="p1", mentor_id="p2")
-    outcome = await spec.when(handlers.assign_mentor, command, as_=OTHER_ADMIN)
+    outcome = await spec.when(handlers.assign_mentor, MENTOR_P2_FOR_P1, as_=OTHER_ADMIN)
     outcome.refused("not_in_your_chain")
 
 
 async def test_a_leader_of_the_chain_records_a_visit() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *following_up())
-    command = handlers.RecordVisit(
-        unit_id="u1", quarter=QUARTER, person_id="p1", notes="谈心谈话", visited_on=dt.date(2026, 12, 1)
-    )
-    outcome = await spec.when(handlers.record_visit, command, as_=CHIEF)
+    outcome = await spec.when(handlers.record_visit, VISIT_P1, as_=CHIEF)
     assert outcome.events == [
         appraisal_events.FollowUpVisited(
             unit_id="u1",
@@ -656,8 +649,5 @@ async def test_a_leader_of_the_chain_records_a_visit() -> None:
 
 async def test_a_colleague_records_no_visit() -> None:
     spec = await quarter(Specification(at=AFTER_THE_PERIOD), *following_up())
-    command = handlers.RecordVisit(
-        unit_id="u1", quarter=QUARTER, person_id="p1", notes="谈心谈话", visited_on=dt.date(2026, 12, 1)
-    )
-    outcome = await spec.when(handlers.record_visit, command, as_=COLLEAGUE)
+    outcome = await spec.when(handlers.record_visit, VISIT_P1, as_=COLLEAGUE)
     outcome.refused("not_in_your_chain")

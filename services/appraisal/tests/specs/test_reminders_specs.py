@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from appraisal import handlers
 from appraisal.domain.roster import roster_stream_id
+from grassroots_common.auth import Principal
 from grassroots_common.contracts.appraisal import RectificationReported, ReminderAcknowledged, ReminderIssued
 from grassroots_common.errors import NotFound
 from grassroots_common.events import Event
@@ -15,6 +18,8 @@ from grassroots_common.specification import Specification
 from .given import CHIEF, COLLEAGUE, DEPUTY, MONDAY, STAFF, STRANGER_CHIEF, UNITLESS, roster
 
 LATER = MONDAY + dt.timedelta(days=2)
+ACKNOWLEDGE = handlers.AcknowledgeReminder(reminder_id="rmd-1")
+RECTIFY = handlers.ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
 
 
 def issued() -> ReminderIssued:
@@ -53,20 +58,19 @@ async def test_a_leader_of_the_chain_issues_a_reminder() -> None:
     assert (event.shortcomings, event.issued_at) == ("台账更新不及时", MONDAY)
 
 
-async def test_a_leader_outside_the_chain_issues_no_reminder() -> None:
+@pytest.mark.parametrize(
+    ("person_id", "principal", "code"),
+    [
+        pytest.param("p1", STRANGER_CHIEF, "not_in_your_chain", id="a leader outside the chain issues no reminder"),
+        pytest.param("p7", CHIEF, "person_not_found", id="a reminder to someone not on the roster is refused"),
+    ],
+)
+async def test_a_reminder_is_refused(person_id: str, principal: Principal, code: str) -> None:
     spec = Specification(at=MONDAY)
     await spec.given(roster_stream_id("u1"), *roster())
-    command = handlers.IssueReminder(person_id="p1", quarter=None, shortcomings="台账更新不及时")
-    outcome = await spec.when(handlers.issue_reminder, command, as_=STRANGER_CHIEF)
-    outcome.refused("not_in_your_chain")
-
-
-async def test_a_reminder_to_someone_not_on_the_roster_is_refused() -> None:
-    spec = Specification(at=MONDAY)
-    await spec.given(roster_stream_id("u1"), *roster())
-    command = handlers.IssueReminder(person_id="p7", quarter=None, shortcomings="台账更新不及时")
-    outcome = await spec.when(handlers.issue_reminder, command, as_=CHIEF)
-    outcome.refused("person_not_found")
+    command = handlers.IssueReminder(person_id=person_id, quarter=None, shortcomings="台账更新不及时")
+    outcome = await spec.when(handlers.issue_reminder, command, as_=principal)
+    outcome.refused(code)
 
 
 async def test_a_reminder_needs_the_issuers_unit() -> None:
@@ -78,20 +82,23 @@ async def test_a_reminder_needs_the_issuers_unit() -> None:
 
 async def test_the_person_acknowledges_their_reminder() -> None:
     spec = await reminder(issued())
-    outcome = await spec.when(
-        handlers.acknowledge_reminder, handlers.AcknowledgeReminder(reminder_id="rmd-1"), as_=STAFF
-    )
+    outcome = await spec.when(handlers.acknowledge_reminder, ACKNOWLEDGE, as_=STAFF)
     assert outcome.events == [
         ReminderAcknowledged(reminder_id="rmd-1", unit_id="u1", person_id="p1", acknowledged_at=LATER)
     ]
 
 
-async def test_only_the_person_acknowledges_the_reminder() -> None:
-    spec = await reminder(issued())
-    outcome = await spec.when(
-        handlers.acknowledge_reminder, handlers.AcknowledgeReminder(reminder_id="rmd-1"), as_=COLLEAGUE
-    )
-    outcome.refused("not_your_reminder")
+@pytest.mark.parametrize(
+    ("events", "principal", "code"),
+    [
+        pytest.param((issued(),), COLLEAGUE, "not_your_reminder", id="only the person acknowledges the reminder"),
+        pytest.param((issued(), acknowledged()), STAFF, "already_acknowledged", id="a reminder is acknowledged once"),
+    ],
+)
+async def test_an_acknowledgement_is_refused(events: tuple[Event, ...], principal: Principal, code: str) -> None:
+    spec = await reminder(*events)
+    outcome = await spec.when(handlers.acknowledge_reminder, ACKNOWLEDGE, as_=principal)
+    outcome.refused(code)
 
 
 async def test_a_reminder_never_issued_is_not_acknowledged() -> None:
@@ -102,18 +109,9 @@ async def test_a_reminder_never_issued_is_not_acknowledged() -> None:
     assert isinstance(outcome.refused("reminder_not_found"), NotFound)
 
 
-async def test_a_reminder_is_acknowledged_once() -> None:
-    spec = await reminder(issued(), acknowledged())
-    outcome = await spec.when(
-        handlers.acknowledge_reminder, handlers.AcknowledgeReminder(reminder_id="rmd-1"), as_=STAFF
-    )
-    outcome.refused("already_acknowledged")
-
-
 async def test_the_person_reports_the_rectification() -> None:
     spec = await reminder(issued(), acknowledged())
-    command = handlers.ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
-    outcome = await spec.when(handlers.report_rectification, command, as_=STAFF)
+    outcome = await spec.when(handlers.report_rectification, RECTIFY, as_=STAFF)
     assert outcome.events == [
         RectificationReported(
             reminder_id="rmd-1", unit_id="u1", person_id="p1", report="台账已全部补齐", reported_at=LATER
@@ -121,23 +119,23 @@ async def test_the_person_reports_the_rectification() -> None:
     ]
 
 
-async def test_the_rectification_follows_the_acknowledgement() -> None:
-    spec = await reminder(issued())
-    command = handlers.ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
-    outcome = await spec.when(handlers.report_rectification, command, as_=STAFF)
-    outcome.refused("not_acknowledged")
+@pytest.mark.parametrize(
+    ("events", "principal", "code"),
+    [
+        pytest.param((issued(),), STAFF, "not_acknowledged", id="the rectification follows the acknowledgement"),
+        pytest.param(
+            (issued(), acknowledged()), COLLEAGUE, "not_your_reminder", id="only the person reports on their reminder"
+        ),
+    ],
+)
+async def test_a_rectification_is_refused(events: tuple[Event, ...], principal: Principal, code: str) -> None:
+    spec = await reminder(*events)
+    outcome = await spec.when(handlers.report_rectification, RECTIFY, as_=principal)
+    outcome.refused(code)
 
 
 async def test_the_rectification_is_reported_once() -> None:
     spec = await reminder(issued(), acknowledged())
-    command = handlers.ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
-    await spec.when(handlers.report_rectification, command, as_=STAFF)
-    outcome = await spec.when(handlers.report_rectification, command, as_=STAFF)
+    await spec.when(handlers.report_rectification, RECTIFY, as_=STAFF)
+    outcome = await spec.when(handlers.report_rectification, RECTIFY, as_=STAFF)
     outcome.refused("already_rectified")
-
-
-async def test_only_the_person_reports_on_their_reminder() -> None:
-    spec = await reminder(issued(), acknowledged())
-    command = handlers.ReportRectification(reminder_id="rmd-1", report="台账已全部补齐")
-    outcome = await spec.when(handlers.report_rectification, command, as_=COLLEAGUE)
-    outcome.refused("not_your_reminder")

@@ -19,6 +19,13 @@ from grassroots_common.workdays import WorkCalendar
 from .test_quarter import NOW, fully_reviewed
 
 NOW2 = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+# A scheme of one indicator of each kind: 60 + 40 scored, a highlight of up to 5, a negative list of up to 10.
+INDICATORS = [
+    Indicator(code="c", name="共性", kind="common", dimension="德", max_points=60),
+    Indicator(code="i", name="个性", kind="individual", dimension="绩", max_points=40),
+    Indicator(code="h", name="亮点", kind="highlight", dimension="绩", max_points=5),
+    Indicator(code="n", name="负面", kind="negative", dimension="廉", max_points=10),
+]
 
 
 def test_excellent_needs_half_good_and_nothing_below_fairly_good() -> None:
@@ -113,31 +120,19 @@ def test_reminder_acknowledged_before_rectification_by_its_recipient() -> None:
 
 
 def test_scheme_weights_and_composite_score() -> None:
-    indicators = [
-        Indicator(code="c", name="共性", kind="common", dimension="德", max_points=60),
-        Indicator(code="i", name="个性", kind="individual", dimension="绩", max_points=40),
-        Indicator(code="h", name="亮点", kind="highlight", dimension="绩", max_points=5),
-        Indicator(code="n", name="负面", kind="negative", dimension="廉", max_points=10),
-    ]
-    assert validate_indicators(indicators) == 100
-    assert composite_score(indicators, {"c": 55, "i": 36, "h": 3, "n": 2}) == 92
+    assert validate_indicators(INDICATORS) == 100
+    assert composite_score(INDICATORS, {"c": 55, "i": 36, "h": 3, "n": 2}) == 92
     with pytest.raises(Invalid) as err:
-        composite_score(indicators, {"c": 61})
+        composite_score(INDICATORS, {"c": 61})
     assert err.value.code == "score_out_of_range"
     with pytest.raises(Invalid) as err:
-        validate_indicators(indicators[:1])
+        validate_indicators(INDICATORS[:1])
     assert err.value.code == "scheme_weights_invalid"
 
 
 def test_the_negative_list_deducts_and_scores_are_all_or_none() -> None:
-    indicators = [
-        Indicator(code="c", name="共性", kind="common", dimension="德", max_points=60),
-        Indicator(code="i", name="个性", kind="individual", dimension="绩", max_points=40),
-        Indicator(code="h", name="亮点", kind="highlight", dimension="绩", max_points=5),
-        Indicator(code="n", name="负面", kind="negative", dimension="廉", max_points=10),
-    ]
     # Full marks on the scored indicators, no highlight, the whole negative list: 100 − 10.
-    card = score_card(indicators, {"c": 60, "i": 40, "n": 10})
+    card = score_card(INDICATORS, {"c": 60, "i": 40, "n": 10})
     assert card is not None and card.as_dict() == {
         "common": 60,
         "individual": 40,
@@ -145,13 +140,13 @@ def test_the_negative_list_deducts_and_scores_are_all_or_none() -> None:
         "deductions": 10,
         "composite_score": 90,
     }
-    assert score_card(indicators, {"c": 60, "i": 40}).composite == 100  # nothing on the negative list
-    assert score_card(indicators, {}) is None  # a grade alone: no composite
+    assert score_card(INDICATORS, {"c": 60, "i": 40}).composite == 100  # nothing on the negative list
+    assert score_card(INDICATORS, {}) is None  # a grade alone: no composite
     with pytest.raises(Invalid) as err:
-        score_card(indicators, {"c": 60, "h": 5})
+        score_card(INDICATORS, {"c": 60, "h": 5})
     assert err.value.code == "scores_incomplete" and "个性" in err.value.message
     with pytest.raises(Invalid) as err:
-        score_card(indicators, {"c": 60, "i": 40, "n": 11})
+        score_card(INDICATORS, {"c": 60, "i": 40, "n": 11})
     assert err.value.code == "score_out_of_range" and "扣分" in err.value.message
 
 

@@ -93,3 +93,13 @@ def _as_datetime(value: object) -> dt.datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def listed_people(data: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
+    """(person, grade, name) of the participants or the results a unit-quarter event lists."""
+    listed = data.get("results") or data.get("participants") or []
+    out = []
+    for item in listed if isinstance(listed, list) else []:
+        if isinstance(item, dict) and (person := text(item, "person_id")):
+            out.append((person, text(item, "grade"), text(item, "person_name")))
+    return out

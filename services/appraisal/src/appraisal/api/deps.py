@@ -7,11 +7,13 @@ from typing import Annotated
 from fastapi import Path
 from pydantic import Field
 
+from appraisal.domain.quarter import QUARTER_PATTERN
 from grassroots_common.contracts.appraisal import ReviewingChain
 from grassroots_common.http.models import Body
 
 UnitId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", examples=["u_fx_zzb"])]
 PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", examples=["p_0192"])]
+QuarterPath = Annotated[str, Path(pattern=QUARTER_PATTERN, examples=["2026-Q3"])]
 PersonKey = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 
 

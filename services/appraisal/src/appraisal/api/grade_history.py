@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Path
-
 from appraisal import authz
-from appraisal.api.deps import PersonPath, UnitId
-from appraisal.domain.quarter import QUARTER_PATTERN, UnitQuarter, quarter_stream_id
+from appraisal.api.deps import PersonPath, QuarterPath, UnitId
+from appraisal.domain.quarter import UnitQuarter, quarter_stream_id
 from appraisal.history import grade_history
 from grassroots_common.contracts.appraisal import ResultsPublished, SelfAssessed
 from grassroots_common.errors import NotFound
@@ -18,15 +14,13 @@ from grassroots_common.routing import api_router
 
 router = api_router(prefix="/api/v1/units/{unit_id}/quarters", tags=["quarters"])
 
-Quarter = Annotated[str, Path(pattern=QUARTER_PATTERN, examples=["2026-Q3"])]
-
 
 @router.get(
     "/{quarter}/people/{person_id}/history",
     summary="How a person's grade came to be: every decision with its actor, time and reason",
 )
 async def person_grade_history(
-    unit_id: UnitId, quarter: Quarter, person_id: PersonPath, runtime: RuntimeDep, principal: PrincipalDep
+    unit_id: UnitId, quarter: QuarterPath, person_id: PersonPath, runtime: RuntimeDep, principal: PrincipalDep
 ) -> History:
     """Answered from the quarter's events: a decision just taken is in it at once."""
     stream_id = quarter_stream_id(unit_id, quarter)

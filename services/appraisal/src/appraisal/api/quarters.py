@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from pydantic import Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import ChainIn, PersonPath, UnitId
+from appraisal.api.deps import ChainIn, PersonPath, QuarterPath, UnitId
 from appraisal.domain.quarter import (
     DEFAULT_FOLLOW_UP_QUARTERS,
     DEFAULT_GOOD_RATIO,
@@ -45,7 +45,6 @@ from grassroots_common.workdays import CHINA
 
 router = api_router(prefix="/api/v1/units/{unit_id}/quarters", tags=["quarters"])
 
-Quarter = Annotated[str, Path(pattern=QUARTER_PATTERN, examples=["2026-Q3"])]
 PersonId = Annotated[Key, Field(min_length=1, max_length=40, examples=["p_0192"])]
 Scores = Annotated[
     dict[Annotated[Key, Field(min_length=1, max_length=40)], Annotated[float, Field(ge=0, le=100)]],
@@ -230,7 +229,7 @@ async def open_quarter(unit_id: UnitId, body: OpenQuarterBody, ctx: CommandDep) 
 
 
 @router.post("/{quarter}/self-assessment", summary="Submit my self-assessment")
-async def self_assess(unit_id: UnitId, quarter: Quarter, body: SelfAssessBody, ctx: CommandDep) -> CommandResult:
+async def self_assess(unit_id: UnitId, quarter: QuarterPath, body: SelfAssessBody, ctx: CommandDep) -> CommandResult:
     return await handlers.self_assess(
         ctx,
         handlers.SelfAssess(
@@ -240,7 +239,7 @@ async def self_assess(unit_id: UnitId, quarter: Quarter, body: SelfAssessBody, c
 
 
 @router.post("/{quarter}/peer-reviews", summary="Review a colleague (internal peer review)")
-async def peer_review(unit_id: UnitId, quarter: Quarter, body: PeerReviewBody, ctx: CommandDep) -> CommandResult:
+async def peer_review(unit_id: UnitId, quarter: QuarterPath, body: PeerReviewBody, ctx: CommandDep) -> CommandResult:
     return await handlers.peer_review(
         ctx,
         handlers.PeerReview(
@@ -250,7 +249,7 @@ async def peer_review(unit_id: UnitId, quarter: Quarter, body: PeerReviewBody, c
 
 
 @router.post("/{quarter}/reviews", summary="Record my review of a person at my level of their chain")
-async def review(unit_id: UnitId, quarter: Quarter, body: ReviewBody, ctx: CommandDep) -> CommandResult:
+async def review(unit_id: UnitId, quarter: QuarterPath, body: ReviewBody, ctx: CommandDep) -> CommandResult:
     return await handlers.record_review(
         ctx,
         handlers.RecordReview(
@@ -265,7 +264,7 @@ async def review(unit_id: UnitId, quarter: Quarter, body: ReviewBody, ctx: Comma
 
 
 @router.post("/{quarter}/adjustments", summary="Change a person's grade, with a reason (deputy or principal leader)")
-async def adjust(unit_id: UnitId, quarter: Quarter, body: AdjustBody, ctx: CommandDep) -> CommandResult:
+async def adjust(unit_id: UnitId, quarter: QuarterPath, body: AdjustBody, ctx: CommandDep) -> CommandResult:
     return await handlers.adjust_grade(
         ctx,
         handlers.AdjustGrade(
@@ -275,7 +274,7 @@ async def adjust(unit_id: UnitId, quarter: Quarter, body: AdjustBody, ctx: Comma
 
 
 @router.post("/{quarter}/good-moves", summary="Move a 好 from one person to another in one step")
-async def move_good(unit_id: UnitId, quarter: Quarter, body: MoveGoodBody, ctx: CommandDep) -> CommandResult:
+async def move_good(unit_id: UnitId, quarter: QuarterPath, body: MoveGoodBody, ctx: CommandDep) -> CommandResult:
     return await handlers.move_good(
         ctx,
         handlers.MoveGood(
@@ -292,7 +291,7 @@ async def move_good(unit_id: UnitId, quarter: Quarter, body: MoveGoodBody, ctx: 
 @router.post("/{quarter}/publication", summary="Publish the results for N working days (unit administrator)")
 async def publish(
     unit_id: UnitId,
-    quarter: Quarter,
+    quarter: QuarterPath,
     ctx: CommandDep,
     body: PublishBody | None = None,
 ) -> CommandResult:
@@ -303,14 +302,14 @@ async def publish(
 
 
 @router.post("/{quarter}/appeals", summary="Appeal my published result within the publication period")
-async def appeal(unit_id: UnitId, quarter: Quarter, body: AppealBody, ctx: CommandDep) -> CommandResult:
+async def appeal(unit_id: UnitId, quarter: QuarterPath, body: AppealBody, ctx: CommandDep) -> CommandResult:
     return await handlers.file_appeal(ctx, handlers.FileAppeal(unit_id=unit_id, quarter=quarter, reason=body.reason))
 
 
 @router.post("/{quarter}/appeals/{appeal_id}/resolution", summary="Resolve an appeal (principal leader)")
 async def resolve(
     unit_id: UnitId,
-    quarter: Quarter,
+    quarter: QuarterPath,
     appeal_id: Annotated[str, Path(max_length=60)],
     body: ResolveBody,
     ctx: CommandDep,
@@ -335,7 +334,7 @@ async def resolve(
 )
 async def finalize(
     unit_id: UnitId,
-    quarter: Quarter,
+    quarter: QuarterPath,
     ctx: CommandDep,
     body: FinalizeBody | None = None,
 ) -> CommandResult:
@@ -350,7 +349,7 @@ async def finalize(
     summary="Change who reviews a person in the open quarter (unit administrator): a reviewer left or moved",
 )
 async def change_reviewers(
-    unit_id: UnitId, quarter: Quarter, person_id: PersonPath, body: ChainIn, ctx: CommandDep
+    unit_id: UnitId, quarter: QuarterPath, person_id: PersonPath, body: ChainIn, ctx: CommandDep
 ) -> CommandResult:
     return await handlers.change_quarter_reviewers(
         ctx,
@@ -360,7 +359,7 @@ async def change_reviewers(
 
 @router.post("/{quarter}/follow-ups/{person_id}/mentor", summary="Assign a mentor (导师帮带) to a followed-up person")
 async def assign_mentor(
-    unit_id: UnitId, quarter: Quarter, person_id: PersonPath, body: MentorBody, ctx: CommandDep
+    unit_id: UnitId, quarter: QuarterPath, person_id: PersonPath, body: MentorBody, ctx: CommandDep
 ) -> CommandResult:
     return await handlers.assign_mentor(
         ctx, handlers.AssignMentor(unit_id=unit_id, quarter=quarter, person_id=person_id, mentor_id=body.mentor_id)
@@ -369,7 +368,7 @@ async def assign_mentor(
 
 @router.post("/{quarter}/follow-ups/{person_id}/visits", summary="Record a follow-up visit (季度回访)")
 async def record_visit(
-    unit_id: UnitId, quarter: Quarter, person_id: PersonPath, body: VisitBody, ctx: CommandDep
+    unit_id: UnitId, quarter: QuarterPath, person_id: PersonPath, body: VisitBody, ctx: CommandDep
 ) -> CommandResult:
     return await handlers.record_visit(
         ctx,
@@ -400,7 +399,7 @@ async def list_quarters(
 @router.get("/{quarter}/board", summary="The unit's quarter board: every person's progress, grades, 好 quota")
 async def board(
     unit_id: UnitId,
-    quarter: Quarter,
+    quarter: QuarterPath,
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
@@ -465,7 +464,7 @@ async def _board(
 )
 async def board_workbook(
     unit_id: UnitId,
-    quarter: Quarter,
+    quarter: QuarterPath,
     runtime: RuntimeDep,
     principal: PrincipalDep,
     positions: Positions,
@@ -489,7 +488,7 @@ async def board_workbook(
 @router.get("/{quarter}/results", summary="Published results of the unit's quarter (everyone in the unit)")
 async def results(
     unit_id: UnitId,
-    quarter: Quarter,
+    quarter: QuarterPath,
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
@@ -511,7 +510,7 @@ async def results(
 @router.get("/{quarter}/appeals", summary="Appeals of the unit's quarter (open ones by default)")
 async def list_appeals(
     unit_id: UnitId,
-    quarter: Quarter,
+    quarter: QuarterPath,
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,

@@ -6,13 +6,12 @@ and shortcoming reminders.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import random
 
 from appraisal.demo.cast import SEED, UNITS, Person, UnitSpec, _roster
 from appraisal.demo.catalogue import INDICATORS, SCORED, WORK
-from appraisal.demo.writing import _append, _each, _gather, _meta, _spread
+from appraisal.demo.writing import _append, _at, _each, _gather, _meta, _spread
 from appraisal.domain.annual import AnnualReview, annual_stream_id
 from appraisal.domain.log_reminder import LogReminders, log_reminder_stream_id
 from appraisal.domain.quarter import UnitQuarter, good_cap_for, quarter_stream_id
@@ -76,9 +75,7 @@ async def _logs(
         at = log_deadline(week) + dt.timedelta(hours=2)
         reminders.remind(unit_id=spec.unit_id, week=week, missing=missing[week], now=at)
         admin = Metadata(actor_id=f"{spec.prefix}-admin", actor_name="单位管理员", actor_roles=("unit_admin",))
-        await _append(
-            runtime, reminders, [dataclasses.replace(e, occurred_at=at) for e in reminders.take_pending()], admin
-        )
+        await _append(runtime, reminders, _at(reminders.take_pending(), at), admin)
 
 
 async def _log(
@@ -91,16 +88,20 @@ async def _log(
     returned: bool,
 ) -> None:
     log = WeeklyLog(log_stream_id(person.person_id, week))
-    log.submit(
-        person_id=person.person_id,
-        person_name=person.name,
-        unit_id=spec.unit_id,
-        section_id=person.section_id,
-        week=week,
-        items=items,
-        now=moment,
-    )
-    await _append(runtime, log, [dataclasses.replace(e, occurred_at=moment) for e in log.take_pending()], _meta(person))
+
+    async def submit(with_items: list[WorkItem], now: dt.datetime) -> None:
+        log.submit(
+            person_id=person.person_id,
+            person_name=person.name,
+            unit_id=spec.unit_id,
+            section_id=person.section_id,
+            week=week,
+            items=with_items,
+            now=now,
+        )
+        await _append(runtime, log, _at(log.take_pending(), now), _meta(person))
+
+    await submit(items, moment)
     if returned:
         chief = str(person.chain.section_chief_id)
         log.return_for_revision(
@@ -108,18 +109,10 @@ async def _log(
         )
         back = moment + dt.timedelta(hours=5)
         reviewer = Metadata(actor_id=chief, actor_roles=("section_chief",))
-        await _append(runtime, log, [dataclasses.replace(e, occurred_at=back) for e in log.take_pending()], reviewer)
-        log.submit(
-            person_id=person.person_id,
-            person_name=person.name,
-            unit_id=spec.unit_id,
-            section_id=person.section_id,
-            week=week,
-            items=[*items, WorkItem(text="补充：本周工作成效已量化说明", indicators=["ji-1"])],
-            now=back + dt.timedelta(hours=20),
+        await _append(runtime, log, _at(log.take_pending(), back), reviewer)
+        await submit(
+            [*items, WorkItem(text="补充：本周工作成效已量化说明", indicators=["ji-1"])], back + dt.timedelta(hours=20)
         )
-        again = [dataclasses.replace(e, occurred_at=back + dt.timedelta(hours=20)) for e in log.take_pending()]
-        await _append(runtime, log, again, _meta(person))
 
 
 async def _summaries(
@@ -141,7 +134,7 @@ async def _summaries(
                 f"{rng.choice(WORK)[0].format(s='本股室', n=rng.randint(2, 9))}。下月将继续抓好重点任务落实。",
                 now=moment,
             )
-            events = [dataclasses.replace(e, occurred_at=moment) for e in summary.take_pending()]
+            events = _at(summary.take_pending(), moment)
             jobs.append(_append(runtime, summary, events, _meta(person)))
     await _gather(jobs)
 
@@ -182,7 +175,7 @@ async def _quarter(
     participants = roster.active_participants()
     q.open(unit_id=spec.unit_id, quarter=quarter, participants=participants, good_ratio=0.4, peer_reviews_required=1)
     admin = Metadata(actor_id=f"{spec.prefix}-admin", actor_name="单位管理员", actor_roles=("unit_admin",))
-    await _append(runtime, q, [dataclasses.replace(e, occurred_at=opened_at) for e in q.take_pending()], admin)
+    await _append(runtime, q, _at(q.take_pending(), opened_at), admin)
     ids = [p.person_id for p in participants]
     grades = _grades([by_id[i] for i in ids], good_cap_for(len(ids), 0.4), rng)
     day = dt.timedelta(days=1)
@@ -246,7 +239,7 @@ async def _quarter(
         return q
     published_at = now - 2 * day if state == "published" else opened_at + 10 * day
     q.publish(now=published_at, calendar=calendar, workdays=5)
-    await _append(runtime, q, [dataclasses.replace(e, occurred_at=published_at) for e in q.take_pending()], admin)
+    await _append(runtime, q, _at(q.take_pending(), published_at), admin)
     appellant = next(pid for pid in ids if grades[pid] == "较好")
     q.file_appeal(
         appeal_id=f"apl-{spec.prefix}-{quarter}",
@@ -257,7 +250,7 @@ async def _quarter(
     await _append(
         runtime,
         q,
-        [dataclasses.replace(e, occurred_at=published_at + day) for e in q.take_pending()],
+        _at(q.take_pending(), published_at + day),
         _meta(by_id[appellant]),
     )
     if state == "published":
@@ -316,12 +309,12 @@ async def _unit(
     by_id = {p.person_id: p for p in people}
     admin = Metadata(actor_id=f"{spec.prefix}-admin", actor_name="单位管理员", actor_roles=("unit_admin",))
     started = dt.datetime.combine(today - dt.timedelta(days=700), dt.time(9), tzinfo=CHINA)
-    await _append(runtime, roster, [dataclasses.replace(e, occurred_at=started) for e in roster.take_pending()], admin)
+    await _append(runtime, roster, _at(roster.take_pending(), started), admin)
     for year in sorted({int(q[:4]) for q in quarters} | {today.year}):
         scheme = Scheme(scheme_stream_id(spec.unit_id, year))
         scheme.define(unit_id=spec.unit_id, year=year, indicators=INDICATORS, quarter_open=False)
         when = dt.datetime(year - 1, 12, 20, 9, tzinfo=CHINA)
-        await _append(runtime, scheme, [dataclasses.replace(e, occurred_at=when) for e in scheme.take_pending()], admin)
+        await _append(runtime, scheme, _at(scheme.take_pending(), when), admin)
     await _logs(runtime, spec, people, dict(roster.sections), weeks, rng)
     await _summaries(runtime, spec, people, months, rng)
     finals: dict[str, dict[str, Grade]] = {}
@@ -365,7 +358,7 @@ async def _mentors(
             notes="谈心谈话，分析本季度不足，明确下季度改进目标和帮带措施",
             visited_on=when.date(),
         )
-        await _append(runtime, q, [dataclasses.replace(e, occurred_at=when) for e in q.take_pending()], _meta(mentor))
+        await _append(runtime, q, _at(q.take_pending(), when), _meta(mentor))
 
 
 async def _annual(
@@ -385,7 +378,7 @@ async def _annual(
     review = AnnualReview(annual_stream_id(spec.unit_id, year))
     review.open(unit_id=spec.unit_id, year=year, quarter_grades=grades, quarters_in_year=4, excellent_ratio=0.2)
     admin = Metadata(actor_id=f"{spec.prefix}-admin", actor_name="单位管理员", actor_roles=("unit_admin",))
-    await _append(runtime, review, [dataclasses.replace(e, occurred_at=when) for e in review.take_pending()], admin)
+    await _append(runtime, review, _at(review.take_pending(), when), admin)
     boss = next(p for p in by_id.values() if p.role == "principal_leader")
 
     def standing(item: tuple[str, AnnualCandidate]) -> tuple[int, float]:
@@ -426,9 +419,7 @@ async def _annual(
                 annual_held=True,
                 annual_grade=grade,
             )
-        await _append(
-            runtime, uses, [dataclasses.replace(e, occurred_at=later) for e in uses.take_pending()], _meta(boss)
-        )
+        await _append(runtime, uses, _at(uses.take_pending(), later), _meta(boss))
 
 
 async def _reminders(
@@ -460,7 +451,7 @@ async def _reminders(
         await _append(
             runtime,
             reminder,
-            [dataclasses.replace(e, occurred_at=issued) for e in reminder.take_pending()],
+            _at(reminder.take_pending(), issued),
             _meta(leader),
         )
         if rng.random() < 0.7:

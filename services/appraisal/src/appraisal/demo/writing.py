@@ -23,6 +23,11 @@ def _spread(events: list[NewEvent], start: dt.datetime, end: dt.datetime, rng: r
     return [dataclasses.replace(e, occurred_at=t) for e, t in zip(events, times, strict=True)]
 
 
+def _at(events: list[NewEvent], moment: dt.datetime) -> list[NewEvent]:
+    """Give decided events the one time they happened at."""
+    return [dataclasses.replace(e, occurred_at=moment) for e in events]
+
+
 async def _append(runtime: Runtime, agg: Aggregate, events: list[NewEvent], meta: Metadata) -> None:
     if events:
         await runtime.store.append(agg.id, agg.stream_type, agg.version, events, meta)

@@ -310,8 +310,7 @@ class UnitQuarter(Aggregate):
                 pending_reviewer_id=person.reviewer_of(pending),
                 pending_reviewer_name=reviewer.participant.person_name if reviewer else None,
             )
-        self._check_cap(person, grade)
-        good_used = self.good_used + (grade == GOOD) - (person.grade == GOOD)
+        good_used = self._good_used_after(person, grade)
         self._raise(
             ReviewRecorded(
                 unit_id=self.unit_id,
@@ -369,8 +368,7 @@ class UnitQuarter(Aggregate):
             raise Conflict("principal_already_decided", "主要领导已作出决定，分管领导不能再调整")
         if person.grade == to_grade:
             raise Invalid("grade_unchanged", f"此人当前等次已是{to_grade}", field="to_grade")
-        self._check_cap(person, to_grade)
-        good_used = self.good_used + (to_grade == GOOD) - (person.grade == GOOD)
+        good_used = self._good_used_after(person, to_grade)
         self._raise(
             GradeAdjusted(
                 unit_id=self.unit_id,
@@ -409,16 +407,6 @@ class UnitQuarter(Aggregate):
                 f"还有 {len(pending)} 人未完成审核（{names}{'等' if len(pending) > 5 else ''}），暂不能公示",
                 pending=len(pending),
             )
-        results = [
-            QuarterResult(
-                person_id=pid,
-                person_name=p.participant.person_name,
-                section_id=p.participant.section_id,
-                grade=p.grade or "一般",
-                composite_score=p.composite_score,
-            )
-            for pid, p in self.people.items()
-        ]
         self._raise(
             ResultsPublished(
                 unit_id=self.unit_id,
@@ -426,7 +414,7 @@ class UnitQuarter(Aggregate):
                 published_at=now,
                 workdays=workdays,
                 period_ends_at=calendar.deadline(now, workdays),
-                results=results,
+                results=self._results(),
                 good_count=self.good_used,
                 good_cap=self.good_cap,
             )
@@ -516,16 +504,7 @@ class UnitQuarter(Aggregate):
                 unit_id=self.unit_id,
                 quarter=self.quarter,
                 finalized_at=now,
-                results=[
-                    QuarterResult(
-                        person_id=pid,
-                        person_name=p.participant.person_name,
-                        section_id=p.participant.section_id,
-                        grade=p.grade or "一般",
-                        composite_score=p.composite_score,
-                    )
-                    for pid, p in self.people.items()
-                ],
+                results=self._results(),
             )
         )
         for pid, person in self.people.items():
@@ -586,7 +565,25 @@ class UnitQuarter(Aggregate):
             raise Conflict("no_follow_up", "此人本季度没有需要回访帮带的事项")
         return person
 
+    def _results(self) -> list[QuarterResult]:
+        """Each participant's grade as published and as finalized (一般 for a grade never given)."""
+        return [
+            QuarterResult(
+                person_id=pid,
+                person_name=p.participant.person_name,
+                section_id=p.participant.section_id,
+                grade=p.grade or "一般",
+                composite_score=p.composite_score,
+            )
+            for pid, p in self.people.items()
+        ]
+
     # --- rules -------------------------------------------------------------------------------
+
+    def _good_used_after(self, person: Person, grade: Grade) -> int:
+        """How many 好 the quarter holds once ``person`` is at ``grade``; refused over the cap."""
+        self._check_cap(person, grade)
+        return self.good_used + (grade == GOOD) - (person.grade == GOOD)
 
     def _check_cap(self, person: Person, grade: Grade) -> None:
         """Refuse (never trim) a decision that would put more people at 好 than the cap allows."""

@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Depends, Query
 from fastapi.responses import Response
 
 from grassroots_common.as_of import check_as_of
-from grassroots_common.auth import Principal
 from grassroots_common.clock import real_now
 from grassroots_common.http.dependencies import PrincipalDep, RuntimeDep
 from grassroots_common.http.models import Answer
 from grassroots_common.routing import api_router
-from grassroots_common.runtime import Runtime
 from reporting import authz, figures, periods
 from reporting.api.models import XLSX, FigureOut, Positions, attachment
 from reporting.past import past_read_models
@@ -54,14 +52,16 @@ class StatisticsOut(Answer):
 
 
 async def _statistics(
-    runtime: Runtime,
-    principal: Principal,
-    period: str | None,
-    unit: str | None,
-    town: str | None,
-    community: str | None,
-    as_of: dt.datetime | None,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    period: PeriodQuery = None,
+    unit: Id = None,
+    town: Id = None,
+    community: Id = None,
+    as_of: AsOfQuery = None,
 ) -> StatisticsOut:
+    """The figures a request asks for (its period, its unit / town / community, its time): what both
+    the answer and the workbook hold."""
     scope = authz.statistics_scope(principal, figures.Scope(unit=unit, town=town, community=community))
     at = check_as_of(as_of, real_now())
     # In the past, "now" is that time: what had fallen due by then, from the events recorded by then.
@@ -85,30 +85,16 @@ async def _statistics(
     )
 
 
+Statistics = Annotated[StatisticsOut, Depends(_statistics)]
+
+
 @router.get("", summary="Counts and rates across services (一键统计)")
-async def statistics(
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    period: PeriodQuery = None,
-    unit: Id = None,
-    town: Id = None,
-    community: Id = None,
-    as_of: AsOfQuery = None,
-) -> StatisticsOut:
-    return await _statistics(runtime, principal, period, unit, town, community, as_of)
+async def statistics(stats: Statistics) -> StatisticsOut:
+    return stats
 
 
 @router.get(".xlsx", summary="The same tables as an Excel workbook (一键导出)", response_class=Response)
-async def statistics_workbook(
-    runtime: RuntimeDep,
-    principal: PrincipalDep,
-    period: PeriodQuery = None,
-    unit: Id = None,
-    town: Id = None,
-    community: Id = None,
-    as_of: AsOfQuery = None,
-) -> Response:
-    stats = await _statistics(runtime, principal, period, unit, town, community, as_of)
+async def statistics_workbook(runtime: RuntimeDep, stats: Statistics) -> Response:
     about = {
         "期间": stats.period_label,
         "单位": stats.scope.unit or "全部",

@@ -31,7 +31,7 @@ from grassroots_common.contracts.appraisal import (
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table
-from reporting.eventdata import day, integer, moment, quarter, text
+from reporting.eventdata import day, integer, listed_people, moment, quarter, text
 
 NEGATIVE_USES = frozenset({"discipline", "reminder_talk"})
 
@@ -169,7 +169,7 @@ class AppraisalProjection(Projection):
                     uq_keys.add((unit, q))
             elif e.type in QUARTER_UNIT_EVENTS and unit and q:
                 uq_keys.add((unit, q))
-                pq_keys.update((p, q) for p, _, _ in _listed(d))
+                pq_keys.update((p, q) for p, _, _ in listed_people(d))
             elif e.type == _RESULT_APPLIED and unit and (on := day(d, "decided_on")) and (kind := text(d, "kind")):
                 use_keys.add((unit, on, kind))
         people = await PEOPLE.load(conn, person_keys)
@@ -206,7 +206,7 @@ class AppraisalProjection(Projection):
             elif e.type in QUARTER_UNIT_EVENTS and unit and q:
                 row = unit_quarters.setdefault((unit, q), _new_unit_quarter(unit, q))
                 _evolve_unit_quarter(row, e.type, d)
-                for p, grade, name in _listed(d):
+                for p, grade, name in listed_people(d):
                     pq = person_quarters.setdefault((p, q), _new_person_quarter(p, q))
                     pq["unit_id"] = unit
                     pq["name"] = name or pq.get("name")
@@ -242,16 +242,6 @@ class AppraisalProjection(Projection):
 
 def _or(value: int | None, fallback: int | None) -> int | None:
     return value if value is not None else fallback
-
-
-def _listed(d: dict) -> list[tuple[str, str | None, str | None]]:
-    """(person, grade, name) of the participants or results a unit-quarter event lists."""
-    listed = d.get("results") or d.get("participants") or []
-    out = []
-    for item in listed if isinstance(listed, list) else []:
-        if isinstance(item, dict) and (person := text(item, "person_id")):
-            out.append((person, text(item, "grade"), text(item, "person_name")))
-    return out
 
 
 def _new_person_quarter(person: str, q: str) -> dict:

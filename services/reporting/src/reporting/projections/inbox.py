@@ -35,7 +35,7 @@ from grassroots_common.contracts.appraisal import (
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table
-from reporting.eventdata import day, integer, moment, quarter, text
+from reporting.eventdata import day, integer, listed_people, moment, quarter, text
 
 LEVELS = ("section_chief", "deputy_leader", "principal_leader")
 
@@ -254,10 +254,7 @@ class InboxProjection(Projection):
             elif e.type in QUARTER_PERSON_EVENTS and person and unit and q:
                 quarters.add((unit, q, person))
             elif e.type in QUARTER_UNIT_EVENTS and unit and q:
-                listed = d.get("participants") or d.get("results") or []
-                quarters.update(
-                    (unit, q, p) for item in listed if isinstance(item, dict) and (p := text(item, "person_id"))
-                )
+                quarters.update((unit, q, p) for p, _, _ in listed_people(d))
         rows = InboxRows(
             roster=await ROSTER.load(conn, people),
             logs=await LOGS.load(conn, logs),
