@@ -221,13 +221,7 @@ async def list_reminders(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page[ReminderOut](
-        items=[ReminderOut.model_validate(dict(r)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[ReminderOut].of([ReminderOut.model_validate(dict(r)) for r in rows], total, page, positions)
 
 
 @router.get("/units/{unit_id}/follow-ups", summary="Follow-up visits and mentors after consecutive weak quarters")
@@ -238,13 +232,7 @@ async def follow_ups(
     rows, total = await queries.follow_ups(
         runtime.pool, unit=unit_id, reviewer=reviewer, limit=page.limit, offset=page.offset
     )
-    return Page[FollowUpOut](
-        items=[FollowUpOut.model_validate(dict(r)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[FollowUpOut].of([FollowUpOut.model_validate(dict(r)) for r in rows], total, page, positions)
 
 
 @router.post("/units/{unit_id}/result-uses", summary="Record a use of a person's results (五挂钩)")
@@ -276,13 +264,7 @@ async def result_uses(
     rows, total = await queries.result_uses(
         runtime.pool, unit=unit_id, year=year, reviewer=reviewer, limit=page.limit, offset=page.offset
     )
-    return Page[ResultUseOut](
-        items=[ResultUseOut.model_validate(dict(r)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[ResultUseOut].of([ResultUseOut.model_validate(dict(r)) for r in rows], total, page, positions)
 
 
 @router.get("/me/follow-ups", summary="My follow-ups after consecutive weak quarters: mentor and visits")
@@ -298,4 +280,4 @@ async def my_follow_ups(
         )
         for r in rows
     ]
-    return Page[MyFollowUpOut](items=items, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return Page[MyFollowUpOut].of(items, total, page, positions)

@@ -92,13 +92,7 @@ async def list_logs(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page[LogOut](
-        items=[LogOut.model_validate(dict(r)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[LogOut].of([LogOut.model_validate(dict(r)) for r in rows], total, page, positions)
 
 
 WeekPath = Annotated[str, Path(pattern=WEEK_PATTERN, examples=["2026-W47"])]

@@ -103,7 +103,7 @@ async def my_queue(
         )
         for r in rows
     ]
-    return Page[QueueItemOut](items=items, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return Page[QueueItemOut].of(items, total, page, positions)
 
 
 @router.get("/appeals", summary="Appeals waiting for my decision (principal leader), oldest first")
@@ -120,13 +120,7 @@ async def my_appeals(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page[AppealWaitingOut](
-        items=[AppealWaitingOut.model_validate(dict(r)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[AppealWaitingOut].of([AppealWaitingOut.model_validate(dict(r)) for r in rows], total, page, positions)
 
 
 @router.get("/quarters", summary="My quarters: progress, and my result once published")
@@ -163,4 +157,4 @@ async def my_quarters(
                 comments=r["comments"] if published else {},
             )
         )
-    return Page[MyQuarterOut](items=items, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return Page[MyQuarterOut].of(items, total, page, positions)

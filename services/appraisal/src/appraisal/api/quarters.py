@@ -391,9 +391,7 @@ async def list_quarters(
     rows, total = await queries.list_quarters(
         runtime.pool, unit=unit_id, status=status, limit=page.limit, offset=page.offset
     )
-    return Page[QuarterOut](
-        items=[quarter_out(r) for r in rows], total=total, limit=page.limit, offset=page.offset, positions=positions
-    )
+    return Page[QuarterOut].of([quarter_out(r) for r in rows], total, page, positions)
 
 
 @router.get("/{quarter}/board", summary="The unit's quarter board: every person's progress, grades, 好 quota")
@@ -498,13 +496,7 @@ async def results(
     rows, total = await queries.published_results(
         runtime.pool, unit=unit_id, quarter=quarter, limit=page.limit, offset=page.offset
     )
-    return Page[ResultOut](
-        items=[ResultOut.model_validate(dict(r)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[ResultOut].of([ResultOut.model_validate(dict(r)) for r in rows], total, page, positions)
 
 
 @router.get("/{quarter}/appeals", summary="Appeals of the unit's quarter (open ones by default)")
@@ -529,4 +521,4 @@ async def list_appeals(
         offset=page.offset,
     )
     items = [AppealOut.model_validate(dict(r)) for r in rows]
-    return Page[AppealOut](items=items, total=total, limit=page.limit, offset=page.offset, positions=positions)
+    return Page[AppealOut].of(items, total, page, positions)

@@ -282,13 +282,7 @@ async def list_units(
 ) -> Page[UnitOut]:
     unit = authz.unit_filter(principal)
     rows, total = await queries.list_units(runtime.pool, unit=unit, limit=page.limit, offset=page.offset)
-    return Page[UnitOut](
-        items=[UnitOut.model_validate(dict(r)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[UnitOut].of([UnitOut.model_validate(dict(r)) for r in rows], total, page, positions)
 
 
 @router.get("/{unit_id}/people", summary="The unit's roster")
@@ -304,13 +298,7 @@ async def list_people(
     rows, total = await queries.list_people(
         runtime.pool, unit=unit_id, active=active, limit=page.limit, offset=page.offset
     )
-    return Page[PersonOut](
-        items=[PersonOut.model_validate(dict(r)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[PersonOut].of([PersonOut.model_validate(dict(r)) for r in rows], total, page, positions)
 
 
 @router.get("/{unit_id}/sections", summary="The unit's sections")

@@ -75,10 +75,4 @@ async def list_summaries(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page[SummaryOut](
-        items=[SummaryOut.model_validate(dict(r)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
-    )
+    return Page[SummaryOut].of([SummaryOut.model_validate(dict(r)) for r in rows], total, page, positions)

@@ -117,12 +117,12 @@ async def find_people(
     rows, total = await queries.find_people(
         runtime.pool, name=name, unit=unit, unit_id=own_unit, limit=page.limit, offset=page.offset
     )
-    return Page(items=[PersonHit(**dict(r)) for r in rows], total=total, limit=page.limit, offset=page.offset)
+    return Page.of([PersonHit(**dict(r)) for r in rows], total, page)
 
 
 async def _timeline(runtime, kind: str, subject: str, page) -> Page[Entry]:
     rows, total = await queries.archive_entries(runtime.pool, kind, subject, page.limit, page.offset)
-    return Page(items=[Entry(**dict(r)) for r in rows], total=total, limit=page.limit, offset=page.offset)
+    return Page.of([Entry(**dict(r)) for r in rows], total, page)
 
 
 @router.get("/people/{person_id}", summary="Growth archive of a civil servant (干部成长档案)")

@@ -140,7 +140,7 @@ async def list_bulletins(
 ) -> Page[BulletinOut]:
     authz.require_role(principal, "document.read")
     items, total = await bulletins.list_page(runtime.pool, year, page.limit, page.offset)
-    return Page(items=[BulletinOut(**b) for b in items], total=total, limit=page.limit, offset=page.offset)
+    return Page.of([BulletinOut(**b) for b in items], total, page)
 
 
 @router.get("/{bulletin_id}.docx", summary="The bulletin as a Word document", response_class=Response)

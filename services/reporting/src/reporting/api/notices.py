@@ -67,7 +67,7 @@ async def list_notices(
 ) -> Page[NoticeOut]:
     authz.require_role(principal, "document.read")
     items, total = await notices.list_page(runtime.pool, kind, year, page.limit, page.offset)
-    return Page(items=[NoticeOut(**n) for n in items], total=total, limit=page.limit, offset=page.offset)
+    return Page.of([NoticeOut(**n) for n in items], total, page)
 
 
 @router.get("/{notice_id}.docx", summary="The notice as a Word document", response_class=Response)
