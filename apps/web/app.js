@@ -6,7 +6,7 @@ import { clockStatus, loadClock, now } from "./lib/clock.js";
 import { h, replace } from "./lib/dom.js";
 import { helpHref, MANUALS } from "./lib/help.js";
 import { ROLE_ORDER, roleLabel } from "./lib/roles.js";
-import { flush as flushOutbox, startOutbox } from "./lib/outbox.js";
+import { flush as flushOutbox, MAX_AGE_DAYS as OUTBOX_MAX_AGE_DAYS, startOutbox } from "./lib/outbox.js";
 import { currentRoute, fallback, guard, navigate, route, start } from "./lib/router.js";
 import { empty, errorBox, loading, toast } from "./lib/ui.js";
 import { isLoaded, loadModule, ROUTES } from "./screens/routes.js";
@@ -216,6 +216,11 @@ function drawClockBanner() {
 }
 
 drawWho();
+// A command kept offline too long is not sent (lib/outbox.js): the user is told wherever they are.
+window.addEventListener("gr:outbox", (event) => {
+  if (event.detail.expired)
+    toast(`有一项离线保存的内容超过 ${OUTBOX_MAX_AGE_DAYS} 天未能发送，为免重复提交已停止自动发送；内容仍保留在本机，请打开后核对并重新提交。`, "warn", 10000);
+});
 startOutbox();
 loadClock().then(() => {
   drawClockBanner();

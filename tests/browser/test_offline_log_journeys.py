@@ -1,6 +1,7 @@
 """A weekly log written offline: submitted with no connection, it waits on the phone with the
 Idempotency-Key made at the tap, survives a closed tab, and is sent once the phone is back online;
-a submission whose answer was lost is sent again with the same key and saved once."""
+a submission whose answer was lost is sent again with the same key and saved once; one kept longer
+than its key lives is not sent blind."""
 
 from __future__ import annotations
 
@@ -80,3 +81,49 @@ def test_a_log_written_offline_is_sent_once_back_online(page, people, sign_in) -
     expect(again.locator(".notice").first).to_contain_text(f"第 {before + 2} 版")
     expect(again.get_by_label("工作内容").first).to_have_value(lost_text)
     again.close()
+
+
+def test_a_log_kept_offline_longer_than_its_key_lives_is_not_sent_blind(page, people, sign_in) -> None:
+    staff = next((u for u in reversed(people.users) if "staff" in u["roles"] and u["scopes"].get("unit")), None)
+    if staff is None:
+        pytest.skip("needs a demo staff member")
+    context = page.context
+    sign_in(staff)
+    page.goto("/staff/log")
+    expect(page.get_by_label("工作内容").first).to_be_visible()
+    text = f"离线太久的纪实 {uuid.uuid4().hex[:6]}"
+    page.get_by_label("工作内容").first.fill(text)
+    context.set_offline(True)
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("[data-outbox=waiting]")).to_contain_text("等待发送")
+    # Eight days pass with the phone offline (its kept command older than the outbox's 7 days).
+    stored = f"gr.outbox.{staff['sub']}"
+    page.evaluate(
+        """(stored) => {
+            const list = JSON.parse(localStorage.getItem(stored));
+            list[0].queued_at = new Date(Date.now() - 8 * 24 * 3600 * 1000).toISOString();
+            localStorage.setItem(stored, JSON.stringify(list));
+        }""",
+        stored,
+    )
+    posts: list = []
+    context.on("request", lambda r: posts.append(r) if r.method == "POST" and LOGS.search(r.url) else None)
+    context.set_offline(False)  # back online: the outbox looks at what it kept
+    expired = page.locator("[data-outbox=expired]")
+    expect(expired).to_contain_text("超过 7 天未能发送")
+    expect(expired).to_contain_text("请核对后重新提交")
+    expect(page.locator(".toast.warn")).to_contain_text("已停止自动发送")
+    assert posts == []
+    # The draft is kept: what was written is still in the form, to check and submit again; the
+    # notice stays until then, on this screen opened again too.
+    expect(page.get_by_label("工作内容").first).to_have_value(text)
+    page.reload()
+    expect(page.locator("[data-outbox=expired]")).to_contain_text("超过 7 天未能发送")
+    assert posts == []
+    with page.expect_response(lambda r: r.request.method == "POST" and LOGS.search(r.url)) as answer:
+        page.locator("form button[type=submit]").click()
+    assert answer.value.status == 200
+    expect(page.locator(".notice.ok")).to_contain_text("已提交")
+    assert page.evaluate("(stored) => localStorage.getItem(stored)", stored) is None
+    page.reload()
+    expect(page.locator("[data-outbox]")).to_have_count(0)

@@ -3,7 +3,7 @@
 import { ApiError, actionKey, command, get } from "../lib/api.js";
 import { fmtDateTime, h, replace, uid } from "../lib/dom.js";
 import { LEADER_ROLES } from "../lib/roles.js";
-import { enqueue, flush, waiting } from "../lib/outbox.js";
+import { enqueue, flush, forget, MAX_AGE_DAYS, waiting } from "../lib/outbox.js";
 import { asActionOf, badge, busy, chip, clearErrors, errorBox, field, formBanner, into, isBusy, loading, pagedList, section, showErrors, toast } from "../lib/ui.js";
 import { shiftWeek, thisWeek, weekLabel } from "../lib/weeks.js";
 import { indicatorsFor } from "./shared.js";
@@ -210,7 +210,18 @@ async function renderLog(body, { user, query, caps }) {
       ),
     );
   }
+  function showExpired(entry) {
+    replace(
+      status,
+      h(
+        "p",
+        { class: "notice warn", role: "alert", dataset: { outbox: "expired" } },
+        `离线保存的本周纪实（${fmtDateTime(entry.queued_at)}）超过 ${MAX_AGE_DAYS} 天未能发送，为免重复提交已停止自动发送。内容仍保留在下方，请核对后重新提交。`,
+      ),
+    );
+  }
   async function sent(result) {
+    forget(user.sub, slot); // an expired copy kept unsent is done with too
     localStorage.removeItem(draftKey(user, week));
     toast(result.data?.late ? "已提交（迟交）" : "本周纪实已提交");
     replace(status, h("p", { class: "notice ok", role: "status" }, `已提交${result.data?.late ? "（迟交）" : ""}，第 ${result.data?.revision ?? 1} 版。`));
@@ -224,7 +235,8 @@ async function renderLog(body, { user, query, caps }) {
       return;
     }
     if (event.detail.slot !== slot) return;
-    if (event.detail.result) sent(event.detail.result);
+    if (event.detail.expired) showExpired(event.detail.expired);
+    else if (event.detail.result) sent(event.detail.result);
     else {
       replace(status, h("p", { class: "notice warn", role: "alert" }, "网络恢复后提交本周纪实未成功，请按提示修改后重新提交。"));
       showErrors(form, event.detail.error);
@@ -232,7 +244,8 @@ async function renderLog(body, { user, query, caps }) {
   }
   window.addEventListener("gr:outbox", onOutbox);
   const queued = waiting(user.sub, slot);
-  if (queued) {
+  if (queued?.expired) showExpired(queued);
+  else if (queued) {
     showWaiting(queued);
     flush();
   }

@@ -114,3 +114,20 @@ async def test_idempotency_records_expire_after_their_time_and_only_then(store: 
     assert await store.remembered("p1:/logs", "recent") is not None
     assert [e.data["n"] for e in await store.load("old")] == [1]  # the events stay: only the record goes
     assert await store.expire_idempotency(dt.timedelta(days=30)) == 0
+
+
+def test_a_key_is_kept_at_least_as_long_as_the_web_app_s_outbox_sends_it(monkeypatch) -> None:
+    import re
+    from pathlib import Path
+
+    from pydantic import ValidationError
+
+    from grassroots_common.settings import ServiceSettings
+
+    outbox = Path(__file__).resolve().parents[3] / "apps" / "web" / "lib" / "outbox.js"
+    days = int(re.search(r"export const MAX_AGE_DAYS = (\d+);", outbox.read_text(encoding="utf-8")).group(1))
+    monkeypatch.setenv("IDEMPOTENCY_DAYS", str(days))
+    assert ServiceSettings().idempotency_days == days
+    monkeypatch.setenv("IDEMPOTENCY_DAYS", str(days - 1))
+    with pytest.raises(ValidationError):
+        ServiceSettings()

@@ -46,8 +46,9 @@ class ServiceSettings(BaseSettings):
     relay_interval: float = Field(default=0.03, gt=0, le=1.0)
     # An Idempotency-Key's record (the first answer, for retries) is kept this many days, then
     # deleted by an hourly pass: a retry after that is a new request. The web app's offline outbox
-    # sends what it kept as soon as the phone is online again, well within this.
-    idempotency_days: int = Field(default=30, ge=1, le=3650)
+    # sends what it kept with its key for at most 7 days (apps/web/lib/outbox.js, MAX_AGE_DAYS),
+    # so a key is kept at least that long.
+    idempotency_days: int = Field(default=30, ge=7, le=3650)
     # The browsable API docs (/docs); the embedded default turns them on, deploy leaves them off.
     public_docs: bool = False
     host: str = "127.0.0.1"
