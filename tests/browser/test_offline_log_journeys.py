@@ -23,14 +23,20 @@ def revision_shown(page) -> int:
     return int(known.group(1)) if known else 0
 
 
-def test_a_log_written_offline_is_sent_once_back_online(page, people, sign_in) -> None:
-    # The last demo staff member: the appraisal journeys take the first, whose week must be new.
+def on_the_log_form(page, people, sign_in) -> dict:
+    """The last demo staff member (the appraisal journeys take the first, whose week must be new),
+    signed in, on this week's log form."""
     staff = next((u for u in reversed(people.users) if "staff" in u["roles"] and u["scopes"].get("unit")), None)
     if staff is None:
-        pytest.skip("needs a demo staff member to sign in again in a new tab")
-    context = page.context
+        pytest.skip("needs a demo staff member of a unit")
     sign_in(staff)
     page.goto("/staff/log")
+    return staff
+
+
+def test_a_log_written_offline_is_sent_once_back_online(page, people, sign_in) -> None:
+    staff = on_the_log_form(page, people, sign_in)
+    context = page.context
     before = revision_shown(page)
     offline_text = f"断网时写的纪实 {uuid.uuid4().hex[:6]}"
     page.get_by_label("工作内容").first.fill(offline_text)
@@ -84,12 +90,8 @@ def test_a_log_written_offline_is_sent_once_back_online(page, people, sign_in) -
 
 
 def test_a_log_kept_offline_longer_than_its_key_lives_is_not_sent_blind(page, people, sign_in) -> None:
-    staff = next((u for u in reversed(people.users) if "staff" in u["roles"] and u["scopes"].get("unit")), None)
-    if staff is None:
-        pytest.skip("needs a demo staff member")
+    staff = on_the_log_form(page, people, sign_in)
     context = page.context
-    sign_in(staff)
-    page.goto("/staff/log")
     expect(page.get_by_label("工作内容").first).to_be_visible()
     text = f"离线太久的纪实 {uuid.uuid4().hex[:6]}"
     page.get_by_label("工作内容").first.fill(text)
