@@ -40,10 +40,7 @@ export function waiting(sub, slot) {
 
 /** Forget what waited in `slot`: the user's own submission of it has since been done. */
 export function forget(sub, slot) {
-  write(
-    sub,
-    read(sub).filter((e) => e.slot !== slot),
-  );
+  remove(sub, slot);
 }
 
 /**
@@ -60,10 +57,11 @@ export function enqueue(sub, { slot, path, body, key, clears = [] }) {
   return entry;
 }
 
+/** Take out the entry of `slot` with `key` (any key when none is named). */
 function remove(sub, slot, key) {
   write(
     sub,
-    read(sub).filter((e) => !(e.slot === slot && e.key === key)),
+    read(sub).filter((e) => !(e.slot === slot && (key === undefined || e.key === key))),
   );
 }
 

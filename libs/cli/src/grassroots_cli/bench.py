@@ -354,7 +354,10 @@ def _warm_up(url: str, script: Path, tokens: Path, count: int, seconds: int, key
     where the one before stopped; at least one run of ``seconds``."""
     sent = 0
     while sent < count:
-        sent += _wrk(url, script, tokens, seconds, year=year, keyed=keyed, offset=sent)[2]
+        requests = _wrk(url, script, tokens, seconds, year=year, keyed=keyed, offset=sent)[2]
+        if not requests:
+            raise RuntimeError(f"{url} answered no request in {seconds}s of warm-up")
+        sent += requests
 
 
 async def _wal_bytes(dsn: str) -> int:
