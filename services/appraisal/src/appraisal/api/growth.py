@@ -146,9 +146,7 @@ class MyFollowUpOut(Answer):
 
 @router.post("/units/{unit_id}/annual-reviews", summary="Open the annual review from the finalized quarters")
 async def open_annual(unit_id: UnitId, body: OpenAnnualBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.open_annual_review(
-        ctx, handlers.OpenAnnualReview(unit_id=unit_id, year=body.year, excellent_ratio=body.excellent_ratio)
-    )
+    return await handlers.open_annual_review(ctx, handlers.OpenAnnualReview(unit_id=unit_id, **body.model_dump()))
 
 
 @router.post(

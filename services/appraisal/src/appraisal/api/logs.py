@@ -147,7 +147,7 @@ async def return_log(person_id: PersonPath, week: WeekPath, body: ReturnBody, ct
 @router.post("/reminders", summary="Remind everyone in my unit whose log for the week is missing (unit administrator)")
 async def remind_missing(body: RemindBody, ctx: CommandDep) -> CommandResult:
     return await handlers.remind_missing_logs(
-        ctx, handlers.RemindMissingLogs(unit_id=ctx.principal.unit(), week=body.week)
+        ctx, handlers.RemindMissingLogs(unit_id=ctx.principal.unit(), **body.model_dump())
     )
 
 

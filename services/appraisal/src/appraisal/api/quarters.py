@@ -217,15 +217,7 @@ def quarter_out(row: asyncpg.Record) -> QuarterOut:
 
 @router.post("", summary="Open the quarter for the unit's roster (unit administrator)")
 async def open_quarter(unit_id: UnitId, body: OpenQuarterBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.open_quarter(
-        ctx,
-        handlers.OpenQuarter(
-            unit_id=unit_id,
-            quarter=body.quarter,
-            good_ratio=body.good_ratio,
-            peer_reviews_required=body.peer_reviews_required,
-        ),
-    )
+    return await handlers.open_quarter(ctx, handlers.OpenQuarter(unit_id=unit_id, **body.model_dump()))
 
 
 @router.post("/{quarter}/self-assessment", summary="Submit my self-assessment")
@@ -265,27 +257,12 @@ async def review(unit_id: UnitId, quarter: QuarterPath, body: ReviewBody, ctx: C
 
 @router.post("/{quarter}/adjustments", summary="Change a person's grade, with a reason (deputy or principal leader)")
 async def adjust(unit_id: UnitId, quarter: QuarterPath, body: AdjustBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.adjust_grade(
-        ctx,
-        handlers.AdjustGrade(
-            unit_id=unit_id, quarter=quarter, person_id=body.person_id, to_grade=body.to_grade, reason=body.reason
-        ),
-    )
+    return await handlers.adjust_grade(ctx, handlers.AdjustGrade(unit_id=unit_id, quarter=quarter, **body.model_dump()))
 
 
 @router.post("/{quarter}/good-moves", summary="Move a 好 from one person to another in one step")
 async def move_good(unit_id: UnitId, quarter: QuarterPath, body: MoveGoodBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.move_good(
-        ctx,
-        handlers.MoveGood(
-            unit_id=unit_id,
-            quarter=quarter,
-            from_person_id=body.from_person_id,
-            to_person_id=body.to_person_id,
-            from_new_grade=body.from_new_grade,
-            reason=body.reason,
-        ),
-    )
+    return await handlers.move_good(ctx, handlers.MoveGood(unit_id=unit_id, quarter=quarter, **body.model_dump()))
 
 
 @router.post("/{quarter}/publication", summary="Publish the results for N working days (unit administrator)")
@@ -297,13 +274,13 @@ async def publish(
 ) -> CommandResult:
     body = body or PublishBody()
     return await handlers.publish_results(
-        ctx, handlers.PublishResults(unit_id=unit_id, quarter=quarter, workdays=body.workdays)
+        ctx, handlers.PublishResults(unit_id=unit_id, quarter=quarter, **body.model_dump())
     )
 
 
 @router.post("/{quarter}/appeals", summary="Appeal my published result within the publication period")
 async def appeal(unit_id: UnitId, quarter: QuarterPath, body: AppealBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.file_appeal(ctx, handlers.FileAppeal(unit_id=unit_id, quarter=quarter, reason=body.reason))
+    return await handlers.file_appeal(ctx, handlers.FileAppeal(unit_id=unit_id, quarter=quarter, **body.model_dump()))
 
 
 @router.post("/{quarter}/appeals/{appeal_id}/resolution", summary="Resolve an appeal (principal leader)")
@@ -315,15 +292,7 @@ async def resolve(
     ctx: CommandDep,
 ) -> CommandResult:
     return await handlers.resolve_appeal(
-        ctx,
-        handlers.ResolveAppeal(
-            unit_id=unit_id,
-            quarter=quarter,
-            appeal_id=appeal_id,
-            outcome=body.outcome,
-            new_grade=body.new_grade,
-            reason=body.reason,
-        ),
+        ctx, handlers.ResolveAppeal(unit_id=unit_id, quarter=quarter, appeal_id=appeal_id, **body.model_dump())
     )
 
 
@@ -340,7 +309,7 @@ async def finalize(
 ) -> CommandResult:
     body = body or FinalizeBody()
     return await handlers.finalize_quarter(
-        ctx, handlers.FinalizeQuarter(unit_id=unit_id, quarter=quarter, follow_up_after=body.follow_up_after)
+        ctx, handlers.FinalizeQuarter(unit_id=unit_id, quarter=quarter, **body.model_dump())
     )
 
 
@@ -352,8 +321,7 @@ async def change_reviewers(
     unit_id: UnitId, quarter: QuarterPath, person_id: PersonPath, body: ChainIn, ctx: CommandDep
 ) -> CommandResult:
     return await handlers.change_quarter_reviewers(
-        ctx,
-        handlers.ChangeQuarterReviewers(unit_id=unit_id, quarter=quarter, person_id=person_id, chain=body.chain()),
+        ctx, handlers.ChangeQuarterReviewers(unit_id=unit_id, quarter=quarter, person_id=person_id, chain=body.chain())
     )
 
 
@@ -362,7 +330,7 @@ async def assign_mentor(
     unit_id: UnitId, quarter: QuarterPath, person_id: PersonPath, body: MentorBody, ctx: CommandDep
 ) -> CommandResult:
     return await handlers.assign_mentor(
-        ctx, handlers.AssignMentor(unit_id=unit_id, quarter=quarter, person_id=person_id, mentor_id=body.mentor_id)
+        ctx, handlers.AssignMentor(unit_id=unit_id, quarter=quarter, person_id=person_id, **body.model_dump())
     )
 
 

@@ -260,7 +260,7 @@ async def change_chain(unit_id: UnitId, person_id: PersonPath, body: ChainBody, 
 @router.post("/{unit_id}/people/{person_id}/departure", summary="Record that a person left (not in the next quarter)")
 async def leave(unit_id: UnitId, person_id: PersonPath, body: LeaveBody, ctx: CommandDep) -> CommandResult:
     return await handlers.person_left(
-        ctx, handlers.PersonLeft(unit_id=unit_id, person_id=person_id, reason=body.reason, left_on=body.left_on)
+        ctx, handlers.PersonLeft(unit_id=unit_id, person_id=person_id, **body.model_dump())
     )
 
 

@@ -115,16 +115,7 @@ class RoutingRuleOut(Answer):
 
 @router.post("/communities", summary="Register a community (district administrators)")
 async def register_community(body: RegisterCommunityBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.register_community(
-        ctx,
-        handlers.RegisterCommunity(
-            name=body.name,
-            street=body.street,
-            district=body.district,
-            leader_name=body.leader_name,
-            community_id=body.community_id,
-        ),
-    )
+    return await handlers.register_community(ctx, handlers.RegisterCommunity(**body.model_dump()))
 
 
 @router.get("/communities", summary="Communities with their numbers of grids and members")
@@ -137,16 +128,7 @@ async def list_communities(
 
 @router.post("/communities/{community_id}/grids", summary="Define (or rename) a grid of a community")
 async def define_grid(community_id: CommunityPath, body: DefineGridBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.define_grid(
-        ctx,
-        handlers.DefineGrid(
-            community_id=community_id,
-            name=body.name,
-            area=body.area,
-            households=body.households,
-            grid_id=body.grid_id,
-        ),
-    )
+    return await handlers.define_grid(ctx, handlers.DefineGrid(community_id=community_id, **body.model_dump()))
 
 
 @router.get("/communities/{community_id}/grids", summary="A community's grids with member counts and heads")
@@ -166,14 +148,7 @@ async def assign_member(
     ctx: CommandDep,
 ) -> CommandResult:
     return await handlers.assign_member(
-        ctx,
-        handlers.AssignMember(
-            community_id=community_id,
-            person_id=person_id,
-            person_name=body.person_name,
-            role=body.role,
-            grid_id=body.grid_id,
-        ),
+        ctx, handlers.AssignMember(community_id=community_id, person_id=person_id, **body.model_dump())
     )
 
 
@@ -185,7 +160,7 @@ async def remove_member(
     ctx: CommandDep,
 ) -> CommandResult:
     return await handlers.remove_member(
-        ctx, handlers.RemoveMember(community_id=community_id, person_id=person_id, reason=body.reason)
+        ctx, handlers.RemoveMember(community_id=community_id, person_id=person_id, **body.model_dump())
     )
 
 
@@ -209,9 +184,7 @@ async def list_members(
 
 @router.post("/departments", summary="Register a functional department (district administrators)")
 async def register_department(body: RegisterDepartmentBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.register_department(
-        ctx, handlers.RegisterDepartment(name=body.name, department_id=body.department_id)
-    )
+    return await handlers.register_department(ctx, handlers.RegisterDepartment(**body.model_dump()))
 
 
 @router.get("/departments", summary="The functional departments")
@@ -225,18 +198,7 @@ async def set_routing_rule(
     body: RoutingRuleBody,
     ctx: CommandDep,
 ) -> CommandResult:
-    return await handlers.set_routing_rule(
-        ctx,
-        handlers.SetRoutingRule(
-            category=category,
-            category_name=body.category_name,
-            default_department_id=body.default_department_id,
-            lead_department_id=body.lead_department_id,
-            co_department_ids=body.co_department_ids,
-            time_limit_workdays=body.time_limit_workdays,
-            accept_within_hours=body.accept_within_hours,
-        ),
-    )
+    return await handlers.set_routing_rule(ctx, handlers.SetRoutingRule(category=category, **body.model_dump()))
 
 
 @router.get("/routing-rules", summary="The routing rule of every category")

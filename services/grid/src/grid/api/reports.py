@@ -61,19 +61,7 @@ class MergeBody(Body):
 
 @router.post("", summary="File a report from patrol (category, text, address, photos, urgency)")
 async def file_report(body: FileReportBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.file_report(
-        ctx,
-        handlers.FileReport(
-            category=body.category,
-            text=body.text,
-            address=body.address,
-            latitude=body.latitude,
-            longitude=body.longitude,
-            photo_upload_ids=body.photo_upload_ids,
-            urgency=body.urgency,
-            grid_id=body.grid_id,
-        ),
-    )
+    return await handlers.file_report(ctx, handlers.FileReport(**body.model_dump()))
 
 
 @router.get("", summary="Reports: my grid's, or my community's for dispatchers")
@@ -159,24 +147,19 @@ async def get_report(
 
 @router.post("/{report_id}/resolution", summary="Resolve in the grid (小事不出网格)")
 async def resolve_report(report_id: ReportPath, body: ResolveBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.resolve_report(
-        ctx,
-        handlers.ResolveReport(report_id=report_id, resolution=body.resolution, photo_upload_ids=body.photo_upload_ids),
-    )
+    return await handlers.resolve_report(ctx, handlers.ResolveReport(report_id=report_id, **body.model_dump()))
 
 
 @router.post("/{report_id}/escalation", summary="Escalate to the community for dispatch")
 async def escalate_report(report_id: ReportPath, body: EscalateBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.escalate_report(ctx, handlers.EscalateReport(report_id=report_id, reason=body.reason))
+    return await handlers.escalate_report(ctx, handlers.EscalateReport(report_id=report_id, **body.model_dump()))
 
 
 @router.post("/{report_id}/co-reporters", summary="Join a report as a co-reporter (the same matter, found again)")
 async def join_report(report_id: ReportPath, body: JoinBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.join_report(
-        ctx, handlers.JoinReport(report_id=report_id, note=body.note, photo_upload_ids=body.photo_upload_ids)
-    )
+    return await handlers.join_report(ctx, handlers.JoinReport(report_id=report_id, **body.model_dump()))
 
 
 @router.post("/{report_id}/merge", summary="Merge this duplicate into another report (the dispatcher)")
 async def merge_report(report_id: ReportPath, body: MergeBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.merge_report(ctx, handlers.MergeReport(report_id=report_id, into=body.into))
+    return await handlers.merge_report(ctx, handlers.MergeReport(report_id=report_id, **body.model_dump()))

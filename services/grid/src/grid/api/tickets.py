@@ -133,18 +133,7 @@ async def _readable_ticket(runtime: Runtime, principal: Principal, ticket_id: st
 
 @router.post("", summary="Dispatch a ticket to a department by category (吹哨派单)")
 async def dispatch(body: DispatchBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.dispatch_ticket(
-        ctx,
-        handlers.DispatchTicket(
-            category=body.category,
-            kind=body.kind,
-            title=body.title,
-            text=body.text,
-            address=body.address,
-            report_id=body.report_id,
-            department_id=body.department_id,
-        ),
-    )
+    return await handlers.dispatch_ticket(ctx, handlers.DispatchTicket(**body.model_dump()))
 
 
 @router.get("/{ticket_id}", summary="One ticket with its history")
@@ -175,9 +164,7 @@ async def ticket_history(ticket_id: TicketPath, runtime: RuntimeDep, principal: 
 
 @router.post("/{ticket_id}/redispatch", summary="Dispatch a returned ticket again")
 async def redispatch(ticket_id: TicketPath, body: RedispatchBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.redispatch_ticket(
-        ctx, handlers.RedispatchTicket(ticket_id=ticket_id, department_id=body.department_id)
-    )
+    return await handlers.redispatch_ticket(ctx, handlers.RedispatchTicket(ticket_id=ticket_id, **body.model_dump()))
 
 
 @router.post("/{ticket_id}/acceptance", summary="Accept (签收) a ticket sent to your department")
@@ -187,7 +174,7 @@ async def accept(ticket_id: TicketPath, ctx: CommandDep) -> CommandResult:
 
 @router.post("/{ticket_id}/return", summary="Return a ticket your department does not own (退单)")
 async def return_ticket(ticket_id: TicketPath, body: ReturnBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.return_ticket(ctx, handlers.ReturnTicket(ticket_id=ticket_id, reason=body.reason))
+    return await handlers.return_ticket(ctx, handlers.ReturnTicket(ticket_id=ticket_id, **body.model_dump()))
 
 
 @router.post("/{ticket_id}/handling", summary="Mark the matter handled on site")
@@ -197,18 +184,12 @@ async def handle(ticket_id: TicketPath, body: HandleBody, ctx: CommandDep) -> Co
 
 @router.post("/{ticket_id}/report-back", summary="Report the result with evidence (handles it too if needed)")
 async def report_back(ticket_id: TicketPath, body: ReportBackBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.report_back(
-        ctx,
-        handlers.ReportBack(ticket_id=ticket_id, result=body.result, evidence_upload_ids=body.evidence_upload_ids),
-    )
+    return await handlers.report_back(ctx, handlers.ReportBack(ticket_id=ticket_id, **body.model_dump()))
 
 
 @router.post("/{ticket_id}/verification", summary="Verify the result (and close it); failing sends it back")
 async def verify(ticket_id: TicketPath, body: VerifyBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.verify_ticket(
-        ctx,
-        handlers.VerifyTicket(ticket_id=ticket_id, passed=body.passed, comment=body.comment, close=body.close),
-    )
+    return await handlers.verify_ticket(ctx, handlers.VerifyTicket(ticket_id=ticket_id, **body.model_dump()))
 
 
 @router.post("/{ticket_id}/closing", summary="Close a verified ticket")
@@ -218,17 +199,12 @@ async def close(ticket_id: TicketPath, ctx: CommandDep) -> CommandResult:
 
 @router.post("/{ticket_id}/extension-request", summary="Ask for more time, before the deadline")
 async def request_extension(ticket_id: TicketPath, body: ExtensionRequestBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.request_extension(
-        ctx,
-        handlers.RequestExtension(ticket_id=ticket_id, reason=body.reason, requested_deadline=body.requested_deadline),
-    )
+    return await handlers.request_extension(ctx, handlers.RequestExtension(ticket_id=ticket_id, **body.model_dump()))
 
 
 @router.post("/{ticket_id}/extension-decision", summary="Approve or refuse a pending extension request")
 async def decide_extension(ticket_id: TicketPath, body: ExtensionDecisionBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.decide_extension(
-        ctx, handlers.DecideExtension(ticket_id=ticket_id, approve=body.approve, reason=body.reason)
-    )
+    return await handlers.decide_extension(ctx, handlers.DecideExtension(ticket_id=ticket_id, **body.model_dump()))
 
 
 @router.post(
@@ -237,13 +213,10 @@ async def decide_extension(ticket_id: TicketPath, body: ExtensionDecisionBody, c
 )
 async def revisit(ticket_id: TicketPath, body: RevisitBody, ctx: CommandDep) -> CommandResult:
     return await handlers.record_satisfaction(
-        ctx,
-        handlers.RecordSatisfaction(
-            ticket_id=ticket_id, satisfaction=body.satisfaction, comment=body.comment, note=body.note
-        ),
+        ctx, handlers.RecordSatisfaction(ticket_id=ticket_id, **body.model_dump())
     )
 
 
 @router.post("/{ticket_id}/urging", summary="督办/催办 an overdue ticket (the community's dispatcher or the district)")
 async def urge(ticket_id: TicketPath, body: UrgeBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.urge_ticket(ctx, handlers.UrgeTicket(ticket_id=ticket_id, note=body.note))
+    return await handlers.urge_ticket(ctx, handlers.UrgeTicket(ticket_id=ticket_id, **body.model_dump()))

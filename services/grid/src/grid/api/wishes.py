@@ -82,16 +82,7 @@ class WishCounts(Answer):
 
 @router.post("/wishes", summary="Collect a resident's micro-wish")
 async def collect(body: CollectWishBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.collect_wish(
-        ctx,
-        handlers.CollectWish(
-            resident_name=body.resident_name,
-            title=body.title,
-            description=body.description,
-            category=body.category,
-            grid_id=body.grid_id,
-        ),
-    )
+    return await handlers.collect_wish(ctx, handlers.CollectWish(**body.model_dump()))
 
 
 @router.get("/wishes", summary="Wish board: the demand list, the service list, or by state")
@@ -148,46 +139,32 @@ async def get_wish(wish_id: WishPath, runtime: RuntimeDep, principal: PrincipalD
 
 @router.post("/wishes/{wish_id}/screening", summary="Approve onto the demand list, or reject with a reason")
 async def screen(wish_id: WishPath, body: ScreenBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.screen_wish(
-        ctx, handlers.ScreenWish(wish_id=wish_id, approve=body.approve, reason=body.reason)
-    )
+    return await handlers.screen_wish(ctx, handlers.ScreenWish(wish_id=wish_id, **body.model_dump()))
 
 
 @router.post("/wishes/{wish_id}/claim", summary="Claim a wish (党员接单); one claimant at a time")
 async def claim(wish_id: WishPath, body: ClaimBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.claim_wish(ctx, handlers.ClaimWish(wish_id=wish_id, resource_id=body.resource_id))
+    return await handlers.claim_wish(ctx, handlers.ClaimWish(wish_id=wish_id, **body.model_dump()))
 
 
 @router.post("/wishes/{wish_id}/release", summary="Give a claimed wish back to the demand list")
 async def release(wish_id: WishPath, body: ReleaseBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.release_wish(ctx, handlers.ReleaseWish(wish_id=wish_id, reason=body.reason))
+    return await handlers.release_wish(ctx, handlers.ReleaseWish(wish_id=wish_id, **body.model_dump()))
 
 
 @router.post("/wishes/{wish_id}/fulfilment", summary="Record the wish fulfilled, with evidence")
 async def fulfil(wish_id: WishPath, body: FulfilBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.fulfil_wish(
-        ctx, handlers.FulfilWish(wish_id=wish_id, note=body.note, evidence_upload_ids=body.evidence_upload_ids)
-    )
+    return await handlers.fulfil_wish(ctx, handlers.FulfilWish(wish_id=wish_id, **body.model_dump()))
 
 
 @router.post("/wishes/{wish_id}/revisit", summary="Revisit the resident after fulfilment")
 async def revisit(wish_id: WishPath, body: RevisitBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.revisit_wish(
-        ctx, handlers.RevisitWish(wish_id=wish_id, satisfaction=body.satisfaction, comment=body.comment)
-    )
+    return await handlers.revisit_wish(ctx, handlers.RevisitWish(wish_id=wish_id, **body.model_dump()))
 
 
 @router.post("/resources", summary="Offer help on the resource list (units and party members)")
 async def offer(body: OfferBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.offer_resource(
-        ctx,
-        handlers.OfferResource(
-            community_id=body.community_id,
-            title=body.title,
-            description=body.description,
-            capacity=body.capacity,
-        ),
-    )
+    return await handlers.offer_resource(ctx, handlers.OfferResource(**body.model_dump()))
 
 
 @router.get("/resources", summary="The resource list, with how many wishes each offer met")

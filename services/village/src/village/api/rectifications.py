@@ -82,7 +82,7 @@ class AcceptBody(Body):
 
 @router.post(CASE + "/acceptance", summary="Accept the rectification and remove the village from the list (销号)")
 async def accept(village_id: VillagePath, year: YearPath, body: AcceptBody, ctx: CommandDep) -> CommandResult:
-    command = handlers.AcceptRectification(village_id=village_id, year=year, note=body.note)
+    command = handlers.AcceptRectification(village_id=village_id, year=year, **body.model_dump())
     return await handlers.accept(ctx, command)
 
 

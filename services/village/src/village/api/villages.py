@@ -236,7 +236,7 @@ class SubsidyBody(Body):
 
 @router.post("/villages/{village_id}/subsidies", summary="Issue one village's monthly subsidy sheet")
 async def compute_subsidy(village_id: VillagePath, body: SubsidyBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.compute_subsidy(ctx, handlers.ComputeSubsidy(village_id=village_id, month=body.month))
+    return await handlers.compute_subsidy(ctx, handlers.ComputeSubsidy(village_id=village_id, **body.model_dump()))
 
 
 class SubsidyRunBody(Body):
@@ -254,7 +254,7 @@ class SubsidyRun(Answer):
 
 @router.post("/subsidies", summary="Issue the monthly subsidy sheets of a town (or the district) in one call")
 async def compute_subsidies(body: SubsidyRunBody, ctx: CommandDep) -> SubsidyRun:
-    command = handlers.ComputeSubsidies(month=body.month, town_id=body.town_id)
+    command = handlers.ComputeSubsidies(**body.model_dump())
     return SubsidyRun(**await handlers.compute_subsidies(ctx, command))
 
 
@@ -291,7 +291,7 @@ class BonusBody(Body):
 
 @router.post("/villages/{village_id}/bonus", summary="Decide the team bonus from the tiers (once per year)")
 async def award_bonus(village_id: VillagePath, body: BonusBody, ctx: CommandDep) -> CommandResult:
-    return await handlers.award_bonus(ctx, handlers.AwardBonus(village_id=village_id, year=body.year))
+    return await handlers.award_bonus(ctx, handlers.AwardBonus(village_id=village_id, **body.model_dump()))
 
 
 @router.get("/bonuses", summary="The bonus list of a year: income, tier and bonus per village")
