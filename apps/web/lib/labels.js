@@ -76,3 +76,21 @@ export const PROJECTION_STATES = {
   "not running here": ["由其他副本运行", ""],
   standby: ["待命", ""],
 };
+
+/** Where a secretary project's money comes from (`FundingSource`, contracts/village.py FUNDING_SOURCE_NAMES). */
+export const FUNDING_SOURCES = { fiscal: "财政资金", pairing_unit: "包联单位", enterprise: "企业投入", village_collective: "村集体自筹", other: "其他" };
+
+/** The five development models of secretary projects (`DevelopmentModel`, contracts/village.py DEVELOPMENT_MODEL_NAMES). */
+export const DEVELOPMENT_MODELS = { branch_led: "支部引领型", village_enterprise: "村企联姻型", diversified: "多种经营型", capable_person: "能人带动型", culture_tourism: "文旅驱动型" };
+
+/** The uses of appraisal results, 五挂钩 (`ResultUseKind`, contracts/appraisal.py RESULT_USE_NAMES). */
+export const RESULT_USE_KINDS = {
+  excellence: "评优",
+  appointment: "选拔任用",
+  promotion: "职级晋升",
+  party_recommendation: "推优入党",
+  commendation: "评先树模",
+  training: "教育培训",
+  discipline: "惩戒",
+  reminder_talk: "提醒约谈",
+};

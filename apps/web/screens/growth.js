@@ -8,19 +8,10 @@ import { LEADER_ROLES } from "../lib/roles.js";
 import { actionForm, badge, disclosure, empty, field, into, listSlot, pagedList, section, stat, toast } from "../lib/ui.js";
 import { thisQuarter, today } from "../lib/weeks.js";
 import { BASE } from "../lib/services.js";
+import { RESULT_USE_KINDS } from "../lib/labels.js";
 
 const API = BASE.appraisal;
 const ANNUAL_GRADES = ["优秀", "称职", "基本称职", "不称职"];
-export const RESULT_USE_KINDS = {
-  excellence: "评优",
-  appointment: "选拔任用",
-  promotion: "职级晋升",
-  party_recommendation: "推优入党",
-  commendation: "评先树模",
-  training: "教育培训",
-  discipline: "惩戒",
-  reminder_talk: "提醒约谈",
-};
 const NEGATIVE_KINDS = new Set(["discipline", "reminder_talk"]);
 const REMINDER_STATUS = { issued: ["待确认", "warn"], acknowledged: ["待报整改", "warn"], rectified: ["已整改", "ok"] };
 

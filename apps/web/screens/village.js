@@ -9,14 +9,13 @@ import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, attachments, badge, disclosure, empty, field, into, listSlot, pagedList, section, stat, table, toast } from "../lib/ui.js";
 import { projectFundingForms } from "./village_work.js";
 import { BASE } from "../lib/services.js";
+import { DEVELOPMENT_MODELS, FUNDING_SOURCES } from "../lib/labels.js";
 
 const VILLAGE = BASE.village;
 const UPLOADS = `${VILLAGE}/uploads`;
 
 const LEVELS = { none: ["未评定", ""], town_benchmark: ["镇级标杆村", ""], district: ["区级示范村", "ok"], provincial: ["省级示范村", "ok"] };
 const POSITIONS = { secretary: "党组织书记", director: "村委会主任", deputy_secretary: "副书记", committee_member: "两委委员", reserve: "后备干部" };
-const MODELS = { branch_led: "支部领办", village_enterprise: "村企联建", diversified: "多元经营", capable_person: "能人带动", culture_tourism: "文旅融合" };
-const SOURCES = { fiscal: "财政资金", pairing_unit: "包联单位", enterprise: "企业投入", village_collective: "村集体", other: "其他" };
 const STAGES = { screened: ["已排查", ""], designated: ["已确定为软弱涣散", "bad"], planned: ["已制定整顿方案", "warn"], rectifying: ["整顿中", "warn"], accepted: ["已验收", "ok"] };
 
 const yuan = (fen) => (fen === null || fen === undefined ? "—" : `${fmtNumber(fen / 100, 2)} 元`);
@@ -46,7 +45,7 @@ function projectRow(p) {
     h(
       "a",
       { class: "row-link", href: `/village/projects/${p.project_id}` },
-      h("div", { class: "spread" }, h("span", { class: "title" }, p.name), p.behind_schedule ? badge(p.overdue ? "逾期未完成" : "进度滞后", "bad") : badge(MODELS[p.model] || p.model)),
+      h("div", { class: "spread" }, h("span", { class: "title" }, p.name), p.behind_schedule ? badge(p.overdue ? "逾期未完成" : "进度滞后", "bad") : badge(DEVELOPMENT_MODELS[p.model] || p.model)),
       progressBar(p.progress_pct, p.expected_pct),
       h("p", { class: "muted small" }, [p.village_name, `负责人 ${p.owner_name || "—"}`, `计划 ${p.starts_on} 至 ${p.due_on}`, `最近上报 ${p.last_reported_on || "—"}`].filter(Boolean).join(" · ")),
     ),
@@ -247,7 +246,7 @@ function projectView(answer, user, show) {
   return [
     section(
       p.name,
-      h("p", { class: "row" }, badge(MODELS[p.model] || p.model), projectStatus(p)),
+      h("p", { class: "row" }, badge(DEVELOPMENT_MODELS[p.model] || p.model), projectStatus(p)),
       progressBar(p.progress_pct, p.expected_pct),
       p.description ? h("p", {}, p.description) : null,
       h(
@@ -328,7 +327,7 @@ function projectView(answer, user, show) {
               { label: "日期", cell: (r) => r.on },
             ],
             [
-              ...answer.fundings.map((f) => ({ kind: `到位资金（${SOURCES[f.source] || f.source}）`, who: f.funder, amount: f.amount_fen, on: f.received_on })),
+              ...answer.fundings.map((f) => ({ kind: `到位资金（${FUNDING_SOURCES[f.source] || f.source}）`, who: f.funder, amount: f.amount_fen, on: f.received_on })),
               ...answer.investments.map((i) => ({ kind: "招商引资", who: i.investor, amount: i.amount_fen, on: i.signed_on })),
               ...answer.project_incomes.map((i) => ({ kind: `${i.year} 年收益`, who: i.note || "—", amount: i.amount_fen, on: i.reported_on })),
             ],
@@ -401,7 +400,7 @@ function dashboardView(d, { unit, link }) {
           d.inspection ? ["规范化检查", `${d.inspection.name}：已查 ${d.inspection.inspected}/${d.inspection.assigned}，平均 ${fmtNumber(d.inspection.avg_score, 1)} 分，待整改 ${d.inspection.open_findings} 项（超期 ${d.inspection.overdue_findings}）`] : null,
           ["软弱涣散", `排查 ${d.rectification.screened}，确定 ${d.rectification.designated}，整顿中 ${d.rectification.rectifying}，已验收 ${d.rectification.accepted}，超期 ${d.rectification.overdue}`],
           ["“511”结对", `${d.pairing.units} 个单位，滞后 ${d.pairing.behind} 个`],
-          ["资金来源", d.funds_by_source.map((f) => `${SOURCES[f.source] || f.source} ${wan(f.amount_fen)}`).join("；") || "—"],
+          ["资金来源", d.funds_by_source.map((f) => `${FUNDING_SOURCES[f.source] || f.source} ${wan(f.amount_fen)}`).join("；") || "—"],
         ]
           .filter(Boolean)
           .map(([k, val]) => [h("dt", {}, k), h("dd", {}, val)]),

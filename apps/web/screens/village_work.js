@@ -7,6 +7,7 @@ import { ApiError, command, get } from "../lib/api.js";
 import { fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, badge, disclosure, empty, field, into, listSlot, ownForm, pagedList, section, table, toast } from "../lib/ui.js";
 import { BASE } from "../lib/services.js";
+import { FUNDING_SOURCES } from "../lib/labels.js";
 import { today } from "../lib/weeks.js";
 
 const VILLAGE = BASE.village;
@@ -19,7 +20,6 @@ export const CRITERIA = {
   poor_appearance: "村容村貌较差",
 };
 const STAGES = { screened: ["已排查", ""], designated: ["已确定为整顿对象", "bad"], rectifying: ["整顿中", "warn"], accepted: ["已验收销号", "ok"] };
-export const SOURCES = { fiscal: "财政资金", pairing_unit: "包联单位", enterprise: "企业投入", village_collective: "村集体", other: "其他" };
 
 const thisYear = () => Number(today().slice(0, 4));
 const toFen = (value) => (value === null || value === "" || Number.isNaN(value) ? null : Math.round(Number(value) * 100));
@@ -446,7 +446,7 @@ export function projectFundingForms(p, done) {
       actionForm({
         label: "登记到位资金",
         fields: [
-          { name: "source", label: "资金来源", type: "select", options: Object.entries(SOURCES), value: "fiscal" },
+          { name: "source", label: "资金来源", type: "select", options: Object.entries(FUNDING_SOURCES), value: "fiscal" },
           { name: "funder", label: "出资方", required: true, max: 100 },
           { name: "amount_fen", label: "金额（元）", type: "number", step: "0.01", required: true },
           { name: "received_on", label: "到位日期", type: "date", value: today(), required: true },

@@ -8,8 +8,8 @@ stay out (their reviewers are not named to the person reviewed).
 
 from __future__ import annotations
 
-from appraisal.domain.quarter import LEVEL_NAMES
 from grassroots_common.contracts import appraisal as appraisal_events
+from grassroots_common.contracts.appraisal import REVIEW_LEVEL_NAMES
 from grassroots_common.events import RecordedEvent
 from grassroots_common.history import Describe, Described
 
@@ -57,12 +57,12 @@ def grade_history(person_id: str) -> Describe:
         if kind == _SELF_ASSESSED:
             return Described("个人自评", f"自评等次 {d.get('grade')}{_score(d)}", d.get("summary", ""))
         if kind == _REVIEW_RECORDED:
-            level = LEVEL_NAMES.get(d.get("level", ""), "审核")
+            level = REVIEW_LEVEL_NAMES.get(d.get("level", ""), "审核")
             return Described(f"{level}审核", f"评定等次 {d.get('grade')}{_score(d)}", d.get("comment", ""))
         if kind == _REVIEWERS_CHANGED:
             return Described("调整审核人", "单位管理员调整了本季度尚未审核的层级的审核人")
         if kind == _GRADE_ADJUSTED:
-            level = LEVEL_NAMES.get(d.get("level", ""), "领导")
+            level = REVIEW_LEVEL_NAMES.get(d.get("level", ""), "领导")
             return Described(f"{level}调整等次", f"{d.get('from_grade')} → {d.get('to_grade')}", d.get("reason", ""))
         if kind == _APPEAL_FILED:
             return Described("提出申诉", f"对等次 {d.get('grade')} 申诉", d.get("reason", ""))

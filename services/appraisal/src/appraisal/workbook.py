@@ -13,13 +13,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from grassroots_common.contracts.appraisal import REVIEW_LEVEL_NAMES
 from grassroots_common.fields import export_safe
 from grassroots_common.workdays import CHINA
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = Font(bold=True, name="宋体")
 FILL = PatternFill("solid", fgColor="DDEBF7")
-LEVELS = {"section_chief": "股组长", "deputy_leader": "分管领导", "principal_leader": "主要领导"}
 STATUSES = {"open": "考核中", "published": "公示中", "finalized": "已完成"}
 APPEALS = {"open": "申诉中", "resolved": "已处理"}
 
@@ -105,7 +105,7 @@ def _value(key: str, value: Any) -> Any:
     if isinstance(value, str) and key not in ("next_level", "status", "appeal_status"):
         return export_safe(value)
     if key == "next_level":
-        return LEVELS.get(value, value) if value else "已评定"
+        return REVIEW_LEVEL_NAMES.get(value, value) if value else "已评定"
     if key == "status":
         return STATUSES.get(value, value)
     if key == "appeal_status":

@@ -12,8 +12,9 @@ from typing import Any
 
 import asyncpg
 
+from grassroots_common.contracts.appraisal import RESULT_USE_NAMES
+from grassroots_common.contracts.village import DEVELOPMENT_MODEL_NAMES, FUNDING_SOURCE_NAMES
 from reporting import queries
-from reporting.labels import DEV_MODELS, FUNDING_SOURCES, RESULT_USES
 from reporting.periods import Period
 
 BEHIND_MARGIN_PCT = 10  # progress this many points under the time elapsed counts as behind schedule
@@ -202,7 +203,7 @@ async def result_use_by_kind(pool: queries.Reads, period: Period, scope: Scope, 
     rows = [
         {
             "kind": kind,
-            "kind_name": RESULT_USES.get(kind, kind),
+            "kind_name": RESULT_USE_NAMES.get(kind, kind),
             "polarity": "正向激励" if positive else "反向约束",
             "uses": uses,
         }
@@ -243,7 +244,7 @@ async def result_use_by_unit(pool: queries.Reads, period: Period, scope: Scope, 
             ("positive", "正向激励"),
             ("negative", "反向约束"),
             ("total", "合计"),
-            *((kind, label) for kind, label in RESULT_USES.items()),
+            *((kind, label) for kind, label in RESULT_USE_NAMES.items()),
         ],
         rows,
         f"{len(rows)} 个单位运用了考核结果，合计 {sum(x['total'] for x in rows)} 人次。",
@@ -334,7 +335,7 @@ async def _project_rows(
             "name": r["name"],
             "village_name": r["village_name"],
             "town_name": r["town_name"],
-            "model": DEV_MODELS.get(r["model"] or "", r["model"]),
+            "model": DEVELOPMENT_MODEL_NAMES.get(r["model"] or "", r["model"]),
             "progress": r["progress"],
             "expected": r["expected"],
             "due_on": r["due_on"].isoformat() if r["due_on"] else None,
@@ -380,7 +381,7 @@ async def funds_by_source(pool: queries.Reads, period: Period, scope: Scope, now
     rows = [
         {
             "source": r["source"],
-            "source_name": FUNDING_SOURCES.get(r["source"], r["source"]),
+            "source_name": FUNDING_SOURCE_NAMES.get(r["source"], r["source"]),
             "amount_yuan": yuan(r["amount_fen"]),
             "grants": r["grants"],
             "projects": r["projects"],

@@ -16,10 +16,10 @@ from grassroots_common.db import snapshot
 from grassroots_common.errors import Conflict, Invalid, NotFound
 from reporting import figures
 from reporting.figures import Scope
-from reporting.labels import NOTICE_KINDS
 from reporting.periods import KIND_OF, Period
 
 ISSUER = "中共凤翔区委组织部"
+NOTICE_KINDS = {"weekly": "周通报", "monthly": "月通报", "quarterly": "季度通报"}
 SECTIONS = {
     "weekly": ["log_submission", "ticket_departments", "projects_behind"],
     "monthly": [

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from grassroots_common.contracts.village import (
+    FUNDING_SOURCE_NAMES,
     InvestmentAttracted,
     MilestoneReported,
     ProjectFunded,
@@ -12,14 +13,6 @@ from grassroots_common.contracts.village import (
 )
 from grassroots_common.events import RecordedEvent
 from grassroots_common.history import Described, yuan
-
-SOURCES = {
-    "fiscal": "财政资金",
-    "pairing_unit": "包联单位",
-    "enterprise": "企业投入",
-    "village_collective": "村集体",
-    "other": "其他",
-}
 
 _INVESTMENT_ATTRACTED = InvestmentAttracted.type_name()
 _MILESTONE_REPORTED = MilestoneReported.type_name()
@@ -35,7 +28,7 @@ def describe(e: RecordedEvent) -> Described | None:
     if kind == _PROJECT_REGISTERED:
         return Described("登记项目", f"预算 {yuan(d.get('budget_fen'))}，负责人 {d.get('owner_name', '')}")
     if kind == _PROJECT_FUNDED:
-        source = SOURCES.get(d.get("source", ""), "其他")
+        source = FUNDING_SOURCE_NAMES.get(d.get("source", ""), "其他")
         return Described(
             "资金到位",
             f"{source}（{d.get('funder', '')}）{yuan(d.get('amount_fen'))}，{d.get('received_on', '')} 到账",

@@ -15,7 +15,7 @@ there too), ``annual_review`` (unit and year), ``reminder`` (one shortcoming rem
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -26,21 +26,39 @@ from grassroots_common.personal import Of
 Grade = Literal["好", "较好", "一般", "较差"]
 AnnualGrade = Literal["优秀", "称职", "基本称职", "不称职"]
 ReviewLevel = Literal["section_chief", "deputy_leader", "principal_leader"]
+REVIEW_LEVELS: tuple[ReviewLevel, ...] = get_args(ReviewLevel)
+"""The levels of a reviewing chain, first to last: 初审, 复审, 终审."""
+REVIEW_LEVEL_NAMES: dict[str, str] = {
+    "section_chief": "股组长",
+    "deputy_leader": "分管领导",
+    "principal_leader": "主要领导",
+}
 Dimension = Literal["德", "能", "勤", "绩", "廉"]
 IndicatorKind = Literal["common", "individual", "highlight", "negative"]
 """共性 common and 个性 individual indicators are scored; 特色亮点 highlights add bonus points;
 负面清单 negative-list items deduct points."""
 
 ResultUseKind = Literal[
-    "excellence",  # 评优
-    "appointment",  # 选拔任用
-    "promotion",  # 职级晋升
-    "party_recommendation",  # 推优入党
-    "commendation",  # 评先树模
-    "training",  # 教育培训
-    "discipline",  # 惩戒
-    "reminder_talk",  # 提醒约谈
+    "excellence",
+    "appointment",
+    "promotion",
+    "party_recommendation",
+    "commendation",
+    "training",
+    "discipline",
+    "reminder_talk",
 ]
+RESULT_USE_NAMES: dict[str, str] = {
+    "excellence": "评优",
+    "appointment": "选拔任用",
+    "promotion": "职级晋升",
+    "party_recommendation": "推优入党",
+    "commendation": "评先树模",
+    "training": "教育培训",
+    "discipline": "惩戒",
+    "reminder_talk": "提醒约谈",
+}
+"""The uses of appraisal results (五挂钩) as their users read them."""
 NEGATIVE_RESULT_USES: frozenset[str] = frozenset({"discipline", "reminder_talk"})
 
 

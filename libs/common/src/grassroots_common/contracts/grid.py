@@ -31,6 +31,7 @@ Satisfaction = Literal["satisfied", "basically", "unsatisfied"]
 
 RevisitAnswer = Literal["satisfied", "partly", "unsatisfied"]
 """A ticket's revisit (回访): 满意（已解决）, 部分解决, 未解决. Partly and not solved reopen the ticket."""
+REVISIT_ANSWER_NAMES: dict[str, str] = {"satisfied": "满意（已解决）", "partly": "部分解决", "unsatisfied": "未解决"}
 
 OverdueStage = Literal["acceptance", "resolution"]
 ClaimantKind = Literal["party_member", "unit", "volunteer"]

@@ -27,6 +27,23 @@ SupervisorLevel = Literal["district", "town"]
 WeaknessCriterion = Literal["weak_team", "slow_revitalization", "acute_conflicts", "poor_appearance"]
 PairingDeliveryKind = Literal["funds", "supporting_project", "industry_project"]
 
+DEVELOPMENT_MODEL_NAMES: dict[str, str] = {
+    "branch_led": "支部引领型",
+    "village_enterprise": "村企联姻型",
+    "diversified": "多种经营型",
+    "capable_person": "能人带动型",
+    "culture_tourism": "文旅驱动型",
+}
+"""The five development models of secretary projects in the seed's words
+(支部引领、村企联姻、多种经营、能人带动、文旅驱动型)."""
+FUNDING_SOURCE_NAMES: dict[str, str] = {
+    "fiscal": "财政资金",
+    "pairing_unit": "包联单位",
+    "enterprise": "企业投入",
+    "village_collective": "村集体自筹",
+    "other": "其他",
+}
+
 
 # --- policy (district-wide, configurable) -----------------------------------------------------
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.contracts.appraisal import (
+    REVIEW_LEVEL_NAMES,
+    REVIEW_LEVELS,
     AppealFiled,
     AppealResolved,
     FollowUpOpened,
@@ -41,8 +43,6 @@ from grassroots_common.workdays import WorkCalendar
 
 QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
 _QUARTER = re.compile(QUARTER_PATTERN)
-LEVELS: tuple[ReviewLevel, ...] = ("section_chief", "deputy_leader", "principal_leader")
-LEVEL_NAMES = {"section_chief": "股组长", "deputy_leader": "分管领导", "principal_leader": "主要领导"}
 GOOD: Grade = "好"
 DEFAULT_GOOD_RATIO = 0.4
 DEFAULT_PUBLICATION_WORKDAYS = 5
@@ -91,7 +91,7 @@ class Person:
             "deputy_leader": chain.deputy_leader_id,
             "principal_leader": chain.principal_leader_id,
         }
-        return [level for level in LEVELS if ids[level]]
+        return [level for level in REVIEW_LEVELS if ids[level]]
 
     @property
     def next_level(self) -> ReviewLevel | None:
@@ -295,14 +295,14 @@ class UnitQuarter(Aggregate):
                 f"此人的内部互评尚未完成（{len(person.peers)}/{self.peer_reviews_required}），暂不能审核",
             )
         if level not in person.levels:
-            raise Conflict("level_not_in_chain", f"此人的审核链中没有{LEVEL_NAMES[level]}这一级")
+            raise Conflict("level_not_in_chain", f"此人的审核链中没有{REVIEW_LEVEL_NAMES[level]}这一级")
         if level in person.decided:
-            raise Conflict("already_decided", f"{LEVEL_NAMES[level]}已审核过此人，不能重复审核")
+            raise Conflict("already_decided", f"{REVIEW_LEVEL_NAMES[level]}已审核过此人，不能重复审核")
         pending = person.next_level
         if pending != level:
             assert pending is not None
             reviewer = self.people.get(person.reviewer_of(pending) or "")
-            who = f"{LEVEL_NAMES[pending]}{reviewer.participant.person_name if reviewer else ''}"
+            who = f"{REVIEW_LEVEL_NAMES[pending]}{reviewer.participant.person_name if reviewer else ''}"
             raise Conflict(
                 "previous_level_pending",
                 f"{person.participant.person_name}的{who}审核尚未完成，请等{who}审核后再审核",
@@ -333,14 +333,16 @@ class UnitQuarter(Aggregate):
         """Who reviews a person from now on in this open quarter; a decided level keeps its reviewer."""
         self._require_open()
         person = self.person(person_id)
-        reviewers = [getattr(chain, f"{level}_id") for level in LEVELS]
+        reviewers = [getattr(chain, f"{level}_id") for level in REVIEW_LEVELS]
         if not any(reviewers):
             raise Invalid("chain_empty", "请至少指定一级审核人", field="chain")
         if person_id in reviewers:
             raise Invalid("reviews_self", "不能由本人审核自己", field="chain")
         for level in person.decided:
             if getattr(chain, f"{level}_id") != person.reviewer_of(level):
-                raise Conflict("level_already_decided", f"{LEVEL_NAMES[level]}已审核过此人，这一级的审核人不能再改")
+                raise Conflict(
+                    "level_already_decided", f"{REVIEW_LEVEL_NAMES[level]}已审核过此人，这一级的审核人不能再改"
+                )
         if chain == person.participant.chain:
             raise Conflict("reviewers_unchanged", "审核人没有变化")
         self._raise(

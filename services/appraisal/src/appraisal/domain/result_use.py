@@ -10,20 +10,15 @@ from __future__ import annotations
 import datetime as dt
 
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.contracts.appraisal import NEGATIVE_RESULT_USES, AnnualGrade, ResultApplied, ResultUseKind
+from grassroots_common.contracts.appraisal import (
+    NEGATIVE_RESULT_USES,
+    RESULT_USE_NAMES,
+    AnnualGrade,
+    ResultApplied,
+    ResultUseKind,
+)
 from grassroots_common.errors import Conflict, Invalid
 from grassroots_common.events import Event
-
-KIND_NAMES = {
-    "excellence": "评优",
-    "appointment": "选拔任用",
-    "promotion": "职级晋升",
-    "party_recommendation": "推优入党",
-    "commendation": "评先树模",
-    "training": "教育培训",
-    "discipline": "惩戒",
-    "reminder_talk": "提醒约谈",
-}
 
 
 def result_use_stream_id(person_id: str) -> str:
@@ -59,7 +54,7 @@ class ResultUses(Aggregate):
         """``annual_held``: the platform holds the unit's annual review of ``year``;
         ``annual_grade``: the person's grade in it (None while undecided)."""
         if (kind, year, basis) in self.recorded:
-            raise Conflict("result_use_recorded", f"该{KIND_NAMES[kind]}运用已登记")
+            raise Conflict("result_use_recorded", f"该{RESULT_USE_NAMES[kind]}运用已登记")
         reason = (backfill_reason or "").strip() or None
         if kind == "excellence":
             if annual_held and annual_grade != "优秀":

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from grassroots_common.contracts.appraisal import (
+    REVIEW_LEVELS,
     AppealFiled,
     AppealResolved,
     GradeAdjusted,
@@ -24,7 +25,6 @@ from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table, timestamp
 
 SCHEMA = "rm_quarters"
-LEVELS = ("section_chief", "deputy_leader", "principal_leader")
 
 QUARTER_COLUMNS = {
     "unit_id": "text",
@@ -90,7 +90,7 @@ _SELF_ASSESSED = SelfAssessed.type_name()
 
 def _advance(row: dict) -> None:
     """Next level and its reviewer from the chain and the levels decided so far."""
-    for level in LEVELS:
+    for level in REVIEW_LEVELS:
         reviewer = row.get(f"{level}_id")
         if reviewer and row.get(f"{level}_grade") is None:
             row["next_level"], row["next_reviewer_id"] = level, reviewer
@@ -204,7 +204,7 @@ class QuartersProjection(Projection):
                     "peer_count": 0,
                     "comments": {},
                     "adjustments": [],
-                    **{f"{level}_id": p["chain"].get(f"{level}_id") for level in LEVELS},
+                    **{f"{level}_id": p["chain"].get(f"{level}_id") for level in REVIEW_LEVELS},
                 }
                 _advance(row)
                 people[(*qkey, p["person_id"])] = row
@@ -228,7 +228,7 @@ class QuartersProjection(Projection):
             _advance(person)
             q["good_used"] = d["good_used"]
         elif kind == _REVIEWERS_CHANGED:
-            person.update({f"{level}_id": d["chain"].get(f"{level}_id") for level in LEVELS})
+            person.update({f"{level}_id": d["chain"].get(f"{level}_id") for level in REVIEW_LEVELS})
             _advance(person)
         elif kind == _GRADE_ADJUSTED:
             person["grade"] = d["to_grade"]

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.contracts import grid as grid_events
+from grassroots_common.contracts.grid import REVISIT_ANSWER_NAMES
 from grassroots_common.errors import Conflict, Invalid, NotFound
 from grassroots_common.events import Event
 from grassroots_common.workdays import WorkCalendar
 from grid.domain.deadlines import LADDER, accept_deadline, resolution_deadline
 
 OPEN_STATES = ("dispatched", "accepted", "handled")
-REVISIT_ANSWERS = {"satisfied": "满意（已解决）", "partly": "部分解决", "unsatisfied": "未解决"}
 REOPEN_REASONS = {"partly": "群众回访：问题部分解决，请继续办理", "unsatisfied": "群众不满意：问题未解决"}
 STATE_NAMES = {
     "dispatched": "待签收",
@@ -469,7 +469,7 @@ class Ticket(Aggregate):
             raise Conflict("ticket_not_closed", "工单办结后才能回访", state=self.state)
         if self.revisited:
             raise Conflict("already_revisited", "该工单本轮已回访")
-        if satisfaction not in REVISIT_ANSWERS:
+        if satisfaction not in REVISIT_ANSWER_NAMES:
             raise Invalid("revisit_answer_unknown", "请选择回访结果：满意、部分解决或未解决", field="satisfaction")
         reopens = satisfaction != "satisfied"
         self._raise(

@@ -15,11 +15,13 @@ import asyncpg
 from grassroots_common.contracts import appraisal as appraisal_events
 from grassroots_common.contracts import grid as grid_events
 from grassroots_common.contracts import village as village_events
+from grassroots_common.contracts.appraisal import RESULT_USE_NAMES, REVIEW_LEVEL_NAMES
+from grassroots_common.contracts.grid import REVISIT_ANSWER_NAMES
+from grassroots_common.contracts.village import FUNDING_SOURCE_NAMES
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection, keyed_by_type, types_of
 from grassroots_common.tables import Table
 from reporting.eventdata import text
-from reporting.labels import FUNDING_SOURCES, LEVELS, RESULT_USES, SATISFACTION
 
 ENTRIES = Table(
     "entries",
@@ -50,7 +52,7 @@ PERSON: dict[str, Title] = keyed_by_type(
         appraisal_events.PersonLeft: lambda d: "调离或退出考核名册",
         appraisal_events.SelfAssessed: lambda d: f"{d.get('quarter')} 个人自评：{d.get('grade')}",
         appraisal_events.ReviewRecorded: lambda d: (
-            f"{d.get('quarter')} {LEVELS.get(str(d.get('level')), '审核')}评定：{d.get('grade')}"
+            f"{d.get('quarter')} {REVIEW_LEVEL_NAMES.get(str(d.get('level')), '审核')}评定：{d.get('grade')}"
         ),
         appraisal_events.GradeAdjusted: lambda d: (
             f"{d.get('quarter')} 等次调整：{d.get('from_grade')} → {d.get('to_grade')}（{d.get('reason')}）"
@@ -69,7 +71,7 @@ PERSON: dict[str, Title] = keyed_by_type(
         appraisal_events.MentorAssigned: lambda d: f"确定帮带导师：{d.get('mentor_name')}",
         appraisal_events.FollowUpVisited: lambda d: f"季度回访：{d.get('notes')}",
         appraisal_events.ResultApplied: lambda d: (
-            f"结果运用·{RESULT_USES.get(str(d.get('kind')), d.get('kind'))}：{d.get('basis')}"
+            f"结果运用·{RESULT_USE_NAMES.get(str(d.get('kind')), d.get('kind'))}：{d.get('basis')}"
         ),
     }
 )
@@ -103,7 +105,7 @@ VILLAGE: dict[str, Title] = keyed_by_type(
             f"书记项目立项：{d.get('name')}（预算 {_yuan(d.get('budget_fen'))}）"
         ),
         village_events.ProjectFunded: lambda d: (
-            f"项目资金到位（{FUNDING_SOURCES.get(str(d.get('source')), d.get('source'))}）：{_yuan(d.get('amount_fen'))}"
+            f"项目资金到位（{FUNDING_SOURCE_NAMES.get(str(d.get('source')), d.get('source'))}）：{_yuan(d.get('amount_fen'))}"
         ),
         village_events.InvestmentAttracted: lambda d: f"招商引资：{d.get('investor')} {_yuan(d.get('amount_fen'))}",
         village_events.MilestoneReported: lambda d: f"项目节点「{d.get('title')}」，进度 {d.get('progress_pct')}%",
@@ -132,7 +134,7 @@ TICKET: dict[str, Title] = keyed_by_type(
         grid_events.TicketEscalated: lambda d: f"督办（第 {d.get('level')} 级）：{d.get('escalated_to_name')}",
         grid_events.TicketUrged: lambda d: f"{d.get('urged_by_name')} 督办：{d.get('note')}",
         grid_events.SatisfactionRecorded: lambda d: (
-            f"回访：{SATISFACTION.get(str(d.get('satisfaction')), d.get('satisfaction'))}"
+            f"回访：{REVISIT_ANSWER_NAMES.get(str(d.get('satisfaction')), d.get('satisfaction'))}"
         ),
         grid_events.TicketReopened: lambda d: f"重新办理：{d.get('reason')}",
     }

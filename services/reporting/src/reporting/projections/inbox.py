@@ -17,6 +17,7 @@ import asyncpg
 import orjson
 
 from grassroots_common.contracts.appraisal import (
+    REVIEW_LEVELS,
     DeadlinesConfigured,
     LogCommented,
     LogReturned,
@@ -36,8 +37,6 @@ from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection, types_of
 from grassroots_common.tables import Table
 from reporting.eventdata import day, integer, listed_people, moment, quarter, text
-
-LEVELS = ("section_chief", "deputy_leader", "principal_leader")
 
 ROSTER = Table(
     "roster",
@@ -148,7 +147,7 @@ class InboxRows:
                     "quarter": q,
                     "person_id": person,
                     "name": text(item, "person_name"),
-                    **{f"{level}_id": text(chain, f"{level}_id") for level in LEVELS},
+                    **{f"{level}_id": text(chain, f"{level}_id") for level in REVIEW_LEVELS},
                     "self_assessed": False,
                     "peer_reviews": 0,
                     "peers_required": integer(d, "peer_reviews_required") or 0,
@@ -171,7 +170,7 @@ def _evolve_roster(row: dict, kind: str, d: dict[str, Any]) -> None:
     row["unit_id"] = text(d, "unit_id") or row.get("unit_id")
     row["name"] = text(d, "person_name") or row.get("name")
     if isinstance(chain := d.get("chain"), dict):
-        for level in LEVELS:
+        for level in REVIEW_LEVELS:
             row[f"{level}_id"] = text(chain, f"{level}_id")
     if kind == _PERSON_ENROLLED:
         row.update(active=True, enrolled_on=day(d, "enrolled_on"), left_on=None)
@@ -196,10 +195,10 @@ def _evolve_quarter_person(row: dict, kind: str, d: dict[str, Any]) -> None:
         row["self_assessed"] = True
     elif kind == _PEER_REVIEWED:
         row["peer_reviews"] = (row.get("peer_reviews") or 0) + 1
-    elif kind == _REVIEW_RECORDED and (level := text(d, "level")) in LEVELS:
+    elif kind == _REVIEW_RECORDED and (level := text(d, "level")) in REVIEW_LEVELS:
         row["decided"] = [*row.get("decided", []), level]
     elif kind == _REVIEWERS_CHANGED and isinstance(chain := d.get("chain"), dict):
-        for level in LEVELS:
+        for level in REVIEW_LEVELS:
             row[f"{level}_id"] = text(chain, f"{level}_id")
     _settle_waiting(row)
 
@@ -211,7 +210,7 @@ def _settle_waiting(row: dict) -> None:
     ready = row.get("self_assessed") and (row.get("peer_reviews") or 0) >= (row.get("peers_required") or 0)
     if row.get("closed") or not ready:
         return
-    for level in LEVELS:
+    for level in REVIEW_LEVELS:
         reviewer = row.get(f"{level}_id")
         if reviewer and level not in row.get("decided", []):
             row["waiting_for"], row["waiting_level"] = reviewer, level
@@ -220,7 +219,7 @@ def _settle_waiting(row: dict) -> None:
 
 def first_reviewer(roster_row: dict) -> str | None:
     """Who reads a person's weekly logs first: the nearest level of the reviewing chain."""
-    return next((r for level in LEVELS if (r := roster_row.get(f"{level}_id"))), None)
+    return next((r for level in REVIEW_LEVELS if (r := roster_row.get(f"{level}_id"))), None)
 
 
 class InboxProjection(Projection):
