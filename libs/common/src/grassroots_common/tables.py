@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -32,23 +32,40 @@ def _json(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+_NOT_NULL = " NOT NULL"
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
+    """A read-model table: its name, its key and its columns, each with its PostgreSQL type and,
+    where a row must always have it, ``NOT NULL`` (``"unit_name": "text NOT NULL"``; key columns
+    are never null). ``create()`` is its DDL, so the columns are written once."""
+
     name: str
     key: tuple[str, ...]
-    columns: dict[str, str]  # column -> PostgreSQL type, key columns included
+    columns: dict[str, str]  # column -> PostgreSQL type, optionally followed by NOT NULL; key columns included
+    types: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        types = {n: t.removesuffix(_NOT_NULL).strip() for n, t in self.columns.items()}
+        if missing := [c for c in self.key if c not in types]:
+            raise ValueError(f"table {self.name}: key columns {missing} are not among its columns")
+        object.__setattr__(self, "types", types)
 
     def create(self) -> str:
         """``CREATE TABLE IF NOT EXISTS`` with these columns and the key as primary key."""
-        columns = ", ".join(f"{n} {t}{' NOT NULL' if n in self.key else ''}" for n, t in self.columns.items())
+        columns = ", ".join(
+            f"{n} {self.types[n]}{_NOT_NULL if n in self.key or t.endswith(_NOT_NULL) else ''}"
+            for n, t in self.columns.items()
+        )
         return f"CREATE TABLE IF NOT EXISTS {self.name} ({columns}, PRIMARY KEY ({', '.join(self.key)}));"
 
     def _array(self, column: str) -> str:
-        kind = self.columns.get(column, "text")
+        kind = self.types.get(column, "text")
         return "text[]" if kind == "jsonb" else f"{kind}[]"
 
     def _values(self, column: str, rows: Sequence[dict[str, Any]]) -> list[Any]:
-        kind = self.columns[column]
+        kind = self.types[column]
         values = [row.get(column) for row in rows]
         if kind == "jsonb":
             return [_json(v) for v in values]
@@ -89,7 +106,7 @@ class Table:
             return
         columns = list(self.columns)
         params = ", ".join(f"${n}::{self._array(c)}" for n, c in enumerate(columns, start=1))
-        select = ", ".join(f"{c}::jsonb" if self.columns[c] == "jsonb" else c for c in columns)
+        select = ", ".join(f"{c}::jsonb" if self.types[c] == "jsonb" else c for c in columns)
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in self.key)
         conflict = f"DO UPDATE SET {updates}" if replace and updates else "DO NOTHING"
         await conn.execute(
