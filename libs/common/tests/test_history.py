@@ -6,15 +6,13 @@ import datetime as dt
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.history import Described, changes, yuan
+from grassroots_common.specification import recorded as spec_recorded
 
 AT = dt.datetime(2026, 11, 18, 2, 0, tzinfo=dt.UTC)
 
 
 def recorded(version: int, type_: str, data: dict, metadata: dict) -> RecordedEvent:
-    return RecordedEvent(
-        event_id=f"e{version}", stream_id="s", stream_type="t", version=version, type=type_, schema_version=1,
-        data=data, metadata=metadata, occurred_at=AT, recorded_at=AT + dt.timedelta(seconds=version),
-    )  # fmt: skip
+    return spec_recorded(type_, data, at=AT + dt.timedelta(seconds=version), version=version, metadata=metadata)
 
 
 def describe(e: RecordedEvent) -> Described | None:

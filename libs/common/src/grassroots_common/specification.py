@@ -18,12 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from grassroots_common.auth import Principal
 from grassroots_common.commands import CommandContext, CommandResult, Idempotency
 from grassroots_common.errors import DomainError
-from grassroots_common.events import SYSTEM, Event, Metadata, NewEvent, load_event
+from grassroots_common.events import SYSTEM, Event, Metadata, NewEvent, RecordedEvent, load_event
 from grassroots_common.memory_store import InMemoryEventStore
 from grassroots_common.store import StorePosition
 from grassroots_common.workdays import WorkCalendar, package_work_calendar
@@ -127,3 +127,33 @@ class Specification:
 
     async def _since(self, before: StorePosition) -> list[Event]:
         return [load_event(e.type, e.data) for e in await self.store.read_all(before, limit=1_000_000)]
+
+
+def recorded(
+    type_: str,
+    data: dict[str, Any],
+    *,
+    at: dt.datetime,
+    version: int = 1,
+    metadata: dict[str, Any] | None = None,
+    stream_id: str = "s",
+    stream_type: str = "t",
+    position: int = 0,
+) -> RecordedEvent:
+    """An event as a projection or a history receives it (its envelope), for their tests: ``data``
+    is taken as given, not validated against a contract; ``event_id`` follows ``type_`` and
+    ``position`` so that two events of one test differ."""
+    return RecordedEvent(
+        event_id=f"e-{type_}-{version}-{position}",
+        stream_id=stream_id,
+        stream_type=stream_type,
+        version=version,
+        type=type_,
+        schema_version=1,
+        data=data,
+        metadata=metadata or {},
+        occurred_at=at,
+        recorded_at=at,
+        position=position,
+        sequence=position,
+    )

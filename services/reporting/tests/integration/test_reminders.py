@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request, Response
 
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.checkpoints import apply_batch
+from grassroots_common.specification import recorded as spec_recorded
 from grassroots_common.workdays import CHINA
 from reporting import scheduler
 from reporting.main import create_app
@@ -27,11 +28,7 @@ _sequence = itertools.count(1)
 
 
 def recorded(type_: str, data: dict) -> RecordedEvent:
-    n = next(_sequence)
-    return RecordedEvent(
-        event_id=f"e-{n}", stream_id="s", stream_type="t", version=1, type=type_, schema_version=1,
-        data=data, metadata={}, occurred_at=FRIDAY, recorded_at=FRIDAY, sequence=n, position=n,
-    )  # fmt: skip
+    return spec_recorded(type_, data, at=FRIDAY, position=next(_sequence))
 
 
 def enrolled(person: str) -> RecordedEvent:

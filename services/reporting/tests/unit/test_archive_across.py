@@ -6,16 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from grassroots_common.events import RecordedEvent
+from grassroots_common.specification import recorded as spec_recorded
 from reporting.projections import archives
 
 AT = dt.datetime(2026, 11, 18, 2, 0, tzinfo=dt.UTC)
 
 
 def recorded(type_: str, data: dict) -> RecordedEvent:
-    return RecordedEvent(
-        event_id=f"e-{type_}", stream_id="s", stream_type="t", version=1, type=type_, schema_version=1,
-        data=data, metadata={}, occurred_at=AT, recorded_at=AT,
-    )  # fmt: skip
+    return spec_recorded(type_, data, at=AT)
 
 
 def test_grid_and_village_work_joins_the_persons_archive() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from grassroots_common.events import RecordedEvent
+from grassroots_common.specification import recorded as spec_recorded
 from grassroots_common.workdays import CHINA, WorkCalendar
 from reporting import reminders
 from reporting.dispatch import sendable
@@ -19,11 +20,7 @@ WEDNESDAY = dt.datetime(2026, 11, 25, 10, 0, tzinfo=CHINA)
 
 
 def recorded(type_: str, data: dict) -> RecordedEvent:
-    at = WEDNESDAY
-    return RecordedEvent(
-        event_id=f"e-{type_}", stream_id="s", stream_type="t", version=1, type=type_, schema_version=1,
-        data=data, metadata={}, occurred_at=at, recorded_at=at,
-    )  # fmt: skip
+    return spec_recorded(type_, data, at=WEDNESDAY)
 
 
 def enrolled(person: str, chain: dict | None = None, on: str = "2026-01-05") -> RecordedEvent:
