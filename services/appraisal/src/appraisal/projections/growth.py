@@ -29,26 +29,26 @@ ANNUAL_COLUMNS = {
     "unit_id": "text",
     "year": "int",
     "person_id": "text",
-    "person_name": "text",
+    "person_name": "text NOT NULL",
     "section_id": "text",
-    "quarter_grades": "jsonb",
-    "excellent_eligible": "bool",
-    "excellent_cap": "int",
+    "quarter_grades": "jsonb NOT NULL",
+    "excellent_eligible": "bool NOT NULL",
+    "excellent_cap": "int NOT NULL",
     "grade": "text",
     "comment": "text",
 }
 ANNUAL = Table("annual_people", ("unit_id", "year", "person_id"), ANNUAL_COLUMNS)
 REMINDER_COLUMNS = {
     "reminder_id": "text",
-    "unit_id": "text",
-    "person_id": "text",
-    "person_name": "text",
-    "issued_by_id": "text",
-    "issued_by_name": "text",
+    "unit_id": "text NOT NULL",
+    "person_id": "text NOT NULL",
+    "person_name": "text NOT NULL",
+    "issued_by_id": "text NOT NULL",
+    "issued_by_name": "text NOT NULL",
     "quarter": "text",
-    "shortcomings": "text",
-    "issued_at": "timestamptz",
-    "status": "text",
+    "shortcomings": "text NOT NULL",
+    "issued_at": "timestamptz NOT NULL",
+    "status": "text NOT NULL",
     "acknowledged_at": "timestamptz",
     "report": "text",
     "reported_at": "timestamptz",
@@ -96,18 +96,11 @@ class GrowthProjection(Projection):
         FollowUpVisited,
         ResultApplied,
     )
-    ddl = """
-    CREATE TABLE IF NOT EXISTS annual_people (
-        unit_id text NOT NULL, year int NOT NULL, person_id text NOT NULL, person_name text NOT NULL,
-        section_id text, quarter_grades jsonb NOT NULL, excellent_eligible bool NOT NULL, excellent_cap int NOT NULL,
-        grade text, comment text, PRIMARY KEY (unit_id, year, person_id)
-    );
-    CREATE TABLE IF NOT EXISTS reminders (
-        reminder_id text PRIMARY KEY, unit_id text NOT NULL, person_id text NOT NULL, person_name text NOT NULL,
-        issued_by_id text NOT NULL, issued_by_name text NOT NULL, quarter text, shortcomings text NOT NULL,
-        issued_at timestamptz NOT NULL, status text NOT NULL, acknowledged_at timestamptz, report text,
-        reported_at timestamptz
-    );
+    # follow_ups stays written out: its visits default to '[]', which a Table cannot say.
+    ddl = (
+        ANNUAL.create()
+        + REMINDERS.create()
+        + """
     CREATE INDEX IF NOT EXISTS reminders_person ON reminders (person_id, issued_at);
     CREATE INDEX IF NOT EXISTS reminders_unit ON reminders (unit_id, issued_at);
     CREATE TABLE IF NOT EXISTS follow_ups (
@@ -122,6 +115,7 @@ class GrowthProjection(Projection):
     ALTER TABLE result_uses ADD COLUMN IF NOT EXISTS backfill_reason text;
     CREATE INDEX IF NOT EXISTS result_uses_unit ON result_uses (unit_id, year);
     """
+    )
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         annual_keys = {

@@ -40,15 +40,15 @@ LOGS = Table("weekly_logs", ("person_id", "week"), LOG_COLUMNS)
 SUMMARY_COLUMNS = {
     "person_id": "text",
     "month": "text",
-    "person_name": "text",
-    "unit_id": "text",
+    "person_name": "text NOT NULL",
+    "unit_id": "text NOT NULL",
     "section_id": "text",
-    "text": "text",
-    "revision": "int",
-    "late": "bool",
-    "first_submitted_at": "timestamptz",
-    "submitted_at": "timestamptz",
-    "deadline": "timestamptz",
+    "text": "text NOT NULL",
+    "revision": "int NOT NULL",
+    "late": "bool NOT NULL",
+    "first_submitted_at": "timestamptz NOT NULL",
+    "submitted_at": "timestamptz NOT NULL",
+    "deadline": "timestamptz NOT NULL",
 }
 SUMMARIES = Table("monthly_summaries", ("person_id", "month"), SUMMARY_COLUMNS)
 
@@ -66,7 +66,11 @@ class LogsProjection(Projection):
     schema = SCHEMA
     sources = ("appraisal",)
     event_types = types_of(LogSubmitted, LogCommented, LogReturned, SummarySubmitted, LogsReminded)
-    ddl = """
+    # weekly_logs stays written out: its status and comments have defaults (and the columns added
+    # to older tables), which a Table cannot say.
+    ddl = (
+        SUMMARIES.create()
+        + """
     CREATE TABLE IF NOT EXISTS weekly_logs (
         person_id    text NOT NULL,
         week         text NOT NULL,
@@ -88,18 +92,13 @@ class LogsProjection(Projection):
     ALTER TABLE weekly_logs ADD COLUMN IF NOT EXISTS comments jsonb NOT NULL DEFAULT '[]';
     ALTER TABLE weekly_logs ADD COLUMN IF NOT EXISTS returned_reason text;
     CREATE INDEX IF NOT EXISTS weekly_logs_unit_week ON weekly_logs (unit_id, week);
-    CREATE TABLE IF NOT EXISTS monthly_summaries (
-        person_id text NOT NULL, month text NOT NULL, person_name text NOT NULL, unit_id text NOT NULL,
-        section_id text, text text NOT NULL, revision int NOT NULL, late bool NOT NULL,
-        first_submitted_at timestamptz NOT NULL, submitted_at timestamptz NOT NULL, deadline timestamptz NOT NULL,
-        PRIMARY KEY (person_id, month)
-    );
     CREATE INDEX IF NOT EXISTS monthly_summaries_unit ON monthly_summaries (unit_id, month);
     CREATE TABLE IF NOT EXISTS log_reminders (
         person_id text NOT NULL, week text NOT NULL, unit_id text NOT NULL, reminded_at timestamptz NOT NULL,
         times int NOT NULL, PRIMARY KEY (person_id, week)
     );
     """
+    )
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         log_events = [e for e in events if e.type in _LOG_EVENTS]

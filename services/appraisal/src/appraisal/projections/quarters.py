@@ -114,6 +114,8 @@ class QuartersProjection(Projection):
         AppealResolved,
         QuarterFinalized,
     )
+    # Written out rather than from QUARTERS and QUARTER_PEOPLE: their counters and jsonb columns have
+    # defaults, which a Table cannot say.
     ddl = """
     CREATE TABLE IF NOT EXISTS quarters (
         unit_id text NOT NULL, quarter text NOT NULL, year int NOT NULL, status text NOT NULL,

@@ -25,16 +25,16 @@ SCHEMA = "rm_roster"
 
 PEOPLE_COLUMNS = {
     "person_id": "text",
-    "unit_id": "text",
-    "person_name": "text",
+    "unit_id": "text NOT NULL",
+    "person_name": "text NOT NULL",
     "section_id": "text",
-    "position": "text",
+    "position": "text NOT NULL",
     "birth_date": "date",
     "section_chief_id": "text",
     "deputy_leader_id": "text",
     "principal_leader_id": "text",
-    "active": "bool",
-    "enrolled_on": "date",
+    "active": "bool NOT NULL",
+    "enrolled_on": "date NOT NULL",
     "left_on": "date",
     "left_reason": "text",
 }
@@ -66,15 +66,12 @@ class RosterProjection(Projection):
         RosterImported,
         SchemeDefined,
     )
-    ddl = """
+    ddl = (
+        PEOPLE.create()
+        + """
     CREATE TABLE IF NOT EXISTS units (unit_id text PRIMARY KEY, unit_name text NOT NULL);
     CREATE TABLE IF NOT EXISTS sections (
         section_id text PRIMARY KEY, unit_id text NOT NULL, section_name text NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS people (
-        person_id text PRIMARY KEY, unit_id text NOT NULL, person_name text NOT NULL, section_id text,
-        position text NOT NULL, birth_date date, section_chief_id text, deputy_leader_id text,
-        principal_leader_id text, active bool NOT NULL, enrolled_on date NOT NULL, left_on date, left_reason text
     );
     CREATE INDEX IF NOT EXISTS people_unit ON people (unit_id, active);
     CREATE TABLE IF NOT EXISTS imports (
@@ -87,6 +84,7 @@ class RosterProjection(Projection):
         scored_total float8 NOT NULL, PRIMARY KEY (unit_id, year)
     );
     """
+    )
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         units: dict[str, dict] = {}

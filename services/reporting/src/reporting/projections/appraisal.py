@@ -44,7 +44,7 @@ PEOPLE = Table(
         "unit_id": "text",
         "name": "text",
         "section_id": "text",
-        "active": "boolean",
+        "active": "boolean NOT NULL",
         "enrolled_on": "date",
         "left_on": "date",
     },
@@ -57,17 +57,17 @@ PERSON_QUARTERS = Table(
         "quarter": "text",
         "unit_id": "text",
         "name": "text",
-        "self_assessed": "boolean",
-        "peer_reviews": "integer",
+        "self_assessed": "boolean NOT NULL",
+        "peer_reviews": "integer NOT NULL",
         "section_chief": "text",
         "deputy_leader": "text",
         "principal_leader": "text",
         "grade": "text",
-        "adjustments": "integer",
-        "appeals": "integer",
-        "appeal_open": "boolean",
-        "published": "boolean",
-        "finalized": "boolean",
+        "adjustments": "integer NOT NULL",
+        "appeals": "integer NOT NULL",
+        "appeal_open": "boolean NOT NULL",
+        "published": "boolean NOT NULL",
+        "finalized": "boolean NOT NULL",
     },
 )
 UNIT_QUARTERS = Table(
@@ -76,7 +76,7 @@ UNIT_QUARTERS = Table(
     {
         "unit_id": "text",
         "quarter": "text",
-        "participants": "integer",
+        "participants": "integer NOT NULL",
         "good_cap": "integer",
         "good_used": "integer",
         "published_at": "timestamptz",
@@ -91,7 +91,13 @@ ANNUAL = Table(
 RESULT_USES = Table(
     "result_uses",
     ("unit_id", "decided_on", "kind"),
-    {"unit_id": "text", "decided_on": "date", "kind": "text", "positive": "boolean", "uses": "integer"},
+    {
+        "unit_id": "text",
+        "decided_on": "date",
+        "kind": "text",
+        "positive": "boolean NOT NULL",
+        "uses": "integer NOT NULL",
+    },
 )
 
 ROSTER_EVENTS = types_of(PersonEnrolled, ReviewingChainChanged, PersonLeft)
@@ -123,35 +129,16 @@ class AppraisalProjection(Projection):
         | QUARTER_UNIT_EVENTS
         | types_of(UnitRegistered, AnnualGradeDecided, ResultApplied)
     )
-    ddl = """
-    CREATE TABLE IF NOT EXISTS units (unit_id text PRIMARY KEY, name text);
-    CREATE TABLE IF NOT EXISTS people (
-        person_id text PRIMARY KEY, unit_id text, name text, section_id text, active boolean NOT NULL
-    );
-    -- When a person is on the roster: what is due from them starts at enrolment and ends on leaving.
+    ddl = (
+        "\n".join(t.create() for t in (UNITS, PEOPLE, PERSON_QUARTERS, UNIT_QUARTERS, ANNUAL, RESULT_USES))
+        + """
+    -- When a person is on the roster: what is due from them starts at enrolment and ends on leaving
+    -- (the columns a people table created before them lacks).
     ALTER TABLE people ADD COLUMN IF NOT EXISTS enrolled_on date, ADD COLUMN IF NOT EXISTS left_on date;
     CREATE INDEX IF NOT EXISTS people_unit ON people (unit_id);
-    CREATE TABLE IF NOT EXISTS person_quarters (
-        person_id text NOT NULL, quarter text NOT NULL, unit_id text, name text,
-        self_assessed boolean NOT NULL, peer_reviews integer NOT NULL, section_chief text, deputy_leader text,
-        principal_leader text, grade text, adjustments integer NOT NULL, appeals integer NOT NULL,
-        appeal_open boolean NOT NULL, published boolean NOT NULL, finalized boolean NOT NULL,
-        PRIMARY KEY (person_id, quarter)
-    );
     CREATE INDEX IF NOT EXISTS person_quarters_unit ON person_quarters (quarter, unit_id);
-    CREATE TABLE IF NOT EXISTS unit_quarters (
-        unit_id text NOT NULL, quarter text NOT NULL, participants integer NOT NULL, good_cap integer,
-        good_used integer, published_at timestamptz, finalized_at timestamptz, PRIMARY KEY (unit_id, quarter)
-    );
-    CREATE TABLE IF NOT EXISTS annual_grades (
-        person_id text NOT NULL, year integer NOT NULL, unit_id text, name text, grade text,
-        PRIMARY KEY (person_id, year)
-    );
-    CREATE TABLE IF NOT EXISTS result_uses (
-        unit_id text NOT NULL, decided_on date NOT NULL, kind text NOT NULL, positive boolean NOT NULL,
-        uses integer NOT NULL, PRIMARY KEY (unit_id, decided_on, kind)
-    );
     """
+    )
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         person_keys: set[tuple] = set()

@@ -30,11 +30,11 @@ ENTRIES = Table(
         "subject_kind": "text",
         "subject_id": "text",
         "event_id": "text",
-        "at": "timestamptz",
-        "source": "text",
-        "sequence": "bigint",
-        "type": "text",
-        "title": "text",
+        "at": "timestamptz NOT NULL",
+        "source": "text NOT NULL",
+        "sequence": "bigint NOT NULL",
+        "type": "text NOT NULL",
+        "title": "text NOT NULL",
         "detail": "jsonb",
     },
 )
@@ -160,14 +160,12 @@ class ArchivesProjection(Projection):
     schema = "rpt_archives"
     sources = ("appraisal", "grid", "village")
     event_types = frozenset(PERSON) | frozenset(VILLAGE) | frozenset(TICKET) | frozenset(ACROSS)
-    ddl = """
-    CREATE TABLE IF NOT EXISTS entries (
-        subject_kind text NOT NULL, subject_id text NOT NULL, event_id text NOT NULL, at timestamptz NOT NULL,
-        source text NOT NULL, sequence bigint NOT NULL, type text NOT NULL, title text NOT NULL, detail jsonb,
-        PRIMARY KEY (subject_kind, subject_id, event_id)
-    );
+    ddl = (
+        ENTRIES.create()
+        + """
     CREATE INDEX IF NOT EXISTS entries_subject_time ON entries (subject_kind, subject_id, at, event_id);
     """
+    )
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         rows: dict[tuple, dict] = {}

@@ -27,7 +27,7 @@ TICKETS = Table(
         "category": "text",
         "kind": "text",
         "title": "text",
-        "status": "text",
+        "status": "text NOT NULL",
         "dispatched_at": "timestamptz",
         "accept_by": "timestamptz",
         "deadline": "timestamptz",
@@ -36,12 +36,12 @@ TICKETS = Table(
         "reported_at": "timestamptz",
         "reported_on_time": "boolean",
         "closed_at": "timestamptz",
-        "rounds": "integer",
-        "returns": "integer",
-        "extensions": "integer",
-        "escalations": "integer",
-        "overdue": "integer",
-        "reopens": "integer",
+        "rounds": "integer NOT NULL",
+        "returns": "integer NOT NULL",
+        "extensions": "integer NOT NULL",
+        "escalations": "integer NOT NULL",
+        "overdue": "integer NOT NULL",
+        "reopens": "integer NOT NULL",
         "satisfaction": "text",
     },
 )
@@ -54,8 +54,8 @@ REPORTS = Table(
         "grid_id": "text",
         "category": "text",
         "filed_at": "timestamptz",
-        "resolved_in_grid": "boolean",
-        "escalated": "boolean",
+        "resolved_in_grid": "boolean NOT NULL",
+        "escalated": "boolean NOT NULL",
     },
 )
 WISHES = Table(
@@ -65,7 +65,7 @@ WISHES = Table(
         "wish_id": "text",
         "community_id": "text",
         "title": "text",
-        "status": "text",
+        "status": "text NOT NULL",
         "collected_at": "timestamptz",
         "fulfilled_at": "timestamptz",
         "satisfaction": "text",
@@ -139,26 +139,12 @@ class TicketsProjection(Projection):
     schema = "rpt_tickets"
     sources = ("grid",)
     event_types = TICKET_EVENTS | REPORT_EVENTS | WISH_EVENTS | NAME_EVENTS
-    ddl = """
-    CREATE TABLE IF NOT EXISTS tickets (
-        ticket_id text PRIMARY KEY, community_id text, grid_id text, department_id text, category text,
-        kind text, title text, status text NOT NULL, dispatched_at timestamptz, accept_by timestamptz,
-        deadline timestamptz, accepted_at timestamptz, accepted_on_time boolean, reported_at timestamptz,
-        reported_on_time boolean, closed_at timestamptz, rounds integer NOT NULL, returns integer NOT NULL,
-        extensions integer NOT NULL, escalations integer NOT NULL, overdue integer NOT NULL,
-        reopens integer NOT NULL, satisfaction text
-    );
+    ddl = (
+        "\n".join(t.create() for t in (TICKETS, REPORTS, WISHES, NAMES))
+        + """
     CREATE INDEX IF NOT EXISTS tickets_dispatched ON tickets (dispatched_at);
-    CREATE TABLE IF NOT EXISTS reports (
-        report_id text PRIMARY KEY, community_id text, grid_id text, category text, filed_at timestamptz,
-        resolved_in_grid boolean NOT NULL, escalated boolean NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS wishes (
-        wish_id text PRIMARY KEY, community_id text, title text, status text NOT NULL,
-        collected_at timestamptz, fulfilled_at timestamptz, satisfaction text
-    );
-    CREATE TABLE IF NOT EXISTS names (kind text NOT NULL, id text NOT NULL, name text, PRIMARY KEY (kind, id));
     """
+    )
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         ticket_keys = {(k,) for e in events if e.type in TICKET_EVENTS and (k := text(e.data, "ticket_id"))}

@@ -20,9 +20,9 @@ VILLAGES = Table(
         "village_id": "text",
         "town_id": "text",
         "name": "text",
-        "level": "text",
+        "level": "text NOT NULL",
         "weak_year": "integer",
-        "rectified": "boolean",
+        "rectified": "boolean NOT NULL",
     },
 )
 TOWNS = Table("towns", ("town_id",), {"town_id": "text", "name": "text"})
@@ -38,15 +38,15 @@ PROJECTS = Table(
         "owner_name": "text",
         "supervisor_level": "text",
         "year": "integer",
-        "budget_fen": "bigint",
+        "budget_fen": "bigint NOT NULL",
         "starts_on": "date",
         "due_on": "date",
-        "progress": "integer",
-        "milestones": "integer",
+        "progress": "integer NOT NULL",
+        "milestones": "integer NOT NULL",
         "last_reported_on": "date",
-        "funded_fen": "bigint",
-        "invested_fen": "bigint",
-        "income_fen": "bigint",
+        "funded_fen": "bigint NOT NULL",
+        "invested_fen": "bigint NOT NULL",
+        "income_fen": "bigint NOT NULL",
     },
 )
 FUNDS = Table(
@@ -58,8 +58,8 @@ FUNDS = Table(
         "received_on": "date",
         "town_id": "text",
         "village_id": "text",
-        "amount_fen": "bigint",
-        "grants": "integer",
+        "amount_fen": "bigint NOT NULL",
+        "grants": "integer NOT NULL",
     },
 )
 INCOMES = Table(
@@ -77,8 +77,8 @@ INSPECTIONS = Table(
         "inspected_on": "date",
         "total_score": "integer",
         "max_total": "integer",
-        "findings": "integer",
-        "findings_closed": "integer",
+        "findings": "integer NOT NULL",
+        "findings_closed": "integer NOT NULL",
     },
 )
 PAIRINGS = Table(
@@ -90,12 +90,12 @@ PAIRINGS = Table(
         "village_id": "text",
         "unit_name": "text",
         "town_id": "text",
-        "target_funds_fen": "bigint",
-        "target_supporting": "integer",
-        "target_industry": "integer",
-        "funds_fen": "bigint",
-        "supporting": "integer",
-        "industry": "integer",
+        "target_funds_fen": "bigint NOT NULL",
+        "target_supporting": "integer NOT NULL",
+        "target_industry": "integer NOT NULL",
+        "funds_fen": "bigint NOT NULL",
+        "supporting": "integer NOT NULL",
+        "industry": "integer NOT NULL",
     },
 )
 
@@ -142,38 +142,7 @@ class VillagesProjection(Projection):
         | PAIRING_EVENTS
         | types_of(village_events.TownRegistered)
     )
-    ddl = """
-    CREATE TABLE IF NOT EXISTS villages (
-        village_id text PRIMARY KEY, town_id text, name text, level text NOT NULL,
-        weak_year integer, rectified boolean NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS towns (town_id text PRIMARY KEY, name text);
-    CREATE TABLE IF NOT EXISTS projects (
-        project_id text PRIMARY KEY, town_id text, village_id text, name text, model text, owner_name text,
-        supervisor_level text, year integer, budget_fen bigint NOT NULL, starts_on date, due_on date,
-        progress integer NOT NULL, milestones integer NOT NULL, last_reported_on date,
-        funded_fen bigint NOT NULL, invested_fen bigint NOT NULL, income_fen bigint NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS funds (
-        project_id text NOT NULL, source text NOT NULL, received_on date NOT NULL, town_id text, village_id text,
-        amount_fen bigint NOT NULL, grants integer NOT NULL, PRIMARY KEY (project_id, source, received_on)
-    );
-    CREATE TABLE IF NOT EXISTS incomes (
-        village_id text NOT NULL, year integer NOT NULL, town_id text, income_fen bigint, bonus_fen bigint,
-        PRIMARY KEY (village_id, year)
-    );
-    CREATE TABLE IF NOT EXISTS inspections (
-        round_id text NOT NULL, village_id text NOT NULL, town_id text, inspected_on date, total_score integer,
-        max_total integer, findings integer NOT NULL, findings_closed integer NOT NULL,
-        PRIMARY KEY (round_id, village_id)
-    );
-    CREATE TABLE IF NOT EXISTS pairings (
-        unit_id text NOT NULL, year integer NOT NULL, village_id text NOT NULL, unit_name text, town_id text,
-        target_funds_fen bigint NOT NULL, target_supporting integer NOT NULL, target_industry integer NOT NULL,
-        funds_fen bigint NOT NULL, supporting integer NOT NULL, industry integer NOT NULL,
-        PRIMARY KEY (unit_id, year, village_id)
-    );
-    """
+    ddl = "\n".join(t.create() for t in (VILLAGES, TOWNS, PROJECTS, FUNDS, INCOMES, INSPECTIONS, PAIRINGS))
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         keys: dict[str, set[tuple]] = {t: set() for t in ("v", "p", "f", "i", "n", "r")}

@@ -19,13 +19,13 @@ ROUNDS = Table(
     ("round_id",),
     {
         "round_id": "text",
-        "name": "text",
-        "year": "int",
-        "opened_on": "date",
-        "due_on": "date",
-        "checklist": "jsonb",
-        "teams": "jsonb",
-        "villages": "int",
+        "name": "text NOT NULL",
+        "year": "int NOT NULL",
+        "opened_on": "date NOT NULL",
+        "due_on": "date NOT NULL",
+        "checklist": "jsonb NOT NULL",
+        "teams": "jsonb NOT NULL",
+        "villages": "int NOT NULL",
     },
 )
 ROUND_VILLAGES = Table(
@@ -34,15 +34,15 @@ ROUND_VILLAGES = Table(
     {
         "round_id": "text",
         "village_id": "text",
-        "town_id": "text",
-        "team_id": "text",
-        "team_name": "text",
+        "town_id": "text NOT NULL",
+        "team_id": "text NOT NULL",
+        "team_name": "text NOT NULL",
         "inspected_on": "date",
         "total_score": "int",
         "max_total": "int",
         "scores": "jsonb",
-        "findings": "int",
-        "open_findings": "int",
+        "findings": "int NOT NULL",
+        "open_findings": "int NOT NULL",
     },
 )
 FINDINGS = Table(
@@ -50,16 +50,16 @@ FINDINGS = Table(
     ("finding_id",),
     {
         "finding_id": "text",
-        "round_id": "text",
-        "town_id": "text",
-        "village_id": "text",
-        "aspect_id": "text",
-        "text": "text",
-        "deadline": "date",
+        "round_id": "text NOT NULL",
+        "town_id": "text NOT NULL",
+        "village_id": "text NOT NULL",
+        "aspect_id": "text NOT NULL",
+        "text": "text NOT NULL",
+        "deadline": "date NOT NULL",
         "closed_on": "date",
         "note": "text",
         "evidence_upload_ids": "jsonb",
-        "overdue": "bool",
+        "overdue": "bool NOT NULL",
     },
 )
 
@@ -74,24 +74,13 @@ class InspectionsProjection(Projection):
     schema = SCHEMA
     sources = ("village",)
     event_types = types_of(InspectionRoundOpened, InspectionRecorded, FindingClosed)
-    ddl = """
-    CREATE TABLE IF NOT EXISTS rounds (
-        round_id text PRIMARY KEY, name text NOT NULL, year int NOT NULL, opened_on date NOT NULL,
-        due_on date NOT NULL, checklist jsonb NOT NULL, teams jsonb NOT NULL, villages int NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS round_villages (
-        round_id text NOT NULL, village_id text NOT NULL, town_id text NOT NULL, team_id text NOT NULL,
-        team_name text NOT NULL, inspected_on date, total_score int, max_total int, scores jsonb,
-        findings int NOT NULL, open_findings int NOT NULL, PRIMARY KEY (round_id, village_id)
-    );
+    ddl = (
+        "\n".join(t.create() for t in (ROUNDS, ROUND_VILLAGES, FINDINGS))
+        + """
     CREATE INDEX IF NOT EXISTS round_villages_village ON round_villages (village_id);
-    CREATE TABLE IF NOT EXISTS findings (
-        finding_id text PRIMARY KEY, round_id text NOT NULL, town_id text NOT NULL, village_id text NOT NULL,
-        aspect_id text NOT NULL, text text NOT NULL, deadline date NOT NULL, closed_on date, note text,
-        evidence_upload_ids jsonb, overdue boolean NOT NULL
-    );
     CREATE INDEX IF NOT EXISTS findings_village ON findings (village_id, round_id);
     """
+    )
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         keys = {(e.data["round_id"], e.data["village_id"]) for e in events if "village_id" in e.data}

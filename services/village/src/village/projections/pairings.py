@@ -20,14 +20,14 @@ PAIRINGS = Table(
         "unit_id": "text",
         "year": "int",
         "village_id": "text",
-        "unit_name": "text",
-        "town_id": "text",
-        "target_funds_fen": "bigint",
-        "target_supporting_projects": "int",
-        "target_industry_projects": "int",
-        "funds_fen": "bigint",
-        "supporting_projects": "int",
-        "industry_projects": "int",
+        "unit_name": "text NOT NULL",
+        "town_id": "text NOT NULL",
+        "target_funds_fen": "bigint NOT NULL",
+        "target_supporting_projects": "int NOT NULL",
+        "target_industry_projects": "int NOT NULL",
+        "funds_fen": "bigint NOT NULL",
+        "supporting_projects": "int NOT NULL",
+        "industry_projects": "int NOT NULL",
     },
 )
 DELIVERIES = Table(
@@ -35,14 +35,14 @@ DELIVERIES = Table(
     ("delivery_id",),
     {
         "delivery_id": "text",
-        "unit_id": "text",
-        "year": "int",
-        "town_id": "text",
-        "village_id": "text",
-        "kind": "text",
-        "title": "text",
-        "amount_fen": "bigint",
-        "delivered_on": "date",
+        "unit_id": "text NOT NULL",
+        "year": "int NOT NULL",
+        "town_id": "text NOT NULL",
+        "village_id": "text NOT NULL",
+        "kind": "text NOT NULL",
+        "title": "text NOT NULL",
+        "amount_fen": "bigint NOT NULL",
+        "delivered_on": "date NOT NULL",
     },
 )
 _COUNTERS = {"funds": "funds_fen", "supporting_project": "supporting_projects", "industry_project": "industry_projects"}
@@ -57,21 +57,14 @@ class PairingsProjection(Projection):
     schema = SCHEMA
     sources = ("village",)
     event_types = types_of(PairingCommitted, PairingDelivered)
-    ddl = """
-    CREATE TABLE IF NOT EXISTS pairings (
-        unit_id text NOT NULL, year int NOT NULL, village_id text NOT NULL, unit_name text NOT NULL,
-        town_id text NOT NULL, target_funds_fen bigint NOT NULL, target_supporting_projects int NOT NULL,
-        target_industry_projects int NOT NULL, funds_fen bigint NOT NULL, supporting_projects int NOT NULL,
-        industry_projects int NOT NULL, PRIMARY KEY (unit_id, year, village_id)
-    );
+    ddl = (
+        PAIRINGS.create()
+        + DELIVERIES.create()
+        + """
     CREATE INDEX IF NOT EXISTS pairings_year ON pairings (year, town_id);
-    CREATE TABLE IF NOT EXISTS deliveries (
-        delivery_id text PRIMARY KEY, unit_id text NOT NULL, year int NOT NULL, town_id text NOT NULL,
-        village_id text NOT NULL, kind text NOT NULL, title text NOT NULL, amount_fen bigint NOT NULL,
-        delivered_on date NOT NULL
-    );
     CREATE INDEX IF NOT EXISTS deliveries_unit ON deliveries (unit_id, year);
     """
+    )
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         pairings = await Rows.load(

@@ -18,12 +18,12 @@ PLANS = Table(
     ("village_id",),
     {
         "village_id": "text",
-        "plan_id": "text",
-        "town_id": "text",
-        "title": "text",
-        "budget_total_fen": "bigint",
-        "items": "int",
-        "defined_at": "timestamptz",
+        "plan_id": "text NOT NULL",
+        "town_id": "text NOT NULL",
+        "title": "text NOT NULL",
+        "budget_total_fen": "bigint NOT NULL",
+        "items": "int NOT NULL",
+        "defined_at": "timestamptz NOT NULL",
     },
 )
 ITEMS = Table(
@@ -32,16 +32,16 @@ ITEMS = Table(
     {
         "village_id": "text",
         "item_id": "text",
-        "plan_id": "text",
-        "town_id": "text",
-        "aspect": "text",
-        "title": "text",
-        "starts_on": "date",
-        "due_on": "date",
-        "budget_fen": "bigint",
-        "budget_source": "text",
-        "budget_use": "text",
-        "progress_pct": "int",
+        "plan_id": "text NOT NULL",
+        "town_id": "text NOT NULL",
+        "aspect": "text NOT NULL",
+        "title": "text NOT NULL",
+        "starts_on": "date NOT NULL",
+        "due_on": "date NOT NULL",
+        "budget_fen": "bigint NOT NULL",
+        "budget_source": "text NOT NULL",
+        "budget_use": "text NOT NULL",
+        "progress_pct": "int NOT NULL",
         "reported_on": "date",
         "note": "text",
         "evidence_upload_ids": "jsonb",
@@ -58,19 +58,7 @@ class PilotsProjection(Projection):
     schema = SCHEMA
     sources = ("village",)
     event_types = types_of(PilotPlanDefined, PilotItemProgressed)
-    ddl = """
-    CREATE TABLE IF NOT EXISTS plans (
-        village_id text PRIMARY KEY, plan_id text NOT NULL, town_id text NOT NULL, title text NOT NULL,
-        budget_total_fen bigint NOT NULL, items int NOT NULL, defined_at timestamptz NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS items (
-        village_id text NOT NULL, item_id text NOT NULL, plan_id text NOT NULL, town_id text NOT NULL,
-        aspect text NOT NULL, title text NOT NULL, starts_on date NOT NULL, due_on date NOT NULL,
-        budget_fen bigint NOT NULL, budget_source text NOT NULL, budget_use text NOT NULL,
-        progress_pct int NOT NULL, reported_on date, note text, evidence_upload_ids jsonb,
-        PRIMARY KEY (village_id, item_id)
-    );
-    """
+    ddl = PLANS.create() + ITEMS.create()
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         keys = {(e.data["village_id"], e.data["item_id"]) for e in events if e.type == _PILOT_ITEM_PROGRESSED}

@@ -20,39 +20,52 @@ from grassroots_common.tables import Rows, Table
 
 SCHEMA = "rm_village_projects"
 
-_IDS = {"project_id": "text", "town_id": "text", "village_id": "text"}
+_IDS = {"project_id": "text NOT NULL", "town_id": "text NOT NULL", "village_id": "text NOT NULL"}
 PROJECTS = Table(
     "projects",
     ("project_id",),
     {
         **_IDS,
-        "name": "text",
-        "description": "text",
-        "owner_id": "text",
-        "owner_name": "text",
-        "supervisor_level": "text",
-        "supervisor_name": "text",
-        "model": "text",
-        "budget_fen": "bigint",
-        "year": "int",
-        "starts_on": "date",
-        "due_on": "date",
-        "progress_pct": "int",
+        "name": "text NOT NULL",
+        "description": "text NOT NULL",
+        "owner_id": "text NOT NULL",
+        "owner_name": "text NOT NULL",
+        "supervisor_level": "text NOT NULL",
+        "supervisor_name": "text NOT NULL",
+        "model": "text NOT NULL",
+        "budget_fen": "bigint NOT NULL",
+        "year": "int NOT NULL",
+        "starts_on": "date NOT NULL",
+        "due_on": "date NOT NULL",
+        "progress_pct": "int NOT NULL",
         "last_reported_on": "date",
-        "funded_fen": "bigint",
-        "invested_fen": "bigint",
-        "income_fen": "bigint",
+        "funded_fen": "bigint NOT NULL",
+        "invested_fen": "bigint NOT NULL",
+        "income_fen": "bigint NOT NULL",
     },
 )
 FUNDINGS = Table(
     "fundings",
     ("funding_id",),
-    {"funding_id": "text", **_IDS, "source": "text", "funder": "text", "amount_fen": "bigint", "received_on": "date"},
+    {
+        "funding_id": "text",
+        **_IDS,
+        "source": "text NOT NULL",
+        "funder": "text NOT NULL",
+        "amount_fen": "bigint NOT NULL",
+        "received_on": "date NOT NULL",
+    },
 )
 INVESTMENTS = Table(
     "investments",
     ("investment_id",),
-    {"investment_id": "text", **_IDS, "investor": "text", "amount_fen": "bigint", "signed_on": "date"},
+    {
+        "investment_id": "text",
+        **_IDS,
+        "investor": "text NOT NULL",
+        "amount_fen": "bigint NOT NULL",
+        "signed_on": "date NOT NULL",
+    },
 )
 MILESTONES = Table(
     "milestones",
@@ -60,18 +73,25 @@ MILESTONES = Table(
     {
         "milestone_id": "text",
         **_IDS,
-        "title": "text",
-        "progress_pct": "int",
-        "previous_pct": "int",
-        "reason": "text",
-        "evidence_upload_ids": "jsonb",
-        "reported_on": "date",
+        "title": "text NOT NULL",
+        "progress_pct": "int NOT NULL",
+        "previous_pct": "int NOT NULL",
+        "reason": "text NOT NULL",
+        "evidence_upload_ids": "jsonb NOT NULL",
+        "reported_on": "date NOT NULL",
     },
 )
 INCOMES = Table(
     "project_incomes",
     ("income_id",),
-    {"income_id": "text", **_IDS, "year": "int", "amount_fen": "bigint", "note": "text", "reported_on": "date"},
+    {
+        "income_id": "text",
+        **_IDS,
+        "year": "int NOT NULL",
+        "amount_fen": "bigint NOT NULL",
+        "note": "text NOT NULL",
+        "reported_on": "date NOT NULL",
+    },
 )
 
 
@@ -89,39 +109,17 @@ class ProjectsProjection(Projection):
     event_types = types_of(
         ProjectRegistered, ProjectFunded, InvestmentAttracted, MilestoneReported, ProjectIncomeReported
     )
-    ddl = """
-    CREATE TABLE IF NOT EXISTS projects (
-        project_id text PRIMARY KEY, town_id text NOT NULL, village_id text NOT NULL, name text NOT NULL,
-        description text NOT NULL, owner_id text NOT NULL, owner_name text NOT NULL,
-        supervisor_level text NOT NULL, supervisor_name text NOT NULL, model text NOT NULL,
-        budget_fen bigint NOT NULL, year int NOT NULL, starts_on date NOT NULL, due_on date NOT NULL,
-        progress_pct int NOT NULL, last_reported_on date,
-        funded_fen bigint NOT NULL, invested_fen bigint NOT NULL, income_fen bigint NOT NULL
-    );
+    ddl = (
+        "\n".join(t.create() for t in (PROJECTS, FUNDINGS, INVESTMENTS, MILESTONES, INCOMES))
+        + """
     CREATE INDEX IF NOT EXISTS projects_town ON projects (town_id, year);
     CREATE INDEX IF NOT EXISTS projects_village ON projects (village_id);
-    CREATE TABLE IF NOT EXISTS fundings (
-        funding_id text PRIMARY KEY, project_id text NOT NULL, town_id text NOT NULL, village_id text NOT NULL,
-        source text NOT NULL, funder text NOT NULL, amount_fen bigint NOT NULL, received_on date NOT NULL
-    );
     CREATE INDEX IF NOT EXISTS fundings_project ON fundings (project_id);
-    CREATE TABLE IF NOT EXISTS investments (
-        investment_id text PRIMARY KEY, project_id text NOT NULL, town_id text NOT NULL, village_id text NOT NULL,
-        investor text NOT NULL, amount_fen bigint NOT NULL, signed_on date NOT NULL
-    );
     CREATE INDEX IF NOT EXISTS investments_project ON investments (project_id);
-    CREATE TABLE IF NOT EXISTS milestones (
-        milestone_id text PRIMARY KEY, project_id text NOT NULL, town_id text NOT NULL, village_id text NOT NULL,
-        title text NOT NULL, progress_pct int NOT NULL, previous_pct int NOT NULL, reason text NOT NULL,
-        evidence_upload_ids jsonb NOT NULL, reported_on date NOT NULL
-    );
     CREATE INDEX IF NOT EXISTS milestones_project ON milestones (project_id, reported_on);
-    CREATE TABLE IF NOT EXISTS project_incomes (
-        income_id text PRIMARY KEY, project_id text NOT NULL, town_id text NOT NULL, village_id text NOT NULL,
-        year int NOT NULL, amount_fen bigint NOT NULL, note text NOT NULL, reported_on date NOT NULL
-    );
     CREATE INDEX IF NOT EXISTS project_incomes_project ON project_incomes (project_id);
     """
+    )
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         projects = await Rows.load(conn, PROJECTS, {(e.data["project_id"],) for e in events})

@@ -26,10 +26,10 @@ CASES = Table(
     {
         "village_id": "text",
         "year": "int",
-        "town_id": "text",
-        "stage": "text",
-        "hits": "jsonb",
-        "screenings": "int",
+        "town_id": "text NOT NULL",
+        "stage": "text NOT NULL",
+        "hits": "jsonb NOT NULL",
+        "screenings": "int NOT NULL",
         "last_screened_on": "date",
         "criteria": "jsonb",
         "designated_on": "date",
@@ -37,8 +37,8 @@ CASES = Table(
         "responsible_leader": "text",
         "work_group": "jsonb",
         "measures": "jsonb",
-        "measures_total": "int",
-        "measures_done": "int",
+        "measures_total": "int NOT NULL",
+        "measures_done": "int NOT NULL",
         "deadline": "date",
         "accepted_on": "date",
         "accepted_by": "text",
@@ -61,16 +61,12 @@ class RectificationsProjection(Projection):
     event_types = types_of(
         WeaknessScreened, VillageDesignatedWeak, RectificationPlanned, RectificationProgressed, RectificationAccepted
     )
-    ddl = """
-    CREATE TABLE IF NOT EXISTS cases (
-        village_id text NOT NULL, year int NOT NULL, town_id text NOT NULL, stage text NOT NULL,
-        hits jsonb NOT NULL, screenings int NOT NULL, last_screened_on date, criteria jsonb,
-        designated_on date, reason text, responsible_leader text, work_group jsonb, measures jsonb,
-        measures_total int NOT NULL, measures_done int NOT NULL, deadline date, accepted_on date,
-        accepted_by text, accepted_overdue boolean, PRIMARY KEY (village_id, year)
-    );
+    ddl = (
+        CASES.create()
+        + """
     CREATE INDEX IF NOT EXISTS cases_year_stage ON cases (year, stage);
     """
+    )
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         cases = await Rows.load(conn, CASES, {(e.data["village_id"], e.data["year"]) for e in events})

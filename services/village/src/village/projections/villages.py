@@ -13,30 +13,35 @@ from grassroots_common.tables import Rows, Table
 
 SCHEMA = "rm_villages"
 
-POLICY = Table("policy", ("id",), {"id": "int", "data": "jsonb"})
+POLICY = Table("policy", ("id",), {"id": "int", "data": "jsonb NOT NULL"})
 TOWNS = Table(
     "towns",
     ("town_id",),
-    {"town_id": "text", "name": "text", "party_secretary_name": "text", "registered_at": "timestamptz"},
+    {
+        "town_id": "text",
+        "name": "text NOT NULL",
+        "party_secretary_name": "text NOT NULL",
+        "registered_at": "timestamptz NOT NULL",
+    },
 )
 VILLAGES = Table(
     "villages",
     ("village_id",),
     {
         "village_id": "text",
-        "town_id": "text",
-        "name": "text",
-        "party_org_name": "text",
-        "party_org_kind": "text",
-        "party_members": "int",
-        "households": "int",
-        "population": "int",
-        "level": "text",
+        "town_id": "text NOT NULL",
+        "name": "text NOT NULL",
+        "party_org_name": "text NOT NULL",
+        "party_org_kind": "text NOT NULL",
+        "party_members": "int NOT NULL",
+        "households": "int NOT NULL",
+        "population": "int NOT NULL",
+        "level": "text NOT NULL",
         "level_since": "date",
         "secretary_name": "text",
-        "one_shoulder": "bool",
-        "cadres": "int",
-        "reserves": "int",
+        "one_shoulder": "bool NOT NULL",
+        "cadres": "int NOT NULL",
+        "reserves": "int NOT NULL",
     },
 )
 CADRES = Table(
@@ -44,12 +49,12 @@ CADRES = Table(
     ("cadre_id",),
     {
         "cadre_id": "text",
-        "village_id": "text",
-        "town_id": "text",
-        "name": "text",
-        "position": "text",
-        "one_shoulder": "bool",
-        "appointed_on": "date",
+        "village_id": "text NOT NULL",
+        "town_id": "text NOT NULL",
+        "name": "text NOT NULL",
+        "position": "text NOT NULL",
+        "one_shoulder": "bool NOT NULL",
+        "appointed_on": "date NOT NULL",
         "left_on": "date",
         "left_reason": "text",
     },
@@ -59,13 +64,13 @@ STATUS_CHANGES = Table(
     ("event_id",),
     {
         "event_id": "text",
-        "village_id": "text",
-        "town_id": "text",
-        "level": "text",
-        "previous_level": "text",
-        "reason": "text",
-        "effective_on": "date",
-        "actor_name": "text",
+        "village_id": "text NOT NULL",
+        "town_id": "text NOT NULL",
+        "level": "text NOT NULL",
+        "previous_level": "text NOT NULL",
+        "reason": "text NOT NULL",
+        "effective_on": "date NOT NULL",
+        "actor_name": "text NOT NULL",
     },
 )
 SUBSIDIES = Table(
@@ -74,11 +79,11 @@ SUBSIDIES = Table(
     {
         "village_id": "text",
         "month": "text",
-        "town_id": "text",
-        "total_fen": "bigint",
-        "cadres": "int",
-        "lines": "jsonb",
-        "issued_at": "timestamptz",
+        "town_id": "text NOT NULL",
+        "total_fen": "bigint NOT NULL",
+        "cadres": "int NOT NULL",
+        "lines": "jsonb NOT NULL",
+        "issued_at": "timestamptz NOT NULL",
     },
 )
 INCOMES = Table(
@@ -87,9 +92,9 @@ INCOMES = Table(
     {
         "village_id": "text",
         "year": "int",
-        "town_id": "text",
-        "income_fen": "bigint",
-        "reports": "int",
+        "town_id": "text NOT NULL",
+        "income_fen": "bigint NOT NULL",
+        "reports": "int NOT NULL",
         "bonus_fen": "bigint",
         "threshold_fen": "bigint",
         "awarded_at": "timestamptz",
@@ -123,43 +128,16 @@ class VillagesProjection(Projection):
         village_events.IncomeReported,
         village_events.BonusAwarded,
     )
-    ddl = """
-    CREATE TABLE IF NOT EXISTS policy (id int PRIMARY KEY, data jsonb NOT NULL);
-    CREATE TABLE IF NOT EXISTS towns (
-        town_id text PRIMARY KEY, name text NOT NULL, party_secretary_name text NOT NULL,
-        registered_at timestamptz NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS villages (
-        village_id text PRIMARY KEY, town_id text NOT NULL, name text NOT NULL,
-        party_org_name text NOT NULL, party_org_kind text NOT NULL, party_members int NOT NULL,
-        households int NOT NULL, population int NOT NULL, level text NOT NULL, level_since date,
-        secretary_name text, one_shoulder boolean NOT NULL, cadres int NOT NULL, reserves int NOT NULL
-    );
+    ddl = (
+        "\n".join(t.create() for t in (POLICY, TOWNS, VILLAGES, CADRES, STATUS_CHANGES, SUBSIDIES, INCOMES))
+        + """
     CREATE INDEX IF NOT EXISTS villages_town ON villages (town_id);
-    CREATE TABLE IF NOT EXISTS cadres (
-        cadre_id text PRIMARY KEY, village_id text NOT NULL, town_id text NOT NULL, name text NOT NULL,
-        position text NOT NULL, one_shoulder boolean NOT NULL, appointed_on date NOT NULL,
-        left_on date, left_reason text
-    );
     CREATE INDEX IF NOT EXISTS cadres_village ON cadres (village_id);
-    CREATE TABLE IF NOT EXISTS status_changes (
-        event_id text PRIMARY KEY, village_id text NOT NULL, town_id text NOT NULL, level text NOT NULL,
-        previous_level text NOT NULL, reason text NOT NULL, effective_on date NOT NULL, actor_name text NOT NULL
-    );
     CREATE INDEX IF NOT EXISTS status_changes_village ON status_changes (village_id);
-    CREATE TABLE IF NOT EXISTS subsidies (
-        village_id text NOT NULL, month text NOT NULL, town_id text NOT NULL, total_fen bigint NOT NULL,
-        cadres int NOT NULL, lines jsonb NOT NULL, issued_at timestamptz NOT NULL,
-        PRIMARY KEY (village_id, month)
-    );
     CREATE INDEX IF NOT EXISTS subsidies_month ON subsidies (month, town_id);
-    CREATE TABLE IF NOT EXISTS incomes (
-        village_id text NOT NULL, year int NOT NULL, town_id text NOT NULL, income_fen bigint NOT NULL,
-        reports int NOT NULL, bonus_fen bigint, threshold_fen bigint, awarded_at timestamptz,
-        PRIMARY KEY (village_id, year)
-    );
     CREATE INDEX IF NOT EXISTS incomes_year ON incomes (year, town_id);
     """
+    )
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         village_keys = {(e.data["village_id"],) for e in events if "village_id" in e.data}
