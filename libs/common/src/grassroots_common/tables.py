@@ -10,6 +10,7 @@ as text and is cast in SQL; ``date`` and ``timestamptz`` accept ISO strings from
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,21 +34,23 @@ def _json(value: Any) -> str:
 
 
 _NOT_NULL = " NOT NULL"
+_CONSTRAINT = re.compile(r"\s+(?:NOT NULL|DEFAULT)\b")
 
 
 @dataclass(frozen=True, slots=True)
 class Table:
     """A read-model table: its name, its key and its columns, each with its PostgreSQL type and,
-    where a row must always have it, ``NOT NULL`` (``"unit_name": "text NOT NULL"``; key columns
-    are never null). ``create()`` is its DDL, so the columns are written once."""
+    where a row must always have it, ``NOT NULL`` and a ``DEFAULT`` (``"unit_name": "text NOT
+    NULL"``, ``"visits": "jsonb NOT NULL DEFAULT '[]'"``; key columns are never null).
+    ``create()`` is its DDL, so the columns are written once."""
 
     name: str
     key: tuple[str, ...]
-    columns: dict[str, str]  # column -> PostgreSQL type, optionally followed by NOT NULL; key columns included
+    columns: dict[str, str]  # column -> PostgreSQL type [NOT NULL] [DEFAULT ...]; key columns included
     types: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        types = {n: t.removesuffix(_NOT_NULL).strip() for n, t in self.columns.items()}
+        types = {n: _CONSTRAINT.split(t, maxsplit=1)[0].strip() for n, t in self.columns.items()}
         if missing := [c for c in self.key if c not in types]:
             raise ValueError(f"table {self.name}: key columns {missing} are not among its columns")
         object.__setattr__(self, "types", types)
@@ -55,8 +58,7 @@ class Table:
     def create(self) -> str:
         """``CREATE TABLE IF NOT EXISTS`` with these columns and the key as primary key."""
         columns = ", ".join(
-            f"{n} {self.types[n]}{_NOT_NULL if n in self.key or t.endswith(_NOT_NULL) else ''}"
-            for n, t in self.columns.items()
+            f"{n} {t}{_NOT_NULL if n in self.key and _NOT_NULL not in t else ''}" for n, t in self.columns.items()
         )
         return f"CREATE TABLE IF NOT EXISTS {self.name} ({columns}, PRIMARY KEY ({', '.join(self.key)}));"
 

@@ -58,12 +58,12 @@ FOLLOW_UP_COLUMNS = {
     "unit_id": "text",
     "quarter": "text",
     "person_id": "text",
-    "person_name": "text",
-    "grades": "jsonb",
-    "opened_at": "timestamptz",
+    "person_name": "text NOT NULL",
+    "grades": "jsonb NOT NULL",
+    "opened_at": "timestamptz NOT NULL",
     "mentor_id": "text",
     "mentor_name": "text",
-    "visits": "jsonb",
+    "visits": "jsonb NOT NULL DEFAULT '[]'",
 }
 FOLLOW_UPS = Table("follow_ups", ("unit_id", "quarter", "person_id"), FOLLOW_UP_COLUMNS)
 
@@ -96,18 +96,13 @@ class GrowthProjection(Projection):
         FollowUpVisited,
         ResultApplied,
     )
-    # follow_ups stays written out: its visits default to '[]', which a Table cannot say.
     ddl = (
         ANNUAL.create()
         + REMINDERS.create()
+        + FOLLOW_UPS.create()
         + """
     CREATE INDEX IF NOT EXISTS reminders_person ON reminders (person_id, issued_at);
     CREATE INDEX IF NOT EXISTS reminders_unit ON reminders (unit_id, issued_at);
-    CREATE TABLE IF NOT EXISTS follow_ups (
-        unit_id text NOT NULL, quarter text NOT NULL, person_id text NOT NULL, person_name text NOT NULL,
-        grades jsonb NOT NULL, opened_at timestamptz NOT NULL, mentor_id text, mentor_name text,
-        visits jsonb NOT NULL DEFAULT '[]', PRIMARY KEY (unit_id, quarter, person_id)
-    );
     CREATE TABLE IF NOT EXISTS result_uses (
         event_id text PRIMARY KEY, unit_id text NOT NULL, person_id text NOT NULL, person_name text NOT NULL,
         kind text NOT NULL, positive bool NOT NULL, year int NOT NULL, basis text NOT NULL, decided_on date NOT NULL

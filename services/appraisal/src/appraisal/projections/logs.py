@@ -23,17 +23,17 @@ SCHEMA = "rm_logs"
 LOG_COLUMNS = {
     "person_id": "text",
     "week": "text",
-    "person_name": "text",
-    "unit_id": "text",
+    "person_name": "text NOT NULL",
+    "unit_id": "text NOT NULL",
     "section_id": "text",
-    "items": "jsonb",
-    "revision": "int",
-    "late": "bool",
-    "first_submitted_at": "timestamptz",
-    "submitted_at": "timestamptz",
-    "deadline": "timestamptz",
-    "status": "text",
-    "comments": "jsonb",
+    "items": "jsonb NOT NULL",
+    "revision": "int NOT NULL",
+    "late": "bool NOT NULL",
+    "first_submitted_at": "timestamptz NOT NULL",
+    "submitted_at": "timestamptz NOT NULL",
+    "deadline": "timestamptz NOT NULL",
+    "status": "text NOT NULL DEFAULT 'submitted'",
+    "comments": "jsonb NOT NULL DEFAULT '[]'",
     "returned_reason": "text",
 }
 LOGS = Table("weekly_logs", ("person_id", "week"), LOG_COLUMNS)
@@ -66,28 +66,11 @@ class LogsProjection(Projection):
     schema = SCHEMA
     sources = ("appraisal",)
     event_types = types_of(LogSubmitted, LogCommented, LogReturned, SummarySubmitted, LogsReminded)
-    # weekly_logs stays written out: its status and comments have defaults (and the columns added
-    # to older tables), which a Table cannot say.
     ddl = (
-        SUMMARIES.create()
+        LOGS.create()
+        + SUMMARIES.create()
         + """
-    CREATE TABLE IF NOT EXISTS weekly_logs (
-        person_id    text NOT NULL,
-        week         text NOT NULL,
-        person_name  text NOT NULL,
-        unit_id      text NOT NULL,
-        section_id   text,
-        items        jsonb NOT NULL,
-        revision     integer NOT NULL,
-        late         boolean NOT NULL,
-        first_submitted_at timestamptz NOT NULL,
-        submitted_at timestamptz NOT NULL,
-        deadline     timestamptz NOT NULL,
-        status       text NOT NULL DEFAULT 'submitted',
-        comments     jsonb NOT NULL DEFAULT '[]',
-        returned_reason text,
-        PRIMARY KEY (person_id, week)
-    );
+    -- columns added after the first release, for tables created before them
     ALTER TABLE weekly_logs ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'submitted';
     ALTER TABLE weekly_logs ADD COLUMN IF NOT EXISTS comments jsonb NOT NULL DEFAULT '[]';
     ALTER TABLE weekly_logs ADD COLUMN IF NOT EXISTS returned_reason text;

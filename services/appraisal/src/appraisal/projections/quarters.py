@@ -29,25 +29,25 @@ SCHEMA = "rm_quarters"
 QUARTER_COLUMNS = {
     "unit_id": "text",
     "quarter": "text",
-    "year": "int",
-    "status": "text",
-    "participants": "int",
-    "good_ratio": "float8",
-    "good_cap": "int",
-    "good_used": "int",
-    "peer_reviews_required": "int",
+    "year": "int NOT NULL",
+    "status": "text NOT NULL",
+    "participants": "int NOT NULL",
+    "good_ratio": "float8 NOT NULL",
+    "good_cap": "int NOT NULL",
+    "good_used": "int NOT NULL",
+    "peer_reviews_required": "int NOT NULL",
     "opened_at": "timestamptz",
     "published_at": "timestamptz",
     "period_ends_at": "timestamptz",
     "finalized_at": "timestamptz",
-    "appeals_open": "int",
+    "appeals_open": "int NOT NULL DEFAULT 0",
 }
 QUARTERS = Table("quarters", ("unit_id", "quarter"), QUARTER_COLUMNS)
 PERSON_COLUMNS = {
     "unit_id": "text",
     "quarter": "text",
     "person_id": "text",
-    "person_name": "text",
+    "person_name": "text NOT NULL",
     "section_id": "text",
     "section_chief_id": "text",
     "deputy_leader_id": "text",
@@ -55,17 +55,17 @@ PERSON_COLUMNS = {
     "self_grade": "text",
     "self_score": "float8",
     "self_summary": "text",
-    "peer_count": "int",
+    "peer_count": "int NOT NULL DEFAULT 0",
     "section_chief_grade": "text",
     "deputy_leader_grade": "text",
     "principal_leader_grade": "text",
-    "comments": "jsonb",
+    "comments": "jsonb NOT NULL DEFAULT '{}'",
     "grade": "text",
     "composite_score": "float8",
     "next_level": "text",
     "next_reviewer_id": "text",
     "waiting_since": "timestamptz",
-    "adjustments": "jsonb",
+    "adjustments": "jsonb NOT NULL DEFAULT '[]'",
     "appeal_id": "text",
     "appeal_status": "text",
     "appeal_reason": "text",
@@ -114,28 +114,10 @@ class QuartersProjection(Projection):
         AppealResolved,
         QuarterFinalized,
     )
-    # Written out rather than from QUARTERS and QUARTER_PEOPLE: their counters and jsonb columns have
-    # defaults, which a Table cannot say.
-    ddl = """
-    CREATE TABLE IF NOT EXISTS quarters (
-        unit_id text NOT NULL, quarter text NOT NULL, year int NOT NULL, status text NOT NULL,
-        participants int NOT NULL, good_ratio float8 NOT NULL, good_cap int NOT NULL, good_used int NOT NULL,
-        peer_reviews_required int NOT NULL, opened_at timestamptz, published_at timestamptz,
-        period_ends_at timestamptz, finalized_at timestamptz, appeals_open int NOT NULL DEFAULT 0,
-        PRIMARY KEY (unit_id, quarter)
-    );
-    CREATE TABLE IF NOT EXISTS quarter_people (
-        unit_id text NOT NULL, quarter text NOT NULL, person_id text NOT NULL, person_name text NOT NULL,
-        section_id text, section_chief_id text, deputy_leader_id text, principal_leader_id text,
-        self_grade text, self_score float8, self_summary text, peer_count int NOT NULL DEFAULT 0,
-        section_chief_grade text, deputy_leader_grade text, principal_leader_grade text,
-        comments jsonb NOT NULL DEFAULT '{}', grade text, composite_score float8,
-        next_level text, next_reviewer_id text, waiting_since timestamptz,
-        adjustments jsonb NOT NULL DEFAULT '[]',
-        appeal_id text, appeal_status text, appeal_reason text, appeal_filed_at timestamptz,
-        appeal_outcome text, appeal_answer text,
-        PRIMARY KEY (unit_id, quarter, person_id)
-    );
+    ddl = (
+        QUARTERS.create()
+        + QUARTER_PEOPLE.create()
+        + """
     CREATE INDEX IF NOT EXISTS quarter_people_queue ON quarter_people (next_reviewer_id, waiting_since);
     CREATE INDEX IF NOT EXISTS quarter_people_person ON quarter_people (person_id, quarter);
     CREATE INDEX IF NOT EXISTS quarter_people_appeals ON quarter_people (unit_id, appeal_status);
@@ -145,6 +127,7 @@ class QuartersProjection(Projection):
         PRIMARY KEY (unit_id, quarter, reviewer_id, person_id)
     );
     """
+    )
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         qkeys = {(e.data["unit_id"], e.data["quarter"]) for e in events}
