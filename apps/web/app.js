@@ -190,7 +190,14 @@ async function showScreen(file, path, ctx) {
     body.append(empty("此功能暂未开通", "对应服务的接口尚未提供，请稍后再试。"));
     return;
   }
-  await screen.render(body, { ...ctx, user, caps });
+  // Until the screen has drawn what it first reads, the page says it is reading, not blank.
+  const reading = loading("正在读取…");
+  body.append(reading);
+  try {
+    await screen.render(body, { ...ctx, user, caps });
+  } finally {
+    reading.remove();
+  }
 }
 
 for (const file of SCREEN_FILES) {

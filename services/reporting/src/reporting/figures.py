@@ -13,11 +13,14 @@ from typing import Any
 import asyncpg
 
 from grassroots_common.contracts.appraisal import RESULT_USE_NAMES
-from grassroots_common.contracts.village import DEVELOPMENT_MODEL_NAMES, FUNDING_SOURCE_NAMES
+from grassroots_common.contracts.village import (
+    DEFAULT_BEHIND_SCHEDULE_MARGIN_PCT,
+    DEVELOPMENT_MODEL_NAMES,
+    FUNDING_SOURCE_NAMES,
+)
 from reporting import queries
-from reporting.periods import Period
+from reporting.periods import BEIJING, Period
 
-BEHIND_MARGIN_PCT = 10  # progress this many points under the time elapsed counts as behind schedule
 PROJECTS_LISTED = 50  # rows of a project table; the sentence counts them all
 
 
@@ -322,13 +325,20 @@ async def grid_overview(pool: queries.Reads, period: Period, scope: Scope, now: 
     )
 
 
-async def _project_rows(
-    pool: queries.Reads, period: Period, scope: Scope, *, behind_only: bool
-) -> list[dict[str, Any]]:
-    rows = await queries.projects(
-        pool, scope.town, period.end, BEHIND_MARGIN_PCT, behind_only=behind_only, limit=PROJECTS_LISTED
-    )
-    return [
+def project_day(period: Period, now: dt.datetime) -> dt.date:
+    """The day a period's project figures stand at: its last day, or today while it runs."""
+    return min(period.end - dt.timedelta(days=1), now.astimezone(BEIJING).date())
+
+
+async def _projects(
+    pool: queries.Reads, period: Period, scope: Scope, now: dt.datetime, *, behind_only: bool
+) -> tuple[dt.date, list[dict[str, Any]], asyncpg.Record]:
+    """The projects of the period's year as they stand on ``project_day``, and their counts."""
+    day = project_day(period, now)
+    margin = await queries.behind_schedule_margin(pool, DEFAULT_BEHIND_SCHEDULE_MARGIN_PCT)
+    rows = await queries.projects(pool, scope.town, day, margin, behind_only=behind_only, limit=PROJECTS_LISTED)
+    counts = await queries.project_counts(pool, scope.town, day, margin)
+    listed = [
         {
             "rank": r["rank"],
             "project_id": r["project_id"],
@@ -344,6 +354,7 @@ async def _project_rows(
         }
         for r in rows
     ]
+    return day, listed, counts
 
 
 _PROJECT_COLUMNS = [
@@ -360,9 +371,8 @@ _PROJECT_COLUMNS = [
 
 
 async def project_ranking(pool: queries.Reads, period: Period, scope: Scope, now: dt.datetime) -> Figure:
-    rows = await _project_rows(pool, period, scope, behind_only=False)
-    counts = await queries.project_counts(pool, scope.town, period.end, BEHIND_MARGIN_PCT)
-    sentence = f"截至{period.end - dt.timedelta(days=1):%Y年%m月%d日}，书记项目 {counts['total']} 个，滞后 {counts['behind']} 个。"
+    day, rows, counts = await _projects(pool, period, scope, now, behind_only=False)
+    sentence = f"截至{day:%Y年%m月%d日}，{day.year}年书记项目 {counts['total']} 个，滞后 {counts['behind']} 个。"
     if rows:
         sentence += f"进度领先的是{rows[0]['village_name']}“{rows[0]['name']}”（{rows[0]['progress']}%）。"
     title = "书记项目进度排名（比拼晾晒）" + (f"前 {PROJECTS_LISTED} 名" if counts["total"] > PROJECTS_LISTED else "")
@@ -370,8 +380,8 @@ async def project_ranking(pool: queries.Reads, period: Period, scope: Scope, now
 
 
 async def projects_behind(pool: queries.Reads, period: Period, scope: Scope, now: dt.datetime) -> Figure:
-    rows = await _project_rows(pool, period, scope, behind_only=True)
-    behind = (await queries.project_counts(pool, scope.town, period.end, BEHIND_MARGIN_PCT))["behind"]
+    _, rows, counts = await _projects(pool, period, scope, now, behind_only=True)
+    behind = counts["behind"]
     names = "、".join(f"{x['village_name']}“{x['name']}”" for x in rows[:5])
     sentence = f"进度滞后的书记项目 {behind} 个" + (f"：{names}{'等' if behind > 5 else ''}。" if rows else "。")
     return Figure("projects_behind", "进度滞后的书记项目（按滞后程度）", _PROJECT_COLUMNS, rows, sentence)

@@ -175,27 +175,38 @@ async def grid_overview(
     )
 
 
-_EXPECTED = """CASE WHEN p.starts_on IS NULL OR p.due_on IS NULL OR p.due_on <= p.starts_on THEN NULL
-                  ELSE round(100.0 * (least(greatest($2::date, p.starts_on), p.due_on) - p.starts_on)
-                             / (p.due_on - p.starts_on))::int END"""
+# As the village service reckons it (its dashboards and these figures give one number): the
+# progress the time elapsed by $2 calls for, linear from start to due date, 0..100; behind
+# schedule is past the due date and not complete, or more than $3 points short of that.
+_EXPECTED = """CASE WHEN p.starts_on IS NULL OR p.due_on IS NULL THEN NULL
+                  ELSE LEAST(100, GREATEST(0, (($2::date - p.starts_on) * 100) / GREATEST(p.due_on - p.starts_on, 1)))
+             END"""
+_BEHIND = f"((p.progress < 100 AND $2::date > p.due_on) OR p.progress < {_EXPECTED} - $3)"
+
+
+async def behind_schedule_margin(pool: Reads, default: int) -> int:
+    """The district's margin for "behind schedule" (``default`` until it has set one)."""
+    margin = await pool.fetchval("SELECT behind_schedule_margin_pct FROM rpt_villages.policy WHERE policy = 'district'")
+    return default if margin is None else margin
 
 
 async def projects(
     pool: Reads, town: str | None, as_of: dt.date, margin: int, *, behind_only: bool, limit: int
 ) -> list[asyncpg.Record]:
-    """Projects by progress (or, behind schedule only, by how far behind), with the progress the
-    time elapsed by ``as_of`` calls for."""
+    """The year's projects by progress (or, behind schedule only, by how far behind), with the
+    progress the time elapsed by ``as_of`` calls for."""
     order = "(e.expected - e.progress) DESC, e.project_id" if behind_only else "e.progress DESC, e.project_id"
     return await pool.fetch(
         f"""WITH e AS (
-                SELECT p.*, {_EXPECTED} AS expected FROM rpt_villages.projects p
-                WHERE p.name IS NOT NULL AND ($1::text IS NULL OR p.town_id = $1))
+                SELECT p.*, {_EXPECTED} AS expected, {_BEHIND} AS behind FROM rpt_villages.projects p
+                WHERE p.name IS NOT NULL AND ($1::text IS NULL OR p.town_id = $1)
+                  AND p.year = extract(year FROM $2::date))
             SELECT e.project_id, e.name, e.model, coalesce(v.name, e.village_id) AS village_name,
                    coalesce(t.name, e.town_id) AS town_name, e.due_on, e.progress, e.expected,
                    e.budget_fen, e.funded_fen, rank() OVER (ORDER BY e.progress DESC) AS rank
             FROM e LEFT JOIN rpt_villages.villages v USING (village_id)
             LEFT JOIN rpt_villages.towns t ON t.town_id = e.town_id
-            WHERE NOT $4 OR e.progress + $3 < e.expected
+            WHERE NOT $4 OR e.behind
             ORDER BY {order} LIMIT $5""",
         town,
         as_of,
@@ -206,9 +217,12 @@ async def projects(
 
 
 async def project_counts(pool: Reads, town: str | None, as_of: dt.date, margin: int) -> asyncpg.Record:
+    """The year's projects (the year of ``as_of``) and how many are behind schedule on that day."""
     return await pool.fetchrow(
-        f"""SELECT count(*) AS total, count(*) FILTER (WHERE p.progress + $3 < {_EXPECTED}) AS behind
-            FROM rpt_villages.projects p WHERE p.name IS NOT NULL AND ($1::text IS NULL OR p.town_id = $1)""",
+        f"""SELECT count(*) AS total, count(*) FILTER (WHERE {_BEHIND}) AS behind
+            FROM rpt_villages.projects p
+            WHERE p.name IS NOT NULL AND ($1::text IS NULL OR p.town_id = $1)
+              AND p.year = extract(year FROM $2::date)""",
         town,
         as_of,
         margin,

@@ -36,6 +36,9 @@ DEVELOPMENT_MODEL_NAMES: dict[str, str] = {
 }
 """The five development models of secretary projects in the seed's words
 (支部引领、村企联姻、多种经营、能人带动、文旅驱动型)."""
+DEFAULT_BEHIND_SCHEDULE_MARGIN_PCT = 15
+"""Points of progress under what the time elapsed calls for that make a secretary project behind
+schedule, until the district sets its own (``VillagePolicySet.behind_schedule_margin_pct``)."""
 FUNDING_SOURCE_NAMES: dict[str, str] = {
     "fiscal": "财政资金",
     "pairing_unit": "包联单位",

@@ -98,6 +98,8 @@ PAIRINGS = Table(
         "industry": "integer NOT NULL",
     },
 )
+POLICY = Table("policy", ("policy",), {"policy": "text", "behind_schedule_margin_pct": "integer NOT NULL"})
+"""The district's village policy, as far as reporting's figures need it (one row, ``district``)."""
 
 VILLAGE_EVENTS = types_of(
     village_events.VillageRegistered,
@@ -126,6 +128,7 @@ _PROJECT_REGISTERED = village_events.ProjectRegistered.type_name()
 _RECTIFICATION_ACCEPTED = village_events.RectificationAccepted.type_name()
 _TOWN_REGISTERED = village_events.TownRegistered.type_name()
 _VILLAGE_DESIGNATED_WEAK = village_events.VillageDesignatedWeak.type_name()
+_VILLAGE_POLICY_SET = village_events.VillagePolicySet.type_name()
 _VILLAGE_REGISTERED = village_events.VillageRegistered.type_name()
 _VILLAGE_STATUS_CHANGED = village_events.VillageStatusChanged.type_name()
 
@@ -140,9 +143,9 @@ class VillagesProjection(Projection):
         | INCOME_EVENTS
         | INSPECTION_EVENTS
         | PAIRING_EVENTS
-        | types_of(village_events.TownRegistered)
+        | types_of(village_events.TownRegistered, village_events.VillagePolicySet)
     )
-    ddl = "\n".join(t.create() for t in (VILLAGES, TOWNS, PROJECTS, FUNDS, INCOMES, INSPECTIONS, PAIRINGS))
+    ddl = "\n".join(t.create() for t in (VILLAGES, TOWNS, PROJECTS, FUNDS, INCOMES, INSPECTIONS, PAIRINGS, POLICY))
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         keys: dict[str, set[tuple]] = {t: set() for t in ("v", "p", "f", "i", "n", "r")}
@@ -168,11 +171,14 @@ class VillagesProjection(Projection):
         inspections = await INSPECTIONS.load(conn, keys["n"])
         pairings = await PAIRINGS.load(conn, keys["r"])
         towns: dict[tuple, dict] = {}
+        policy: dict | None = None
         for e in events:
             d = e.data
             village, town, year = text(d, "village_id"), text(d, "town_id"), integer(d, "year")
             if e.type == _TOWN_REGISTERED and town:
                 towns[(town,)] = {"town_id": town, "name": text(d, "name")}
+            elif e.type == _VILLAGE_POLICY_SET and (margin := integer(d, "behind_schedule_margin_pct")) is not None:
+                policy = {"policy": "district", "behind_schedule_margin_pct": margin}
             elif e.type in VILLAGE_EVENTS and village:
                 row = villages.setdefault((village,), {"village_id": village, "level": "none", "rectified": False})
                 _evolve_village(row, e.type, d)
@@ -211,6 +217,8 @@ class VillagesProjection(Projection):
         await INCOMES.upsert(conn, incomes.values())
         await INSPECTIONS.upsert(conn, inspections.values())
         await PAIRINGS.upsert(conn, pairings.values())
+        if policy is not None:
+            await POLICY.upsert(conn, [policy])
 
 
 def _evolve_village(row: dict, kind: str, d: dict) -> None:

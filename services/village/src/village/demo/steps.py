@@ -192,7 +192,8 @@ def _project(
                 "village_collective": "村股份经济合作社",
                 "other": "社会捐赠",
             }[source],
-            amount_fen=budget // 3 + rng.randrange(0, 5) * 10_000 * YUAN,
+            amount_fen=budget // 3 // (1_000 * YUAN) * (1_000 * YUAN)
+            + rng.randrange(0, 5) * 10_000 * YUAN,  # whole thousands of yuan
             received_on=dt.date(year, 3 + n, 10),
         )
     invested = 120_000_000 * YUAN if name == "六营村" else rng.choice([0, 0, 20, 50, 80]) * 10_000 * YUAN

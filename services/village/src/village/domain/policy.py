@@ -6,7 +6,13 @@ from __future__ import annotations
 import itertools
 
 from grassroots_common.aggregate import Aggregate
-from grassroots_common.contracts.village import BonusTier, ChecklistAspect, PilotItemTemplate, VillagePolicySet
+from grassroots_common.contracts.village import (
+    DEFAULT_BEHIND_SCHEDULE_MARGIN_PCT,
+    BonusTier,
+    ChecklistAspect,
+    PilotItemTemplate,
+    VillagePolicySet,
+)
 from grassroots_common.errors import Invalid
 from grassroots_common.events import Event
 
@@ -46,7 +52,7 @@ DEFAULT_POLICY = VillagePolicySet(
     pairing_funds_fen=50_000 * YUAN,
     pairing_supporting_projects=1,
     pairing_industry_projects=1,
-    behind_schedule_margin_pct=15,
+    behind_schedule_margin_pct=DEFAULT_BEHIND_SCHEDULE_MARGIN_PCT,
     pilot_template=DEFAULT_PILOT_TEMPLATE,
 )
 
