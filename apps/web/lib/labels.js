@@ -30,15 +30,27 @@ export const TICKET_RUNNING = ["dispatched", "accepted", "handled"];
 /** A ticket's revisit answer (回访, `SatisfactionRecorded`): partly and not solved reopen the ticket. */
 export const REVISIT_ANSWERS = { satisfied: ["满意（已解决）", "ok"], partly: ["部分解决", "warn"], unsatisfied: ["未解决", "bad"] };
 
+/** Which deadline a ticket missed (`OverdueStage`, grid `history.py` OVERDUE). */
 export const OVERDUE_STAGES = { acceptance: "签收超时", resolution: "办理超时" };
 
+/** A micro-wish (微心愿) as its community and volunteers read it (grid `domain/wish.py` WISH_STATES). */
 export const WISH_STATES = {
-  open: ["待认领", "warn"],
-  claimed: ["已认领", ""],
-  collected: ["已收集", ""],
+  collected: ["待审核", "warn"],
+  open: ["待认领", ""],
+  claimed: ["已认领", "warn"],
   fulfilled: ["已实现", "ok"],
   revisited: ["已回访", "ok"],
+  rejected: ["未通过", "bad"],
 };
+
+/** A micro-wish's revisit (`Satisfaction`, contracts/grid.py): not a ticket's (REVISIT_ANSWERS). */
+export const WISH_SATISFACTION = { satisfied: "满意", basically: "基本满意", unsatisfied: "不满意" };
+
+/** How urgent a patrol report is (`Urgency`, contracts/grid.py). */
+export const URGENCIES = { normal: "一般", urgent: "紧急", emergency: "特急" };
+
+/** A ticket's kind, which decides its time limit (`TicketKind`, grid `domain/deadlines.py` KIND_NAMES). */
+export const TICKET_KINDS = { emergency: "紧急", consultation: "咨询", help_request: "求助", complaint: "投诉" };
 
 /** Read models (projections) by service, as an operator reads them. */
 export const PROJECTION_NAMES = {
@@ -94,3 +106,35 @@ export const RESULT_USE_KINDS = {
   discipline: "惩戒",
   reminder_talk: "提醒约谈",
 };
+
+/** A quarter's appraisal (`unit_quarter` status), as appraisal's workbook names it (`workbook.py` STATUSES). */
+export const QUARTER_STATES = { open: ["考核中", "warn"], published: ["公示中", ""], finalized: ["已完成", "ok"] };
+
+/** The four kinds of indicators (`IndicatorKind`, contracts/appraisal.py): 共性、个性、特色亮点、负面清单. */
+export const INDICATOR_KINDS = { common: "共性指标", individual: "个性指标", highlight: "特色亮点（加分）", negative: "负面清单（扣分）" };
+
+/** A shortcoming reminder (不足提醒): issued → acknowledged → rectified. */
+export const REMINDER_STATES = { issued: ["待确认", "warn"], acknowledged: ["待报整改", "warn"], rectified: ["已整改", "ok"] };
+
+/** Why a person left the roster (`PersonLeft.reason`, contracts/appraisal.py). */
+export const LEAVE_REASONS = { transfer: "调离", retirement: "退休", resignation: "辞职", other: "其他" };
+
+/** Weekly, monthly and quarterly notices (通报), as reporting titles them (`notices.py` NOTICE_KINDS). */
+export const NOTICE_KINDS = { weekly: "周通报", monthly: "月通报", quarterly: "季度通报" };
+
+/** A village's demonstration status (`DemonstrationLevel`, contracts/village.py): the seed's 省级示范村、区级示范村、镇级标杆村. */
+export const DEMONSTRATION_LEVELS = { none: ["一般村", ""], town_benchmark: ["镇级标杆村", ""], district: ["区级示范村", "ok"], provincial: ["省级示范村", "ok"] };
+
+/** A village cadre's post (`CadrePosition`, contracts/village.py). */
+export const CADRE_POSITIONS = { secretary: "党组织书记", director: "村委会主任", deputy_secretary: "副书记", committee_member: "两委委员", reserve: "后备干部" };
+
+/** The four criteria of weak and lax organizations (软弱涣散, `WeaknessCriterion`, contracts/village.py). */
+export const WEAKNESS_CRITERIA = {
+  weak_team: "班子软弱、战斗力不强",
+  slow_revitalization: "乡村振兴推进缓慢",
+  acute_conflicts: "矛盾纠纷突出",
+  poor_appearance: "村容村貌较差",
+};
+
+/** A 软弱涣散 case (village `projections/rectifications.py` stage): the seed's 整顿对象, accepted is 验收销号. */
+export const WEAKNESS_STAGES = { screened: ["已排查", ""], designated: ["已确定为整顿对象", "bad"], rectifying: ["整顿中", "warn"], accepted: ["已验收销号", "ok"] };

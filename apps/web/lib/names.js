@@ -1,4 +1,4 @@
-// Names where the services answer with ids: a unit, community, grid or town as its people call it.
+// Names where the services answer with ids: a unit, community, grid, town or department as its people call it.
 // Each list is read once per page load from the read model that holds it; an id whose name is
 // unknown reads as a plain word ("本单位"), never as the id.
 
@@ -21,11 +21,12 @@ export const gridNames = (community) =>
     const answer = await get(`${BASE.grid}/communities/${encodeURIComponent(community)}/grids`, { limit: 200 });
     return byId(Array.isArray(answer) ? answer : answer.items, "grid_id", "name");
   });
+export const departmentNames = () => once("departments", async () => byId(await get(`${BASE.grid}/departments`), "department_id", "name"));
 export const townNames = () => once("towns", async () => byId((await get(`${BASE.village}/towns`, { limit: 200 })).items, "town_id", "name"));
 
-const FALLBACK = { unit: "本单位", community: "本社区", grid: "本网格", town: "本镇" };
+const FALLBACK = { unit: "本单位", community: "本社区", grid: "本网格", town: "本镇", department: "职能部门" };
 
-/** The name of a unit, community, grid (of `community`) or town; a plain word when unknown. */
+/** The name of a unit, community, grid (of `community`), town or department; a plain word when unknown. */
 export async function nameOf(kind, id, { community } = {}) {
   if (!id) return "—";
   const load = {
@@ -33,6 +34,7 @@ export async function nameOf(kind, id, { community } = {}) {
     community: communityNames,
     grid: () => (community ? gridNames(community) : Promise.resolve({})),
     town: townNames,
+    department: departmentNames,
   }[kind];
   const names = load ? await load() : {};
   return names[id] || FALLBACK[kind] || "—";

@@ -6,13 +6,13 @@ import { ApiError, actionKey, command, get, request } from "../lib/api.js";
 import { fmtDateTime, fmtNumber, h, replace, uid } from "../lib/dom.js";
 import { actionForm, badge, busy, clearErrors, disclosure, empty, field, formBanner, into, isBusy, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
 import { thisQuarter } from "../lib/weeks.js";
-import { LEAVE_REASONS, personActions, rosterChoices, templateButton } from "./rosteredit.js";
+import { personActions, rosterChoices, templateButton } from "./rosteredit.js";
 import { forgetScheme } from "./shared.js";
 import { nameOf, placeLine } from "../lib/names.js";
 import { BASE } from "../lib/services.js";
+import { INDICATOR_KINDS, LEAVE_REASONS, QUARTER_STATES, labelOf, toneOf } from "../lib/labels.js";
 
 const API = BASE.appraisal;
-const STATUS = { open: ["考核中", "warn"], published: ["公示中", ""], finalized: ["已完成", "ok"] };
 const COLUMNS = "人员编号、姓名、股室、职务、出生日期、身份证号、股组长编号、分管领导编号、主要领导编号";
 
 function unitOf(user, query) {
@@ -112,7 +112,7 @@ function renderRoster(body, { user, query }) {
 
 function quarterRow(unit, q, reload) {
   const base = `${API}/units/${encodeURIComponent(unit)}/quarters/${q.quarter}`;
-  const [label, tone] = STATUS[q.status] || [q.status, ""];
+  const [label, tone] = [labelOf(QUARTER_STATES, q.status), toneOf(QUARTER_STATES, q.status)];
   return h(
     "li",
     { dataset: { quarter: q.quarter } },
@@ -192,7 +192,6 @@ function renderQuarters(body, { user, query }) {
 
 // --- indicator scheme ---------------------------------------------------------------------------
 
-const KIND_LABELS = { common: "共性指标", individual: "个性指标", highlight: "特色亮点（加分）", negative: "负面清单（扣分）" };
 const DIMENSIONS = ["德", "能", "勤", "绩", "廉"];
 const TEMPLATE = [
   { code: "de-1", name: "政治素质与职业道德", kind: "common", dimension: "德", max_points: 15 },
@@ -206,7 +205,7 @@ function indicatorRow(index, value, onChange, onRemove) {
   const at = (name) => `indicators.${index}.${name}`;
   const code = h("input", { type: "text", name: at("code"), value: value.code, maxlength: 40, autocomplete: "off" });
   const name = h("input", { type: "text", name: at("name"), value: value.name, maxlength: 60 });
-  const kind = h("select", { name: at("kind") }, Object.entries(KIND_LABELS).map(([k, t]) => h("option", { value: k, selected: k === value.kind }, t)));
+  const kind = h("select", { name: at("kind") }, Object.entries(INDICATOR_KINDS).map(([k, t]) => h("option", { value: k, selected: k === value.kind }, t)));
   const dimension = h("select", { name: at("dimension") }, DIMENSIONS.map((d) => h("option", { value: d, selected: d === value.dimension }, d)));
   const points = h("input", { type: "number", name: at("max_points"), value: value.max_points, min: "0.5", max: "100", step: "0.5" });
   for (const c of [code, name, kind, dimension, points]) c.addEventListener("input", onChange);

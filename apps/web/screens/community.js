@@ -7,6 +7,7 @@ import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, attachments, badge, disclosure, empty, into, listSlot, section, stat, toast } from "../lib/ui.js";
 import { placeLine, scopeName } from "../lib/names.js";
 import { BASE } from "../lib/services.js";
+import { WISH_SATISFACTION, WISH_STATES, labelOf, toneOf } from "../lib/labels.js";
 
 const GRID = BASE.grid;
 const WISHES = `${GRID}/wishes`;
@@ -21,23 +22,10 @@ export const WISH_CATEGORIES = [
   ["employment", "就业帮扶"],
 ];
 const CATEGORY_NAMES = Object.fromEntries(WISH_CATEGORIES);
-const STATES = {
-  collected: ["待审核", "warn"],
-  open: ["待认领", ""],
-  claimed: ["已认领", "warn"],
-  fulfilled: ["已实现", "ok"],
-  revisited: ["已回访", "ok"],
-  rejected: ["未通过", "bad"],
-};
-const SATISFACTION = [
-  ["satisfied", "满意"],
-  ["basically", "基本满意"],
-  ["unsatisfied", "不满意"],
-];
-const SATISFACTION_NAMES = Object.fromEntries(SATISFACTION);
+const SATISFACTION = Object.entries(WISH_SATISFACTION);
 
 function stateBadge(state) {
-  const [label, tone] = STATES[state] || [state, ""];
+  const [label, tone] = [labelOf(WISH_STATES, state), toneOf(WISH_STATES, state)];
   return badge(label, tone);
 }
 
@@ -57,7 +45,7 @@ function wishItem(w, actions = []) {
     w.claimant_name ? h("p", { class: "small" }, `认领人：${w.claimant_name}（${fmtDateTime(w.claimed_at)}）`) : null,
     w.reject_reason ? h("p", { class: "small" }, `未通过原因：${w.reject_reason}`) : null,
     w.note ? h("p", { class: "small" }, `实现情况：${w.note}`) : null,
-    w.satisfaction ? h("p", { class: "small" }, `回访：${SATISFACTION_NAMES[w.satisfaction] || w.satisfaction}`) : null,
+    w.satisfaction ? h("p", { class: "small" }, `回访：${labelOf(WISH_SATISFACTION, w.satisfaction)}`) : null,
     attachments(UPLOADS, w.evidence_upload_ids, "实现凭证"),
     actions,
   );
@@ -68,7 +56,7 @@ function countsBar(counts) {
   return h(
     "div",
     { class: "stats" },
-    order.filter((k) => k in counts).map((k) => stat(STATES[k][0], fmtNumber(counts[k]), k === "collected" && counts[k] ? "warn" : "")),
+    order.filter((k) => k in counts).map((k) => stat(labelOf(WISH_STATES, k), fmtNumber(counts[k]), k === "collected" && counts[k] ? "warn" : "")),
   );
 }
 

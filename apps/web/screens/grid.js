@@ -6,7 +6,7 @@ import { now } from "../lib/clock.js";
 import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { asOfField, historyList } from "../lib/history.js";
 import { navigate } from "../lib/router.js";
-import { REVISIT_ANSWERS, TICKET_RUNNING, TICKET_STATES, labelOf, toneOf } from "../lib/labels.js";
+import { REVISIT_ANSWERS, TICKET_KINDS, TICKET_RUNNING, TICKET_STATES, URGENCIES, labelOf, toneOf } from "../lib/labels.js";
 import { GRID_ROLES } from "../lib/roles.js";
 import { actionForm, attachments, badge, clearErrors, disclosure, empty, field, formBanner, into, loading, pagedList, section, showErrors, stat, table, toast } from "../lib/ui.js";
 import { placeLine, scopeName } from "../lib/names.js";
@@ -15,22 +15,18 @@ import { BASE } from "../lib/services.js";
 const GRID = BASE.grid;
 const UPLOADS = `${GRID}/uploads`;
 
-const URGENCY = [
-  ["normal", "一般"],
-  ["urgent", "紧急"],
-  ["emergency", "特急"],
-];
+const URGENCY = Object.entries(URGENCIES);
 const KINDS = [
-  ["complaint", "投诉（10 个工作日）"],
-  ["help_request", "求助（5 个工作日）"],
-  ["consultation", "咨询（1 个工作日）"],
-  ["emergency", "紧急（当日）"],
-];
+  ["complaint", "10 个工作日"],
+  ["help_request", "5 个工作日"],
+  ["consultation", "1 个工作日"],
+  ["emergency", "当日"],
+].map(([kind, limit]) => [kind, `${TICKET_KINDS[kind]}（${limit}）`]);
 const REVISIT_OPTIONS = [
-  ["satisfied", "满意（已解决）"],
-  ["partly", "部分解决（重新办理）"],
-  ["unsatisfied", "未解决（重新办理）"],
-];
+  ["satisfied", ""],
+  ["partly", "（重新办理）"],
+  ["unsatisfied", "（重新办理）"],
+].map(([answer, then]) => [answer, `${labelOf(REVISIT_ANSWERS, answer)}${then}`]);
 const REPORT_STATES = { filed: ["待处理", "warn"], resolved: ["已就地解决", "ok"], escalated: ["已上报社区", ""], merged: ["已合并", ""] };
 
 /** A twin's state as its reporters know it: the ticket's once one is dispatched, else the report's. */

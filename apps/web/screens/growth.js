@@ -8,12 +8,11 @@ import { LEADER_ROLES } from "../lib/roles.js";
 import { actionForm, badge, disclosure, empty, field, into, listSlot, pagedList, section, stat, toast } from "../lib/ui.js";
 import { thisQuarter, today } from "../lib/weeks.js";
 import { BASE } from "../lib/services.js";
-import { RESULT_USE_KINDS } from "../lib/labels.js";
+import { REMINDER_STATES, RESULT_USE_KINDS, labelOf, toneOf } from "../lib/labels.js";
 
 const API = BASE.appraisal;
 const ANNUAL_GRADES = ["优秀", "称职", "基本称职", "不称职"];
 const NEGATIVE_KINDS = new Set(["discipline", "reminder_talk"]);
-const REMINDER_STATUS = { issued: ["待确认", "warn"], acknowledged: ["待报整改", "warn"], rectified: ["已整改", "ok"] };
 
 function unitPath(unit) {
   return `${API}/units/${encodeURIComponent(unit)}`;
@@ -189,7 +188,7 @@ async function renderResultUses(body, { user, query }) {
 // --- shortcoming reminders issued by leaders ------------------------------------------------------
 
 function reminderItem(r) {
-  const [label, tone] = REMINDER_STATUS[r.status] || ["—", ""];
+  const [label, tone] = [labelOf(REMINDER_STATES, r.status), toneOf(REMINDER_STATES, r.status)];
   return h(
     "li",
     { class: "reminder", dataset: { reminder: r.reminder_id, person: r.person_id } },

@@ -13,16 +13,14 @@ import { now } from "../lib/clock.js";
 import { shiftMonth, thisMonth, today } from "../lib/weeks.js";
 import { SCORE_RULE, compositeText, indicatorsFor, scoreFields, scoresOf } from "./shared.js";
 import { BASE } from "../lib/services.js";
+import { QUARTER_STATES, REMINDER_STATES, labelOf, toneOf } from "../lib/labels.js";
 
 const API = BASE.appraisal;
 const GRADES = ["好", "较好", "一般", "较差"];
 const WRITERS = ["staff", ...LEADER_ROLES];
-const STATUS = { open: ["考核中", "warn"], published: ["已公示", ""], finalized: ["已完成", "ok"] };
-const REMINDER_STATUS = { issued: ["待确认", "warn"], acknowledged: ["待报整改", "warn"], rectified: ["已整改", "ok"] };
 
 function statusBadge(map, status) {
-  const [label, tone] = map[status] || [status, ""];
-  return badge(label, tone);
+  return badge(labelOf(map, status), toneOf(map, status));
 }
 
 // --- monthly summary ----------------------------------------------------------------------------
@@ -81,7 +79,7 @@ function myQuarterCard(q, indicators, reload, me) {
   };
   const windowOpen = q.published && q.period_ends_at && new Date(q.period_ends_at) > now();
   const parts = [
-    h("div", { class: "spread" }, h("h3", {}, `${q.quarter.slice(0, 4)} 年第 ${q.quarter.slice(6)} 季度`), statusBadge(STATUS, q.status)),
+    h("div", { class: "spread" }, h("h3", {}, `${q.quarter.slice(0, 4)} 年第 ${q.quarter.slice(6)} 季度`), statusBadge(QUARTER_STATES, q.status)),
     h(
       "dl",
       { class: "facts" },
@@ -166,7 +164,7 @@ function renderReminders(body) {
       h(
         "li",
         { class: "reminder", dataset: { reminder: r.reminder_id } },
-        h("div", { class: "spread" }, h("span", { class: "title" }, `${r.quarter || ""} 提醒谈话`), statusBadge(REMINDER_STATUS, r.status)),
+        h("div", { class: "spread" }, h("span", { class: "title" }, `${r.quarter || ""} 提醒谈话`), statusBadge(REMINDER_STATES, r.status)),
         h("p", {}, r.shortcomings),
         h("p", { class: "muted small" }, `${r.issued_by_name} · ${fmtDateTime(r.issued_at)}`),
         r.report ? h("p", { class: "small" }, `整改情况：${r.report}`) : null,
@@ -208,7 +206,7 @@ async function renderBoard(body, { user, query }) {
     body.append(empty("本单位还没有开启季度考核"));
     return;
   }
-  const picker = h("select", { name: "quarter" }, quarters.items.map((q) => h("option", { value: q.quarter, selected: q.quarter === query.get("quarter") }, `${q.quarter}（${STATUS[q.status]?.[0] || q.status}）`)));
+  const picker = h("select", { name: "quarter" }, quarters.items.map((q) => h("option", { value: q.quarter, selected: q.quarter === query.get("quarter") }, `${q.quarter}（${labelOf(QUARTER_STATES, q.status)}）`)));
   // The board as it stood at a chosen time (read-only), or live when the time is cleared.
   const asOfPicker = asOfField(query.get("as_of"));
   // The 好 quota stays in view below the top bar while the leader works down the board.
@@ -251,7 +249,7 @@ async function renderBoard(body, { user, query }) {
         replace(
           head,
           board.as_of ? h("p", { class: "notice", role: "status" }, `这是 ${fmtDateTime(board.as_of)} 时的看板（只读），由当时已记录的事件重算`) : null,
-          h("p", { class: "muted small" }, `${STATUS[q.status]?.[0] || q.status} · 参评 ${q.participants} 人${q.appeals_open ? ` · 待答复复核 ${q.appeals_open} 件` : ""}`),
+          h("p", { class: "muted small" }, `${labelOf(QUARTER_STATES, q.status)} · 参评 ${q.participants} 人${q.appeals_open ? ` · 待答复复核 ${q.appeals_open} 件` : ""}`),
           h("div", { class: "row", role: "group", "aria-label": "导出" }, downloadButton("导出 Excel", `${base}/board.xlsx`, `${unit}${quarter}季度考核.xlsx`)),
         );
         return board;

@@ -26,7 +26,7 @@ import {
 import { shiftWeek, thisMonth, thisQuarter, thisWeek } from "../lib/weeks.js";
 import { nameOf, scopeName } from "../lib/names.js";
 import { BASE } from "../lib/services.js";
-import { REVISIT_ANSWERS, labelOf } from "../lib/labels.js";
+import { DEMONSTRATION_LEVELS, NOTICE_KINDS, REVISIT_ANSWERS, TICKET_STATES, labelOf } from "../lib/labels.js";
 
 const API = BASE.reporting;
 const APPRAISAL = BASE.appraisal;
@@ -47,7 +47,6 @@ export const FIGURES = {
   projects_behind: "进度滞后的书记项目",
   funds_by_source: "项目资金来源",
 };
-const KINDS = { weekly: "周通报", monthly: "月通报", quarterly: "季度通报" };
 const PERIOD_HINT = "周如 2026-W47，月如 2026-11，季度如 2026-Q4，年如 2026";
 
 function previousMonth() {
@@ -80,7 +79,7 @@ function noticeRow(n) {
 }
 
 function renderNotices(body, { user }) {
-  const kindFilter = h("select", { name: "kind" }, h("option", { value: "" }, "全部类别"), Object.entries(KINDS).map(([k, v]) => h("option", { value: k }, v)));
+  const kindFilter = h("select", { name: "kind" }, h("option", { value: "" }, "全部类别"), Object.entries(NOTICE_KINDS).map(([k, v]) => h("option", { value: k }, v)));
   const slot = h("div");
   function show() {
     replace(
@@ -90,7 +89,7 @@ function renderNotices(body, { user }) {
         limit: 10,
         load: ({ limit, offset }) => get(`${API}/notices`, { kind: kindFilter.value || undefined, limit, offset }),
         item: noticeRow,
-        emptyTitle: kindFilter.value ? `还没有${KINDS[kindFilter.value]}` : "还没有生成通报",
+        emptyTitle: kindFilter.value ? `还没有${NOTICE_KINDS[kindFilter.value]}` : "还没有生成通报",
         emptyHint: "系统每周、每月、每季度自动生成，也可以在上方为某一期间生成。",
       }),
     );
@@ -98,7 +97,7 @@ function renderNotices(body, { user }) {
   kindFilter.addEventListener("change", show);
   const parts = [];
   if (user.roles.includes("district_admin")) {
-    const kind = h("select", { name: "kind" }, Object.entries(KINDS).map(([k, v]) => h("option", { value: k }, v)));
+    const kind = h("select", { name: "kind" }, Object.entries(NOTICE_KINDS).map(([k, v]) => h("option", { value: k }, v)));
     const period = h("input", { type: "text", name: "period", value: DEFAULT_PERIOD.weekly(), required: true, autocomplete: "off" });
     kind.addEventListener("change", () => {
       period.value = DEFAULT_PERIOD[kind.value]();
@@ -436,7 +435,6 @@ function renderPersonArchive(body, person) {
 
 function renderVillageArchive(body, village) {
   const path = `${API}/archives/villages/${encodeURIComponent(village)}`;
-  const LEVELS = { none: "一般村", town: "镇级示范村", county: "县级示范村", city: "市级示范村", provincial: "省级示范村" };
   into(
     body,
     () => get(path, { limit: 1 }),
@@ -445,7 +443,7 @@ function renderVillageArchive(body, village) {
         v.name || v.village_id,
         facts([
           ["所属镇", v.town_name || v.town_id],
-          ["示范等级", LEVELS[v.level] || v.level],
+          ["示范等级", labelOf(DEMONSTRATION_LEVELS, v.level)],
           ["薄弱村", v.weak_year ? `${v.weak_year} 年认定${v.rectified ? "，已整顿" : ""}` : "否"],
         ]),
       ),
@@ -468,18 +466,26 @@ function renderVillageArchive(body, village) {
   );
 }
 
+/** A ticket's status in the tickets archive: reporting writes `reported` for the grid's `reported_back`
+ * and `reopened` for a ticket a revisit sent back to its department (the grid's `dispatched` again). */
+const ARCHIVED_TICKET_STATES = { ...TICKET_STATES, reported: TICKET_STATES.reported_back, reopened: TICKET_STATES.dispatched };
+
 function renderTicketArchive(body, ticket) {
   const path = `${API}/archives/tickets/${encodeURIComponent(ticket)}`;
   into(
     body,
-    () => get(path, { limit: 1 }),
+    async () => {
+      const t = await get(path, { limit: 1 });
+      const [communityName, departmentName] = await Promise.all([nameOf("community", t.community_id), nameOf("department", t.department_id)]);
+      return { ...t, communityName, departmentName };
+    },
     (t) => [
       section(
         t.title || t.ticket_id,
         facts([
-          ["状态", t.status],
-          ["社区", t.community_id],
-          ["承办部门", t.department_id],
+          ["状态", t.status ? labelOf(ARCHIVED_TICKET_STATES, t.status) : null],
+          ["社区", t.community_id ? t.communityName : null],
+          ["承办部门", t.department_id ? t.departmentName : null],
           ["派单时间", t.dispatched_at ? fmtDateTime(t.dispatched_at) : null],
           ["办理时限", t.deadline ? fmtDateTime(t.deadline) : null],
           ["满意度", t.satisfaction ? labelOf(REVISIT_ANSWERS, t.satisfaction) : null],

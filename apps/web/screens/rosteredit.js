@@ -7,9 +7,9 @@ import { h } from "../lib/dom.js";
 import { actionForm, disclosure, downloadButton, toast } from "../lib/ui.js";
 import { BASE } from "../lib/services.js";
 import { today } from "../lib/weeks.js";
+import { LEAVE_REASONS } from "../lib/labels.js";
 
 const API = BASE.appraisal;
-export const LEAVE_REASONS = { transfer: "调离", retirement: "退休", resignation: "辞职", other: "其他" };
 
 /** The empty workbook whose headers are the ones the import reads. */
 export function templateButton(unit) {

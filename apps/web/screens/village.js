@@ -9,14 +9,11 @@ import { fmtDateTime, fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, attachments, badge, disclosure, empty, field, into, listSlot, pagedList, section, stat, table, toast } from "../lib/ui.js";
 import { projectFundingForms } from "./village_work.js";
 import { BASE } from "../lib/services.js";
-import { DEVELOPMENT_MODELS, FUNDING_SOURCES } from "../lib/labels.js";
+import { CADRE_POSITIONS, DEMONSTRATION_LEVELS, DEVELOPMENT_MODELS, FUNDING_SOURCES, WEAKNESS_STAGES, labelOf, toneOf } from "../lib/labels.js";
 
 const VILLAGE = BASE.village;
 const UPLOADS = `${VILLAGE}/uploads`;
 
-const LEVELS = { none: ["未评定", ""], town_benchmark: ["镇级标杆村", ""], district: ["区级示范村", "ok"], provincial: ["省级示范村", "ok"] };
-const POSITIONS = { secretary: "党组织书记", director: "村委会主任", deputy_secretary: "副书记", committee_member: "两委委员", reserve: "后备干部" };
-const STAGES = { screened: ["已排查", ""], designated: ["已确定为软弱涣散", "bad"], planned: ["已制定整顿方案", "warn"], rectifying: ["整顿中", "warn"], accepted: ["已验收", "ok"] };
 
 const yuan = (fen) => (fen === null || fen === undefined ? "—" : `${fmtNumber(fen / 100, 2)} 元`);
 const wan = (fen) => (fen === null || fen === undefined ? "—" : `${fmtNumber(fen / 1_000_000, 1)} 万元`);
@@ -25,8 +22,7 @@ const thisYear = () => Number(today().slice(0, 4));
 const toFen = (value) => (value === null || value === "" || Number.isNaN(value) ? null : Math.round(Number(value) * 100));
 
 function levelBadge(level) {
-  const [label, tone] = LEVELS[level] || [level, ""];
-  return badge(label, tone);
+  return badge(labelOf(DEMONSTRATION_LEVELS, level), toneOf(DEMONSTRATION_LEVELS, level));
 }
 
 function progressBar(pct, expected) {
@@ -103,7 +99,7 @@ function villageFile(file, user, show) {
         ? table(
             [
               { label: "姓名", cell: (c) => c.name },
-              { label: "职务", cell: (c) => `${POSITIONS[c.position] || c.position}${c.one_shoulder ? "（一肩挑）" : ""}` },
+              { label: "职务", cell: (c) => `${labelOf(CADRE_POSITIONS, c.position)}${c.one_shoulder ? "（一肩挑）" : ""}` },
               { label: "任职日期", cell: (c) => c.appointed_on },
             ],
             file.cadres.filter((c) => !c.left_on),
@@ -205,7 +201,7 @@ function findingRow(f, done) {
 }
 
 function rectificationCard(r) {
-  const [label, tone] = STAGES[r.stage] || [r.stage, ""];
+  const [label, tone] = [labelOf(WEAKNESS_STAGES, r.stage), toneOf(WEAKNESS_STAGES, r.stage)];
   return h(
     "div",
     { class: "item", dataset: { rectification: `${r.village_id}-${r.year}` } },

@@ -7,19 +7,11 @@ import { ApiError, command, get } from "../lib/api.js";
 import { fmtNumber, h, replace } from "../lib/dom.js";
 import { actionForm, badge, disclosure, empty, field, into, listSlot, ownForm, pagedList, section, table, toast } from "../lib/ui.js";
 import { BASE } from "../lib/services.js";
-import { FUNDING_SOURCES } from "../lib/labels.js";
+import { FUNDING_SOURCES, WEAKNESS_CRITERIA as CRITERIA, WEAKNESS_STAGES, labelOf, toneOf } from "../lib/labels.js";
 import { today } from "../lib/weeks.js";
 
 const VILLAGE = BASE.village;
 const UPLOADS = `${VILLAGE}/uploads`;
-
-export const CRITERIA = {
-  weak_team: "班子软弱、战斗力不强",
-  slow_revitalization: "乡村振兴推进缓慢",
-  acute_conflicts: "矛盾纠纷突出",
-  poor_appearance: "村容村貌较差",
-};
-const STAGES = { screened: ["已排查", ""], designated: ["已确定为整顿对象", "bad"], rectifying: ["整顿中", "warn"], accepted: ["已验收销号", "ok"] };
 
 const thisYear = () => Number(today().slice(0, 4));
 const toFen = (value) => (value === null || value === "" || Number.isNaN(value) ? null : Math.round(Number(value) * 100));
@@ -349,7 +341,7 @@ function caseActions(c, user, show) {
 }
 
 function caseCard(c, user, show) {
-  const [label, tone] = STAGES[c.stage] || [c.stage, ""];
+  const [label, tone] = [labelOf(WEAKNESS_STAGES, c.stage), toneOf(WEAKNESS_STAGES, c.stage)];
   const measures = c.measures || [];
   return h(
     "li",
@@ -358,7 +350,7 @@ function caseCard(c, user, show) {
     h(
       "p",
       { class: "small" },
-      c.hits?.length ? `排查发现：${c.hits.map((k) => CRITERIA[k] || k).join("、")}` : "排查未发现问题",
+      c.hits?.length ? `排查发现：${c.hits.map((k) => labelOf(CRITERIA, k)).join("、")}` : "排查未发现问题",
       c.last_screened_on ? ` · 最近排查 ${c.last_screened_on}` : "",
     ),
     c.reason ? h("p", { class: "small" }, `确定理由：${c.reason}`) : null,

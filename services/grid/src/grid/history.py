@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from grassroots_common.contracts import grid as grid_events
+from grassroots_common.contracts.grid import REVISIT_ANSWER_NAMES
 from grassroots_common.events import RecordedEvent
 from grassroots_common.history import Describe, Described
 from grassroots_common.projections.projection import keyed_by_type
@@ -33,7 +34,8 @@ ACTIONS = keyed_by_type(
 )
 _ESCALATED = grid_events.TicketEscalated.type_name()
 OVERDUE = {"acceptance": "签收超时", "resolution": "办理超时"}
-SATISFACTION = {"satisfied": "满意", "basically": "基本满意", "partly": "部分解决", "unsatisfied": "不满意"}
+# A revisit answer as the ticket itself shows it (``RevisitAnswer``); schema-1 answers are upcast on read.
+SATISFACTION = REVISIT_ANSWER_NAMES
 
 
 def _day(raw: str | None) -> str:

@@ -359,7 +359,7 @@ async def test_the_ticket_history_tells_each_step_in_chinese_to_those_who_may_re
     assert [s["action"] for s in steps[:3]] == ["派单", "退单", "派单"]
     assert (steps[1]["actor_id"], steps[1]["reason"]) == ("dh1", "此事属物业管理")
     revisit = next(s for s in steps if s["type"] == "SatisfactionRecorded")
-    assert (revisit["action"], revisit["detail"], revisit["reason"]) == ("回访", "不满意", "又堆上了")
+    assert (revisit["action"], revisit["detail"], revisit["reason"]) == ("回访", "未解决", "又堆上了")
     assert steps[-1]["action"] == "重新办理" and steps[-1]["detail"].startswith("新期限 ")
     r = await client.get(f"/api/v1/tickets/{tid}/history", headers=who.other_grid)
     assert (r.status_code, r.json()["code"]) == (403, "ticket_forbidden")
