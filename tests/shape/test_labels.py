@@ -4,6 +4,7 @@ not there, and the app reads each code as the services write it in documents and
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -14,12 +15,14 @@ import pytest
 from appraisal import workbook
 from grassroots_common import auth
 from grassroots_common.contracts import appraisal, grid, village
+from grassroots_common.specification import recorded
 from grid import history as ticket_history
 from grid.domain import community, deadlines, wish
 from grid.domain.ticket import STATE_NAMES
 from reporting import notices
 
 ROOT = Path(__file__).resolve().parents[2]
+AT = dt.datetime(2026, 11, 18, 2, 0, tzinfo=dt.UTC)
 LABELS_JS = ROOT / "apps" / "web" / "lib" / "labels.js"
 ROLES_JS = ROOT / "apps" / "web" / "lib" / "roles.js"
 
@@ -74,7 +77,11 @@ def test_the_web_app_reads_each_code_as_the_services_write_it(table: str, names:
 
 def test_a_tickets_history_reads_its_revisit_as_the_ticket_does() -> None:
     """The 办理记录 of a ticket says the revisit answer in the words of the ticket's own page."""
-    assert ticket_history.SATISFACTION == grid.REVISIT_ANSWER_NAMES == js_table("REVISIT_ANSWERS")
+    shown = js_table("REVISIT_ANSWERS")
+    for code in get_args(grid.RevisitAnswer):
+        event = recorded("SatisfactionRecorded", {"ticket_id": "t1", "satisfaction": code}, at=AT)
+        described = ticket_history.describe(event)
+        assert described is not None and described.detail == grid.REVISIT_ANSWER_NAMES[code] == shown[code]
 
 
 @pytest.mark.parametrize(

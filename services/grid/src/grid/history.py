@@ -34,8 +34,6 @@ ACTIONS = keyed_by_type(
 )
 _ESCALATED = grid_events.TicketEscalated.type_name()
 OVERDUE = {"acceptance": "签收超时", "resolution": "办理超时"}
-# A revisit answer as the ticket itself shows it (``RevisitAnswer``); schema-1 answers are upcast on read.
-SATISFACTION = REVISIT_ANSWER_NAMES
 
 
 def _day(raw: str | None) -> str:
@@ -88,7 +86,9 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], Described]] = keyed_by_type(
             f"超时升级至{d.get('escalated_to_name') or '上一级'}", reason=d.get("reason", "")
         ),
         grid_events.SatisfactionRecorded: lambda d: Described(
-            "回访", SATISFACTION.get(d.get("satisfaction", ""), ""), d.get("note") or d.get("comment", "")
+            "回访",
+            REVISIT_ANSWER_NAMES.get(d.get("satisfaction", ""), ""),  # schema-1 answers are upcast on read
+            d.get("note") or d.get("comment", ""),
         ),
         grid_events.TicketReopened: lambda d: Described(
             "重新办理", f"新期限 {_day(d.get('deadline'))}", d.get("reason", "")
