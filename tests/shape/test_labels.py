@@ -32,6 +32,8 @@ CONTRACT_LABELS = [
     (grid.RevisitAnswer, grid.REVISIT_ANSWER_NAMES),
     (village.DevelopmentModel, village.DEVELOPMENT_MODEL_NAMES),
     (village.FundingSource, village.FUNDING_SOURCE_NAMES),
+    (village.DemonstrationLevel, village.DEMONSTRATION_LEVEL_NAMES),
+    (village.CadrePosition, village.CADRE_POSITION_NAMES),
 ]
 
 
@@ -64,6 +66,8 @@ def js_table(name: str, source: Path = LABELS_JS) -> dict[str, str]:
         ("REVISIT_ANSWERS", grid.REVISIT_ANSWER_NAMES),
         ("DEVELOPMENT_MODELS", village.DEVELOPMENT_MODEL_NAMES),
         ("FUNDING_SOURCES", village.FUNDING_SOURCE_NAMES),
+        ("DEMONSTRATION_LEVELS", village.DEMONSTRATION_LEVEL_NAMES),
+        ("CADRE_POSITIONS", village.CADRE_POSITION_NAMES),
         ("TICKET_STATES", STATE_NAMES),
         ("TICKET_KINDS", deadlines.KIND_NAMES),
         ("OVERDUE_STAGES", ticket_history.OVERDUE),

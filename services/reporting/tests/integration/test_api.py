@@ -272,7 +272,12 @@ async def test_a_tickets_history_starts_with_its_dispatch(reporting_read_only, a
         f"/api/v1/archives/tickets/{ticket}", headers=auth("c1", "community_admin", community=community)
     )
     assert r.status_code == 200
-    assert r.json()["timeline"]["items"][0]["type"] == "TicketDispatched"
+    dispatch = r.json()["timeline"]["items"][0]
+    assert dispatch["type"] == "TicketDispatched"
+    # Where it went, by the department's name (the grid registered it before any ticket), never its id.
+    department = dispatch["detail"]["department_id"]
+    named = {e.data["department_id"]: e.data["name"] for e in HISTORY["grid"] if e.type == "DepartmentRegistered"}
+    assert f"至 {named[department]}：" in dispatch["title"] and department not in dispatch["title"]
 
 
 async def test_an_unknown_ticket_has_no_history(reporting_read_only, auth) -> None:

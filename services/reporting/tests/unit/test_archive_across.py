@@ -27,3 +27,12 @@ def test_grid_and_village_work_joins_the_persons_archive() -> None:
     assert archives._title("person", "ProjectRegistered", project.data) == "牵头书记项目：光伏电站"
     assert archives._title("village", "ProjectRegistered", project.data).startswith("书记项目立项")
     assert archives.ArchivesProjection().handles("WishClaimed")
+
+
+def test_a_village_archive_names_levels_and_positions_in_chinese() -> None:
+    status = recorded("VillageStatusChanged", {"village_id": "v1", "level": "town_benchmark", "reason": "检查优秀"})
+    cadre = recorded(
+        "CadreAppointed", {"village_id": "v1", "name": "王建国", "position": "director", "one_shoulder": True}
+    )
+    assert archives._title("village", status.type, status.data) == "示范等级变更为镇级标杆村：检查优秀"
+    assert archives._title("village", cadre.type, cadre.data) == "村干部任职：王建国（村委会主任，一肩挑）"

@@ -36,6 +36,19 @@ DEVELOPMENT_MODEL_NAMES: dict[str, str] = {
 }
 """The five development models of secretary projects in the seed's words
 (支部引领、村企联姻、多种经营、能人带动、文旅驱动型)."""
+DEMONSTRATION_LEVEL_NAMES: dict[str, str] = {
+    "none": "一般村",
+    "town_benchmark": "镇级标杆村",
+    "district": "区级示范村",
+    "provincial": "省级示范村",
+}
+CADRE_POSITION_NAMES: dict[str, str] = {
+    "secretary": "党组织书记",
+    "director": "村委会主任",
+    "deputy_secretary": "副书记",
+    "committee_member": "两委委员",
+    "reserve": "后备干部",
+}
 DEFAULT_BEHIND_SCHEDULE_MARGIN_PCT = 15
 """Points of progress under what the time elapsed calls for that make a secretary project behind
 schedule, until the district sets its own (``VillagePolicySet.behind_schedule_margin_pct``)."""

@@ -7,6 +7,7 @@ subject, so any interleaving of the streams and any redelivery leave the same ta
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -17,7 +18,7 @@ from grassroots_common.contracts import grid as grid_events
 from grassroots_common.contracts import village as village_events
 from grassroots_common.contracts.appraisal import RESULT_USE_NAMES, REVIEW_LEVEL_NAMES
 from grassroots_common.contracts.grid import REVISIT_ANSWER_NAMES
-from grassroots_common.contracts.village import FUNDING_SOURCE_NAMES
+from grassroots_common.contracts.village import CADRE_POSITION_NAMES, DEMONSTRATION_LEVEL_NAMES, FUNDING_SOURCE_NAMES
 from grassroots_common.events import RecordedEvent
 from grassroots_common.projections.projection import Projection, keyed_by_type, types_of
 from grassroots_common.tables import Table
@@ -78,9 +79,12 @@ PERSON: dict[str, Title] = keyed_by_type(
 VILLAGE: dict[str, Title] = keyed_by_type(
     {
         village_events.VillageRegistered: lambda d: f"建档：{d.get('name')}（党员 {d.get('party_members')} 名）",
-        village_events.VillageStatusChanged: lambda d: f"示范等级变更为 {d.get('level')}：{d.get('reason')}",
+        village_events.VillageStatusChanged: lambda d: (
+            f"示范等级变更为{DEMONSTRATION_LEVEL_NAMES.get(str(d.get('level')), '—')}：{d.get('reason')}"
+        ),
         village_events.CadreAppointed: lambda d: (
-            f"村干部任职：{d.get('name')}（{d.get('position')}{'，一肩挑' if d.get('one_shoulder') else ''}）"
+            f"村干部任职：{d.get('name')}（{CADRE_POSITION_NAMES.get(str(d.get('position')), '—')}"
+            f"{'，一肩挑' if d.get('one_shoulder') else ''}）"
         ),
         village_events.CadreLeft: lambda d: f"村干部离任：{d.get('name')}（{d.get('reason')}）",
         village_events.SubsidyComputed: lambda d: f"{d.get('month')} 村干部补贴合计 {_yuan(d.get('total_fen'))}",
@@ -117,7 +121,7 @@ VILLAGE: dict[str, Title] = keyed_by_type(
 TICKET: dict[str, Title] = keyed_by_type(
     {
         grid_events.TicketDispatched: lambda d: (
-            f"派单（第 {d.get('round', 1)} 轮）至 {d.get('department_id')}：{d.get('title')}"
+            f"派单（第 {d.get('round', 1)} 轮）至 {d.get('department_name') or '承办部门'}：{d.get('title')}"
         ),
         grid_events.TicketAccepted: lambda d: f"{d.get('handler_name')} 签收{'' if d.get('on_time') else '（超时）'}",
         grid_events.TicketReturned: lambda d: f"退单：{d.get('reason')}",
@@ -155,21 +159,44 @@ ACROSS: dict[str, tuple[str, Title]] = keyed_by_type(
 )
 
 
+DEPARTMENTS = Table("departments", ("department_id",), {"department_id": "text", "name": "text NOT NULL"})
+"""The grid's departments by name, so that a ticket's dispatch names where it went."""
+_DEPARTMENT_REGISTERED = grid_events.DepartmentRegistered.type_name()
+_TICKET_DISPATCHED = grid_events.TicketDispatched.type_name()
+
+
 class ArchivesProjection(Projection):
     name = "archives"
     schema = "rpt_archives"
     sources = ("appraisal", "grid", "village")
-    event_types = frozenset(PERSON) | frozenset(VILLAGE) | frozenset(TICKET) | frozenset(ACROSS)
+    event_types = (
+        frozenset(PERSON)
+        | frozenset(VILLAGE)
+        | frozenset(TICKET)
+        | frozenset(ACROSS)
+        | types_of(grid_events.DepartmentRegistered)
+    )
     ddl = (
         ENTRIES.create()
+        + DEPARTMENTS.create()
         + """
     CREATE INDEX IF NOT EXISTS entries_subject_time ON entries (subject_kind, subject_id, at, event_id);
     """
     )
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+        dispatched_to = {(d,) for e in events if e.type == _TICKET_DISPATCHED and (d := text(e.data, "department_id"))}
+        names = {k[0]: r["name"] for k, r in (await DEPARTMENTS.load(conn, dispatched_to)).items()}
+        registered: dict[tuple, dict] = {}
         rows: dict[tuple, dict] = {}
         for e in events:
+            if e.type == _DEPARTMENT_REGISTERED and (department := text(e.data, "department_id")):
+                name = text(e.data, "name") or department
+                names[department] = name
+                registered[(department,)] = {"department_id": department, "name": name}
+                continue
+            if e.type == _TICKET_DISPATCHED and (name := names.get(text(e.data, "department_id") or "")):
+                e = dataclasses.replace(e, data={**e.data, "department_name": name})
             for kind, subject, data in _subjects(e):
                 title = _title(kind, e.type, data)
                 rows[(kind, subject, e.event_id)] = {
@@ -183,6 +210,7 @@ class ArchivesProjection(Projection):
                     "title": title,
                     "detail": data,
                 }
+        await DEPARTMENTS.upsert(conn, registered.values())
         await ENTRIES.upsert(conn, rows.values(), replace=False)
 
 
