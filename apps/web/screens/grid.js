@@ -63,6 +63,8 @@ async function loadNames() {
   for (const d of deps) NAMES.department[d.department_id] = d.name;
   return { rules, deps };
 }
+// Until the district sets its categories (routing rules), a category is written in words, and shown as written.
+const NO_RULES_HINT = "区里还没有设定问题类别，请直接填写，如“环境卫生”";
 const categoryName = (code) => NAMES.category[code] || code;
 const departmentName = (id) => NAMES.department[id] || id;
 
@@ -107,7 +109,7 @@ async function renderReport(body, { caps, user }) {
   const fields = [
     rules.length
       ? { name: "category", label: "问题类别", type: "select", required: true, options: [["", "请选择"], ...rules.map((r) => [r.category, r.category_name])] }
-      : { name: "category", label: "问题类别（英文代码）", required: true, hint: "例如 sanitation" },
+      : { name: "category", label: "问题类别", required: true, max: 60, hint: NO_RULES_HINT },
     { name: "text", label: "问题描述", type: "textarea", required: true, max: 1000 },
     { name: "address", label: "地点", required: true, max: 200 },
     { name: "urgency", label: "紧急程度", type: "select", options: URGENCY, value: "normal" },
@@ -363,7 +365,7 @@ function dispatchForm(rules, deps, report) {
     fields: [
       rules.length
         ? { name: "category", label: "类别", type: "select", required: true, value: report?.category, options: [["", "请选择"], ...rules.map((r) => [r.category, r.category_name])] }
-        : { name: "category", label: "类别（英文代码）", required: true, value: report?.category },
+        : { name: "category", label: "类别", required: true, max: 60, value: report?.category, hint: NO_RULES_HINT },
       { name: "kind", label: "性质（决定办理时限）", type: "select", options: KINDS, value: "complaint" },
       { name: "title", label: "标题", required: true, max: 100, value: report ? report.text.slice(0, 30) : "" },
       { name: "text", label: "详情", type: "textarea", required: true, max: 2000, value: report?.text },

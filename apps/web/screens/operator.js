@@ -106,7 +106,7 @@ function parkedList(service, user) {
             "li",
             { dataset: { deadLetter: String(d.id) } },
             h("div", { class: "spread" }, h("span", { class: "title" }, `${projectionName(d.projection)} · ${d.event_type}`), badge(`尝试 ${d.attempts} 次`, "bad")),
-            h("p", { class: "muted small" }, `来源 ${d.source} · 序号 ${d.sequence} · 搁置于 ${fmtDateTime(d.parked_at)}`),
+            h("p", { class: "muted small" }, `来源 ${SERVICE_NAMES[d.source] || d.source} · 序号 ${d.sequence} · 搁置于 ${fmtDateTime(d.parked_at)}`),
             h("p", { class: "small" }, d.error),
             d.state === "parked" && mayOperate(user) ? parkedActions(service, d, show) : null,
           ),

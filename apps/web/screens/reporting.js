@@ -442,7 +442,7 @@ function renderVillageArchive(body, village) {
       section(
         v.name || v.village_id,
         facts([
-          ["所属镇", v.town_name || v.town_id],
+          ["所属镇", v.town_name || null],
           ["示范等级", labelOf(DEMONSTRATION_LEVELS, v.level)],
           ["薄弱村", v.weak_year ? `${v.weak_year} 年认定${v.rectified ? "，已整顿" : ""}` : "否"],
         ]),
