@@ -97,8 +97,8 @@ def test_section_chief_reviews_from_the_queue_and_the_quota_changes(page, people
     form.get_by_role("button", name="提交审核").click()
     expect(form.locator('[data-error-for="comment"]')).to_contain_text("必填")
     # The negative list is a deduction, and the form says how the composite is made.
-    expect(page.locator(".score-rule")).to_contain_text("− 负面清单扣分")
-    expect(form.get_by_label(re.compile("负面清单扣分，最多扣")).first).to_be_visible()
+    expect(page.locator(".score-rule")).to_contain_text("− 负面清单减分")
+    expect(form.get_by_label(re.compile("负面清单减分，最多减")).first).to_be_visible()
     expect(form.get_by_text(re.compile("满分"))).to_have_count(0)
     # Some scores only are refused, right by the button.
     scored = form.get_by_label(re.compile("（(共性|个性)指标，"))

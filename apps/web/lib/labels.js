@@ -111,7 +111,7 @@ export const RESULT_USE_KINDS = {
 export const QUARTER_STATES = { open: ["考核中", "warn"], published: ["公示中", ""], finalized: ["已完成", "ok"] };
 
 /** The four kinds of indicators (`IndicatorKind`, contracts/appraisal.py): 共性、个性、特色亮点、负面清单. */
-export const INDICATOR_KINDS = { common: "共性指标", individual: "个性指标", highlight: "特色亮点（加分）", negative: "负面清单（扣分）" };
+export const INDICATOR_KINDS = { common: "共性指标", individual: "个性指标", highlight: "特色亮点（加分）", negative: "负面清单（减分）" };
 
 /** A shortcoming reminder (不足提醒): issued → acknowledged → rectified. */
 export const REMINDER_STATES = { issued: ["待确认", "warn"], acknowledged: ["待报整改", "warn"], rectified: ["已整改", "ok"] };

@@ -368,7 +368,7 @@ export const screens = [
   {
     path: "/admin/scheme",
     title: "指标体系",
-    desc: "共性、个性、加分、扣分指标及分值",
+    desc: "共性、个性、加分、减分指标及分值",
     roles: ["unit_admin"],
     requires: ["appraisal PUT /api/v1/units/{unit_id}/schemes/{year}", "appraisal GET /api/v1/units/{unit_id}/schemes/{year}"],
     render: renderScheme,

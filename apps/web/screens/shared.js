@@ -41,13 +41,13 @@ export async function indicatorsFor(caps, user) {
 // --- scoring forms (self-assessment and reviews) ----------------------------------------------
 
 /** How a composite is made: the negative list (负面清单) deducts, it is never points to earn. */
-export const SCORE_RULE = "综合得分 = 共性指标得分 + 个性指标得分 + 特色亮点加分 − 负面清单扣分。负面清单是扣分项：没有被扣分就不填（按 0 分计）。";
+export const SCORE_RULE = "综合得分 = 共性指标得分 + 个性指标得分 + 特色亮点加分 − 负面清单减分。负面清单是减分项：没有被减分就不填（按 0 分计）。";
 
 const SCORE_KINDS = [
   ["common", (i) => `${i.name}（共性指标，0–${i.max_points} 分）`],
   ["individual", (i) => `${i.name}（个性指标，0–${i.max_points} 分）`],
   ["highlight", (i) => `${i.name}（特色亮点加分，0–${i.max_points} 分，没有可不填）`],
-  ["negative", (i) => `${i.name}（负面清单扣分，最多扣 ${i.max_points} 分，没有可不填）`],
+  ["negative", (i) => `${i.name}（负面清单减分，最多减 ${i.max_points} 分，没有可不填）`],
 ];
 
 /** The score fields of an actionForm, scored indicators first, the negative list last. */
@@ -69,9 +69,9 @@ export function scoresOf(indicators, values) {
   return scores;
 }
 
-/** "综合 92 分（共性 55 + 个性 36 + 加分 3 − 扣分 2）" from a score card, or null without one. */
+/** "综合 92 分（共性 55 + 个性 36 + 加分 3 − 减分 2）" from a score card, or null without one. */
 export function compositeText(card) {
   if (!card || card.composite_score === null || card.composite_score === undefined) return null;
-  const parts = card.common === undefined ? "" : `（共性 ${card.common} + 个性 ${card.individual} + 加分 ${card.bonus} − 扣分 ${card.deductions}）`;
+  const parts = card.common === undefined ? "" : `（共性 ${card.common} + 个性 ${card.individual} + 加分 ${card.bonus} − 减分 ${card.deductions}）`;
   return `综合 ${card.composite_score} 分${parts}`;
 }

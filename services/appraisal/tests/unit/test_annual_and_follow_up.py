@@ -147,7 +147,7 @@ def test_the_negative_list_deducts_and_scores_are_all_or_none() -> None:
     assert err.value.code == "scores_incomplete" and "个性" in err.value.message
     with pytest.raises(Invalid) as err:
         score_card(INDICATORS, {"c": 60, "i": 40, "n": 11})
-    assert err.value.code == "score_out_of_range" and "扣分" in err.value.message
+    assert err.value.code == "score_out_of_range" and "减分" in err.value.message
 
 
 def test_excellence_rests_on_an_annual_excellent_or_a_backfill_reason() -> None:

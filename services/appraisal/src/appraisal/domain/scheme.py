@@ -87,7 +87,7 @@ def score_card(indicators: list[Indicator], scores: dict[str, float]) -> ScoreCa
         if indicator is None:
             raise Invalid("indicator_unknown", f"指标体系中没有编号为 {code} 的指标", field="scores")
         if not 0 <= points <= indicator.max_points:
-            what = "扣分" if indicator.kind == "negative" else "得分"
+            what = "减分" if indicator.kind == "negative" else "得分"
             raise Invalid(
                 "score_out_of_range",
                 f"“{indicator.name}”的{what}应在 0 到 {indicator.max_points:g} 之间",
