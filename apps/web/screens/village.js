@@ -345,7 +345,7 @@ function rankingTable(rows, { unit, link }) {
   return table(
     [
       { label: "名次", num: true, cell: (r) => r.rank },
-      { label: unit, cell: (r) => (link ? h("a", { href: link(r) }, r.name) : h("span", { dataset: { rankRow: r.id } }, r.name)) },
+      { label: unit, name: true, cell: (r) => (link ? h("a", { href: link(r) }, r.name) : h("span", { dataset: { rankRow: r.id } }, r.name)) },
       { label: "平均进度", num: true, cell: (r) => h("span", { dataset: { avg: r.id } }, `${fmtNumber(r.avg_progress, 1)}%`) },
       { label: "滞后项目", num: true, cell: (r) => (r.behind_schedule ? badge(fmtNumber(r.behind_schedule), "bad") : "0") },
       { label: "整合资金", num: true, cell: (r) => wan(r.funds_integrated_fen) },
