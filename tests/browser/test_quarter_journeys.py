@@ -72,6 +72,11 @@ def test_staff_summary_and_quarter(page, people, sign_in, platform) -> None:
     page.get_by_role("link", name="‹ 返回首页").click()
     page.get_by_role("link", name="我的季度考核").click()
     expect(page.locator("li.quarter").first).to_be_visible()
+    # A finished quarter's leaders' comments read in the chain's order, whatever order they are stored in.
+    comments = page.locator("li.quarter ul.items").first
+    expect(comments).to_be_visible()
+    levels = [text.split("：")[0] for text in comments.locator("li").all_inner_texts()]
+    assert len(levels) >= 2 and levels == [lv for lv in ("股组长", "分管领导", "主要领导") if lv in levels], levels
 
 
 def test_principal_leader_adjusts_a_grade_only_with_a_reason(page, people, sign_in) -> None:

@@ -93,7 +93,10 @@ function myQuarterCard(q, indicators, reload, me) {
         .filter(([, v]) => v !== null)
         .map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
     ),
-    Object.keys(q.comments || {}).length ? h("ul", { class: "items" }, Object.entries(q.comments).map(([level, text]) => h("li", {}, `${roleLabel(level)}：${text}`))) : null,
+    // In the chain's order (股组长, 分管领导, 主要领导), not in the order the stored document keeps its keys.
+    Object.keys(q.comments || {}).length
+      ? h("ul", { class: "items" }, LEADER_ROLES.filter((level) => q.comments[level]).map((level) => h("li", {}, `${roleLabel(level)}：${q.comments[level]}`)))
+      : null,
     q.self_grade ? historyDisclosure(q.published ? "评定经过" : "我的自评记录", `${unitQuarter}/people/${encodeURIComponent(me)}/history`, { label: `${q.quarter} 评定经过` }) : null,
   ];
   if (q.status === "open" && !q.self_grade) {
