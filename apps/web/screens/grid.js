@@ -402,7 +402,7 @@ function ticketBoard(path, after) {
       const page = await get(path, { state: state.value, limit, offset, after });
       replace(
         counts,
-        h("div", { class: "stats" }, Object.entries(page.counts || {}).map(([k, n]) => stat(labelOf(TICKET_STATES, k), fmtNumber(n), k === "returned" ? "bad" : ""))),
+        h("div", { class: "stats" }, Object.keys(TICKET_STATES).filter((k) => page.counts?.[k] !== undefined).map((k) => stat(labelOf(TICKET_STATES, k), fmtNumber(page.counts[k]), k === "returned" ? "bad" : ""))),
       );
       if (state.options.length === 1) {
         for (const k of Object.keys(page.counts || {})) state.append(h("option", { value: k }, labelOf(TICKET_STATES, k)));

@@ -174,7 +174,7 @@ async function renderReview(body, { params, caps, user }) {
       section(
         `${roleLabel(item.level)}评分`,
         item.self_summary ? h("p", {}, `自评（${item.self_grade || "—"}，${item.self_score ?? "—"} 分）：${item.self_summary}`) : null,
-        Object.keys(item.grades_so_far).length ? h("p", { class: "muted" }, `已评：${Object.entries(item.grades_so_far).map(([k, v]) => `${roleLabel(k)} ${v}`).join("，")}`) : null,
+        Object.keys(item.grades_so_far).length ? h("p", { class: "muted" }, `已评：${LEADER_ROLES.filter((k) => item.grades_so_far[k]).map((k) => `${roleLabel(k)} ${item.grades_so_far[k]}`).join("，")}`) : null,
         h("p", { class: "muted small score-rule" }, `${SCORE_RULE}打分时每项共性和个性指标都要打；只评等次时全部留空，沿用上一级的综合得分。`),
         actionForm({
           label: "评分",
