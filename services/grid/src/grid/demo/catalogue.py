@@ -15,6 +15,17 @@ RULES = {
     "pollution": ("噪音污染", "dep_env", "dep_env", ["dep_urban"], None),
     "wage_arrears": ("欠薪维权", "dep_hr", None, [], None),
 }
+# category -> the department a returned ticket goes to next (it also handles such matters).
+REDISPATCH_TO = {
+    "sanitation": "dep_housing",
+    "municipal": "dep_urban",
+    "water_supply": "dep_housing",
+    "food_safety": "dep_urban",
+    "elderly_care": "dep_hr",
+    "public_security": "dep_urban",
+    "pollution": "dep_urban",
+    "wage_arrears": "dep_housing",
+}
 PROBLEMS = {
     "sanitation": ["门前垃圾堆积多日未清运", "小区绿化带内建筑垃圾乱堆", "背街小巷污水横流"],
     "municipal": ["人行道地砖破损松动", "路灯连续多晚不亮", "井盖缺失存在安全隐患"],

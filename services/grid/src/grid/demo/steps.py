@@ -28,7 +28,7 @@ from grid.demo.cast import (
     grid_ids,
     grid_name,
 )
-from grid.demo.catalogue import KINDS, OFFERS, PROBLEMS, RULES, STREETS, WISHES
+from grid.demo.catalogue import KINDS, OFFERS, PROBLEMS, REDISPATCH_TO, RULES, STREETS, WISHES
 from grid.demo.photos import _photos
 from grid.demo.writing import DISPATCH_META, DISTRICT_META, Writer, _meta
 from grid.domain.community import Community
@@ -237,7 +237,10 @@ async def _ticket_story(
         )
         if fate < 0.03 or not await later(rng.uniform(0.5, 4)):
             return
-        other = rng.choice([d for d in DEPARTMENTS if d not in ticket.returned_by])
+        # To a department that also handles such matters; the draw stays, so the rest of the story
+        # the seed tells is unchanged.
+        drawn = rng.choice([d for d in DEPARTMENTS if d not in ticket.returned_by])
+        other = REDISPATCH_TO[category] if REDISPATCH_TO[category] not in ticket.returned_by else drawn
         new_routing = directory.route(category=category, kind=kind, department_id=other)
         await writer.step(
             ticket,
