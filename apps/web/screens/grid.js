@@ -400,12 +400,11 @@ function ticketBoard(path, after) {
     after,
     load: async ({ limit, offset, after }) => {
       const page = await get(path, { state: state.value, limit, offset, after });
-      replace(
-        counts,
-        h("div", { class: "stats" }, Object.keys(TICKET_STATES).filter((k) => page.counts?.[k] !== undefined).map((k) => stat(labelOf(TICKET_STATES, k), fmtNumber(page.counts[k]), k === "returned" ? "bad" : ""))),
-      );
+      // In the states' order (as a ticket moves), not the order the answer's document keeps its keys.
+      const present = Object.keys(TICKET_STATES).filter((k) => page.counts?.[k] !== undefined);
+      replace(counts, h("div", { class: "stats" }, present.map((k) => stat(labelOf(TICKET_STATES, k), fmtNumber(page.counts[k]), k === "returned" ? "bad" : ""))));
       if (state.options.length === 1) {
-        for (const k of Object.keys(page.counts || {})) state.append(h("option", { value: k }, labelOf(TICKET_STATES, k)));
+        for (const k of present) state.append(h("option", { value: k }, labelOf(TICKET_STATES, k)));
       }
       return page;
     },
