@@ -390,10 +390,12 @@ function dispatchForm(rules, deps, report) {
   });
 }
 
-/** The tickets at `path` (a board), read after the store position `after` (when given). */
-function ticketBoard(path, after) {
+/** The tickets at `path` (a board), read after the store position `after` (when given); `allLabel`
+ * names what the board lists when no state is picked (the community's: every unfinished ticket; a
+ * department's: those waiting on it). */
+function ticketBoard(path, after, allLabel = "全部未办结") {
   const counts = h("div");
-  const state = h("select", { name: "state", "aria-label": "按状态筛选" }, h("option", { value: "" }, "全部未办结"));
+  const state = h("select", { name: "state", "aria-label": "按状态筛选" }, h("option", { value: "" }, allLabel));
   const list = pagedList({
     label: "工单",
     limit: 10,
@@ -419,7 +421,7 @@ function ticketBoard(path, after) {
 
 async function renderQueue(body, { query }) {
   await loadNames();
-  body.append(section("本部门工单", ticketBoard(`${GRID}/boards/department`, query.get("after") || undefined)));
+  body.append(section("本部门工单", ticketBoard(`${GRID}/boards/department`, query.get("after") || undefined, "本部门待办")));
 }
 
 // --- one ticket, with what the signed-in role may do next ---------------------------------------
