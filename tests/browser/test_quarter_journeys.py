@@ -141,3 +141,21 @@ def test_operator_sees_every_service_projections(page, people, sign_in) -> None:
     card = page.get_by_role("region", name="网格服务")
     card.get_by_text("搁置事件（死信）").click()
     expect(card.get_by_text("没有搁置的事件")).to_be_visible()
+
+
+def test_the_board_marks_a_grade_still_to_be_reviewed_as_provisional(page, people, sign_in, platform) -> None:
+    """A grade some levels gave while another level is still to review is not shown as the result."""
+    leader = people.need("principal_leader")
+    unit = leader["scopes"]["unit"]
+    headers = {"Authorization": f"Bearer {people.token_for(leader)}"}
+    base = f"{platform.url}/api/appraisal/v1/units/{unit}/quarters"
+    open_quarter = next(
+        q for q in httpx.get(base, headers=headers, timeout=10).json()["items"] if q["status"] == "open"
+    )
+    board = httpx.get(f"{base}/{open_quarter['quarter']}/board", params={"limit": 15}, headers=headers, timeout=10)
+    pending = [p for p in board.json()["items"][:15] if p["grade"] and p["next_level"]]  # the first page
+    assert pending, "the demo's open quarter has someone graded by one level and waiting for the next"
+    sign_in(leader)
+    page.get_by_role("link", name="考核看板").click()
+    row = page.locator(f'li.person[data-person="{pending[0]["person_id"]}"]')
+    expect(row.locator(".badge").first).to_have_text(re.compile(rf"^待.+ · 暂定{pending[0]['grade']}$"))

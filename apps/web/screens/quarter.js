@@ -158,6 +158,13 @@ async function renderMyQuarter(body, { user, caps, query }) {
 
 // --- reminders ------------------------------------------------------------------------------------
 
+/** A participant's grade on the board: while a level is still to review, that is what it says (with
+ * the grade so far marked as provisional); a grade alone is the result. */
+function gradeBadge(p) {
+  if (p.next_level) return badge(`待${roleLabel(p.next_level)}${p.grade ? ` · 暂定${p.grade}` : ""}`, "warn");
+  return p.grade ? badge(p.grade, p.grade === "好" ? "ok" : p.grade === "较差" ? "bad" : "") : badge("未评", "warn");
+}
+
 function renderReminders(body) {
   const list = pagedList({
     label: "我的提醒",
@@ -261,7 +268,7 @@ async function renderBoard(body, { user, query }) {
         h(
           "li",
           { class: "person", dataset: { person: p.person_id } },
-          h("div", { class: "spread" }, h("span", { class: "title" }, p.person_name), p.grade ? badge(p.grade, p.grade === "好" ? "ok" : p.grade === "较差" ? "bad" : "") : badge(p.next_level ? `待${roleLabel(p.next_level)}` : "未评", "warn")),
+          h("div", { class: "spread" }, h("span", { class: "title" }, p.person_name), gradeBadge(p)),
           h(
             "p",
             { class: "muted small" },
