@@ -1,4 +1,4 @@
-"""The inbox (收件箱): a staff member sees 本周日志未提交 from the header's badge, submits the log
+"""The inbox (收件箱): a staff member sees 本周纪实未提交 from the header's badge, submits the log
 from the reminder's link, and the reminder is gone; their section chief sees the log waiting to
 be read; a leader with people waiting sees the quarter review, as many as the review queue holds;
 nobody reads another person's inbox."""
@@ -112,7 +112,7 @@ def test_staff_sees_the_log_due_submits_it_and_the_reminder_is_gone(
     count_before = int(badge.inner_text())
     page.locator("#inbox-link").click()
     expect(page.locator("main h1")).to_have_text("收件箱")
-    due = page.locator(".inbox-item[data-kind=log_due]").filter(has_text="本周日志未提交")
+    due = page.locator(".inbox-item[data-kind=log_due]").filter(has_text="本周纪实未提交")
     expect(due).to_have_count(1)
     expect(due).to_contain_text("周纪实，请在")
     check_screen(page, "the staff member's inbox")
@@ -127,7 +127,7 @@ def test_staff_sees_the_log_due_submits_it_and_the_reminder_is_gone(
     until(lambda: not any(i["kind"] == "log_due" and i["link"].endswith(week) for i in api.inbox(staff)), "log left")
     page.locator("#inbox-link").click()
     expect(page.locator("main h1")).to_have_text("收件箱")
-    expect(page.locator(".inbox-item[data-kind=log_due]").filter(has_text="本周日志未提交")).to_have_count(0)
+    expect(page.locator(".inbox-item[data-kind=log_due]").filter(has_text="本周纪实未提交")).to_have_count(0)
     if count_before > 1:
         expect(badge).to_have_text(str(count_before - 1))
     else:

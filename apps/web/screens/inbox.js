@@ -70,7 +70,7 @@ export const screens = [
   {
     path: "/inbox",
     title: "收件箱",
-    desc: "待办提醒：日志、审核、工单时限",
+    desc: "待办提醒：周纪实、审核、工单时限",
     roles: ROLE_ORDER,
     requires: [INBOX_SPEC],
     render: renderInbox,

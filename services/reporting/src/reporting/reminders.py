@@ -107,8 +107,8 @@ def logs_due(rows: InboxRows, person_id: str, now: dt.datetime) -> list[Reminder
         if log is not None and log.get("status") != "returned":
             continue
         deadline = log_deadline(week, weekday, hour)
-        titles = {current: "本周日志未提交", previous: "上周日志未提交"}
-        title = "日志被退回，待修改" if log is not None else titles[week]
+        titles = {current: "本周纪实未提交", previous: "上周纪实未提交"}
+        title = "纪实被退回，待修改" if log is not None else titles[week]
         if deadline > now:
             detail = f"{week_label(week)}的周纪实，请在 {moment_text(deadline)} 前提交"
         else:

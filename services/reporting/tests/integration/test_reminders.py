@@ -89,10 +89,10 @@ async def test_each_reminder_is_sent_once_across_a_restart(settings, serve, auth
 
         # The inbox: the person's own, and refused to anyone else.
         mine = (await client.get("/api/v1/inbox/p1", headers=auth("p1", "staff", unit=UNIT))).json()
-        assert [i["title"] for i in mine["items"]] == ["本周日志未提交"] and mine["count"] == 1
+        assert [i["title"] for i in mine["items"]] == ["本周纪实未提交"] and mine["count"] == 1
         chief = await client.get("/api/v1/inbox/chief", headers=auth("chief", "section_chief", unit=UNIT))
         assert [(i["title"], i["count"]) for i in chief.json()["items"]] == [
-            ("本周日志未提交", 1),
+            ("本周纪实未提交", 1),
             ("周纪实待批阅", 1),  # W48: p2's
             ("周纪实待批阅", 2),  # W47: p1's and p2's
         ]
@@ -125,8 +125,8 @@ async def test_each_reminder_is_sent_once_across_a_restart(settings, serve, auth
         now_sent = lines(settings.notify_log_file)
         assert now_sent[: len(sent)] == sent
         assert [(s["recipient"], s["kind"], s["title"]) for s in now_sent[len(sent) :]] == [
-            ("p3", "log_due", "上周日志未提交"),
-            ("p3", "log_due", "本周日志未提交"),
+            ("p3", "log_due", "上周纪实未提交"),
+            ("p3", "log_due", "本周纪实未提交"),
         ]
         assert after.sent == 2
         assert len({s["key"] for s in now_sent}) == len(now_sent)
@@ -179,7 +179,7 @@ async def test_the_webhook_adapter_retries_and_sends_each_reminder_once(settings
         assert keys[0] == keys[1]
         assert all(body["key"] == key for key, body in receiver.calls)
         titles = {(body["recipient"], body["title"]) for _, body in receiver.calls}
-        assert ("p1", "本周日志未提交") in titles and ("chief", "周纪实待批阅") in titles
+        assert ("p1", "本周纪实未提交") in titles and ("chief", "周纪实待批阅") in titles
         row = await runtime.pool.fetchrow(
             "SELECT channel, attempts FROM reporting.reminders WHERE recipient = 'p1' AND kind = 'log_due'"
         )

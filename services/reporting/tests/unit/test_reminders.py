@@ -52,7 +52,7 @@ def titles(items: list[reminders.Reminder]) -> list[tuple[str, str]]:
 def test_this_weeks_log_is_due_until_it_is_submitted() -> None:
     rows = fold(enrolled("p1"), submitted("p1", "2026-W47"))
     due = reminders.logs_due(rows, "p1", WEDNESDAY)
-    assert titles(due) == [("本周日志未提交", "2026-W48")]
+    assert titles(due) == [("本周纪实未提交", "2026-W48")]
     assert due[0].due_at == dt.datetime(2026, 11, 30, 12, 0, tzinfo=CHINA)  # Monday noon after the week
     assert due[0].link == "/staff/log?week=2026-W48"
     assert "11月30日 12:00 前提交" in due[0].detail
@@ -64,8 +64,8 @@ def test_last_weeks_missing_log_is_due_and_late_after_its_deadline() -> None:
     rows = fold(enrolled("p1"))
     monday_morning = dt.datetime(2026, 11, 30, 9, 0, tzinfo=CHINA)
     assert titles(reminders.logs_due(rows, "p1", monday_morning)) == [
-        ("上周日志未提交", "2026-W48"),
-        ("本周日志未提交", "2026-W49"),
+        ("上周纪实未提交", "2026-W48"),
+        ("本周纪实未提交", "2026-W49"),
     ]
     afternoon = monday_morning.replace(hour=15)
     late = reminders.logs_due(rows, "p1", afternoon)[0]
@@ -89,7 +89,7 @@ def test_a_returned_log_is_due_again_as_a_reminder_of_its_own() -> None:
     rows = fold(enrolled("p1"), submitted("p1", "2026-W47"), submitted("p1", "2026-W48"))
     rows.fold([recorded("LogReturned", {"unit_id": UNIT, "person_id": "p1", "week": "2026-W48", "reviewer_id": "chief", "reviewer_name": "x", "reason": "请补充"})])  # fmt: skip
     (due,) = reminders.logs_due(rows, "p1", WEDNESDAY)
-    assert (due.title, due.period) == ("日志被退回，待修改", "2026-W48/returned")
+    assert (due.title, due.period) == ("纪实被退回，待修改", "2026-W48/returned")
 
 
 def test_logs_wait_for_the_first_reviewer_until_read() -> None:

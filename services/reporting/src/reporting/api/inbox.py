@@ -25,7 +25,7 @@ PersonId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-
 class InboxItem(Answer):
     key: str = Field(description="The reminder's identity: recipient|kind|subject|period")
     kind: Literal["log_due", "log_review", "quarter_review", "ticket_due"]
-    title: str = Field(examples=["本周日志未提交"])
+    title: str = Field(examples=["本周纪实未提交"])
     detail: str
     link: str = Field(description="The app screen where the task is done", examples=["/staff/log?week=2026-W47"])
     due_at: dt.datetime | None
