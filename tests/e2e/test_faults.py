@@ -26,6 +26,7 @@ import pytest
 
 from grassroots_cli.platform import Platform
 from grassroots_cli.services import SERVICES
+from grassroots_common.auth import mint_token
 from grassroots_common.embedded import dsn_for, free_port
 from grassroots_common.jetstream import connect
 
@@ -151,9 +152,19 @@ async def test_kill_a_service_nats_and_postgres_under_load(platform: Platform, c
             await a.close()
             await r.close()
         expected = {stream.split("-")[1]: n for stream, n in stored.items()}
+        differ["logs"] = {k: (logs.get(k), n) for k, n in expected.items() if logs.get(k) != n}
+        differ["reported"] = {k: (reported.get(k), n) for k, n in expected.items() if reported.get(k) != n}
         return logs == expected and reported == expected
 
-    converged = await until(read_models_agree, 60, "read models agree with the store")
+    differ: dict[str, dict] = {}
+    try:
+        converged = await until(read_models_agree, 60, "read models agree with the store")
+    except AssertionError as exc:
+        # What a failure needs to be understood: who differs (read model, expected), and each
+        # projection's state, checkpoints, lag and last error as the services report them.
+        raise AssertionError(
+            f"{exc}\n  differ: {differ}\n  projections: {await _projections(platform, secret)}"
+        ) from None
 
     nc = await connect(platform.nats_url, "fault-test")
     try:
@@ -187,3 +198,16 @@ async def test_kill_a_service_nats_and_postgres_under_load(platform: Platform, c
                 print(f"  {log_file.name}:", *lines[max(start, end - 8) : end + 1], sep="\n    ", flush=True)
     # A failure is an answer a client can act on (503/504 with Retry-After, or a cut connection), never a 500.
     assert not [f for f in load.failed if f[2] == "500"], failed
+
+
+async def _projections(platform: Platform, secret: str) -> dict[str, object]:
+    token = mint_token(secret, "ops-fault-test", "运维", ["operator"], {})
+    found: dict[str, object] = {}
+    async with httpx.AsyncClient(timeout=5, headers={"Authorization": f"Bearer {token}"}) as client:
+        for name in ("appraisal", "reporting"):
+            try:
+                r = await client.get(f"http://127.0.0.1:{platform.service_ports[name]}/api/v1/ops/projections")
+                found[name] = r.json()
+            except httpx.HTTPError as exc:
+                found[name] = repr(exc)
+    return found
