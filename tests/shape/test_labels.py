@@ -20,6 +20,7 @@ from grid import history as ticket_history
 from grid.domain import community, deadlines, wish
 from grid.domain.ticket import STATE_NAMES
 from reporting import notices
+from reporting.projections.tickets import _evolve_ticket, _new_ticket
 
 ROOT = Path(__file__).resolve().parents[2]
 AT = dt.datetime(2026, 11, 18, 2, 0, tzinfo=dt.UTC)
@@ -122,3 +123,32 @@ def test_the_web_app_names_each_role_as_the_services_do() -> None:
     assert set(js_table("SCOPE_LABELS", ROLES_JS)) == set(auth.SCOPE_KINDS)
     assert {code: roles[code] for code in get_args(grid.GridRole)} == community.ROLE_NAMES
     assert {code: roles[code] for code in appraisal.REVIEW_LEVELS} == appraisal.REVIEW_LEVEL_NAMES
+
+
+def test_a_tickets_status_is_the_grids_own_state_through_its_life() -> None:
+    """Reporting's copy of a ticket names its status as the grid does, through its whole life, so the
+    app reads it with the one table of ticket states."""
+    row, seen = _new_ticket("t1"), []
+    for kind, data in [
+        ("TicketDispatched", {"ticket_id": "t1"}),
+        ("TicketAccepted", {"ticket_id": "t1", "on_time": True}),
+        ("TicketHandled", {"ticket_id": "t1"}),
+        ("TicketReportedBack", {"ticket_id": "t1", "on_time": True}),
+        ("TicketVerified", {"ticket_id": "t1", "passed": True}),
+        ("TicketClosed", {"ticket_id": "t1"}),
+        ("TicketReopened", {"ticket_id": "t1"}),
+        ("TicketReturned", {"ticket_id": "t1"}),
+    ]:
+        _evolve_ticket(row, kind, data)
+        seen.append(row["status"])
+    assert seen == [
+        "dispatched",
+        "accepted",
+        "handled",
+        "reported_back",
+        "verified",
+        "closed",
+        "dispatched",
+        "returned",
+    ]
+    assert set(seen) <= set(STATE_NAMES)

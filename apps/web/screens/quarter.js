@@ -158,13 +158,6 @@ async function renderMyQuarter(body, { user, caps, query }) {
 
 // --- reminders ------------------------------------------------------------------------------------
 
-/** A participant's grade on the board: while a level is still to review, that is what it says (with
- * the grade so far marked as provisional); a grade alone is the result. */
-function gradeBadge(p) {
-  if (p.next_level) return badge(`待${roleLabel(p.next_level)}${p.grade ? ` · 暂定${p.grade}` : ""}`, "warn");
-  return p.grade ? badge(p.grade, p.grade === "好" ? "ok" : p.grade === "较差" ? "bad" : "") : badge("未评", "warn");
-}
-
 function renderReminders(body) {
   const list = pagedList({
     label: "我的提醒",
@@ -204,6 +197,13 @@ function renderReminders(body) {
 }
 
 // --- the unit board (leaders, unit administrators) ------------------------------------------------
+
+/** A participant's grade on the board: while a level is still to review, that is what it says (with
+ * the grade so far marked as provisional); a grade alone is the result. */
+function gradeBadge(p) {
+  if (p.next_level) return badge(`待${roleLabel(p.next_level)}${p.grade ? ` · 暂定${p.grade}` : ""}`, "warn");
+  return p.grade ? badge(p.grade, p.grade === "好" ? "ok" : p.grade === "较差" ? "bad" : "") : badge("未评", "warn");
+}
 
 async function renderBoard(body, { user, query }) {
   const unit = user.scopes?.unit;

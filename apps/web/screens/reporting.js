@@ -466,10 +466,6 @@ function renderVillageArchive(body, village) {
   );
 }
 
-/** A ticket's status in the tickets archive: reporting writes `reported` for the grid's `reported_back`
- * and `reopened` for a ticket a revisit sent back to its department (the grid's `dispatched` again). */
-const ARCHIVED_TICKET_STATES = { ...TICKET_STATES, reported: TICKET_STATES.reported_back, reopened: TICKET_STATES.dispatched };
-
 function renderTicketArchive(body, ticket) {
   const path = `${API}/archives/tickets/${encodeURIComponent(ticket)}`;
   into(
@@ -483,7 +479,7 @@ function renderTicketArchive(body, ticket) {
       section(
         t.title || t.ticket_id,
         facts([
-          ["状态", t.status ? labelOf(ARCHIVED_TICKET_STATES, t.status) : null],
+          ["状态", t.status ? labelOf(TICKET_STATES, t.status) : null],
           ["社区", t.community_id ? t.communityName : null],
           ["承办部门", t.department_id ? t.departmentName : null],
           ["派单时间", t.dispatched_at ? fmtDateTime(t.dispatched_at) : null],

@@ -29,7 +29,7 @@ Kind = Literal["log_due", "log_review", "quarter_review", "ticket_due"]
 KINDS: tuple[Kind, ...] = ("log_due", "log_review", "quarter_review", "ticket_due")
 LEVEL_NAMES = {"section_chief": "股组长初审", "deputy_leader": "分管领导复审", "principal_leader": "主要领导终审"}
 # Tickets the department still has to work on; reported-back ones wait for the community.
-OPEN_FOR_DEPARTMENT = frozenset({"dispatched", "accepted", "handled", "reopened"})
+OPEN_FOR_DEPARTMENT = frozenset({"dispatched", "accepted", "handled"})
 DEFAULT_WEEKDAY, DEFAULT_HOUR = 1, 12
 
 

@@ -143,6 +143,9 @@ class TicketsProjection(Projection):
         "\n".join(t.create() for t in (TICKETS, REPORTS, WISHES, NAMES))
         + """
     CREATE INDEX IF NOT EXISTS tickets_dispatched ON tickets (dispatched_at);
+    -- A ticket's status is the grid's own state; rows folded before that used two names of their own.
+    UPDATE tickets SET status = 'reported_back' WHERE status = 'reported';
+    UPDATE tickets SET status = 'dispatched' WHERE status = 'reopened';
     """
     )
 
@@ -209,7 +212,7 @@ def _evolve_ticket(row: dict, kind: str, d: dict) -> None:
     elif kind == _TICKET_REPORTED_BACK:
         row["reported_at"] = moment(d, "reported_at")
         row["reported_on_time"] = flag(d, "on_time")
-        row["status"] = "reported"
+        row["status"] = "reported_back"
     elif kind == _TICKET_VERIFIED:
         row["status"] = "verified" if d.get("passed", True) else "accepted"
     elif kind == _TICKET_CLOSED:
@@ -226,7 +229,7 @@ def _evolve_ticket(row: dict, kind: str, d: dict) -> None:
         row["satisfaction"] = text(d, "satisfaction")
     elif kind == _TICKET_REOPENED:
         row.update(
-            status="reopened",
+            status="dispatched",  # back with its department, as the grid has it
             reopens=row["reopens"] + 1,
             rounds=row["rounds"] + 1,
             accept_by=moment(d, "accept_by"),
