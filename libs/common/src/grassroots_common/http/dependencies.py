@@ -127,32 +127,41 @@ class ReadAfter:
     """``?after=<position>``: wait (bounded) until a projection has applied that command's events.
 
     ``ReadAfter(LogsProjection)`` names the read model by its class; the position is in its one
-    source's store (name ``source`` for a projection that reads several)."""
+    source's store (name ``source`` for a projection that reads several). ``joined``: the read
+    models of the same source that the route's answer joins in (a ticket with its report's
+    co-reporters), waited for too; the answer states the first one's positions."""
 
-    def __init__(self, projection: type[Projection], source: str | None = None) -> None:
+    def __init__(
+        self, projection: type[Projection], source: str | None = None, *, joined: tuple[type[Projection], ...] = ()
+    ) -> None:
         if source is None:
             if len(projection.sources) != 1:
                 raise ValueError(f"{projection.__name__} reads {projection.sources}: name the source")
             source = projection.sources[0]
+        if unread := [p.__name__ for p in joined if source not in p.sources]:
+            raise ValueError(f"{unread} do not read {source}")
         self.projection = projection
         self.name = projection.name
         self.source = source
+        self.waited = (projection.name, *(p.name for p in joined))
 
     async def __call__(self, runtime: RuntimeDep, after: AfterQuery = None) -> dict[str, dict[str, int | str]]:
-        if after is not None and (target := await self._target(runtime, after)) is not None:
-            await wait_for_position(
-                runtime.pool, self.name, self.source, target, timeout=runtime.settings.read_wait_max
-            )
+        if after is not None:
+            for name in self.waited:
+                if (target := await self._target(runtime, name, after)) is not None:
+                    await wait_for_position(
+                        runtime.pool, name, self.source, target, timeout=runtime.settings.read_wait_max
+                    )
         return await read_position(runtime.pool, self.name)
 
-    async def _target(self, runtime: Runtime, after: str) -> str | None:
+    async def _target(self, runtime: Runtime, name: str, after: str) -> str | None:
         """The position to wait for. ``after`` itself when the command behind it raised an event this
         read model handles. Otherwise the read model's own last event shortly before it (a read
         model filtered to other types never reaches ``after``, so waiting for it would only time
         out; a read joined to another one, the roster beside the logs, still needs what was written
         just before); None when there is none. Known only for the service's own store; for another
         service's position, ``after``."""
-        projection = next((p for p in runtime.projections if p.name == self.name), None)
+        projection = next((p for p in runtime.projections if p.name == name), None)
         if projection is None or self.source != runtime.settings.service or projection.event_types is None:
             return after
         target = StorePosition.parse(after)

@@ -31,12 +31,13 @@ from grid.api.models import (
 )
 from grid.domain.ticket import STATE_NAMES
 from grid.handlers import tickets as handlers
-from grid.projections import TicketsProjection
+from grid.projections import ReportsProjection, TicketsProjection
 
 router = api_router(prefix="/api/v1/tickets", tags=["tickets"])
 
 TicketPath = Annotated[str, Path(pattern=ID_PATTERN)]
-Positions = Annotated[dict, Depends(ReadAfter(TicketsProjection))]
+# A ticket is read with its report's co-reporters (who may read it): both read models are waited for.
+Positions = Annotated[dict, Depends(ReadAfter(TicketsProjection, joined=(ReportsProjection,)))]
 
 
 class DispatchBody(Body):
