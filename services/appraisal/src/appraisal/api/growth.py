@@ -13,7 +13,7 @@ from appraisal import authz, handlers, queries
 from appraisal.api.deps import UnitId
 from appraisal.domain.annual import DEFAULT_EXCELLENT_RATIO
 from appraisal.domain.quarter import QUARTER_PATTERN
-from appraisal.projections import GrowthProjection
+from appraisal.projections import GrowthProjection, RosterProjection
 from grassroots_common.commands import CommandResult
 from grassroots_common.contracts.appraisal import AnnualGrade, ResultUseKind
 from grassroots_common.fields import Key, Text
@@ -28,7 +28,7 @@ from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 
 router = api_router(prefix="/api/v1", tags=["annual review, reminders, result use"])
-Positions = Annotated[dict, Depends(ReadAfter(GrowthProjection))]
+Positions = Annotated[dict, Depends(ReadAfter(GrowthProjection, joined=(RosterProjection,)))]
 Year = Annotated[int, Path(ge=2020, le=2100)]
 PersonId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", examples=["p_0192"])]
 ReminderId = Annotated[str, Path(min_length=1, max_length=60)]

@@ -74,8 +74,7 @@ async def list_logs(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, Depends(ReadAfter(LogsProjection))],
-    roster_read: Annotated[dict, Depends(ReadAfter(RosterProjection))],  # joined: the people and their chains
+    positions: Annotated[dict, Depends(ReadAfter(LogsProjection, joined=(RosterProjection,)))],
     person: Annotated[str | None, Query(max_length=80)] = None,
     week: Annotated[str | None, Query(pattern=WEEK_PATTERN)] = None,
 ) -> Page[LogOut]:
@@ -159,8 +158,7 @@ async def log_status(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, Depends(ReadAfter(LogsProjection))],
-    roster_read: Annotated[dict, Depends(ReadAfter(RosterProjection))],  # joined: the people and their chains
+    positions: Annotated[dict, Depends(ReadAfter(LogsProjection, joined=(RosterProjection,)))],
     week: Annotated[str, Query(pattern=WEEK_PATTERN)],
     unit: Annotated[str | None, Query(max_length=40)] = None,
     state: Annotated[Literal["missing", "late", "on_time"] | None, Query()] = None,

@@ -11,14 +11,14 @@ from fastapi import Depends
 from pydantic import Field
 
 from appraisal import authz, queries
-from appraisal.projections import QuartersProjection
+from appraisal.projections import QuartersProjection, RosterProjection
 from grassroots_common.http.dependencies import PrincipalDep, ReadAfter, RuntimeDep
 from grassroots_common.http.models import Answer
 from grassroots_common.paging import Page, PageDep
 from grassroots_common.routing import api_router
 
 router = api_router(prefix="/api/v1/me", tags=["me"])
-Positions = Annotated[dict, Depends(ReadAfter(QuartersProjection))]
+Positions = Annotated[dict, Depends(ReadAfter(QuartersProjection, joined=(RosterProjection,)))]
 
 
 class PeerReviewItemOut(Answer):

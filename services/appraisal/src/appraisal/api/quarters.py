@@ -22,7 +22,7 @@ from appraisal.domain.quarter import (
     DEFAULT_PUBLICATION_WORKDAYS,
     QUARTER_PATTERN,
 )
-from appraisal.projections.quarters import QuartersProjection
+from appraisal.projections import QuartersProjection, RosterProjection
 from appraisal.workbook import XLSX, attachment, quarter_workbook
 from grassroots_common.as_of import as_of as past
 from grassroots_common.as_of import check_as_of
@@ -52,7 +52,7 @@ Scores = Annotated[
 ]
 Comment = Annotated[Text, Field(min_length=2, max_length=500, examples=["工作扎实，按时完成各项任务"])]
 Reason = Annotated[Text, Field(min_length=2, max_length=500, examples=["第三季度牵头完成换届筹备，表现突出"])]
-Positions = Annotated[dict, Depends(ReadAfter(QuartersProjection))]
+Positions = Annotated[dict, Depends(ReadAfter(QuartersProjection, joined=(RosterProjection,)))]
 
 
 class OpenQuarterBody(Body):

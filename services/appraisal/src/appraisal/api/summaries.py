@@ -57,8 +57,7 @@ async def list_summaries(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     page: PageDep,
-    positions: Annotated[dict, Depends(ReadAfter(LogsProjection))],
-    roster_read: Annotated[dict, Depends(ReadAfter(RosterProjection))],  # joined: the people and their chains
+    positions: Annotated[dict, Depends(ReadAfter(LogsProjection, joined=(RosterProjection,)))],
     person: Annotated[str | None, Query(max_length=40)] = None,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Page[SummaryOut]:

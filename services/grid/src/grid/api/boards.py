@@ -25,11 +25,11 @@ from grid import authz, queries
 from grid.api.models import ID_PATTERN, TicketOut
 from grid.api.tickets import enrich
 from grid.domain.ticket import STATE_NAMES
-from grid.projections.tickets import TicketsProjection
+from grid.projections import HierarchyProjection, ReportsProjection, TicketsProjection
 
 router = api_router(prefix="/api/v1", tags=["boards and figures"])
 
-Positions = Annotated[dict, Depends(ReadAfter(TicketsProjection))]
+Positions = Annotated[dict, Depends(ReadAfter(TicketsProjection, joined=(ReportsProjection, HierarchyProjection)))]
 STATE_FILTER = f"^({'|'.join(STATE_NAMES)})$"
 
 

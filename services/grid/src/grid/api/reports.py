@@ -20,12 +20,12 @@ from grid import authz, queries
 from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, ReportOut, TwinOut, UploadIds
 from grid.domain.report import REJOIN_DAYS, TWIN_RADIUS_M
 from grid.handlers import reports as handlers
-from grid.projections import ReportsProjection
+from grid.projections import HierarchyProjection, ReportsProjection, TicketsProjection
 
 router = api_router(prefix="/api/v1/reports", tags=["patrol reports"])
 
 ReportPath = Annotated[str, Path(pattern=ID_PATTERN)]
-Positions = Annotated[dict, Depends(ReadAfter(ReportsProjection))]
+Positions = Annotated[dict, Depends(ReadAfter(ReportsProjection, joined=(TicketsProjection, HierarchyProjection)))]
 
 
 class FileReportBody(Body):

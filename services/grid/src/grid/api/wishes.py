@@ -19,12 +19,12 @@ from grid import authz, queries
 from grid.api.models import CATEGORY_PATTERN, ID_PATTERN, Id, ResourceOut, UploadIds, WishOut
 from grid.domain.wish import WISH_STATES
 from grid.handlers import wishes as handlers
-from grid.projections import WishesProjection
+from grid.projections import HierarchyProjection, WishesProjection
 
 router = api_router(prefix="/api/v1", tags=["micro-wishes"])
 
 WishPath = Annotated[str, Path(pattern=ID_PATTERN)]
-Positions = Annotated[dict, Depends(ReadAfter(WishesProjection))]
+Positions = Annotated[dict, Depends(ReadAfter(WishesProjection, joined=(HierarchyProjection,)))]
 LISTS = {
     "demand": ("open",),
     "service": ("claimed", "fulfilled", "revisited"),
