@@ -28,7 +28,7 @@ function lagOf(projection) {
 
 function sourcesText(projection) {
   return projection.sources
-    .map((s) => `${s.source}：${fmtNumber(s.checkpoint)} / ${s.stream_last_sequence === null ? "—" : fmtNumber(s.stream_last_sequence)}`)
+    .map((s) => `${SERVICE_NAMES[s.source] || s.source}：${fmtNumber(s.checkpoint)} / ${s.stream_last_sequence === null ? "—" : fmtNumber(s.stream_last_sequence)}`)
     .join("；");
 }
 
@@ -54,7 +54,7 @@ function overviewOf(service, answer, user) {
       ? h(
           "p",
           { class: "small", dataset: { relay: answer.relay.stream } },
-          `事件流 ${answer.relay.stream}：已发布至 ${answer.relay.published_position}，待发布 ${fmtNumber(answer.relay.lag_events)} 条 `,
+          `${SERVICE_NAMES[service] || service}事件流（${answer.relay.stream}）：已发布至 ${answer.relay.published_position}，待发布 ${fmtNumber(answer.relay.lag_events)} 条 `,
           answer.relay.lag_events ? badge("发布积压", "warn") : badge("已同步", "ok"),
         )
       : h("p", { class: "small muted" }, "此服务不发布事件流。"),
