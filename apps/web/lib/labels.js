@@ -47,7 +47,8 @@ export const WISH_STATES = {
 export const WISH_SATISFACTION = { satisfied: "满意", basically: "基本满意", unsatisfied: "不满意" };
 
 /** How urgent a patrol report is (`Urgency`, contracts/grid.py). */
-export const URGENCIES = { normal: "一般", urgent: "紧急", emergency: "特急" };
+// The same code reads the same word wherever it stands: an "emergency" report and an "emergency" ticket are 紧急.
+export const URGENCIES = { normal: "一般", urgent: "较急", emergency: "紧急" };
 
 /** A ticket's kind, which decides its time limit (`TicketKind`, grid `domain/deadlines.py` KIND_NAMES). */
 export const TICKET_KINDS = { emergency: "紧急", consultation: "咨询", help_request: "求助", complaint: "投诉" };

@@ -242,7 +242,7 @@ function reportRow(r, reload, user) {
   return h(
     "li",
     { class: "report", dataset: { report: r.report_id } },
-    h("div", { class: "spread" }, h("span", { class: "title" }, r.text), h("span", { class: "row" }, badge(label, tone), r.urgency !== "normal" ? badge(r.urgency === "emergency" ? "特急" : "紧急", "bad") : null)),
+    h("div", { class: "spread" }, h("span", { class: "title" }, r.text), h("span", { class: "row" }, badge(label, tone), r.urgency !== "normal" ? badge(labelOf(URGENCIES, r.urgency, "紧急"), "bad") : null)),
     h("p", { class: "muted small" }, `${categoryName(r.category)} · ${r.address} · ${r.reporter_name} · ${fmtDateTime(r.filed_at)}`),
     r.resolution ? h("p", {}, `处理结果：${r.resolution}`) : null,
     r.escalation_reason ? h("p", {}, `上报原因：${r.escalation_reason}`) : null,
