@@ -14,13 +14,40 @@ from appraisal.demo.cast import Person
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.events import Metadata, NewEvent
 from grassroots_common.runtime import Runtime
+from grassroots_common.workdays import CHINA
+
+# Reviews, grades and reminders are office work: they happen between 08:30 and 18:00, China time.
+_OFFICE = (dt.time(8, 30), dt.time(18))
+
+
+def _office_windows(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The office hours between ``start`` and ``end``, day by day."""
+    windows = []
+    day = start.astimezone(CHINA).date()
+    while (opens := dt.datetime.combine(day, _OFFICE[0], tzinfo=CHINA)) < end:
+        closes = dt.datetime.combine(day, _OFFICE[1], tzinfo=CHINA)
+        if (a := max(opens, start)) < (b := min(closes, end)):
+            windows.append((a, b))
+        day += dt.timedelta(days=1)
+    return windows
 
 
 def _spread(events: list[NewEvent], start: dt.datetime, end: dt.datetime, rng: random.Random) -> list[NewEvent]:
-    """Give decided events realistic times, in order, between ``start`` and ``end``."""
-    span = (end - start).total_seconds()
-    times = sorted(start + dt.timedelta(seconds=rng.random() * span) for _ in events)
+    """Give decided events realistic times, in order, between ``start`` and ``end``: in office
+    hours where the span holds any (one draw an event, as a point along those hours)."""
+    windows = _office_windows(start, end) or [(start, end)]
+    total = sum((b - a).total_seconds() for a, b in windows)
+    times = sorted(_along(windows, rng.random() * total) for _ in events)
     return [dataclasses.replace(e, occurred_at=t) for e, t in zip(events, times, strict=True)]
+
+
+def _along(windows: list[tuple[dt.datetime, dt.datetime]], seconds: float) -> dt.datetime:
+    """The moment ``seconds`` into the windows laid end to end."""
+    for a, b in windows:
+        if seconds < (length := (b - a).total_seconds()):
+            return a + dt.timedelta(seconds=seconds)
+        seconds -= length
+    return windows[-1][1]
 
 
 def _at(events: list[NewEvent], moment: dt.datetime) -> list[NewEvent]:
