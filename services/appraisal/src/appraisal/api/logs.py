@@ -167,12 +167,11 @@ async def log_status(
     rows, total, counts = await queries.log_status(
         runtime.pool, unit=unit, week=week, only=state, reviewer=reviewer, limit=page.limit, offset=page.offset
     )
-    return LogStatusPage(
-        items=[LogStateOut.model_validate(dict(r)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
+    return LogStatusPage.of(
+        [LogStateOut.model_validate(dict(r)) for r in rows],
+        total,
+        page,
+        positions,
         week=week,
         **dict(counts),
     )
