@@ -80,15 +80,7 @@ async def list_logs(
     week: Annotated[str | None, Query(pattern=WEEK_PATTERN)] = None,
 ) -> Page[LogOut]:
     scope = await records_scope(runtime, principal, person, "周纪实", "not_your_log")
-    rows, total = await queries.list_logs(
-        runtime.pool,
-        person=scope.person,
-        unit=scope.unit,
-        week=week,
-        reviewer=scope.reviewer,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    rows, total = await queries.list_logs(runtime.pool, scope, week=week, limit=page.limit, offset=page.offset)
     return Page[LogOut].of([LogOut.model_validate(dict(r)) for r in rows], total, page, positions)
 
 

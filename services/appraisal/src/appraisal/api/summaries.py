@@ -64,13 +64,5 @@ async def list_summaries(
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Page[SummaryOut]:
     scope = await records_scope(runtime, principal, person, "月小结", "not_your_summary")
-    rows, total = await queries.list_summaries(
-        runtime.pool,
-        person=scope.person,
-        unit=scope.unit,
-        month=month,
-        reviewer=scope.reviewer,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    rows, total = await queries.list_summaries(runtime.pool, scope, month=month, limit=page.limit, offset=page.offset)
     return Page[SummaryOut].of([SummaryOut.model_validate(dict(r)) for r in rows], total, page, positions)
