@@ -20,10 +20,9 @@ from reporting.main import create_app
 from reporting.notify import WebhookNotifier, notifier_from
 from reporting.projections import PROJECTIONS
 
-from ..appraisal_data import UNIT, log_submitted, person_enrolled
-
 # Friday of 2026-W48 at 14:00 Beijing time: within three days of the week's log deadline.
 FRIDAY = dt.datetime(2026, 11, 27, 14, 0, tzinfo=CHINA)
+UNIT = "u-zzb"
 CHAIN = {"section_chief_id": "chief", "deputy_leader_id": None, "principal_leader_id": None}
 _sequence = itertools.count(1)
 
@@ -33,11 +32,19 @@ def recorded(type_: str, data: dict) -> RecordedEvent:
 
 
 def enrolled(person: str) -> RecordedEvent:
-    return recorded("PersonEnrolled", person_enrolled(person, CHAIN if person != "chief" else {}))
+    return recorded(
+        "PersonEnrolled",
+        {"unit_id": UNIT, "person_id": person, "person_name": f"姓名{person}", "section_id": "s1",
+         "chain": CHAIN if person != "chief" else {}, "enrolled_on": "2026-01-05"},
+    )  # fmt: skip
 
 
 def submitted(person: str, week: str) -> RecordedEvent:
-    return recorded("LogSubmitted", log_submitted(person, week))
+    return recorded(
+        "LogSubmitted",
+        {"unit_id": UNIT, "person_id": person, "person_name": "x", "week": week, "items": [],
+         "submitted_at": "2026-11-25T02:00:00+00:00", "deadline": "2026-11-30T04:00:00+00:00", "late": False},
+    )  # fmt: skip
 
 
 def dispatched(ticket_id: str, deadline: dt.datetime) -> RecordedEvent:

@@ -13,8 +13,7 @@ from reporting.dispatch import sendable
 from reporting.projections.inbox import InboxRows
 from reporting.projections.tickets import _evolve_ticket, _new_ticket
 
-from ..appraisal_data import UNIT, log_submitted, person_enrolled
-
+UNIT = "u-zzb"
 CHAIN = {"section_chief_id": "chief", "deputy_leader_id": "deputy", "principal_leader_id": "boss"}
 # Wednesday of 2026-W48 (23–29 November), Beijing time.
 WEDNESDAY = dt.datetime(2026, 11, 25, 10, 0, tzinfo=CHINA)
@@ -25,11 +24,19 @@ def recorded(type_: str, data: dict) -> RecordedEvent:
 
 
 def enrolled(person: str, chain: dict | None = None, on: str = "2026-01-05") -> RecordedEvent:
-    return recorded("PersonEnrolled", person_enrolled(person, chain if chain is not None else CHAIN, on))
+    return recorded(
+        "PersonEnrolled",
+        {"unit_id": UNIT, "person_id": person, "person_name": f"姓名{person}", "section_id": "s1",
+         "chain": chain if chain is not None else CHAIN, "enrolled_on": on},
+    )  # fmt: skip
 
 
 def submitted(person: str, week: str) -> RecordedEvent:
-    return recorded("LogSubmitted", log_submitted(person, week))
+    return recorded(
+        "LogSubmitted",
+        {"unit_id": UNIT, "person_id": person, "person_name": "x", "week": week, "items": [],
+         "submitted_at": "2026-11-25T02:00:00+00:00", "deadline": "2026-11-30T04:00:00+00:00", "late": False},
+    )  # fmt: skip
 
 
 def fold(*events: RecordedEvent) -> InboxRows:
