@@ -17,9 +17,7 @@ import argparse
 import asyncio
 import contextlib
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -29,15 +27,14 @@ from typing import Annotated
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
 import asyncpg  # noqa: E402
-import httpx  # noqa: E402
 import orjson  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from pydantic import BaseModel, Field  # noqa: E402
 
 from appraisal.domain.weeks import WEEK_PATTERN  # noqa: E402
-from grassroots_cli.wrk import run_wrk  # noqa: E402
+from grassroots_cli.bench_kit import embedded_servers, require_wrk, service_env, start_service, wait_ready, wrk  # noqa: E402
 from grassroots_common.auth import mint_token  # noqa: E402
-from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, ensure_database, free_port  # noqa: E402
+from grassroots_common.embedded import dsn_for, ensure_database, free_port  # noqa: E402
 from grassroots_common.jetstream import StreamSpec, connect, ensure_stream  # noqa: E402
 
 SECRET = "bench-" + os.urandom(24).hex()
@@ -116,23 +113,6 @@ def serve_baseline(port: int, dsn: str, nats_url: str) -> None:
 # --- the run -----------------------------------------------------------------------------------
 
 
-def wrk(url: str, script: str, seconds: int, folder: Path) -> dict[str, float]:
-    path = folder / f"s{time.monotonic_ns()}.lua"
-    path.write_text(script)
-    run = run_wrk(url, path, seconds, connections=32, threads=1)
-    return {"rps": run.rps, "requests": run.requests, "errors": run.errors, "p50_ms": run.p50_ms, "p99_ms": run.p99_ms}
-
-
-async def wait_ready(base: str, path: str) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(300):
-            with contextlib.suppress(httpx.TransportError):
-                if (await client.get(path)).status_code < 500:
-                    return
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{base} did not become ready")
-
-
 def tokens() -> list[str]:
     return [
         mint_token(SECRET, f"p_{n:04d}", f"干部{n:04d}", ["staff"], {"unit": f"u_{n % UNITS:02d}"})
@@ -145,26 +125,14 @@ async def rush(admin_dsn: str, nats_url: str, folder: Path, seconds: int) -> tup
     await ensure_database(admin_dsn, "bench_baseline")
     dsn, baseline_dsn = dsn_for(admin_dsn, "bench_appraisal"), dsn_for(admin_dsn, "bench_baseline")
     port, baseline_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": dsn,
-        "NATS_URL": nats_url,
-        "NATS_PREFIX": "benchrush",
-        "JWT_SECRET": SECRET,
-        "DATA_DIR": str(folder / "data"),
-        "LOG_LEVEL": "warning",
-    }
-    service = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "uvicorn", "appraisal.main:create_app", "--factory", "--port", str(port), "--log-level", "warning"),
-        env=env,
-    )
+    env = service_env(dsn, nats_url, "benchrush", SECRET, folder)
+    service = await start_service("appraisal.main:create_app", port, env)
     baseline = await asyncio.create_subprocess_exec(
         sys.executable, __file__, "--serve-baseline", str(baseline_port), baseline_dsn, nats_url
     )
     try:
         base, baseline_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{baseline_port}"
-        await wait_ready(base, "/readyz")
+        await wait_ready(base)
         await wait_ready(baseline_base, "/docs")
         people = ",".join(f'"{t}"' for t in tokens())
         weeks = ",".join(f'"{w}"' for w in WEEKS)
@@ -194,21 +162,10 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="5-second runs instead of 15")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is missing: apt-get install -y wrk")
+    require_wrk()
     seconds = 5 if args.quick else 15
-    folder = Path(tempfile.mkdtemp(prefix="appraisal-bench-"))
-    os.chmod(folder, 0o755)
-    nats = NatsServer(folder / "nats", free_port())
-    nats.start()
-    pg = EmbeddedPostgres(folder / "pg")
-    admin_dsn = pg.start()
-    try:
-        figure, minimal, caught_up, streams = await rush(admin_dsn, nats.url, folder, seconds)
-    finally:
-        nats.stop()
-        pg.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+    with embedded_servers("appraisal-bench-") as (folder, admin_dsn, nats_url):
+        figure, minimal, caught_up, streams = await rush(admin_dsn, nats_url, folder, seconds)
 
     print()
     print(f"Deadline rush: {PEOPLE:,} people × new weekly logs, wrk 1 thread × 32 connections, {seconds} s, loopback")

@@ -18,9 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from grassroots_cli.bench import WRK_SCRIPT, _wait_ready, _warm_up, _wrk
+from grassroots_cli.bench import _wait_ready, _warm_up, _wrk, wrk_inputs
 from grassroots_cli.cluster import NATS_NODES, Cluster
-from grassroots_common.auth import mint_token
 from grassroots_common.embedded import free_port
 
 
@@ -58,13 +57,7 @@ def main() -> None:
             )
         _wait_ready(f"http://127.0.0.1:{one_port}/healthz", folder / "logs" / "gateway-one.log")
         secret = (folder / "keys" / "jwt.secret").read_text().strip()
-        tokens = [
-            mint_token(secret, f"bp{i:05d}", f"测试{i}", ["staff"], {"unit": f"u{i % 62:02d}"}) for i in range(1352)
-        ]
-        token_file = folder / "tokens.txt"
-        token_file.write_text("\n".join(tokens) + "\n")
-        script = folder / "post.lua"
-        script.write_text(WRK_SCRIPT)
+        tokens, token_file, script = wrk_inputs(secret, folder)
         targets = {
             1: f"http://127.0.0.1:{one_port}/api/appraisal/api/v1/logs",
             2: f"{cluster.url}/api/appraisal/api/v1/logs",

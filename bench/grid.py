@@ -17,9 +17,7 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -30,10 +28,10 @@ import httpx
 # Run as a script, this file's folder comes first on sys.path and its name would shadow the grid package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
-from grassroots_cli.wrk import run_wrk  # noqa: E402
+from grassroots_cli.bench_kit import embedded_servers, require_wrk, service_env, start_service, wait_ready, wrk  # noqa: E402
 from grassroots_common.auth import mint_token  # noqa: E402
 from grassroots_common.calendar_projection import load_calendar  # noqa: E402
-from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, ensure_database, free_port  # noqa: E402
+from grassroots_common.embedded import dsn_for, ensure_database, free_port  # noqa: E402
 from grassroots_common.events import SYSTEM, NewEvent, event_class  # noqa: E402
 from grassroots_common.runtime import Runtime  # noqa: E402
 from grassroots_common.settings import ServiceSettings  # noqa: E402
@@ -70,27 +68,8 @@ wrk.headers["Authorization"] = "Bearer {token}"
 """
 
 
-def wrk(url: str, script: str, seconds: int, connections: int, threads: int, folder: Path) -> dict[str, float]:
-    path = folder / f"s{time.monotonic_ns()}.lua"
-    path.write_text(script)
-    run = run_wrk(url, path, seconds, connections=connections, threads=threads)
-    return {"rps": run.rps, "ok_rps": run.ok_rps, "requests": run.requests, "errors": run.errors, "p99_ms": run.p99_ms}
-
-
 def token(sub: str, roles: list[str], **scopes: str) -> str:
     return mint_token(SECRET, sub, sub, roles, scopes)
-
-
-async def wait_ready(base: str) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(300):
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError("grid API did not become ready")
 
 
 async def setup(base: str) -> None:
@@ -109,36 +88,23 @@ async def http_bench(admin_dsn: str, nats_url: str, folder: Path, seconds: int) 
     dsn = dsn_for(admin_dsn, "bench_grid_http")
     await ensure_database(admin_dsn, "bench_grid_http")
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": dsn,
-        "NATS_URL": nats_url,
-        "NATS_PREFIX": "benchhttp",
-        "JWT_SECRET": SECRET,
-        "DATA_DIR": str(folder / "data"),
-        "LOG_LEVEL": "warning",
-        "GRID_SCHEDULER_INTERVAL_SECONDS": "3600",
-    }
-    server = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "uvicorn", "grid.main:create_app", "--factory", "--port", str(port), "--log-level", "warning"),
-        env=env,
-    )
+    env = service_env(dsn, nats_url, "benchhttp", SECRET, folder, GRID_SCHEDULER_INTERVAL_SECONDS="3600")
+    server = await start_service("grid.main:create_app", port, env)
     base = f"http://127.0.0.1:{port}"
     try:
         await wait_ready(base)
         await setup(base)
         admin = token("ca", ["community_admin"], community="com_bench")
         urban = token("dh", ["department"], department="dep_urban")
-        healthz = wrk(base + "/healthz", GET_LUA.format(token=admin), seconds, 32, 2, folder)
-        dispatch = wrk(base + "/api/v1/tickets", DISPATCH_LUA.format(token=admin), seconds, 32, 2, folder)
+        healthz = wrk(base + "/healthz", GET_LUA.format(token=admin), seconds, folder, threads=2)
+        dispatch = wrk(base + "/api/v1/tickets", DISPATCH_LUA.format(token=admin), seconds, folder, threads=2)
         conn = await asyncpg.connect(dsn)
         ids = [r["stream_id"] for r in await conn.fetch("SELECT stream_id FROM events WHERE type = 'TicketDispatched'")]
         await conn.close()
         script = ACCEPT_LUA.format(ids=",".join(f'"{i}"' for i in ids), token=urban)
         # One wrk thread: the counter hands every ticket out once, so each request accepts a new ticket.
-        accept = wrk(base + "/", script, max(1, seconds // 2), 32, 1, folder)
-        healthz_one = wrk(base + "/healthz", GET_LUA.format(token=urban), max(1, seconds // 2), 32, 1, folder)
+        accept = wrk(base + "/", script, max(1, seconds // 2), folder)
+        healthz_one = wrk(base + "/healthz", GET_LUA.format(token=urban), max(1, seconds // 2), folder)
         return [
             ("dispatch (POST /tickets)", dispatch, healthz),
             (f"accept (of {len(ids)} tickets)", accept, healthz_one),
@@ -260,24 +226,13 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="shorter runs and 20,000 tickets")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is missing: apt-get install -y wrk")
+    require_wrk()
     seconds = 3 if args.quick else 10
     open_tickets = 20_000 if args.quick else 100_000
     due = open_tickets // 100
-    folder = Path(tempfile.mkdtemp(prefix="grid-bench-"))
-    os.chmod(folder, 0o755)
-    nats = NatsServer(folder / "nats", free_port())
-    nats.start()
-    pg = EmbeddedPostgres(folder / "pg")
-    admin_dsn = pg.start()
-    try:
-        http = await http_bench(admin_dsn, nats.url, folder, seconds)
-        sched = await scheduler_bench(admin_dsn, nats.url, open_tickets, due)
-    finally:
-        nats.stop()
-        pg.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+    with embedded_servers("grid-bench-") as (folder, admin_dsn, nats_url):
+        http = await http_bench(admin_dsn, nats_url, folder, seconds)
+        sched = await scheduler_bench(admin_dsn, nats_url, open_tickets, due)
 
     print()
     print(

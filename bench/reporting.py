@@ -14,12 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -28,8 +25,9 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
 from grassroots_cli.bench_histories import Scale, appraisal_events, envelopes, grid_events, village_events  # noqa: E402
+from grassroots_cli.bench_kit import embedded_servers  # noqa: E402
 from grassroots_common.db import create_pool  # noqa: E402
-from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, ensure_database, free_port  # noqa: E402
+from grassroots_common.embedded import dsn_for, ensure_database  # noqa: E402
 from grassroots_common.events import RecordedEvent  # noqa: E402
 from grassroots_common.jetstream import StreamSpec, connect, ensure_stream  # noqa: E402
 from grassroots_common.migrations import migrate  # noqa: E402
@@ -111,20 +109,14 @@ async def _apply_rate(pool, projection, sample: dict[str, list[RecordedEvent]], 
 
 async def main(quick: bool) -> None:
     total_target = 100_000 if quick else 1_000_000
-    folder = Path(tempfile.mkdtemp(prefix="grassroots-bench-reporting-"))
-    os.chmod(folder, 0o755)
-    nats = NatsServer(folder / "nats", free_port())
-    pg = EmbeddedPostgres(folder / "pg")
-    nats.start()
-    admin = pg.start()
-    try:
+    with embedded_servers("grassroots-bench-reporting-") as (_, admin, nats_url):
         await ensure_database(admin, "reporting")
         pool = await create_pool(dsn_for(admin, "reporting"), max_size=8)
         async with pool.acquire() as conn:
             await migrate(conn, "reporting")
         for p in PROJECTIONS:
             await install(pool, p)
-        nc = await connect(nats.url, "bench-reporting")
+        nc = await connect(nats_url, "bench-reporting")
         js = nc.jetstream(timeout=30.0)
 
         began = time.perf_counter()
@@ -211,10 +203,6 @@ async def main(quick: bool) -> None:
             rows.append((f"generate and store the {kind} notice ({units} units)", ms, "ms", figure_ms))
         for label, value, unit, baseline in rows:
             print(f"{label:<62}{value:>10,.1f} {unit:<4}{value / baseline:>12.2f}x")
-    finally:
-        nats.stop()
-        pg.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

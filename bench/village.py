@@ -20,23 +20,20 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import asyncpg
-import httpx
 
 # Run as a script, this file's folder comes first on sys.path and its name would shadow the village package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
-from grassroots_cli.wrk import run_wrk  # noqa: E402
+from grassroots_cli.bench_kit import embedded_servers, require_wrk, service_env, start_service, wait_ready, wrk  # noqa: E402
 from grassroots_common.auth import mint_token  # noqa: E402
-from grassroots_common.embedded import EmbeddedPostgres, NatsServer, dsn_for, ensure_database, free_port  # noqa: E402
+from grassroots_common.embedded import dsn_for, ensure_database, free_port  # noqa: E402
 from grassroots_common.events import RecordedEvent  # noqa: E402
 from grassroots_common.projections.projection import Projection, binding  # noqa: E402
 from grassroots_common.projections.rebuild import rebuild  # noqa: E402
@@ -64,13 +61,6 @@ class ReplayOnly(Projection):
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         return None
-
-
-def wrk(url: str, token: str, seconds: int, folder: Path) -> dict[str, float]:
-    script = folder / f"s{time.monotonic_ns()}.lua"
-    script.write_text(GET_LUA.format(token=token))
-    run = run_wrk(url, script, seconds, connections=16, threads=2)
-    return {"rps": run.rps, "errors": run.errors, "p99_ms": run.p99_ms}
 
 
 async def caught_up(runtime: Runtime, total: int, timeout: float = 120.0) -> float:
@@ -136,93 +126,74 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="shorter HTTP runs and fewer repetitions")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is missing: apt-get install -y wrk")
+    require_wrk()
     seconds, runs = (3, 10) if args.quick else (8, 30)
-    folder = Path(tempfile.mkdtemp(prefix="village-bench-"))
-    os.chmod(folder, 0o755)
-    nats = NatsServer(folder / "nats", free_port())
-    nats.start()
-    pg = EmbeddedPostgres(folder / "pg")
-    admin_dsn = pg.start()
-    await ensure_database(admin_dsn, "bench_village")
-    dsn = dsn_for(admin_dsn, "bench_village")
-    settings = ServiceSettings(
-        service="village",
-        database_url=dsn,
-        nats_url=nats.url,
-        nats_prefix="bench",
-        jwt_secret=SECRET,
-        log_level="warning",
-    )
-    runtime = await Runtime.start(settings, migrations_package="village", publishes=True, projections=PROJECTIONS)
-    server = None
-    try:
-        started = time.perf_counter()
-        events = await seed_years(runtime, YEARS, TODAY)
-        seed_seconds = time.perf_counter() - started
-        catch_up = await caught_up(runtime, events)
-        await runtime.pool.execute("ANALYZE")
-
-        year = TODAY.year
-        dashboard = await queries.dashboard(runtime.pool, year=year, today=TODAY, town_id=None)
-        naive = await naive_dashboard(runtime.pool, year)
-        totals = dashboard["totals"]
-        assert naive["funds"] == totals["funds_integrated_fen"] and naive["bonus"] == totals["bonus_fen"]
-        assert naive["subsidy"] == totals["subsidy_fen"] and naive["invested"] == totals["investment_attracted_fen"]
-        query_s = await timed_median(
-            lambda: queries.dashboard(runtime.pool, year=year, today=TODAY, town_id=None), runs
+    with embedded_servers("village-bench-") as (folder, admin_dsn, nats_url):
+        await ensure_database(admin_dsn, "bench_village")
+        dsn = dsn_for(admin_dsn, "bench_village")
+        settings = ServiceSettings(
+            service="village",
+            database_url=dsn,
+            nats_url=nats_url,
+            nats_prefix="bench",
+            jwt_secret=SECRET,
+            log_level="warning",
         )
-        town_s = await timed_median(
-            lambda: queries.dashboard(runtime.pool, year=year, today=TODAY, town_id="610305107"), runs
-        )
-        naive_s = await timed_median(lambda: naive_dashboard(runtime.pool, year), max(3, runs // 5))
-
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": dsn, "NATS_URL": nats.url, "NATS_PREFIX": "bench", "JWT_SECRET": SECRET,
-               "DATA_DIR": str(folder / "data"), "LOG_LEVEL": "warning", "RUN_WORKERS": "false"}  # fmt: skip
-        server = await asyncio.create_subprocess_exec(
-            sys.executable,
-            *("-m", "uvicorn", "village.main:create_app", "--factory", "--port", str(port), "--log-level", "warning"),
-            env=env,
-        )
-        base = f"http://127.0.0.1:{port}"
-        async with httpx.AsyncClient(base_url=base) as client:
-            for _ in range(300):
-                try:
-                    if (await client.get("/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
-        token = mint_token(SECRET, "da_zzb", "赵敏", ["district_admin"])
-        healthz = wrk(base + "/healthz", token, seconds, folder)
-        http = wrk(f"{base}/api/v1/dashboards/district?year={year}", token, seconds, folder)
-
-        nc = runtime.nc
-        assert nc is not None
-        rebuilds = []
-        for projection in PROJECTIONS:
-            spec = stream_spec(settings, "village")
-            b = binding(projection, spec, "bench")
+        runtime = await Runtime.start(settings, migrations_package="village", publishes=True, projections=PROJECTIONS)
+        server = None
+        try:
             started = time.perf_counter()
-            applied = await rebuild(runtime.pool, nc, projection, [b])
-            full = time.perf_counter() - started
-            baseline = ReplayOnly(projection)
-            started = time.perf_counter()
-            await rebuild(runtime.pool, nc, baseline, [binding(baseline, spec, "bench")])
-            replay = time.perf_counter() - started
-            rebuilds.append((projection.name, applied, full, replay))
-        after = await queries.dashboard(runtime.pool, year=year, today=TODAY, town_id=None)
-        assert after["totals"] == totals, "a rebuild changed the dashboard"
-    finally:
-        if server is not None:
-            server.terminate()
-            await asyncio.wait_for(server.wait(), 10)
-        await runtime.stop()
-        nats.stop()
-        pg.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+            events = await seed_years(runtime, YEARS, TODAY)
+            seed_seconds = time.perf_counter() - started
+            catch_up = await caught_up(runtime, events)
+            await runtime.pool.execute("ANALYZE")
+
+            year = TODAY.year
+            dashboard = await queries.dashboard(runtime.pool, year=year, today=TODAY, town_id=None)
+            naive = await naive_dashboard(runtime.pool, year)
+            totals = dashboard["totals"]
+            assert naive["funds"] == totals["funds_integrated_fen"] and naive["bonus"] == totals["bonus_fen"]
+            assert naive["subsidy"] == totals["subsidy_fen"] and naive["invested"] == totals["investment_attracted_fen"]
+            query_s = await timed_median(
+                lambda: queries.dashboard(runtime.pool, year=year, today=TODAY, town_id=None), runs
+            )
+            town_s = await timed_median(
+                lambda: queries.dashboard(runtime.pool, year=year, today=TODAY, town_id="610305107"), runs
+            )
+            naive_s = await timed_median(lambda: naive_dashboard(runtime.pool, year), max(3, runs // 5))
+
+            port = free_port()
+            env = service_env(dsn, nats_url, "bench", SECRET, folder, RUN_WORKERS="false")
+            server = await start_service("village.main:create_app", port, env)
+            base = f"http://127.0.0.1:{port}"
+            await wait_ready(base)
+            get = GET_LUA.format(token=mint_token(SECRET, "da_zzb", "赵敏", ["district_admin"]))
+            healthz = wrk(base + "/healthz", get, seconds, folder, connections=16, threads=2)
+            http = wrk(
+                f"{base}/api/v1/dashboards/district?year={year}", get, seconds, folder, connections=16, threads=2
+            )
+
+            nc = runtime.nc
+            assert nc is not None
+            rebuilds = []
+            for projection in PROJECTIONS:
+                spec = stream_spec(settings, "village")
+                b = binding(projection, spec, "bench")
+                started = time.perf_counter()
+                applied = await rebuild(runtime.pool, nc, projection, [b])
+                full = time.perf_counter() - started
+                baseline = ReplayOnly(projection)
+                started = time.perf_counter()
+                await rebuild(runtime.pool, nc, baseline, [binding(baseline, spec, "bench")])
+                replay = time.perf_counter() - started
+                rebuilds.append((projection.name, applied, full, replay))
+            after = await queries.dashboard(runtime.pool, year=year, today=TODAY, town_id=None)
+            assert after["totals"] == totals, "a rebuild changed the dashboard"
+        finally:
+            if server is not None:
+                server.terminate()
+                await asyncio.wait_for(server.wait(), 10)
+            await runtime.stop()
 
     print()
     print(f"{events:,} events for 160 villages × {YEARS} years: written in {seed_seconds:.1f} s, "

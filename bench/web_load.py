@@ -26,8 +26,6 @@ from pathlib import Path
 import httpx
 
 from grassroots_cli.platform import Platform
-from grassroots_cli.services import SERVICES
-from grassroots_common.embedded import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 SLOW = {"offline": False, "latency": 400, "downloadThroughput": 50 * 1024, "uploadThroughput": 50 * 1024}
@@ -50,13 +48,7 @@ def platform_url(url: str | None) -> Iterator[str]:
         yield url.rstrip("/")
         return
     folder = Path(tempfile.mkdtemp(prefix="grassroots-webload-"))
-    running = Platform(
-        data_dir=folder,
-        port=free_port(),
-        service_ports={name: free_port() for name in SERVICES},
-        nats_port=free_port(),
-        log_format="json",
-    )
+    running = Platform.on_free_ports(folder)
     try:
         running.start()
         yield running.url

@@ -25,9 +25,7 @@ import httpx
 import pytest
 
 from grassroots_cli.platform import Platform
-from grassroots_cli.services import SERVICES
 from grassroots_common.auth import mint_token
-from grassroots_common.embedded import free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -82,13 +80,7 @@ def started_platform(**env: str) -> Iterator[Platform]:
     """A whole platform of its own (a fresh data folder, free ports), stopped and removed after.
     ``env`` is set for its processes only (they copy the environment when they start)."""
     folder = Path(tempfile.mkdtemp(prefix="grassroots-browser-"))
-    running = Platform(
-        data_dir=folder,
-        port=free_port(),
-        service_ports={name: free_port() for name in SERVICES},
-        nats_port=free_port(),
-        log_format="json",
-    )
+    running = Platform.on_free_ports(folder)
     saved = {k: os.environ.get(k) for k in env}
     try:
         os.environ.update(env)

@@ -27,7 +27,7 @@ import pytest
 from grassroots_cli.platform import Platform
 from grassroots_cli.services import SERVICES
 from grassroots_common.auth import mint_token
-from grassroots_common.embedded import dsn_for, free_port
+from grassroots_common.embedded import dsn_for
 from grassroots_common.jetstream import connect
 
 pytestmark = pytest.mark.slow
@@ -38,14 +38,7 @@ WEEK = "2026-W47"  # the week the load (conftest.py) submits
 @pytest.fixture
 def platform() -> Iterator[Platform]:
     folder = Path(tempfile.mkdtemp(prefix="grassroots-faults-"))
-    running = Platform(
-        data_dir=folder,
-        port=free_port(),
-        service_ports={name: free_port() for name in SERVICES},
-        nats_port=free_port(),
-        seed_demo=False,
-        log_format="json",
-    )
+    running = Platform.on_free_ports(folder, seed_demo=False)
     try:
         running.start(timeout=300)
         yield running

@@ -11,16 +11,13 @@ import uuid
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types as at
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 import grassroots_common.contracts as contracts
-from grassroots_common.db import create_pool
 from grassroots_common.events import Event, Metadata, NewEvent, event_class
-from grassroots_common.migrations import migrate
 from grassroots_common.store import EventStore
 
 META = Metadata(actor_id="u1", actor_name="测试")
@@ -118,15 +115,6 @@ def test_every_contract_field_is_bounded() -> None:
     assert len(CONTRACTS) > 80
     for cls in CONTRACTS:
         strategy(cls)  # asserts a bound on every int, float and str
-
-
-@pytest.fixture
-async def store(database: str):
-    pool = await create_pool(database, max_size=2)
-    async with pool.acquire() as conn:
-        await migrate(conn)
-    yield EventStore(pool)
-    await pool.close()
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))

@@ -7,9 +7,7 @@ import datetime as dt
 
 import pytest
 
-from grassroots_common.db import create_pool
 from grassroots_common.events import Event, Metadata, NewEvent, event
-from grassroots_common.migrations import migrate
 from grassroots_common.store import ConcurrencyError, EventStore, LatestOf, Remember, StorePosition
 
 META = Metadata(actor_id="u1", actor_name="测试")
@@ -19,15 +17,6 @@ META = Metadata(actor_id="u1", actor_name="测试")
 class ThingHappened(Event):
     stream_type = "thing"
     n: int
-
-
-@pytest.fixture
-async def store(database: str):
-    pool = await create_pool(database, max_size=8)
-    async with pool.acquire() as conn:
-        await migrate(conn)
-    yield EventStore(pool)
-    await pool.close()
 
 
 async def test_append_and_load_in_order(store: EventStore) -> None:

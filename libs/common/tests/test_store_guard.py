@@ -7,10 +7,8 @@ import pytest
 
 from grassroots_common.aggregate import Aggregate
 from grassroots_common.commands import execute
-from grassroots_common.db import create_pool
 from grassroots_common.events import Event, Metadata, NewEvent, UnloadableEvent, event, stored_json
 from grassroots_common.fields import Count, Fen, Name, Text
-from grassroots_common.migrations import migrate
 from grassroots_common.store import EventStore
 
 META = Metadata(actor_id="u1", actor_name="测试")
@@ -34,15 +32,6 @@ class Funds(Aggregate):
 
     def count(self, amount_fen: int) -> None:
         self._raise(FundsCounted(amount_fen=amount_fen, people=1, title="经费"))
-
-
-@pytest.fixture
-async def store(database: str):
-    pool = await create_pool(database, max_size=4)
-    async with pool.acquire() as conn:
-        await migrate(conn)
-    yield EventStore(pool)
-    await pool.close()
 
 
 def test_text_is_normalized_where_it_enters() -> None:

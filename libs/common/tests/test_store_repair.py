@@ -13,9 +13,7 @@ from pydantic import ValidationError
 
 from grassroots_common import events
 from grassroots_common.contracts.village import VillagePolicySet
-from grassroots_common.db import create_pool
 from grassroots_common.events import Metadata, NewEvent, register_upcaster
-from grassroots_common.migrations import migrate
 from grassroots_common.store import EventStore
 
 META = Metadata(actor_id="d1", actor_name="区委组织部")
@@ -31,15 +29,6 @@ POLICY = {
     "behind_schedule_margin_pct": 15,
     "pilot_template": [{"aspect": "提升村容村貌", "title": "沿街门面统一改造"}],
 }
-
-
-@pytest.fixture
-async def store(database: str):
-    pool = await create_pool(database, max_size=4)
-    async with pool.acquire() as conn:
-        await migrate(conn)
-    yield EventStore(pool)
-    await pool.close()
 
 
 async def _written_by_an_older_version(store: EventStore, stream_id: str, data: dict[str, Any]) -> None:

@@ -324,6 +324,17 @@ def _wait_ready(url: str, log: Path, timeout: float = 300, proc: subprocess.Pope
     raise TimeoutError(f"{url} not ready; the end of {log}:\n{tail}")
 
 
+def wrk_inputs(secret: str, folder: Path) -> tuple[list[str], Path, Path]:
+    """Into ``folder``: tokens of the 1,352 staff of 62 units (a file, one a line) and ``WRK_SCRIPT``;
+    the tokens, the token file and the script."""
+    tokens = [mint_token(secret, f"bp{i:05d}", f"测试{i}", ["staff"], {"unit": f"u{i % 62:02d}"}) for i in range(1352)]
+    token_file = folder / "tokens.txt"
+    token_file.write_text("\n".join(tokens) + "\n")
+    script = folder / "post.lua"
+    script.write_text(WRK_SCRIPT)
+    return tokens, token_file, script
+
+
 def _wrk(
     url: str,
     script: Path,
@@ -652,13 +663,7 @@ def run_all(quick: bool = False, only: tuple[str, ...] = FIGURES) -> None:
                 strict=True,
             ):
                 _wait_ready(f"http://127.0.0.1:{port}{path}", folder / log, proc=proc)
-            tokens = [
-                mint_token(secret, f"bp{i:05d}", f"测试{i}", ["staff"], {"unit": f"u{i % 62:02d}"}) for i in range(1352)
-            ]
-            token_file = folder / "tokens.txt"
-            token_file.write_text("\n".join(tokens) + "\n")
-            script = folder / "post.lua"
-            script.write_text(WRK_SCRIPT)
+            tokens, token_file, script = wrk_inputs(secret, folder)
             console.print("HTTP command path …")
             minimal_url, logs_url = f"http://127.0.0.1:{m_port}/minimal", f"http://127.0.0.1:{a_port}/api/v1/logs"
             # Each target: (url, its pid, keyed). Keyed requests carry an Idempotency-Key, as the web

@@ -22,11 +22,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import structlog
 
-from grassroots_cli.services import DEFAULT_PORTS, available_services
+from grassroots_cli.services import DEFAULT_PORTS, SERVICES, available_services
 from grassroots_common.clock import OFFSET_ENV, START_ENV, clock_from
 from grassroots_common.embedded import (
     EmbeddedPostgres,
@@ -35,6 +36,7 @@ from grassroots_common.embedded import (
     dsn_for,
     ensure_database,
     ensure_port_free,
+    free_port,
 )
 from grassroots_common.keystore import KEYS_DATABASE
 
@@ -101,6 +103,20 @@ class Platform:
     started_in: float = 0.0
     _stopping: threading.Event = field(default_factory=threading.Event)
     _watchers: list[threading.Thread] = field(default_factory=list)
+
+    @classmethod
+    def on_free_ports(cls, data_dir: Path, **options: Any) -> Platform:
+        """A platform of its own in ``data_dir``, on ports no one holds, logging JSON: for the tests
+        and benchmarks that run one beside whatever else is up."""
+        ports = {name: free_port() for name in SERVICES}
+        return cls(
+            data_dir=data_dir,
+            port=free_port(),
+            service_ports=ports,
+            nats_port=free_port(),
+            log_format="json",
+            **options,
+        )
 
     @property
     def dev_signin(self) -> bool:

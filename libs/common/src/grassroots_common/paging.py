@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, Self, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
@@ -35,8 +35,13 @@ class Page(BaseModel, Generic[T]):
 
     @classmethod
     def of(
-        cls, items: list[T], total: int, page: PageParams, positions: dict[str, dict[str, int | str]] | None = None
+        cls,
+        items: list[T],
+        total: int,
+        page: PageParams,
+        positions: dict[str, dict[str, int | str]] | None = None,
+        **more: Any,
     ) -> Self:
         """The page asked for (``page``): its ``items`` of ``total`` in all, and the read models'
-        ``positions`` the answer was read at."""
-        return cls(items=items, total=total, limit=page.limit, offset=page.offset, positions=positions or {})
+        ``positions`` the answer was read at; ``more``, the fields a subclass adds (a board's counts)."""
+        return cls(items=items, total=total, limit=page.limit, offset=page.offset, positions=positions or {}, **more)

@@ -431,8 +431,13 @@ class EventStore:
 
     async def read_all(self, after: StorePosition, limit: int = 1000) -> list[RecordedEvent]:
         """Committed events after ``after`` in commit-safe order, at most ``limit``."""
-        rows = await self.pool.fetch(
-            f"""SELECT {_COLUMNS} FROM events
+        return await _records(await self._committed_after(_COLUMNS, after, limit))
+
+    async def _committed_after(self, columns: str, after: StorePosition, limit: int) -> list[asyncpg.Record]:
+        """``columns`` of the events committed after ``after``, in commit order, at most ``limit``:
+        only below the oldest transaction still open, which may yet commit lower positions."""
+        return await self.pool.fetch(
+            f"""SELECT {columns} FROM events
                 WHERE (tx_id, position) > ($1, $2)
                   AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
                 ORDER BY tx_id, position LIMIT $3""",
@@ -440,7 +445,6 @@ class EventStore:
             after.position,
             limit,
         )
-        return await _records(rows)
 
     async def recorded_until(
         self,
@@ -470,20 +474,15 @@ class EventStore:
         """Like ``read_all`` but with the JSON envelope built by PostgreSQL (for the relay: no
         decode and re-encode in Python). Rows: tx_id, position, event_id, stream_id, stream_type,
         version, type, correlation_id, traceparent, body."""
-        return await self.pool.fetch(
-            """SELECT tx_id, position, event_id::text AS event_id, stream_id, stream_type, version, type,
-                      metadata->>'correlation_id' AS correlation_id, metadata->>'traceparent' AS traceparent,
-                      json_build_object(
-                          'event_id', event_id, 'stream_id', stream_id, 'stream_type', stream_type,
-                          'version', version, 'type', type, 'schema_version', schema_version,
-                          'data', data, 'metadata', metadata, 'occurred_at', occurred_at,
-                          'recorded_at', recorded_at, 'position', position, 'tx_id', tx_id)::text AS body
-               FROM events
-               WHERE (tx_id, position) > ($1, $2)
-                 AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-               ORDER BY tx_id, position LIMIT $3""",
-            after.tx_id,
-            after.position,
+        return await self._committed_after(
+            """tx_id, position, event_id::text AS event_id, stream_id, stream_type, version, type,
+               metadata->>'correlation_id' AS correlation_id, metadata->>'traceparent' AS traceparent,
+               json_build_object(
+                   'event_id', event_id, 'stream_id', stream_id, 'stream_type', stream_type,
+                   'version', version, 'type', type, 'schema_version', schema_version,
+                   'data', data, 'metadata', metadata, 'occurred_at', occurred_at,
+                   'recorded_at', recorded_at, 'position', position, 'tx_id', tx_id)::text AS body""",
+            after,
             limit,
         )
 

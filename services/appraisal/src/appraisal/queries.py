@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from appraisal.authz import RecordsScope
 from appraisal.projections.logs import LOG_COLUMNS, SUMMARY_COLUMNS
 from grassroots_common.contracts.appraisal import ReviewingChain
 from grassroots_common.db import page
@@ -56,18 +57,11 @@ _SUMMARY_SELECT = ", ".join(f"m.{c}" for c in SUMMARY_COLUMNS if c != "person_na
 
 
 async def list_logs(
-    pool: asyncpg.Pool,
-    *,
-    person: str | None,
-    unit: str | None,
-    week: str | None,
-    reviewer: str | None = None,
-    limit: int,
-    offset: int,
+    pool: asyncpg.Pool, scope: RecordsScope, *, week: str | None, limit: int, offset: int
 ) -> tuple[list[asyncpg.Record], int]:
     args: list = []
-    clause = _where((("l.person_id", person), ("l.unit_id", unit), ("l.week", week)), args)
-    clause = _and(clause, _in_chain("l.person_id", reviewer, args))
+    clause = _where((("l.person_id", scope.person), ("l.unit_id", scope.unit), ("l.week", week)), args)
+    clause = _and(clause, _in_chain("l.person_id", scope.reviewer, args))
     sql = f"""SELECT {_LOG_SELECT}, coalesce(p.person_name, l.person_name) AS person_name, {_COMMENTS}
               FROM rm_logs.weekly_logs l LEFT JOIN rm_roster.people p ON p.person_id = l.person_id {clause}"""
     return await _page(pool, sql, "week DESC, person_id", args, limit, offset)
@@ -110,18 +104,11 @@ async def log_status(
 
 
 async def list_summaries(
-    pool: asyncpg.Pool,
-    *,
-    person: str | None,
-    unit: str | None,
-    month: str | None,
-    reviewer: str | None = None,
-    limit: int,
-    offset: int,
+    pool: asyncpg.Pool, scope: RecordsScope, *, month: str | None, limit: int, offset: int
 ) -> tuple[list[asyncpg.Record], int]:
     args: list = []
-    clause = _where((("m.person_id", person), ("m.unit_id", unit), ("m.month", month)), args)
-    clause = _and(clause, _in_chain("m.person_id", reviewer, args))
+    clause = _where((("m.person_id", scope.person), ("m.unit_id", scope.unit), ("m.month", month)), args)
+    clause = _and(clause, _in_chain("m.person_id", scope.reviewer, args))
     sql = f"""SELECT {_SUMMARY_SELECT}, coalesce(p.person_name, m.person_name) AS person_name
               FROM rm_logs.monthly_summaries m LEFT JOIN rm_roster.people p ON p.person_id = m.person_id {clause}"""
     return await _page(pool, sql, "month DESC, person_id", args, limit, offset)

@@ -5,32 +5,24 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from grassroots_common.calendar_api import router as calendar_router
-from grassroots_common.http.app import create_app as create_service_app
-from grassroots_common.runtime import Runtime
-from grassroots_common.settings import ServiceSettings, load_settings
+from grassroots_common.http.app import service_app
+from grassroots_common.settings import ServiceSettings
 from grassroots_common.uploads import uploads_router
 from grid import demo, scheduler
 from grid.api import ROUTERS
 from grid.projections import PROJECTIONS
 from grid.upload_access import may_read_upload
 
-SERVICE = "grid"
-
-
-async def start_runtime(settings: ServiceSettings) -> Runtime:
-    runtime = await Runtime.start(settings, migrations_package=SERVICE, publishes=True, projections=PROJECTIONS)
-    scheduler.schedule(runtime)
-    return runtime
-
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    settings = settings or load_settings(SERVICE)
-    return create_service_app(
+    return service_app(
+        "grid",
         settings,
         title="Grassroots grid (网格化治理)",
         description="Communities and grids, patrol reports, dispatched tickets with time limits (吹哨派单), "
         "deadline escalation, revisits, and micro-wishes (微心愿).",
         routers=[*ROUTERS, calendar_router, uploads_router(can_read=may_read_upload)],
-        start_runtime=start_runtime,
+        projections=PROJECTIONS,
         seed_demo=demo.seed,
+        schedule=scheduler.schedule,
     )

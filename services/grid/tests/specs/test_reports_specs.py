@@ -39,6 +39,8 @@ PATROL = handlers.FileReport(category="sanitation", text="东大街垃圾堆积"
 RESOLVE = handlers.ResolveReport(report_id="rpt_1", resolution="已清理")
 MERGE_2_INTO_1 = handlers.MergeReport(report_id="rpt_2", into="rpt_1")
 
+REPORT_1 = {"report_id": "rpt_1", "community_id": "com_1", "grid_id": "grd_1"}
+
 Handler = Callable[..., Awaitable[CommandResult]]
 Step = tuple[Handler, object]
 
@@ -215,9 +217,7 @@ async def test_a_report_is_resolved_in_its_grid() -> None:
     )
     assert outcome.events == [
         ResolvedInGrid(
-            report_id="rpt_1",
-            community_id="com_1",
-            grid_id="grd_1",
+            **REPORT_1,
             resolution="已现场清理",
             photo_upload_ids=["upl_after"],
             resolved_by="gm_1",
@@ -261,9 +261,7 @@ async def test_an_escalation_carries_the_reports_category_and_urgency() -> None:
     )
     assert outcome.events == [
         ReportEscalated(
-            report_id="rpt_1",
-            community_id="com_1",
-            grid_id="grd_1",
+            **REPORT_1,
             category="sanitation",
             urgency="urgent",
             reason="需城管清运",
@@ -276,9 +274,7 @@ async def test_an_escalation_carries_the_reports_category_and_urgency() -> None:
 async def test_a_report_resolved_in_the_grid_is_not_escalated() -> None:
     spec = Specification(at=T0)
     resolved = ResolvedInGrid(
-        report_id="rpt_1",
-        community_id="com_1",
-        grid_id="grd_1",
+        **REPORT_1,
         resolution="已清理",
         resolved_by="gm_1",
         resolved_at=T0,
@@ -301,9 +297,7 @@ async def test_a_member_of_another_grid_joins_the_report_as_a_co_reporter() -> N
     )
     assert outcome.events == [
         ReportJoined(
-            report_id="rpt_1",
-            community_id="com_1",
-            grid_id="grd_1",
+            **REPORT_1,
             person_id="gm_2",
             person_name="李网格",
             note="西侧也有",
@@ -385,9 +379,7 @@ async def test_a_merged_duplicates_reporter_joins_the_kept_report() -> None:
             merged_at=LATER,
         ),
         ReportJoined(
-            report_id="rpt_1",
-            community_id="com_1",
-            grid_id="grd_1",
+            **REPORT_1,
             person_id="gm_2",
             person_name="李网格",
             via="merge",

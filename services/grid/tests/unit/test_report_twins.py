@@ -12,6 +12,8 @@ from grid.domain.report import Report
 
 T0 = dt.datetime(2026, 11, 18, 1, 0, tzinfo=dt.UTC)
 
+REPORT_1 = {"report_id": "rpt_1", "community_id": "com_1", "grid_id": "grd_1"}
+
 
 def filed(report_id: str = "rpt_1", **changes: object) -> ReportFiled:
     values: dict = {
@@ -33,9 +35,7 @@ def filed(report_id: str = "rpt_1", **changes: object) -> ReportFiled:
 
 def joined(person_id: str = "gm_2") -> ReportJoined:
     return ReportJoined(
-        report_id="rpt_1",
-        community_id="com_1",
-        grid_id="grd_1",
+        **REPORT_1,
         person_id=person_id,
         person_name="李网格",
         joined_at=T0,
@@ -44,9 +44,7 @@ def joined(person_id: str = "gm_2") -> ReportJoined:
 
 def resolved(at: dt.datetime) -> ResolvedInGrid:
     return ResolvedInGrid(
-        report_id="rpt_1",
-        community_id="com_1",
-        grid_id="grd_1",
+        **REPORT_1,
         resolution="已清运",
         resolved_by="gm_1",
         resolved_at=at,
@@ -105,9 +103,7 @@ def test_a_report_resolved_more_than_seven_days_ago_is_refused() -> None:
 
 def test_a_ticket_closed_more_than_seven_days_ago_closes_the_report_for_joining() -> None:
     escalated = ReportEscalated(
-        report_id="rpt_1",
-        community_id="com_1",
-        grid_id="grd_1",
+        **REPORT_1,
         category="sanitation",
         urgency="normal",
         reason="需部门处理",

@@ -5,24 +5,17 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from grassroots_common.calendar_api import router as calendar_router
-from grassroots_common.http.app import create_app as create_service_app
-from grassroots_common.runtime import Runtime
-from grassroots_common.settings import ServiceSettings, load_settings
+from grassroots_common.http.app import service_app
+from grassroots_common.settings import ServiceSettings
 from grassroots_common.uploads import uploads_router
 from village.api import ROUTERS
 from village.demo import seed
 from village.projections import PROJECTIONS
 
-SERVICE = "village"
-
-
-async def start_runtime(settings: ServiceSettings) -> Runtime:
-    return await Runtime.start(settings, migrations_package=SERVICE, publishes=True, projections=PROJECTIONS)
-
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    settings = settings or load_settings(SERVICE)
-    return create_service_app(
+    return service_app(
+        "village",
         settings,
         title="Grassroots village (农村基层党建)",
         description=(
@@ -30,6 +23,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             "rectification, the red beautiful village pilot, secretary projects and “511” pairing."
         ),
         routers=[*ROUTERS, uploads_router(), calendar_router],
-        start_runtime=start_runtime,
+        projections=PROJECTIONS,
         seed_demo=seed,
     )

@@ -33,9 +33,10 @@ from grassroots_common.http.refusals import (
 )
 from grassroots_common.logs import configure_logging
 from grassroots_common.problems import openapi_components
+from grassroots_common.projections.projection import Projection
 from grassroots_common.routing import Route, Router, bound_integers
 from grassroots_common.runtime import Runtime
-from grassroots_common.settings import ServiceSettings
+from grassroots_common.settings import ServiceSettings, load_settings
 
 log = structlog.get_logger(__name__)
 
@@ -175,6 +176,40 @@ def create_app(
             raise TypeError(f"the router for {router.prefix!r} must come from grassroots_common.routing.api_router")
         app.include_router(router)
     return app
+
+
+def service_app(
+    service: str,
+    settings: ServiceSettings | None,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    projections: Sequence[Projection],
+    seed_demo: Callable[[Runtime], Awaitable[None]],
+    publishes: bool = True,
+    schedule: Callable[[Runtime], None] | None = None,
+) -> FastAPI:
+    """The app of one of the platform's services: its settings (loaded when not given), a runtime
+    over its migrations and ``projections`` (publishing its events unless ``publishes`` is off),
+    with ``schedule`` started on it when given."""
+
+    async def start_runtime(settings: ServiceSettings) -> Runtime:
+        runtime = await Runtime.start(
+            settings, migrations_package=service, publishes=publishes, projections=projections
+        )
+        if schedule is not None:
+            schedule(runtime)
+        return runtime
+
+    return create_app(
+        settings or load_settings(service),
+        title=title,
+        description=description,
+        routers=routers,
+        start_runtime=start_runtime,
+        seed_demo=seed_demo,
+    )
 
 
 def _from_loopback(request: Request) -> bool:

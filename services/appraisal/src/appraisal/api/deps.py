@@ -1,4 +1,5 @@
-"""What the routes share: the common path parameters and the reviewing chain as a body names it."""
+"""What the routes share: the common path parameters, the reviewing chain as a body names it, and
+whose records a list shows."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from typing import Annotated
 from fastapi import Path
 from pydantic import Field
 
+from appraisal import authz, queries
 from appraisal.domain.quarter import QUARTER_PATTERN
+from grassroots_common.auth import Principal
 from grassroots_common.contracts.appraisal import ReviewingChain
 from grassroots_common.http.models import Body
+from grassroots_common.runtime import Runtime
 
 UnitId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", examples=["u_fx_zzb"])]
 PersonPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", examples=["p_0192"])]
@@ -26,3 +30,14 @@ class ChainIn(Body):
 
     def chain(self) -> ReviewingChain:
         return ReviewingChain(**self.model_dump())
+
+
+async def records_scope(
+    runtime: Runtime, principal: Principal, person: str | None, what: str, code: str
+) -> authz.RecordsScope:
+    """Which records a list shows (``authz.records_scope``); a leader naming one person reads them
+    only if they are of that person's reviewing chain."""
+    scope = authz.records_scope(principal, person, what, code)
+    if scope.reviewer is not None and person is not None:
+        authz.require_chain_reader(principal, person, await queries.person_chain(runtime.pool, person), what)
+    return scope

@@ -169,12 +169,11 @@ async def annual_board(
     rows, total, cap, used = await queries.annual_board(
         runtime.pool, unit=unit_id, year=year, reviewer=reviewer, limit=page.limit, offset=page.offset
     )
-    return AnnualBoardOut(
-        items=[AnnualPersonOut.model_validate(dict(r)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
+    return AnnualBoardOut.of(
+        [AnnualPersonOut.model_validate(dict(r)) for r in rows],
+        total,
+        page,
+        positions,
         excellent_cap=cap,
         excellent_used=used,
         excellent_left=max(cap - used, 0),

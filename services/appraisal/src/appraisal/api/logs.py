@@ -9,7 +9,7 @@ from fastapi import Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import PersonPath
+from appraisal.api.deps import PersonPath, records_scope
 from appraisal.domain.weeks import WEEK_PATTERN
 from appraisal.projections import LogsProjection, RosterProjection
 from grassroots_common.commands import CommandResult
@@ -78,19 +78,8 @@ async def list_logs(
     person: Annotated[str | None, Query(max_length=80)] = None,
     week: Annotated[str | None, Query(pattern=WEEK_PATTERN)] = None,
 ) -> Page[LogOut]:
-    scope = authz.records_scope(principal, person, "周纪实", "not_your_log")
-    if scope.reviewer is not None and person is not None:
-        chain = await queries.person_chain(runtime.pool, person)
-        authz.require_chain_reader(principal, person, chain, "周纪实")
-    rows, total = await queries.list_logs(
-        runtime.pool,
-        person=scope.person,
-        unit=scope.unit,
-        week=week,
-        reviewer=scope.reviewer,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    scope = await records_scope(runtime, principal, person, "周纪实", "not_your_log")
+    rows, total = await queries.list_logs(runtime.pool, scope, week=week, limit=page.limit, offset=page.offset)
     return Page[LogOut].of([LogOut.model_validate(dict(r)) for r in rows], total, page, positions)
 
 
@@ -168,12 +157,11 @@ async def log_status(
     rows, total, counts = await queries.log_status(
         runtime.pool, unit=unit, week=week, only=state, reviewer=reviewer, limit=page.limit, offset=page.offset
     )
-    return LogStatusPage(
-        items=[LogStateOut.model_validate(dict(r)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
+    return LogStatusPage.of(
+        [LogStateOut.model_validate(dict(r)) for r in rows],
+        total,
+        page,
+        positions,
         week=week,
         **dict(counts),
     )

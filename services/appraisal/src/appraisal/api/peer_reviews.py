@@ -58,18 +58,17 @@ async def my_peer_reviews(
     rows, total = await queries.my_peer_reviews(
         runtime.pool, reviewer=principal.sub, limit=page.limit, offset=page.offset
     )
-    return PeerReviewPage(
-        items=[
+    return PeerReviewPage.of(
+        [
             PeerReviewItemOut(
                 **{k: r[k] for k in PeerReviewItemOut.model_fields if k != "state"},
                 state=_peer_state(r),  # type: ignore[arg-type]
             )
             for r in rows
         ],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
+        total,
+        page,
+        positions,
         reviewed=await queries.my_peer_review_count(runtime.pool, reviewer=principal.sub),
         required=max((r["peer_reviews_required"] for r in rows), default=0),
     )

@@ -410,12 +410,11 @@ async def _board(
         schema=schema,
     )
     progress = await queries.board_progress(db, unit_id, quarter, schema=schema)
-    return BoardOut(
-        items=[PersonProgressOut.model_validate(dict(r)) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
+    return BoardOut.of(
+        [PersonProgressOut.model_validate(dict(r)) for r in rows],
+        total,
+        page,
+        positions,
         quarter=quarter_out(row),
         progress=dict(progress),
         as_of=at,

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Query
 from pydantic import Field
 
-from appraisal import authz, handlers, queries
+from appraisal import handlers, queries
+from appraisal.api.deps import records_scope
 from appraisal.domain.summary import MONTH_PATTERN
 from appraisal.projections import LogsProjection, RosterProjection
 from grassroots_common.commands import CommandResult
@@ -61,17 +62,6 @@ async def list_summaries(
     person: Annotated[str | None, Query(max_length=40)] = None,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Page[SummaryOut]:
-    scope = authz.records_scope(principal, person, "月小结", "not_your_summary")
-    if scope.reviewer is not None and person is not None:
-        chain = await queries.person_chain(runtime.pool, person)
-        authz.require_chain_reader(principal, person, chain, "月小结")
-    rows, total = await queries.list_summaries(
-        runtime.pool,
-        person=scope.person,
-        unit=scope.unit,
-        month=month,
-        reviewer=scope.reviewer,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    scope = await records_scope(runtime, principal, person, "月小结", "not_your_summary")
+    rows, total = await queries.list_summaries(runtime.pool, scope, month=month, limit=page.limit, offset=page.offset)
     return Page[SummaryOut].of([SummaryOut.model_validate(dict(r)) for r in rows], total, page, positions)

@@ -118,12 +118,11 @@ async def _board(
     """A board: one page of the tickets in ``scope`` (a community or a department) in ``states``,
     with the counts by state of all the scope's tickets."""
     items, total = await _tickets(runtime, page, states=states, **scope)
-    return Board(
-        items=items,
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
+    return Board.of(
+        items,
+        total,
+        page,
+        positions,
         counts=await queries.state_counts(runtime.pool, **scope),
     )
 

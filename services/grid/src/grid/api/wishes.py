@@ -106,12 +106,11 @@ async def wish_board(
         limit=page.limit,
         offset=page.offset,
     )
-    return WishBoard(
-        items=[WishOut.model_validate(r) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        positions=positions,
+    return WishBoard.of(
+        [WishOut.model_validate(r) for r in rows],
+        total,
+        page,
+        positions,
         counts=await queries.wish_counts(runtime.pool, community),
     )
 

@@ -91,14 +91,19 @@ def _ticket_data(t: Ticket, calendar: Any) -> dict[str, Any]:
     return data
 
 
-def _ticket_action(check: Callable[[Ticket], None], fn: Callable[[Ticket], Any]) -> Callable[[Ticket], Any]:
+async def _on_ticket(
+    ctx: CommandContext, ticket_id: str, check: Callable[[Ticket], None], step: Callable[[Ticket, dt.datetime], Any]
+) -> CommandResult:
+    """A step on a dispatched ticket, now, by whom ``check`` lets take it."""
+    now = ctx.now()
+
     def act(t: Ticket) -> Any:
         if t.state is None:
             raise NotFound("ticket_not_found", "找不到该工单")
         check(t)
-        return fn(t)
+        return step(t, now)
 
-    return act
+    return await ctx.execute(Ticket, ticket_id, act)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,34 +118,28 @@ async def redispatch_ticket(ctx: CommandContext, command: RedispatchTicket) -> C
     principal = ctx.principal
     directory = await ctx.load(Directory, DIRECTORY_STREAM)
     calendar = await ctx.calendar()
-    now = ctx.now()
 
-    def redispatch(t: Ticket) -> dict:
+    def redispatch(t: Ticket, now: dt.datetime) -> dict:
         assert t.dispatched is not None
         routing = directory.route(category=t.dispatched.category, kind=t.kind, department_id=command.department_id)
         t.redispatch(routing=routing, calendar=calendar, dispatched_by=principal.sub, now=now)
         return _ticket_data(t, calendar)
 
-    act = _ticket_action(lambda t: authz.dispatcher(principal, t.community_id), redispatch)
-    return await ctx.execute(Ticket, command.ticket_id, act)
+    return await _by_dispatcher(ctx, command.ticket_id, redispatch)
 
 
 async def _by_department(
     ctx: CommandContext, ticket_id: str, step: Callable[[Ticket, dt.datetime], None]
 ) -> CommandResult:
     """Accept, return, handle, report back, request an extension: by the department holding it."""
-    now = ctx.now()
-    act = _ticket_action(lambda t: authz.department_handler(ctx.principal, t.department_id), lambda t: step(t, now))
-    return await ctx.execute(Ticket, ticket_id, act)
+    return await _on_ticket(ctx, ticket_id, lambda t: authz.department_handler(ctx.principal, t.department_id), step)
 
 
 async def _by_dispatcher(
-    ctx: CommandContext, ticket_id: str, step: Callable[[Ticket, dt.datetime], None]
+    ctx: CommandContext, ticket_id: str, step: Callable[[Ticket, dt.datetime], Any]
 ) -> CommandResult:
-    """Verify, close, decide an extension, record the revisit: by the dispatcher of its community."""
-    now = ctx.now()
-    act = _ticket_action(lambda t: authz.dispatcher(ctx.principal, t.community_id), lambda t: step(t, now))
-    return await ctx.execute(Ticket, ticket_id, act)
+    """Redispatch, verify, close, decide an extension, record the revisit: by the dispatcher of its community."""
+    return await _on_ticket(ctx, ticket_id, lambda t: authz.dispatcher(ctx.principal, t.community_id), step)
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,12 +282,12 @@ class UrgeTicket:
 async def urge_ticket(ctx: CommandContext, command: UrgeTicket) -> CommandResult:
     """督办/催办 an overdue ticket: its community's dispatcher or the district."""
     principal = ctx.principal
-    now = ctx.now()
-    act = _ticket_action(
+    return await _on_ticket(
+        ctx,
+        command.ticket_id,
         lambda t: authz.supervisor(principal, t.community_id),
-        lambda t: t.urge(note=command.note, urged_by=principal.sub, urged_by_name=principal.name, now=now),
+        lambda t, now: t.urge(note=command.note, urged_by=principal.sub, urged_by_name=principal.name, now=now),
     )
-    return await ctx.execute(Ticket, command.ticket_id, act)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ revisit, offer."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -49,14 +50,23 @@ async def collect_wish(ctx: CommandContext, command: CollectWish) -> CommandResu
     return await ctx.execute(Wish, wish_id, act)
 
 
-def _wish_action(check: Callable[[Wish], None], fn: Callable[[Wish], Any]) -> Callable[[Wish], Any]:
-    def act(w: Wish) -> Any:
-        if w.state is None:
-            raise NotFound("wish_not_found", "找不到该心愿")
-        check(w)
-        return fn(w)
+def _collected(w: Wish) -> Wish:
+    if w.state is None:
+        raise NotFound("wish_not_found", "找不到该心愿")
+    return w
 
-    return act
+
+async def _on_wish(
+    ctx: CommandContext, wish_id: str, check: Callable[[Wish], None], step: Callable[[Wish, dt.datetime], Any]
+) -> CommandResult:
+    """A step on a collected wish, now, by whom ``check`` lets take it."""
+    now = ctx.now()
+
+    def act(w: Wish) -> Any:
+        check(_collected(w))
+        return step(w, now)
+
+    return await ctx.execute(Wish, wish_id, act)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +80,12 @@ class ScreenWish:
 
 async def screen_wish(ctx: CommandContext, command: ScreenWish) -> CommandResult:
     principal = ctx.principal
-    now = ctx.now()
-    act = _wish_action(
+    return await _on_wish(
+        ctx,
+        command.wish_id,
         lambda w: authz.screen_wish(principal, w.community_id),
-        lambda w: w.screen(approve=command.approve, reason=command.reason, by=principal.sub, now=now),
+        lambda w, now: w.screen(approve=command.approve, reason=command.reason, by=principal.sub, now=now),
     )
-    return await ctx.execute(Wish, command.wish_id, act)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +104,11 @@ async def claim_wish(ctx: CommandContext, command: ClaimWish) -> CommandResult:
             raise NotFound("resource_not_found", "找不到该资源", field="resource_id")
         if resource.offered.offerer_id != principal.sub:
             raise Invalid("resource_not_yours", "只能用自己登记的资源认领心愿", field="resource_id")
-    now = ctx.now()
-    act = _wish_action(
+    return await _on_wish(
+        ctx,
+        command.wish_id,
         lambda w: None,
-        lambda w: w.claim(
+        lambda w, now: w.claim(
             claimant_id=principal.sub,
             claimant_name=principal.name,
             claimant_kind=authz.claimant_kind(principal, w.community_id),
@@ -105,7 +116,6 @@ async def claim_wish(ctx: CommandContext, command: ClaimWish) -> CommandResult:
             now=now,
         ),
     )
-    return await ctx.execute(Wish, command.wish_id, act)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,13 +128,12 @@ class ReleaseWish:
 
 async def release_wish(ctx: CommandContext, command: ReleaseWish) -> CommandResult:
     principal = ctx.principal
-    now = ctx.now()
-
-    act = _wish_action(
+    return await _on_wish(
+        ctx,
+        command.wish_id,
         lambda w: authz.give_back_claim(principal, w.claimant(), w.community_id),
-        lambda w: w.release(reason=command.reason, now=now),
+        lambda w, now: w.release(reason=command.reason, now=now),
     )
-    return await ctx.execute(Wish, command.wish_id, act)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,13 +152,14 @@ async def fulfil_wish(ctx: CommandContext, command: FulfilWish) -> CommandResult
         authz.fulfil_claim(principal, w.claimant())
 
     # Who asks is checked before the uploads the command names (and again as it is decided).
-    _wish_action(check, lambda w: None)(await ctx.load(Wish, command.wish_id))
+    check(_collected(await ctx.load(Wish, command.wish_id)))
     await ctx.require_uploads(command.evidence_upload_ids, field="evidence_upload_ids")
-    now = ctx.now()
-    act = _wish_action(
-        check, lambda w: w.fulfil(note=command.note, evidence_upload_ids=command.evidence_upload_ids, now=now)
+    return await _on_wish(
+        ctx,
+        command.wish_id,
+        check,
+        lambda w, now: w.fulfil(note=command.note, evidence_upload_ids=command.evidence_upload_ids, now=now),
     )
-    return await ctx.execute(Wish, command.wish_id, act)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,12 +173,12 @@ class RevisitWish:
 
 async def revisit_wish(ctx: CommandContext, command: RevisitWish) -> CommandResult:
     principal = ctx.principal
-    now = ctx.now()
-    act = _wish_action(
+    return await _on_wish(
+        ctx,
+        command.wish_id,
         lambda w: authz.revisit_wish(principal, w.community_id),
-        lambda w: w.revisit(satisfaction=command.satisfaction, comment=command.comment, by=principal.sub, now=now),
+        lambda w, now: w.revisit(satisfaction=command.satisfaction, comment=command.comment, by=principal.sub, now=now),
     )
-    return await ctx.execute(Wish, command.wish_id, act)
 
 
 @dataclass(frozen=True, slots=True)
