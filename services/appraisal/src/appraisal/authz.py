@@ -195,13 +195,16 @@ class RecordsScope:
 
 def records_scope(principal: Principal, person: str | None, what: str, code: str) -> RecordsScope:
     """District administrators read all units, unit administrators their unit, leaders their
-    reviewing chain (and themselves), everyone else their own records."""
+    reviewing chain (and themselves), a civil servant their own records. Anyone else (a grid member,
+    a department, an operator) has no such records and is refused (403 ``role_required``), not
+    answered an empty list."""
     if principal.has("district_admin"):
         return RecordsScope(person, None)
     if principal.has("unit_admin"):
         return RecordsScope(person, principal.unit())
     if principal.has(*LEADER_ROLES):
         return RecordsScope(person, principal.unit(), principal.sub)
+    ACTIONS.require(principal, "own.read")
     if person is not None and person != principal.sub:
         raise Forbidden(code, f"只能查看自己的{what}")
     return RecordsScope(principal.sub, None)

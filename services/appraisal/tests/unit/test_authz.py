@@ -30,6 +30,13 @@ def test_records_scope_per_role() -> None:
     assert err.value.code == "not_your_log"
 
 
+@pytest.mark.parametrize("role", ["grid_member", "department", "operator", "village_secretary", "town_admin"])
+def test_someone_without_appraisal_records_is_refused_not_answered_an_empty_list(role: str) -> None:
+    with pytest.raises(Forbidden) as err:
+        authz.records_scope(who("g1", role), None, "周纪实", "not_your_log")
+    assert err.value.code == "role_required" and status_of(err.value)[0] == 403
+
+
 def test_a_leader_reads_one_person_only_within_the_chain() -> None:
     authz.require_chain_reader(who("chief", "section_chief"), "p1", CHAIN, "周纪实")
     authz.require_chain_reader(who("chief", "section_chief"), "chief", None, "周纪实")  # their own
