@@ -75,6 +75,21 @@ async def test_the_week_status_and_the_unit_boards_show_a_leader_their_reviewing
     assert people(await client.get(uses, headers=h["boss"])) == {"s5"}
 
 
+async def test_a_unit_administrator_naming_someone_of_another_unit_is_refused(own_unit: Unit, auth) -> None:
+    client, h = own_unit.client, own_unit.h
+    r = await client.post("/api/v1/logs", json=LOG, headers=h["s0"])
+    assert r.status_code == 200, r.text
+    after = r.json()["position"]
+    other_admin = auth("a2", "unit_admin", unit="u2")
+    for path in ("/api/v1/logs", "/api/v1/summaries"):
+        r = await client.get(f"{path}?person=s0&after={after}", headers=other_admin)
+        assert r.status_code == 403 and r.json()["code"] == "other_unit", (path, r.text)
+        # The unit's own administrator reads them.
+        assert (await client.get(f"{path}?person=s0&after={after}", headers=h["admin"])).status_code == 200
+    r = await client.get(f"/api/v1/logs?person=s0&after={after}", headers=h["admin"])
+    assert [row["person_id"] for row in r.json()["items"]] == ["s0"]
+
+
 async def test_log_comments_name_the_reviewer_as_the_roster_does(own_unit: Unit) -> None:
     """c1's token names them "c1"; the roster names them 孙丽, and after a correction 孙丽华. A
     reviewer the roster does not hold (a comment from before the roster, say) shows their link

@@ -12,6 +12,7 @@ from appraisal import authz, queries
 from appraisal.domain.quarter import QUARTER_PATTERN
 from grassroots_common.auth import Principal
 from grassroots_common.contracts.appraisal import ReviewingChain
+from grassroots_common.errors import Forbidden
 from grassroots_common.http.models import Body
 from grassroots_common.runtime import Runtime
 
@@ -41,3 +42,16 @@ async def records_scope(
     if scope.reviewer is not None and person is not None:
         authz.require_chain_reader(principal, person, await queries.person_chain(runtime.pool, person), what)
     return scope
+
+
+async def refuse_other_unit(
+    runtime: Runtime, scope: authz.RecordsScope, person: str | None, found: int, what: str
+) -> None:
+    """A unit administrator who named someone of another unit and found none of their records in
+    this one is refused (403), not answered an empty list. Records written while the person was of
+    this unit (before a transfer) are still theirs to read."""
+    if found or person is None or scope.unit is None or scope.reviewer is not None:
+        return
+    row = await queries.person(runtime.pool, person)
+    if row is not None and row["unit_id"] != scope.unit:
+        raise Forbidden("other_unit", f"此人不是本单位人员，不能查看其{what}")

@@ -9,7 +9,7 @@ from fastapi import Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from appraisal import authz, handlers, queries
-from appraisal.api.deps import PersonPath, records_scope
+from appraisal.api.deps import PersonPath, records_scope, refuse_other_unit
 from appraisal.domain.weeks import WEEK_PATTERN
 from appraisal.projections import LogsProjection, RosterProjection
 from grassroots_common.commands import CommandResult
@@ -80,6 +80,7 @@ async def list_logs(
 ) -> Page[LogOut]:
     scope = await records_scope(runtime, principal, person, "周纪实", "not_your_log")
     rows, total = await queries.list_logs(runtime.pool, scope, week=week, limit=page.limit, offset=page.offset)
+    await refuse_other_unit(runtime, scope, person, total, "周纪实")
     return Page[LogOut].of([LogOut.model_validate(dict(r)) for r in rows], total, page, positions)
 
 

@@ -9,7 +9,7 @@ from fastapi import Depends, Query
 from pydantic import Field
 
 from appraisal import handlers, queries
-from appraisal.api.deps import records_scope
+from appraisal.api.deps import records_scope, refuse_other_unit
 from appraisal.domain.summary import MONTH_PATTERN
 from appraisal.projections import LogsProjection, RosterProjection
 from grassroots_common.commands import CommandResult
@@ -64,4 +64,5 @@ async def list_summaries(
 ) -> Page[SummaryOut]:
     scope = await records_scope(runtime, principal, person, "月小结", "not_your_summary")
     rows, total = await queries.list_summaries(runtime.pool, scope, month=month, limit=page.limit, offset=page.offset)
+    await refuse_other_unit(runtime, scope, person, total, "月小结")
     return Page[SummaryOut].of([SummaryOut.model_validate(dict(r)) for r in rows], total, page, positions)
