@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import os
+import pathlib
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -52,6 +56,34 @@ def test_signing_key_is_generated_once_and_kept_private(tmp_path) -> None:
     assert len(first) >= 40
     assert load_or_create_secret(path) == first
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_processes_starting_together_share_one_whole_key(tmp_path) -> None:
+    """Services of a cluster start side by side: none reads the key file before it is written."""
+    path = tmp_path / "keys" / "jwt.secret"
+    start = threading.Barrier(24)
+
+    def starting() -> str:
+        start.wait()
+        return load_or_create_secret(path)
+
+    with concurrent.futures.ThreadPoolExecutor(24) as pool:
+        keys = list(pool.map(lambda _: starting(), range(24)))
+    assert len(set(keys)) == 1 and len(keys[0]) >= 40
+    assert sorted(p.name for p in path.parent.iterdir()) == ["jwt.secret"], "no draft left behind"
+
+
+def test_a_key_linked_first_by_another_process_is_the_key(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "keys" / "jwt.secret"
+    link = os.link
+
+    def another_process_first(src, dst) -> None:
+        pathlib.Path(dst).write_text("theirs-" + "k" * 40)
+        link(src, dst)  # raises FileExistsError, as the losing process sees it
+
+    monkeypatch.setattr(os, "link", another_process_first)
+    assert load_or_create_secret(path) == "theirs-" + "k" * 40
+    assert sorted(p.name for p in path.parent.iterdir()) == ["jwt.secret"]
 
 
 def test_a_remembered_token_still_expires() -> None:

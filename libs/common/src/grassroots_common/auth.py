@@ -78,18 +78,27 @@ class Principal:
 
 def load_or_create_secret(path: Path) -> str:
     """The embedded default's signing key: generated once, owner-only from the first byte (the file
-    is created with mode 0600 in a folder of mode 0700, never loosened and tightened after)."""
+    is created with mode 0600 in a folder of mode 0700, never loosened and tightened after).
+
+    The key is written whole to a file of this process's own and then linked into place, which
+    fails if another process got there first: a process starting beside another one never reads a
+    key file that is created but not yet written (an empty key)."""
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(path.parent, 0o700)
     secret = secrets.token_urlsafe(48)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it meanwhile: theirs is the key
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as out:
-        out.write(secret)
+        with os.fdopen(fd, "w") as out:
+            out.write(secret)
+        try:
+            os.link(draft, path)
+        except FileExistsError:  # another process linked its key first: theirs is the key
+            return path.read_text().strip()
+    finally:
+        draft.unlink(missing_ok=True)
     return secret
 
 
