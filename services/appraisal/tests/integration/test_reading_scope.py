@@ -90,6 +90,23 @@ async def test_a_unit_administrator_naming_someone_of_another_unit_is_refused(ow
     assert [row["person_id"] for row in r.json()["items"]] == ["s0"]
 
 
+async def test_someone_not_appraised_is_refused_their_own_records_not_answered_empty(own_unit: Unit, auth) -> None:
+    client = own_unit.client
+    mine = ("/api/v1/me/quarters", "/api/v1/me/follow-ups")
+    for roles, paths in (
+        (("grid_member",), (*mine, "/api/v1/reminders")),
+        (("department",), (*mine, "/api/v1/reminders")),
+        (("unit_admin",), mine),  # an administrator reads the unit's reminders, but has no quarters
+        (("district_admin",), mine),
+    ):
+        asker = auth("x1", *roles, unit="u1")
+        for path in paths:
+            r = await client.get(path, headers=asker)
+            assert r.status_code == 403 and r.json()["code"] == "role_required", (roles, path, r.text)
+    for path in ("/api/v1/me/quarters", "/api/v1/me/follow-ups", "/api/v1/reminders"):
+        assert (await client.get(path, headers=own_unit.h["s0"])).status_code == 200, path
+
+
 async def test_log_comments_name_the_reviewer_as_the_roster_does(own_unit: Unit) -> None:
     """c1's token names them "c1"; the roster names them 孙丽, and after a correction 孙丽华. A
     reviewer the roster does not hold (a comment from before the roster, say) shows their link

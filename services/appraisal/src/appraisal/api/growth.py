@@ -268,6 +268,7 @@ async def result_uses(
 async def my_follow_ups(
     runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Positions
 ) -> Page[MyFollowUpOut]:
+    authz.require_role(principal, "own.read")  # someone not appraised has no follow-ups: refused
     rows, total = await queries.my_follow_ups(runtime.pool, person=principal.sub, limit=page.limit, offset=page.offset)
     names = await queries.person_names(runtime.pool, {v["visited_by_id"] for r in rows for v in r["visits"]})
     items = [

@@ -127,6 +127,7 @@ async def my_appeals(
 async def my_quarters(
     runtime: RuntimeDep, principal: PrincipalDep, page: PageDep, positions: Positions
 ) -> Page[MyQuarterOut]:
+    authz.require_role(principal, "own.read")  # someone not appraised has no quarters: refused, not an empty list
     rows, total = await queries.my_quarters(runtime.pool, person=principal.sub, limit=page.limit, offset=page.offset)
     items = []
     for r in rows:
